@@ -1,0 +1,32 @@
+/**
+ * The engine's public entry points, used by the CLI, the language server and
+ * the report generator.
+ */
+import type { Finding } from './types';
+import type { RuleMeta } from './rules/createRule';
+import type { Architecture } from './architecture/model';
+
+export interface AnalyzeOptions {
+  /** Absolute path of the workspace root. */
+  root: string;
+  /** Restrict reported findings to these files/folders (absolute or root-relative). */
+  paths?: string[];
+  /** Architecture file (absolute or root-relative); default: architecture.yaml|.yml at the root. */
+  architectureFile?: string;
+  /** In-memory contents overriding the disk (open editor buffers), keyed by absolute path. */
+  overlays?: Map<string, string>;
+  onProgress?(done: number, total: number): void;
+  log?(message: string): void;
+}
+
+export interface AnalysisResult {
+  root: string;
+  findings: Finding[];
+  rules: RuleMeta[];
+  /** Root-relative path of the architecture file used, if any. */
+  architectureFile?: string;
+  architecture?: Architecture;
+  filesAnalyzed: number;
+  /** Files skipped (too large, binary, unparsable), with the reason. */
+  skipped: { file: string; reason: string }[];
+}
