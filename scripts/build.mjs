@@ -1,0 +1,103 @@
+// Bundles the executables into dist/ with esbuild.
+//
+//   node scripts/build.mjs            build every entry whose source exists
+//   node scripts/build.mjs --watch    rebuild on change
+//   node scripts/build.mjs --minify   smaller bundles (e.g. for packaging the extension)
+//   node scripts/build.mjs --outdir <dir>   write the bundles to <dir> instead of dist/ (tests use this)
+//
+// To add an executable, add a line to ENTRIES. Entries whose source file does
+// not exist yet are skipped, so the CLI builds before the server and client land.
+import { existsSync, chmodSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** @type {{ name: string, source: string, outfile: string, executable?: boolean, external?: string[] }[]} */
+const ENTRIES = [
+  { name: 'cli', source: 'server/src/cli/main.ts', outfile: 'dist/cli.js', executable: true },
+  { name: 'language server', source: 'server/src/lsp/main.ts', outfile: 'dist/server.js' },
+  // `vscode` is provided by the editor at runtime and must never be bundled.
+  { name: 'extension', source: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
+];
+
+const argv = process.argv.slice(2);
+const watch = argv.includes('--watch');
+const minify = argv.includes('--minify');
+const outdirIndex = argv.indexOf('--outdir');
+const outdir = outdirIndex >= 0 ? argv[outdirIndex + 1] : undefined;
+if (outdirIndex >= 0 && !outdir) {
+  console.error('--outdir needs a directory');
+  process.exit(2);
+}
+/** Absolute output path of an entry. */
+const outputOf = (entry) => (outdir ? resolve(outdir, basename(entry.outfile)) : join(repoRoot, entry.outfile));
+
+/** @param {(typeof ENTRIES)[number]} entry @returns {import('esbuild').BuildOptions} */
+function optionsFor(entry) {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: [entry.source],
+    outfile: outputOf(entry),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    minify,
+    external: entry.external ?? [],
+    banner: entry.executable ? { js: '#!/usr/bin/env node' } : undefined,
+    logLevel: 'warning',
+    legalComments: 'linked',
+    plugins: entry.executable ? [makeExecutable(outputOf(entry))] : [],
+  };
+}
+
+/** chmod +x after every (re)build; esbuild rewrites the file each time. */
+function makeExecutable(outfile) {
+  return {
+    name: 'make-executable',
+    setup(build) {
+      build.onEnd((result) => {
+        if (result.errors.length === 0) chmodSync(outfile, 0o755);
+      });
+    },
+  };
+}
+
+/** Repo-relative when inside the repo, else as given. */
+function shown(file) {
+  const fromRoot = relative(repoRoot, file);
+  return fromRoot.startsWith('..') ? file : fromRoot;
+}
+
+function kib(file) {
+  return `${(statSync(file).size / 1024).toFixed(0)} KiB`;
+}
+
+const present = ENTRIES.filter((entry) => existsSync(join(repoRoot, entry.source)));
+const absent = ENTRIES.filter((entry) => !present.includes(entry));
+
+if (watch) {
+  for (const entry of present) {
+    const context = await esbuild.context(optionsFor(entry));
+    await context.watch();
+  }
+  console.log(`watching: ${present.map((e) => e.name).join(', ')}`);
+} else {
+  const results = await Promise.allSettled(present.map((entry) => esbuild.build(optionsFor(entry))));
+  let failed = false;
+  results.forEach((result, index) => {
+    const entry = present[index];
+    if (result.status === 'fulfilled') {
+      const output = outputOf(entry);
+      console.log(`built ${shown(output)} (${kib(output)}) from ${entry.source}`);
+    } else {
+      failed = true; // esbuild has already printed the errors
+      console.error(`failed: ${entry.source}`);
+    }
+  });
+  for (const entry of absent) console.log(`skipped ${shown(outputOf(entry))}: ${entry.source} does not exist yet`);
+  if (failed) process.exitCode = 1;
+}

@@ -1,0 +1,63 @@
+/**
+ * Option parsing and validation that commander does not do for us: numeric
+ * values, and turning the positional paths and `--root` into the absolute root
+ * and paths the engine expects. Problems are UsageErrors (exit 2).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { UsageError } from './errors';
+
+/** `--max-warnings <n>`: a non-negative integer; `-1` means no limit, as in ESLint. */
+export function parseMaxWarnings(value: string): number {
+  // Returns a number even for "no limit": commander turns an undefined parser result into ''.
+  if (!/^(?:0|[1-9]\d*|-1)$/.test(value.trim())) {
+    throw new InvalidArgumentError('expected a non-negative integer (or -1 for no limit).');
+  }
+  return Number(value);
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Target {
+  /** Absolute workspace root. */
+  root: string;
+  /** Absolute paths to restrict the report to; undefined = the whole root. */
+  paths?: string[];
+}
+
+/**
+ * Default root is the current directory; with exactly one directory argument
+ * and no `--root`, that directory is the root. Every path must exist.
+ */
+export function resolveTarget(cwd: string, paths: readonly string[], rootOption?: string): Target {
+  const absolutePaths = paths.map((p) => path.resolve(cwd, p));
+  absolutePaths.forEach((absolute, index) => {
+    if (!statOrUndefined(absolute)) throw new UsageError(`path does not exist: ${paths[index]}`);
+  });
+
+  if (rootOption !== undefined) {
+    const root = path.resolve(cwd, rootOption);
+    if (!statOrUndefined(root)?.isDirectory()) throw new UsageError(`--root is not a directory: ${rootOption}`);
+    return { root, paths: absolutePaths.length > 0 ? absolutePaths : undefined };
+  }
+  if (absolutePaths.length === 1 && statOrUndefined(absolutePaths[0]!)!.isDirectory()) {
+    return { root: absolutePaths[0]! };
+  }
+  return { root: path.resolve(cwd), paths: absolutePaths.length > 0 ? absolutePaths : undefined };
+}
+
+/** An option naming a file that must exist (e.g. `--architecture`). */
+export function resolveExistingFile(cwd: string, value: string, optionName: string): string {
+  const absolute = path.resolve(cwd, value);
+  const stats = statOrUndefined(absolute);
+  if (!stats) throw new UsageError(`${optionName} file does not exist: ${value}`);
+  if (!stats.isFile()) throw new UsageError(`${optionName} is not a file: ${value}`);
+  return absolute;
+}

@@ -1,0 +1,139 @@
+/**
+ * `distributed-patterns check [paths...]`: run the engine, apply or update
+ * the baseline, print a report, and decide the exit code.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import { parseMaxWarnings, resolveExistingFile, resolveTarget } from '../args';
+import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../baseline';
+import { CLI_NAME, type CliContext } from '../context';
+import { UsageError, withUsageErrors } from '../errors';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exitCode';
+import { FORMAT_NAMES, formatters, type FormatName, type ReportInput } from '../formatters';
+import { createProgress } from '../progress';
+
+export interface CheckOptions {
+  format: FormatName;
+  architecture?: string;
+  maxWarnings?: number;
+  baseline?: string;
+  updateBaseline?: boolean;
+  outputFile?: string;
+  root?: string;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ ${CLI_NAME} check                        check the current directory
+  $ ${CLI_NAME} check services/orders        check one folder (it becomes the root)
+  $ ${CLI_NAME} check --format sarif --output-file results.sarif
+  $ ${CLI_NAME} check --baseline dpat-baseline.json --update-baseline
+  $ ${CLI_NAME} check --baseline dpat-baseline.json --max-warnings 0
+
+Exit codes:
+  0  no failing findings
+  1  a finding at error severity, or more warnings than --max-warnings
+  2  usage error (bad option, missing path or baseline) or internal error
+`;
+
+export function registerCheckCommand(program: Command, context: CliContext): Command {
+  return program
+    .command('check')
+    .description('analyze a workspace for distributed-systems mistakes and report findings')
+    .argument('[paths...]', 'files or folders to report on (default: the whole root)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMAT_NAMES]).default('stylish'))
+    .option('--architecture <file>', 'architecture file (default: architecture.yaml or .yml at the root)')
+    .option('--max-warnings <n>', 'fail when there are more than n warnings', parseMaxWarnings)
+    .option('--baseline <file>', 'known findings (JSON) that are reported as suppressed instead of failing the run')
+    .option('--update-baseline', 'write all current findings to the --baseline file and exit 0')
+    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('--root <dir>', 'workspace root (default: the current directory, or the single folder given)')
+    .option('--color', 'force colours in stylish output')
+    .option('--no-color', 'disable colours')
+    .option('--verbose', 'print engine log messages on stderr')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError(`Run "${CLI_NAME} check --help" for usage.`)
+    .action((paths: string[], options: CheckOptions, command: Command) =>
+      withUsageErrors(command, async () => context.setExitCode(await runCheck(paths, options, context))),
+    );
+}
+
+function displayName(cwd: string, file: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/') || '.';
+}
+
+export async function runCheck(paths: string[], options: CheckOptions, context: CliContext): Promise<number> {
+  const { io, deps } = context;
+  const target = resolveTarget(io.cwd, paths, options.root);
+  const architectureFile =
+    options.architecture !== undefined ? resolveExistingFile(io.cwd, options.architecture, '--architecture') : undefined;
+  if (options.updateBaseline && options.baseline === undefined) {
+    throw new UsageError('--update-baseline needs --baseline <file>');
+  }
+  const baselineFile = options.baseline !== undefined ? path.resolve(io.cwd, options.baseline) : undefined;
+  // Read the baseline before the (slow) analysis so a typo fails fast.
+  const baselineEntries =
+    baselineFile && !options.updateBaseline ? readBaseline(baselineFile, displayName(io.cwd, baselineFile)) : undefined;
+
+  const progress = createProgress({ write: io.stderr, enabled: io.stderrIsTTY ?? io.isTTY, now: deps.now });
+  let result;
+  try {
+    result = await deps.analyze({
+      root: target.root,
+      paths: target.paths,
+      architectureFile,
+      onProgress: (done, total) => progress.update(done, total),
+      log: options.verbose ? (message) => io.stderr(`${message}\n`) : undefined,
+    });
+  } catch (error) {
+    progress.done();
+    io.stderr(`error: analysis failed: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT_USAGE;
+  }
+  progress.done();
+
+  let findings = result.findings;
+  let unmatchedBaselineEntries = 0;
+  if (baselineFile && options.updateBaseline) {
+    const baseline = createBaseline(findings);
+    writeBaseline(baselineFile, baseline);
+    findings = applyBaseline(findings, baseline.entries).findings;
+    const count = baseline.entries.length;
+    io.stderr(`Baseline ${displayName(io.cwd, baselineFile)} updated: ${count} ${count === 1 ? 'entry' : 'entries'}.\n`);
+  } else if (baselineEntries) {
+    const applied = applyBaseline(findings, baselineEntries);
+    findings = applied.findings;
+    unmatchedBaselineEntries = applied.unmatched;
+  }
+
+  const input: ReportInput = {
+    root: result.root,
+    cwd: io.cwd,
+    architectureFile: result.architectureFile,
+    findings,
+    rules: result.rules,
+    filesAnalyzed: result.filesAnalyzed,
+    skipped: result.skipped,
+    unmatchedBaselineEntries,
+  };
+  const color = options.color ?? (io.isTTY && options.outputFile === undefined);
+  const output = formatters[options.format](input, { color });
+
+  if (options.outputFile !== undefined) {
+    const outputFile = path.resolve(io.cwd, options.outputFile);
+    try {
+      fs.mkdirSync(path.dirname(outputFile), { recursive: true });
+      fs.writeFileSync(outputFile, output);
+    } catch (error) {
+      throw new UsageError(`cannot write --output-file ${options.outputFile} (${(error as Error).message})`);
+    }
+  } else {
+    io.stdout(output);
+  }
+
+  if (options.updateBaseline) return EXIT_OK;
+  return exitCodeFor(findings, options.maxWarnings);
+}
