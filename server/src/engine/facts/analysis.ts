@@ -1,0 +1,435 @@
+/**
+ * The per-workspace analysis context: which library type an expression has
+ * (by following it back to the import it comes from, never by name alone),
+ * which library operation a call is, and the facts of each file.
+ *
+ * Works on syntax plus symbol resolution of workspace code only: library
+ * type declarations are never loaded, so the result is the same with or
+ * without node_modules, and no workspace code is ever executed.
+ */
+import { Node, SyntaxKind, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { libraryOf } from './modules';
+import type { Fact } from './facts';
+import type { LibraryTable, OperationAnalyzer } from './libraries/table';
+
+const MAX_TYPE_DEPTH = 12;
+
+export interface AnalysisHooks {
+  /** Name of the system's service an HTTP target (URL expression text) points at, if any. */
+  serviceForUrl(urlText: string, file: string): string | undefined;
+}
+
+export type FunctionLike = Node;
+
+export class Analysis {
+  private readonly transitions = new Map<string, string>();
+  private readonly operations = new Map<string, OperationAnalyzer>();
+  private readonly typeMemo = new Map<Node, string | undefined>();
+  private readonly inProgress = new Set<Node>();
+  private readonly factsByFile = new Map<SourceFile, Fact[]>();
+  private readonly factsByCall = new Map<Node, Fact[]>();
+
+  constructor(tables: LibraryTable[], readonly hooks: AnalysisHooks) {
+    for (const table of tables) {
+      for (const [k, v] of Object.entries(table.transitions)) this.transitions.set(k, v);
+      for (const [k, v] of Object.entries(table.operations)) this.operations.set(k, v);
+    }
+  }
+
+  // ---------------------------------------------------------------- types
+
+  /** The library type of an expression (`kafkajs.Producer`), an export (`kafkajs#Kafka`), or undefined. */
+  typeOf(node: Node, depth = 0): string | undefined {
+    if (depth > MAX_TYPE_DEPTH) return undefined;
+    if (this.typeMemo.has(node)) return this.typeMemo.get(node);
+    if (this.inProgress.has(node)) return undefined;
+    this.inProgress.add(node);
+    let result: string | undefined;
+    try {
+      result = this.computeType(node, depth + 1);
+    } catch {
+      result = undefined;
+    }
+    this.inProgress.delete(node);
+    this.typeMemo.set(node, result);
+    return result;
+  }
+
+  step(from: string | undefined, step: string): string | undefined {
+    if (!from) return undefined;
+    const direct = this.transitions.get(`${from}|${step}`);
+    if (direct) return direct;
+    const hash = from.indexOf('#');
+    const isNamespace = from.endsWith('#*') || from.endsWith('#default');
+    if (isNamespace && step.startsWith('.')) return this.namespaceMember(from, step.slice(1));
+    if (isNamespace && step.endsWith('()')) {
+      const member = this.namespaceMember(from, step.slice(0, -2));
+      return this.step(member, '()');
+    }
+    if (step === 'instance' && hash > 0) return this.transitions.get(`${from}|new`);
+    if (step.startsWith('.')) return this.transitions.get(`${from}|.*`);
+    if (step.endsWith('()') && step !== '()') return this.transitions.get(`${from}|*()`);
+    return undefined;
+  }
+
+  private namespaceMember(from: string, member: string): string {
+    const mapped = this.transitions.get(`${from}|.${member}`);
+    if (mapped) return mapped;
+    return `${from.slice(0, from.indexOf('#'))}#${member}`;
+  }
+
+  private computeType(node: Node, depth: number): string | undefined {
+    if (
+      Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) ||
+      Node.isAwaitExpression(node) || Node.isSatisfiesExpression(node) || Node.isTypeAssertion(node)
+    ) {
+      return this.typeOf(node.getExpression(), depth);
+    }
+    if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
+    if (Node.isNewExpression(node)) return this.step(this.typeOf(node.getExpression(), depth), 'new');
+    if (Node.isCallExpression(node)) {
+      const callee = node.getExpression();
+      if (Node.isPropertyAccessExpression(callee)) {
+        const base = this.typeOf(callee.getExpression(), depth);
+        if (base) return this.step(base, `${callee.getName()}()`);
+      } else {
+        const t = this.typeOf(callee, depth);
+        if (t) return this.step(t, '()');
+        if (Node.isIdentifier(callee) && callee.getText() === 'require') return this.requireType(node);
+      }
+      return this.returnTypeOfWorkspaceCall(node, depth);
+    }
+    if (Node.isPropertyAccessExpression(node)) {
+      const target = node.getExpression();
+      if (Node.isThisExpression(target)) return this.typeOfThisMember(node, depth);
+      const base = this.typeOf(target, depth);
+      if (base) return this.step(base, `.${node.getName()}`);
+      return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
+    }
+    return undefined;
+  }
+
+  private requireType(call: Node): string | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const arg = call.getArguments()[0];
+    if (arg && Node.isStringLiteral(arg)) {
+      const lib = libraryOf(arg.getLiteralValue());
+      if (lib) return `${lib}#*`;
+    }
+    return undefined;
+  }
+
+  private typeOfIdentifier(id: Node, depth: number): string | undefined {
+    const symbol = id.getSymbol();
+    if (!symbol) return id.getText() === 'fetch' ? 'global#fetch' : undefined;
+    return this.typeOfSymbol(symbol, depth, id.getText());
+  }
+
+  private typeOfSymbol(symbol: TsSymbol | undefined, depth: number, name?: string): string | undefined {
+    if (!symbol) return undefined;
+    const decl = symbol.getDeclarations()[0];
+    if (!decl) return name === 'fetch' ? 'global#fetch' : undefined;
+    if (decl.getSourceFile().isDeclarationFile() || decl.getSourceFile().isInNodeModules()) {
+      return name === 'fetch' ? 'global#fetch' : undefined;
+    }
+    return this.typeOfDeclaration(decl, symbol, depth);
+  }
+
+  private typeOfDeclaration(decl: Node, symbol: TsSymbol | undefined, depth: number): string | undefined {
+    if (Node.isImportSpecifier(decl)) {
+      const lib = moduleOfImportNode(decl);
+      if (lib) return `${lib}#${decl.getNameNode().getText()}`;
+      return this.typeOfAliased(symbol, depth);
+    }
+    if (Node.isImportClause(decl)) {
+      const lib = moduleOfImportNode(decl);
+      if (lib) return `${lib}#default`;
+      return this.typeOfAliased(symbol, depth);
+    }
+    if (Node.isNamespaceImport(decl)) {
+      const lib = moduleOfImportNode(decl);
+      return lib ? `${lib}#*` : undefined;
+    }
+    if (Node.isImportEqualsDeclaration(decl)) {
+      const ref = decl.getModuleReference();
+      if (Node.isExternalModuleReference(ref)) {
+        const expr = ref.getExpression();
+        const lib = expr && Node.isStringLiteral(expr) ? libraryOf(expr.getLiteralValue()) : undefined;
+        return lib ? `${lib}#*` : undefined;
+      }
+      return undefined;
+    }
+    if (Node.isExportSpecifier(decl)) return this.typeOfAliased(symbol, depth);
+    if (Node.isBindingElement(decl)) {
+      const pattern = decl.getParent();
+      const holder = pattern?.getParent();
+      if (holder && Node.isVariableDeclaration(holder)) {
+        const init = holder.getInitializer();
+        if (!init) return undefined;
+        const prop = decl.getPropertyNameNode()?.getText() ?? decl.getName();
+        return this.step(this.typeOf(init, depth), `.${prop}`);
+      }
+      return undefined;
+    }
+    if (Node.isParameterDeclaration(decl) && !decl.getTypeNode()) return this.callbackParameterType(decl, depth);
+    if (Node.isClassDeclaration(decl)) {
+      const base = decl.getExtends()?.getExpression();
+      return base ? this.typeOf(base, depth) : undefined;
+    }
+    if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isParameterDeclaration(decl) ||
+        Node.isPropertySignature(decl)) {
+      const typeNode = decl.getTypeNode();
+      if (typeNode) {
+        const t = this.typeFromTypeNode(typeNode, depth);
+        if (t) return t;
+      }
+      const init = Node.isPropertySignature(decl) ? undefined : decl.getInitializer();
+      return init ? this.typeOf(init, depth) : undefined;
+    }
+    if (Node.isPropertyAssignment(decl)) {
+      const init = decl.getInitializer();
+      return init ? this.typeOf(init, depth) : undefined;
+    }
+    if (Node.isShorthandPropertyAssignment(decl)) {
+      return this.typeOf(decl.getNameNode(), depth);
+    }
+    return undefined;
+  }
+
+  /** `prisma.$transaction(async (tx) => ...)`: the parameter's type comes from the call it is passed to. */
+  private callbackParameterType(param: Node, depth: number): string | undefined {
+    if (!Node.isParameterDeclaration(param)) return undefined;
+    const fn = param.getParent();
+    const call = fn?.getParent();
+    if (!fn || !call || !Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    const base = this.typeOf(callee.getExpression(), depth);
+    if (!base) return undefined;
+    const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
+    const argIndex = call.getArguments().indexOf(fn);
+    return this.transitions.get(`${base}|${callee.getName()}():param${index}`) ??
+      (argIndex > 0 ? this.transitions.get(`${base}|${callee.getName()}():param${index + argIndex}`) : undefined);
+  }
+
+  private typeOfAliased(symbol: TsSymbol | undefined, depth: number): string | undefined {
+    if (!symbol || !symbol.isAlias()) return undefined;
+    const target = symbol.getAliasedSymbol();
+    const decl = target?.getDeclarations()[0];
+    if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
+    return this.typeOfDeclaration(decl, target, depth);
+  }
+
+  typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
+    if (Node.isTypeReference(typeNode)) {
+      const nameNode = typeNode.getTypeName();
+      const name = nameNode.getText();
+      if (name === 'Promise' || name === 'Awaited') {
+        const arg = typeNode.getTypeArguments()[0];
+        return arg ? this.typeFromTypeNode(arg, depth) : undefined;
+      }
+      let t: string | undefined;
+      if (Node.isIdentifier(nameNode)) t = this.typeOfIdentifier(nameNode, depth);
+      else if (Node.isQualifiedName(nameNode)) {
+        const left = this.typeOf(nameNode.getLeft(), depth);
+        t = this.step(left, `.${nameNode.getRight().getText()}`);
+      }
+      return this.step(t, 'instance');
+    }
+    if (Node.isUnionTypeNode(typeNode)) {
+      for (const member of typeNode.getTypeNodes()) {
+        const t = this.typeFromTypeNode(member, depth);
+        if (t) return t;
+      }
+    }
+    return undefined;
+  }
+
+  private typeOfThisMember(access: Node, depth: number): string | undefined {
+    if (!Node.isPropertyAccessExpression(access)) return undefined;
+    const name = access.getName();
+    const cls = access.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+    if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return undefined;
+    const prop = cls.getProperty(name);
+    if (prop) {
+      const t = this.typeOfDeclaration(prop, undefined, depth);
+      if (t) return t;
+    }
+    for (const ctor of cls.getConstructors()) {
+      const param = ctor.getParameter(name);
+      if (param) {
+        const t = this.typeOfDeclaration(param, undefined, depth);
+        if (t) return t;
+      }
+      // this.x = <expr> inside the constructor
+      for (const bin of ctor.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+        const left = bin.getLeft();
+        if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+            Node.isThisExpression(left.getExpression()) && left.getName() === name) {
+          const t = this.typeOf(bin.getRight(), depth);
+          if (t) return t;
+        }
+      }
+    }
+    // Assignments in other methods (e.g. async init()).
+    for (const bin of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      const left = bin.getLeft();
+      if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+          Node.isThisExpression(left.getExpression()) && left.getName() === name) {
+        const t = this.typeOf(bin.getRight(), depth);
+        if (t) return t;
+      }
+    }
+    return undefined;
+  }
+
+  private returnTypeOfWorkspaceCall(call: Node, depth: number): string | undefined {
+    const fn = this.resolveCallee(call);
+    if (!fn) return undefined;
+    if (Node.isArrowFunction(fn)) {
+      const body = fn.getBody();
+      if (!Node.isBlock(body)) return this.typeOf(body, depth);
+    }
+    const declaredReturn = (fn as unknown as { getReturnTypeNode?(): Node | undefined }).getReturnTypeNode?.();
+    if (declaredReturn) {
+      const t = this.typeFromTypeNode(declaredReturn, depth);
+      if (t) return t;
+    }
+    for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+      if (ret.getFirstAncestor(isFunctionLike) !== fn) continue;
+      const expr = ret.getExpression();
+      const t = expr ? this.typeOf(expr, depth) : undefined;
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  // ----------------------------------------------------------- workspace calls
+
+  /** The workspace function a call runs, if it can be resolved statically. */
+  resolveCallee(call: Node): FunctionLike | undefined {
+    if (!Node.isCallExpression(call) && !Node.isNewExpression(call)) return undefined;
+    let callee: Node = call.getExpression();
+    while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+    let symbol: TsSymbol | undefined;
+    try {
+      symbol = Node.isPropertyAccessExpression(callee) ? callee.getNameNode().getSymbol() : callee.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    } catch {
+      return undefined;
+    }
+    if (!symbol) return undefined;
+    for (const decl of symbol.getDeclarations()) {
+      const fn = functionOfDeclaration(decl);
+      if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
+    }
+    return undefined;
+  }
+
+  /** The function an expression denotes (a handler passed by reference, a bound method...). */
+  functionFrom(expr: Node | undefined): FunctionLike | undefined {
+    if (!expr) return undefined;
+    if (isFunctionLike(expr)) return expr;
+    if (Node.isParenthesizedExpression(expr) || Node.isAsExpression(expr)) return this.functionFrom(expr.getExpression());
+    if (Node.isCallExpression(expr)) {
+      const callee = expr.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') return this.functionFrom(callee.getExpression());
+      return undefined;
+    }
+    if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
+      let symbol: TsSymbol | undefined;
+      try {
+        symbol = Node.isPropertyAccessExpression(expr) ? expr.getNameNode().getSymbol() : expr.getSymbol();
+        if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      } catch {
+        return undefined;
+      }
+      for (const decl of symbol?.getDeclarations() ?? []) {
+        const fn = functionOfDeclaration(decl);
+        if (fn) return fn;
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  operationOf(node: Node): OperationAnalyzer | undefined {
+    if (Node.isNewExpression(node)) {
+      const t = this.typeOf(node.getExpression());
+      return t ? this.operations.get(`${t}|new`) : undefined;
+    }
+    if (!Node.isCallExpression(node) && !Node.isTaggedTemplateExpression(node)) return undefined;
+    const callee = Node.isTaggedTemplateExpression(node) ? node.getTag() : node.getExpression();
+    if (Node.isPropertyAccessExpression(callee)) {
+      const name = callee.getName();
+      const base = this.typeOf(callee.getExpression());
+      if (!base) return undefined;
+      const op = this.operations.get(`${base}|${name}`) ?? this.operations.get(`${base}|*`);
+      if (op) return op;
+      if (base.endsWith('#*') || base.endsWith('#default')) {
+        return this.operations.get(`${this.namespaceMember(base, name)}|()`);
+      }
+      return undefined;
+    }
+    const t = this.typeOf(callee);
+    return t ? this.operations.get(`${t}|()`) : undefined;
+  }
+
+  factsOf(file: SourceFile): Fact[] {
+    const cached = this.factsByFile.get(file);
+    if (cached) return cached;
+    const facts: Fact[] = [];
+    file.forEachDescendant((node) => {
+      if (!Node.isCallExpression(node) && !Node.isNewExpression(node) && !Node.isTaggedTemplateExpression(node)) return;
+      let produced: Fact[] = [];
+      try {
+        const op = this.operationOf(node);
+        const out = op?.(node, this);
+        produced = out === undefined ? [] : Array.isArray(out) ? out : [out];
+      } catch {
+        produced = [];
+      }
+      if (produced.length) {
+        this.factsByCall.set(node, produced);
+        facts.push(...produced);
+      }
+    });
+    this.factsByFile.set(file, facts);
+    return facts;
+  }
+
+  /** Facts produced by one call node (after factsOf ran on its file). */
+  factsAt(node: Node): Fact[] {
+    return this.factsByCall.get(node) ?? [];
+  }
+}
+
+export function isFunctionLike(node: Node): boolean {
+  return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node);
+}
+
+function functionOfDeclaration(decl: Node): FunctionLike | undefined {
+  if (Node.isFunctionDeclaration(decl) || Node.isMethodDeclaration(decl)) return decl.getBody() ? decl : undefined;
+  if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl) || Node.isPropertyDeclaration(decl)) {
+    const init = decl.getInitializer();
+    if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
+  }
+  return undefined;
+}
+
+/** The library an import comes from; undefined when it resolves to a workspace file. */
+function moduleOfImportNode(node: Node): string | undefined {
+  const decl = node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
+  if (!decl) return undefined;
+  const lib = libraryOf(decl.getModuleSpecifierValue());
+  if (!lib) return undefined;
+  try {
+    const target = decl.getModuleSpecifierSourceFile();
+    if (target && !target.isDeclarationFile()) return undefined;
+  } catch {
+    // unresolvable: a library
+  }
+  return lib;
+}

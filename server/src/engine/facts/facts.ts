@@ -1,0 +1,50 @@
+/**
+ * Facts the recognizers extract from code. One flat shape keeps the rules
+ * simple: a fact is "this node does X", with the details X needs.
+ */
+import type { Node } from 'ts-morph';
+
+export type FactKind =
+  | 'consumer'   // a message handler registration
+  | 'publish'    // a message sent to a broker
+  | 'write'      // a datastore write
+  | 'read'       // a datastore read
+  | 'guard'      // deduplication on the message identity
+  | 'lock'       // a cross-process lock
+  | 'twoPhase'   // two-phase commit / XA / distributed transaction library
+  | 'tx'         // a local transaction begin/commit on one client
+  | 'http'       // an outgoing HTTP call
+  | 'sideEffect' // e-mail, payment, SMS: irreversible outside effects
+  | 'client';    // construction of a datastore client (connection identity)
+
+export type CorrelationState = 'present' | 'absent' | 'unknown';
+
+export interface Fact {
+  kind: FactKind;
+  /** The node a finding about this fact points at. */
+  node: Node;
+  library: string;
+  /** Short human description, e.g. `INSERT INTO payments` or `producer.send to "orders"`. */
+  detail: string;
+  /** For writes, publishes, HTTP and side effects: repeating it changes the outcome. */
+  nonIdempotent?: boolean;
+  table?: string;
+  channel?: string;
+  /** publish/http: whether a correlation/causation/trace id travels with it. */
+  correlation?: CorrelationState;
+  /** publish/http: the expressions that supply the correlation id. */
+  correlationValues?: Node[];
+  /** consumer: the handler function (arrow, function expression, method or function declaration). */
+  handler?: Node;
+  /** consumer: names bound to the incoming message inside the handler. */
+  messageNames?: string[];
+  /** client: datastore kind, env var names and literal URLs in its configuration. */
+  store?: string;
+  envVars?: string[];
+  urls?: string[];
+  /** tx: identity of the client the transaction runs on. */
+  clientKey?: string;
+  /** http: method and whether the target looks like another service of the system. */
+  method?: string;
+  target?: string;
+}

@@ -1,0 +1,47 @@
+/** BullMQ (and bull v3): `new Worker(name, processor)`, `queue.add(name, data, { jobId })`. */
+import type { Node } from 'ts-morph';
+import type { LibraryTable } from './table';
+import type { Analysis } from '../analysis';
+import { consumerFact, publishFact } from './build';
+import { arg, calleeName, prop, stringValue } from '../syntax';
+
+function add(call: Node) {
+  const name = stringValue(arg(call, 0));
+  const jobId = prop(arg(call, 2), 'jobId');
+  return publishFact('bullmq', call, `queue.add "${name ?? '?'}"`, name, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
+}
+
+function bullProcess(call: Node, analysis: Analysis) {
+  const args = (call as unknown as { getArguments(): Node[] }).getArguments();
+  const handler = analysis.functionFrom(args[args.length - 1]);
+  return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler') : undefined;
+}
+
+export const bullmq: LibraryTable = {
+  name: 'bullmq',
+  transitions: {
+    'bullmq#Queue|new': 'bullmq.Queue',
+    'bullmq#Queue|instance': 'bullmq.Queue',
+    'bullmq#FlowProducer|new': 'bullmq.Queue',
+    'bull#default|new': 'bull.Queue',
+    'bull#default|()': 'bull.Queue',
+    'bull#Queue|instance': 'bull.Queue',
+  },
+  operations: {
+    'bullmq#Worker|new': (node, analysis) => {
+      const queue = stringValue(arg(node, 0));
+      const handler = analysis.functionFrom(arg(node, 1));
+      return consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`);
+    },
+    'bullmq.Queue|add': (call) => add(call),
+    'bullmq.Queue|addBulk': (call) => publishFact('bullmq', call, 'queue.addBulk', undefined, [arg(call, 0)]),
+    'bull.Queue|add': (call) => {
+      const first = arg(call, 0);
+      const named = first && stringValue(first) !== undefined;
+      const data = named ? arg(call, 1) : first;
+      const opts = named ? arg(call, 2) : arg(call, 1);
+      return publishFact('bull', call, 'queue.add', named ? stringValue(first) : undefined, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
+    },
+    'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
+  },
+};

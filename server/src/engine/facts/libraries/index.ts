@@ -1,0 +1,20 @@
+/** Every library the engine recognizes. Add a table here to teach it a new one. */
+import type { LibraryTable } from './table';
+import { kafkajs } from './kafkajs';
+import { amqplib } from './amqplib';
+import { sqs } from './sqs';
+import { bullmq } from './bullmq';
+import { nestjs } from './nestjs';
+import { pg } from './pg';
+import { mysql } from './mysql';
+import { mongodb } from './mongodb';
+import { prisma } from './prisma';
+import { typeorm } from './typeorm';
+import { redis } from './redis';
+import { http } from './http';
+import { sideEffects } from './sideEffects';
+
+export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, http, sideEffects];
+
+/** Imports that are distributed-transaction coordinators by themselves. */
+export const DISTRIBUTED_TRANSACTION_MODULES = ['dtm-client', '@dtm-labs/dtm-client', 'dtmcli', 'node-xa', 'seata-node'];

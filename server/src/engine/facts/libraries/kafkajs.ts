@@ -1,0 +1,64 @@
+/** kafkajs: `new Kafka().consumer().run({ eachMessage })`, `producer.send({ topic, messages })`. */
+import { Node } from 'ts-morph';
+import type { LibraryTable } from './table';
+import { consumerFact, publishFact } from './build';
+import { arg, prop, receiver, stringValue } from '../syntax';
+
+function subscribedTopic(call: Node): string | undefined {
+  const recv = receiver(call);
+  if (!recv) return undefined;
+  const recvText = recv.getText();
+  for (const other of call.getSourceFile().getDescendants()) {
+    if (!Node.isCallExpression(other)) continue;
+    const callee = other.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'subscribe') continue;
+    if (callee.getExpression().getText() !== recvText) continue;
+    const opts = arg(other, 0);
+    const topic = stringValue(prop(opts, 'topic'));
+    if (topic) return topic;
+    const topics = prop(opts, 'topics');
+    if (topics && Node.isArrayLiteralExpression(topics)) {
+      return topics.getElements().map((e) => stringValue(e) ?? e.getText()).join(', ');
+    }
+  }
+  return undefined;
+}
+
+export const kafkajs: LibraryTable = {
+  name: 'kafkajs',
+  transitions: {
+    'kafkajs#Kafka|new': 'kafkajs.Kafka',
+    'kafkajs.Kafka|consumer()': 'kafkajs.Consumer',
+    'kafkajs.Kafka|producer()': 'kafkajs.Producer',
+    'kafkajs#Consumer|instance': 'kafkajs.Consumer',
+    'kafkajs#Producer|instance': 'kafkajs.Producer',
+    'kafkajs#Kafka|instance': 'kafkajs.Kafka',
+    'kafkajs.Producer|transaction()': 'kafkajs.Producer',
+  },
+  operations: {
+    'kafkajs.Consumer|run': (call, analysis) => {
+      const opts = arg(call, 0);
+      const facts = [];
+      for (const key of ['eachMessage', 'eachBatch']) {
+        const value = prop(opts, key);
+        if (!value) continue;
+        const handler = analysis.functionFrom(value);
+        const keyNode = value.getParent();
+        const reportAt = keyNode && Node.isPropertyAssignment(keyNode) ? keyNode.getNameNode() : value;
+        const topic = subscribedTopic(call);
+        facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`));
+      }
+      return facts;
+    },
+    'kafkajs.Producer|send': (call) => {
+      const opts = arg(call, 0);
+      const topic = stringValue(prop(opts, 'topic'));
+      const messages = prop(opts, 'messages');
+      return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts]);
+    },
+    'kafkajs.Producer|sendBatch': (call) => {
+      const opts = arg(call, 0);
+      return publishFact('kafkajs', call, 'producer.sendBatch', undefined, [prop(opts, 'topicMessages') ?? opts]);
+    },
+  },
+};

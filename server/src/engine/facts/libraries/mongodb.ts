@@ -1,0 +1,95 @@
+/** MongoDB driver and mongoose: inserts, updates ($inc/$push are not idempotent), conditional updates as guards. */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import type { Fact } from '../facts';
+import { clientFact, writeFact } from './build';
+import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
+
+/** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
+function collectionName(call: Node): string | undefined {
+  let recv = receiver(call);
+  for (let i = 0; i < 3 && recv; i++) {
+    if (Node.isCallExpression(recv)) {
+      const name = stringValue(arg(recv, 0));
+      if (name) return name;
+      recv = receiver(recv);
+    } else if (Node.isIdentifier(recv) || Node.isPropertyAccessExpression(recv)) {
+      const text = recv.getText();
+      const decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+      const init = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
+      if (init && Node.isCallExpression(init)) { recv = init; continue; }
+      return text.split('.').pop();
+    } else break;
+  }
+  return undefined;
+}
+
+const NON_IDEMPOTENT_UPDATE = /\$(inc|push|addToSet|mul)\b/;
+
+function update(library: string): OperationAnalyzer {
+  return (call) => {
+    const filter = arg(call, 0);
+    const change = arg(call, 1);
+    const options = arg(call, 2);
+    const name = collectionName(call);
+    const facts: Fact[] = [];
+    const conditional = !!filter && /\$(ne|nin|exists)\b/.test(filter.getText()) && /processed|handled|message|event|version|seen/i.test(filter.getText());
+    if (conditional) facts.push({ kind: 'guard', node: calleeName(call), library, detail: 'conditional update on the message identity' });
+    const upsert = /upsert\s*:\s*true/.test(options?.getText() ?? '');
+    const nonIdem = !!change && NON_IDEMPOTENT_UPDATE.test(change.getText()) && !conditional;
+    facts.push(...writeFact(library, call, `${calleeName(call).getText()} on ${name ?? 'collection'}${nonIdem ? ' ($inc/$push)' : ''}`, nonIdem && !upsert, name));
+    return facts;
+  };
+}
+
+function insert(library: string): OperationAnalyzer {
+  return (call) => {
+    const name = collectionName(call);
+    return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}`, true, name);
+  };
+}
+
+const mongoClient: OperationAnalyzer = (node) => clientFact('mongodb', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n));
+
+export const mongodb: LibraryTable = {
+  name: 'mongodb',
+  transitions: {
+    'mongodb#MongoClient|new': 'mongo.Client',
+    'mongodb#MongoClient|connect()': 'mongo.Client',
+    'mongodb#MongoClient|instance': 'mongo.Client',
+    'mongo.Client|connect()': 'mongo.Client',
+    'mongo.Client|db()': 'mongo.Db',
+    'mongodb#Db|instance': 'mongo.Db',
+    'mongo.Db|collection()': 'mongo.Collection',
+    'mongodb#Collection|instance': 'mongo.Collection',
+    'mongo.Client|startSession()': 'mongo.Session',
+    'mongodb#ClientSession|instance': 'mongo.Session',
+    'mongoose#model|()': 'mongoose.Model',
+    'mongoose#Model|instance': 'mongoose.Model',
+    'mongoose.Model|new': 'mongoose.Document',
+    'mongoose#connection|.*': 'mongoose.Model',
+  },
+  operations: {
+    'mongodb#MongoClient|new': mongoClient,
+    'mongodb#MongoClient|connect': mongoClient,
+    'mongoose#connect|()': (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n)),
+    'mongoose#createConnection|()': (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n)),
+    'mongo.Collection|insertOne': insert('mongodb'),
+    'mongo.Collection|insertMany': insert('mongodb'),
+    'mongo.Collection|updateOne': update('mongodb'),
+    'mongo.Collection|updateMany': update('mongodb'),
+    'mongo.Collection|findOneAndUpdate': update('mongodb'),
+    'mongo.Collection|replaceOne': (call) => writeFact('mongodb', call, 'replaceOne', false, collectionName(call)),
+    'mongo.Collection|deleteOne': (call) => writeFact('mongodb', call, 'deleteOne', false, collectionName(call)),
+    'mongo.Session|withTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'mongodb', detail: 'withTransaction' }),
+    'mongoose.Model|create': insert('mongoose'),
+    'mongoose.Model|insertMany': insert('mongoose'),
+    'mongoose.Model|updateOne': update('mongoose'),
+    'mongoose.Model|updateMany': update('mongoose'),
+    'mongoose.Model|findOneAndUpdate': update('mongoose'),
+    'mongoose.Model|findByIdAndUpdate': update('mongoose'),
+    'mongoose.Document|save': (call) => writeFact('mongoose', call, 'document.save()', true, collectionName(call)),
+    'mongoose.Model|new': () => undefined,
+  },
+};
+void objectLiteral;

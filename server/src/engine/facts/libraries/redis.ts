@@ -1,0 +1,74 @@
+/**
+ * Redis (ioredis, node-redis) and redlock. `SET key value NX` is a dedupe
+ * guard when the key names a message, and a lock when the key names a lock;
+ * `SET` without NX is neither.
+ */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import type { Fact } from '../facts';
+import { arg, calleeName, stringValue } from '../syntax';
+
+const LOCK_KEY = /lock|mutex|leader|semaphore|lease/i;
+
+function keyText(node: Node | undefined): string {
+  if (!node) return '';
+  return stringValue(node) ?? node.getText();
+}
+
+function setCall(library: string): OperationAnalyzer {
+  return (call) => {
+    const args = (call as unknown as { getArguments(): Node[] }).getArguments();
+    const rest = args.slice(2);
+    const nx = rest.some((a) => /^['"`]NX['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\bNX\s*:\s*true/.test(a.getText())));
+    if (!nx) return undefined;
+    const expiry = rest.some((a) => /^['"`](PX|EX)['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\b(PX|EX)\s*:/.test(a.getText())));
+    return classifyNx(library, call, keyText(args[0]), expiry);
+  };
+}
+
+function classifyNx(library: string, call: Node, key: string, expiry: boolean): Fact {
+  if (LOCK_KEY.test(key)) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
+  return { kind: 'guard', node: calleeName(call), library, detail: `SET ${key} NX` };
+}
+
+const setnx = (library: string): OperationAnalyzer => (call) => classifyNx(library, call, keyText(arg(call, 0)), false);
+
+const lock = (library: string): OperationAnalyzer => (call) =>
+  ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${arg(call, 0)?.getText().slice(0, 40) ?? ''})` });
+
+export const redis: LibraryTable = {
+  name: 'redis',
+  transitions: {
+    'ioredis#default|new': 'redis.Client',
+    'ioredis#Redis|new': 'redis.Client',
+    'ioredis#Cluster|new': 'redis.Client',
+    'ioredis#default|instance': 'redis.Client',
+    'ioredis#Redis|instance': 'redis.Client',
+    'redis#createClient|()': 'redis.Client',
+    'redis#createCluster|()': 'redis.Client',
+    'redis#RedisClientType|instance': 'redis.Client',
+    'redis.Client|duplicate()': 'redis.Client',
+    'redlock#default|new': 'redlock.Redlock',
+    'redlock#Redlock|new': 'redlock.Redlock',
+    'redlock#default|instance': 'redlock.Redlock',
+    '@sesamecare-oss/redlock#Redlock|new': 'redlock.Redlock',
+    '@sesamecare-oss/redlock#default|new': 'redlock.Redlock',
+    'redis-semaphore#Mutex|new': 'redlock.Mutex',
+    'redis-semaphore#RedlockMutex|new': 'redlock.Mutex',
+  },
+  operations: {
+    'redis.Client|set': setCall('redis'),
+    'redis.Client|SET': setCall('redis'),
+    'redis.Client|setnx': setnx('redis'),
+    'redis.Client|setNX': setnx('redis'),
+    'redis.Client|SETNX': setnx('redis'),
+    'redis.Client|incr': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCR ${keyText(arg(call, 0))}`, nonIdempotent: true }),
+    'redis.Client|incrby': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCRBY ${keyText(arg(call, 0))}`, nonIdempotent: true }),
+    'redis.Client|incrBy': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCRBY ${keyText(arg(call, 0))}`, nonIdempotent: true }),
+    'redlock.Redlock|acquire': lock('redlock'),
+    'redlock.Redlock|lock': lock('redlock'),
+    'redlock.Redlock|using': lock('redlock'),
+    'redlock.Mutex|acquire': lock('redis-semaphore'),
+    'redlock.Mutex|tryAcquire': lock('redis-semaphore'),
+  },
+};

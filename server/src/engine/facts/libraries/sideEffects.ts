@@ -1,0 +1,36 @@
+/** Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer) and payments (Stripe). */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import { arg, calleeName, receiver } from '../syntax';
+
+const email = (library: string): OperationAnalyzer => (call) =>
+  ({ kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an e-mail', nonIdempotent: true });
+
+const stripeCreate: OperationAnalyzer = (call) => {
+  const args = (call as unknown as { getArguments(): Node[] }).getArguments();
+  const keyed = args.slice(1).some((a) => /idempotencyKey\s*:/.test(a.getText()));
+  const recv = receiver(call);
+  const resource = recv && Node.isPropertyAccessExpression(recv) ? recv.getName() : 'resource';
+  return { kind: 'sideEffect', node: calleeName(call), library: 'stripe', detail: `creates a Stripe ${resource}`, nonIdempotent: !keyed };
+};
+
+export const sideEffects: LibraryTable = {
+  name: 'side-effects',
+  transitions: {
+    'nodemailer#createTransport|()': 'nodemailer.Transport',
+    'nodemailer#Transporter|instance': 'nodemailer.Transport',
+    '@nestjs-modules/mailer#MailerService|instance': 'nodemailer.Transport',
+    'stripe#default|new': 'stripe.Client',
+    'stripe#Stripe|new': 'stripe.Client',
+    'stripe#default|instance': 'stripe.Client',
+    'stripe.Client|.*': 'stripe.Resource',
+  },
+  operations: {
+    'nodemailer.Transport|sendMail': email('nodemailer'),
+    '@sendgrid/mail#default|send': email('@sendgrid/mail'),
+    '@sendgrid/mail#default|sendMultiple': email('@sendgrid/mail'),
+    'stripe.Resource|create': stripeCreate,
+    'stripe.Resource|capture': stripeCreate,
+  },
+};
+void arg;

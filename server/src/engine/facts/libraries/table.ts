@@ -1,0 +1,21 @@
+/**
+ * How a library is described to the engine: the types its exports produce
+ * (transitions) and the calls that matter (operations). Types are named
+ * `<module>.<Type>`; an export is `<module>#<name>`.
+ *
+ * Transition keys are `<from>|<step>` where step is `new`, `()`, `.prop`,
+ * `m()` (a method call) or `instance` (a value annotated with that type).
+ * Operation keys are `<receiverType>|<method>` for method calls, or
+ * `<export>|()` / `<export>|new` for calls of exported functions and classes.
+ */
+import type { Node } from 'ts-morph';
+import type { Fact } from '../facts';
+import type { Analysis } from '../analysis';
+
+export type OperationAnalyzer = (node: Node, analysis: Analysis) => Fact | Fact[] | undefined;
+
+export interface LibraryTable {
+  name: string;
+  transitions: Record<string, string>;
+  operations: Record<string, OperationAnalyzer>;
+}

@@ -1,0 +1,124 @@
+/** TypeORM: DataSource, repositories and entity managers; NestJS TypeOrmModule. */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import { clientFact, sqlFacts, writeFact } from './build';
+import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
+
+/** Entity name of a repository receiver: `getRepository(X)`, `Repository<X>`, `@InjectRepository(X)`. */
+function entityOf(call: Node): string | undefined {
+  const recv = receiver(call);
+  if (!recv) return undefined;
+  if (Node.isCallExpression(recv)) return arg(recv, 0)?.getText();
+  const nameNode = Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv;
+  let decl: Node | undefined;
+  try { decl = nameNode.getSymbol()?.getDeclarations()[0]; } catch { decl = undefined; }
+  if (!decl) {
+    // this.x where x is a constructor parameter property
+    const cls = recv.getFirstAncestor((n) => Node.isClassDeclaration(n));
+    if (cls && Node.isClassDeclaration(cls) && Node.isPropertyAccessExpression(recv)) decl = cls.getConstructors()[0]?.getParameter(recv.getName());
+  }
+  if (decl && (Node.isParameterDeclaration(decl) || Node.isPropertyDeclaration(decl))) {
+    const typeNode = decl.getTypeNode();
+    if (typeNode && Node.isTypeReference(typeNode)) {
+      const t = typeNode.getTypeArguments()[0];
+      if (t) return t.getText();
+    }
+    const init = Node.isPropertyDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (init && Node.isCallExpression(init)) return arg(init, 0)?.getText();
+  }
+  return undefined;
+}
+
+/** For EntityManager calls the entity is the first argument. */
+function managerEntity(call: Node): string | undefined {
+  return arg(call, 0)?.getText();
+}
+
+const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call) => {
+  const entity = entityOf(call);
+  const ni = typeof nonIdempotent === 'function' ? nonIdempotent(call) : nonIdempotent;
+  return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()`, ni, entity);
+};
+const managerWrite = (nonIdempotent: boolean): OperationAnalyzer => (call) => {
+  const entity = managerEntity(call);
+  return writeFact('typeorm', call, `manager.${calleeName(call).getText()}(${entity ?? ''})`, nonIdempotent, entity);
+};
+
+/** `save` inserts when given a freshly created entity or object literal; otherwise it may be an update. */
+function saveInserts(call: Node): boolean {
+  const a = arg(call, 0);
+  if (!a) return false;
+  if (Node.isObjectLiteralExpression(a) || Node.isNewExpression(a)) return !/\bid\s*:/.test(a.getText());
+  if (Node.isCallExpression(a)) return /\.create$/.test(a.getExpression().getText());
+  if (Node.isIdentifier(a)) {
+    const decl = a.getSymbol()?.getDeclarations()[0];
+    const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (init && (Node.isNewExpression(init) || (Node.isCallExpression(init) && /\.create$/.test(init.getExpression().getText())) || Node.isObjectLiteralExpression(init))) return true;
+  }
+  return false;
+}
+
+const dataSource: OperationAnalyzer = (node) => {
+  const opts = arg(node, 0);
+  const type = stringValue(prop(opts, 'type'));
+  return clientFact('typeorm', node, type === 'mysql' || type === 'mariadb' ? 'mysql' : type === 'mongodb' ? 'mongodb' : 'postgres', opts ? [opts] : []);
+};
+
+export const typeorm: LibraryTable = {
+  name: 'typeorm',
+  transitions: {
+    'typeorm#DataSource|new': 'typeorm.DataSource',
+    'typeorm#DataSource|instance': 'typeorm.DataSource',
+    'typeorm#Connection|instance': 'typeorm.DataSource',
+    'typeorm#createConnection|()': 'typeorm.DataSource',
+    'typeorm#getManager|()': 'typeorm.EntityManager',
+    'typeorm#getRepository|()': 'typeorm.Repository',
+    'typeorm.DataSource|getRepository()': 'typeorm.Repository',
+    'typeorm.DataSource|.manager': 'typeorm.EntityManager',
+    'typeorm.DataSource|createQueryRunner()': 'typeorm.QueryRunner',
+    'typeorm.DataSource|transaction():param0': 'typeorm.EntityManager',
+    'typeorm.DataSource|transaction():param1': 'typeorm.EntityManager',
+    'typeorm#QueryRunner|instance': 'typeorm.QueryRunner',
+    'typeorm.QueryRunner|.manager': 'typeorm.EntityManager',
+    'typeorm#EntityManager|instance': 'typeorm.EntityManager',
+    'typeorm.EntityManager|getRepository()': 'typeorm.Repository',
+    'typeorm.EntityManager|transaction():param0': 'typeorm.EntityManager',
+    'typeorm.EntityManager|transaction():param1': 'typeorm.EntityManager',
+    'typeorm#Repository|instance': 'typeorm.Repository',
+    'typeorm.Repository|.manager': 'typeorm.EntityManager',
+  },
+  operations: {
+    'typeorm#DataSource|new': dataSource,
+    'typeorm#createConnection|()': dataSource,
+    '@nestjs/typeorm#TypeOrmModule|forRoot': (call) => {
+      const opts = objectLiteral(arg(call, 0));
+      const type = stringValue(prop(opts, 'type'));
+      return clientFact('typeorm', call, type === 'mysql' ? 'mysql' : 'postgres', opts ? [opts] : []);
+    },
+    'typeorm.Repository|save': repoWrite(saveInserts),
+    'typeorm.Repository|insert': repoWrite(true),
+    'typeorm.Repository|increment': repoWrite(true),
+    'typeorm.Repository|decrement': repoWrite(true),
+    'typeorm.Repository|update': repoWrite(false),
+    'typeorm.Repository|upsert': repoWrite(false),
+    'typeorm.Repository|delete': repoWrite(false),
+    'typeorm.Repository|query': (call, a) => sqlFacts('typeorm', call, arg(call, 0), a),
+    'typeorm.EntityManager|save': (call) => {
+      const second = arg(call, 1);
+      const entity = second ? managerEntity(call) : undefined;
+      return writeFact('typeorm', call, `manager.save(${entity ?? ''})`, !!second && Node.isObjectLiteralExpression(second), entity);
+    },
+    'typeorm.EntityManager|insert': managerWrite(true),
+    'typeorm.EntityManager|increment': managerWrite(true),
+    'typeorm.EntityManager|decrement': managerWrite(true),
+    'typeorm.EntityManager|update': managerWrite(false),
+    'typeorm.EntityManager|upsert': managerWrite(false),
+    'typeorm.EntityManager|delete': managerWrite(false),
+    'typeorm.EntityManager|query': (call, a) => sqlFacts('typeorm', call, arg(call, 0), a),
+    'typeorm.DataSource|query': (call, a) => sqlFacts('typeorm', call, arg(call, 0), a),
+    'typeorm.QueryRunner|query': (call, a) => sqlFacts('typeorm', call, arg(call, 0), a),
+    'typeorm.DataSource|transaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'transaction' }),
+    'typeorm.EntityManager|transaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'transaction' }),
+    'typeorm.QueryRunner|startTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'startTransaction' }),
+  },
+};

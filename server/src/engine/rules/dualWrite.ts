@@ -1,0 +1,67 @@
+import { Node } from 'ts-morph';
+import { createRule } from './createRule';
+import { describeAt } from './describe';
+import { isFunctionLike } from '../facts/analysis';
+import { isOutboxTable } from '../facts/sql';
+import type { Reached } from '../facts/effects';
+
+export const dualWrite = createRule({
+  id: 'dual-write',
+  description: 'A flow that writes a datastore and publishes a message (or calls another service) must use a transactional outbox.',
+  defaultSeverity: 'error',
+  fixes: ['Route through a transactional outbox'],
+  messages: {
+    dualWrite: {
+      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}} outside one transaction. If the process dies or the broker is unreachable between the two, the database and the rest of the system disagree and nothing retries.',
+      hint: 'Insert the event into an outbox table in the same transaction as the write, and let a relay publish it (polling with FOR UPDATE SKIP LOCKED, or CDC).',
+    },
+  },
+  check({ model, report }) {
+    const candidates: { fn: Node; publish: Reached; write: Reached }[] = [];
+    for (const { sourceFile } of model.files) {
+      sourceFile.forEachDescendant((fn) => {
+        if (!isFunctionLike(fn)) return;
+        const reached = model.effects.of(fn);
+        const publishes = reached.filter((r) => r.fact.kind === 'publish' || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
+        if (!publishes.length) return;
+        if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return; // an outbox relay
+        const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table));
+        if (!writes.length) return;
+        for (const publish of publishes) {
+          const throughOneCallee = publish.path.length > 0 && writes.every((w) => w.via === publish.via);
+          if (throughOneCallee) continue; // the callee is the flow; it reports itself
+          candidates.push({ fn, publish, write: writes[0] });
+        }
+      });
+    }
+    const reportedAt = new Set<string>();
+    for (const c of candidates) {
+      const nested = candidates.some((o) => o !== c && o.publish.fact === c.publish.fact && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
+      if (nested) continue;
+      const at = c.publish.path.length ? calleeOf(c.publish.via) : c.publish.fact.node;
+      const location = model.locationOf(at);
+      const key = `${location.file}:${location.range.start.line}:${location.range.start.column}`;
+      if (reportedAt.has(key)) continue;
+      reportedAt.add(key);
+      const publishText = c.publish.fact.kind === 'http' ? `calls service "${c.publish.fact.target}" (\`${c.publish.fact.detail}\`)` : `publishes (\`${c.publish.fact.detail}\`)`;
+      report({
+        messageId: 'dualWrite',
+        data: { write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), publish: publishText },
+        location,
+        snippet: `${c.write.fact.detail}|${c.publish.fact.detail}`,
+        related: [
+          { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
+          ...(c.publish.path.length ? [{ ...model.locationOf(c.publish.fact.node), message: `the publish: ${c.publish.fact.detail}` }] : []),
+        ],
+      });
+    }
+  },
+});
+
+function calleeOf(call: Node): Node {
+  if (Node.isCallExpression(call) || Node.isNewExpression(call)) {
+    const e = call.getExpression();
+    return Node.isPropertyAccessExpression(e) ? e.getNameNode() : e;
+  }
+  return call;
+}

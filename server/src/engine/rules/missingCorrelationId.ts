@@ -1,0 +1,66 @@
+import { Node } from 'ts-morph';
+import { createRule } from './createRule';
+import { initializerOf } from '../facts/syntax';
+import type { Fact } from '../facts/facts';
+
+const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
+
+export const missingCorrelationId = createRule({
+  id: 'missing-correlation-id',
+  description: 'Messages and cross-service calls must carry a correlation id, and handlers must propagate the incoming one.',
+  defaultSeverity: 'warning',
+  fixes: ['Add correlation and causation ids'],
+  messages: {
+    missing: {
+      message: '{{what}} carries no correlation or causation id{{tracing}}, so this hop cannot be tied to the business flow that caused it when tracing a failure or a duplicate.',
+      hint: 'Add correlation-id and causation-id headers{{source}}.',
+    },
+    notPropagated: {
+      message: '{{what}} inside a message handler starts a new correlation id instead of propagating the incoming message\'s, so the flow splits into unrelated traces here.',
+      hint: 'Copy the correlation id from the incoming message and set the causation id to the incoming message id.',
+    },
+  },
+  check({ model, report }) {
+    const inHandler = new Set<Fact>();
+    for (const consumer of model.facts) {
+      if (consumer.kind !== 'consumer' || !consumer.handler) continue;
+      for (const r of model.effects.of(consumer.handler)) inHandler.add(r.fact);
+    }
+    const seen = new Set<Node>();
+    for (const fact of model.facts) {
+      const relevant = fact.kind === 'publish' || (fact.kind === 'http' && fact.target !== undefined);
+      if (!relevant || seen.has(fact.node)) continue;
+      seen.add(fact.node);
+      const what = fact.kind === 'http' ? `Call to service "${fact.target}" (${fact.detail})` : capitalize(fact.detail);
+      if (fact.correlation === 'absent') {
+        report({
+          messageId: 'missing',
+          data: {
+            what,
+            tracing: model.hasTracing(fact.node) ? ' (OpenTelemetry propagates the trace context, but not a business correlation id)' : '',
+            source: inHandler.has(fact) ? ', copied from the incoming message' : '',
+          },
+          location: model.locationOf(fact.node),
+          snippet: fact.detail,
+          inferred: fact.kind === 'http' && !model.architecture,
+        });
+      } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some(isFresh)) {
+        report({ messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail });
+      }
+    }
+  },
+});
+
+function isFresh(value: Node, depth = 0): boolean {
+  if (Node.isCallExpression(value)) return FRESH_ID.test(value.getExpression().getText());
+  if (Node.isIdentifier(value) && depth < 2) {
+    const init = initializerOf(value);
+    return !!init && isFresh(init, depth + 1);
+  }
+  if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFresh(value.getExpression(), depth);
+  return false;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

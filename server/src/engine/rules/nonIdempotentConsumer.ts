@@ -1,0 +1,52 @@
+import { createRule } from './createRule';
+import { describeAt } from './describe';
+
+/** Names of guard helpers real code uses; a call to one counts as a guard we cannot see into. */
+const GUARD_CALL = /processed|dedupe?|duplicate|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
+
+export const nonIdempotentConsumer = createRule({
+  id: 'non-idempotent-consumer',
+  description: 'Message handlers with a non-idempotent side effect must deduplicate on the message identity.',
+  defaultSeverity: 'error',
+  fixes: ['Guard with an inbox (dedupe on the message id)'],
+  messages: {
+    unguarded: {
+      message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity. Brokers deliver at least once, so a redelivered or replayed message repeats it.',
+      hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.',
+    },
+  },
+  check({ model, report }) {
+    for (const consumer of model.facts) {
+      if (consumer.kind !== 'consumer' || !consumer.handler) continue;
+      const reached = model.effects.of(consumer.handler);
+      if (reached.some((r) => r.fact.kind === 'guard')) continue;
+      if (model.effects.callsNamed(consumer.handler, GUARD_CALL)) continue;
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind));
+      if (!risky.length) continue;
+      const first = risky[0];
+      report({
+        messageId: 'unguarded',
+        data: { handler: capitalize(consumer.detail), effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node) },
+        location: model.locationOf(consumer.node),
+        snippet: consumer.detail,
+        related: risky.slice(0, 3).map((r) => ({
+          ...model.locationOf(r.fact.node),
+          message: `${r.fact.detail}: repeated on every redelivery`,
+        })),
+      });
+    }
+  },
+});
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function effectVerb(kind: string, detail: string): string {
+  switch (kind) {
+    case 'write': return `writes \`${detail}\``;
+    case 'publish': return `publishes (\`${detail}\`)`;
+    case 'http': return `calls \`${detail}\``;
+    default: return detail;
+  }
+}

@@ -1,0 +1,96 @@
+/** docker-compose files: services, their build folders and environment. */
+import * as path from 'node:path';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+
+export interface ComposeService {
+  name: string;
+  /** Compose file (root-relative). */
+  file: string;
+  line: number;
+  /** Build context folder, root-relative, when the service is built from the workspace. */
+  context?: string;
+  image?: string;
+  environment: Map<string, { value: string; line: number }>;
+  envFiles: string[];
+}
+
+export function parseCompose(text: string, rel: string): ComposeService[] {
+  const lineCounter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  const services = doc.get('services', true) as unknown;
+  if (!isMap(services)) return [];
+  const dir = path.posix.dirname(rel);
+  const out: ComposeService[] = [];
+  for (const pair of services.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const value = pair.value as YamlNode | null;
+    if (!name || !isMap(value)) continue;
+    const line = lineOf(pair.key as YamlNode, lineCounter);
+    const svc: ComposeService = { name, file: rel, line, environment: new Map(), envFiles: [] };
+    const build = value.get('build', true) as unknown;
+    if (isScalar(build)) svc.context = joinRel(dir, String(build.value));
+    else if (isMap(build)) {
+      const ctx = build.get('context');
+      if (typeof ctx === 'string') svc.context = joinRel(dir, ctx);
+    }
+    const image = value.get('image');
+    if (typeof image === 'string') svc.image = image;
+    const env = value.get('environment', true) as unknown;
+    if (isMap(env)) {
+      for (const item of env.items) {
+        if (isScalar(item.key)) {
+          const v = isScalar(item.value) ? String(item.value.value ?? '') : '';
+          svc.environment.set(String(item.key.value), { value: v, line: lineOf(item.key as YamlNode, lineCounter) });
+        }
+      }
+    } else if (isSeq(env)) {
+      for (const item of env.items) {
+        if (!isScalar(item)) continue;
+        const s = String(item.value);
+        const eq = s.indexOf('=');
+        if (eq > 0) svc.environment.set(s.slice(0, eq), { value: s.slice(eq + 1), line: lineOf(item as YamlNode, lineCounter) });
+      }
+    }
+    const envFile = value.get('env_file', true) as unknown;
+    if (isScalar(envFile)) svc.envFiles.push(joinRel(dir, String(envFile.value)));
+    else if (isSeq(envFile)) {
+      for (const item of envFile.items) {
+        if (isScalar(item)) svc.envFiles.push(joinRel(dir, String(item.value)));
+        else if (isMap(item) && typeof item.get('path') === 'string') svc.envFiles.push(joinRel(dir, String(item.get('path'))));
+      }
+    }
+    out.push(svc);
+  }
+  return out;
+}
+
+function joinRel(dir: string, p: string): string {
+  const joined = path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, p));
+  return joined.replace(/\/$/, '') || '.';
+}
+
+function lineOf(node: YamlNode, lc: LineCounter): number {
+  const offset = node.range?.[0] ?? 0;
+  return lc.linePos(offset).line;
+}
+
+/** `.env` text to variables with their line numbers. */
+export function parseDotenv(text: string): Map<string, { value: string; line: number }> {
+  const vars = new Map<string, { value: string; line: number }>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) return;
+    let value = m[2].trim();
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    else value = value.replace(/\s+#.*$/, '');
+    vars.set(m[1], { value, line: i + 1 });
+  });
+  return vars;
+}

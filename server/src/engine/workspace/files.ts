@@ -1,0 +1,88 @@
+/** Finding the workspace's source files without reading what the rules do not need. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+
+export const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/.next/**', '**/.turbo/**', '**/vendor/**'];
+const IGNORED_FILES = ['**/*.d.ts', '**/*.min.js', '**/*.bundle.js'];
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+export interface SourceFileEntry {
+  /** Root-relative, forward slashes. */
+  rel: string;
+  abs: string;
+  text: string;
+}
+
+export interface ListResult {
+  files: SourceFileEntry[];
+  skipped: { file: string; reason: string }[];
+}
+
+export function toRel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+export function listSourceFiles(root: string, overlays?: Map<string, string>): ListResult {
+  const rels = fg.sync(SOURCE_GLOB, {
+    cwd: root, ignore: [...IGNORED_DIRS, ...IGNORED_FILES], dot: false, followSymbolicLinks: false,
+    onlyFiles: true, suppressErrors: true,
+  }).sort();
+  const files: SourceFileEntry[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  for (const rel of rels) {
+    const abs = path.join(root, rel);
+    const overlay = overlays?.get(abs);
+    if (overlay !== undefined) {
+      files.push({ rel, abs, text: overlay });
+      continue;
+    }
+    const text = readTextFile(abs);
+    if (typeof text === 'string') files.push({ rel, abs, text });
+    else skipped.push({ file: rel, reason: text.reason });
+  }
+  return { files, skipped };
+}
+
+/** Reads a UTF-8 text file, refusing huge, binary and vanished files with a reason. */
+export function readTextFile(abs: string, maxBytes = MAX_FILE_BYTES): string | { reason: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    return { reason: 'file disappeared while reading' };
+  }
+  if (!stat.isFile()) return { reason: 'not a regular file' };
+  if (stat.size > maxBytes) return { reason: `larger than ${Math.round(maxBytes / 1024)} KiB` };
+  let buffer: Buffer;
+  try {
+    buffer = fs.readFileSync(abs);
+  } catch (error) {
+    return { reason: `unreadable: ${(error as Error).message}` };
+  }
+  if (buffer.subarray(0, 8000).includes(0)) return { reason: 'binary content' };
+  return buffer.toString('utf8');
+}
+
+/** Reads an optional small text file (package.json, compose, .env); undefined when absent or unusable. */
+export function readOptional(abs: string, overlays?: Map<string, string>): string | undefined {
+  const overlay = overlays?.get(abs);
+  if (overlay !== undefined) return overlay;
+  const text = readTextFile(abs, 2 * 1024 * 1024);
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** Config files anywhere in the workspace matching a glob (compose files, .env files, Dockerfiles...). */
+export function findConfigFiles(root: string, patterns: string[]): string[] {
+  return fg.sync(patterns, {
+    cwd: root, ignore: IGNORED_DIRS, dot: true, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true, deep: 6,
+  }).sort();
+}
+
+/** Folders matching a glob (e.g. `services/*`). */
+export function findDirectories(root: string, patterns: string[]): string[] {
+  return fg.sync(patterns, {
+    cwd: root, ignore: IGNORED_DIRS, onlyDirectories: true, followSymbolicLinks: false, suppressErrors: true, deep: 3,
+  }).sort();
+}
