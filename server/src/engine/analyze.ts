@@ -96,7 +96,7 @@ export function analyzeSync(options: AnalyzeOptions): AnalysisResult {
     const severity = severityFor(rule, architecture);
     if (severity === 'off') continue;
     try {
-      runRule(rule, model, severity, findings);
+      runRule(rule, model, severity, findings, options.withFixes ?? false, log);
     } catch (error) {
       log(`rule ${rule.meta.id} failed: ${(error as Error).stack ?? error}`);
     }
@@ -115,7 +115,7 @@ export function analyzeSync(options: AnalyzeOptions): AnalysisResult {
   };
 }
 
-function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[]): void {
+function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean, log: (m: string) => void): void {
   const counts = new Map<string, number>();
   rule.check({
     model,
@@ -135,9 +135,19 @@ function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Findin
         related: r.related ?? [],
         inferred: r.inferred ?? false,
         fingerprint: createHash('sha1').update(`${base}|${n}`).digest('hex').slice(0, 16),
+        ...(withFixes && r.fixes ? { fixes: safeFixes(r.fixes, log) } : {}),
       });
     },
   });
+}
+
+function safeFixes(build: () => Finding['fixes'], log: (m: string) => void): Finding['fixes'] {
+  try {
+    return build() ?? [];
+  } catch (error) {
+    log(`building a quick fix failed: ${(error as Error).message}`);
+    return [];
+  }
 }
 
 function severityFor(rule: Rule, architecture: Architecture | undefined): Severity | 'off' {

@@ -15,6 +15,8 @@ export interface AnalyzeOptions {
   architectureFile?: string;
   /** In-memory contents overriding the disk (open editor buffers), keyed by absolute path. */
   overlays?: Map<string, string>;
+  /** Build quick fixes for findings (the language server asks; the CLI does not). */
+  withFixes?: boolean;
   onProgress?(done: number, total: number): void;
   log?(message: string): void;
 }

@@ -33,6 +33,15 @@ export interface TextEdit {
   newText: string;
 }
 
+/** A quick fix: one undoable set of edits. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe to apply together with the same fix for other findings of the rule in a file ("fix all"). */
+  batchable?: boolean;
+  isPreferred?: boolean;
+}
+
 export interface Suppression {
   kind: 'inSource' | 'baseline';
   justification: string;
@@ -51,6 +60,8 @@ export interface Finding {
   /** True when the finding rests on facts inferred without an architecture file. */
   inferred: boolean;
   suppressed?: Suppression;
+  /** Quick fixes the rule offers for this finding (the editor shows them as code actions). */
+  fixes?: Fix[];
   /** Stable identity for baselines: rule, file, message, and the text of the flagged node. */
   fingerprint: string;
 }

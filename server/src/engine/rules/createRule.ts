@@ -4,7 +4,7 @@
  * the docs URL is derived from the id, and messages are templates with
  * `{{placeholders}}` keyed by message id.
  */
-import type { Location, RelatedLocation, Severity } from '../types';
+import type { Fix, Location, RelatedLocation, Severity } from '../types';
 import type { SystemModel } from '../model';
 
 export const DOCS_BASE_URL = 'https://github.com/distributed-patterns/distributed-patterns/blob/main/docs/rules/';
@@ -34,6 +34,8 @@ export interface Report<M extends string> {
   /** Source text of the flagged node, used for baseline fingerprints. */
   snippet?: string;
   inferred?: boolean;
+  /** Quick fixes, built lazily only when the caller asks for fixes (the editor does, the CLI does not). */
+  fixes?: () => Fix[];
 }
 
 export interface RuleContext<M extends string> {
