@@ -28,6 +28,11 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisResult> 
 }
 
 export function analyzeSync(options: AnalyzeOptions): AnalysisResult {
+  return analyzeSystem(options).result;
+}
+
+/** The same pipeline, also returning the system model it built (the report generator reads it). */
+export function analyzeSystem(options: AnalyzeOptions): { result: AnalysisResult; model: SystemModel } {
   const root = path.resolve(options.root);
   const log = options.log ?? (() => undefined);
 
@@ -109,10 +114,11 @@ export function analyzeSync(options: AnalyzeOptions): AnalysisResult {
     ? findings.filter((f) => wanted.some((w) => f.location.file === w || f.location.file.startsWith(w + '/')))
     : findings;
   selected.sort(compareFindings);
-  return {
+  const result: AnalysisResult = {
     root, findings: selected, rules: RULES.map((r) => r.meta), architectureFile, architecture,
     filesAnalyzed: files.length, skipped,
   };
+  return { result, model };
 }
 
 function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean, log: (m: string) => void): void {
