@@ -163,11 +163,16 @@ export class Analysis {
     if (Node.isBindingElement(decl)) {
       const pattern = decl.getParent();
       const holder = pattern?.getParent();
+      const prop = decl.getPropertyNameNode()?.getText() ?? decl.getName();
       if (holder && Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
         if (!init) return undefined;
-        const prop = decl.getPropertyNameNode()?.getText() ?? decl.getName();
         return this.step(this.typeOf(init, depth), `.${prop}`);
+      }
+      if (holder && Node.isParameterDeclaration(holder)) {
+        const typeNode = holder.getTypeNode();
+        const member = typeNode ? this.memberTypeNode(typeNode, prop) : undefined;
+        return member ? this.typeFromTypeNode(member, depth) : undefined;
       }
       return undefined;
     }
@@ -220,6 +225,44 @@ export class Analysis {
     return this.typeOfDeclaration(decl, target, depth);
   }
 
+  /** The aliased type node of a workspace `type X = ...`, if the name is one. */
+  private localTypeAlias(nameNode: Node): Node | undefined {
+    try {
+      let symbol = nameNode.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      const decl = symbol?.getDeclarations()[0];
+      return decl && Node.isTypeAliasDeclaration(decl) && !decl.getSourceFile().isDeclarationFile() ? decl.getTypeNode() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The declared type of property `name` of a local interface, type alias or type literal. */
+  private memberTypeNode(typeNode: Node, name: string): Node | undefined {
+    let members: Node[] | undefined;
+    if (Node.isTypeLiteral(typeNode)) members = typeNode.getMembers();
+    else if (Node.isTypeReference(typeNode)) {
+      const nameNode = typeNode.getTypeName();
+      let decl: Node | undefined;
+      try {
+        let symbol = nameNode.getSymbol();
+        if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+        decl = symbol?.getDeclarations()[0];
+      } catch {
+        decl = undefined;
+      }
+      if (decl && Node.isInterfaceDeclaration(decl)) members = decl.getMembers();
+      else if (decl && Node.isTypeAliasDeclaration(decl)) {
+        const aliased = decl.getTypeNode();
+        return aliased ? this.memberTypeNode(aliased, name) : undefined;
+      }
+    }
+    for (const m of members ?? []) {
+      if (Node.isPropertySignature(m) && m.getName() === name) return m.getTypeNode();
+    }
+    return undefined;
+  }
+
   typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
     if (Node.isTypeReference(typeNode)) {
       const nameNode = typeNode.getTypeName();
@@ -229,6 +272,8 @@ export class Analysis {
         return arg ? this.typeFromTypeNode(arg, depth) : undefined;
       }
       let t: string | undefined;
+      const alias = Node.isIdentifier(nameNode) ? this.localTypeAlias(nameNode) : undefined;
+      if (alias) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(alias, depth + 1) : undefined;
       if (Node.isIdentifier(nameNode)) t = this.typeOfIdentifier(nameNode, depth);
       else if (Node.isQualifiedName(nameNode)) {
         const left = this.typeOf(nameNode.getLeft(), depth);

@@ -180,3 +180,13 @@ export function shortText(node: Node, max = 60): string {
   const text = node.getText().replace(/\s+/g, ' ');
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
+
+/** A channel/topic name: a string, or `a | b` for a conditional between two strings. */
+export function channelName(node: Node | undefined): string | undefined {
+  if (node && Node.isConditionalExpression(node)) {
+    const a = channelName(node.getWhenTrue());
+    const b = channelName(node.getWhenFalse());
+    return a && b ? `${a} | ${b}` : a ?? b;
+  }
+  return stringValue(node);
+}

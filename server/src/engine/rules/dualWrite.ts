@@ -2,7 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import { isFunctionLike } from '../facts/analysis';
-import { isOutboxTable } from '../facts/sql';
+import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Reached } from '../facts/effects';
 
 export const dualWrite = createRule({
@@ -25,7 +25,8 @@ export const dualWrite = createRule({
         const publishes = reached.filter((r) => r.fact.kind === 'publish' || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
         if (!publishes.length) return;
         if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return; // an outbox relay
-        const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table));
+        // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
+        const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table) && !isGuardTable(r.fact.table));
         if (!writes.length) return;
         for (const publish of publishes) {
           const throughOneCallee = publish.path.length > 0 && writes.every((w) => w.via === publish.via);

@@ -1,4 +1,8 @@
-import type { Node } from 'ts-morph';
+import { Node } from 'ts-morph';
+import { isFunctionLike } from '../facts/analysis';
+import { envVarsIn, urlsIn } from '../facts/syntax';
+import type { SystemModel } from '../model';
+import type { Fact } from '../facts/facts';
 import { createRule } from './createRule';
 import type { DatastoreIdentity } from '../workspace/datastores';
 import type { ServiceInfo } from '../workspace/services';
@@ -38,6 +42,7 @@ export const sharedDatabase = createRule({
         }
       }
     }
+    usages.push(...factoryCallUsages(model));
     const byStore = new Map<string, Usage[]>();
     for (const u of usages) byStore.set(u.identity.key, [...(byStore.get(u.identity.key) ?? []), u]);
     const reported = new Set<string>();
@@ -81,4 +86,43 @@ export const sharedDatabase = createRule({
 
 function evidence(u: Usage): string {
   return u.via ? `${u.identity.evidence}, through shared module ${u.via}` : u.identity.evidence;
+}
+
+/**
+ * Client factories: a workspace function that builds a client from its
+ * parameters (`createPool(url)` in a shared lib). The connection identity
+ * is decided at each call site, so each call is a usage of its own.
+ */
+function factoryCallUsages(model: SystemModel): Usage[] {
+  const factories = new Map<Node, Fact>();
+  for (const fact of model.facts) {
+    if (fact.kind !== 'client' || fact.envVars?.length || fact.urls?.length) continue;
+    const fn = fact.node.getFirstAncestor(isFunctionLike);
+    if (fn) factories.set(fn, fact);
+  }
+  if (!factories.size) return [];
+  const names = new Set<string>();
+  for (const fn of factories.keys()) {
+    const name = Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn) ? fn.getName() : (Node.isVariableDeclaration(fn.getParent()) ? (fn.getParent() as import('ts-morph').VariableDeclaration).getName() : undefined);
+    if (name) names.add(name);
+  }
+  const out: Usage[] = [];
+  for (const { sourceFile } of model.files) {
+    sourceFile.forEachDescendant((node) => {
+      if (!Node.isCallExpression(node)) return;
+      const callee = node.getExpression();
+      const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+      if (!names.has(name)) return;
+      const target = model.analysis.resolveCallee(node);
+      const fact = target ? factories.get(target) : undefined;
+      const service = model.serviceOf(node);
+      if (!fact || !service) return;
+      const envVars = node.getArguments().flatMap((a) => envVarsIn(a));
+      const urls = node.getArguments().flatMap((a) => urlsIn(a));
+      for (const identity of model.datastores.identities(service, envVars, urls)) {
+        out.push({ service, node: callee, identity, via: model.relOf(fact.node) });
+      }
+    });
+  }
+  return out;
 }

@@ -24,9 +24,19 @@ export const unjustifiedTwoPhaseCommit = createRule({
     },
   },
   check({ model, report }) {
+    // One finding per function: the first 2PC statement, with the others as related locations.
+    const twoPhaseByFunction = new Map<Node, Fact[]>();
     for (const fact of model.facts) {
       if (fact.kind !== 'twoPhase' || model.justification('two-phase-commit', fact.node)) continue;
-      report({ messageId: 'twoPhase', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail });
+      const scope = fact.node.getFirstAncestor(isFunctionLike) ?? fact.node.getSourceFile();
+      twoPhaseByFunction.set(scope, [...(twoPhaseByFunction.get(scope) ?? []), fact]);
+    }
+    for (const [, facts] of twoPhaseByFunction) {
+      const [first, ...rest] = facts;
+      report({
+        messageId: 'twoPhase', data: { detail: first.detail }, location: model.locationOf(first.node), snippet: first.detail,
+        related: rest.map((f) => ({ ...model.locationOf(f.node), message: f.detail })),
+      });
     }
     for (const { sourceFile } of model.files) {
       for (const decl of sourceFile.getImportDeclarations()) {

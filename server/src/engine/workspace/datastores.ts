@@ -46,7 +46,7 @@ export class DatastoreResolver {
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
-        out.push({ key: `declared:${d.name}`, label: d.name, declared: d, evidence: bound ? `${name}=${bound.value} (${bound.file}:${bound.line})` : `${name} (declared for ${d.name})` });
+        out.push({ key: `declared:${d.name}`, label: d.name, declared: d, evidence: bound ? `${name}=${redact(bound.value)} (${bound.file}:${bound.line})` : `${name} (declared for ${d.name})` });
       } else if (url) {
         out.push({ key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: `${name}=${redact(bound!.value)} (${bound!.file}:${bound!.line})` });
       } else if (isConnectionEnv(name)) {

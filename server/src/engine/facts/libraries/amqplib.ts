@@ -10,6 +10,7 @@ export const amqplib: LibraryTable = {
     'amqplib.Connection|createChannel()': 'amqplib.Channel',
     'amqplib.Connection|createConfirmChannel()': 'amqplib.Channel',
     'amqplib#Connection|instance': 'amqplib.Connection',
+    'amqplib#ChannelModel|instance': 'amqplib.Connection',
     'amqplib#Channel|instance': 'amqplib.Channel',
     'amqplib#ConfirmChannel|instance': 'amqplib.Channel',
     'amqp-connection-manager#connect|()': 'amqplib.Connection',

@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, prop, receiver, stringValue } from '../syntax';
+import { arg, channelName, prop, receiver, stringValue } from '../syntax';
 
 function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
@@ -52,7 +52,7 @@ export const kafkajs: LibraryTable = {
     },
     'kafkajs.Producer|send': (call) => {
       const opts = arg(call, 0);
-      const topic = stringValue(prop(opts, 'topic'));
+      const topic = channelName(prop(opts, 'topic'));
       const messages = prop(opts, 'messages');
       return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts]);
     },
