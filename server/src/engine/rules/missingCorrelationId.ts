@@ -31,7 +31,7 @@ export const missingCorrelationId = createRule({
       const relevant = fact.kind === 'publish' || (fact.kind === 'http' && fact.target !== undefined);
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
-      const what = fact.kind === 'http' ? `Call to service "${fact.target}" (${fact.detail})` : capitalize(fact.detail);
+      const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
       if (fact.correlation === 'absent') {
         report({
           messageId: 'missing',
@@ -61,6 +61,3 @@ function isFresh(value: Node, depth = 0): boolean {
   return false;
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

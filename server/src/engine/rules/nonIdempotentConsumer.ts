@@ -26,7 +26,7 @@ export const nonIdempotentConsumer = createRule({
       const first = risky[0];
       report({
         messageId: 'unguarded',
-        data: { handler: capitalize(consumer.detail), effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node) },
+        data: { handler: `The ${consumer.detail}`, effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node) },
         location: model.locationOf(consumer.node),
         snippet: consumer.detail,
         related: risky.slice(0, 3).map((r) => ({
@@ -38,9 +38,6 @@ export const nonIdempotentConsumer = createRule({
   },
 });
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 function effectVerb(kind: string, detail: string): string {
   switch (kind) {
