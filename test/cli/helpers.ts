@@ -2,6 +2,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import type * as Sarif from 'sarif';
 import type { AnalyzeOptions, AnalysisResult } from '../../server/src/engine/api';
 import type { RuleMeta } from '../../server/src/engine/rules/createRule';
 import type { Finding } from '../../server/src/engine/types';
@@ -97,3 +100,23 @@ export function fakeEngine(findings: Finding[] | (() => Finding[]), extra: Parti
     },
   };
 }
+
+/** Runs the SARIF SDK validator (SARIF spec rules plus GitHub ingestion rules) and returns its findings. */
+export function validateSarif(log: string): Sarif.Result[] {
+  const dir = workspace({ 'log.sarif': log });
+  const input = path.join(dir, 'log.sarif');
+  const output = path.join(dir, 'validation.sarif');
+  // The package's bin re-runs its arguments through a shell: quote them.
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const run = spawnSync(
+    'npx',
+    ['--no-install', 'sarif-multitool', 'validate', quote(input), '--output', quote(output), '--rule-kind', quote('Sarif;Gh'), '--log', 'ForceOverwrite'],
+    { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
+  );
+  assert.equal(run.status, 0, `validator failed to run:\n${run.stdout}\n${run.stderr}`);
+  const validation = JSON.parse(fs.readFileSync(output, 'utf8')) as Sarif.Log;
+  assert.equal(validation.runs[0]!.invocations?.[0]?.executionSuccessful, true, 'validator run succeeded');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return validation.runs[0]!.results ?? [];
+}
+

@@ -1,13 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as Sarif from 'sarif';
 import { FINGERPRINT_KEY, formatSarif, ruleName } from '../../server/src/cli/formatters/sarif';
 import type { ReportInput } from '../../server/src/cli/formatters/types';
 import type { Finding } from '../../server/src/engine/types';
-import { REPO_ROOT, RULES, finding, workspace } from './helpers';
+import { RULES, finding, validateSarif as validate, workspace } from './helpers';
 
 const version: string = require('../../package.json').version;
 
@@ -141,25 +138,6 @@ describe('sarif formatter', () => {
     assert.equal(ruleName('unjustified-two-phase-commit'), 'UnjustifiedTwoPhaseCommit');
   });
 });
-
-/** Runs the SARIF SDK validator (SARIF spec rules plus GitHub ingestion rules) and returns its findings. */
-function validate(log: string): Sarif.Result[] {
-  const dir = workspace({ 'log.sarif': log });
-  const input = path.join(dir, 'log.sarif');
-  const output = path.join(dir, 'validation.sarif');
-  // The package's bin re-runs its arguments through a shell: quote them.
-  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const run = spawnSync(
-    'npx',
-    ['--no-install', 'sarif-multitool', 'validate', quote(input), '--output', quote(output), '--rule-kind', quote('Sarif;Gh'), '--log', 'ForceOverwrite'],
-    { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
-  );
-  assert.equal(run.status, 0, `validator failed to run:\n${run.stdout}\n${run.stderr}`);
-  const validation = JSON.parse(fs.readFileSync(output, 'utf8')) as Sarif.Log;
-  assert.equal(validation.runs[0]!.invocations?.[0]?.executionSuccessful, true, 'validator run succeeded');
-  fs.rmSync(dir, { recursive: true, force: true });
-  return validation.runs[0]!.results ?? [];
-}
 
 function describeResults(results: Sarif.Result[]): string {
   return results.map((r) => `${r.level ?? 'warning'} ${r.ruleId}: ${r.message.id} ${JSON.stringify(r.message.arguments)}`).join('\n');
