@@ -1,6 +1,8 @@
 import { createRule } from './createRule';
 import { DIRECTIVE } from '../suppressions';
 
+const RULE_ID_LIKE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
+
 export const unexplainedSuppression = createRule({
   id: 'unexplained-suppression',
   description: 'A disable comment must name the rule it silences and say why after `--`.',
@@ -24,7 +26,11 @@ export const unexplainedSuppression = createRule({
     const known = model.ruleIds;
     for (const d of model.directives) {
       const location = { file: d.file, range: d.range };
-      const unknown = d.ruleIds.filter((r) => !known.includes(r));
+      // Without "--", words after the rule id are usually a reason missing its separator
+      // ("...-line unjustified-distributed-lock runs once per deploy"): report the missing
+      // reason once instead of each word as an unknown rule. Rule ids are kebab-case.
+      const named = d.reason ? d.ruleIds : d.ruleIds.filter((r) => known.includes(r) || RULE_ID_LIKE.test(r));
+      const unknown = (named.length ? named : d.ruleIds.slice(0, 1)).filter((r) => !known.includes(r));
       for (const rule of unknown) report({ messageId: 'unknownRule', data: { rule, directive: DIRECTIVE, known: known.join(', ') }, location, snippet: rule });
       if (!d.ruleIds.length) report({ messageId: 'noRule', data: { directive: DIRECTIVE }, location, snippet: 'norule' });
       else if (!d.reason) report({ messageId: 'noReason', data: { directive: DIRECTIVE }, location, snippet: d.ruleIds.join(',') });

@@ -1,8 +1,10 @@
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type SourceFile, type StringLiteral } from 'ts-morph';
 import { createRule } from './createRule';
 import { DISTRIBUTED_TRANSACTION_MODULES } from '../facts/libraries';
 import { isFunctionLike } from '../facts/analysis';
+import { calleeName } from '../facts/syntax';
 import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
 
 export const unjustifiedTwoPhaseCommit = createRule({
   id: 'unjustified-two-phase-commit',
@@ -39,40 +41,142 @@ export const unjustifiedTwoPhaseCommit = createRule({
       });
     }
     for (const { sourceFile } of model.files) {
-      for (const decl of sourceFile.getImportDeclarations()) {
-        const module = decl.getModuleSpecifierValue();
-        if (!DISTRIBUTED_TRANSACTION_MODULES.includes(module) || model.justification('two-phase-commit', decl)) continue;
-        report({ messageId: 'library', data: { module }, location: model.locationOf(decl.getModuleSpecifier()), snippet: module });
+      for (const specifier of transactionLibraryImports(sourceFile)) {
+        const module = specifier.getLiteralValue();
+        if (model.justification('two-phase-commit', specifier)) continue;
+        report({ messageId: 'library', data: { module }, location: model.locationOf(specifier), snippet: module });
       }
     }
-    // One function committing on two different clients (without PREPARE TRANSACTION, which is reported above).
-    const byFunction = new Map<Node, Fact[]>();
+    // One flow committing on two different datastores (without PREPARE TRANSACTION, which is reported above).
+    const byFlow = new Map<Node, Fact[]>();
     for (const fact of model.facts) {
       if (fact.kind !== 'tx' && fact.kind !== 'twoPhase') continue;
-      const fn = fact.node.getFirstAncestor(isFunctionLike);
-      if (!fn) continue;
-      const list = byFunction.get(fn) ?? [];
-      list.push(fact);
-      byFunction.set(fn, list);
+      const flow = flowOf(fact.node, model);
+      byFlow.set(flow, [...(byFlow.get(flow) ?? []), fact]);
     }
-    for (const facts of byFunction.values()) {
+    for (const facts of byFlow.values()) {
       if (facts.some((f) => f.kind === 'twoPhase')) continue;
-      const commits = facts.filter((f) => f.kind === 'tx' && f.detail !== 'BEGIN' && f.clientKey);
-      const keys = [...new Set(commits.map((f) => f.clientKey))];
-      if (keys.length < 2) continue;
-      const first = commits.find((f) => f.clientKey === keys[0])!;
-      const second = commits.find((f) => f.clientKey === keys[1])!;
-      if (model.justification('two-phase-commit', second.node)) continue;
+      const commits = facts
+        .filter((f) => f.kind === 'tx' && COMMITS.has(f.detail))
+        .map((f) => ({ fact: f, origin: clientOrigin(f.node) }))
+        .filter((c): c is { fact: Fact; origin: Origin } => c.origin !== undefined);
+      const first = commits[0];
+      const second = first && commits.find((c) => c.origin.key !== first.origin.key && !sameDatastore(model, first.origin, c.origin));
+      if (!first || !second || model.justification('two-phase-commit', second.fact.node)) continue;
+      const a = receiverText(first.fact.node);
+      const b = receiverText(second.fact.node);
       report({
         messageId: 'twoCommits',
-        data: { first: receiverText(first.node), second: receiverText(second.node) },
-        location: model.locationOf(second.node),
-        related: [{ ...model.locationOf(first.node), message: 'first commit' }],
-        snippet: `${receiverText(first.node)}+${receiverText(second.node)}`,
+        data: { first: a, second: b },
+        location: model.locationOf(second.fact.node),
+        related: [{ ...model.locationOf(first.fact.node), message: 'first commit' }],
+        snippet: `${a}+${b}`,
       });
     }
   },
 });
+
+/** Transaction facts that end a transaction (or run one to its end, like `$transaction(fn)`). */
+const COMMITS = new Set(['COMMIT', 'commitTransaction', 'transaction', '$transaction', 'withTransaction']);
+
+/** Module specifiers of distributed-transaction libraries: `import ... from 'x'`, `import x = require('x')`, `require('x')`. */
+function transactionLibraryImports(sourceFile: SourceFile): StringLiteral[] {
+  const out: StringLiteral[] = [];
+  const consider = (node: Node | undefined) => {
+    if (node && Node.isStringLiteral(node) && DISTRIBUTED_TRANSACTION_MODULES.includes(node.getLiteralValue())) out.push(node);
+  };
+  for (const decl of sourceFile.getImportDeclarations()) consider(decl.getModuleSpecifier());
+  for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (callee.getKind() === SyntaxKind.ImportKeyword || (Node.isIdentifier(callee) && callee.getText() === 'require')) consider(call.getArguments()[0]);
+  }
+  for (const decl of sourceFile.getDescendantsOfKind(SyntaxKind.ExternalModuleReference)) consider(decl.getExpression());
+  return out;
+}
+
+/**
+ * The flow a transaction call belongs to: its function, or, for a callback
+ * run by a transaction (`ordersDb.transaction(async (m) => ...)`), the
+ * function that started that transaction, so nested transactions on two
+ * stores count as one flow. Top-level code is the file's flow.
+ */
+function flowOf(node: Node, model: SystemModel): Node {
+  let fn = node.getFirstAncestor(isFunctionLike);
+  while (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+    const call = fn.getParent();
+    if (!call || !Node.isCallExpression(call) || !call.getArguments().includes(fn)) break;
+    const runsTransaction = model.analysis.factsAt(call).some((f) => f.kind === 'tx') || /transaction/i.test(calleeName(call).getText());
+    const outer = runsTransaction ? call.getFirstAncestor(isFunctionLike) : undefined;
+    if (!outer) break;
+    fn = outer;
+  }
+  return fn ?? node.getSourceFile();
+}
+
+interface Origin {
+  /** Identity of the client object the transaction runs on. */
+  key: string;
+  /** The expression that created it (`new Pool(...)`, `mysql.createPool(...)`), when visible. */
+  created?: Node;
+}
+
+/** Calls that hand out a connection (or session) of the client they are called on. */
+const CONNECTION_OF = /^(connect|getConnection|promise|startSession|createQueryRunner)$/;
+
+/**
+ * The client a transaction call runs on, followed back through variables and
+ * `await pool.connect()` / `getConnection()` / `startSession()`, so two
+ * connections of one pool are one client.
+ */
+function clientOrigin(nameNode: Node): Origin | undefined {
+  const access = nameNode.getParent();
+  if (!access || !Node.isPropertyAccessExpression(access)) return undefined;
+  let current: Node = access.getExpression();
+  const keyOf = (n: Node) => `${n.getSourceFile().getFilePath()}:${n.getStart()}`;
+  for (let depth = 0; depth < 8; depth++) {
+    while (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current) || Node.isAsExpression(current) || Node.isNonNullExpression(current)) {
+      current = current.getExpression();
+    }
+    if (Node.isCallExpression(current)) {
+      const callee = current.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && CONNECTION_OF.test(callee.getName())) {
+        current = callee.getExpression();
+        continue;
+      }
+      return { key: keyOf(current), created: current };
+    }
+    if (Node.isNewExpression(current)) return { key: keyOf(current), created: current };
+    if (!Node.isIdentifier(current) && !Node.isPropertyAccessExpression(current)) return { key: keyOf(current) };
+    let decl: Node | undefined;
+    try {
+      let symbol = Node.isPropertyAccessExpression(current) ? current.getNameNode().getSymbol() : current.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      decl = symbol?.getDeclarations()[0];
+    } catch {
+      decl = undefined;
+    }
+    if (!decl) return { key: `${current.getSourceFile().getFilePath()}:${current.getText()}` };
+    const init = Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (!init) return { key: keyOf(decl) };
+    current = init;
+  }
+  return undefined;
+}
+
+/** Two clients created with the same connection identity (or, when unknown, the same configuration) reach one datastore. */
+function sameDatastore(model: SystemModel, a: Origin, b: Origin): boolean {
+  const store = (o: Origin): string | undefined => {
+    if (!o.created) return undefined;
+    const client = model.analysis.factsAt(o.created).find((f) => f.kind === 'client');
+    if (!client) return undefined;
+    const ids = model.datastores.identities(model.serviceOf(o.created), client.envVars ?? [], client.urls ?? []).map((i) => i.key);
+    if (ids.length) return ids.sort().join('|');
+    const args = Node.isCallExpression(o.created) || Node.isNewExpression(o.created) ? (o.created.getArguments() ?? []) : [];
+    return `${client.library}(${args.map((n) => n.getText().replace(/\s+/g, '')).join(',')})`;
+  };
+  const sa = store(a);
+  return sa !== undefined && sa === store(b);
+}
 
 function receiverText(nameNode: Node): string {
   const access = nameNode.getParent();

@@ -16,5 +16,8 @@ import { sideEffects } from './sideEffects';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, http, sideEffects];
 
-/** Imports that are distributed-transaction coordinators by themselves. */
-export const DISTRIBUTED_TRANSACTION_MODULES = ['dtm-client', '@dtm-labs/dtm-client', 'dtmcli', 'node-xa', 'seata-node'];
+/**
+ * Imports that are distributed-transaction coordinators by themselves:
+ * DTM's Node SDK (`dtmcli`) and Oracle MicroTx (XA/TCC/LRA coordinator client).
+ */
+export const DISTRIBUTED_TRANSACTION_MODULES = ['dtmcli', '@oracle/microtx', 'dtm-client', '@dtm-labs/dtm-client', 'node-xa', 'seata-node'];

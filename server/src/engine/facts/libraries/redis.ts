@@ -42,6 +42,8 @@ export const redis: LibraryTable = {
     'ioredis#default|new': 'redis.Client',
     'ioredis#Redis|new': 'redis.Client',
     'ioredis#Cluster|new': 'redis.Client',
+    // CommonJS: `const Redis = require('ioredis')` is the class itself.
+    'ioredis#*|new': 'redis.Client',
     'ioredis#default|instance': 'redis.Client',
     'ioredis#Redis|instance': 'redis.Client',
     'redis#createClient|()': 'redis.Client',
@@ -51,6 +53,8 @@ export const redis: LibraryTable = {
     'redlock#default|new': 'redlock.Redlock',
     'redlock#Redlock|new': 'redlock.Redlock',
     'redlock#default|instance': 'redlock.Redlock',
+    // CommonJS (redlock v4): `const Redlock = require('redlock')`.
+    'redlock#*|new': 'redlock.Redlock',
     '@sesamecare-oss/redlock#Redlock|new': 'redlock.Redlock',
     '@sesamecare-oss/redlock#default|new': 'redlock.Redlock',
     'redis-semaphore#Mutex|new': 'redlock.Mutex',

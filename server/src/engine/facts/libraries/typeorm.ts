@@ -120,5 +120,6 @@ export const typeorm: LibraryTable = {
     'typeorm.DataSource|transaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'transaction' }),
     'typeorm.EntityManager|transaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'transaction' }),
     'typeorm.QueryRunner|startTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'startTransaction' }),
+    'typeorm.QueryRunner|commitTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'typeorm', detail: 'commitTransaction' }),
   },
 };

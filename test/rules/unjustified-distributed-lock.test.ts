@@ -1,0 +1,339 @@
+import { runRuleTests } from '../support/ruleTester';
+
+/** Joins lines so that fixture line N is element N-1. */
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** A Redlock (v5) client built on ioredis; `redlock.<call>` sits on line 5. */
+const redlockFile = (call: string) => lines(
+  "import Redis from 'ioredis';",
+  "import Redlock from 'redlock';",
+  'const redlock = new Redlock([new Redis(process.env.REDIS_URL!)]);',
+  'export async function settle(batchId: string) {',
+  `  ${call}`,
+  '}',
+);
+
+const settleLock = redlockFile("await redlock.using([`lock:settle:${batchId}`], 5000, async () => undefined);");
+
+const services = lines(
+  'services:',
+  '  ledger:',
+  '    paths: [services/ledger]',
+  '  billing:',
+  '    paths: [services/billing]',
+);
+
+runRuleTests('unjustified-distributed-lock', {
+  valid: [
+    {
+      name: 'SET processed:<id> 1 EX 86400 NX is a dedupe guard on the message, not a lock',
+      code: lines(
+        "import Redis from 'ioredis';",
+        'const redis = new Redis();',
+        'export async function seen(messageId: string) {',
+        "  return (await redis.set(`processed:${messageId}`, '1', 'EX', 86400, 'NX')) === 'OK';",
+        '}',
+      ),
+    },
+    {
+      name: 'SET on a lock-named key without NX is a plain write',
+      code: lines(
+        "import Redis from 'ioredis';",
+        'const redis = new Redis();',
+        'export async function touch(token: string) {',
+        "  await redis.set('lock:order:1', token, 'PX', 30000);",
+        '}',
+      ),
+    },
+    {
+      name: "node-redis SET with { EX } but no NX is not a lock",
+      code: lines(
+        "import { createClient } from 'redis';",
+        'const client = createClient({ url: process.env.REDIS_URL });',
+        'export async function heartbeat(v: string) {',
+        "  await client.set('leader:heartbeat', v, { EX: 30 });",
+        '}',
+      ),
+    },
+    {
+      name: "a project's own Redlock class is not the redlock library",
+      files: {
+        'src/lock.ts': lines(
+          'export class Redlock {',
+          '  async acquire(keys: string[], ttl: number) { return { keys, ttl }; }',
+          '}',
+        ),
+        'src/index.ts': lines(
+          "import { Redlock } from './lock';",
+          'const redlock = new Redlock();',
+          "export const run = () => redlock.acquire(['lock:x'], 5000);",
+        ),
+      },
+    },
+    {
+      name: 'a SET NX on an object that is not a Redis client (an in-memory cache) is ignored',
+      code: lines(
+        'const cache = { set: (..._args: unknown[]) => true };',
+        "export const run = (token: string) => cache.set('lock:order:1', token, 'PX', 30000, 'NX');",
+      ),
+    },
+    {
+      name: 'an advisory-lock function named in a log string is not a query',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function report() {',
+        "  console.log('we no longer call pg_advisory_lock(1) here');",
+        "  return pool.query('SELECT id FROM jobs WHERE locked_at IS NULL');",
+        '}',
+      ),
+    },
+    {
+      name: 'justified by a decision naming the file',
+      files: {
+        'services/ledger/src/settle.ts': settleLock,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: distributed-lock',
+          '    justification: "one settlement run at a time; the ledger checks the fencing token"',
+          '    paths: [services/ledger/src/settle.ts]',
+        ),
+      },
+    },
+    {
+      name: 'justified by a decision naming the folder',
+      files: {
+        'services/ledger/src/jobs/settle.ts': settleLock,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: distributed-lock',
+          '    justification: "one settlement run at a time; the ledger checks the fencing token"',
+          '    paths: [services/ledger/src/jobs/]',
+        ),
+      },
+    },
+    {
+      name: 'justified by a decision with a glob',
+      files: {
+        'services/ledger/src/jobs/settle.job.ts': settleLock,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: scheduled-jobs',
+          '    pattern: distributed-lock',
+          '    justification: "cron runs on every replica; only one may execute each job"',
+          "    paths: ['services/*/src/**/*.job.ts']",
+        ),
+      },
+    },
+    {
+      name: 'justified by a decision naming the service',
+      files: {
+        'services/ledger/src/settle.ts': settleLock,
+        'architecture.yaml': services + lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: distributed-lock',
+          '    justification: "one settlement run at a time; the ledger checks the fencing token"',
+          '    services: [ledger]',
+        ),
+      },
+    },
+    {
+      name: 'in-process async-mutex is not a distributed lock',
+      code: lines(
+        "import { Mutex } from 'async-mutex';",
+        'const mutex = new Mutex();',
+        'export const run = () => mutex.runExclusive(async () => 1);',
+      ),
+    },
+    {
+      name: 'a disable comment with a reason silences the lock on the next line',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function migrate() {',
+        '  // distributed-patterns-disable-next-line unjustified-distributed-lock -- migrations run once per deploy, serialised by the advisory lock',
+        "  await pool.query('SELECT pg_advisory_lock(7243)');",
+        '}',
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'redlock.acquire (v5)',
+      code: redlockFile("const lock = await redlock.acquire(['lock:x'], 5000); await lock.release();"),
+      errors: [{ messageId: 'lock', line: 5, column: 30 }],
+    },
+    {
+      name: 'redlock.using',
+      code: settleLock,
+      errors: [{ messageId: 'lock', line: 5, column: 17 }],
+    },
+    {
+      name: 'redlock v4 lock() through require',
+      code: lines(
+        "const Redlock = require('redlock');",
+        "const Redis = require('ioredis');",
+        'const redlock = new Redlock([new Redis()], { retryCount: 3 });',
+        'export async function run() {',
+        "  const lock = await redlock.lock('locks:inventory', 1000);",
+        '  return lock;',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 30 }],
+    },
+    {
+      name: '@sesamecare-oss/redlock',
+      code: lines(
+        "import Redis from 'ioredis';",
+        "import { Redlock } from '@sesamecare-oss/redlock';",
+        'const redlock = new Redlock([new Redis()]);',
+        'export async function run() {',
+        "  await redlock.using(['lock:y'], 5000, async () => undefined);",
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 17 }],
+    },
+    {
+      name: "ioredis SET lock:order:1 token 'PX' 30000 'NX'",
+      code: lines(
+        "import Redis from 'ioredis';",
+        'const redis = new Redis();',
+        'export async function reserve(token: string) {',
+        "  return redis.set('lock:order:1', token, 'PX', 30000, 'NX');",
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 4, column: 16 }],
+    },
+    {
+      name: 'node-redis set with { NX: true, PX: 30000 }',
+      code: lines(
+        "import { createClient } from 'redis';",
+        'const client = createClient({ url: process.env.REDIS_URL });',
+        'export async function reserve(v: string) {',
+        "  await client.set('lock:x', v, { NX: true, PX: 30000 });",
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 4, column: 16 }],
+    },
+    {
+      name: 'ioredis setnx on a mutex key, through an injected client',
+      code: lines(
+        "import type { Redis } from 'ioredis';",
+        'export class Scheduler {',
+        '  constructor(private readonly redis: Redis) {}',
+        '  async tick() {',
+        "    if (await this.redis.setnx('scheduler:mutex', String(process.pid))) return true;",
+        '    return false;',
+        '  }',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 26 }],
+    },
+    {
+      name: 'pg_advisory_lock',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function migrate() {',
+        "  await pool.query('SELECT pg_advisory_lock(7243)');",
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 4, column: 14 }],
+    },
+    {
+      name: 'pg_try_advisory_xact_lock inside a transaction on a pooled client',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+        'export async function runJob(jobId: string) {',
+        '  const client = await pool.connect();',
+        "  await client.query('BEGIN');",
+        "  const { rows } = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [jobId]);",
+        "  await client.query('COMMIT');",
+        '  return rows[0].ok;',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 6, column: 33 }],
+    },
+    {
+      name: 'MySQL GET_LOCK through mysql2/promise',
+      code: lines(
+        "import mysql from 'mysql2/promise';",
+        'const db = mysql.createPool({ uri: process.env.DATABASE_URL });',
+        'export async function runOnce() {',
+        '  const [rows] = await db.query("SELECT GET_LOCK(\'nightly-export\', 10) AS got");',
+        '  return rows;',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 4, column: 27 }],
+    },
+    {
+      name: 'pg_advisory_xact_lock through Prisma $queryRaw',
+      code: lines(
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function run(key: number) {',
+        '  await prisma.$queryRaw`SELECT pg_advisory_xact_lock(${key})`;',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 4, column: 16 }],
+    },
+    {
+      name: 'a decision with an empty justification does not justify',
+      files: {
+        'services/ledger/src/settle.ts': settleLock,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: distributed-lock',
+          '    justification: ""',
+          '    paths: [services/ledger]',
+        ),
+      },
+      errors: [{ messageId: 'lock', line: 5, column: 17 }],
+    },
+    {
+      name: 'a decision about another pattern does not justify a lock',
+      files: {
+        'services/ledger/src/settle.ts': settleLock,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: two-phase-commit',
+          '    justification: "regulator requires atomic postings"',
+          '    paths: [services/ledger]',
+        ),
+      },
+      errors: [{ messageId: 'lock', line: 5, column: 17 }],
+    },
+    {
+      name: 'a decision for another service does not justify this one',
+      files: {
+        'services/billing/src/settle.ts': settleLock,
+        'architecture.yaml': services + lines(
+          'decisions:',
+          '  - flow: nightly-settlement',
+          '    pattern: distributed-lock',
+          '    justification: "one settlement run at a time; the ledger checks the fencing token"',
+          '    services: [ledger]',
+        ),
+      },
+      errors: [{ messageId: 'lock', line: 5, column: 17 }],
+    },
+    {
+      name: 'a disable comment for another rule does not silence the lock',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function migrate() {',
+        '  // distributed-patterns-disable-next-line dual-write -- not a dual write',
+        "  await pool.query('SELECT pg_advisory_lock(7243)');",
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 14, suppressed: false }],
+    },
+  ],
+});

@@ -1,0 +1,457 @@
+import { runRuleTests } from '../support/ruleTester';
+
+/** Joins lines so that fixture line N is element N-1. */
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** pg: PREPARE TRANSACTION on line 7, COMMIT PREPARED on line 8 (one flow, one finding). */
+const pgTransfer = lines(
+  "import { Pool } from 'pg';",
+  'const pool = new Pool({ connectionString: process.env.LEDGER_DATABASE_URL });',
+  'export async function transfer(gid: string, amount: number) {',
+  '  const client = await pool.connect();',
+  "  await client.query('BEGIN');",
+  "  await client.query('UPDATE accounts SET balance = balance - $1 WHERE id = 1', [amount]);",
+  "  await client.query(`PREPARE TRANSACTION '${gid}'`);",
+  "  await client.query(`COMMIT PREPARED '${gid}'`);",
+  '  client.release();',
+  '}',
+);
+
+/** Two pg pools, one transaction on each, committed one after the other (second COMMIT on line 14). */
+const twoPools = lines(
+  "import { Pool } from 'pg';",
+  'const orders = new Pool({ connectionString: process.env.ORDERS_URL });',
+  'const billing = new Pool({ connectionString: process.env.BILLING_URL });',
+  'export async function placeOrder(id: string, total: number) {',
+  '  const o = await orders.connect();',
+  '  const b = await billing.connect();',
+  '  try {',
+  "    await o.query('BEGIN');",
+  "    await b.query('BEGIN');",
+  "    await o.query('INSERT INTO orders(id, total) VALUES ($1, $2)', [id, total]);",
+  "    await b.query('INSERT INTO invoices(order_id, total) VALUES ($1, $2)', [id, total]);",
+  "    await o.query('COMMIT');",
+  '    // if the process dies here, the order exists without its invoice',
+  "    await b.query('COMMIT');",
+  '  } finally {',
+  '    o.release();',
+  '    b.release();',
+  '  }',
+  '}',
+);
+
+const decision = (...where: string[]) => lines(
+  'decisions:',
+  '  - flow: ledger-transfer',
+  '    pattern: two-phase-commit',
+  '    justification: "regulator requires atomic postings across both ledgers"',
+  ...where.map((w) => `    ${w}`),
+);
+
+const ledgerServices = lines(
+  'services:',
+  '  ledger:',
+  '    paths: [services/ledger]',
+  '  orders:',
+  '    paths: [services/orders]',
+);
+
+runRuleTests('unjustified-two-phase-commit', {
+  valid: [
+    {
+      name: 'one local transaction on one pg client',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function pay(id: string) {',
+        '  const client = await pool.connect();',
+        "  await client.query('BEGIN');",
+        "  await client.query('UPDATE orders SET paid = true WHERE id = $1', [id]);",
+        "  await client.query('COMMIT');",
+        '  client.release();',
+        '}',
+      ),
+    },
+    {
+      name: 'two connections of the same pool are one datastore',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function archive(id: string) {',
+        '  const a = await pool.connect();',
+        '  const b = await pool.connect();',
+        "  await a.query('BEGIN');",
+        "  await a.query('INSERT INTO archive SELECT * FROM orders WHERE id = $1', [id]);",
+        "  await a.query('COMMIT');",
+        "  await b.query('BEGIN');",
+        "  await b.query('DELETE FROM drafts WHERE order_id = $1', [id]);",
+        "  await b.query('COMMIT');",
+        '}',
+      ),
+    },
+    {
+      name: 'two pools on the same connection string are one datastore',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const writer = new Pool({ connectionString: process.env.DATABASE_URL });',
+        'const jobs = new Pool({ connectionString: process.env.DATABASE_URL });',
+        'export async function enqueue(id: string) {',
+        "  await writer.query('BEGIN');",
+        "  await writer.query('UPDATE orders SET state = $2 WHERE id = $1', [id, 'queued']);",
+        "  await writer.query('COMMIT');",
+        "  await jobs.query('BEGIN');",
+        "  await jobs.query('DELETE FROM pending WHERE id = $1', [id]);",
+        "  await jobs.query('COMMIT');",
+        '}',
+      ),
+    },
+    {
+      name: 'two pools committed in two different functions',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const orders = new Pool({ connectionString: process.env.ORDERS_URL });',
+        'const billing = new Pool({ connectionString: process.env.BILLING_URL });',
+        "export async function a() { await orders.query('BEGIN'); await orders.query('COMMIT'); }",
+        "export async function b() { await billing.query('BEGIN'); await billing.query('COMMIT'); }",
+      ),
+    },
+    {
+      name: 'a named prepared statement (PREPARE ... AS) is not PREPARE TRANSACTION',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export async function warm() {',
+        "  await pool.query('PREPARE order_by_id (text) AS SELECT * FROM orders WHERE id = $1');",
+        "  return pool.query('EXECUTE order_by_id($1)', ['o-1']);",
+        '}',
+      ),
+    },
+    {
+      name: 'reading pg_prepared_xacts for monitoring is not 2PC',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        "export const stuck = () => pool.query('SELECT gid, prepared FROM pg_prepared_xacts');",
+      ),
+    },
+    {
+      name: 'the statement text in a constant that never reaches a database client',
+      code: lines(
+        "export const HELP = 'Never run PREPARE TRANSACTION or XA START from a request handler.';",
+        'export function explain() { return HELP; }',
+      ),
+    },
+    {
+      name: "query() on the project's own object, not a database client",
+      files: {
+        'src/fakeDb.ts': lines(
+          'export const db = { query: async (_sql: string) => [] as unknown[] };',
+        ),
+        'src/index.ts': lines(
+          "import { db } from './fakeDb';",
+          "export const run = (xid: string) => db.query(`XA START '${xid}'`);",
+        ),
+      },
+    },
+    {
+      name: 'one Prisma $transaction on one client',
+      code: lines(
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function move(from: string, to: string) {',
+        '  await prisma.$transaction([',
+        '    prisma.account.update({ where: { id: from }, data: { balance: { decrement: 1 } } }),',
+        '    prisma.account.update({ where: { id: to }, data: { balance: { increment: 1 } } }),',
+        '  ]);',
+        '}',
+      ),
+    },
+    {
+      name: 'justified by a decision naming the file',
+      files: {
+        'services/ledger/src/transfer.ts': pgTransfer,
+        'architecture.yaml': decision('paths: [services/ledger/src/transfer.ts]'),
+      },
+    },
+    {
+      name: 'justified by a decision naming the folder',
+      files: {
+        'services/ledger/src/postings/transfer.ts': pgTransfer,
+        'architecture.yaml': decision('paths: [services/ledger/src/postings]'),
+      },
+    },
+    {
+      name: 'justified by a decision with a glob',
+      files: {
+        'services/ledger/src/transfer.saga.ts': pgTransfer,
+        'architecture.yaml': decision("paths: ['services/ledger/**/*.saga.ts']"),
+      },
+    },
+    {
+      name: 'justified by a decision naming the service',
+      files: {
+        'services/ledger/src/transfer.ts': pgTransfer,
+        'architecture.yaml': ledgerServices + decision('services: [ledger]'),
+      },
+    },
+    {
+      name: 'a justified twoCommits flow',
+      files: {
+        'services/orders/src/place.ts': twoPools,
+        'architecture.yaml': decision('paths: [services/orders/src/place.ts]'),
+      },
+    },
+    {
+      name: 'a justified distributed-transaction library import',
+      files: {
+        'services/ledger/src/tcc.ts': lines(
+          "import * as dtmcli from 'dtmcli';",
+          'export const fire = (dtm: string) => dtmcli.tccGlobalTransaction(dtm, async () => undefined);',
+        ),
+        'architecture.yaml': ledgerServices + decision('services: [ledger]'),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'pg PREPARE TRANSACTION and COMMIT PREPARED in one flow: one finding at the first',
+      code: pgTransfer,
+      errors: [{ messageId: 'twoPhase', line: 7, column: 16 }],
+    },
+    {
+      name: 'COMMIT PREPARED in a separate recovery job is a flow of its own',
+      code: lines(
+        "import { Client } from 'pg';",
+        'export async function resolveInDoubt(gid: string) {',
+        '  const client = new Client({ connectionString: process.env.LEDGER_DATABASE_URL });',
+        '  await client.connect();',
+        "  await client.query(`COMMIT PREPARED '${gid}'`);",
+        '}',
+        'export async function abandon(gid: string) {',
+        '  const client = new Client();',
+        "  await client.query({ text: `ROLLBACK PREPARED '${gid}'` });",
+        '}',
+      ),
+      errors: [
+        { messageId: 'twoPhase', line: 5, column: 16 },
+        { messageId: 'twoPhase', line: 9, column: 16 },
+      ],
+    },
+    {
+      name: 'mysql2 XA START / END / PREPARE / COMMIT',
+      code: lines(
+        "import mysql from 'mysql2/promise';",
+        'const db = mysql.createPool({ uri: process.env.INVENTORY_DATABASE_URL });',
+        'export async function reserve(xid: string, sku: string) {',
+        '  const conn = await db.getConnection();',
+        "  await conn.query(`XA START '${xid}'`);",
+        "  await conn.execute('UPDATE stock SET reserved = reserved + 1 WHERE sku = ?', [sku]);",
+        "  await conn.query(`XA END '${xid}'`);",
+        "  await conn.query(`XA PREPARE '${xid}'`);",
+        "  await conn.query(`XA COMMIT '${xid}'`);",
+        '  conn.release();',
+        '}',
+      ),
+      errors: [{ messageId: 'twoPhase', line: 5, column: 14 }],
+    },
+    {
+      name: 'TypeORM query runner running PREPARE TRANSACTION',
+      code: lines(
+        "import { DataSource } from 'typeorm';",
+        "const ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });",
+        'export async function prepare(gid: string) {',
+        '  const qr = ds.createQueryRunner();',
+        '  await qr.connect();',
+        '  await qr.startTransaction();',
+        "  await qr.query(`PREPARE TRANSACTION '${gid}'`);",
+        '}',
+      ),
+      errors: [{ messageId: 'twoPhase', line: 7, column: 12 }],
+    },
+    {
+      name: 'Prisma $executeRawUnsafe and $executeRaw tagged template',
+      code: lines(
+        "import { PrismaClient } from '@prisma/client';",
+        'const prisma = new PrismaClient();',
+        'export async function prepare(gid: string) {',
+        "  await prisma.$executeRawUnsafe(`PREPARE TRANSACTION '${gid}'`);",
+        '}',
+        'export async function commit(gid: string) {',
+        '  await prisma.$executeRaw`COMMIT PREPARED ${gid}`;',
+        '}',
+      ),
+      errors: [
+        { messageId: 'twoPhase', line: 4, column: 16 },
+        { messageId: 'twoPhase', line: 7, column: 16 },
+      ],
+    },
+    {
+      name: 'SQL held in a constant',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        "const COMMIT_PREPARED = \"COMMIT PREPARED 'nightly'\";",
+        'export const finish = () => pool.query(COMMIT_PREPARED);',
+      ),
+      errors: [{ messageId: 'twoPhase', line: 4, column: 34 }],
+    },
+    {
+      name: 'one function committing on two pg pools',
+      code: twoPools,
+      errors: [{ messageId: 'twoCommits', line: 14, column: 13 }],
+    },
+    {
+      name: 'two mysql2 pools committed in one flow',
+      code: lines(
+        "import mysql from 'mysql2/promise';",
+        'const stock = mysql.createPool({ uri: process.env.STOCK_URL });',
+        'const sales = mysql.createPool({ uri: process.env.SALES_URL });',
+        'export async function sell(sku: string) {',
+        "  await stock.query('START TRANSACTION');",
+        "  await stock.query('UPDATE items SET qty = qty - 1 WHERE sku = ?', [sku]);",
+        "  await sales.query('START TRANSACTION');",
+        "  await sales.query('INSERT INTO sales(sku) VALUES (?)', [sku]);",
+        "  await stock.query('COMMIT');",
+        "  await sales.query('COMMIT');",
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 10, column: 15 }],
+    },
+    {
+      name: 'two Prisma clients, one $transaction each, in one flow',
+      code: lines(
+        "import { PrismaClient } from '@prisma/client';",
+        "const orders = new PrismaClient({ datasources: { db: { url: process.env.ORDERS_URL } } });",
+        "const billing = new PrismaClient({ datasources: { db: { url: process.env.BILLING_URL } } });",
+        'export async function checkout(id: string) {',
+        '  await orders.$transaction([orders.order.create({ data: { id } })]);',
+        '  await billing.$transaction([billing.invoice.create({ data: { orderId: id } })]);',
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 6, column: 17 }],
+    },
+    {
+      name: 'nested TypeORM transactions on two data sources are one flow',
+      code: lines(
+        "import { DataSource } from 'typeorm';",
+        "const ordersDb = new DataSource({ type: 'postgres', url: process.env.ORDERS_URL });",
+        "const billingDb = new DataSource({ type: 'postgres', url: process.env.BILLING_URL });",
+        'export async function checkout(order: { id: string }) {',
+        '  await ordersDb.transaction(async (m) => {',
+        "    await m.insert('orders', order);",
+        '    await billingDb.transaction(async (b) => {',
+        "      await b.insert('invoices', { orderId: order.id });",
+        '    });',
+        '  });',
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 7, column: 21 }],
+    },
+    {
+      name: 'TypeORM query runners of two data sources committed one after the other',
+      code: lines(
+        "import { DataSource } from 'typeorm';",
+        "const ordersDb = new DataSource({ type: 'postgres', url: process.env.ORDERS_URL });",
+        "const billingDb = new DataSource({ type: 'postgres', url: process.env.BILLING_URL });",
+        'export async function checkout() {',
+        '  const a = ordersDb.createQueryRunner();',
+        '  const b = billingDb.createQueryRunner();',
+        '  await a.startTransaction();',
+        '  await b.startTransaction();',
+        '  await a.commitTransaction();',
+        '  await b.commitTransaction();',
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 10, column: 11 }],
+    },
+    {
+      name: 'NestJS service with two injected data sources',
+      code: lines(
+        "import { DataSource } from 'typeorm';",
+        'export class CheckoutService {',
+        '  constructor(private readonly orders: DataSource, private readonly billing: DataSource) {}',
+        '  async checkout(id: string) {',
+        "    await this.orders.transaction(async (m) => { await m.insert('orders', { id }); });",
+        "    await this.billing.transaction(async (m) => { await m.insert('invoices', { orderId: id }); });",
+        '  }',
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 6, column: 24 }],
+    },
+    {
+      name: 'a distributed-transaction library import (dtmcli)',
+      code: lines(
+        "import * as dtmcli from 'dtmcli';",
+        'export async function fire(dtm: string, svc: string) {',
+        '  await dtmcli.tccGlobalTransaction(dtm, async (t: dtmcli.Tcc) => {',
+        "    await t.callBranch({ amount: 30 }, svc + '/TransOutTry', svc + '/TransOutConfirm', svc + '/TransOutCancel');",
+        '  });',
+        '}',
+      ),
+      errors: [{ messageId: 'library', line: 1, column: 25 }],
+    },
+    {
+      name: 'a distributed-transaction library through require()',
+      files: {
+        'src/index.js': lines(
+          "const dtmcli = require('dtmcli');",
+          'module.exports = (dtm) => dtmcli.tccGlobalTransaction(dtm, async () => undefined);',
+        ),
+      },
+      errors: [{ messageId: 'library', line: 1, column: 24 }],
+    },
+    {
+      name: 'a decision with an empty justification does not justify',
+      files: {
+        'services/ledger/src/transfer.ts': pgTransfer,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: ledger-transfer',
+          '    pattern: two-phase-commit',
+          '    justification: "   "',
+          '    paths: [services/ledger]',
+        ),
+      },
+      errors: [{ messageId: 'twoPhase', line: 7, column: 16 }],
+    },
+    {
+      name: 'a decision without a justification does not justify',
+      files: {
+        'services/ledger/src/transfer.ts': pgTransfer,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: ledger-transfer',
+          '    pattern: two-phase-commit',
+          '    paths: [services/ledger]',
+        ),
+      },
+      errors: [{ messageId: 'twoPhase', line: 7, column: 16 }],
+    },
+    {
+      name: 'a decision about another pattern does not justify 2PC',
+      files: {
+        'services/ledger/src/transfer.ts': pgTransfer,
+        'architecture.yaml': lines(
+          'decisions:',
+          '  - flow: ledger-transfer',
+          '    pattern: distributed-lock',
+          '    justification: "one transfer per account at a time"',
+          '    paths: [services/ledger]',
+        ),
+      },
+      errors: [{ messageId: 'twoPhase', line: 7, column: 16 }],
+    },
+    {
+      name: 'a decision for another path or service does not justify this one',
+      files: {
+        'services/orders/src/place.ts': twoPools,
+        'services/orders/src/transfer.ts': pgTransfer,
+        'architecture.yaml': ledgerServices + decision('services: [ledger]'),
+      },
+      errors: [
+        { messageId: 'twoCommits', file: 'services/orders/src/place.ts', line: 14, column: 13 },
+        { messageId: 'twoPhase', file: 'services/orders/src/transfer.ts', line: 7, column: 16 },
+      ],
+    },
+  ],
+});
