@@ -17,7 +17,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** @type {{ name: string, source: string, outfile: string, executable?: boolean, external?: string[] }[]} */
 const ENTRIES = [
   { name: 'cli', source: 'server/src/cli/main.ts', outfile: 'dist/cli.js', executable: true },
-  { name: 'language server', source: 'server/src/lsp/main.ts', outfile: 'dist/server.js' },
+  // Also the `distributed-patterns-language-server` bin, for editors other than VS Code.
+  { name: 'language server', source: 'server/src/lsp/main.ts', outfile: 'dist/server.js', executable: true },
   // `vscode` is provided by the editor at runtime and must never be bundled.
   { name: 'extension', source: 'client/src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
 ];

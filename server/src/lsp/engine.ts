@@ -1,0 +1,194 @@
+/**
+ * The one place the server talks to the analysis engine. Today every call
+ * re-analyses a whole workspace folder (in a worker thread, so the server
+ * keeps answering while it runs); when the engine becomes incremental, only
+ * this module changes.
+ */
+import { Worker } from 'node:worker_threads';
+import picomatch from 'picomatch';
+import { analyzeSync } from '../engine/analyze';
+import { IGNORED_DIRS, SOURCE_GLOB } from '../engine/workspace/files';
+import type { AnalysisResult } from '../engine/api';
+import type { Finding } from '../engine/types';
+
+export interface AnalysisRequest {
+  /** Absolute path of the workspace folder analysed as one root. */
+  root: string;
+  architectureFile?: string;
+  /** Open editor buffers by absolute path. */
+  overlays: Map<string, string>;
+}
+
+export interface AnalysisOutput {
+  root: string;
+  findings: Finding[];
+  filesAnalyzed: number;
+  skipped: { file: string; reason: string }[];
+  /** Root-relative path of the architecture file used, if any. */
+  architectureFile?: string;
+  durationMs: number;
+}
+
+export interface AnalysisEngine {
+  analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput>;
+  dispose(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Script to start as the worker (the bundled server itself); in-process when undefined. */
+  workerScript?: string;
+  /** Engine log lines (skipped files, failed rules). */
+  log(message: string): void;
+}
+
+export function createEngine(options: EngineOptions): AnalysisEngine {
+  return options.workerScript ? new WorkerEngine(options.workerScript, options.log) : new InProcessEngine(options.log);
+}
+
+/** Runs the engine in this thread (tests, unbundled runs, or when a worker cannot start). */
+export class InProcessEngine implements AnalysisEngine {
+  constructor(private readonly log: (m: string) => void) {}
+
+  async analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput> {
+    await new Promise((resolve) => setImmediate(resolve)); // let queued messages through first
+    return runAnalysis(request, this.log, onProgress);
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+export function runAnalysis(request: AnalysisRequest, log: (m: string) => void, onProgress?: (done: number, total: number) => void): AnalysisOutput {
+  const started = performance.now();
+  const result: AnalysisResult = analyzeSync({
+    root: request.root,
+    architectureFile: request.architectureFile,
+    overlays: request.overlays,
+    withFixes: true,
+    log,
+    onProgress,
+  });
+  return {
+    root: result.root,
+    findings: result.findings,
+    filesAnalyzed: result.filesAnalyzed,
+    skipped: result.skipped,
+    architectureFile: result.architectureFile,
+    durationMs: performance.now() - started,
+  };
+}
+
+// --- worker thread -----------------------------------------------------------
+
+export const WORKER_ROLE = 'distributed-patterns-engine';
+
+type ToWorker = { type: 'analyze'; id: number; request: AnalysisRequest };
+type FromWorker =
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'log'; message: string }
+  | { type: 'result'; id: number; output: AnalysisOutput }
+  | { type: 'error'; id: number; message: string };
+
+interface Pending {
+  resolve(output: AnalysisOutput): void;
+  reject(error: Error): void;
+  onProgress?(done: number, total: number): void;
+}
+
+class WorkerEngine implements AnalysisEngine {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+
+  constructor(private readonly script: string, private readonly log: (m: string) => void) {}
+
+  analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput> {
+    if (this.disposed) return Promise.reject(new Error('the analysis engine has been shut down'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<AnalysisOutput>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      worker.postMessage({ type: 'analyze', id, request } satisfies ToWorker);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { role: WORKER_ROLE }, execArgv: [], stdout: true, stderr: true });
+    worker.stdout.on('data', (chunk: Buffer) => this.log(chunk.toString().trimEnd()));
+    worker.stderr.on('data', (chunk: Buffer) => this.log(chunk.toString().trimEnd()));
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.fail(worker, `analysis worker failed: ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.fail(worker, `analysis worker exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type === 'log') {
+      this.log(message.message);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.(message.done, message.total);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'result') pending.resolve(message.output);
+    else pending.reject(new Error(message.message));
+  }
+
+  /** The worker died: fail what it was doing; the next request starts a fresh one. */
+  private fail(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    if (!this.disposed) this.log(reason);
+    for (const pending of this.pending.values()) pending.reject(new Error(reason));
+    this.pending.clear();
+  }
+}
+
+/** Body of the worker thread: answers `analyze` messages one at a time. */
+export function runEngineWorker(port: import('node:worker_threads').MessagePort): void {
+  const post = (message: FromWorker) => port.postMessage(message);
+  port.on('message', (message: ToWorker) => {
+    if (message.type !== 'analyze') return;
+    const { id, request } = message;
+    let lastProgress = 0;
+    try {
+      const output = runAnalysis(
+        request,
+        (line) => post({ type: 'log', message: line }),
+        (done, total) => {
+          const now = Date.now();
+          if (done === total || now - lastProgress > 100) {
+            lastProgress = now;
+            post({ type: 'progress', id, done, total });
+          }
+        },
+      );
+      post({ type: 'result', id, output });
+    } catch (error) {
+      post({ type: 'error', id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  });
+}
+
+// --- which files the analysis covers --------------------------------------------
+
+const isSourceGlob = picomatch(SOURCE_GLOB, { dot: false });
+const isIgnored = picomatch([...IGNORED_DIRS, '**/*.d.ts', '**/*.min.js', '**/*.bundle.js'], { dot: true });
+
+/** True when a whole-folder analysis of `root` reads `rel` (root-relative, forward slashes) as source. */
+export function isAnalysedSource(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('../') && isSourceGlob(rel) && !isIgnored(rel);
+}

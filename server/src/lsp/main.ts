@@ -1,0 +1,41 @@
+/**
+ * Entry of `dist/server.js`: the Distributed Patterns language server over
+ * --stdio, --node-ipc or --socket=<port> (vscode-languageserver picks the
+ * transport from the arguments). The same bundle, started as a worker
+ * thread, is the analysis engine's worker.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { version } from '../../../package.json';
+import { WORKER_ROLE } from './engine';
+
+async function main(): Promise<void> {
+  if (!isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE && parentPort) {
+    const { runEngineWorker } = await import('./engine.js');
+    runEngineWorker(parentPort);
+    return;
+  }
+  const argv = process.argv.slice(2);
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  if (argv.includes('--help') || argv.includes('-h') || !argv.some((a) => /^--(stdio|node-ipc|socket|pipe)/.test(a))) {
+    process.stdout.write(
+      'distributed-patterns-language-server: the Distributed Patterns language server.\n\n' +
+      'Usage: distributed-patterns-language-server --stdio | --node-ipc | --socket=<port> | --pipe=<name>\n',
+    );
+    process.exitCode = argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+    return;
+  }
+  const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
+  const { startServer } = await import('./server.js');
+  const connection = createConnection(ProposedFeatures.all);
+  // Never let one bad file or a bug take the editor's server down.
+  process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
+  // The bundle runs the engine in a worker thread started from this same file.
+  const bundled = __filename.endsWith('.js');
+  startServer(connection, { workerScript: bundled ? __filename : undefined, version });
+}
+
+void main();

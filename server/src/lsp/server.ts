@@ -1,0 +1,277 @@
+/**
+ * The language server: adapts the engine to LSP and nothing else. Wires the
+ * protocol handlers to the workspace analysis, code actions, and the
+ * architecture file's completion and hover.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { architectureCompletions } from './architecture/completion';
+import { architectureHover } from './architecture/hover';
+import { codeActions } from './codeActions';
+import { executeCommand, SERVER_COMMANDS } from './commands';
+import { createEngine, isAnalysedSource } from './engine';
+import { Folders, type Folder } from './folders';
+import { createLogger, errorText } from './log';
+import {
+  Commands,
+  CONFIG_FILE_GLOBS,
+  FIX_ALL_KIND,
+  SETTINGS_SECTION,
+  SOURCE_FILE_GLOB,
+  isConfigFileName,
+  type InitializationOptions,
+} from './protocol';
+import { SettingsCache, normaliseSettings, type Settings } from './settings';
+import { pathToUri, toRootRelative, uriToPath } from './uris';
+import { WorkspaceAnalysis } from './workspaceAnalysis';
+
+/** Delays (ms) between a change and the analysis it triggers; later changes restart the wait. */
+const DELAY = { edit: 250, open: 50, close: 250, watched: 150, immediate: 0 };
+
+const JS_TS_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+
+export interface ServerOptions {
+  /** Script to run the engine in a worker thread (the bundled server); in-process when undefined. */
+  workerScript?: string;
+  version: string;
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const log = createLogger(connection.console);
+  const documents = new TextDocuments(TextDocument);
+  const folders = new Folders();
+  const version = options.version;
+  let capabilities: ClientCapabilities = {};
+  let init: InitializationOptions = {};
+  let globalSettings: unknown = undefined;
+
+  const settings = new SettingsCache(async (scopeUri) => {
+    if (capabilities.workspace?.configuration) {
+      return connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION });
+    }
+    return globalSettings ?? init.settings;
+  }, (m) => log.warn(m));
+  const settingsFor = async (folder: Folder): Promise<Settings> => {
+    const s = await settings.get(folder.uri);
+    if (s.trace.server === 'verbose') log.setVerbose(true);
+    return s;
+  };
+
+  const engine = createEngine({ workerScript: options.workerScript, log: (m) => analysis.engineLog(m) });
+  let analysis: WorkspaceAnalysis;
+
+  /** Wraps a handler so a failure is logged, never thrown at the connection. */
+  const safe = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        log.error(`${name} failed: ${errorText(error)}`);
+        return fallback;
+      }
+    };
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities;
+    init = (params.initializationOptions ?? {}) as InitializationOptions;
+    const initial = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'root') }] : []);
+    folders.add(initial);
+    analysis = new WorkspaceAnalysis({
+      connection, documents, folders, engine, log, settings: settingsFor,
+      statusNotifications: init.statusNotifications === true,
+      progressSupported: capabilities.window?.workDoneProgress === true,
+    });
+    log.info(`Distributed Patterns language server ${version} (node ${process.version}); engine ${options.workerScript ? 'in a worker thread' : 'in process'}`);
+    log.info(`workspace folders: ${folders.all().map((f) => f.path).join(', ') || '(none)'}`);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: SERVER_COMMANDS },
+        completionProvider: { resolveProvider: false },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'distributed-patterns-language-server', version },
+    };
+  });
+
+  connection.onInitialized(safe('initialized', undefined, async () => {
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (!init.clientWatchesFiles && capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [...CONFIG_FILE_GLOBS, SOURCE_FILE_GLOB].map((globPattern) => ({ globPattern })),
+      });
+    }
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(safe('didChangeWorkspaceFolders', undefined, (event) => {
+        for (const removed of event.removed) {
+          const folder = folders.remove(removed.uri);
+          if (folder) analysis.forget(folder);
+        }
+        for (const folder of folders.add(event.added)) analysis.schedule(folder, 'startup', DELAY.immediate);
+      }));
+    }
+    // The whole workspace in the background, not only open files.
+    for (const folder of folders.all()) analysis.schedule(folder, 'startup', DELAY.immediate);
+    analysis.sendStatus('analysing', 'Starting');
+  }));
+
+  connection.onDidChangeConfiguration(safe('didChangeConfiguration', undefined, (params) => {
+    const section = (params.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
+    if (section !== undefined) globalSettings = section;
+    settings.clear();
+    log.setVerbose(normaliseSettings(globalSettings ?? init.settings).trace.server === 'verbose');
+    for (const folder of folders.all()) analysis.schedule(folder, 'settings', DELAY.immediate);
+  }));
+
+  const isLanguageFile = (doc: TextDocument) => JS_TS_LANGUAGES.has(doc.languageId) || /\.[cm]?[jt]sx?$/.test(doc.uri);
+
+  /** TextDocuments reports an open as a content change too; the open is handled by itself. */
+  const justOpened = new Set<string>();
+
+  documents.onDidOpen(safe('didOpen', undefined, (event) => {
+    justOpened.add(event.document.uri);
+    const abs = uriToPath(event.document.uri);
+    if (!abs) return;
+    const folder = folders.ownerOrLooseRoot(abs);
+    if (!folder) {
+      log.info(`not analysing ${abs}: it is outside the workspace folders and no folder above it has a package.json or architecture file`);
+      return;
+    }
+    // Already covered by the workspace analysis when the buffer is what is on disk.
+    if (analysis.hasRun(folder) && !folder.loose && sameAsDisk(abs, event.document.getText())) return;
+    analysis.schedule(folder, 'open', DELAY.open);
+  }));
+
+  documents.onDidChangeContent(safe('didChange', undefined, async (event) => {
+    if (justOpened.delete(event.document.uri)) return;
+    const abs = uriToPath(event.document.uri);
+    const folder = abs ? folders.ownerOf(abs) : undefined;
+    if (!folder) return;
+    if ((await settingsFor(folder)).run === 'onType') analysis.schedule(folder, 'edit', DELAY.edit);
+  }));
+
+  documents.onDidSave(safe('didSave', undefined, async (event) => {
+    const abs = uriToPath(event.document.uri);
+    const folder = abs ? folders.ownerOf(abs) : undefined;
+    if (!folder) return;
+    if ((await settingsFor(folder)).run === 'onSave') analysis.schedule(folder, 'save', DELAY.immediate);
+  }));
+
+  documents.onDidClose(safe('didClose', undefined, (event) => {
+    const abs = uriToPath(event.document.uri);
+    if (!abs) return;
+    const folder = folders.ownerOf(abs);
+    const partOfAnalysis = folder && !folder.loose && (isAnalysedSource(toRootRelative(folder.path, abs)) || analysis.isArchitectureFile(abs));
+    if (folder && partOfAnalysis) {
+      // Keep its diagnostics; re-read it from disk (the buffer may have been closed unsaved, or the file deleted).
+      analysis.schedule(folder, 'close', DELAY.close);
+      return;
+    }
+    analysis.store.clearFile(abs, event.document.uri);
+    if (folder?.loose && !documents.all().some((d) => { const p = uriToPath(d.uri); return p && folders.ownerOf(p) === folder; })) {
+      folders.remove(folder.uri);
+      analysis.forget(folder);
+    }
+  }));
+
+  connection.onDidChangeWatchedFiles(safe('didChangeWatchedFiles', undefined, (params) => {
+    const scheduled = new Set<string>();
+    for (const change of params.changes) {
+      const abs = uriToPath(change.uri);
+      if (!abs) continue;
+      const config = isConfigFileName(path.basename(abs)) || analysis.isArchitectureFile(abs);
+      // An open buffer is the truth for its file; its on-disk change (the save) says nothing new.
+      if (!config && change.type === FileChangeType.Changed && documents.get(change.uri)) continue;
+      const owner = folders.ownerOf(abs);
+      const targets = owner ? [owner] : config ? folders.workspaceFolders() : [];
+      for (const folder of targets) {
+        if (scheduled.has(folder.uri)) continue;
+        scheduled.add(folder.uri);
+        log.verbose(`${path.basename(abs)} changed: re-analysing ${folder.name}`);
+        analysis.schedule(folder, config ? 'config' : 'files', DELAY.watched);
+      }
+    }
+  }));
+
+  const editCapabilities = () => ({
+    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    createFiles: capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
+  });
+
+  connection.onCodeAction(safe('codeAction', [], (params) => {
+    const document = documents.get(params.textDocument.uri);
+    const abs = uriToPath(params.textDocument.uri);
+    if (!document || !abs) return [];
+    const file = analysis.store.file(abs);
+    const root = file?.root ?? folders.ownerOf(abs)?.path ?? path.dirname(abs);
+    return codeActions({
+      document,
+      params,
+      file,
+      supportsComments: isLanguageFile(document),
+      documentationCommand: init.clientCommands?.includes(Commands.showDocumentation) ? Commands.showDocumentation : Commands.openDocumentation,
+      edits: {
+        root,
+        capabilities: editCapabilities(),
+        openDocument: (p) => {
+          const doc = documents.get(pathToUri(p)) ?? documents.all().find((d) => uriToPath(d.uri) === p);
+          return doc ? { uri: doc.uri, version: doc.version } : undefined;
+        },
+        versionFor: (p) => (file?.versions.has(p) ? file.versions.get(p) : undefined),
+      },
+    });
+  }));
+
+  connection.onExecuteCommand(safe('executeCommand', undefined, (params) =>
+    executeCommand(connection, params, capabilities.window?.showDocument?.support === true, log)));
+
+  const architectureText = (uri: string): string | undefined => {
+    const abs = uriToPath(uri);
+    const doc = documents.get(uri);
+    return abs && doc && analysis.isArchitectureFile(abs) ? doc.getText() : undefined;
+  };
+
+  connection.onCompletion(safe('completion', [], (params) => {
+    const text = architectureText(params.textDocument.uri);
+    if (text === undefined) return [];
+    const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+    return architectureCompletions(text, params.position, snippets);
+  }));
+
+  connection.onHover(safe('hover', null, (params) => {
+    const text = architectureText(params.textDocument.uri);
+    return text === undefined ? null : architectureHover(text, params.position);
+  }));
+
+  connection.onShutdown(async () => {
+    analysis?.queue.dispose();
+    await engine.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function sameAsDisk(abs: string, text: string): boolean {
+  try {
+    return fs.readFileSync(abs, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Runs analyses of workspace folders and publishes their diagnostics:
+ * snapshots the open buffers, asks the engine, drops results for documents
+ * edited meanwhile, reports progress and status.
+ */
+import * as path from 'node:path';
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ARCHITECTURE_FILE_NAMES } from '../engine/analyze';
+import { effectiveSeverity, toDiagnostic } from './diagnostics';
+import type { AnalysisEngine } from './engine';
+import type { Folder, Folders } from './folders';
+import { errorText, type Logger } from './log';
+import { StatusNotification, type StatusParams } from './protocol';
+import { AnalysisQueue, type RunReason } from './queue';
+import type { Settings } from './settings';
+import { DiagnosticsStore, type FileDiagnostics } from './store';
+import { isInside, pathToUri, uriToPath } from './uris';
+
+/** Reasons that show progress in the editor (the user did not just type). */
+const PROGRESS_REASONS: RunReason[] = ['startup', 'config', 'settings'];
+
+export interface WorkspaceAnalysisOptions {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  folders: Folders;
+  engine: AnalysisEngine;
+  log: Logger;
+  settings(folder: Folder): Promise<Settings>;
+  statusNotifications: boolean;
+  progressSupported: boolean;
+}
+
+export class WorkspaceAnalysis {
+  readonly store: DiagnosticsStore;
+  readonly queue: AnalysisQueue;
+  /** Absolute path of the architecture file each folder's last run used. */
+  private readonly architectureFiles = new Map<string, string>();
+  private readonly filesAnalysed = new Map<string, number>();
+  /** Folders with at least one finished run. */
+  private readonly analysed = new Set<string>();
+  private readonly seenLogLines = new Set<string>();
+  private lastError: string | undefined;
+
+  constructor(private readonly o: WorkspaceAnalysisOptions) {
+    this.store = new DiagnosticsStore((uri, diagnostics, version) => {
+      void o.connection.sendDiagnostics({ uri, diagnostics, version });
+    });
+    this.queue = new AnalysisQueue(
+      (folder, reasons) => this.run(folder, reasons),
+      (folder, error) => o.log.error(`analysis of ${folder} failed: ${errorText(error)}`),
+    );
+  }
+
+  schedule(folder: Folder, reason: RunReason, delayMs: number): void {
+    this.queue.schedule(folder.uri, reason, delayMs);
+  }
+
+  hasRun(folder: Folder): boolean {
+    return this.analysed.has(folder.uri);
+  }
+
+  /** Stops analysing a folder and clears its diagnostics. */
+  forget(folder: Folder): void {
+    this.queue.cancel(folder.uri);
+    this.store.clearFolder(folder.uri);
+    this.architectureFiles.delete(folder.uri);
+    this.filesAnalysed.delete(folder.uri);
+    this.analysed.delete(folder.uri);
+    this.sendStatus('ready');
+  }
+
+  isArchitectureFile(abs: string): boolean {
+    return ARCHITECTURE_FILE_NAMES.includes(path.basename(abs)) || [...this.architectureFiles.values()].includes(abs);
+  }
+
+  /** Engine log lines: new ones to the output, repeats (the same skipped file on every keystroke) only when verbose. */
+  engineLog(line: string): void {
+    if (this.seenLogLines.has(line)) {
+      this.o.log.verbose(line);
+      return;
+    }
+    if (this.seenLogLines.size > 5000) this.seenLogLines.clear();
+    this.seenLogLines.add(line);
+    this.o.log.info(line);
+  }
+
+  private async run(folderUri: string, reasons: ReadonlySet<RunReason>): Promise<void> {
+    const { folders, documents, engine, log } = this.o;
+    const folder = folders.get(folderUri);
+    if (!folder) return;
+    const settings = await this.o.settings(folder);
+    if (!settings.enable) {
+      log.verbose(`${folder.name}: distributedPatterns.enable is false; not analysing`);
+      this.store.clearFolder(folder.uri);
+      this.filesAnalysed.delete(folder.uri);
+      this.sendStatus(this.anyEnabledFolder() ? 'ready' : 'disabled');
+      return;
+    }
+
+    const overlays = new Map<string, string>();
+    const versions = new Map<string, number>();
+    const uris = new Map<string, string>();
+    for (const doc of documents.all()) {
+      const abs = uriToPath(doc.uri);
+      if (!abs || !isInside(folder.path, abs)) continue;
+      overlays.set(abs, doc.getText());
+      versions.set(abs, doc.version);
+      uris.set(abs, doc.uri);
+    }
+
+    const showProgress = this.o.progressSupported && [...reasons].some((r) => PROGRESS_REASONS.includes(r));
+    const progress = showProgress ? await this.o.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('Distributed Patterns', 0, `Analysing ${folder.name}`, false);
+    this.sendStatus('analysing', `Analysing ${folder.name}`);
+    let lastPercent = -1;
+    let output;
+    try {
+      output = await engine.analyze(
+        { root: folder.path, architectureFile: settings.architectureFile, overlays },
+        (done, total) => {
+          const percent = total ? Math.floor((done / total) * 100) : 100;
+          if (percent === lastPercent) return;
+          lastPercent = percent;
+          progress?.report(percent, `${folder.name}: ${done}/${total} files`);
+        },
+      );
+    } catch (error) {
+      this.lastError = `Analysis of ${folder.name} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      log.error(`analysis of ${folder.name} failed: ${errorText(error)}`);
+      progress?.done();
+      this.sendStatus('error', this.lastError);
+      return;
+    }
+    progress?.done();
+    this.lastError = undefined;
+
+    const files = new Map<string, FileDiagnostics>();
+    const keys = new Set<string>();
+    for (const finding of output.findings) {
+      if (finding.suppressed) continue;
+      const severity = effectiveSeverity(finding, settings.rules);
+      if (!severity) continue;
+      const abs = path.resolve(folder.path, finding.location.file);
+      if (folders.ownerOf(abs)?.uri !== folder.uri) continue; // a nested workspace folder reports it
+      if (folder.loose && !versions.has(abs)) continue; // outside the workspace: open files only
+      let file = files.get(abs);
+      if (!file) {
+        file = { uri: uris.get(abs) ?? pathToUri(abs), abs, root: folder.path, version: versions.get(abs) ?? null, versions, entries: [] };
+        files.set(abs, file);
+      }
+      let key = finding.fingerprint;
+      for (let n = 2; keys.has(key); n++) key = `${finding.fingerprint}#${n}`;
+      keys.add(key);
+      file.entries.push({ key, finding, diagnostic: toDiagnostic(finding, severity, folder.path, key) });
+    }
+
+    // Documents edited while the analysis ran keep their diagnostics: the run was for older text.
+    const keep = new Set<string>();
+    for (const [abs, version] of versions) {
+      const doc = documents.get(uris.get(abs)!);
+      if (doc && doc.version !== version) keep.add(abs);
+    }
+    if (keep.size) log.verbose(`${folder.name}: ${keep.size} document(s) changed during the analysis; their results are dropped`);
+    this.store.replaceFolder(folder.uri, files, keep);
+
+    if (output.architectureFile) this.architectureFiles.set(folder.uri, path.resolve(folder.path, output.architectureFile));
+    else this.architectureFiles.delete(folder.uri);
+    this.filesAnalysed.set(folder.uri, output.filesAnalyzed);
+    this.analysed.add(folder.uri);
+    const count = [...files.values()].reduce((n, f) => n + f.entries.length, 0);
+    const summary = `${folder.name}: ${output.filesAnalyzed} files analysed, ${count} finding(s), ${output.skipped.length} skipped, ${Math.round(output.durationMs)} ms (${[...reasons].join(', ')})`;
+    if (showProgress) log.info(summary);
+    else log.verbose(summary);
+    this.sendStatus(this.queue.hasPending() ? 'analysing' : 'ready');
+  }
+
+  private anyEnabledFolder(): boolean {
+    return this.filesAnalysed.size > 0;
+  }
+
+  sendStatus(state: StatusParams['state'], message?: string): void {
+    if (!this.o.statusNotifications) return;
+    if (state === 'ready' && this.lastError) {
+      state = 'error';
+      message = this.lastError;
+    }
+    const files = [...this.filesAnalysed.values()].reduce((a, b) => a + b, 0);
+    const params: StatusParams = { state, findings: this.store.count(), files, message };
+    void this.o.connection.sendNotification(StatusNotification, params);
+  }
+}
