@@ -115,17 +115,19 @@ export class LspTestClient {
         return false;
       });
     });
-    this.connection.onNotification(LogMessageNotification.type, (params) => this.logs.push(params.message));
-    this.connection.onNotification('$/progress', (params) => this.progress.push(params));
+    this.connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params.message);
+    });
+    this.connection.onNotification('$/progress', (params) => {
+      this.progress.push(params);
+    });
     this.connection.onRequest(ConfigurationRequest.type, (params) =>
       params.items.map((item) => this.settings.get(item.scopeUri ?? '') ?? this.settings.get('') ?? {}));
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
       this.progressTokens.push(params.token);
-      return null;
     });
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
-      return null;
     });
     this.connection.onRequest(ShowDocumentRequest.type, (params) => {
       this.shownDocuments.push(params.uri);

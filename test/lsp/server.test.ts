@@ -70,8 +70,9 @@ describe('language server over stdio: diagnostics, code actions, architecture fi
     assert.equal(d.source, 'distributed-patterns');
     assert.equal(d.severity, 1);
     assert.deepEqual(d.codeDescription, { href: DOCS_URL });
-    assert.match(d.message, /no deduplication on the message identity/);
-    assert.match(d.message, /\nRecord the message id in an inbox/, 'message, newline, hint');
+    assert.equal(typeof d.message, 'string');
+    assert.match(d.message as string, /no deduplication on the message identity/);
+    assert.match(d.message as string, /\nRecord the message id in an inbox/, 'message, newline, hint');
     assert.equal(d.tags, undefined);
     assert.ok(d.relatedInformation?.length, 'related locations: the insert repeated on redelivery');
     assert.equal(d.relatedInformation![0].location.uri, uriOf(consumer));
@@ -106,7 +107,7 @@ describe('language server over stdio: diagnostics, code actions, architecture fi
     const change = disable.edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.uri, uriOf(consumer));
     assert.equal(change.textDocument.version, client.versionOf(consumer));
-    const edited = applyTextEdits(client.textOf(consumer), change.edits);
+    const edited = applyTextEdits(client.textOf(consumer), change.edits.map((e) => ({ range: e.range, newText: 'newText' in e ? e.newText : e.snippet.value })));
     const lines = edited.split('\n');
     assert.equal(lines[10], `    // distributed-patterns-disable-next-line ${RULE} -- explain why this is safe`);
     assert.equal(lines[11], '    eachMessage: async ({ message }) => {');

@@ -3,7 +3,6 @@
  * protocol handlers to the workspace analysis, code actions, and the
  * architecture file's completion and hover.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -154,7 +153,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return;
     }
     // Already covered by the workspace analysis when the buffer is what is on disk.
-    if (analysis.hasRun(folder) && !folder.loose && sameAsDisk(abs, event.document.getText())) return;
+    if (!folder.loose && analysis.covers(folder, abs, event.document.getText())) return;
     analysis.schedule(folder, 'open', DELAY.open);
   }));
 
@@ -266,12 +265,4 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
-}
-
-function sameAsDisk(abs: string, text: string): boolean {
-  try {
-    return fs.readFileSync(abs, 'utf8') === text;
-  } catch {
-    return false;
-  }
 }

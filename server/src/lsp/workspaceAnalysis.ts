@@ -3,6 +3,7 @@
  * snapshots the open buffers, asks the engine, drops results for documents
  * edited meanwhile, reports progress and status.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -37,8 +38,8 @@ export class WorkspaceAnalysis {
   /** Absolute path of the architecture file each folder's last run used. */
   private readonly architectureFiles = new Map<string, string>();
   private readonly filesAnalysed = new Map<string, number>();
-  /** Folders with at least one finished run. */
-  private readonly analysed = new Set<string>();
+  /** When the last finished run of each folder started (Date.now()). */
+  private readonly analysedAt = new Map<string, number>();
   private readonly seenLogLines = new Set<string>();
   private lastError: string | undefined;
 
@@ -56,8 +57,18 @@ export class WorkspaceAnalysis {
     this.queue.schedule(folder.uri, reason, delayMs);
   }
 
-  hasRun(folder: Folder): boolean {
-    return this.analysed.has(folder.uri);
+  /**
+   * True when the last finished run of the folder already read this file's
+   * current content from disk (it was not modified since that run started).
+   */
+  covers(folder: Folder, abs: string, text: string): boolean {
+    const at = this.analysedAt.get(folder.uri);
+    if (at === undefined) return false;
+    try {
+      return fs.statSync(abs).mtimeMs < at && fs.readFileSync(abs, 'utf8') === text;
+    } catch {
+      return false;
+    }
   }
 
   /** Stops analysing a folder and clears its diagnostics. */
@@ -66,7 +77,7 @@ export class WorkspaceAnalysis {
     this.store.clearFolder(folder.uri);
     this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.delete(folder.uri);
-    this.analysed.delete(folder.uri);
+    this.analysedAt.delete(folder.uri);
     this.sendStatus('ready');
   }
 
@@ -98,6 +109,7 @@ export class WorkspaceAnalysis {
       return;
     }
 
+    const startedAt = Date.now();
     const overlays = new Map<string, string>();
     const versions = new Map<string, number>();
     const uris = new Map<string, string>();
@@ -167,7 +179,7 @@ export class WorkspaceAnalysis {
     if (output.architectureFile) this.architectureFiles.set(folder.uri, path.resolve(folder.path, output.architectureFile));
     else this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.set(folder.uri, output.filesAnalyzed);
-    this.analysed.add(folder.uri);
+    this.analysedAt.set(folder.uri, startedAt);
     const count = [...files.values()].reduce((n, f) => n + f.entries.length, 0);
     const summary = `${folder.name}: ${output.filesAnalyzed} files analysed, ${count} finding(s), ${output.skipped.length} skipped, ${Math.round(output.durationMs)} ms (${[...reasons].join(', ')})`;
     if (showProgress) log.info(summary);
