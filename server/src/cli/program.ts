@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check';
+import { registerReportCommand } from './commands/report';
 import { CLI_NAME, type CliContext } from './context';
 import { TOOL_VERSION } from './version';
 
@@ -37,5 +38,6 @@ Run "${CLI_NAME} <command> --help" for a command's options.
     );
 
   registerCheckCommand(program, context);
+  registerReportCommand(program, context);
   return program;
 }
