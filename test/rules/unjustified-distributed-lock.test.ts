@@ -141,6 +141,19 @@ runRuleTests('unjustified-distributed-lock', {
       },
     },
     {
+      name: 'releasing an advisory lock and reading a mutex key are not acquiring a lock',
+      code: lines(
+        "import { Pool } from 'pg';",
+        "import Redis from 'ioredis';",
+        'const pool = new Pool();',
+        'const redis = new Redis();',
+        'export async function inspect() {',
+        "  await pool.query('SELECT pg_advisory_unlock_all()');",
+        "  return redis.get('scheduler:mutex');",
+        '}',
+      ),
+    },
+    {
       name: 'in-process async-mutex is not a distributed lock',
       code: lines(
         "import { Mutex } from 'async-mutex';",
@@ -280,6 +293,77 @@ runRuleTests('unjustified-distributed-lock', {
         '}',
       ),
       errors: [{ messageId: 'lock', line: 4, column: 16 }],
+    },
+    {
+      name: 'redis-semaphore Mutex held in a class field',
+      code: lines(
+        "import Redis from 'ioredis';",
+        "import { Mutex } from 'redis-semaphore';",
+        'export class ReleaseTargetMutex {',
+        '  private mutex: Mutex;',
+        '  constructor(redis: Redis, id: string) {',
+        '    this.mutex = new Mutex(redis, `release-target:${id}`);',
+        '  }',
+        '  async lock() {',
+        '    await this.mutex.acquire();',
+        '  }',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 9, column: 22 }],
+    },
+    {
+      name: 'simple-redis-mutex lock(redis, name)',
+      code: lines(
+        "const { lock } = require('simple-redis-mutex');",
+        "const Redis = require('ioredis');",
+        'const redis = new Redis(process.env.REDIS_URI);',
+        'export async function critical() {',
+        "  const unlock = await lock(redis, 'resource-name');",
+        '  await unlock();',
+        '}',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 24 }],
+    },
+    {
+      name: 'advisory-lock withLock and tryLock',
+      code: lines(
+        "import advisoryLock from 'advisory-lock';",
+        "const mutex = advisoryLock(process.env.DATABASE_URL!)('nightly-report');",
+        'export async function report(run: () => Promise<void>) {',
+        '  await mutex.withLock(run);',
+        '  if (await mutex.tryLock()) await run();',
+        '}',
+      ),
+      errors: [
+        { messageId: 'lock', line: 4, column: 15 },
+        { messageId: 'lock', line: 5, column: 19 },
+      ],
+    },
+    {
+      name: 'pg-advisory-lock createMutex and destructured withLock',
+      code: lines(
+        "import { Pool } from 'pg';",
+        "import { createAdvisoryLock } from 'pg-advisory-lock';",
+        'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+        'const { createMutex, withLock } = createAdvisoryLock(pool);',
+        'export async function migrate(run: () => Promise<void>) {',
+        "  await withLock('migrations', run);",
+        "  await createMutex('seed').withLock(run);",
+        '}',
+      ),
+      errors: [
+        { messageId: 'lock', line: 6, column: 9 },
+        { messageId: 'lock', line: 7, column: 29 },
+      ],
+    },
+    {
+      name: 'pg_advisory_lock through a TypeORM data source',
+      code: lines(
+        "import { DataSource } from 'typeorm';",
+        "const ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });",
+        "export const lockJobs = () => ds.query('SELECT pg_advisory_lock(hashtext($1))', ['jobs']);",
+      ),
+      errors: [{ messageId: 'lock', line: 3, column: 34 }],
     },
     {
       name: 'a decision with an empty justification does not justify',

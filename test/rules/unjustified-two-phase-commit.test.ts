@@ -106,6 +106,29 @@ runRuleTests('unjustified-two-phase-commit', {
       ),
     },
     {
+      name: 'Prisma and pg on the same DATABASE_URL are one datastore',
+      files: {
+        'src/index.ts': lines(
+          "import { PrismaClient } from '@prisma/client';",
+          "import { Pool } from 'pg';",
+          'const prisma = new PrismaClient();',
+          'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+          'export async function close(id: string) {',
+          "  await prisma.$transaction([prisma.order.update({ where: { id }, data: { state: 'closed' } })]);",
+          "  await pool.query('BEGIN');",
+          "  await pool.query('DELETE FROM carts WHERE order_id = $1', [id]);",
+          "  await pool.query('COMMIT');",
+          '}',
+        ),
+        'prisma/schema.prisma': lines(
+          'datasource db {',
+          '  provider = "postgresql"',
+          '  url      = env("DATABASE_URL")',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'two pools committed in two different functions',
       code: lines(
         "import { Pool } from 'pg';",
@@ -363,6 +386,21 @@ runRuleTests('unjustified-two-phase-commit', {
         '}',
       ),
       errors: [{ messageId: 'twoCommits', line: 10, column: 11 }],
+    },
+    {
+      name: 'MongoDB transactions on sessions of two clients',
+      code: lines(
+        "import { MongoClient } from 'mongodb';",
+        'const orders = new MongoClient(process.env.ORDERS_MONGO_URL!);',
+        'const billing = new MongoClient(process.env.BILLING_MONGO_URL!);',
+        'export async function checkout(id: string) {',
+        '  const s1 = orders.startSession();',
+        '  const s2 = billing.startSession();',
+        "  await s1.withTransaction(async () => { await orders.db().collection('orders').insertOne({ id }, { session: s1 }); });",
+        "  await s2.withTransaction(async () => { await billing.db().collection('invoices').insertOne({ id }, { session: s2 }); });",
+        '}',
+      ),
+      errors: [{ messageId: 'twoCommits', line: 8, column: 12 }],
     },
     {
       name: 'NestJS service with two injected data sources',

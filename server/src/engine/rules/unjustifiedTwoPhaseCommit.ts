@@ -169,7 +169,9 @@ function sameDatastore(model: SystemModel, a: Origin, b: Origin): boolean {
     if (!o.created) return undefined;
     const client = model.analysis.factsAt(o.created).find((f) => f.kind === 'client');
     if (!client) return undefined;
-    const ids = model.datastores.identities(model.serviceOf(o.created), client.envVars ?? [], client.urls ?? []).map((i) => i.key);
+    const envVars = [...(client.envVars ?? [])];
+    if (client.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(o.created.getSourceFile().getFilePath()));
+    const ids = model.datastores.identities(model.serviceOf(o.created), envVars, client.urls ?? []).map((i) => i.key);
     if (ids.length) return ids.sort().join('|');
     const args = Node.isCallExpression(o.created) || Node.isNewExpression(o.created) ? (o.created.getArguments() ?? []) : [];
     return `${client.library}(${args.map((n) => n.getText().replace(/\s+/g, '')).join(',')})`;

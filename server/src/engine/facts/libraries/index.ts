@@ -11,10 +11,11 @@ import { mongodb } from './mongodb';
 import { prisma } from './prisma';
 import { typeorm } from './typeorm';
 import { redis } from './redis';
+import { advisoryLocks } from './advisoryLocks';
 import { http } from './http';
 import { sideEffects } from './sideEffects';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, http, sideEffects];
+export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

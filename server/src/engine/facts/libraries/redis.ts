@@ -36,6 +36,10 @@ const setnx = (library: string): OperationAnalyzer => (call) => classifyNx(libra
 const lock = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${arg(call, 0)?.getText().slice(0, 40) ?? ''})` });
 
+/** A lock function taking (client, lockName): the detail names the lock. */
+const namedLock = (library: string): OperationAnalyzer => (call) =>
+  ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${keyText(arg(call, 1)).slice(0, 40)})` });
+
 export const redis: LibraryTable = {
   name: 'redis',
   transitions: {
@@ -59,6 +63,10 @@ export const redis: LibraryTable = {
     '@sesamecare-oss/redlock#default|new': 'redlock.Redlock',
     'redis-semaphore#Mutex|new': 'redlock.Mutex',
     'redis-semaphore#RedlockMutex|new': 'redlock.Mutex',
+    'redis-semaphore#Semaphore|new': 'redlock.Mutex',
+    'redis-semaphore#MultiSemaphore|new': 'redlock.Mutex',
+    'redis-semaphore#RedlockSemaphore|new': 'redlock.Mutex',
+    'redis-semaphore#RedlockMultiSemaphore|new': 'redlock.Mutex',
   },
   operations: {
     'redis.Client|set': setCall('redis'),
@@ -74,5 +82,8 @@ export const redis: LibraryTable = {
     'redlock.Redlock|using': lock('redlock'),
     'redlock.Mutex|acquire': lock('redis-semaphore'),
     'redlock.Mutex|tryAcquire': lock('redis-semaphore'),
+    // simple-redis-mutex: `lock(redis, 'name')` / `tryLock(redis, 'name')`.
+    'simple-redis-mutex#lock|()': namedLock('simple-redis-mutex'),
+    'simple-redis-mutex#tryLock|()': namedLock('simple-redis-mutex'),
   },
 };
