@@ -225,6 +225,13 @@ runRuleTests('unjustified-two-phase-commit', {
       },
     },
     {
+      name: 'a type-only import of a distributed-transaction library (the caller is reported, not the type user)',
+      code: lines(
+        "import type { Tcc } from 'dtmcli';",
+        'export const branch = (t: Tcc) => t;',
+      ),
+    },
+    {
       name: 'a justified distributed-transaction library import',
       files: {
         'services/ledger/src/tcc.ts': lines(

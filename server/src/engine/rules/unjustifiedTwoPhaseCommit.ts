@@ -85,7 +85,8 @@ function transactionLibraryImports(sourceFile: SourceFile): StringLiteral[] {
   const consider = (node: Node | undefined) => {
     if (node && Node.isStringLiteral(node) && DISTRIBUTED_TRANSACTION_MODULES.includes(node.getLiteralValue())) out.push(node);
   };
-  for (const decl of sourceFile.getImportDeclarations()) consider(decl.getModuleSpecifier());
+  // `import type` only names the library's types; the file that calls it is the one to report.
+  for (const decl of sourceFile.getImportDeclarations()) if (!decl.isTypeOnly()) consider(decl.getModuleSpecifier());
   for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     if (callee.getKind() === SyntaxKind.ImportKeyword || (Node.isIdentifier(callee) && callee.getText() === 'require')) consider(call.getArguments()[0]);
