@@ -231,9 +231,12 @@ function serviceForUrl(urlText: string, from: ServiceInfo | undefined, layout: W
     const hit = names.find((n) => norm(n) === stem || norm(n) === `${stem}service` || `${norm(n)}service` === stem);
     if (hit) return hit;
   }
-  const host = /https?:\/\/([a-z0-9-_.]+)/i.exec(urlText)?.[1];
-  if (host) {
-    const hit = names.find((n) => norm(n) === norm(host.split('.')[0]) || layout.services.find((s) => s.name === n)?.compose?.name === host);
+  // Hosts on the private network only (`payments`, `payments.prod.svc.cluster.local`): `api.stripe.com` is not service "api".
+  for (const m of urlText.matchAll(/https?:\/\/([a-z0-9-_.]+)/gi)) {
+    const host = m[1].toLowerCase();
+    const [label, ...rest] = host.split('.');
+    if (rest.length && !/(^|\.)(svc|cluster\.local|internal|local|consul)$/.test(rest.join('.'))) continue;
+    const hit = names.find((n) => norm(n) === norm(label) || layout.services.find((s) => s.name === n)?.compose?.name === label);
     if (hit) return hit;
   }
   return undefined;
@@ -259,15 +262,17 @@ function importersInServices(file: SourceFile, files: WorkspaceFile[], relOf: (n
   for (let depth = 0; depth < 3 && frontier.length; depth++) {
     const next: SourceFile[] = [];
     for (const f of files) {
-      for (const decl of f.sourceFile.getImportDeclarations()) {
+      // Imports, and re-exports (`export * from './pool'` in a barrel index).
+      for (const decl of [...f.sourceFile.getImportDeclarations(), ...f.sourceFile.getExportDeclarations()]) {
+        const specifier = decl.getModuleSpecifier();
         let target: SourceFile | undefined;
-        try { target = decl.getModuleSpecifierSourceFile(); } catch { target = undefined; }
-        if (!target || !frontier.includes(target)) continue;
+        try { target = specifier ? decl.getModuleSpecifierSourceFile() : undefined; } catch { target = undefined; }
+        if (!specifier || !target || !frontier.includes(target)) continue;
         const svc = layout.serviceOf(f.rel);
         if (svc) {
           if (!seen.has(svc.name)) {
             seen.add(svc.name);
-            out.push({ service: svc, node: decl.getModuleSpecifier(), via });
+            out.push({ service: svc, node: specifier, via });
           }
         } else if (!visited.has(f.sourceFile)) {
           visited.add(f.sourceFile);

@@ -42,6 +42,8 @@ export interface Fact {
   store?: string;
   envVars?: string[];
   urls?: string[];
+  /** client: literal server host and database name in its configuration (`dbName: 'orders'`, `client.db('orders')`). */
+  connection?: { host?: string; database?: string };
   /** tx: identity of the client the transaction runs on. */
   clientKey?: string;
   /** http: method and whether the target looks like another service of the system. */

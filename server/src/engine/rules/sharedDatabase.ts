@@ -37,7 +37,7 @@ export const sharedDatabase = createRule({
       if (fact.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(fact.node.getSourceFile().getFilePath()));
       const owners = model.serviceOf(fact.node) ? [{ service: model.serviceOf(fact.node)!, node: fact.node, via: undefined }] : model.importersInServices(fact.node.getSourceFile());
       for (const owner of owners) {
-        for (const identity of model.datastores.identities(owner.service, envVars, fact.urls ?? [])) {
+        for (const identity of model.datastores.identities(owner.service, envVars, fact.urls ?? [], { kind: fact.store, ...fact.connection })) {
           usages.push({ service: owner.service, node: owner.node, identity, via: owner.via });
         }
       }

@@ -6,7 +6,23 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { Architecture, ArchDatastore } from '../architecture/model';
-import type { ServiceInfo, WorkspaceLayout } from './services';
+import type { EnvValue, ServiceInfo, WorkspaceLayout } from './services';
+
+/** Connection details a client's configuration gives besides env vars and URLs. */
+export interface ConnectionHints {
+  /** Store kind (`postgres`, `mysql`, `mongodb`...), for building a comparable URL. */
+  kind?: string;
+  /** Literal server host (`host: 'postgres'`). */
+  host?: string;
+  /** Literal database name (`database: 'orders'`, `dbName`, `client.db('orders')`). */
+  database?: string;
+}
+
+interface SplitPart {
+  name: string;
+  role: 'host' | 'db';
+  bound?: EnvValue;
+}
 
 export interface DatastoreIdentity {
   /** Stable key: `url:postgres://host:5432/db`, `env:NAME`, or `declared:<name>`. */
@@ -31,18 +47,26 @@ export function normalizeUrl(url: string): string | undefined {
   if (scheme === 'mariadb') scheme = 'mysql';
   const hosts = m[2].toLowerCase().split(',').map((h) => (h.includes(':') ? h : `${h}:${DEFAULT_PORTS[scheme] ?? ''}`)).sort().join(',');
   const db = (m[3] ?? '/').replace(/\/+$/, '') || '';
-  return `${scheme}://${hosts}${db}`;
+  // A Postgres schema per service in one database (`?schema=orders`, Prisma's convention) is a datastore of its own.
+  const schema = /[?&](?:schema|currentSchema)=([^&#]+)/i.exec(url)?.[1];
+  return `${scheme}://${hosts}${db}${schema && schema.toLowerCase() !== 'public' ? `?schema=${decodeURIComponent(schema)}` : ''}`;
 }
 
 export class DatastoreResolver {
   constructor(private readonly layout: WorkspaceLayout, private readonly architecture: Architecture | undefined, private readonly root: string) {}
 
-  identities(service: ServiceInfo | undefined, envVars: string[], urls: string[]): DatastoreIdentity[] {
+  /**
+   * The datastores a client reaches. `hints` are what its configuration says
+   * besides env vars and URLs: the store kind and literal `host`/`database`
+   * options (`{ dbName: 'orders' }`, `client.db('orders')`).
+   */
+  identities(service: ServiceInfo | undefined, envVars: string[], urls: string[], hints: ConnectionHints = {}): DatastoreIdentity[] {
     const out: DatastoreIdentity[] = [];
+    const parts: SplitPart[] = [];
     for (const name of envVars) {
       const declared = this.architecture?.datastores.find((d) => d.env.includes(name));
-      const bound = service?.env.get(name) ?? this.layout.rootEnv.get(name);
-      const url = bound ? normalizeUrl(expand(bound.value, service)) : undefined;
+      const bound = this.binding(service, name);
+      const url = bound ? withDatabase(normalizeUrl(expand(bound.value, service)), hints.database) : undefined;
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
@@ -50,11 +74,17 @@ export class DatastoreResolver {
       } else if (url) {
         out.push({ key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: `${name}=${redact(bound!.value)} (${bound!.file}:${bound!.line})` });
       } else if (isConnectionEnv(name)) {
-        out.push({ key: `env:${name}`, label: `$${name}`, evidence: `env ${name}` });
+        const role = splitRole(name);
+        if (role) parts.push({ name, role, bound });
+        else out.push({ key: `env:${name}`, label: `$${name}`, evidence: `env ${name}` });
       }
     }
+    if (parts.length) {
+      const split = this.splitIdentity(service, parts, envVars, hints);
+      if (split) out.push(split);
+    }
     for (const raw of urls) {
-      const url = normalizeUrl(raw);
+      const url = withDatabase(normalizeUrl(raw), hints.database);
       if (!url) continue;
       const d = this.declaredByUrl(url);
       out.push(d ? { key: `declared:${d.name}`, label: d.name, declared: d, evidence: redact(raw) } : { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: redact(raw) });
@@ -62,10 +92,45 @@ export class DatastoreResolver {
     return dedupe(out);
   }
 
+  private binding(service: ServiceInfo | undefined, name: string): EnvValue | undefined {
+    return service?.env.get(name) ?? this.layout.rootEnv.get(name);
+  }
+
+  /**
+   * Host and database name given by separate env vars (`DB_HOST`, `DB_NAME`):
+   * one datastore, identified by their values when the deployment gives them
+   * all (so it matches a URL naming the same server and database), else by
+   * the env var names. A known server with an unknown database is no
+   * identity at all: one server often holds a database per service.
+   */
+  private splitIdentity(service: ServiceInfo | undefined, parts: SplitPart[], envVars: string[], hints: ConnectionHints): DatastoreIdentity | undefined {
+    const names = parts.map((p) => p.name).sort();
+    if (parts.some((p) => !p.bound)) {
+      if (!parts.some((p) => p.role === 'db') && hints.database === undefined && parts.some((p) => p.bound)) return undefined;
+      return { key: `env:${names.join('+')}`, label: names.map((n) => `$${n}`).join('/'), evidence: `env ${names.join(', ')}` };
+    }
+    const value = (role: SplitPart['role']) => parts.filter((p) => p.role === role).map((p) => expand(p.bound!.value, service).toLowerCase()).sort().join(',');
+    const host = value('host') || hints.host?.toLowerCase();
+    const database = value('db') || hints.database;
+    if (!host || !database) return undefined;
+    const portVar = envVars.find((n) => /PORT/i.test(n) && this.binding(service, n));
+    const port = portVar ? expand(this.binding(service, portVar)!.value, service) : undefined;
+    const scheme = hints.kind && DEFAULT_PORTS[hints.kind] ? hints.kind : undefined;
+    const url = scheme ? normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`) : undefined;
+    const evidence = parts.map((p) => `${p.name}=${p.bound!.value} (${p.bound!.file}:${p.bound!.line})`).join(', ');
+    const declared = url ? this.declaredByUrl(url) : undefined;
+    if (declared) return { key: `declared:${declared.name}`, label: declared.name, declared, evidence };
+    return url
+      ? { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence }
+      : { key: `split:${host}/${database}`, label: `${host}/${database}`, evidence };
+  }
+
   private declaredByUrl(url: string): ArchDatastore | undefined {
+    const bare = url.replace(/\?schema=.*$/, '');
     return this.architecture?.datastores.find((d) => d.urls.some((u) => {
       const n = normalizeUrl(u);
-      return n !== undefined && (n === url || stripPort(n) === stripPort(url));
+      // A declared URL without a schema covers every schema of that database.
+      return n !== undefined && (n === url || stripPort(n) === stripPort(url) || (!n.includes('?schema=') && stripPort(n) === stripPort(bare)));
     }));
   }
 
@@ -103,7 +168,21 @@ function redact(url: string): string {
 }
 
 function isConnectionEnv(name: string): boolean {
-  return /(DATABASE|DB|POSTGRES|PG|MYSQL|MONGO|SQL)/i.test(name) && /(URL|URI|DSN|CONNECTION|HOST|NAME)/i.test(name);
+  return /(DATABASE|DB|POSTGRES|PG|MYSQL|MONGO|SQL)/i.test(name) && /(URL|URI|DSN|CONNECTION|HOST|NAME|_DB$|DATABASE$)/i.test(name);
+}
+
+/** What a connection env var holds when it is not a whole connection string: the server or the database name. */
+function splitRole(name: string): SplitPart['role'] | undefined {
+  if (/(URL|URI|DSN|CONNECTION)/i.test(name)) return undefined;
+  if (/(HOST|SERVER|ADDR)/i.test(name)) return 'host';
+  if (/(NAME|_DB$|DATABASE$|SCHEMA)/i.test(name)) return 'db';
+  return undefined;
+}
+
+/** A server URL without a database path, completed with the database the code selects. */
+function withDatabase(url: string | undefined, database: string | undefined): string | undefined {
+  if (!url || !database || /^\w+:\/\/[^/]+\/./.test(url)) return url;
+  return `${url.replace(/\/$/, '')}/${database}`;
 }
 
 function dedupe(ids: DatastoreIdentity[]): DatastoreIdentity[] {

@@ -1,9 +1,9 @@
 /** Fact builders shared by the library tables. */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
-import { calleeName, correlationProps, envVarsIn, parameterNames, receiver, stringValue, urlsIn } from '../syntax';
+import { CORRELATION_KEY, calleeName, correlationProps, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
   channel: string | undefined, detail: string): Fact {
@@ -24,8 +24,9 @@ export function publishFact(library: string, call: Node, detail: string, channel
   let state: CorrelationState = 'absent';
   for (const carrier of carriers) {
     if (!carrier) continue;
-    values.push(...correlationProps(carrier));
-    if (!isInspectable(carrier)) state = 'unknown';
+    const content = inspectCarrier(carrier);
+    values.push(...content.values);
+    if (!content.closed) state = 'unknown';
   }
   if (values.length) state = 'present';
   if (opts.opaque && state === 'absent') state = 'unknown';
@@ -35,19 +36,163 @@ export function publishFact(library: string, call: Node, detail: string, channel
   };
 }
 
-/** A carrier we can see into: an object/array literal built from literals (spreads of unknown objects are not). */
-function isInspectable(node: Node): boolean {
+/** What a message/options/headers expression is seen to carry. */
+export interface CarrierContent {
+  /** Value nodes of the keys that matched (e.g. the correlation id expressions). */
+  values: Node[];
+  /** False when part of the envelope is built where the analysis cannot see (unknown, not absent). */
+  closed: boolean;
+}
+
+/** Keys whose value is the message envelope (headers, properties, attributes): if it is opaque, so is the message. */
+const ENVELOPE_KEY = /^(headers|properties|attributes|messageattributes|metadata|userproperties|applicationproperties)$/i;
+/** Calls that only serialize their argument: their content is the argument's. */
+const SERIALIZER = /^(JSON\.stringify|Buffer\.from|String|encoder\.encode|new TextEncoder\(\)\.encode)$/;
+const MAX_CARRIER_DEPTH = 4;
+
+/**
+ * Looks into a carrier for keys matching `key`: object and array literals,
+ * consts they are built from (with later writes such as `headers[k] = v`),
+ * serializer calls and `xs.map((x) => ({ ... }))`. Anything else (a
+ * parameter, a helper's return value, a spread of one) is opaque.
+ */
+export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION_KEY, depth = 0): CarrierContent {
+  if (!node) return { values: [], closed: true };
+  if (depth > MAX_CARRIER_DEPTH) return { values: [], closed: false };
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node) ||
+      Node.isNonNullExpression(node) || Node.isAwaitExpression(node) || Node.isTypeAssertion(node)) {
+    return inspectCarrier(node.getExpression(), key, depth);
+  }
   if (Node.isObjectLiteralExpression(node)) {
-    return node.getProperties().every((p) => !Node.isSpreadAssignment(p));
+    const out: CarrierContent = { values: [], closed: true };
+    for (const p of node.getProperties()) {
+      if (Node.isSpreadAssignment(p)) {
+        merge(out, inspectCarrier(p.getExpression(), key, depth + 1), true);
+      } else if (Node.isPropertyAssignment(p)) {
+        const name = propName(p.getNameNode());
+        const init = p.getInitializer();
+        if (key.test(name) && init) out.values.push(init);
+        else merge(out, inspectCarrier(init, key, depth + 1), ENVELOPE_KEY.test(name));
+      } else if (Node.isShorthandPropertyAssignment(p)) {
+        if (key.test(p.getName())) out.values.push(p.getNameNode());
+        else merge(out, inspectCarrier(p.getNameNode(), key, depth + 1), ENVELOPE_KEY.test(p.getName()));
+      }
+    }
+    return out;
   }
-  if (Node.isArrayLiteralExpression(node)) return node.getElements().every(isInspectable);
+  if (Node.isArrayLiteralExpression(node)) {
+    const out: CarrierContent = { values: [], closed: true };
+    for (const e of node.getElements()) merge(out, inspectCarrier(Node.isSpreadElement(e) ? e.getExpression() : e, key, depth + 1), true);
+    return out;
+  }
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isTemplateExpression(node) ||
+      Node.isNumericLiteral(node) || Node.isTrueLiteral(node) || Node.isFalseLiteral(node) || Node.isNullLiteral(node)) {
+    return { values: [], closed: true };
+  }
+  if (Node.isConditionalExpression(node)) {
+    const out: CarrierContent = { values: [], closed: true };
+    merge(out, inspectCarrier(node.getWhenTrue(), key, depth + 1), true);
+    merge(out, inspectCarrier(node.getWhenFalse(), key, depth + 1), true);
+    return out;
+  }
+  if (Node.isIdentifier(node)) {
+    if (node.getText() === 'undefined') return { values: [], closed: true };
+    const decl = variableOf(node);
+    const init = decl?.getInitializer();
+    if (!decl || !init) return { values: [], closed: false };
+    const out = inspectCarrier(init, key, depth + 1);
+    const later = laterWrites(decl, node, key);
+    return { values: [...out.values, ...later.values], closed: out.closed && !later.opaque };
+  }
   if (Node.isCallExpression(node)) {
-    // JSON.stringify({...}) / Buffer.from(JSON.stringify({...}))
-    const a = node.getArguments()[0];
-    return !!a && isInspectable(a);
+    const callee = node.getExpression();
+    const args = node.getArguments();
+    if (SERIALIZER.test(callee.getText())) return inspectCarrier(args[0], key, depth + 1);
+    if (Node.isPropertyAccessExpression(callee) && /^(map|flatMap)$/.test(callee.getName())) {
+      const fn = args[0];
+      const body = fn && (Node.isArrowFunction(fn) ? fn.getBody() : undefined);
+      if (body && !Node.isBlock(body)) return inspectCarrier(body, key, depth + 1);
+    }
   }
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isTemplateExpression(node)) return true;
-  return false;
+  return { values: keyedValuesIn(node, key), closed: false };
+}
+
+function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean): void {
+  into.values.push(...from.values);
+  if (countsForClosed && !from.closed) into.closed = false;
+}
+
+/** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
+export function variableOf(id: Node): VariableDeclaration | undefined {
+  try {
+    const parent = id.getParent();
+    let symbol = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === id ? parent.getValueSymbol() : id.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    const decl = symbol?.getDeclarations()[0];
+    if (decl && Node.isVariableDeclaration(decl) && !decl.getSourceFile().isDeclarationFile()) return decl;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Writes to a variable after its initializer, in its scope: `headers[k] = v`,
+ * `headers.set(k, v)` add keyed values; a reassignment, an unknown key or
+ * handing it to a call (`propagation.inject(ctx, headers)`) makes it opaque.
+ */
+function laterWrites(decl: VariableDeclaration, useSite: Node, key: RegExp): { values: Node[]; opaque: boolean } {
+  const nameNode = decl.getNameNode();
+  if (!Node.isIdentifier(nameNode)) return { values: [], opaque: true };
+  const name = nameNode.getText();
+  const scope = decl.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a)) ?? decl.getSourceFile();
+  const values: Node[] = [];
+  let opaque = false;
+  for (const ref of scope.getDescendantsOfKind(SyntaxKind.Identifier)) {
+    if (ref === nameNode || ref === useSite || ref.getText() !== name || variableOf(ref) !== decl) continue;
+    const parent = ref.getParent();
+    if (!parent) continue;
+    if (Node.isBinaryExpression(parent) && parent.getLeft() === ref && isAssignment(parent)) { opaque = true; continue; }
+    if ((Node.isPropertyAccessExpression(parent) || Node.isElementAccessExpression(parent)) && parent.getExpression() === ref) {
+      const k = Node.isPropertyAccessExpression(parent) ? parent.getName() : stringValue(parent.getArgumentExpression());
+      const grand = parent.getParent();
+      if (grand && Node.isBinaryExpression(grand) && grand.getLeft() === parent && isAssignment(grand)) {
+        if (k === undefined) opaque = true;
+        else if (key.test(k)) values.push(grand.getRight());
+      } else if (grand && Node.isCallExpression(grand) && grand.getExpression() === parent && Node.isPropertyAccessExpression(parent)) {
+        const [first, second] = grand.getArguments();
+        const setKey = stringValue(first);
+        if (/^(set|append)$/.test(parent.getName()) && setKey !== undefined) {
+          if (key.test(setKey) && second) values.push(second);
+        } else if (!/^(get|has|toString|toJSON)$/.test(parent.getName())) opaque = true;
+      }
+      continue;
+    }
+    if ((Node.isCallExpression(parent) || Node.isNewExpression(parent)) && parent.getArguments().includes(ref) &&
+        !SERIALIZER.test(parent.getExpression().getText()) && !/^console\./.test(parent.getExpression().getText())) {
+      opaque = true;
+    }
+  }
+  return { values, opaque };
+}
+
+function isAssignment(bin: Node): boolean {
+  if (!Node.isBinaryExpression(bin)) return false;
+  const kind = bin.getOperatorToken().getKind();
+  return kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment;
+}
+
+/** Keyed values anywhere inside an expression the analysis cannot see through (`envelope({ correlationId })`). */
+function keyedValuesIn(node: Node, key: RegExp): Node[] {
+  if (key === CORRELATION_KEY) return correlationProps(node);
+  const found: Node[] = [];
+  const visit = (n: Node) => {
+    if (Node.isPropertyAssignment(n) && key.test(propName(n.getNameNode()))) { const i = n.getInitializer(); if (i) found.push(i); }
+    if (Node.isShorthandPropertyAssignment(n) && key.test(n.getName())) found.push(n.getNameNode());
+  };
+  visit(node);
+  node.forEachDescendant(visit);
+  return found;
 }
 
 export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis): Fact[] {
@@ -111,35 +256,76 @@ export function writeFact(library: string, call: Node, detail: string, nonIdempo
   return [{ kind: 'write', node: at, library, detail, table, nonIdempotent: nonIdempotent && !isOutboxTable(table) }];
 }
 
-export function clientFact(library: string, node: Node, store: string, config: Node[], extraEnv: string[] = []): Fact {
+export function clientFact(library: string, node: Node, store: string, config: Node[], extraEnv: string[] = [],
+  connection: { host?: string; database?: string } = {}): Fact {
   const envVars = new Set<string>(extraEnv);
   const urls = new Set<string>();
+  const literal: { host?: string; database?: string } = {};
   for (const c of config) {
     envVarsIn(c).forEach((e) => envVars.add(e));
     urlsIn(c).forEach((u) => urls.add(u));
+    literal.host ??= literalString(prop(c, 'host')) ?? literalString(prop(c, 'hostname'));
+    literal.database ??= literalString(prop(c, 'database')) ?? literalString(prop(c, 'dbName'));
   }
+  const host = connection.host ?? literal.host;
+  const database = connection.database ?? literal.database;
   return {
     kind: 'client', node: Node.isNewExpression(node) || Node.isCallExpression(node) ? node.getExpression() : node,
     library, store, detail: `${library} client`, envVars: [...envVars].sort(), urls: [...urls].sort(),
+    ...(host !== undefined || database !== undefined ? { connection: { host, database } } : {}),
   };
 }
 
+/**
+ * The options object of a NestJS dynamic module: `forRoot(options)`, or for
+ * `forRootAsync` what its `useFactory` returns (or `useClass`'s `method`).
+ */
+export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: string): Node[] {
+  const first = (call as unknown as { getArguments?(): Node[] }).getArguments?.()[0];
+  const name = calleeName(call).getText();
+  if (!name.endsWith('Async')) return first ? [first] : [];
+  let fn = analysis.functionFrom(prop(first, 'useFactory'));
+  const useClass = prop(first, 'useClass') ?? prop(first, 'useExisting');
+  if (!fn && useClass && Node.isIdentifier(useClass)) {
+    const decl = useClass.getSymbol()?.getDeclarations()[0];
+    const cls = decl && Node.isClassDeclaration(decl) ? decl : undefined;
+    fn = cls?.getInstanceMethod(classMethod);
+  }
+  if (!fn) return [];
+  const body = (fn as unknown as { getBody?(): Node | undefined }).getBody?.();
+  if (body && !Node.isBlock(body)) return [body];
+  return fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .map((r): Node | undefined => r.getExpression())
+    .filter((e): e is Node => !!e);
+}
+
+/** A string fully known statically (no `${...}` parts). */
+export function literalString(node: Node | undefined): string | undefined {
+  const value = stringValue(node);
+  return value !== undefined && !value.includes('?') ? value : undefined;
+}
+
+/**
+ * An outgoing HTTP call. `opts.base` is a base URL configured elsewhere (an
+ * axios instance's `baseURL`); `opts.opaque` says headers are added where the
+ * analysis cannot see (a request interceptor), so absent means unknown.
+ */
 export function httpFact(library: string, call: Node, method: string, urlNode: Node | undefined,
-  headerCarriers: (Node | undefined)[], analysis: Analysis): Fact {
-  const urlText = urlNode ? urlNode.getText() : '';
+  headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean } = {}): Fact {
+  const urlText = [opts.base, urlNode].map(urlTargetText).join(' ').trim();
   const target = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
   const values: Node[] = [];
   let state: CorrelationState = 'absent';
   let idempotencyKey = false;
   for (const c of headerCarriers) {
     if (!c) continue;
-    values.push(...correlationProps(c));
-    if (/idempotency[-_]?key/i.test(c.getText())) idempotencyKey = true;
-    if (!Node.isObjectLiteralExpression(c) || c.getProperties().some((p) => Node.isSpreadAssignment(p))) state = 'unknown';
-    const headers = Node.isObjectLiteralExpression(c) ? c.getProperty('headers') : undefined;
-    if (headers && Node.isPropertyAssignment(headers) && !Node.isObjectLiteralExpression(headers.getInitializerOrThrow())) state = 'unknown';
+    const content = inspectCarrier(c);
+    values.push(...content.values);
+    if (!content.closed) state = 'unknown';
+    if (/idempotency[-_]?key/i.test(c.getText()) || inspectCarrier(c, /idempotency[-_]?key/i).values.length) idempotencyKey = true;
   }
   if (values.length) state = 'present';
+  else if (opts.opaque) state = 'unknown';
   const upper = method.toUpperCase();
   return {
     kind: 'http', node: calleeName(call), library, method: upper, target,
@@ -147,4 +333,30 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
     nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey,
     correlation: state, correlationValues: values,
   };
+}
+
+/**
+ * Text that names where a URL points: the expression itself plus what the
+ * consts and properties it is built from hold, and the env vars it reads
+ * (`process.env.X`, `config.get('X')`), written as `process.env.X`.
+ */
+function urlTargetText(node: Node | undefined): string {
+  if (!node) return '';
+  const parts = [node.getText()];
+  const seen = new Set<Node>();
+  const visit = (n: Node, depth: number) => {
+    if (depth > 2) return;
+    if (Node.isIdentifier(n) || Node.isPropertyAccessExpression(n)) {
+      const init = Node.isIdentifier(n) ? variableOf(n)?.getInitializer() ?? initializerOf(n) : initializerOf(n);
+      if (init && !seen.has(init)) {
+        seen.add(init);
+        parts.push(init.getText());
+        visit(init, depth + 1);
+      }
+    }
+    n.forEachChild((c) => visit(c, depth));
+  };
+  visit(node, 0);
+  for (const env of envVarsIn(node)) parts.push(`process.env.${env}`);
+  return parts.join(' ');
 }

@@ -1,8 +1,9 @@
 /** Outgoing HTTP: fetch (global, node-fetch, undici), axios (and @nestjs/axios HttpService), got. */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type Project, type PropertyAccessExpression } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { httpFact } from './build';
-import { arg, calleeName, prop, stringValue } from '../syntax';
+import { httpFact, variableOf } from './build';
+import type { Analysis } from '../analysis';
+import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
 
 const fetchCall = (library: string): OperationAnalyzer => (call, a) => {
   const init = arg(call, 1);
@@ -11,15 +12,69 @@ const fetchCall = (library: string): OperationAnalyzer => (call, a) => {
 };
 
 const axiosMethod = (method: string, configIndex: number): OperationAnalyzer => (call, a) =>
-  httpFact('axios', call, method, arg(call, 0), [arg(call, configIndex)], a);
+  httpFact('axios', call, method, arg(call, 0), [arg(call, configIndex)], a, axiosInstance(call, a));
 
 const axiosRequest: OperationAnalyzer = (call, a) => {
   const config = arg(call, 0);
   const urlArg = Node.isObjectLiteralExpression(config ?? call) ? prop(config, 'url') : config;
   const cfg = Node.isObjectLiteralExpression(config ?? call) ? config : arg(call, 1);
-  return httpFact('axios', call, stringValue(prop(cfg, 'method')) ?? 'GET', urlArg, [cfg], a);
+  return httpFact('axios', call, stringValue(prop(cfg, 'method')) ?? 'GET', urlArg, [cfg], a, axiosInstance(call, a));
 };
 
+/**
+ * What the axios instance a call runs on adds: the `baseURL` of
+ * `axios.create({ baseURL })`, and whether a request interceptor is
+ * registered on it (or on the default instance), which may set headers.
+ */
+function axiosInstance(call: Node, a: Analysis): { base?: Node; opaque: boolean } {
+  const recv = receiver(call);
+  const recvType = recv ? a.typeOf(recv) : 'axios#default';
+  const decl = recv && Node.isIdentifier(recv) ? variableOf(recv) : undefined;
+  let init: Node | undefined = decl?.getInitializer();
+  if (!init && recv && Node.isPropertyAccessExpression(recv)) init = initializerOf(recv);
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  const created = init && Node.isCallExpression(init) && Node.isPropertyAccessExpression(init.getExpression()) &&
+    (init.getExpression() as PropertyAccessExpression).getName() === 'create' ? init : undefined;
+  const base = created ? prop(arg(created, 0), 'baseURL') : undefined;
+  const intercepted = interceptedInstances(call.getSourceFile().getProject(), a);
+  const opaque = recvType === 'axios#default'
+    ? intercepted.global
+    : intercepted.any || (!!decl && intercepted.instances.has(decl));
+  return { base, opaque };
+}
+
+interface Interceptors {
+  /** An interceptor on the default `axios` instance. */
+  global: boolean;
+  /** Instances (by declaration) with an interceptor. */
+  instances: Set<Node>;
+  /** An interceptor on an instance the analysis cannot name (`this.http.axiosRef`): every instance may have one. */
+  any: boolean;
+}
+
+const interceptorCache = new WeakMap<Project, Interceptors>();
+
+function interceptedInstances(project: Project, a: Analysis): Interceptors {
+  const cached = interceptorCache.get(project);
+  if (cached) return cached;
+  const out: Interceptors = { global: false, instances: new Set(), any: false };
+  for (const sf of project.getSourceFiles()) {
+    if (sf.isDeclarationFile() || !sf.getFullText().includes('interceptors')) continue;
+    for (const access of sf.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+      if (access.getName() !== 'interceptors') continue;
+      const owner = access.getExpression();
+      const t = a.typeOf(owner);
+      if (t === 'axios#default') out.global = true;
+      else {
+        const decl = Node.isIdentifier(owner) ? variableOf(owner) : undefined;
+        if (decl) out.instances.add(decl);
+        else if (t === 'axios.Instance') out.any = true;
+      }
+    }
+  }
+  interceptorCache.set(project, out);
+  return out;
+}
 function axiosOps(type: string): Record<string, OperationAnalyzer> {
   return {
     [`${type}|get`]: axiosMethod('GET', 1),

@@ -1,8 +1,8 @@
 /** MongoDB driver and mongoose: inserts, updates ($inc/$push are not idempotent), conditional updates as guards. */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
-import { clientFact, writeFact } from './build';
+import { clientFact, literalString, nestModuleOptions, writeFact } from './build';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
@@ -49,7 +49,26 @@ function insert(library: string): OperationAnalyzer {
   };
 }
 
-const mongoClient: OperationAnalyzer = (node) => clientFact('mongodb', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n));
+/** `new MongoClient(url)`; the database is the one its `client.db('name')` calls select, when they agree on one. */
+const mongoClient: OperationAnalyzer = (node) => {
+  const holder = node.getParent();
+  const database = holder && Node.isVariableDeclaration(holder) ? selectedDatabase(holder) : undefined;
+  return clientFact('mongodb', node, 'mongodb', [arg(node, 0), arg(node, 1)].filter((n): n is Node => !!n), [], { database });
+};
+
+function selectedDatabase(decl: VariableDeclaration): string | undefined {
+  const nameNode = decl.getNameNode();
+  if (!Node.isIdentifier(nameNode)) return undefined;
+  const names = new Set<string | undefined>();
+  for (const call of decl.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'db' || callee.getExpression().getText() !== nameNode.getText()) continue;
+    names.add(call.getArguments().length ? literalString(arg(call, 0)) : undefined);
+  }
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+const mongooseConnect: OperationAnalyzer = (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0), arg(node, 1)].filter((n): n is Node => !!n));
 
 export const mongodb: LibraryTable = {
   name: 'mongodb',
@@ -72,8 +91,11 @@ export const mongodb: LibraryTable = {
   operations: {
     'mongodb#MongoClient|new': mongoClient,
     'mongodb#MongoClient|connect': mongoClient,
-    'mongoose#connect|()': (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n)),
-    'mongoose#createConnection|()': (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0)].filter((n): n is Node => !!n)),
+    'mongoose#connect|()': mongooseConnect,
+    '@nestjs/mongoose#MongooseModule|forRoot': mongooseConnect,
+    '@nestjs/mongoose#MongooseModule|forRootAsync': (call, analysis) =>
+      clientFact('mongoose', call, 'mongodb', nestModuleOptions(call, analysis, 'createMongooseOptions')),
+    'mongoose#createConnection|()': mongooseConnect,
     'mongo.Collection|insertOne': insert('mongodb'),
     'mongo.Collection|insertMany': insert('mongodb'),
     'mongo.Collection|updateOne': update('mongodb'),

@@ -1,8 +1,8 @@
 /** TypeORM: DataSource, repositories and entity managers; NestJS TypeOrmModule. */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, sqlFacts, writeFact } from './build';
-import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
+import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
+import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
 
 /** Entity name of a repository receiver: `getRepository(X)`, `Repository<X>`, `@InjectRepository(X)`. */
 function entityOf(call: Node): string | undefined {
@@ -64,6 +64,13 @@ const dataSource: OperationAnalyzer = (node) => {
   return clientFact('typeorm', node, type === 'mysql' || type === 'mariadb' ? 'mysql' : type === 'mongodb' ? 'mongodb' : 'postgres', opts ? [opts] : []);
 };
 
+/** NestJS `TypeOrmModule.forRoot(options)` / `forRootAsync({ useFactory })`. */
+const nestTypeOrm: OperationAnalyzer = (call, analysis) => {
+  const configs = nestModuleOptions(call, analysis, 'createTypeOrmOptions');
+  const type = configs.map((c) => stringValue(prop(c, 'type'))).find((t) => t !== undefined);
+  return clientFact('typeorm', call, type === 'mysql' || type === 'mariadb' ? 'mysql' : type === 'mongodb' ? 'mongodb' : 'postgres', configs);
+};
+
 export const typeorm: LibraryTable = {
   name: 'typeorm',
   transitions: {
@@ -90,11 +97,8 @@ export const typeorm: LibraryTable = {
   operations: {
     'typeorm#DataSource|new': dataSource,
     'typeorm#createConnection|()': dataSource,
-    '@nestjs/typeorm#TypeOrmModule|forRoot': (call) => {
-      const opts = objectLiteral(arg(call, 0));
-      const type = stringValue(prop(opts, 'type'));
-      return clientFact('typeorm', call, type === 'mysql' ? 'mysql' : 'postgres', opts ? [opts] : []);
-    },
+    '@nestjs/typeorm#TypeOrmModule|forRoot': nestTypeOrm,
+    '@nestjs/typeorm#TypeOrmModule|forRootAsync': nestTypeOrm,
     'typeorm.Repository|save': repoWrite(saveInserts),
     'typeorm.Repository|insert': repoWrite(true),
     'typeorm.Repository|increment': repoWrite(true),

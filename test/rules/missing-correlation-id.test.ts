@@ -1,0 +1,753 @@
+/**
+ * missing-correlation-id: publishes and cross-service HTTP calls must carry a
+ * correlation/causation/trace id; handlers must propagate the incoming one.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+/** Joins lines so that fixture line N is element N-1. */
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** A second service, so that calls to it are cross-service calls. */
+const PAYMENTS = { 'services/payments/src/main.ts': 'export const port = 3000;\n' };
+const INVENTORY = { 'services/inventory/src/main.ts': 'export const port = 3000;\n' };
+
+const KAFKA_SETUP = [
+  "import { Kafka } from 'kafkajs';", //                                                         1
+  '', //                                                                                         2
+  "const kafka = new Kafka({ clientId: 'orders', brokers: [process.env.KAFKA_BROKER!] });", //  3
+  'const producer = kafka.producer();', //                                                      4
+  '', //                                                                                         5
+];
+
+runRuleTests('missing-correlation-id', {
+  valid: [
+    {
+      name: 'kafkajs: correlation and causation ids in the message headers',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderCreated(order: { id: string; total: number }, correlationId: string) {',
+          '  await producer.send({',
+          "    topic: 'order.created',",
+          '    messages: [{',
+          '      key: order.id,',
+          '      value: JSON.stringify(order),',
+          "      headers: { 'correlation-id': correlationId, 'causation-id': order.id },",
+          '    }],',
+          '  });',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'kafkajs: headers object built in a const first',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderCreated(order: { id: string }, ctx: { correlationId: string }) {',
+          "  const headers = { 'x-correlation-id': ctx.correlationId };",
+          "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: JSON.stringify(order), headers }] });",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'kafkajs: each mapped message carries the correlation id',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishAll(events: { id: string; correlationId: string }[]) {',
+          '  await producer.send({',
+          "    topic: 'order.events',",
+          "    messages: events.map((e) => ({ key: e.id, value: JSON.stringify(e), headers: { 'correlation-id': e.correlationId } })),",
+          '  });',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'amqplib: correlationId message property on channel.publish',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          "import amqp from 'amqplib';",
+          '',
+          'export async function publishOrderCreated(order: { id: string }, correlationId: string) {',
+          '  const connection = await amqp.connect(process.env.AMQP_URL!);',
+          '  const channel = await connection.createChannel();',
+          "  channel.publish('orders', 'order.created', Buffer.from(JSON.stringify({ orderId: order.id })), {",
+          '    persistent: true,',
+          '    correlationId,',
+          '    messageId: order.id,',
+          '  });',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'amqplib: correlation header on sendToQueue',
+      files: {
+        'services/orders/src/email.ts': lines(
+          "import * as amqp from 'amqplib';",
+          '',
+          'export async function queueReceipt(to: string, correlationId: string) {',
+          '  const connection = await amqp.connect(process.env.AMQP_URL!);',
+          '  const channel = await connection.createConfirmChannel();',
+          "  channel.sendToQueue('emails', Buffer.from(JSON.stringify({ to, template: 'receipt' })), {",
+          "    headers: { 'x-correlation-id': correlationId },",
+          '  });',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'SQS: SendMessageCommand with a CorrelationId message attribute',
+      files: {
+        'services/orders/src/queue.ts': lines(
+          "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';",
+          '',
+          "const sqs = new SQSClient({ region: 'eu-west-1' });",
+          '',
+          'export async function enqueueShipment(orderId: string, correlationId: string) {',
+          '  await sqs.send(new SendMessageCommand({',
+          '    QueueUrl: process.env.SHIPMENTS_QUEUE_URL,',
+          '    MessageBody: JSON.stringify({ orderId }),',
+          '    MessageAttributes: {',
+          "      CorrelationId: { DataType: 'String', StringValue: correlationId },",
+          '    },',
+          '  }));',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'BullMQ: correlationId travels in the job data',
+      files: {
+        'services/orders/src/jobs.ts': lines(
+          "import { Queue } from 'bullmq';",
+          '',
+          "const receipts = new Queue('receipts', { connection: { host: 'redis' } });",
+          '',
+          'export async function scheduleReceipt(orderId: string, correlationId: string) {',
+          "  await receipts.add('send-receipt', { orderId, correlationId }, { jobId: `receipt-${orderId}` });",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'NestJS: ClientProxy.emit with the correlation id in the event',
+      files: {
+        'services/orders/src/orders.service.ts': lines(
+          "import { Inject, Injectable } from '@nestjs/common';",
+          "import { ClientProxy } from '@nestjs/microservices';",
+          '',
+          '@Injectable()',
+          'export class OrdersService {',
+          "  constructor(@Inject('EVENTS') private readonly events: ClientProxy) {}",
+          '',
+          '  placed(orderId: string, correlationId: string) {',
+          "    return this.events.emit('order.placed', { orderId, correlationId });",
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'HTTP calls to external APIs are not cross-service calls',
+      files: {
+        'services/orders/src/external.ts': lines(
+          "import axios from 'axios';",
+          '',
+          'export async function notify(text: string) {',
+          "  await fetch('https://hooks.slack.com/services/T000/B000/XXXX', { method: 'POST', body: JSON.stringify({ text }) });",
+          "  await axios.post('https://api.sendgrid.com/v3/mail/send', { text });",
+          '  await fetch(`${process.env.STRIPE_API_URL}/v1/charges`, { method: \'POST\' });',
+          '}',
+        ),
+        ...PAYMENTS,
+      },
+    },
+    {
+      name: 'axios call to another service with an x-correlation-id header',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          "import axios from 'axios';",
+          '',
+          'export async function charge(orderId: string, correlationId: string) {',
+          '  return axios.post(`${process.env.PAYMENTS_SERVICE_URL}/charges`, { orderId }, {',
+          "    headers: { 'x-correlation-id': correlationId },",
+          '  });',
+          '}',
+        ),
+        ...PAYMENTS,
+      },
+    },
+    {
+      name: 'fetch to another service with a traceparent header',
+      files: {
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string, traceparent: string) {',
+          "  return fetch('http://inventory:3000/reservations', {",
+          "    method: 'POST',",
+          "    headers: { 'content-type': 'application/json', traceparent },",
+          '    body: JSON.stringify({ sku }),',
+          '  });',
+          '}',
+        ),
+        ...INVENTORY,
+      },
+    },
+    {
+      name: 'a service calling its own URL is not a cross-service call',
+      files: {
+        'services/payments/src/self.ts': lines(
+          'export async function warmUp() {',
+          '  await fetch(`${process.env.PAYMENTS_SERVICE_URL}/health`);',
+          '}',
+        ),
+        'services/orders/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
+      name: 'kafkajs handler propagates the incoming correlation id',
+      files: {
+        'services/payments/src/consumer.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          '',
+          "const kafka = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] });",
+          'const producer = kafka.producer();',
+          "const consumer = kafka.consumer({ groupId: 'payments' });",
+          '',
+          'export async function start() {',
+          "  await consumer.subscribe({ topic: 'order.created' });",
+          '  await consumer.run({',
+          '    eachMessage: async ({ message }) => {',
+          "      const order = JSON.parse(message.value!.toString());",
+          '      await producer.send({',
+          "        topic: 'payment.requested',",
+          '        messages: [{',
+          '          key: order.id,',
+          '          value: JSON.stringify({ orderId: order.id }),',
+          '          headers: {',
+          "            'correlation-id': message.headers?.['correlation-id'] ?? order.id,",
+          "            'causation-id': message.headers?.['message-id'],",
+          '          },',
+          '        }],',
+          '      });',
+          '    },',
+          '  });',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'amqplib handler copies the correlationId property through a helper in another file',
+      files: {
+        'services/inventory/src/consumer.ts': lines(
+          "import amqp from 'amqplib';",
+          "import { publishReserved } from './publish';",
+          '',
+          'export async function start() {',
+          '  const connection = await amqp.connect(process.env.AMQP_URL!);',
+          '  const channel = await connection.createChannel();',
+          "  await channel.consume('inventory.reserve', async (msg) => {",
+          '    if (!msg) return;',
+          '    await publishReserved(channel, msg.properties.correlationId);',
+          '    channel.ack(msg);',
+          '  });',
+          '}',
+        ),
+        'services/inventory/src/publish.ts': lines(
+          "import type { Channel } from 'amqplib';",
+          '',
+          'export async function publishReserved(channel: Channel, correlationId: string) {',
+          "  channel.publish('inventory', 'stock.reserved', Buffer.from('{}'), { correlationId });",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'messages built elsewhere are unknown, not absent',
+      files: {
+        'services/orders/src/relay.ts': lines(
+          "import { Kafka, type Message } from 'kafkajs';",
+          "import { Queue } from 'bullmq';",
+          "import { toKafkaMessage, envelope } from './envelope';",
+          '',
+          "const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();",
+          "const jobs = new Queue('jobs');",
+          '',
+          'export async function relay(topic: string, messages: Message[], order: { id: string }, job: object) {',
+          '  await producer.send({ topic, messages });',
+          "  await producer.send({ topic: 'order.created', messages: [toKafkaMessage(order)] });",
+          "  await producer.send({ topic: 'order.created', messages: [envelope({ orderId: order.id })] });",
+          "  await jobs.add('job', job);",
+          '}',
+        ),
+        'services/orders/src/envelope.ts': lines(
+          'export const toKafkaMessage = (o: { id: string }) => ({ value: JSON.stringify(o), headers: { \'correlation-id\': o.id } });',
+          'export const envelope = (data: object) => ({ value: JSON.stringify(data), headers: { \'correlation-id\': \'x\' } });',
+        ),
+      },
+    },
+    {
+      name: 'headers built by a helper or filled in later are unknown, not absent',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          "import { context, propagation } from '@opentelemetry/api';",
+          "import { outgoingHeaders } from './context';",
+          '',
+          'export async function charge(orderId: string) {',
+          '  const headers: Record<string, string> = {};',
+          '  propagation.inject(context.active(), headers);',
+          '  await fetch(`${process.env.PAYMENTS_SERVICE_URL}/charges`, { method: \'POST\', headers, body: orderId });',
+          '  await fetch(`${process.env.PAYMENTS_SERVICE_URL}/refunds`, { method: \'POST\', headers: outgoingHeaders(), body: orderId });',
+          '}',
+        ),
+        'services/orders/src/context.ts': "export const outgoingHeaders = () => ({ 'x-correlation-id': 'from-als' });\n",
+        ...PAYMENTS,
+      },
+    },
+    {
+      name: 'NestJS event handler propagates the correlation id',
+      files: {
+        'services/notifications/src/events.controller.ts': lines(
+          "import { Controller, Inject } from '@nestjs/common';",
+          "import { ClientProxy, EventPattern, Payload } from '@nestjs/microservices';",
+          '',
+          '@Controller()',
+          'export class EventsController {',
+          "  constructor(@Inject('EVENTS') private readonly events: ClientProxy) {}",
+          '',
+          "  @EventPattern('payment.completed')",
+          '  handle(@Payload() event: { orderId: string; correlationId: string; messageId: string }) {',
+          "    this.events.emit('receipt.requested', { orderId: event.orderId, correlationId: event.correlationId, causationId: event.messageId });",
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'a public API host is not the workspace service that shares its first label',
+      files: {
+        'services/orders/src/charge.ts': lines(
+          'export async function charge(amount: number) {',
+          "  return fetch('https://api.stripe.com/v1/charges', { method: 'POST', body: String(amount) });",
+          '}',
+        ),
+        'services/api/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
+      name: 'axios instance whose request interceptor adds the correlation header',
+      files: {
+        'services/orders/src/clients.ts': lines(
+          "import axios from 'axios';",
+          "import { requestContext } from './context';",
+          '',
+          'export const payments = axios.create({ baseURL: process.env.PAYMENTS_SERVICE_URL, timeout: 2000 });',
+          'payments.interceptors.request.use((config) => {',
+          "  config.headers['x-correlation-id'] = requestContext.getStore()?.correlationId;",
+          '  return config;',
+          '});',
+        ),
+        'services/orders/src/charge.ts': lines(
+          "import { payments } from './clients';",
+          '',
+          "export const charge = (orderId: string) => payments.post('/charges', { orderId });",
+        ),
+        'services/orders/src/context.ts': lines(
+          "import { AsyncLocalStorage } from 'node:async_hooks';",
+          'export const requestContext = new AsyncLocalStorage<{ correlationId: string }>();',
+        ),
+        ...PAYMENTS,
+      },
+    },
+    {
+      name: 'NestJS HttpService call to another service with the correlation header',
+      files: {
+        'services/orders/src/inventory.client.ts': lines(
+          "import { Injectable } from '@nestjs/common';",
+          "import { ConfigService } from '@nestjs/config';",
+          "import { HttpService } from '@nestjs/axios';",
+          "import { firstValueFrom } from 'rxjs';",
+          '',
+          '@Injectable()',
+          'export class InventoryClient {',
+          '  constructor(private readonly http: HttpService, private readonly config: ConfigService) {}',
+          '',
+          '  reserve(sku: string, correlationId: string) {',
+          "    const url = `${this.config.get('INVENTORY_SERVICE_URL')}/reservations`;",
+          "    return firstValueFrom(this.http.post(url, { sku }, { headers: { 'X-Correlation-ID': correlationId } }));",
+          '  }',
+          '}',
+        ),
+        ...INVENTORY,
+      },
+    },
+    {
+      name: 'handler propagates the correlation id and mints a per-hop request id',
+      files: {
+        'services/payments/src/consumer.ts': lines(
+          "import { randomUUID } from 'node:crypto';",
+          "import { Kafka } from 'kafkajs';",
+          '',
+          "const kafka = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] });",
+          "const consumer = kafka.consumer({ groupId: 'payments' });",
+          '',
+          'export async function start() {',
+          "  await consumer.subscribe({ topic: 'order.created' });",
+          '  await consumer.run({',
+          '    eachMessage: async ({ message }) => {',
+          "      await fetch('http://ledger:3000/entries', {",
+          "        method: 'POST',",
+          '        headers: {',
+          "          'x-correlation-id': String(message.headers?.['correlation-id']),",
+          "          'x-request-id': randomUUID(),",
+          '        },',
+          '        body: message.value,',
+          '      });',
+          '    },',
+          '  });',
+          '}',
+        ),
+        'services/ledger/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'kafkajs: producer.send with no headers',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderCreated(order: { id: string; total: number }) {', //  6
+          '  await producer.send({', //                                                          7
+          "    topic: 'order.created',",
+          '    messages: [{ key: order.id, value: JSON.stringify(order) }],',
+          '  });',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 7, column: 18, endColumn: 22 }],
+    },
+    {
+      name: 'kafkajs: headers without any correlation id',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderShipped(orderId: string) {', //                           6
+          "  await producer.send({ topic: 'order.shipped', messages: [{ key: orderId, value: orderId, headers: { 'content-type': 'text/plain' } }] });", // 7
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 7, column: 18 }],
+    },
+    {
+      name: 'amqplib: channel.publish with options but no correlationId',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          "import amqp from 'amqplib';", //                                                           1
+          '', //                                                                                       2
+          'export async function publishOrderCreated(orderId: string, total: number) {', //          3
+          '  const connection = await amqp.connect(process.env.AMQP_URL!);', //                       4
+          '  const channel = await connection.createChannel();', //                                    5
+          "  channel.publish('orders', 'order.created', Buffer.from(JSON.stringify({ orderId, total })), {", // 6
+          "    persistent: true, contentType: 'application/json',",
+          '  });',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 6, column: 11 }],
+    },
+    {
+      name: 'amqplib: sendToQueue without message properties',
+      files: {
+        'services/orders/src/email.ts': lines(
+          "import * as amqp from 'amqplib';", //                                                                   1
+          '', //                                                                                                    2
+          'export async function queueReceipt(to: string) {', //                                                   3
+          '  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();', //                4
+          "  channel.sendToQueue('emails', Buffer.from(JSON.stringify({ to, template: 'receipt' })));", //        5
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 5, column: 11 }],
+    },
+    {
+      name: 'SQS: SendMessageCommand without MessageAttributes',
+      files: {
+        'services/orders/src/queue.ts': lines(
+          "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';", //  1
+          '', //                                                                       2
+          "const sqs = new SQSClient({ region: 'eu-west-1' });", //                  3
+          '', //                                                                       4
+          'export async function enqueueShipment(orderId: string) {', //             5
+          '  const command = new SendMessageCommand({', //                             6
+          '    QueueUrl: process.env.SHIPMENTS_QUEUE_URL,',
+          '    MessageBody: JSON.stringify({ orderId }),',
+          '  });',
+          '  await sqs.send(command);', //                                             10
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 10, column: 13 }],
+    },
+    {
+      name: 'BullMQ: job data without a correlationId',
+      files: {
+        'services/orders/src/jobs.ts': lines(
+          "import { Queue } from 'bullmq';", //                                                 1
+          '', //                                                                                 2
+          "const receipts = new Queue('receipts', { connection: { host: 'redis' } });", //     3
+          '', //                                                                                 4
+          'export async function scheduleReceipt(orderId: string, email: string) {', //        5
+          "  await receipts.add('send-receipt', { orderId, email });", //                       6
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 6, column: 18 }],
+    },
+    {
+      name: 'NestJS: ClientProxy.emit without a correlation id',
+      files: {
+        'services/orders/src/orders.service.ts': lines(
+          "import { Inject, Injectable } from '@nestjs/common';", //                   1
+          "import { ClientProxy } from '@nestjs/microservices';", //                   2
+          '', //                                                                        3
+          '@Injectable()', //                                                           4
+          'export class OrdersService {', //                                            5
+          "  constructor(@Inject('EVENTS') private readonly events: ClientProxy) {}", // 6
+          '', //                                                                        7
+          '  placed(orderId: string, total: number) {', //                              8
+          "    return this.events.emit('order.placed', { orderId, total });", //        9
+          '  }',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 9, column: 24 }],
+    },
+    {
+      name: 'fetch to another service named by its URL env var, without headers',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          'export async function charge(orderId: string, amount: number) {', //                           1
+          '  const res = await fetch(`${process.env.PAYMENTS_SERVICE_URL}/charges`, {', //               2
+          "    method: 'POST',",
+          "    headers: { 'content-type': 'application/json' },",
+          '    body: JSON.stringify({ orderId, amount }),',
+          '  });',
+          '  return res.json();',
+          '}',
+        ),
+        ...PAYMENTS,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/payments.ts', line: 2, column: 21 }],
+    },
+    {
+      name: 'axios to another service by its compose host name',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          "import axios from 'axios';", //                                                         1
+          '', //                                                                                    2
+          'export async function charge(orderId: string) {', //                                    3
+          "  return axios.post('http://payments:3000/charges', { orderId });", //                  4
+          '}',
+        ),
+        ...PAYMENTS,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/payments.ts', line: 4, column: 16 }],
+    },
+    {
+      name: 'headers const without a correlation id, passed to fetch',
+      files: {
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string) {', //                                  1
+          "  const headers = { 'content-type': 'application/json' };", //                    2
+          "  return fetch('http://inventory:3000/reservations', { method: 'POST', headers, body: sku });", // 3
+          '}',
+        ),
+        ...INVENTORY,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 3, column: 10 }],
+    },
+    {
+      name: 'OpenTelemetry auto-instrumentation propagates traceparent, but the business correlation id is still missing',
+      files: {
+        'services/orders/src/tracing.ts': lines(
+          "import { NodeSDK } from '@opentelemetry/sdk-node';",
+          "import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';",
+          '',
+          'new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();',
+        ),
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string) {', //                                                    1
+          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });', //  2
+          '}',
+        ),
+        ...INVENTORY,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 2, column: 10 }],
+    },
+    {
+      name: 'kafkajs handler starts a fresh correlation id for its follow-up',
+      files: {
+        'services/payments/src/consumer.ts': lines(
+          "import { randomUUID } from 'node:crypto';", //                                        1
+          "import { Kafka } from 'kafkajs';", //                                                 2
+          '', //                                                                                  3
+          "const kafka = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] });", //    4
+          'const producer = kafka.producer();', //                                               5
+          "const consumer = kafka.consumer({ groupId: 'payments' });", //                        6
+          '', //                                                                                  7
+          'export async function start() {', //                                                  8
+          "  await consumer.subscribe({ topic: 'order.created' });", //                          9
+          '  await consumer.run({', //                                                           10
+          '    eachMessage: async ({ message }) => {', //                                        11
+          '      const order = JSON.parse(message.value!.toString());', //                       12
+          '      await producer.send({', //                                                      13
+          "        topic: 'payment.requested',",
+          "        messages: [{ key: order.id, value: JSON.stringify(order), headers: { 'correlation-id': randomUUID() } }],",
+          '      });',
+          '    },',
+          '  });',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'notPropagated', line: 13, column: 22 }],
+    },
+    {
+      name: 'amqplib handler generates a new correlationId through a helper in another file',
+      files: {
+        'services/inventory/src/consumer.ts': lines(
+          "import amqp from 'amqplib';",
+          "import { publishReserved } from './publish';",
+          '',
+          'export async function start() {',
+          '  const connection = await amqp.connect(process.env.AMQP_URL!);',
+          '  const channel = await connection.createChannel();',
+          "  await channel.consume('inventory.reserve', async (msg) => {",
+          '    if (!msg) return;',
+          '    await publishReserved(channel);',
+          '    channel.ack(msg);',
+          '  });',
+          '}',
+        ),
+        'services/inventory/src/publish.ts': lines(
+          "import type { Channel } from 'amqplib';", //                                                        1
+          "import { v4 as uuidv4 } from 'uuid';", //                                                           2
+          '', //                                                                                                3
+          'export async function publishReserved(channel: Channel) {', //                                      4
+          '  const correlationId = uuidv4();', //                                                               5
+          "  channel.publish('inventory', 'stock.reserved', Buffer.from('{}'), { correlationId });", //         6
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'notPropagated', file: 'services/inventory/src/publish.ts', line: 6, column: 11 }],
+    },
+    {
+      name: 'NestJS event handler emits a follow-up without any correlation id',
+      files: {
+        'services/notifications/src/events.controller.ts': lines(
+          "import { Controller, Inject } from '@nestjs/common';", //                                   1
+          "import { ClientProxy, EventPattern, Payload } from '@nestjs/microservices';", //            2
+          '', //                                                                                        3
+          '@Controller()', //                                                                           4
+          'export class EventsController {', //                                                         5
+          "  constructor(@Inject('EVENTS') private readonly events: ClientProxy) {}", //               6
+          '', //                                                                                        7
+          "  @EventPattern('payment.completed')", //                                                   8
+          '  handle(@Payload() event: { orderId: string; correlationId: string }) {', //               9
+          "    this.events.emit('receipt.requested', { orderId: event.orderId });", //                 10
+          '  }',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 10, column: 17 }],
+    },
+    {
+      name: 'BullMQ worker enqueues a follow-up job with a fresh correlationId',
+      files: {
+        'services/notifications/src/worker.ts': lines(
+          "import { randomUUID } from 'crypto';", //                                                        1
+          "import { Queue, Worker } from 'bullmq';", //                                                      2
+          '', //                                                                                             3
+          "const emails = new Queue('emails');", //                                                         4
+          '', //                                                                                             5
+          "export const worker = new Worker('receipts', async (job) => {", //                              6
+          "  await emails.add('send', { to: job.data.email, correlationId: randomUUID() });", //           7
+          '});',
+        ),
+      },
+      errors: [{ messageId: 'notPropagated', line: 7, column: 16 }],
+    },
+    {
+      name: 'several publishes in one file are reported in source order',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publish(orderId: string) {', //                                                   6
+          "  await producer.send({ topic: 'order.created', messages: [{ value: orderId }] });", //                7
+          "  await producer.send({ topic: 'order.audited', messages: [{ value: orderId, headers: { 'correlation-id': orderId } }] });", // 8
+          "  await producer.sendBatch({ topicMessages: [{ topic: 'order.archived', messages: [{ value: orderId }] }] });", // 9
+          '}',
+        ),
+      },
+      errors: [
+        { messageId: 'missing', line: 7, column: 18 },
+        { messageId: 'missing', line: 9, column: 18 },
+      ],
+    },
+    {
+      name: 'fetch to another service through a base-URL const',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          "const PAYMENTS_URL = process.env.PAYMENTS_URL ?? 'http://localhost:3001';", //           1
+          '', //                                                                                      2
+          'export async function refund(orderId: string) {', //                                      3
+          "  await fetch(`${PAYMENTS_URL}/refunds`, { method: 'POST', body: orderId });", //          4
+          '}',
+        ),
+        ...PAYMENTS,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/payments.ts', line: 4, column: 9 }],
+    },
+    {
+      name: 'axios instance created with another service as baseURL',
+      files: {
+        'services/orders/src/payments.ts': lines(
+          "import axios from 'axios';", //                                                                          1
+          '', //                                                                                                     2
+          'const payments = axios.create({ baseURL: process.env.PAYMENTS_SERVICE_URL, timeout: 2000 });', //      3
+          '', //                                                                                                     4
+          "export const charge = (orderId: string) => payments.post('/charges', { orderId });", //                5
+        ),
+        ...PAYMENTS,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/payments.ts', line: 5, column: 53 }],
+    },
+    {
+      name: 'NestJS HttpService call to a service URL read from ConfigService',
+      files: {
+        'services/orders/src/inventory.client.ts': lines(
+          "import { Injectable } from '@nestjs/common';", //                                                    1
+          "import { ConfigService } from '@nestjs/config';", //                                                 2
+          "import { HttpService } from '@nestjs/axios';", //                                                    3
+          "import { firstValueFrom } from 'rxjs';", //                                                          4
+          '', //                                                                                                 5
+          '@Injectable()', //                                                                                    6
+          'export class InventoryClient {', //                                                                   7
+          '  constructor(private readonly http: HttpService, private readonly config: ConfigService) {}', //   8
+          '', //                                                                                                 9
+          '  reserve(sku: string) {', //                                                                         10
+          "    const url = `${this.config.get('INVENTORY_SERVICE_URL')}/reservations`;", //                     11
+          '    return firstValueFrom(this.http.post(url, { sku }));', //                                        12
+          '  }',
+          '}',
+        ),
+        ...INVENTORY,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.client.ts', line: 12, column: 37 }],
+    },
+  ],
+});

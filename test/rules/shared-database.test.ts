@@ -1,0 +1,568 @@
+/**
+ * shared-database: two services reaching one datastore (same connection
+ * env var or URL, same shared client module), or a service touching a
+ * datastore the architecture file gives to another service.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+/** Joins lines so that fixture line N is element N-1. */
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** `services/<name>/src/db.ts` holding a pg pool on `env`; the finding points at `Pool` (line 3, column 25). */
+const pgPool = (env: string) => lines(
+  "import { Pool } from 'pg';", //                                                   1
+  '', //                                                                              2
+  `export const pool = new Pool({ connectionString: process.env.${env}, max: 10 });`, // 3
+);
+
+const ROOT_PACKAGE = JSON.stringify({ name: 'acme', private: true, workspaces: ['services/*', 'libs/*'] }, null, 2);
+
+const ARCHITECTURE = lines(
+  'version: 1',
+  'services:',
+  '  orders:',
+  '    paths: [services/orders]',
+  '  billing:',
+  '    paths: [services/billing]',
+  'datastores:',
+  '  orders-db:',
+  '    kind: postgres',
+  '    owner: orders',
+  '    connection:',
+  '      env: ORDERS_DATABASE_URL',
+  '      url: postgres://orders-db:5432/orders',
+  '  billing-db:',
+  '    kind: postgres',
+  '    owner: billing',
+  '    connection:',
+  '      env: BILLING_DATABASE_URL',
+);
+
+runRuleTests('shared-database', {
+  valid: [
+    {
+      name: 'each service reads its own connection env var',
+      files: {
+        'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('BILLING_DATABASE_URL'),
+      },
+    },
+    {
+      name: 'the same env var name points at a different database in each compose service',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      DATABASE_URL: postgres://orders:secret@orders-db:5432/orders',
+          '  billing:',
+          '    build: ./services/billing',
+          '    environment:',
+          '      - DATABASE_URL=postgres://billing:secret@billing-db:5432/billing',
+          '  orders-db:',
+          '    image: postgres:16',
+          '  billing-db:',
+          '    image: postgres:16',
+        ),
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
+      name: 'Prisma schemas read DATABASE_URL, and each service .env gives its own database',
+      files: {
+        'services/orders/prisma/schema.prisma': lines(
+          'datasource db {',
+          '  provider = "postgresql"',
+          '  url      = env("DATABASE_URL")',
+          '}',
+        ),
+        'services/orders/.env': 'DATABASE_URL="postgresql://orders:secret@postgres:5432/orders?schema=public"\n',
+        'services/orders/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+        'services/billing/prisma/schema.prisma': lines(
+          'datasource db {',
+          '  provider = "postgresql"',
+          '  url      = env("DATABASE_URL")',
+          '}',
+        ),
+        'services/billing/.env': 'DATABASE_URL="postgresql://billing:secret@postgres:5432/billing?schema=public"\n',
+        'services/billing/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+      },
+    },
+    {
+      name: 'host and database name from separate env vars: same server, different databases',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      DB_HOST: postgres',
+          '      DB_NAME: orders',
+          '  billing:',
+          '    build: ./services/billing',
+          '    environment:',
+          '      DB_HOST: postgres',
+          '      DB_NAME: billing',
+        ),
+        'services/orders/src/data-source.ts': lines(
+          "import { DataSource } from 'typeorm';",
+          '',
+          'export const dataSource = new DataSource({',
+          "  type: 'postgres',",
+          '  host: process.env.DB_HOST,',
+          '  port: Number(process.env.DB_PORT ?? 5432),',
+          '  username: process.env.DB_USER,',
+          '  password: process.env.DB_PASSWORD,',
+          '  database: process.env.DB_NAME,',
+          '});',
+        ),
+        'services/billing/src/data-source.ts': lines(
+          "import { DataSource } from 'typeorm';",
+          '',
+          'export const dataSource = new DataSource({',
+          "  type: 'postgres',",
+          '  host: process.env.DB_HOST,',
+          '  database: process.env.DB_NAME,',
+          '});',
+        ),
+      },
+    },
+    {
+      name: 'one MongoDB server, a database per service chosen in code',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      MONGO_URL: mongodb://mongo:27017',
+          '  catalog:',
+          '    build: ./services/catalog',
+          '    environment:',
+          '      MONGO_URL: mongodb://mongo:27017',
+        ),
+        'services/orders/src/db.ts': lines(
+          "import { MongoClient } from 'mongodb';",
+          '',
+          'const client = new MongoClient(process.env.MONGO_URL!);',
+          "export const orders = client.db('orders').collection('orders');",
+        ),
+        'services/catalog/src/db.ts': lines(
+          "import mongoose from 'mongoose';",
+          '',
+          "export const connect = () => mongoose.connect(process.env.MONGO_URL!, { dbName: 'catalog' });",
+        ),
+      },
+    },
+    {
+      name: 'a shared client module imported by one service only',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
+        'libs/db/src/index.ts': pgPool('DATABASE_URL'),
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
+      name: 'a shared pool factory, each service passing its own database',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
+        'libs/db/src/index.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export function createPool(connectionString: string | undefined, applicationName: string): Pool {',
+          '  return new Pool({ connectionString, application_name: applicationName, max: 10 });',
+          '}',
+        ),
+        'services/orders/src/db.ts': "import { createPool } from '@acme/db';\n\nexport const pool = createPool(process.env.ORDERS_DATABASE_URL, 'orders');\n",
+        'services/billing/src/db.ts': "import { createPool } from '@acme/db';\n\nexport const pool = createPool(process.env.BILLING_DATABASE_URL, 'billing');\n",
+      },
+    },
+    {
+      name: 'architecture.yaml: each service uses only the datastore it owns',
+      files: {
+        'architecture.yaml': ARCHITECTURE,
+        'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/orders/src/read-model.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('BILLING_DATABASE_URL'),
+      },
+    },
+    {
+      name: 'a one-off script outside any service shares nothing with a service',
+      files: {
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/main.ts': 'export const port = 3000;\n',
+        'scripts/migrate.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
+      name: 'one Postgres server, a database per service in the URL',
+      files: {
+        '.env': lines(
+          'ORDERS_DATABASE_URL=postgres://app:secret@postgres:5432/orders',
+          'BILLING_DATABASE_URL=postgres://app:secret@postgres:5432/billing',
+        ),
+        'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('BILLING_DATABASE_URL'),
+      },
+    },
+    {
+      name: 'env vars that are not connection settings are not datastore identities',
+      files: {
+        'services/orders/src/db.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export const pool = new Pool({ max: Number(process.env.POOL_SIZE), statement_timeout: Number(process.env.PG_TIMEOUT_MS) });',
+        ),
+        'services/billing/src/db.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export const pool = new Pool({ max: Number(process.env.POOL_SIZE), statement_timeout: Number(process.env.PG_TIMEOUT_MS) });',
+        ),
+      },
+    },
+    {
+      name: 'a shared client module whose env var each service deployment points at its own database',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
+        'libs/db/src/index.ts': pgPool('DATABASE_URL'),
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      DATABASE_URL: postgres://orders:secret@postgres:5432/orders',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file: ./services/billing/billing.env',
+        ),
+        'services/billing/billing.env': 'DATABASE_URL=postgres://billing:secret@postgres:5432/billing\n',
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM invoices');\n",
+      },
+    },
+    {
+      name: 'one Postgres database, a Prisma schema per service',
+      files: {
+        '.env': lines(
+          'ORDERS_DATABASE_URL="postgresql://app:secret@postgres:5432/shop?schema=orders"',
+          'BILLING_DATABASE_URL="postgresql://app:secret@postgres:5432/shop?schema=billing"',
+        ),
+        'services/orders/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("ORDERS_DATABASE_URL")\n}\n',
+        'services/orders/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+        'services/billing/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("BILLING_DATABASE_URL")\n}\n',
+        'services/billing/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'two services read the same DATABASE_URL (no deployment config to tell them apart)',
+      files: {
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25, endColumn: 29 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
+      ],
+    },
+    {
+      name: 'compose gives two env var names the same database URL',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      ORDERS_DATABASE_URL: postgres://orders:secret@postgres:5432/shop',
+          '  billing:',
+          '    build: ./services/billing',
+          '    environment:',
+          '      - BILLING_DB_URL=postgres://billing:other@postgres/shop',
+          '  postgres:',
+          '    image: postgres:16',
+        ),
+        'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/billing/src/db.ts': lines(
+          "import pg from 'pg';", //                                                             1
+          '', //                                                                                  2
+          'export const client = new pg.Client({ connectionString: process.env.BILLING_DB_URL });', // 3
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 27 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
+      ],
+    },
+    {
+      name: 'mysql2 pools whose .env files name the same database',
+      files: {
+        'services/orders/.env': 'MYSQL_URL=mysql://orders:secret@mysql:3306/shop\n',
+        'services/orders/src/db.ts': lines(
+          "import mysql from 'mysql2/promise';", //                             1
+          '', //                                                                 2
+          'export const pool = mysql.createPool({ uri: process.env.MYSQL_URL, connectionLimit: 10 });', // 3
+        ),
+        'services/billing/.env': 'DATABASE_URL=mysql://root:root@mysql/shop\n',
+        'services/billing/src/db.ts': lines(
+          "import { createPool } from 'mysql2';", //                           1
+          '', //                                                                 2
+          'export const pool = createPool(process.env.DATABASE_URL!).promise();', // 3
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 21 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 21 },
+      ],
+    },
+    {
+      name: 'a shared client module imported by two services through its workspace package name',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': pgPool('DATABASE_URL'),
+        'services/orders/src/repo.ts': lines(
+          "import { pool } from '@acme/db';", //                                              1
+          '',
+          "export const findOrder = (id: string) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);",
+        ),
+        'services/billing/src/repo.ts': lines(
+          "import { pool } from '@acme/db';", //                                              1
+          '',
+          "export const unpaid = () => pool.query('SELECT * FROM orders WHERE paid = false');",
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/repo.ts', line: 1, column: 22 },
+        { messageId: 'shared', file: 'services/orders/src/repo.ts', line: 1, column: 22 },
+      ],
+    },
+    {
+      name: 'a shared client module imported by two services through relative paths',
+      files: {
+        'libs/db/src/index.ts': pgPool('DATABASE_URL'),
+        'services/orders/src/repo.ts': lines(
+          "import { pool } from '../../../libs/db/src';", //                                   1
+          '',
+          "export const findOrder = (id: string) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);",
+        ),
+        'services/billing/src/repo.ts': lines(
+          "import { pool } from '../../../libs/db/src/index';", //                             1
+          '',
+          "export const unpaid = () => pool.query('SELECT * FROM orders WHERE paid = false');",
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/repo.ts', line: 1, column: 22 },
+        { messageId: 'shared', file: 'services/orders/src/repo.ts', line: 1, column: 22 },
+      ],
+    },
+    {
+      name: 'architecture.yaml: billing reads the env var of a datastore orders owns',
+      files: {
+        'architecture.yaml': ARCHITECTURE,
+        'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
+        'services/billing/src/reports.ts': pgPool('ORDERS_DATABASE_URL'),
+      },
+      errors: [{ messageId: 'notOwner', file: 'services/billing/src/reports.ts', line: 3, column: 25 }],
+    },
+    {
+      name: 'architecture.yaml: compose points another env var at the URL of a datastore orders owns',
+      files: {
+        'architecture.yaml': ARCHITECTURE,
+        'docker-compose.yml': lines(
+          'services:',
+          '  billing:',
+          '    build: ./services/billing',
+          '    environment:',
+          '      REPORTING_DATABASE_URL: postgres://reporting:secret@orders-db:5432/orders',
+        ),
+        'services/billing/src/reports.ts': pgPool('REPORTING_DATABASE_URL'),
+      },
+      errors: [{ messageId: 'notOwner', file: 'services/billing/src/reports.ts', line: 3, column: 25 }],
+    },
+    {
+      name: 'MongoClient and mongoose on the same MongoDB database',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      MONGO_URL: mongodb://mongo:27017/shop',
+        ),
+        'services/orders/src/db.ts': lines(
+          "import { MongoClient } from 'mongodb';", //                  1
+          '', //                                                        2
+          'const client = new MongoClient(process.env.MONGO_URL!);', // 3
+          "export const orders = client.db().collection('orders');",
+        ),
+        'services/catalog/src/db.ts': lines(
+          "import mongoose from 'mongoose';", //                                                          1
+          '', //                                                                                           2
+          "export const connect = () => mongoose.connect('mongodb://catalog:secret@mongo:27017/shop');", // 3
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/catalog/src/db.ts', line: 3, column: 30 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 20 },
+      ],
+    },
+    {
+      name: 'two Prisma schemas on the same root .env DATABASE_URL',
+      files: {
+        '.env': 'DATABASE_URL="postgresql://app:secret@db:5432/shop?schema=public"\n',
+        'services/orders/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+        'services/orders/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+        'services/billing/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+        'services/billing/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/prisma.ts', line: 3, column: 27 },
+        { messageId: 'shared', file: 'services/orders/src/prisma.ts', line: 3, column: 27 },
+      ],
+    },
+    {
+      name: 'TypeORM DataSource and NestJS TypeOrmModule.forRoot on the same env var',
+      files: {
+        'services/orders/src/data-source.ts': lines(
+          "import { DataSource } from 'typeorm';", //                                                          1
+          '', //                                                                                                2
+          "export const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });", // 3
+        ),
+        'services/billing/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';", //                        1
+          "import { TypeOrmModule } from '@nestjs/typeorm';", //                2
+          '', //                                                                 3
+          '@Module({', //                                                        4
+          '  imports: [', //                                                     5
+          "    TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL, autoLoadEntities: true }),", // 6
+          '  ],',
+          '})',
+          'export class AppModule {}',
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/app.module.ts', line: 6, column: 5 },
+        { messageId: 'shared', file: 'services/orders/src/data-source.ts', line: 3, column: 31 },
+      ],
+    },
+    {
+      name: 'host and database name from separate env vars resolve to the same database',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    environment:',
+          '      DB_HOST: postgres',
+          '      DB_NAME: shop',
+          '  billing:',
+          '    build: ./services/billing',
+          '    environment:',
+          '      DB_HOST: postgres',
+          '      DB_NAME: shop',
+        ),
+        'services/orders/src/data-source.ts': lines(
+          "import { DataSource } from 'typeorm';", //                   1
+          '', //                                                         2
+          'export const dataSource = new DataSource({', //              3
+          "  type: 'postgres',",
+          '  host: process.env.DB_HOST,',
+          '  database: process.env.DB_NAME,',
+          '});',
+        ),
+        'services/billing/src/data-source.ts': lines(
+          "import { DataSource } from 'typeorm';", //                   1
+          '', //                                                         2
+          'export const dataSource = new DataSource({', //              3
+          "  type: 'postgres',",
+          '  host: process.env.DB_HOST,',
+          '  database: process.env.DB_NAME,',
+          '});',
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/data-source.ts', line: 3, column: 31 },
+        { messageId: 'shared', file: 'services/orders/src/data-source.ts', line: 3, column: 31 },
+      ],
+    },
+    {
+      name: 'a shared pool factory called with the same env var from three services',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
+        'libs/db/src/index.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export function createPool(connectionString: string | undefined): Pool {',
+          '  return new Pool({ connectionString, max: 10 });',
+          '}',
+        ),
+        'services/orders/src/db.ts': "import { createPool } from '@acme/db';\n\nexport const pool = createPool(process.env.DATABASE_URL);\n",
+        'services/billing/src/db.ts': "import { createPool } from '@acme/db';\n\nexport const pool = createPool(process.env.DATABASE_URL);\n",
+        'services/shipping/src/db.ts': "import { createPool } from '@acme/db';\n\nexport const pool = createPool(process.env.DATABASE_URL);\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 21 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 21 },
+        { messageId: 'shared', file: 'services/shipping/src/db.ts', line: 3, column: 21 },
+      ],
+    },
+    {
+      name: 'NestJS TypeOrmModule.forRootAsync reading the same env var through ConfigService',
+      files: {
+        'services/orders/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';", //                                       1
+          "import { ConfigService } from '@nestjs/config';", //                                2
+          "import { TypeOrmModule } from '@nestjs/typeorm';", //                               3
+          '', //                                                                                4
+          '@Module({', //                                                                       5
+          '  imports: [', //                                                                    6
+          '    TypeOrmModule.forRootAsync({', //                                                7
+          '      inject: [ConfigService],',
+          "      useFactory: (config: ConfigService) => ({ type: 'postgres', url: config.get<string>('DATABASE_URL') }),",
+          '    }),',
+          '  ],',
+          '})',
+          'export class AppModule {}',
+        ),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25 },
+        { messageId: 'shared', file: 'services/orders/src/app.module.ts', line: 7, column: 5 },
+      ],
+    },
+    {
+      name: 'a shared client behind a barrel index, imported by two services',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
+        'libs/db/src/pool.ts': pgPool('DATABASE_URL'),
+        'libs/db/src/index.ts': "export * from './pool';\n",
+        'services/orders/src/repo.ts': lines(
+          "import { pool } from '@acme/db';", //                                                1
+          '',
+          "export const findOrder = (id: string) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);",
+        ),
+        'services/billing/src/repo.ts': lines(
+          "import { pool } from '@acme/db';", //                                                1
+          '',
+          "export const unpaid = () => pool.query('SELECT * FROM orders WHERE paid = false');",
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/repo.ts', line: 1, column: 22 },
+        { messageId: 'shared', file: 'services/orders/src/repo.ts', line: 1, column: 22 },
+      ],
+    },
+  ],
+});
