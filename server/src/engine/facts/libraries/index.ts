@@ -21,4 +21,4 @@ export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs,
  * Imports that are distributed-transaction coordinators by themselves:
  * DTM's Node SDK (`dtmcli`) and Oracle MicroTx (XA/TCC/LRA coordinator client).
  */
-export const DISTRIBUTED_TRANSACTION_MODULES = ['dtmcli', '@oracle/microtx', 'dtm-client', '@dtm-labs/dtm-client', 'node-xa', 'seata-node'];
+export const DISTRIBUTED_TRANSACTION_MODULES = ['dtmcli', '@oracle/microtx'];
