@@ -176,7 +176,10 @@ export class Analysis {
       }
       return undefined;
     }
-    if (Node.isParameterDeclaration(decl) && !decl.getTypeNode()) return this.callbackParameterType(decl, depth);
+    // Untyped (or `any`) callback parameters take their type from the call they are passed to.
+    if (Node.isParameterDeclaration(decl) && (!decl.getTypeNode() || decl.getTypeNode()!.getKind() === SyntaxKind.AnyKeyword)) {
+      return this.callbackParameterType(decl, depth);
+    }
     if (Node.isClassDeclaration(decl)) {
       const base = decl.getExtends()?.getExpression();
       return base ? this.typeOf(base, depth) : undefined;
@@ -384,7 +387,10 @@ export class Analysis {
     if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
       let symbol: TsSymbol | undefined;
       try {
-        symbol = Node.isPropertyAccessExpression(expr) ? expr.getNameNode().getSymbol() : expr.getSymbol();
+        // `{ eachMessage }`: the shorthand's name is the property; the function is the variable it reads.
+        const parent = expr.getParent();
+        const shorthand = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === expr;
+        symbol = Node.isPropertyAccessExpression(expr) ? expr.getNameNode().getSymbol() : shorthand ? parent.getValueSymbol() : expr.getSymbol();
         if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
       } catch {
         return undefined;

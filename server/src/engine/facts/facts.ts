@@ -30,6 +30,8 @@ export interface Fact {
   nonIdempotent?: boolean;
   table?: string;
   channel?: string;
+  /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
+  reply?: boolean;
   /** publish/http: whether a correlation/causation/trace id travels with it. */
   correlation?: CorrelationState;
   /** publish/http: the expressions that supply the correlation id. */

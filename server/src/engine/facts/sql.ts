@@ -6,14 +6,21 @@ export interface SqlInfo {
   /** INSERT ... ON CONFLICT DO NOTHING / DO UPDATE, INSERT IGNORE, ON DUPLICATE KEY UPDATE. */
   onConflict?: 'nothing' | 'update';
   conflictTarget?: string;
-  /** UPDATE ... SET x = x + 1 (or - n). */
+  /** UPDATE ... SET x = x + 1 (or - n); for an upsert, its DO UPDATE / ON DUPLICATE KEY UPDATE part does that. */
   increment: boolean;
+  /**
+   * UPDATE whose WHERE only matches rows that have not seen this message yet
+   * (`WHERE last_event_id < $2`, `processed_event <> $1`): the column compared.
+   */
+  conditionalOn?: string;
   twoPhase?: string;
   advisoryLock?: string;
 }
 
 const GUARD_TABLE = /inbox|processed|dedup|idempot|handled_(?:messages|events)|consumed_(?:messages|events)|message_log/i;
 const OUTBOX_TABLE = /outbox/i;
+/** A WHERE term that excludes rows which already saw this message or a later one. */
+const CONDITIONAL_ON_MESSAGE = /\b((?:\w+\.)?\w*(?:event|message|msg|version|seq|sequence|offset|processed)\w*)\s*(?:<>|!=|<=?|IS\s+DISTINCT\s+FROM|NOT\s+IN\b)/i;
 
 export function isGuardTable(name: string | undefined): boolean {
   return !!name && GUARD_TABLE.test(name);
@@ -44,10 +51,17 @@ export function classifySql(text: string): SqlInfo {
     } else if (/ON DUPLICATE KEY UPDATE/i.test(sql)) {
       info.onConflict = 'update';
     }
+    if (info.onConflict === 'update') {
+      // `DO UPDATE SET views = page_views.views + 1`, `ON DUPLICATE KEY UPDATE views = views + 1`
+      const updatePart = /(?:DO\s+UPDATE|ON DUPLICATE KEY UPDATE)\b(.*)$/i.exec(sql)?.[1] ?? '';
+      info.increment = /(?:SET\b|,)\s*"?(\w+)"?\s*=\s*(?:[\w"]+\.)?"?\1"?\s*[+-]/i.test(updatePart) || /^\s*"?(\w+)"?\s*=\s*(?:[\w"]+\.)?"?\1"?\s*[+-]/i.test(updatePart);
+    }
   } else if (/^UPDATE\b/i.test(sql)) {
     info.verb = 'update';
     info.table = table(/^UPDATE\s+([\w."]+)/i);
     info.increment = /\bSET\b.*?\b(\w+)\s*=\s*\1\s*[+-]/i.test(sql) || /[,\s](\w+)\s*=\s*\1\s*[+-]/i.test(sql.split(/\bWHERE\b/i)[0] ?? '');
+    const where = /\bWHERE\b(.*)$/i.exec(sql)?.[1] ?? '';
+    info.conditionalOn = CONDITIONAL_ON_MESSAGE.exec(where)?.[1];
   } else if (/^DELETE\b/i.test(sql)) {
     info.verb = 'delete';
     info.table = table(/^DELETE\s+FROM\s+([\w."]+)/i);

@@ -52,15 +52,26 @@ export function objectLiteral(node: Node | undefined): ObjectLiteralExpression |
   return undefined;
 }
 
-/** The value node of a property of an object literal (shorthand gives the name node). */
+/**
+ * The value node of a property of an object literal: a shorthand gives the
+ * name node, a method (`async eachMessage({ message }) { ... }`) the method itself.
+ */
 export function prop(obj: Node | undefined, name: string): Node | undefined {
   const lit = objectLiteral(obj);
   if (!lit) return undefined;
   for (const p of lit.getProperties()) {
     if (Node.isPropertyAssignment(p) && propName(p.getNameNode()) === name) return p.getInitializer();
     if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) return p.getNameNode();
+    if (Node.isMethodDeclaration(p) && propName(p.getNameNode()) === name) return p;
   }
   return undefined;
+}
+
+/** Where a finding about an option value points: the key of `key: value`, a method's name, else the value. */
+export function optionKeyNode(value: Node): Node {
+  if (Node.isMethodDeclaration(value)) return value.getNameNode();
+  const parent = value.getParent();
+  return parent && Node.isPropertyAssignment(parent) && parent.getInitializer() === value ? parent.getNameNode() : value;
 }
 
 export function propName(nameNode: Node): string {

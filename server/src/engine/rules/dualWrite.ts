@@ -12,8 +12,8 @@ export const dualWrite = createRule({
   fixes: ['Route through a transactional outbox'],
   messages: {
     dualWrite: {
-      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}} outside one transaction. If the process dies or the broker is unreachable between the two, the database and the rest of the system disagree and nothing retries.',
-      hint: 'Insert the event into an outbox table in the same transaction as the write, and let a relay publish it (polling with FOR UPDATE SKIP LOCKED, or CDC).',
+      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}}, but the two do not commit together: if the process dies or {{peer}} is unreachable between them, the database and the rest of the system disagree and nothing retries.',
+      hint: 'Insert the {{event}} into an outbox table in the same transaction as the write, and let a relay {{deliver}} it (polling with FOR UPDATE SKIP LOCKED, or CDC).',
     },
   },
   check({ model, report }) {
@@ -22,7 +22,7 @@ export const dualWrite = createRule({
       sourceFile.forEachDescendant((fn) => {
         if (!isFunctionLike(fn)) return;
         const reached = model.effects.of(fn);
-        const publishes = reached.filter((r) => r.fact.kind === 'publish' || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
+        const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
         if (!publishes.length) return;
         if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return; // an outbox relay
         // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
@@ -44,10 +44,16 @@ export const dualWrite = createRule({
       const key = `${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
       reportedAt.add(key);
-      const publishText = c.publish.fact.kind === 'http' ? `calls service "${c.publish.fact.target}" (\`${c.publish.fact.detail}\`)` : `publishes (\`${c.publish.fact.detail}\`)`;
+      const isHttp = c.publish.fact.kind === 'http';
+      const publishText = isHttp ? `calls service "${c.publish.fact.target}" (\`${c.publish.fact.detail}\`)` : `publishes (\`${c.publish.fact.detail}\`)`;
       report({
         messageId: 'dualWrite',
-        data: { write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), publish: publishText },
+        data: {
+          write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), publish: publishText,
+          peer: isHttp ? `service "${c.publish.fact.target}"` : 'the broker',
+          event: isHttp ? 'request' : 'event',
+          deliver: isHttp ? 'send' : 'publish',
+        },
         location,
         snippet: `${c.write.fact.detail}|${c.publish.fact.detail}`,
         related: [

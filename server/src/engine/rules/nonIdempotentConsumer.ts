@@ -1,5 +1,6 @@
 import { createRule } from './createRule';
 import { describeAt } from './describe';
+import type { Fact } from '../facts/facts';
 
 /** Names of guard helpers real code uses; a call to one counts as a guard we cannot see into. */
 const GUARD_CALL = /processed|dedupe?|duplicate|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
@@ -12,7 +13,7 @@ export const nonIdempotentConsumer = createRule({
   messages: {
     unguarded: {
       message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity. Brokers deliver at least once, so a redelivered or replayed message repeats it.',
-      hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.',
+      hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.{{alternative}}',
     },
   },
   check({ model, report }) {
@@ -26,7 +27,10 @@ export const nonIdempotentConsumer = createRule({
       const first = risky[0];
       report({
         messageId: 'unguarded',
-        data: { handler: `The ${consumer.detail}`, effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node) },
+        data: {
+          handler: `The ${consumer.detail}`, effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node),
+          alternative: alternativeFor(first.fact),
+        },
         location: model.locationOf(consumer.node),
         snippet: consumer.detail,
         related: risky.slice(0, 3).map((r) => ({
@@ -38,6 +42,14 @@ export const nonIdempotentConsumer = createRule({
   },
 });
 
+/** A fix specific to the first risky effect, when there is a cheaper one than an inbox. */
+function alternativeFor(fact: Fact): string {
+  if (fact.kind === 'sideEffect' && fact.library === 'stripe') return ' For the Stripe call alone, passing `{ idempotencyKey }` derived from the message id also works.';
+  if (fact.kind === 'http') return ' For the HTTP call alone, an `Idempotency-Key` header derived from the message id also works if the other service honours it.';
+  if (fact.kind === 'publish') return ' For the publish alone, a deterministic id derived from the message id (BullMQ `jobId`, SQS FIFO `MessageDeduplicationId`) also works.';
+  if (fact.kind === 'write' && /increment|\$inc/.test(fact.detail)) return ' Or make the write conditional on the message id, so a repeat matches no row.';
+  return '';
+}
 
 function effectVerb(kind: string, detail: string): string {
   switch (kind) {

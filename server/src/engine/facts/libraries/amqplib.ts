@@ -13,6 +13,11 @@ export const amqplib: LibraryTable = {
     'amqplib#ChannelModel|instance': 'amqplib.Connection',
     'amqplib#Channel|instance': 'amqplib.Channel',
     'amqplib#ConfirmChannel|instance': 'amqplib.Channel',
+    // amqplib/callback_api (the RabbitMQ tutorials): `connect(url, (err, conn) => conn.createChannel((err, ch) => ...))`.
+    'amqplib#default|connect():param1': 'amqplib.Connection',
+    'amqplib#*|connect():param1': 'amqplib.Connection',
+    'amqplib.Connection|createChannel():param1': 'amqplib.Channel',
+    'amqplib.Connection|createConfirmChannel():param1': 'amqplib.Channel',
     'amqp-connection-manager#connect|()': 'amqplib.Connection',
     'amqp-connection-manager#ChannelWrapper|instance': 'amqplib.Channel',
   },
@@ -29,7 +34,12 @@ export const amqplib: LibraryTable = {
       return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
     },
     'amqplib.Channel|sendToQueue': (call) => {
-      const queue = stringValue(arg(call, 0));
+      const target = arg(call, 0);
+      // RPC server: `sendToQueue(msg.properties.replyTo, ...)` answers one requester, who matches it by correlationId.
+      if (target && /\.replyTo$/.test(target.getText())) {
+        return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
+      }
+      const queue = stringValue(target);
       return publishFact('amqplib', call, `channel.sendToQueue "${queue ?? '?'}"`, queue, [arg(call, 2), arg(call, 1)]);
     },
   },

@@ -211,13 +211,14 @@ export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined,
       if (guard) facts.push({ kind: 'guard', node: at, library, detail: `INSERT INTO ${info.table}${info.onConflict ? ' ON CONFLICT DO NOTHING' : ''}`, table: info.table });
       facts.push({
         kind: 'write', node: at, library, table: info.table, clientKey,
-        detail: `INSERT INTO ${info.table ?? '?'}`,
-        nonIdempotent: !guard && !info.onConflict && !isOutboxTable(info.table),
+        detail: `INSERT INTO ${info.table ?? '?'}${info.increment ? ' (upsert with increment)' : ''}`,
+        nonIdempotent: !guard && (!info.onConflict || info.increment) && !isOutboxTable(info.table),
       });
       break;
     }
     case 'update':
-      facts.push({ kind: 'write', node: at, library, table: info.table, clientKey, detail: `UPDATE ${info.table ?? '?'}${info.increment ? ' (increment)' : ''}`, nonIdempotent: info.increment });
+      if (info.conditionalOn) facts.push({ kind: 'guard', node: at, library, detail: `UPDATE ${info.table ?? '?'} only where ${info.conditionalOn} has not seen the message`, table: info.table });
+      facts.push({ kind: 'write', node: at, library, table: info.table, clientKey, detail: `UPDATE ${info.table ?? '?'}${info.increment ? ' (increment)' : ''}`, nonIdempotent: info.increment && !info.conditionalOn });
       break;
     case 'delete':
       facts.push({ kind: 'write', node: at, library, table: info.table, clientKey, detail: `DELETE FROM ${info.table ?? '?'}`, nonIdempotent: false });

@@ -1,5 +1,8 @@
-/** BullMQ (and bull v3): `new Worker(name, processor)`, `queue.add(name, data, { jobId })`. */
-import type { Node } from 'ts-morph';
+/**
+ * BullMQ (and bull v3): `new Worker(name, processor)`, `queue.add(name, data, { jobId })`,
+ * and their NestJS integrations (`@Processor` + `WorkerHost.process`, `@Process`).
+ */
+import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
@@ -15,6 +18,37 @@ function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
   return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler') : undefined;
+}
+
+/** The class a decorator call (`@Processor('emails')`) decorates, and the method a `@Process()` decorates. */
+function decorated(call: Node): Node | undefined {
+  const decorator = call.getParent();
+  return decorator && Node.isDecorator(decorator) ? decorator.getParent() : undefined;
+}
+
+function queueNameOf(node: Node | undefined): string | undefined {
+  return stringValue(node) ?? stringValue(prop(node, 'name'));
+}
+
+/** @nestjs/bullmq: `@Processor('q') class X extends WorkerHost { async process(job) { ... } }`. */
+function nestProcessor(call: Node) {
+  const cls = decorated(call);
+  if (!cls || !Node.isClassDeclaration(cls)) return undefined;
+  const handler = cls.getInstanceMethod('process');
+  if (!handler) return undefined;
+  const queue = queueNameOf(arg(call, 0));
+  return consumerFact('bullmq', call, calleeName(call), handler, queue, `BullMQ processor for "${queue ?? '?'}"`);
+}
+
+/** @nestjs/bull: `@Process('name') async handle(job) { ... }` inside a `@Processor('q')` class. */
+function nestProcess(call: Node) {
+  const method = decorated(call);
+  if (!method || !Node.isMethodDeclaration(method)) return undefined;
+  const cls = method.getParent();
+  const processor = Node.isClassDeclaration(cls) ? cls.getDecorator('Processor') : undefined;
+  const queue = processor ? queueNameOf(processor.getArguments()[0]) : undefined;
+  const job = stringValue(arg(call, 0)) ?? stringValue(prop(arg(call, 0), 'name'));
+  return consumerFact('bull', call, calleeName(call), method, queue, `Bull @Process(${job ? `"${job}"` : ''}) handler${queue ? ` for "${queue}"` : ''}`);
 }
 
 export const bullmq: LibraryTable = {
@@ -43,5 +77,7 @@ export const bullmq: LibraryTable = {
       return publishFact('bull', call, 'queue.add', named ? stringValue(first) : undefined, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
+    '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),
+    '@nestjs/bull#Process|()': (call) => nestProcess(call),
   },
 };

@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, channelName, prop, receiver, stringValue } from '../syntax';
+import { arg, channelName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
 
 function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
@@ -43,8 +43,7 @@ export const kafkajs: LibraryTable = {
         const value = prop(opts, key);
         if (!value) continue;
         const handler = analysis.functionFrom(value);
-        const keyNode = value.getParent();
-        const reportAt = keyNode && Node.isPropertyAssignment(keyNode) ? keyNode.getNameNode() : value;
+        const reportAt = optionKeyNode(value);
         const topic = subscribedTopic(call);
         facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`));
       }

@@ -24,20 +24,19 @@ function collectionName(call: Node): string | undefined {
   return undefined;
 }
 
-const NON_IDEMPOTENT_UPDATE = /\$(inc|push|addToSet|mul)\b/;
+/** Operators whose repeat changes the document again. `$addToSet` and `$set` are idempotent; an upsert does not change that. */
+const NON_IDEMPOTENT_UPDATE = /\$(inc|push|mul)\b/;
 
 function update(library: string): OperationAnalyzer {
   return (call) => {
     const filter = arg(call, 0);
     const change = arg(call, 1);
-    const options = arg(call, 2);
     const name = collectionName(call);
     const facts: Fact[] = [];
-    const conditional = !!filter && /\$(ne|nin|exists)\b/.test(filter.getText()) && /processed|handled|message|event|version|seen/i.test(filter.getText());
+    const conditional = !!filter && /\$(ne|nin|exists|lt|lte)\b/.test(filter.getText()) && /processed|handled|message|event|version|seen|seq/i.test(filter.getText());
     if (conditional) facts.push({ kind: 'guard', node: calleeName(call), library, detail: 'conditional update on the message identity' });
-    const upsert = /upsert\s*:\s*true/.test(options?.getText() ?? '');
     const nonIdem = !!change && NON_IDEMPOTENT_UPDATE.test(change.getText()) && !conditional;
-    facts.push(...writeFact(library, call, `${calleeName(call).getText()} on ${name ?? 'collection'}${nonIdem ? ' ($inc/$push)' : ''}`, nonIdem && !upsert, name));
+    facts.push(...writeFact(library, call, `${calleeName(call).getText()} on ${name ?? 'collection'}${nonIdem ? ' ($inc/$push)' : ''}`, nonIdem, name));
     return facts;
   };
 }

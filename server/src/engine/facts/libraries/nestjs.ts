@@ -11,8 +11,10 @@ function patternHandler(call: Node, kind: string) {
   if (!decorator || !Node.isDecorator(decorator)) return undefined;
   const method = decorator.getParent();
   if (!method || !Node.isMethodDeclaration(method)) return undefined;
-  const pattern = stringValue(arg(call, 0)) ?? arg(call, 0)?.getText();
-  return consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${pattern ?? ''}) handler`);
+  const literal = stringValue(arg(call, 0));
+  const pattern = literal ?? arg(call, 0)?.getText();
+  const shown = literal !== undefined ? `'${literal}'` : pattern ?? '';
+  return consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
 }
 
 function emit(call: Node) {

@@ -9,11 +9,24 @@ function model(call: Node): string | undefined {
   return recv && Node.isPropertyAccessExpression(recv) ? recv.getName() : undefined;
 }
 
-const create: OperationAnalyzer = (call) => writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}`, true, model(call));
+const INCREMENT = /\b(increment|decrement|multiply|push)\s*:/;
+
+/** `createMany({ data, skipDuplicates: true })` is INSERT ... ON CONFLICT DO NOTHING: a repeat inserts nothing. */
+const create: OperationAnalyzer = (call) => {
+  const skipDuplicates = prop(arg(call, 0), 'skipDuplicates');
+  const skips = !!skipDuplicates && skipDuplicates.getText() === 'true';
+  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${skips ? ' (skipDuplicates)' : ''}`, !skips, model(call));
+};
 const update: OperationAnalyzer = (call) => {
   const data = prop(arg(call, 0), 'data');
-  const inc = !!data && /\b(increment|decrement|multiply|push)\s*:/.test(data.getText());
+  const inc = !!data && INCREMENT.test(data.getText());
   return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${inc ? ' (increment)' : ''}`, inc, model(call));
+};
+/** An upsert is idempotent unless its `update` branch increments (a counter upserted per event). */
+const upsert: OperationAnalyzer = (call) => {
+  const change = prop(arg(call, 0), 'update');
+  const inc = !!change && INCREMENT.test(change.getText());
+  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.upsert${inc ? ' (increment)' : ''}`, inc, model(call));
 };
 const idempotent: OperationAnalyzer = (call) => writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}`, false, model(call));
 const raw: OperationAnalyzer = (node, a) => {
@@ -37,7 +50,7 @@ export const prisma: LibraryTable = {
     'prisma.Delegate|createMany': create,
     'prisma.Delegate|update': update,
     'prisma.Delegate|updateMany': update,
-    'prisma.Delegate|upsert': idempotent,
+    'prisma.Delegate|upsert': upsert,
     'prisma.Delegate|delete': idempotent,
     'prisma.Delegate|deleteMany': idempotent,
     'prisma.Client|$executeRaw': raw,

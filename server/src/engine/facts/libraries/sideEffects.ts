@@ -11,7 +11,7 @@ const stripeCreate: OperationAnalyzer = (call) => {
   const keyed = args.slice(1).some((a) => /idempotencyKey\s*:/.test(a.getText()));
   const recv = receiver(call);
   const resource = recv && Node.isPropertyAccessExpression(recv) ? recv.getName() : 'resource';
-  return { kind: 'sideEffect', node: calleeName(call), library: 'stripe', detail: `creates a Stripe ${resource}`, nonIdempotent: !keyed };
+  return { kind: 'sideEffect', node: calleeName(call), library: 'stripe', detail: `calls Stripe \`${resource}.${calleeName(call).getText()}\``, nonIdempotent: !keyed };
 };
 
 export const sideEffects: LibraryTable = {

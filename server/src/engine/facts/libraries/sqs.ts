@@ -1,14 +1,15 @@
-/** AWS SQS (SDK v3 commands, v2 client) and sqs-consumer. */
+/** AWS SQS and SNS (SDK v3 commands, v2 clients) and sqs-consumer. */
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, prop, stringValue } from '../syntax';
+import { arg, calleeName, optionKeyNode, prop, stringValue } from '../syntax';
 import { isFunctionLike } from '../analysis';
 
 const V3 = '@aws-sdk/client-sqs';
+const SNS_V3 = '@aws-sdk/client-sns';
 
-function commandName(node: Node | undefined, analysis: Analysis): string | undefined {
+function commandName(node: Node | undefined, analysis: Analysis, module = V3): string | undefined {
   if (!node) return undefined;
   let expr: Node = node;
   if (Node.isIdentifier(expr)) {
@@ -17,7 +18,27 @@ function commandName(node: Node | undefined, analysis: Analysis): string | undef
   }
   if (!Node.isNewExpression(expr)) return undefined;
   const t = analysis.typeOf(expr.getExpression());
-  return t?.startsWith(`${V3}#`) ? t.slice(V3.length + 1) : undefined;
+  return t?.startsWith(`${module}#`) ? t.slice(module.length + 1) : undefined;
+}
+
+/** The input object of `client.send(new XCommand(input))` or of a command held in a const. */
+function commandInput(cmdNode: Node | undefined): Node | undefined {
+  if (cmdNode && Node.isNewExpression(cmdNode)) return cmdNode.getArguments()[0];
+  if (cmdNode && Node.isIdentifier(cmdNode)) {
+    const decl = cmdNode.getSymbol()?.getDeclarations()[0];
+    const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (init && Node.isNewExpression(init)) return init.getArguments()[0];
+  }
+  return undefined;
+}
+
+/** SNS Publish: the topic ARN names the channel; a FIFO topic's MessageDeduplicationId makes a retry harmless. */
+function snsPublish(library: string, call: Node, detail: string, input: Node | undefined, batch: boolean) {
+  const topic = prop(input, 'TopicArn');
+  const dedup = !!prop(input, 'MessageDeduplicationId');
+  const carriers = batch ? [prop(input, 'PublishBatchRequestEntries')] : [prop(input, 'MessageAttributes'), prop(input, 'Message')];
+  return publishFact(library, call, detail, topic ? stringValue(topic) ?? topic.getText() : undefined,
+    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input });
 }
 
 function receiveLoop(call: Node): Fact[] {
@@ -33,18 +54,16 @@ export const sqs: LibraryTable = {
     [`${V3}#SQS|new`]: 'sqs.Client',
     [`${V3}#SQSClient|instance`]: 'sqs.Client',
     'aws-sdk#SQS|new': 'sqs.Client',
+    [`${SNS_V3}#SNSClient|new`]: 'sns.Client',
+    [`${SNS_V3}#SNS|new`]: 'sns.Client',
+    [`${SNS_V3}#SNSClient|instance`]: 'sns.Client',
+    'aws-sdk#SNS|new': 'sns.Client',
   },
   operations: {
     'sqs.Client|send': (call, analysis) => {
       const cmdNode = arg(call, 0);
       const name = commandName(cmdNode, analysis);
-      let input: Node | undefined;
-      if (cmdNode && Node.isNewExpression(cmdNode)) input = cmdNode.getArguments()[0];
-      else if (cmdNode && Node.isIdentifier(cmdNode)) {
-        const decl = cmdNode.getSymbol()?.getDeclarations()[0];
-        const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-        if (init && Node.isNewExpression(init)) input = init.getArguments()[0];
-      }
+      const input = commandInput(cmdNode);
       if (name === 'SendMessageCommand' || name === 'SendMessageBatchCommand') {
         const queue = prop(input, 'QueueUrl');
         const dedup = !!prop(input, 'MessageDeduplicationId');
@@ -63,11 +82,18 @@ export const sqs: LibraryTable = {
         [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')]);
     },
     'sqs.Client|receiveMessage': (call) => receiveLoop(call),
+    'sns.Client|send': (call, analysis) => {
+      const cmdNode = arg(call, 0);
+      const name = commandName(cmdNode, analysis, SNS_V3);
+      if (name !== 'PublishCommand' && name !== 'PublishBatchCommand') return undefined;
+      return snsPublish(SNS_V3, call, `SNS ${name}`, commandInput(cmdNode), name === 'PublishBatchCommand');
+    },
+    'sns.Client|publish': (call) => snsPublish('aws-sdk', call, 'SNS publish', arg(call, 0), false),
+    'sns.Client|publishBatch': (call) => snsPublish('aws-sdk', call, 'SNS publishBatch', arg(call, 0), true),
     'sqs-consumer#Consumer|create': (call, analysis) => {
       const opts = arg(call, 0);
       const value = prop(opts, 'handleMessage') ?? prop(opts, 'handleMessageBatch');
-      const keyNode = value?.getParent();
-      const reportAt = keyNode && Node.isPropertyAssignment(keyNode) ? keyNode.getNameNode() : calleeName(call);
+      const reportAt = value ? optionKeyNode(value) : calleeName(call);
       return consumerFact('sqs-consumer', call, reportAt, analysis.functionFrom(value), stringValue(prop(opts, 'queueUrl')), 'sqs-consumer handleMessage');
     },
   },
