@@ -107,10 +107,10 @@ export function buildChannels(model: SystemModel, findings: Finding[], lines: So
   return { channels, unresolved, outboxes };
 }
 
-/** The channel names a fact names: `a | b` when the topic is one of several literals; none when unresolved. */
+/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
 function splitChannels(name: string | undefined): string[] {
   if (!name) return [];
-  return uniqueSorted(name.split(' | ').map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
+  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
 }
 
 /** The call a fact's node belongs to (string literals in its arguments name topics). */
