@@ -417,6 +417,18 @@ runRuleTests('missing-correlation-id', {
   ],
   invalid: [
     {
+      name: 'fetch: POST to a service named by a <SERVICE>_API_URL env var',
+      files: {
+        'services/orders/src/pay.ts': lines(
+          'export async function pay(orderId: string) {', //                                                  1
+          '  await fetch(`${process.env.PAYMENTS_API_URL}/charges`, { method: \'POST\', body: orderId });', // 2
+          '}',
+        ),
+        'services/payments/src/main.ts': 'export const ready = true;\n',
+      },
+      errors: [{ messageId: 'missing', line: 2, column: 9 }],
+    },
+    {
       name: 'kafkajs: producer.send with no headers',
       files: {
         'services/orders/src/publish.ts': lines(

@@ -227,7 +227,7 @@ function serviceForUrl(urlText: string, from: ServiceInfo | undefined, layout: W
     const env = m[1] ?? m[2];
     const api = architecture?.apis.find((a) => a.baseUrlEnv === env);
     if (api) return names.includes(api.provider) ? api.provider : undefined;
-    const stem = norm(env.replace(/_(SERVICE_)?(BASE_)?(URL|URI|HOST|ENDPOINT|ADDR|ADDRESS)$/i, '').replace(/_SERVICE$/i, ''));
+    const stem = norm(env.replace(/_(SERVICE_|SVC_|API_)?(BASE_)?(URL|URI|HOST|ENDPOINT|ADDR|ADDRESS)$/i, '').replace(/_SERVICE$/i, ''));
     const hit = names.find((n) => norm(n) === stem || norm(n) === `${stem}service` || `${norm(n)}service` === stem);
     if (hit) return hit;
   }
