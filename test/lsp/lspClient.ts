@@ -4,13 +4,15 @@
  * does (configuration, progress, registrations), and waits for diagnostics
  * with a timeout instead of sleeping.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -95,18 +97,25 @@ export class LspTestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** Settings answered to workspace/configuration, by scope URI ('' for no scope). */
   settings = new Map<string, unknown>();
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private stderr = '';
 
-  constructor(args: string[] = ['--stdio']) {
-    this.child = spawn(process.execPath, [SERVER, ...args], { stdio: 'pipe' });
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+  /** `stdio`: what other editors use; `ipc`: what the VS Code client uses (node IPC channel). */
+  constructor(transport: 'stdio' | 'ipc' = 'stdio') {
+    if (transport === 'ipc') {
+      this.child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
+    } else {
+      const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+      this.child = child;
+      this.connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    }
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       this.waiters = this.waiters.filter((w) => {

@@ -233,3 +233,25 @@ describe('language server: multi-root workspaces', () => {
     assert.equal(await client.stop(), 0);
   });
 });
+
+describe('language server over node IPC (the VS Code client\'s transport)', () => {
+  let client: LspTestClient;
+  after(() => client?.kill());
+
+  test('initialize, diagnostics for an open file, shutdown', async () => {
+    const root = makeWorkspace({ 'package.json': PACKAGE_JSON, 'src/consumer.ts': UNGUARDED_CONSUMER });
+    const consumer = path.join(root, 'src', 'consumer.ts');
+    client = new LspTestClient('ipc');
+    await client.initialize([root], { clientCommands: ['distributedPatterns.showDocumentation'], clientWatchesFiles: true });
+    client.open(consumer);
+    const diagnostics = await client.waitForDiagnostics(consumer, ofRule(RULE));
+    assert.deepEqual(diagnostics.find((d) => d.code === RULE)!.range, EACH_MESSAGE_RANGE);
+    assert.ok(!client.registrations.includes('workspace/didChangeWatchedFiles'), 'the client watches files itself');
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uriOf(consumer) }, range: diagnostics[0].range, context: { diagnostics },
+    })) as CodeAction[];
+    const docs = actions.find((a) => a.title.startsWith('Show documentation'))!;
+    assert.equal(docs.command!.command, 'distributedPatterns.showDocumentation', 'the client\'s own command when it has one');
+    assert.equal(await client.stop(), 0);
+  });
+});

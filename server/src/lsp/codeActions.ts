@@ -125,7 +125,7 @@ function fixAllAction(context: CodeActionContext, entries: StoredFinding[], titl
   const combined = combineFixes(fixes);
   if (!combined.applied) return undefined;
   const edit = toWorkspaceEdit(combined.edits, context.edits);
-  return edit ? { title, kind, diagnostics, edit } : undefined;
+  return edit ? { title, kind, diagnostics: combined.appliedIndexes.map((i) => diagnostics[i]), edit } : undefined;
 }
 
 const DIRECTIVE_LINE = new RegExp(`^(\\s*//\\s*${DIRECTIVE}\\s+)([^\\s,]+(?:\\s*,\\s*[^\\s,]+)*)`);

@@ -93,18 +93,20 @@ export function overlaps(a: EngineTextEdit, b: EngineTextEdit): boolean {
  * next analysis); edits identical to accepted ones (e.g. two fixes adding the
  * same migration file) are applied once.
  */
-export function combineFixes(fixes: readonly Fix[]): { edits: EngineTextEdit[]; applied: number; skipped: number } {
+export function combineFixes(fixes: readonly Fix[]): { edits: EngineTextEdit[]; applied: number; skipped: number; appliedIndexes: number[] } {
   const accepted: EngineTextEdit[] = [];
+  const appliedIndexes: number[] = [];
   let applied = 0;
   let skipped = 0;
-  for (const fix of fixes) {
+  for (const [index, fix] of fixes.entries()) {
     const fresh = fix.edits.filter((e) => !accepted.some((a) => sameEdit(a, e)));
     if (fresh.some((e) => accepted.some((a) => overlaps(a, e)))) {
       skipped++;
       continue;
     }
     accepted.push(...fresh);
+    appliedIndexes.push(index);
     applied++;
   }
-  return { edits: accepted, applied, skipped };
+  return { edits: accepted, applied, skipped, appliedIndexes };
 }
