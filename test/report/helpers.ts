@@ -8,10 +8,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLE = path.join(REPO_ROOT, 'examples', 'checkout');
 export const GOLDEN_DIR = path.join(__dirname, 'golden');
 
-/** The example's documents, keyed by file name (rendered in memory, default output folder). */
+/** The example's report (rendered in memory, default output folder); the example itself is rendered once per test file. */
 export function renderExample(root = EXAMPLE): RenderedReport {
-  return renderReport({ root });
+  if (root !== EXAMPLE) return renderReport({ root });
+  return (cached ??= renderReport({ root }));
 }
+let cached: RenderedReport | undefined;
 
 export function asMap(report: RenderedReport): Map<string, string> {
   return new Map(report.files.map((f) => [f.name, f.content]));

@@ -51,7 +51,7 @@ export function collectQuestions(t: Topology): Question[] {
       if (!d[field]) q.push({ topic: 'Channels', text: `${channelName(ch.name)}: ${message}.`, at: ch.declaredAt });
     }
     if (!d.consumers.length) q.push({ topic: 'Channels', text: `${channelName(ch.name)}: no consumers declared.`, at: ch.declaredAt });
-    for (const n of ch.drift) q.push({ topic: 'Channels', text: `${channelName(ch.name)}: ${n.text}. Which one is right?`, at: n.at });
+    for (const n of ch.drift) q.push({ topic: 'Channels', text: `${channelName(ch.name)}: ${n.text}. Is the architecture file or the code out of date?`, at: n.at });
   }
   for (const u of t.unresolvedPublishes) {
     const explained = t.channels.some((ch) => ch.drift.some((n) => n.at && n.at.file === u.at.file && n.at.line === u.at.line));

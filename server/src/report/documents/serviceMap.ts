@@ -32,7 +32,7 @@ export function renderServiceMap(ctx: DocContext): ServiceMapOutput {
       `**${s.name}**`,
       s.owner ?? '*no owner*',
       s.why ? text(s.why) : '*not recorded*',
-      lines(s.paths.map((p) => link.path(p))),
+      lines(s.paths.map((p) => (/[*?{[]/.test(p) ? code(p) : link.path(p)))),
       s.declaredAt ? `declared ${link.ref(s.declaredAt)}` : `${INFERRED} from ${code(s.origin)}`,
     ])),
     heading(2, 'Datastores'),

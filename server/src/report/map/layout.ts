@@ -195,7 +195,7 @@ export function layoutServiceMap(map: ServiceMap): Scene {
   }
 
   // Legend.
-  let legendY = storesTop + STORE_H + 40;
+  let legendY = (stores.length ? storesTop + STORE_H : y) + 40;
   texts.push({ x: 32, y: legendY - 16, text: 'Legend', anchor: 'start', bold: true, size: 11 });
   const legend: { stroke: Stroke; label: string }[] = [
     { stroke: 'observed', label: 'channel: declared and found in code' },
