@@ -255,3 +255,22 @@ describe('language server over node IPC (the VS Code client\'s transport)', () =
     assert.equal(await client.stop(), 0);
   });
 });
+
+describe('language server: files outside every workspace folder', () => {
+  let client: LspTestClient;
+  after(() => client?.kill());
+
+  test('an open file is analysed with the nearest package.json folder as root; closing it clears its diagnostics', async () => {
+    const root = makeWorkspace({ 'package.json': PACKAGE_JSON, 'src/consumer.ts': UNGUARDED_CONSUMER, 'src/other.ts': UNGUARDED_CONSUMER });
+    const consumer = path.join(root, 'src', 'consumer.ts');
+    client = new LspTestClient();
+    await client.initialize([]);
+    client.open(consumer);
+    await client.waitForDiagnostics(consumer, ofRule(RULE));
+    assert.equal(client.diagnostics.get(uriOf(path.join(root, 'src', 'other.ts'))), undefined, 'only open files outside the workspace');
+    const cleared = client.nextDiagnostics(consumer, (d) => d.length === 0, 'diagnostics cleared on close');
+    client.close(consumer);
+    await cleared;
+    assert.equal(await client.stop(), 0);
+  });
+});

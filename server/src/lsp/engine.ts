@@ -37,12 +37,14 @@ export interface AnalysisEngine {
 export interface EngineOptions {
   /** Script to start as the worker (the bundled server itself); in-process when undefined. */
   workerScript?: string;
+  /** An analysis taking longer is abandoned (the worker is restarted). Default 5 minutes. */
+  timeoutMs?: number;
   /** Engine log lines (skipped files, failed rules). */
   log(message: string): void;
 }
 
 export function createEngine(options: EngineOptions): AnalysisEngine {
-  return options.workerScript ? new WorkerEngine(options.workerScript, options.log) : new InProcessEngine(options.log);
+  return options.workerScript ? new WorkerEngine(options.workerScript, options.log, options.timeoutMs ?? 300_000) : new InProcessEngine(options.log);
 }
 
 /** Runs the engine in this thread (tests, unbundled runs, or when a worker cannot start). */
@@ -92,22 +94,34 @@ interface Pending {
   resolve(output: AnalysisOutput): void;
   reject(error: Error): void;
   onProgress?(done: number, total: number): void;
+  timer: NodeJS.Timeout;
 }
+
+/** Worker failures in a row (without a result between them) after which the engine runs in process. */
+const MAX_WORKER_FAILURES = 3;
 
 class WorkerEngine implements AnalysisEngine {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
+  private failures = 0;
+  private fallback: InProcessEngine | undefined;
 
-  constructor(private readonly script: string, private readonly log: (m: string) => void) {}
+  constructor(private readonly script: string, private readonly log: (m: string) => void, private readonly timeoutMs: number) {}
 
   analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput> {
     if (this.disposed) return Promise.reject(new Error('the analysis engine has been shut down'));
+    if (this.fallback) return this.fallback.analyze(request, onProgress);
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<AnalysisOutput>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const timer = setTimeout(() => {
+        // A hung analysis (a pathological file) must not stop every later one: restart the worker.
+        this.fail(worker, `analysis of ${request.root} took longer than ${Math.round(this.timeoutMs / 1000)} s; restarting the analysis worker`);
+        void worker.terminate();
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, onProgress, timer });
       worker.postMessage({ type: 'analyze', id, request } satisfies ToWorker);
     });
   }
@@ -143,6 +157,8 @@ class WorkerEngine implements AnalysisEngine {
       return;
     }
     this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    this.failures = 0;
     if (message.type === 'result') pending.resolve(message.output);
     else pending.reject(new Error(message.message));
   }
@@ -152,8 +168,15 @@ class WorkerEngine implements AnalysisEngine {
     if (this.worker !== worker) return;
     this.worker = undefined;
     if (!this.disposed) this.log(reason);
-    for (const pending of this.pending.values()) pending.reject(new Error(reason));
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error(reason));
+    }
     this.pending.clear();
+    if (!this.disposed && ++this.failures >= MAX_WORKER_FAILURES) {
+      this.log(`the analysis worker failed ${this.failures} times in a row; analysing in the server process from now on`);
+      this.fallback = new InProcessEngine(this.log);
+    }
   }
 }
 
