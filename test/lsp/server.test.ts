@@ -11,6 +11,7 @@ import {
   CodeActionRequest,
   CompletionRequest,
   DidChangeConfigurationNotification,
+  DidChangeWorkspaceFoldersNotification,
   ExecuteCommandRequest,
   FileChangeType,
   HoverRequest,
@@ -230,6 +231,14 @@ describe('language server: multi-root workspaces', () => {
     const inB = await client.waitForDiagnostics(path.join(b, 'src', 'consumer.ts'), ofRule(RULE));
     assert.equal(inA.find((d) => d.code === RULE)!.severity, 1, 'folder a: default severity');
     assert.equal(inB.find((d) => d.code === RULE)!.severity, 2, 'folder b: its own architecture file');
+
+    // Folders added and removed while running.
+    const c = makeWorkspace({ 'package.json': PACKAGE_JSON, 'src/consumer.ts': UNGUARDED_CONSUMER }, 'c');
+    void client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [{ uri: uriOf(c), name: 'c' }], removed: [{ uri: uriOf(a), name: 'a' }] },
+    });
+    await client.waitForDiagnostics(path.join(c, 'src', 'consumer.ts'), ofRule(RULE), 'diagnostics of the added folder');
+    await client.waitForDiagnostics(path.join(a, 'src', 'consumer.ts'), (d) => d.length === 0, 'the removed folder cleared');
     assert.equal(await client.stop(), 0);
   });
 });

@@ -33,7 +33,7 @@ import {
   type InitializationOptions,
 } from './protocol';
 import { SettingsCache, normaliseSettings, type Settings } from './settings';
-import { pathToUri, toRootRelative, uriToPath } from './uris';
+import { isInside, pathToUri, toRootRelative, uriToPath } from './uris';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 
 /** Delays (ms) between a change and the analysis it triggers; later changes restart the wait. */
@@ -108,6 +108,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(safe('initialized', undefined, async () => {
+    // The whole workspace in the background, not only open files.
+    for (const folder of folders.all()) analysis.schedule(folder, 'startup', DELAY.immediate);
+    analysis.sendStatus(folders.all().length ? 'analysing' : 'ready', 'Starting');
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(safe('didChangeWorkspaceFolders', undefined, (event) => {
+        for (const removed of event.removed) {
+          const folder = folders.remove(removed.uri);
+          if (folder) analysis.forget(folder);
+        }
+        const added = folders.add(event.added);
+        // Files that were outside the workspace may now be inside a folder: drop their makeshift roots.
+        for (const loose of folders.all().filter((f) => f.loose && added.some((a) => isInside(a.path, f.path)))) {
+          folders.remove(loose.uri);
+          analysis.forget(loose);
+        }
+        for (const folder of added) analysis.schedule(folder, 'startup', DELAY.immediate);
+      }));
+    }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     }
@@ -116,18 +134,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         watchers: [...CONFIG_FILE_GLOBS, SOURCE_FILE_GLOB].map((globPattern) => ({ globPattern })),
       });
     }
-    if (capabilities.workspace?.workspaceFolders) {
-      connection.workspace.onDidChangeWorkspaceFolders(safe('didChangeWorkspaceFolders', undefined, (event) => {
-        for (const removed of event.removed) {
-          const folder = folders.remove(removed.uri);
-          if (folder) analysis.forget(folder);
-        }
-        for (const folder of folders.add(event.added)) analysis.schedule(folder, 'startup', DELAY.immediate);
-      }));
-    }
-    // The whole workspace in the background, not only open files.
-    for (const folder of folders.all()) analysis.schedule(folder, 'startup', DELAY.immediate);
-    analysis.sendStatus('analysing', 'Starting');
   }));
 
   connection.onDidChangeConfiguration(safe('didChangeConfiguration', undefined, (params) => {

@@ -146,6 +146,7 @@ export class WorkspaceAnalysis {
     }
     progress?.done();
     this.lastError = undefined;
+    if (folders.get(folder.uri) !== folder) return; // the folder was removed while it was analysed
 
     const files = new Map<string, FileDiagnostics>();
     const keys = new Set<string>();
