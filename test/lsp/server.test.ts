@@ -41,7 +41,13 @@ describe('language server over stdio: diagnostics, code actions, architecture fi
   let architecture: string;
 
   before(async () => {
-    root = makeWorkspace({ 'package.json': PACKAGE_JSON, 'src/consumer.ts': UNGUARDED_CONSUMER, 'src/other.ts': UNGUARDED_CONSUMER });
+    root = makeWorkspace({
+      'package.json': PACKAGE_JSON,
+      'src/consumer.ts': UNGUARDED_CONSUMER,
+      'src/other.ts': UNGUARDED_CONSUMER,
+      'src/blob.js': 'binary\0\0\0content',
+      'src/broken.ts': 'export function (((( {\n  const = ;\n',
+    });
     consumer = path.join(root, 'src', 'consumer.ts');
     architecture = path.join(root, 'architecture.yaml');
     client = new LspTestClient();
@@ -59,6 +65,7 @@ describe('language server over stdio: diagnostics, code actions, architecture fi
     assert.ok(client.progressTokens.length >= 1, 'the server asked for a progress token');
     const kinds = client.progress.map((p) => (p as { value: { kind: string } }).value.kind);
     assert.ok(kinds.includes('begin') && kinds.includes('end'), `progress begin and end, got ${kinds.join(',')}`);
+    assert.ok(client.logs.some((l) => /skipped src\/blob\.js: binary content/.test(l)), `skipped files are logged:\n${client.serverLog()}`);
     assert.ok(client.registrations.includes('workspace/didChangeConfiguration'));
     assert.ok(client.registrations.includes('workspace/didChangeWatchedFiles'), 'watchers registered for clients that do not watch files themselves');
   });
