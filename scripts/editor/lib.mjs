@@ -31,6 +31,10 @@ export const USER_SETTINGS = {
   'editor.minimap.enabled': false,
   'files.autoSave': 'off',
   'window.restoreWindows': 'none',
+  // The fixtures have no node_modules: TypeScript's own "cannot find module"
+  // squiggles would only get in the way of ours.
+  'typescript.validate.enable': false,
+  'javascript.validate.enable': false,
 };
 
 /** Rejects with `what timed out after N s` unless `promise` settles first. */
