@@ -40,6 +40,11 @@ export interface Fix {
   /** Safe to apply together with the same fix for other findings of the rule in a file ("fix all"). */
   batchable?: boolean;
   isPreferred?: boolean;
+  /**
+   * Where the user is expected to type next once the edits are applied (e.g. the
+   * placeholder reason of a recorded decision), in the text as it reads after them.
+   */
+  selection?: Location;
 }
 
 export interface Suppression {

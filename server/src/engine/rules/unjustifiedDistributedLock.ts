@@ -1,4 +1,5 @@
 import { createRule } from './createRule';
+import { justificationFix } from '../fixes/justification';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -15,7 +16,10 @@ export const unjustifiedDistributedLock = createRule({
     for (const fact of model.facts) {
       if (fact.kind !== 'lock') continue;
       if (model.justification('distributed-lock', fact.node)) continue;
-      report({ messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail });
+      report({
+        messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
+        fixes: () => justificationFix(model, fact.node, 'distributed-lock'),
+      });
     }
   },
 });

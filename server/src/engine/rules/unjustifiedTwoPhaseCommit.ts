@@ -5,6 +5,7 @@ import { isFunctionLike } from '../facts/analysis';
 import { calleeName } from '../facts/syntax';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
+import { justificationFix } from '../fixes/justification';
 
 export const unjustifiedTwoPhaseCommit = createRule({
   id: 'unjustified-two-phase-commit',
@@ -38,13 +39,17 @@ export const unjustifiedTwoPhaseCommit = createRule({
       report({
         messageId: 'twoPhase', data: { detail: first.detail }, location: model.locationOf(first.node), snippet: first.detail,
         related: rest.map((f) => ({ ...model.locationOf(f.node), message: f.detail })),
+        fixes: () => justificationFix(model, first.node, 'two-phase-commit'),
       });
     }
     for (const { sourceFile } of model.files) {
       for (const specifier of transactionLibraryImports(sourceFile)) {
         const module = specifier.getLiteralValue();
         if (model.justification('two-phase-commit', specifier)) continue;
-        report({ messageId: 'library', data: { module }, location: model.locationOf(specifier), snippet: module });
+        report({
+          messageId: 'library', data: { module }, location: model.locationOf(specifier), snippet: module,
+          fixes: () => justificationFix(model, specifier, 'two-phase-commit'),
+        });
       }
     }
     // One flow committing on two different datastores (without PREPARE TRANSACTION, which is reported above).
@@ -71,6 +76,7 @@ export const unjustifiedTwoPhaseCommit = createRule({
         location: model.locationOf(second.fact.node),
         related: [{ ...model.locationOf(first.fact.node), message: 'first commit' }],
         snippet: `${a}+${b}`,
+        fixes: () => justificationFix(model, second.fact.node, 'two-phase-commit'),
       });
     }
   },
