@@ -15,9 +15,12 @@ import {
 import {
   Commands,
   CONFIG_FILE_GLOBS,
+  GenerateReportRequest,
   SETTINGS_SECTION,
   SOURCE_FILE_GLOB,
   StatusNotification,
+  type GenerateReportParams,
+  type GenerateReportResult,
   type InitializationOptions,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
@@ -64,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await current.restart();
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(Commands.generateReport, () => generateReport(current, output)),
     vscode.commands.registerCommand(Commands.showDocumentation, async (url?: unknown, ruleId?: unknown) => {
       if (typeof url !== 'string') {
         void vscode.window.showWarningMessage('Distributed Patterns: no documentation link for this rule.');
@@ -102,4 +106,37 @@ function documentSelector(): DocumentSelector {
     if (!/^architecture\.ya?ml$/.test(name)) selector.push({ scheme: 'file', pattern: `**/${name}` });
   }
   return selector;
+}
+
+/** "Generate Review Report": asks the server to write the documents, then opens the index in the Markdown preview. */
+async function generateReport(current: LanguageClient, output: vscode.LogOutputChannel): Promise<GenerateReportResult | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const folder = folders.length > 1
+    ? await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Generate the review report for which folder?' })
+    : folders[0];
+  if (!folder) {
+    if (!folders.length) void vscode.window.showWarningMessage('Distributed Patterns: open a folder to generate its review report.');
+    return undefined;
+  }
+  const run = (force: boolean) => vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Distributed Patterns: generating the review report' },
+    () => current.sendRequest<GenerateReportResult>(GenerateReportRequest, { folderUri: folder.uri.toString(), force } satisfies GenerateReportParams),
+  );
+  try {
+    let result = await run(false);
+    if (result.skipped.length) {
+      const names = result.skipped.map((u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u))).join(', ');
+      const choice = await vscode.window.showWarningMessage(
+        `Distributed Patterns: left ${names} alone: written by a person (no generated-file marker).`, 'Overwrite');
+      if (choice === 'Overwrite') result = await run(true);
+    }
+    output.info(`review report written: ${result.written.length} files`);
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(result.mainFileUri));
+    return result;
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    output.error(`the review report failed: ${text}`);
+    void vscode.window.showErrorMessage(`Distributed Patterns: the review report failed: ${text}`);
+    return undefined;
+  }
 }

@@ -17,6 +17,8 @@ export const Commands = {
   showDocumentation: 'distributedPatterns.showDocumentation',
   restartServer: 'distributedPatterns.restartServer',
   showOutput: 'distributedPatterns.showOutput',
+  /** Client command: "Distributed Patterns: Generate Review Report". */
+  generateReport: 'distributedPatterns.generateReport',
   /**
    * Server command (workspace/executeCommand) for editors without the client
    * command: asks the editor to open the URL with `window/showDocument`.
@@ -67,4 +69,22 @@ export const SOURCE_FILE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 /** True for the file names matched by CONFIG_FILE_GLOBS. */
 export function isConfigFileName(name: string): boolean {
   return /^(architecture\.ya?ml|tsconfig.*\.json|package\.json|(docker-)?compose.*\.ya?ml|\.env(\..*)?|Dockerfile)$/.test(name);
+}
+
+/** Client → server request: write the review report of one workspace folder. */
+export const GenerateReportRequest = 'distributedPatterns/generateReport';
+
+export interface GenerateReportParams {
+  /** The workspace folder to report on. */
+  folderUri: string;
+  /** Overwrite files at the target paths that a person wrote (no generated-file marker). */
+  force?: boolean;
+}
+
+export interface GenerateReportResult {
+  /** The report's index (README.md), to open in the Markdown preview. */
+  mainFileUri: string;
+  written: string[];
+  /** Files left alone because a person wrote them. */
+  skipped: string[];
 }

@@ -27,11 +27,14 @@ import {
   Commands,
   CONFIG_FILE_GLOBS,
   FIX_ALL_KIND,
+  GenerateReportRequest,
   SETTINGS_SECTION,
   SOURCE_FILE_GLOB,
   isConfigFileName,
+  type GenerateReportParams,
   type InitializationOptions,
 } from './protocol';
+import { reportForFolder } from './report';
 import { SettingsCache, normaliseSettings, type Settings } from './settings';
 import { isInside, pathToUri, toRootRelative, uriToPath } from './uris';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
@@ -263,6 +266,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = architectureText(params.textDocument.uri);
     return text === undefined ? null : architectureHover(text, params.position);
   }));
+
+  connection.onRequest(GenerateReportRequest, (params: GenerateReportParams) =>
+    reportForFolder(params, { folders, documents, settings: settingsFor, log: (m) => log.info(m) }));
 
   connection.onShutdown(async () => {
     analysis?.queue.dispose();
