@@ -1,12 +1,20 @@
-/** Rewrites the rule table in README.md from rule metadata. */
+/** Rewrites the generated parts of README.md: the rule table (from rule metadata) and the report excerpt. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TABLE_END, TABLE_START, ruleTable } from './ruleTable';
+import { REPORT_END, REPORT_START, TABLE_END, TABLE_START, reportExcerpt, ruleTable } from './ruleTable';
 
-const readmePath = path.resolve(__dirname, '..', 'README.md');
-const readme = fs.readFileSync(readmePath, 'utf8');
-const start = readme.indexOf(TABLE_START);
-const end = readme.indexOf(TABLE_END);
-if (start < 0 || end < 0) throw new Error(`README.md needs ${TABLE_START} ... ${TABLE_END} markers`);
-fs.writeFileSync(readmePath, readme.slice(0, start) + ruleTable() + readme.slice(end + TABLE_END.length));
-console.log('README.md rule table updated');
+const repo = path.resolve(__dirname, '..');
+const readmePath = path.join(repo, 'README.md');
+let readme = fs.readFileSync(readmePath, 'utf8');
+
+function replaceBetween(text: string, start: string, end: string, content: string): string {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < 0) throw new Error(`README.md needs ${start} ... ${end} markers`);
+  return text.slice(0, a) + content + text.slice(b + end.length);
+}
+
+readme = replaceBetween(readme, TABLE_START, TABLE_END, ruleTable());
+readme = replaceBetween(readme, REPORT_START, REPORT_END, reportExcerpt(fs.readFileSync(path.join(repo, 'docs', 'report-excerpt.md'), 'utf8')));
+fs.writeFileSync(readmePath, readme);
+console.log('README.md rule table and report excerpt updated');

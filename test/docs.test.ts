@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { RULES } from '../server/src/engine/rules';
 import { findingsFor } from './support/ruleTester';
 import { parseDocExamples } from './support/markdownExamples';
-import { ruleTable } from '../scripts/ruleTable';
+import { reportExcerpt, ruleTable } from '../scripts/ruleTable';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -41,5 +41,10 @@ describe('README rule table', () => {
   it('is the one generated from rule metadata (npm run docs:rules)', () => {
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
     assert.ok(readme.includes(ruleTable()), 'README rule table is stale: run npm run docs:rules');
+  });
+  it('shows the current report excerpt (npm run docs:rules)', () => {
+    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const excerpt = fs.readFileSync(path.join(repo, 'docs', 'report-excerpt.md'), 'utf8');
+    assert.ok(readme.includes(reportExcerpt(excerpt)), 'README report excerpt is stale: run npm run docs:rules');
   });
 });
