@@ -12,6 +12,8 @@ import { UsageError, withUsageErrors } from '../errors';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exitCode';
 import { FORMAT_NAMES, formatters, type FormatName, type ReportInput } from '../formatters';
 import { createProgress } from '../progress';
+import { TOOL_VERSION } from '../version';
+import { DEFAULT_CACHE_FILE, analyzeWithCache, engineBuildId } from '../../engine/cache/resultCache';
 
 export interface CheckOptions {
   format: FormatName;
@@ -23,6 +25,8 @@ export interface CheckOptions {
   root?: string;
   color?: boolean;
   verbose?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 const EXAMPLES = `
@@ -32,6 +36,7 @@ Examples:
   $ ${CLI_NAME} check --format sarif --output-file results.sarif
   $ ${CLI_NAME} check --baseline dpat-baseline.json --update-baseline
   $ ${CLI_NAME} check --baseline dpat-baseline.json --max-warnings 0
+  $ ${CLI_NAME} check --cache                re-use the last results while no input changed
 
 Exit codes:
   0  no failing findings
@@ -54,6 +59,8 @@ export function registerCheckCommand(program: Command, context: CliContext): Com
     .option('--color', 'force colours in stylish output')
     .option('--no-color', 'disable colours')
     .option('--verbose', 'print engine log messages on stderr')
+    .option('--cache', `reuse the previous results when no input file changed (content hashes in ${DEFAULT_CACHE_FILE})`)
+    .option('--cache-location <file>', `cache file or folder (default: ${DEFAULT_CACHE_FILE} in the current directory); implies --cache`)
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError(`Run "${CLI_NAME} check --help" for usage.`)
     .action((paths: string[], options: CheckOptions, command: Command) =>
@@ -81,13 +88,26 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
   const progress = createProgress({ write: io.stderr, enabled: io.stderrIsTTY ?? io.isTTY, now: deps.now });
   let result;
   try {
-    result = await deps.analyze({
+    const analyzeOptions = {
       root: target.root,
       paths: target.paths,
       architectureFile,
-      onProgress: (done, total) => progress.update(done, total),
-      log: options.verbose ? (message) => io.stderr(`${message}\n`) : undefined,
-    });
+      onProgress: (done: number, total: number) => progress.update(done, total),
+      log: options.verbose ? (message: string) => io.stderr(`${message}\n`) : undefined,
+    };
+    if (options.cache || options.cacheLocation !== undefined) {
+      const cached = await analyzeWithCache(analyzeOptions, {
+        location: path.resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_FILE),
+        engineVersion: engineBuildId(TOOL_VERSION),
+        // Hits and misses only with --verbose; a cache file that cannot be used or written always.
+        log: (message) => {
+          if (options.verbose || /ignoring|cannot write/.test(message)) io.stderr(`${message}\n`);
+        },
+      }, deps.analyze);
+      result = cached.result;
+    } else {
+      result = await deps.analyze(analyzeOptions);
+    }
   } catch (error) {
     progress.done();
     io.stderr(`error: analysis failed: ${(error as Error)?.message ?? String(error)}\n`);
