@@ -6,12 +6,21 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, prop, stringValue } from '../syntax';
+import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
+
+/** The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was built. */
+function queueName(call: Node): string | undefined {
+  const recv = receiver(call);
+  const init = recv ? initializerOf(recv) : undefined;
+  return init && Node.isNewExpression(init) ? stringValue(arg(init, 0)) : undefined;
+}
 
 function add(call: Node) {
   const name = stringValue(arg(call, 0));
+  const queue = queueName(call);
   const jobId = prop(arg(call, 2), 'jobId');
-  return publishFact('bullmq', call, `queue.add "${name ?? '?'}"`, name, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
+  const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
+  return publishFact('bullmq', call, detail, queue ?? name, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
