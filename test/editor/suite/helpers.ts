@@ -134,13 +134,25 @@ export async function expectedFindings(folder: vscode.WorkspaceFolder): Promise<
   return parsed.findings;
 }
 
-/** Code actions VS Code collects for a range, the way the light bulb does. */
+/**
+ * Code actions VS Code collects for a range, the way the light bulb does.
+ * VS Code cancels such a request when the document or editor changes while
+ * it runs (the error is "Canceled"); it is asked again then, at most 3 times.
+ */
 export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-    'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value,
-  );
-  // A bare Command has a string `command`; a CodeAction's `command` is an object or absent.
-  return (actions ?? []).filter((a): a is vscode.CodeAction => typeof (a as vscode.Command).command !== 'string');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value,
+      );
+      // A bare Command has a string `command`; a CodeAction's `command` is an object or absent.
+      return (actions ?? []).filter((a): a is vscode.CodeAction => typeof (a as vscode.Command).command !== 'string');
+    } catch (error) {
+      const cancelled = error instanceof Error && (error.name === 'Canceled' || error.message === 'Canceled');
+      if (!cancelled || attempt >= 3) throw error;
+      console.log(`      (the code action request was cancelled by the editor; asking again, attempt ${attempt + 1})`);
+    }
+  }
 }
 
 /** Applies a code action as VS Code does: its edit, then its command. */

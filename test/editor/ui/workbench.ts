@@ -145,25 +145,31 @@ export class Workbench {
 
   // Opens the Problems panel (Ctrl+Shift+M), filters it to one file with a glob
   // like **/payments/src/main.ts, waits until only that file is listed and
-  // `expect` appears, and returns the panel's text.
+  // `expect` appears, and returns the panel's text. The workbench may lay the
+  // filter box out anew while the panel opens (losing what was typed), so the
+  // filter is typed again whenever the box no longer holds it.
   async problems(expect: string, fileGlob: string): Promise<string> {
     await this.page.keyboard.press('Control+Shift+M');
     const panel = this.page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
-    await this.page.locator('.viewpane-filter input, .markers-panel-action-filter input').first().fill(fileGlob);
+    const filter = this.page.locator('input[aria-label="Filter Problems"]').first();
     const fileName = fileGlob.split('/').pop()!;
-    await this.page.waitForFunction(
-      ([text, file]) => {
+    const deadline = Date.now() + UI_WAIT_MS;
+    let seen = '';
+    while (Date.now() < deadline) {
+      if ((await filter.inputValue({ timeout: UI_WAIT_MS }).catch(() => '')) !== fileGlob) await filter.fill(fileGlob, { timeout: UI_WAIT_MS });
+      const state = await this.page.evaluate(([text, file]) => {
         const root = document.querySelector('.markers-panel');
-        if (!root) return false;
         // In the tree, files are the rows of level 1 and their problems are below them.
-        const files = [...root.querySelectorAll('.monaco-list-row[aria-level="1"]')].map((r) => r.textContent ?? '');
-        return files.length > 0 && files.every((f) => f.includes(file)) && (root.textContent ?? '').replace(/\u00a0/g, ' ').includes(text);
-      },
-      [expect, fileName],
-      { timeout: UI_WAIT_MS },
-    );
-    return normalise(await panel.innerText());
+        const files = [...(root?.querySelectorAll('.monaco-list-row[aria-level="1"]') ?? [])].map((r) => r.textContent ?? '');
+        const all = (root?.textContent ?? '').replace(/\u00a0/g, ' ');
+        return { ok: files.length > 0 && files.every((f) => f.includes(file)) && all.includes(text), files };
+      }, [expect, fileName] as const);
+      if (state.ok) return normalise(await panel.innerText());
+      seen = state.files.join(' | ');
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`the Problems panel filtered to ${fileGlob} did not show only that file with ${expect} within ${UI_WAIT_MS / 1000} s; files listed: ${seen || 'none'}`);
   }
 
   /** Opens the quick-fix menu at the cursor (Ctrl+.) and returns the titles it offers. */
