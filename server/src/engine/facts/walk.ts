@@ -1,0 +1,39 @@
+/**
+ * Walking the compiler's syntax tree and wrapping only the nodes a caller
+ * needs. ts-morph's forEachDescendant/forEachChild wrap every node they pass
+ * (an object, a map entry, kept for the life of the project): on a large
+ * workspace that is most of the engine's memory and a good part of its time.
+ */
+import { type Node, type SourceFile, SyntaxKind, ts } from 'ts-morph';
+
+/** The node kinds `isFunctionLike` (analysis.ts) accepts; a test keeps the two in step. */
+export const FUNCTION_LIKE_KINDS: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.ArrowFunction, SyntaxKind.FunctionExpression, SyntaxKind.FunctionDeclaration,
+  SyntaxKind.MethodDeclaration, SyntaxKind.Constructor, SyntaxKind.GetAccessor,
+]);
+
+/** Call-like kinds that can be library operations (factsOf) or workspace calls (effects). */
+export const CALL_KINDS: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.CallExpression, SyntaxKind.NewExpression, SyntaxKind.TaggedTemplateExpression,
+]);
+
+/** The (cached, shared) ts-morph wrapper of a compiler node of `node`'s source file. */
+export function wrapperFor(node: Node): (raw: ts.Node) => Node {
+  const sf = node.getSourceFile() as SourceFile & { _getNodeFromCompilerNode(raw: ts.Node): Node };
+  return (raw) => sf._getNodeFromCompilerNode(raw);
+}
+
+
+/** The function-like nodes of a file (see FUNCTION_LIKE_KINDS), in source (pre-)order, wrapping nothing else. */
+export function functionLikesOf(file: SourceFile): Node[] {
+  const wrap = wrapperFor(file);
+  const out: Node[] = [];
+  const visit = (raw: ts.Node): void => {
+    if (FUNCTION_LIKE_KINDS.has(raw.kind)) out.push(wrap(raw));
+    ts.forEachChild(raw, visit);
+  };
+  ts.forEachChild(file.compilerNode, visit);
+  return out;
+}
+
+export { ts };
