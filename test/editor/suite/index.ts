@@ -19,7 +19,8 @@ export async function run(): Promise<void> {
   const reportFile = process.env.DPAT_EDITOR_REPORT;
   const print = Mocha.reporters.Base.consoleLog;
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
-    if (reportFile) fs.appendFileSync(reportFile, `${format(...args)}\n`);
+    // Plain text: mocha's check marks come colored when CI is set, whatever `color` says.
+    if (reportFile) fs.appendFileSync(reportFile, `${format(...args).replace(/\u001b\[[0-9;]*m/g, '')}\n`);
     print(...args);
   };
   const mocha = new Mocha({
