@@ -7,7 +7,7 @@
  * type declarations are never loaded, so the result is the same with or
  * without node_modules, and no workspace code is ever executed.
  */
-import { Node, SyntaxKind, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { Node, SyntaxKind, ts, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { libraryOf } from './modules';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
@@ -28,12 +28,35 @@ export class Analysis {
   private readonly inProgress = new Set<Node>();
   private readonly factsByFile = new Map<SourceFile, Fact[]>();
   private readonly factsByCall = new Map<Node, Fact[]>();
+  /**
+   * Every method name a `receiver.name(...)` call needs for operationOf to
+   * find an operation (`producer.send` → `send`, namespace members, mapped
+   * namespace members); undefined when some operation matches any name.
+   * Calls with other names (`items.map`, `console.log`) are skipped before
+   * the receiver's type is resolved.
+   */
+  private readonly operationNames: Set<string> | undefined;
 
   constructor(tables: LibraryTable[], readonly hooks: AnalysisHooks) {
     for (const table of tables) {
       for (const [k, v] of Object.entries(table.transitions)) this.transitions.set(k, v);
       for (const [k, v] of Object.entries(table.operations)) this.operations.set(k, v);
     }
+    const names = new Set<string>();
+    let anyName = false;
+    for (const key of this.operations.keys()) {
+      const bar = key.lastIndexOf('|');
+      const op = key.slice(bar + 1);
+      if (op === '*') anyName = true;
+      names.add(op);
+      const hash = key.indexOf('#');
+      if (op === '()' && hash >= 0 && hash < bar) names.add(key.slice(hash + 1, bar));
+    }
+    for (const key of this.transitions.keys()) {
+      const member = /\|\.([^|]+)$/.exec(key);
+      if (member) names.add(member[1]);
+    }
+    this.operationNames = anyName ? undefined : names;
   }
 
   // ---------------------------------------------------------------- types
@@ -431,8 +454,24 @@ export class Analysis {
     const cached = this.factsByFile.get(file);
     if (cached) return cached;
     const facts: Fact[] = [];
-    file.forEachDescendant((node) => {
-      if (!Node.isCallExpression(node) && !Node.isNewExpression(node) && !Node.isTaggedTemplateExpression(node)) return;
+    // Walks the compiler's nodes and wraps only the calls that can be operations: wrapping
+    // every node of every file (forEachDescendant) costs time and memory for nothing.
+    const names = this.operationNames;
+    const candidates: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      const kind = n.kind;
+      if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
+        const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
+        if (kind === SyntaxKind.NewExpression || !names || callee.kind !== SyntaxKind.PropertyAccessExpression ||
+            names.has((callee as ts.PropertyAccessExpression).name.text)) {
+          candidates.push(n);
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(file.compilerNode, visit);
+    const wrap = (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode.bind(file);
+    for (const node of candidates.map(wrap)) {
       let produced: Fact[] = [];
       try {
         const op = this.operationOf(node);
@@ -445,7 +484,7 @@ export class Analysis {
         this.factsByCall.set(node, produced);
         facts.push(...produced);
       }
-    });
+    }
     this.factsByFile.set(file, facts);
     return facts;
   }

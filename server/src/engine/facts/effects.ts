@@ -4,9 +4,10 @@
  * remembers the first call in the starting function that leads to it, so a
  * rule can point at the line in the flow a reviewer reads.
  */
-import { Node } from 'ts-morph';
+import { Node, type CallExpression } from 'ts-morph';
 import type { Fact } from './facts';
-import { type Analysis, isFunctionLike } from './analysis';
+import type { Analysis } from './analysis';
+import { CALL_KINDS, FUNCTION_LIKE_KINDS, ts, wrapperFor } from './walk';
 
 export const MAX_CALL_DEPTH = 5;
 
@@ -33,9 +34,11 @@ export class EffectIndex {
     const out: Reached[] = [];
     const analysis = this.analysis;
     this.analysis.factsOf(fn.getSourceFile());
-    const visit = (node: Node) => {
-      if (node !== fn && isFunctionLike(node) && this.separateFlows.has(node)) return;
-      if (Node.isCallExpression(node) || Node.isNewExpression(node) || Node.isTaggedTemplateExpression(node)) {
+    const wrap = wrapperFor(fn);
+    const visit = (raw: ts.Node) => {
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
+      if (CALL_KINDS.has(raw.kind)) {
+        const node = wrap(raw);
         const facts = analysis.factsAt(node);
         for (const fact of facts) out.push({ fact, via: node, path: [] });
         if (!facts.length) {
@@ -45,9 +48,9 @@ export class EffectIndex {
           }
         }
       }
-      node.forEachChild(visit);
+      ts.forEachChild(raw, visit);
     };
-    fn.forEachChild(visit);
+    ts.forEachChild(fn.compilerNode, visit);
     this.active.delete(fn);
     if (depth === 0 || !this.active.size) this.memo.set(fn, out);
     return out;
@@ -58,19 +61,21 @@ export class EffectIndex {
     if (seen.has(fn) || depth > MAX_CALL_DEPTH) return false;
     seen.add(fn);
     let found = false;
-    const visit = (node: Node): void => {
+    const wrap = wrapperFor(fn);
+    const visit = (raw: ts.Node): void => {
       if (found) return;
-      if (node !== fn && isFunctionLike(node) && this.separateFlows.has(node)) return;
-      if (Node.isCallExpression(node)) {
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
+      if (raw.kind === ts.SyntaxKind.CallExpression) {
+        const node = wrap(raw) as CallExpression;
         const callee = node.getExpression();
         const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
         if (pattern.test(name)) { found = true; return; }
         const target = this.analysis.resolveCallee(node);
         if (target && this.callsNamed(target, pattern, depth + 1, seen)) { found = true; return; }
       }
-      node.forEachChild(visit);
+      ts.forEachChild(raw, visit);
     };
-    fn.forEachChild(visit);
+    ts.forEachChild(fn.compilerNode, visit);
     return found;
   }
 }

@@ -2,6 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import { isFunctionLike } from '../facts/analysis';
+import { functionLikesOf } from '../facts/walk';
 import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Reached } from '../facts/effects';
 
@@ -19,7 +20,8 @@ export const dualWrite = createRule({
   check({ model, report }) {
     const candidates: { fn: Node; publish: Reached; write: Reached }[] = [];
     for (const { sourceFile } of model.files) {
-      sourceFile.forEachDescendant((fn) => {
+      // Only the functions are wrapped (forEachDescendant would wrap every node of every file).
+      functionLikesOf(sourceFile).forEach((fn) => {
         if (!isFunctionLike(fn)) return;
         const reached = model.effects.of(fn);
         const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
