@@ -9,6 +9,9 @@ export function ruleTable(): string {
   return [TABLE_START, '| Rule | Default | What it checks | Quick fixes |', '|---|---|---|---|', ...rows, TABLE_END].join('\n');
 }
 
+/** PNG rendering of the example's service map, made by `node scripts/render-service-map.mjs test/report/golden/service-map.svg docs/images/checkout-service-map.png`. */
+export const SERVICE_MAP_PNG = 'docs/images/checkout-service-map.png';
+
 export const REPORT_START = '<!-- report-excerpt:start -->';
 export const REPORT_END = '<!-- report-excerpt:end -->';
 
@@ -18,6 +21,8 @@ export function reportExcerpt(excerptMarkdown: string): string {
     .replace(/^## Review report\n+/, '')
     .replace(/\]\(\.\.\//g, '](')
     .replace(/^### /gm, '#### ')
+    // vsce rejects SVG images in the README: show the PNG rendering (scripts/render-service-map.mjs), link the SVG.
+    .replace(/!\[([^\]]*)\]\((test\/report\/golden\/service-map\.svg)\)/, `![$1](${SERVICE_MAP_PNG})\n\n([SVG](\$2), regenerated with every report)`)
     .trim();
   return [REPORT_START, body, REPORT_END].join('\n');
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { RULES } from '../server/src/engine/rules';
 import { findingsFor } from './support/ruleTester';
 import { parseDocExamples } from './support/markdownExamples';
-import { reportExcerpt, ruleTable } from '../scripts/ruleTable';
+import { SERVICE_MAP_PNG, reportExcerpt, ruleTable } from '../scripts/ruleTable';
 
 const repo = path.resolve(__dirname, '..');
 
@@ -46,5 +46,7 @@ describe('README rule table', () => {
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
     const excerpt = fs.readFileSync(path.join(repo, 'docs', 'report-excerpt.md'), 'utf8');
     assert.ok(readme.includes(reportExcerpt(excerpt)), 'README report excerpt is stale: run npm run docs:rules');
+    assert.ok(fs.existsSync(path.join(repo, SERVICE_MAP_PNG)), `${SERVICE_MAP_PNG} is missing`);
+    assert.doesNotMatch(readme, /!\[[^\]]*\]\([^)]*\.svg\)/, 'vsce refuses SVG images in README.md');
   });
 });

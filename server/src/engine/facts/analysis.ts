@@ -7,8 +7,8 @@
  * type declarations are never loaded, so the result is the same with or
  * without node_modules, and no workspace code is ever executed.
  */
-import { Node, SyntaxKind, ts, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
-import { libraryOf } from './modules';
+import { Node, SyntaxKind, ts, type NewExpression, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { generatedLibraryOf, libraryOf } from './modules';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
 
@@ -109,7 +109,9 @@ export class Analysis {
       return this.typeOf(node.getExpression(), depth);
     }
     if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
-    if (Node.isNewExpression(node)) return this.step(this.typeOf(node.getExpression(), depth), 'new');
+    if (Node.isNewExpression(node)) {
+      return this.step(this.typeOf(node.getExpression(), depth), 'new') ?? this.wrappedClientType(node.getArguments(), depth);
+    }
     if (Node.isCallExpression(node)) {
       const callee = node.getExpression();
       if (Node.isPropertyAccessExpression(callee)) {
@@ -130,6 +132,72 @@ export class Analysis {
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
     return undefined;
+  }
+
+  /**
+   * `new OrderCreatedPublisher(stan)`: a class the analysis cannot see into
+   * (it extends a library's base class) built around a broker client. Tables
+   * say what such a wrapper is with a `<clientType>|wrapped` transition.
+   */
+  private wrappedClientType(args: Node[], depth: number): string | undefined {
+    for (const a of args) {
+      const t = this.typeOf(a, depth);
+      const wrapped = t ? this.transitions.get(`${t}|wrapped`) : undefined;
+      if (wrapped) return wrapped;
+    }
+    return undefined;
+  }
+
+  /**
+   * A member a class inherits from a library base class (`this.client` in a
+   * `Listener` subclass): the broker client its construction sites pass in,
+   * when they all agree on one.
+   */
+  private inheritedClientType(cls: Node, depth: number): string | undefined {
+    if (!Node.isClassDeclaration(cls)) return undefined;
+    let base: Node | undefined = cls;
+    for (let i = 0; i < 5 && base && Node.isClassDeclaration(base); i++) {
+      const next: Node | undefined = base.getBaseClass();
+      if (!next) break;
+      base = next;
+    }
+    if (!base || !Node.isClassDeclaration(base) || !base.getExtends()) return undefined; // no library base class
+    const found = new Set<string>();
+    for (const site of this.constructionSites(cls)) {
+      for (const a of site.getArguments()) {
+        const t = this.typeOf(a, depth);
+        if (t && this.transitions.has(`${t}|wrapped`)) found.add(t);
+      }
+    }
+    return found.size === 1 ? [...found][0] : undefined;
+  }
+
+  private newSitesByClass?: Map<Node, NewExpression[]>;
+
+  /** `new C(...)` expressions of a workspace class, indexed once over the project. */
+  private constructionSites(cls: Node): NewExpression[] {
+    if (!this.newSitesByClass) {
+      const index = new Map<Node, NewExpression[]>();
+      for (const sf of cls.getProject().getSourceFiles()) {
+        if (sf.isDeclarationFile() || !sf.getFullText().includes('new ')) continue;
+        sf.forEachDescendant((n) => {
+          if (!Node.isNewExpression(n)) return;
+          const e = n.getExpression();
+          if (!Node.isIdentifier(e)) return;
+          let decl: Node | undefined;
+          try {
+            let symbol = e.getSymbol();
+            if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+            decl = symbol?.getDeclarations()[0];
+          } catch {
+            decl = undefined;
+          }
+          if (decl && Node.isClassDeclaration(decl)) index.set(decl, [...(index.get(decl) ?? []), n]);
+        });
+      }
+      this.newSitesByClass = index;
+    }
+    return this.newSitesByClass.get(cls) ?? [];
   }
 
   private requireType(call: Node): string | undefined {
@@ -221,6 +289,18 @@ export class Analysis {
       const init = decl.getInitializer();
       return init ? this.typeOf(init, depth) : undefined;
     }
+    if (Node.isGetAccessorDeclaration(decl)) {
+      // `get client(): Stan { return this._client; }`
+      const declared = decl.getReturnTypeNode();
+      const t = declared ? this.typeFromTypeNode(declared, depth) : undefined;
+      if (t) return t;
+      for (const ret of decl.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+        const expr = ret.getExpression();
+        const rt = expr ? this.typeOf(expr, depth) : undefined;
+        if (rt) return rt;
+      }
+      return undefined;
+    }
     if (Node.isShorthandPropertyAssignment(decl)) {
       return this.typeOf(decl.getNameNode(), depth);
     }
@@ -290,6 +370,8 @@ export class Analysis {
   }
 
   typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
+    // `typeof User`: the class itself (an injected sequelize/mongoose model).
+    if (Node.isTypeQuery(typeNode)) return this.typeOf(typeNode.getExprName(), depth);
     if (Node.isTypeReference(typeNode)) {
       const nameNode = typeNode.getTypeName();
       const name = nameNode.getText();
@@ -343,15 +425,32 @@ export class Analysis {
       }
     }
     // Assignments in other methods (e.g. async init()).
+    let assigned = false;
     for (const bin of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
       const left = bin.getLeft();
       if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
           Node.isThisExpression(left.getExpression()) && left.getName() === name) {
+        assigned = true;
         const t = this.typeOf(bin.getRight(), depth);
         if (t) return t;
       }
     }
+    if (!prop && !assigned && !cls.getConstructors().some((c) => c.getParameter(name)) && !this.declaredInWorkspaceBase(cls, name)) {
+      return this.inheritedClientType(cls, depth);
+    }
     return undefined;
+  }
+
+  /** True when a workspace base class of `cls` declares member `name`. */
+  private declaredInWorkspaceBase(cls: Node, name: string): boolean {
+    if (!Node.isClassDeclaration(cls)) return false;
+    let base = cls.getBaseClass();
+    for (let i = 0; i < 5 && base; i++) {
+      if (base.getProperty(name) || base.getMethod(name) || base.getGetAccessor(name) ||
+          base.getConstructors().some((c) => c.getParameter(name))) return true;
+      base = base.getBaseClass();
+    }
+    return false;
   }
 
   private returnTypeOfWorkspaceCall(call: Node, depth: number): string | undefined {
@@ -395,6 +494,89 @@ export class Analysis {
       if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
     }
     return undefined;
+  }
+
+  /**
+   * The workspace functions a call may run: the callee itself, or, for a
+   * method declared by an interface or as abstract (`handler.handle(msg)`
+   * through an injected interface, `this.onMessage(...)` in a base class),
+   * the implementations in workspace classes (at most MAX_IMPLEMENTATIONS).
+   */
+  resolveCallees(call: Node): FunctionLike[] {
+    const direct = this.resolveCallee(call);
+    if (direct) return [direct];
+    if (!Node.isCallExpression(call)) return [];
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return [];
+    let decls: Node[];
+    try {
+      decls = callee.getNameNode().getSymbol()?.getDeclarations() ?? [];
+    } catch {
+      return [];
+    }
+    const name = callee.getName();
+    const out: FunctionLike[] = [];
+    for (const decl of decls) {
+      if (decl.getSourceFile().isDeclarationFile()) continue;
+      const owner = decl.getParent();
+      const abstractMethod = Node.isMethodDeclaration(decl) && !decl.getBody() && owner && Node.isClassDeclaration(owner);
+      if (!(Node.isMethodSignature(decl) || Node.isPropertySignature(decl)) && !abstractMethod) continue;
+      if (!owner || !(Node.isInterfaceDeclaration(owner) || Node.isClassDeclaration(owner))) continue;
+      for (const cls of this.implementationsOf(owner)) {
+        const m = methodIn(cls, name);
+        if (m && !out.includes(m)) out.push(m);
+        if (out.length >= MAX_IMPLEMENTATIONS) return out;
+      }
+    }
+    return out;
+  }
+
+  private implementorIndex?: Map<Node, Node[]>;
+
+  /** Workspace classes implementing an interface or extending a class (directly or through workspace bases). */
+  private implementationsOf(owner: Node): Node[] {
+    if (!this.implementorIndex) {
+      const index = new Map<Node, Node[]>();
+      const add = (key: Node, cls: Node) => index.set(key, [...(index.get(key) ?? []), cls]);
+      for (const sf of owner.getProject().getSourceFiles()) {
+        if (sf.isDeclarationFile()) continue;
+        const text = sf.getFullText();
+        if (!text.includes('implements') && !text.includes('extends')) continue;
+        for (const cls of sf.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+          if (cls.isAbstract()) continue;
+          for (const clause of cls.getHeritageClauses()) {
+            for (const t of clause.getTypeNodes()) {
+              let target: Node | undefined;
+              try {
+                let symbol = t.getExpression().getSymbol();
+                if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+                target = symbol?.getDeclarations()[0];
+              } catch {
+                target = undefined;
+              }
+              if (!target || target.getSourceFile().isDeclarationFile()) continue;
+              add(target, cls);
+              // A class extending an abstract workspace class implements what that class implements.
+              for (let base = Node.isClassDeclaration(target) ? target : undefined, i = 0; base && i < 4; i++) {
+                for (const impl of base.getImplements()) {
+                  try {
+                    const d = impl.getExpression().getSymbol()?.getDeclarations()[0];
+                    if (d && !d.getSourceFile().isDeclarationFile()) add(d, cls);
+                  } catch {
+                    // unresolvable interface
+                  }
+                }
+                const next: Node | undefined = base.getBaseClass();
+                if (next) add(next, cls);
+                base = next && Node.isClassDeclaration(next) ? next : undefined;
+              }
+            }
+          }
+        }
+      }
+      this.implementorIndex = index;
+    }
+    return this.implementorIndex.get(owner) ?? [];
   }
 
   /** The function an expression denotes (a handler passed by reference, a bound method...). */
@@ -495,6 +677,21 @@ export class Analysis {
   }
 }
 
+const MAX_IMPLEMENTATIONS = 8;
+
+/** A method with a body named `name` in a class or its workspace base classes. */
+function methodIn(cls: Node, name: string): FunctionLike | undefined {
+  let c: Node | undefined = cls;
+  for (let i = 0; i < 5 && c && Node.isClassDeclaration(c); i++) {
+    const m = c.getInstanceMethod(name);
+    if (m && m.getBody()) return m;
+    const p = c.getProperty(name)?.getInitializer();
+    if (p && (Node.isArrowFunction(p) || Node.isFunctionExpression(p))) return p;
+    c = c.getBaseClass();
+  }
+  return undefined;
+}
+
 export function isFunctionLike(node: Node): boolean {
   return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) ||
     Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node);
@@ -513,7 +710,8 @@ function functionOfDeclaration(decl: Node): FunctionLike | undefined {
 function moduleOfImportNode(node: Node): string | undefined {
   const decl = node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
   if (!decl) return undefined;
-  const lib = libraryOf(decl.getModuleSpecifierValue());
+  const specifier = decl.getModuleSpecifierValue();
+  const lib = libraryOf(specifier) ?? generatedLibraryOf(specifier);
   if (!lib) return undefined;
   try {
     const target = decl.getModuleSpecifierSourceFile();

@@ -42,8 +42,8 @@ export class EffectIndex {
         const facts = analysis.factsAt(node);
         for (const fact of facts) out.push({ fact, via: node, path: [] });
         if (!facts.length) {
-          const callee = analysis.resolveCallee(node);
-          if (callee && callee !== fn && !this.separateFlows.has(callee)) {
+          for (const callee of analysis.resolveCallees(node)) {
+            if (callee === fn || this.separateFlows.has(callee)) continue;
             for (const r of this.of(callee, depth + 1)) out.push({ fact: r.fact, via: node, path: [callee, ...r.path] });
           }
         }

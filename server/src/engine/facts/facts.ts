@@ -36,6 +36,11 @@ export interface Fact {
   correlation?: CorrelationState;
   /** publish/http: the expressions that supply the correlation id. */
   correlationValues?: Node[];
+  /**
+   * publish: parameters of the enclosing function the message body comes from (a publish
+   * wrapper). Where the wrapper has call sites, they decide what the message carries.
+   */
+  carrierParams?: Node[];
   /** consumer: the handler function (arrow, function expression, method or function declaration). */
   handler?: Node;
   /** consumer: names bound to the incoming message inside the handler. */

@@ -12,6 +12,21 @@ const SUBPATH_ALIASES: Record<string, string> = {
   'node:crypto': 'crypto',
 };
 
+/**
+ * Client code generated into the workspace at build time and not committed
+ * (Prisma's `output = "../prisma/generated-prisma-client"`, `.prisma/client`):
+ * a relative import of it that does not resolve is the library itself.
+ */
+const GENERATED_CLIENTS: [RegExp, string][] = [
+  [/(^|\/)(\.prisma\/client|generated[-_]?prisma[-_]?client|prisma[-_]?client|generated\/prisma(\/client)?|generated\/client)(\/index(\.js)?)?$/i, '@prisma/client'],
+];
+
+/** The library a relative specifier stands for when it names generated client code, else undefined. */
+export function generatedLibraryOf(specifier: string): string | undefined {
+  for (const [re, lib] of GENERATED_CLIENTS) if (re.test(specifier)) return lib;
+  return undefined;
+}
+
 /** The library a specifier belongs to, or undefined for relative (workspace) imports. */
 export function libraryOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/')) return undefined;

@@ -85,7 +85,7 @@ export function isClosedObject(obj: ObjectLiteralExpression): boolean {
   return obj.getProperties().every((p) => !Node.isSpreadAssignment(p));
 }
 
-export const CORRELATION_KEY = /correlation|causation|trace[-_]?id|traceparent|request[-_]?id|conversation[-_]?id/i;
+export const CORRELATION_KEY = /correlation|causation|trace[-_]?id|traceparent|request[-_]?(unique[-_]?)?id|conversation[-_]?id/i;
 
 /** Property nodes anywhere inside `node` whose key looks like a correlation/causation/trace id. */
 export function correlationProps(node: Node | undefined): Node[] {

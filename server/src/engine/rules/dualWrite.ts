@@ -5,6 +5,7 @@ import { isFunctionLike } from '../facts/analysis';
 import { functionLikesOf } from '../facts/walk';
 import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Reached } from '../facts/effects';
+import { outboxFix } from '../fixes/outbox';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -27,6 +28,7 @@ export const dualWrite = createRule({
         const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
         if (!publishes.length) return;
         if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return; // an outbox relay
+        if (isOutboxCode(fn)) return; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
         // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
         const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table) && !isGuardTable(r.fact.table));
         if (!writes.length) return;
@@ -62,10 +64,23 @@ export const dualWrite = createRule({
           { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
           ...(c.publish.path.length ? [{ ...model.locationOf(c.publish.fact.node), message: `the publish: ${c.publish.fact.detail}` }] : []),
         ],
+        fixes: () => outboxFix(model, c.fn, c.publish),
       });
     }
   },
 });
+
+/** A function in an outbox class, function or module: the relay that publishes stored events and marks them sent. */
+function isOutboxCode(fn: Node): boolean {
+  const names: string[] = [fn.getSourceFile().getBaseName()];
+  const named = (n: Node) => (Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || Node.isClassDeclaration(n)) ? n.getName() ?? '' : '';
+  names.push(named(fn));
+  const parent = fn.getParent();
+  if (parent && Node.isVariableDeclaration(parent)) names.push(parent.getName());
+  const cls = fn.getFirstAncestor((a) => Node.isClassDeclaration(a));
+  if (cls) names.push(named(cls));
+  return names.some((n) => /outbox/i.test(n));
+}
 
 function calleeOf(call: Node): Node {
   if (Node.isCallExpression(call) || Node.isNewExpression(call)) {

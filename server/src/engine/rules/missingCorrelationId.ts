@@ -2,6 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { variableOf } from '../facts/libraries/build';
 import type { Fact } from '../facts/facts';
+import { correlationAtCallSites } from '../facts/carriers';
 
 const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
 const PER_HOP_KEY = /request[-_]?id/i;
@@ -33,7 +34,24 @@ export const missingCorrelationId = createRule({
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
-      if (fact.correlation === 'absent') {
+      // A publish wrapper with callers: the message is built by them, and findings belong there.
+      const sites = fact.correlation === 'absent' && fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
+      if (sites.length) {
+        for (const site of sites) {
+          if (site.correlation !== 'absent' || seen.has(site.node)) continue;
+          seen.add(site.node);
+          report({
+            messageId: 'missing',
+            data: {
+              what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`,
+              tracing: model.hasTracing(site.node) ? ' (OpenTelemetry propagates the trace context, but not a business correlation id)' : '',
+              source: '',
+            },
+            location: model.locationOf(site.node),
+            snippet: `${site.wrapper}|${fact.detail}`,
+          });
+        }
+      } else if (fact.correlation === 'absent') {
         report({
           messageId: 'missing',
           data: {

@@ -2,8 +2,12 @@ import { createRule } from './createRule';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 
-/** Names of guard helpers real code uses; a call to one counts as a guard we cannot see into. */
-const GUARD_CALL = /processed|dedupe?|duplicate|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
+/**
+ * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
+ * They check or record that a message was seen (`isDuplicate`, `markProcessed`, `wasHandled`,
+ * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one.
+ */
+const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*(processed|handled|duplicate|seen|consumed|delivered)|^(processed|handled)\w*|dedup|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',

@@ -6,6 +6,11 @@ import fg from 'fast-glob';
 export const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/.next/**', '**/.turbo/**', '**/vendor/**'];
 const IGNORED_FILES = ['**/*.d.ts', '**/*.min.js', '**/*.bundle.js'];
+/**
+ * Test code: it calls production flows with fakes and mocks, so the flows it
+ * drives would be reported at test lines. Production code never imports it.
+ */
+const TEST_FILES = ['**/*.{spec,test,e2e-spec,e2e,int-spec,integration}.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', '**/__tests__/**', '**/__test__/**', '**/__mocks__/**'];
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface SourceFileEntry {
@@ -24,11 +29,25 @@ export function toRel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
+/** Build output folder names that are also common source folder names (`src/core/build`, `src/out`). */
+const OUTPUT_OR_SOURCE = new Set(['build', 'out']);
+
+/** True for `build/` and `out/` output folders; the same names under a `src/` folder are source (a "build" domain module). */
+function isOutputPath(rel: string): boolean {
+  const segments = rel.split('/');
+  for (let i = 0; i < segments.length - 1; i++) {
+    if (segments[i] === 'src') return false;
+    if (OUTPUT_OR_SOURCE.has(segments[i])) return true;
+  }
+  return false;
+}
+
 export function listSourceFiles(root: string, overlays?: Map<string, string>): ListResult {
+  const ignore = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d));
   const rels = fg.sync(SOURCE_GLOB, {
-    cwd: root, ignore: [...IGNORED_DIRS, ...IGNORED_FILES], dot: false, followSymbolicLinks: false,
+    cwd: root, ignore: [...ignore, ...IGNORED_FILES, ...TEST_FILES], dot: false, followSymbolicLinks: false,
     onlyFiles: true, suppressErrors: true,
-  }).sort();
+  }).filter((rel) => !isOutputPath(rel)).sort();
   const files: SourceFileEntry[] = [];
   const skipped: { file: string; reason: string }[] = [];
   for (const rel of rels) {

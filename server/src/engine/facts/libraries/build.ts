@@ -21,11 +21,13 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
   carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean } = {}): Fact {
   const values: Node[] = [];
+  const params: Node[] = [];
   let state: CorrelationState = 'absent';
   for (const carrier of carriers) {
     if (!carrier) continue;
     const content = inspectCarrier(carrier);
     values.push(...content.values);
+    params.push(...(content.params ?? []));
     if (!content.closed) state = 'unknown';
   }
   if (values.length) state = 'present';
@@ -33,6 +35,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     correlation: state, correlationValues: values, nonIdempotent: opts.nonIdempotent ?? true,
+    // The body comes from the enclosing function's caller: where it is called, the callers decide.
+    ...(state === 'absent' && params.length ? { carrierParams: [...new Set(params)] } : {}),
   };
 }
 
@@ -42,12 +46,21 @@ export interface CarrierContent {
   values: Node[];
   /** False when part of the envelope is built where the analysis cannot see (unknown, not absent). */
   closed: boolean;
+  /**
+   * Parameters of the enclosing function the content comes from (`send(topic, message)` in a
+   * publish wrapper): what they carry is decided at the wrapper's call sites.
+   */
+  params?: Node[];
 }
 
 /** Keys whose value is the message envelope (headers, properties, attributes): if it is opaque, so is the message. */
 const ENVELOPE_KEY = /^(headers|properties|attributes|messageattributes|metadata|userproperties|applicationproperties)$/i;
+/** Keys whose value is the message body as a whole (`{ value: message }`, `{ Message: body }`). */
+const BODY_KEY = /^(value|body|data|payload|message|messages|content|json|detail|messagebody|entries)$/i;
 /** Calls that only serialize their argument: their content is the argument's. */
 const SERIALIZER = /^(JSON\.stringify|Buffer\.from|String|encoder\.encode|new TextEncoder\(\)\.encode)$/;
+/** Methods that encode a message for the wire (`this.serializer.serialize(message)`, `codec.encode(data)`). */
+const SERIALIZER_METHOD = /^(serialize|encode|stringify|marshal|pack|toBuffer)$/i;
 const MAX_CARRIER_DEPTH = 4;
 
 /**
@@ -72,10 +85,10 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
         const name = propName(p.getNameNode());
         const init = p.getInitializer();
         if (key.test(name) && init) out.values.push(init);
-        else merge(out, inspectCarrier(init, key, depth + 1), ENVELOPE_KEY.test(name));
+        else merge(out, inspectCarrier(init, key, depth + 1), ENVELOPE_KEY.test(name), ENVELOPE_KEY.test(name) || BODY_KEY.test(name));
       } else if (Node.isShorthandPropertyAssignment(p)) {
         if (key.test(p.getName())) out.values.push(p.getNameNode());
-        else merge(out, inspectCarrier(p.getNameNode(), key, depth + 1), ENVELOPE_KEY.test(p.getName()));
+        else merge(out, inspectCarrier(p.getNameNode(), key, depth + 1), ENVELOPE_KEY.test(p.getName()), ENVELOPE_KEY.test(p.getName()) || BODY_KEY.test(p.getName()));
       }
     }
     return out;
@@ -99,27 +112,119 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     if (node.getText() === 'undefined') return { values: [], closed: true };
     const decl = variableOf(node);
     const init = decl?.getInitializer();
-    if (!decl || !init) return { values: [], closed: false };
+    if (!decl || !init) return declaredContent(node, key) ?? { values: [], closed: false };
     const out = inspectCarrier(init, key, depth + 1);
     const later = laterWrites(decl, node, key);
-    return { values: [...out.values, ...later.values], closed: out.closed && !later.opaque };
+    return { values: [...out.values, ...later.values], closed: out.closed && !later.opaque, ...(out.params ? { params: out.params } : {}) };
   }
   if (Node.isCallExpression(node)) {
     const callee = node.getExpression();
     const args = node.getArguments();
     if (SERIALIZER.test(callee.getText())) return inspectCarrier(args[0], key, depth + 1);
+    if (Node.isPropertyAccessExpression(callee) && SERIALIZER_METHOD.test(callee.getName()) && args[0]) return inspectCarrier(args[0], key, depth + 1);
     if (Node.isPropertyAccessExpression(callee) && /^(map|flatMap)$/.test(callee.getName())) {
       const fn = args[0];
       const body = fn && (Node.isArrowFunction(fn) ? fn.getBody() : undefined);
       if (body && !Node.isBlock(body)) return inspectCarrier(body, key, depth + 1);
     }
   }
+  if (Node.isPropertyAccessExpression(node)) {
+    const declared = declaredContent(node, key);
+    if (declared) return declared;
+  }
   return { values: keyedValuesIn(node, key), closed: false };
 }
 
-function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean): void {
+function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean, keepsParams = true): void {
   into.values.push(...from.values);
   if (countsForClosed && !from.closed) into.closed = false;
+  // A whole envelope or body decided by a caller may hold the id (`{ value: message }`); a single
+  // payload field passed in (`{ buildId }`) does not.
+  if (keepsParams && from.params?.length) into.params = [...(into.params ?? []), ...from.params];
+}
+
+/**
+ * What an expression the analysis cannot see the value of carries, from its
+ * declared type: a workspace DTO/interface/class lists its fields, so the
+ * answer is definite unless it has an envelope member (headers...), an index
+ * signature or a type the workspace does not define. A parameter without a
+ * definite type is left to its callers (`params`).
+ */
+function declaredContent(node: Node, key: RegExp): CarrierContent | undefined {
+  let decl: Node | undefined;
+  try {
+    let symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol() : node.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    decl = symbol?.getDeclarations()[0];
+  } catch {
+    decl = undefined;
+  }
+  if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
+  const typeNode = Node.isParameterDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isPropertySignature(decl) || Node.isVariableDeclaration(decl)
+    ? decl.getTypeNode() : undefined;
+  const shape = typeNode ? shapeOf(typeNode, key, 0) : undefined;
+  if (shape) return shape;
+  if (Node.isParameterDeclaration(decl) && Node.isIdentifier(decl.getNameNode())) return { values: [], closed: false, params: [decl] };
+  return undefined;
+}
+
+/** The fields of a workspace type: definite (closed) content, or undefined when the type does not say. */
+function shapeOf(typeNode: Node, key: RegExp, depth: number): CarrierContent | undefined {
+  if (depth > 3) return undefined;
+  if (Node.isUnionTypeNode(typeNode) || Node.isIntersectionTypeNode(typeNode)) {
+    const out: CarrierContent = { values: [], closed: true };
+    for (const t of typeNode.getTypeNodes()) {
+      if (/^(null|undefined)$/.test(t.getText())) continue;
+      const inner = shapeOf(t, key, depth + 1);
+      if (!inner) return undefined;
+      out.values.push(...inner.values);
+    }
+    return out;
+  }
+  if (Node.isArrayTypeNode(typeNode)) return shapeOf(typeNode.getElementTypeNode(), key, depth + 1);
+  if (Node.isTypeLiteral(typeNode)) return membersShape(typeNode.getMembers(), key, depth);
+  if (!Node.isTypeReference(typeNode)) return undefined;
+  let decl: Node | undefined;
+  try {
+    let symbol = typeNode.getTypeName().getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    decl = symbol?.getDeclarations()[0];
+  } catch {
+    decl = undefined;
+  }
+  if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
+  if (Node.isTypeAliasDeclaration(decl)) {
+    const aliased = decl.getTypeNode();
+    return aliased ? shapeOf(aliased, key, depth + 1) : undefined;
+  }
+  if (Node.isInterfaceDeclaration(decl)) {
+    if (decl.getExtends().length) return undefined;
+    return membersShape(decl.getMembers(), key, depth);
+  }
+  if (Node.isClassDeclaration(decl)) {
+    if (decl.getExtends()) return undefined;
+    const params = decl.getConstructors().flatMap((c) => c.getParameters().filter((p) => p.isParameterProperty()));
+    return membersShape([...decl.getProperties(), ...params], key, depth);
+  }
+  return undefined;
+}
+
+function membersShape(members: Node[], key: RegExp, depth: number): CarrierContent | undefined {
+  const out: CarrierContent = { values: [], closed: true };
+  for (const m of members) {
+    if (Node.isIndexSignatureDeclaration(m)) return undefined;
+    if (!(Node.isPropertySignature(m) || Node.isPropertyDeclaration(m) || Node.isParameterDeclaration(m))) continue;
+    if (Node.isPropertyDeclaration(m) && m.isStatic()) continue;
+    const name = m.getName();
+    if (key.test(name)) { out.values.push(m.getNameNode()); continue; }
+    if (ENVELOPE_KEY.test(name)) {
+      const t = m.getTypeNode();
+      const inner = t ? shapeOf(t, key, depth + 1) : undefined;
+      if (!inner) return undefined;
+      out.values.push(...inner.values);
+    }
+  }
+  return out;
 }
 
 /** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
@@ -288,7 +393,9 @@ export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: s
   let fn = analysis.functionFrom(prop(first, 'useFactory'));
   const useClass = prop(first, 'useClass') ?? prop(first, 'useExisting');
   if (!fn && useClass && Node.isIdentifier(useClass)) {
-    const decl = useClass.getSymbol()?.getDeclarations()[0];
+    let symbol = useClass.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol(); // imported from its own file
+    const decl = symbol?.getDeclarations()[0];
     const cls = decl && Node.isClassDeclaration(decl) ? decl : undefined;
     fn = cls?.getInstanceMethod(classMethod);
   }

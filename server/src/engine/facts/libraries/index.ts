@@ -14,8 +14,20 @@ import { redis } from './redis';
 import { advisoryLocks } from './advisoryLocks';
 import { http } from './http';
 import { sideEffects } from './sideEffects';
+import { nats } from './nats';
+import { pubsub } from './pubsub';
+import { azureServiceBus } from './azureServiceBus';
+import { eventbridge } from './eventbridge';
+import { redisStreams } from './redisStreams';
+import { golevelup } from './golevelup';
+import { sequelize } from './sequelize';
+import { knex } from './knex';
+import { drizzle } from './drizzle';
+import { dynamodb } from './dynamodb';
+import { httpClients } from './httpClients';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects];
+export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

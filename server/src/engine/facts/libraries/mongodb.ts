@@ -67,6 +67,19 @@ function selectedDatabase(decl: VariableDeclaration): string | undefined {
   return names.size === 1 ? [...names][0] : undefined;
 }
 
+/** True when the document a `doc.save()` saves was built with an explicit `id`/`_id`. */
+function keyedConstruction(call: Node): boolean {
+  let recv = receiver(call);
+  if (recv && Node.isIdentifier(recv)) {
+    const decl = recv.getSymbol()?.getDeclarations()[0];
+    recv = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  }
+  while (recv && (Node.isAwaitExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
+  if (!recv || !(Node.isNewExpression(recv) || Node.isCallExpression(recv))) return false;
+  const data = objectLiteral(recv.getArguments()[0]);
+  return !!data?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^_?id$/.test(p.getName()));
+}
+
 const mongooseConnect: OperationAnalyzer = (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0), arg(node, 1)].filter((n): n is Node => !!n));
 
 export const mongodb: LibraryTable = {
@@ -84,7 +97,14 @@ export const mongodb: LibraryTable = {
     'mongodb#ClientSession|instance': 'mongo.Session',
     'mongoose#model|()': 'mongoose.Model',
     'mongoose#Model|instance': 'mongoose.Model',
-    'mongoose.Model|new': 'mongoose.Document',
+    'mongoose.Model|new': 'mongoose.NewDocument',
+    // `Order.build(attrs)` (a static factory) makes a new document; other statics and finders return stored ones.
+    'mongoose.Model|build()': 'mongoose.NewDocument',
+    'mongoose.Model|*()': 'mongoose.Document',
+    'mongoose.Document|populate()': 'mongoose.Document',
+    'mongoose.Document|exec()': 'mongoose.Document',
+    'mongoose#Document|instance': 'mongoose.Document',
+    'mongoose#HydratedDocument|instance': 'mongoose.Document',
     'mongoose#connection|.*': 'mongoose.Model',
   },
   operations: {
@@ -109,7 +129,10 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|updateMany': update('mongoose'),
     'mongoose.Model|findOneAndUpdate': update('mongoose'),
     'mongoose.Model|findByIdAndUpdate': update('mongoose'),
-    'mongoose.Document|save': (call) => writeFact('mongoose', call, 'document.save()', true, collectionName(call)),
+    // A document read from the store: save() writes the fields it set (idempotent).
+    'mongoose.Document|save': (call) => writeFact('mongoose', call, 'document.save()', false, collectionName(call)),
+    // A new document: save() inserts, unless its id is given (a duplicate then fails on the unique _id).
+    'mongoose.NewDocument|save': (call) => writeFact('mongoose', call, 'new document.save()', !keyedConstruction(call), collectionName(call)),
     'mongoose.Model|new': () => undefined,
   },
 };

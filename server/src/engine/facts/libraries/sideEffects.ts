@@ -20,6 +20,13 @@ export const sideEffects: LibraryTable = {
     'nodemailer#createTransport|()': 'nodemailer.Transport',
     'nodemailer#Transporter|instance': 'nodemailer.Transport',
     '@nestjs-modules/mailer#MailerService|instance': 'nodemailer.Transport',
+    // Nest wrappers around SendGrid (`@anchan828/nest-sendgrid`, `@ntegral/nestjs-sendgrid`) and Twilio SMS.
+    '@anchan828/nest-sendgrid#SendGridService|instance': 'sendgrid.Service',
+    '@ntegral/nestjs-sendgrid#SendGridService|instance': 'sendgrid.Service',
+    '@sendgrid/mail#MailService|new': 'sendgrid.Service',
+    'twilio#default|()': 'twilio.Client',
+    'twilio#Twilio|new': 'twilio.Client',
+    'twilio.Client|.messages': 'twilio.Messages',
     'stripe#default|new': 'stripe.Client',
     'stripe#Stripe|new': 'stripe.Client',
     'stripe#default|instance': 'stripe.Client',
@@ -28,6 +35,9 @@ export const sideEffects: LibraryTable = {
   operations: {
     'nodemailer.Transport|sendMail': email('nodemailer'),
     '@sendgrid/mail#default|send': email('@sendgrid/mail'),
+    'sendgrid.Service|send': email('sendgrid'),
+    'sendgrid.Service|sendMultiple': email('sendgrid'),
+    'twilio.Messages|create': (call) => ({ kind: 'sideEffect', node: calleeName(call), library: 'twilio', detail: 'sends an SMS (Twilio)', nonIdempotent: true }),
     '@sendgrid/mail#default|sendMultiple': email('@sendgrid/mail'),
     'stripe.Resource|create': stripeCreate,
     'stripe.Resource|capture': stripeCreate,

@@ -3,7 +3,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, optionKeyNode, prop, stringValue } from '../syntax';
+import { arg, calleeName, objectLiteral, optionKeyNode, prop, stringValue } from '../syntax';
 import { isFunctionLike } from '../analysis';
 
 const V3 = '@aws-sdk/client-sqs';
@@ -33,12 +33,18 @@ function commandInput(cmdNode: Node | undefined): Node | undefined {
 }
 
 /** SNS Publish: the topic ARN names the channel; a FIFO topic's MessageDeduplicationId makes a retry harmless. */
-function snsPublish(library: string, call: Node, detail: string, input: Node | undefined, batch: boolean) {
+function snsPublish(library: string, call: Node, detail: string, input: Node | undefined, batch: boolean): Fact {
+  // `PhoneNumber` without a topic sends an SMS to a person: an outside side effect, not a message to a service.
+  const text = input?.getText() ?? '';
+  if (!batch && /\bPhoneNumber\s*:/.test(text) && !/\b(TopicArn|TargetArn)\s*:/.test(text)) {
+    return { kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an SMS (SNS)', nonIdempotent: true };
+  }
   const topic = prop(input, 'TopicArn');
   const dedup = !!prop(input, 'MessageDeduplicationId');
   const carriers = batch ? [prop(input, 'PublishBatchRequestEntries')] : [prop(input, 'MessageAttributes'), prop(input, 'Message')];
+  // An input built elsewhere (`this.transform(...)`, a parameter) is opaque: its attributes are unknown, not absent.
   return publishFact(library, call, detail, topic ? stringValue(topic) ?? topic.getText() : undefined,
-    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input });
+    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input) });
 }
 
 function receiveLoop(call: Node): Fact[] {

@@ -1,0 +1,102 @@
+/**
+ * Publish wrappers: `emitMessage(topic, message) { this.client.emit(topic, message) }`.
+ * The publish inside sees only a parameter, so whether the message carries a
+ * correlation id is decided where the wrapper is called. This resolves a
+ * publish fact's `carrierParams` at those call sites (through wrappers of
+ * wrappers, a bounded number of levels), so a finding lands on the line that
+ * builds the message.
+ */
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import type { CorrelationState, Fact } from './facts';
+import type { Analysis, FunctionLike } from './analysis';
+import { inspectCarrier } from './libraries/build';
+
+const MAX_WRAPPER_DEPTH = 3;
+const MAX_SITES = 200;
+
+export interface CallSiteCorrelation {
+  /** The call site (its callee name node), where a finding points. */
+  node: Node;
+  /** The wrapper called there. */
+  wrapper: string;
+  correlation: CorrelationState;
+  values: Node[];
+}
+
+const sitesCache = new WeakMap<Node, CallExpression[]>();
+
+/** The state at each call site of the wrapper(s) a publish's message comes from; empty when there are none to see. */
+export function correlationAtCallSites(fact: Fact, analysis: Analysis): CallSiteCorrelation[] {
+  if (!fact.carrierParams?.length) return [];
+  return resolve(fact.carrierParams, analysis, 0, new Set());
+}
+
+function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<Node>): CallSiteCorrelation[] {
+  if (depth >= MAX_WRAPPER_DEPTH) return [];
+  const byFn = new Map<Node, number[]>();
+  for (const p of params) {
+    const fn = p.getParent();
+    if (!fn || seen.has(fn)) continue;
+    const index = (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(p) ?? -1;
+    if (index < 0) continue;
+    byFn.set(fn, [...(byFn.get(fn) ?? []), index]);
+  }
+  const out: CallSiteCorrelation[] = [];
+  for (const [fn, indexes] of byFn) {
+    seen.add(fn);
+    const name = functionName(fn);
+    if (!name) continue;
+    for (const site of callSites(fn, name, analysis)) {
+      const args = site.getArguments();
+      const values: Node[] = [];
+      const innerParams: Node[] = [];
+      let state: CorrelationState = 'absent';
+      for (const i of indexes) {
+        const a = args[i];
+        if (!a) continue; // not passed: nothing carried
+        if (Node.isSpreadElement(a)) { state = 'unknown'; continue; }
+        const content = inspectCarrier(a);
+        values.push(...content.values);
+        innerParams.push(...(content.params ?? []));
+        if (!content.closed) state = 'unknown';
+      }
+      const callee = site.getExpression();
+      const at = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
+      if (values.length) out.push({ node: at, wrapper: name, correlation: 'present', values });
+      else if (innerParams.length) {
+        // A wrapper of the wrapper: follow its callers instead.
+        out.push(...resolve(innerParams, analysis, depth + 1, seen));
+      } else out.push({ node: at, wrapper: name, correlation: state, values });
+    }
+  }
+  return out;
+}
+
+function functionName(fn: Node): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
+  const parent = fn.getParent();
+  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent) || Node.isPropertyDeclaration(parent))) return parent.getName();
+  return undefined;
+}
+
+/** Calls of a workspace function, found by name and confirmed by symbol resolution. */
+function callSites(fn: Node, name: string, analysis: Analysis): CallExpression[] {
+  const cached = sitesCache.get(fn);
+  if (cached) return cached;
+  const found: CallExpression[] = [];
+  const needle = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+  for (const sf of fn.getProject().getSourceFiles()) {
+    if (sf.isDeclarationFile() || !needle.test(sf.getFullText())) continue;
+    for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
+      if (calleeName !== name) continue;
+      if (!analysis.resolveCallees(call).includes(fn as FunctionLike)) continue;
+      found.push(call);
+      if (found.length >= MAX_SITES) break;
+    }
+    if (found.length >= MAX_SITES) break;
+  }
+  sitesCache.set(fn, found);
+  return found;
+}

@@ -1,0 +1,72 @@
+/**
+ * Azure Service Bus (`@azure/service-bus`): `sender.sendMessages(msg | msgs)`,
+ * `receiver.subscribe({ processMessage })` and receive loops
+ * (`receiver.receiveMessages`). A message's `correlationId` and
+ * `applicationProperties` travel with it; `messageId` lets an entity with
+ * duplicate detection drop a resend.
+ */
+import type { LibraryTable, OperationAnalyzer } from './table';
+import { consumerFact, publishFact } from './build';
+import { arg, calleeName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
+import { isFunctionLike } from '../analysis';
+import { Node } from 'ts-morph';
+
+const ASB = '@azure/service-bus';
+
+/** Queue or topic of `client.createSender('orders')` when the receiver is built that way. */
+function entityName(call: Node): string | undefined {
+  let recv = receiver(call);
+  for (let i = 0; i < 3 && recv; i++) {
+    if (Node.isCallExpression(recv)) return stringValue(arg(recv, 0));
+    let decl: Node | undefined;
+    try {
+      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+    } catch {
+      decl = undefined;
+    }
+    recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
+  }
+  return undefined;
+}
+
+const send: OperationAnalyzer = (call) => {
+  const entity = entityName(call);
+  const message = arg(call, 0);
+  const messageId = message && (Node.isArrayLiteralExpression(message) ? message.getElements() : [message]).every((m) => !!prop(m, 'messageId'));
+  return publishFact(ASB, call, `Service Bus ${calleeName(call).getText()} to "${entity ?? '?'}"`, entity, [message], { nonIdempotent: !messageId });
+};
+
+const subscribe: OperationAnalyzer = (call, analysis) => {
+  const handlers = arg(call, 0);
+  const value = prop(handlers, 'processMessage');
+  if (!value) return undefined;
+  const entity = entityName(call);
+  return consumerFact(ASB, call, optionKeyNode(value), analysis.functionFrom(value), entity, `Service Bus processMessage for "${entity ?? '?'}"`);
+};
+
+const receiveLoop: OperationAnalyzer = (call) => {
+  const fn = call.getFirstAncestor(isFunctionLike);
+  const entity = entityName(call);
+  return fn ? consumerFact(ASB, call, calleeName(call), fn, entity, `Service Bus receive loop on "${entity ?? '?'}"`) : undefined;
+};
+
+export const azureServiceBus: LibraryTable = {
+  name: 'azure-service-bus',
+  transitions: {
+    [`${ASB}#ServiceBusClient|new`]: 'asb.Client',
+    [`${ASB}#ServiceBusClient|instance`]: 'asb.Client',
+    'asb.Client|createSender()': 'asb.Sender',
+    [`${ASB}#ServiceBusSender|instance`]: 'asb.Sender',
+    'asb.Client|createReceiver()': 'asb.Receiver',
+    'asb.Client|acceptSession()': 'asb.Receiver',
+    'asb.Client|acceptNextSession()': 'asb.Receiver',
+    [`${ASB}#ServiceBusReceiver|instance`]: 'asb.Receiver',
+    [`${ASB}#ServiceBusSessionReceiver|instance`]: 'asb.Receiver',
+  },
+  operations: {
+    'asb.Sender|sendMessages': send,
+    'asb.Sender|scheduleMessages': send,
+    'asb.Receiver|subscribe': subscribe,
+    'asb.Receiver|receiveMessages': receiveLoop,
+  },
+};

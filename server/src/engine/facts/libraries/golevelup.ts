@@ -1,0 +1,53 @@
+/**
+ * `@golevelup/nestjs-rabbitmq` (and its predecessor `@nestjs-plus/rabbitmq`):
+ * `@RabbitSubscribe({ exchange, routingKey, queue })` / `@RabbitRPC` handlers and
+ * `AmqpConnection.publish(exchange, routingKey, message, options)`.
+ */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import { consumerFact, publishFact } from './build';
+import { arg, calleeName, prop, stringValue } from '../syntax';
+
+const MODULES = ['@golevelup/nestjs-rabbitmq', '@nestjs-plus/rabbitmq'];
+
+function handler(kind: string): OperationAnalyzer {
+  return (call) => {
+    const decorator = call.getParent();
+    if (!decorator || !Node.isDecorator(decorator)) return undefined;
+    const method = decorator.getParent();
+    if (!method || !Node.isMethodDeclaration(method)) return undefined;
+    const opts = arg(call, 0);
+    const queue = stringValue(prop(opts, 'queue'));
+    const key = stringValue(prop(opts, 'routingKey'));
+    const exchange = stringValue(prop(opts, 'exchange'));
+    const channel = queue ?? [exchange, key].filter(Boolean).join('/') ?? undefined;
+    return consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`);
+  };
+}
+
+/** `publish(exchange, routingKey, message, options)`: options carry headers, correlationId, messageId. */
+const publish: OperationAnalyzer = (call) => {
+  const exchange = stringValue(arg(call, 0));
+  const key = stringValue(arg(call, 1));
+  const channel = [exchange, key].filter(Boolean).join('/') || undefined;
+  return publishFact(MODULES[0], call, `amqpConnection.${calleeName(call).getText()} to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
+};
+
+/** `request({ exchange, routingKey, payload, headers, correlationId })`. */
+const request: OperationAnalyzer = (call) => {
+  const opts = arg(call, 0);
+  const channel = [stringValue(prop(opts, 'exchange')), stringValue(prop(opts, 'routingKey'))].filter(Boolean).join('/') || undefined;
+  return publishFact(MODULES[0], call, `amqpConnection.request to "${channel ?? '?'}"`, channel, [opts]);
+};
+
+const transitions: Record<string, string> = {};
+const operations: Record<string, OperationAnalyzer> = {};
+for (const m of MODULES) {
+  transitions[`${m}#AmqpConnection|instance`] = 'golevelup.AmqpConnection';
+  operations[`${m}#RabbitSubscribe|()`] = handler('RabbitSubscribe');
+  operations[`${m}#RabbitRPC|()`] = handler('RabbitRPC');
+}
+operations['golevelup.AmqpConnection|publish'] = publish;
+operations['golevelup.AmqpConnection|request'] = request;
+
+export const golevelup: LibraryTable = { name: 'golevelup-rabbitmq', transitions, operations };

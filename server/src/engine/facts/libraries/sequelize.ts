@@ -1,0 +1,111 @@
+/**
+ * Sequelize (v6 and sequelize-typescript) and `@nestjs/sequelize`. Models are
+ * classes extending `Model` (static `create/update/destroy...`, instances with
+ * `save/increment`) or `sequelize.define(...)`. `create` with an explicit id,
+ * `upsert`, `findOrCreate` and `bulkCreate({ ignoreDuplicates })` are
+ * idempotent; `increment`/`decrement` are not.
+ */
+import { Node } from 'ts-morph';
+import type { LibraryTable, OperationAnalyzer } from './table';
+import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
+import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
+
+const MODULES = ['sequelize', 'sequelize-typescript'];
+
+/** The model a call runs on: the class name (`Order.create`), `define('orders')`, or the receiver text. */
+function modelName(call: Node): string | undefined {
+  const recv = receiver(call);
+  if (!recv) return undefined;
+  if (Node.isIdentifier(recv)) {
+    const decl = recv.getSymbol()?.getDeclarations()[0];
+    if (decl && Node.isVariableDeclaration(decl)) {
+      const init = decl.getInitializer();
+      if (init && Node.isCallExpression(init) && /\.define$/.test(init.getExpression().getText())) return stringValue(arg(init, 0));
+    }
+    return recv.getText();
+  }
+  return Node.isPropertyAccessExpression(recv) ? recv.getName() : recv.getText().slice(0, 40);
+}
+
+function hasKey(data: Node | undefined): boolean {
+  const lit = objectLiteral(data);
+  return !!lit?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^(id|uuid|_id)$/.test(p.getName()));
+}
+
+const write = (verb: string, nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call) => {
+  const model = modelName(call);
+  const ni = typeof nonIdempotent === 'function' ? nonIdempotent(call) : nonIdempotent;
+  return writeFact('sequelize', call, `${model ?? 'Model'}.${verb}()`, ni, model);
+};
+
+/** `Model.update(values, { where })`: a literal `x + 1` (sequelize.literal) is an increment. */
+const staticUpdate: OperationAnalyzer = (call) => {
+  const inc = /literal\([^)]*[+-]\s*\d/.test(arg(call, 0)?.getText() ?? '');
+  return writeFact('sequelize', call, `${modelName(call) ?? 'Model'}.update()${inc ? ' (increment)' : ''}`, inc, modelName(call));
+};
+
+const client = (call: Node) => {
+  const opts = (call as unknown as { getArguments(): Node[] }).getArguments();
+  const options = opts.find((o) => Node.isObjectLiteralExpression(o));
+  const dialect = stringValue(prop(options, 'dialect')) ?? stringValue(opts[0])?.split(':')[0];
+  return clientFact('sequelize', call, storeOf(dialect), opts);
+};
+
+function storeOf(dialect: string | undefined): string {
+  if (!dialect) return 'sql';
+  if (/^postgres/.test(dialect)) return 'postgres';
+  if (/^(mysql|mariadb)/.test(dialect)) return 'mysql';
+  if (/^(mssql|sqlserver)/.test(dialect)) return 'mssql';
+  return dialect;
+}
+
+const transitions: Record<string, string> = {};
+const operations: Record<string, OperationAnalyzer> = {};
+for (const m of MODULES) {
+  transitions[`${m}#Sequelize|new`] = 'sequelize.Sequelize';
+  transitions[`${m}#Sequelize|instance`] = 'sequelize.Sequelize';
+  transitions[`${m}#*|new`] = 'sequelize.Sequelize'; // CommonJS `const Sequelize = require('sequelize')`
+  transitions[`${m}#Model|instance`] = 'sequelize.Instance';
+  transitions[`${m}#Model|build()`] = 'sequelize.NewInstance';
+  transitions[`${m}#Model|new`] = 'sequelize.NewInstance';
+  transitions[`${m}#Model|create()`] = 'sequelize.Instance';
+  transitions[`${m}#Model|findByPk()`] = 'sequelize.Instance';
+  transitions[`${m}#Model|findOne()`] = 'sequelize.Instance';
+  transitions[`${m}#Model|findOrCreate()`] = 'sequelize.Instance';
+  transitions[`${m}#Transaction|instance`] = 'sequelize.Transaction';
+  operations[`${m}#Sequelize|new`] = client;
+  operations[`${m}#*|new`] = client;
+  const model = `${m}#Model`;
+  operations[`${model}|create`] = write('create', (call) => !hasKey(arg(call, 0)));
+  operations[`${model}|bulkCreate`] = write('bulkCreate', (call) => !/ignoreDuplicates\s*:\s*true|updateOnDuplicate\s*:/.test(arg(call, 1)?.getText() ?? ''));
+  operations[`${model}|upsert`] = write('upsert', false);
+  operations[`${model}|findOrCreate`] = write('findOrCreate', false);
+  operations[`${model}|update`] = staticUpdate;
+  operations[`${model}|increment`] = write('increment', true);
+  operations[`${model}|decrement`] = write('decrement', true);
+  operations[`${model}|destroy`] = write('destroy', false);
+  operations[`${model}|restore`] = write('restore', false);
+}
+transitions['sequelize.Sequelize|define()'] = 'sequelize#Model';
+transitions['sequelize.Sequelize|transaction():param0'] = 'sequelize.Transaction';
+operations['sequelize.Instance|save'] = write('save', false);
+operations['sequelize.Instance|update'] = write('update', false);
+operations['sequelize.Instance|destroy'] = write('destroy', false);
+operations['sequelize.Instance|increment'] = write('increment', true);
+operations['sequelize.Instance|decrement'] = write('decrement', true);
+operations['sequelize.NewInstance|save'] = write('save (insert)', (call) => {
+  const recv = receiver(call);
+  const decl = recv && Node.isIdentifier(recv) ? recv.getSymbol()?.getDeclarations()[0] : undefined;
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  return !(init && Node.isCallExpression(init) && hasKey(arg(init, 0)));
+});
+operations['sequelize.Sequelize|query'] = (call, a) => sqlFacts('sequelize', call, arg(call, 0), a);
+operations['sequelize.Sequelize|transaction'] = (call) => ({ kind: 'tx', node: calleeName(call), library: 'sequelize', detail: 'transaction' });
+operations['sequelize.Transaction|commit'] = (call) => ({ kind: 'tx', node: calleeName(call), library: 'sequelize', detail: 'commit' });
+operations['@nestjs/sequelize#SequelizeModule|forRoot'] = (call, analysis) => {
+  const opts = nestModuleOptions(call, analysis, 'createSequelizeOptions');
+  return clientFact('sequelize', call, storeOf(stringValue(prop(opts[0], 'dialect'))), opts);
+};
+operations['@nestjs/sequelize#SequelizeModule|forRootAsync'] = operations['@nestjs/sequelize#SequelizeModule|forRoot'];
+
+export const sequelize: LibraryTable = { name: 'sequelize', transitions, operations };
