@@ -2,6 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { variableOf } from '../facts/libraries/build';
 import type { Fact } from '../facts/facts';
+import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';
 
 const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
@@ -11,7 +12,7 @@ export const missingCorrelationId = createRule({
   id: 'missing-correlation-id',
   description: 'Messages and cross-service calls must carry a correlation id, and handlers must propagate the incoming one.',
   defaultSeverity: 'warning',
-  fixes: ['Add correlation and causation ids'],
+  fixes: ['Add correlation and causation ids', 'Propagate the incoming correlation id'],
   messages: {
     missing: {
       message: '{{what}} carries no correlation or causation id{{tracing}}, so this hop cannot be tied to the business flow that caused it when tracing a failure or a duplicate.',
@@ -62,9 +63,13 @@ export const missingCorrelationId = createRule({
           location: model.locationOf(fact.node),
           snippet: fact.detail,
           inferred: fact.kind === 'http' && !model.architecture,
+          fixes: () => addCorrelationFix(model, fact),
         });
       } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some((v) => isFresh(v) && !isPerHopKey(v))) {
-        report({ messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail });
+        report({
+          messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail,
+          fixes: () => propagateCorrelationFix(model, fact),
+        });
       }
     }
   },
