@@ -1,6 +1,7 @@
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
+import { inboxFix } from '../fixes/inbox';
 
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
@@ -13,7 +14,7 @@ export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
   description: 'Message handlers with a non-idempotent side effect must deduplicate on the message identity.',
   defaultSeverity: 'error',
-  fixes: ['Guard with an inbox (dedupe on the message id)'],
+  fixes: ['Guard with an inbox (dedupe on the message id the library provides)'],
   messages: {
     unguarded: {
       message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity. Brokers deliver at least once, so a redelivered or replayed message repeats it.',
@@ -41,6 +42,7 @@ export const nonIdempotentConsumer = createRule({
           ...model.locationOf(r.fact.node),
           message: `${r.fact.detail}: repeated on every redelivery`,
         })),
+        fixes: () => inboxFix(model, consumer),
       });
     }
   },
