@@ -136,15 +136,19 @@ function poolIn(model: SystemModel, handler: Node): string | undefined {
 
 function declaredOutside(id: Node, handler: Node): boolean {
   try {
-    const decl = id.getSymbol()?.getDeclarations()[0] ?? (Node.isIdentifier(id) ? variableOf(id) : undefined);
+    const parent = id.getParent();
+    const shorthand = parent && Node.isShorthandPropertyAssignment(parent) ? parent.getValueSymbol() : undefined;
+    const decl = (shorthand ?? id.getSymbol())?.getDeclarations()[0];
     return !!decl && !handler.containsRange(decl.getPos(), decl.getEnd());
   } catch {
     return false;
   }
 }
 
+/** True when the handler declares its own `name` (a parameter or a local), hiding the module's. */
 function shadowed(handler: Node, name: string): boolean {
-  return handler.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => i.getText() === name);
+  return [handler, ...handler.getDescendants()].some((n) =>
+    (Node.isVariableDeclaration(n) || Node.isParameterDeclaration(n) || Node.isBindingElement(n) || Node.isFunctionDeclaration(n)) && n.getName() === name);
 }
 
 /**
