@@ -1,0 +1,409 @@
+/**
+ * dual-write: "Route through a transactional outbox". The kafkajs
+ * `producer.send` becomes an INSERT into the outbox table on the pg client
+ * the flow writes with, inside its transaction: the one the flow already runs
+ * (`client.query('BEGIN')` ... `COMMIT`), else a new one around the writes
+ * and the insert. Adds the outbox migration and a polling relay (FOR UPDATE
+ * SKIP LOCKED, published with the service's kafkajs producer) when the
+ * service has no outbox table. The user's topic, key, payload and header
+ * expressions move into the insert unchanged.
+ *
+ * Offered when the publish and the writes are in the flow's own body on one
+ * pg pool or client; writes made inside other functions, other datastores
+ * and other brokers get no fix.
+ */
+import * as path from 'node:path';
+import { Node, SyntaxKind, type CallExpression, type PropertyAccessExpression, type SourceFile, type Statement } from 'ts-morph';
+import type { Reached } from '../facts/effects';
+import type { SystemModel } from '../model';
+import type { Fix, TextEdit } from '../types';
+import { isFunctionLike } from '../facts/analysis';
+import { isOutboxTable } from '../facts/sql';
+import { callOf } from './correlation';
+import { randomUUIDIn } from './imports';
+import { propOf } from './objects';
+import { createFile, eolOf, indentAt, indentUnit, lineStartOf, quoteOf, replaceRange } from './text';
+import { exists, fileText, moduleDir, newMigrationPath, serviceDir, sqlTables, type SqlTable } from './workspace';
+
+export const OUTBOX_FIX_TITLE = 'Route through a transactional outbox';
+
+interface MessageParts {
+  key?: Node;
+  value: Node;
+  headers?: Node;
+}
+
+interface OutboxColumns {
+  table: string;
+  /** Column name → how its value is written, given one message. */
+  columns: { name: string; value: (m: MessageParts, topic: Node) => string | undefined }[];
+  migration?: { file: string; text: string };
+  relay?: { file: string; text: string };
+}
+
+export function outboxFix(model: SystemModel, fn: Node, publish: Reached): Fix[] {
+  if (publish.path.length || publish.fact.kind !== 'publish' || publish.fact.library !== 'kafkajs') return [];
+  const call = callOf(publish.fact.node);
+  const callee = call?.getExpression();
+  if (!call || !callee || !Node.isPropertyAccessExpression(callee) || callee.getName() !== 'send') return [];
+  const file = model.relOf(call);
+  if (!/\.(ts|mts|cts)$/.test(file)) return [];
+  const sf = call.getSourceFile();
+  const publishStmt = call.getFirstAncestor((a) => Node.isStatement(a) && Node.isBlock(a.getParent() ?? a)) as Statement | undefined;
+  if (!publishStmt || !Node.isExpressionStatement(publishStmt) || !isAwaitOf(publishStmt, call)) return [];
+  const block = publishStmt.getParent();
+  if (!block || !Node.isBlock(block) || block.getFirstAncestor(isFunctionLike) !== fn) return [];
+
+  // What is sent: topic and messages written as literals.
+  const opts = call.getArguments()[0];
+  if (!opts || !Node.isObjectLiteralExpression(opts)) return [];
+  const topic = propOf(opts, 'topic')?.init;
+  const messagesNode = propOf(opts, 'messages')?.init;
+  if (!topic || !messagesNode || !Node.isArrayLiteralExpression(messagesNode) || !messagesNode.getElements().length) return [];
+  const messages: MessageParts[] = [];
+  for (const m of messagesNode.getElements()) {
+    if (!Node.isObjectLiteralExpression(m)) return [];
+    const value = propOf(m, 'value')?.init;
+    const headers = propOf(m, 'headers')?.init;
+    if (!value || !isJsonText(value) || (headers && !Node.isObjectLiteralExpression(headers))) return [];
+    if (m.getProperties().some((p) => !Node.isPropertyAssignment(p) && !Node.isShorthandPropertyAssignment(p))) return [];
+    messages.push({ key: propOf(m, 'key')?.init, value, headers });
+  }
+
+  // The writes of the flow: all in its own body, on one pg pool or client.
+  const writes = model.effects.of(fn).filter((r) => r.fact.kind === 'write' && !isOutboxTable(r.fact.table) && r.fact.library !== 'redis');
+  if (!writes.length || writes.some((w) => w.path.length || w.fact.library !== 'pg')) return [];
+  const receivers = new Set(writes.map((w) => receiverOf(w.fact.node)?.getText()));
+  if (receivers.size !== 1) return [];
+  const receiver = receiverOf(writes[0].fact.node)!;
+  const receiverType = model.analysis.typeOf(receiver);
+  if (receiverType !== 'pg.Pool' && receiverType !== 'pg.Client') return [];
+
+  const dir = serviceDir(model, fn);
+  const outbox = outboxColumns(model, dir, file, messages);
+  if (!outbox) return [];
+  const uuid = randomUUIDIn(file, sf);
+  const needsUuid = outbox.columns.some((c) => c.value(messages[0], topic) === UUID);
+
+  const eol = eolOf(sf);
+  const unit = indentUnit(sf);
+  const edits: TextEdit[] = [];
+  const inserts = (client: string, indent: string) => messages.map((m) => insertText(sf, outbox, m, topic, client, indent, unit, eol, uuid.call)).join(eol);
+
+  if (receiverType === 'pg.Client') {
+    // The flow runs its own transaction on this client: insert before its COMMIT (or where the publish was, when that is inside it).
+    const name = receiver.getText();
+    const txCalls = fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => sqlOf(c, name));
+    const begin = txCalls.find((c) => /^\s*(BEGIN|START TRANSACTION)\b/i.test(sqlOf(c, name)!));
+    const commit = txCalls.find((c) => /^\s*COMMIT\s*;?\s*$/i.test(sqlOf(c, name)!));
+    if (!begin || !commit) return [];
+    const commitStmt = statementOf(commit);
+    if (!commitStmt) return [];
+    if (publishStmt.getStart() > begin.getEnd() && publishStmt.getEnd() < commit.getStart()) {
+      const indent = indentAt(sf, publishStmt.getStart());
+      edits.push(replaceRange(file, sf, lineStartOf(sf, publishStmt.getStart()), publishStmt.getEnd(), inserts(name, indent)));
+    } else if (publishStmt.getStart() > commit.getEnd() && commitStmt.getParent() === block) {
+      // Moving the send before the COMMIT: everything it reads must be there by then.
+      const declaredBetween = block.getStatements().filter((s) => s.getStart() > commitStmt.getEnd() && s.getEnd() < publishStmt.getStart())
+        .flatMap((s) => (Node.isVariableStatement(s) ? s.getDeclarations().map((d) => d.getName()) : []));
+      const reads = new Set(publishStmt.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
+      if (declaredBetween.some((n) => reads.has(n))) return [];
+      const indent = indentAt(sf, commitStmt.getStart());
+      edits.push(replaceRange(file, sf, lineStartOf(sf, commitStmt.getStart()), lineStartOf(sf, commitStmt.getStart()), `${inserts(name, indent)}${eol}`));
+      edits.push(replaceRange(file, sf, lineStartOf(sf, publishStmt.getStart()), nextLineStart(sf, publishStmt.getEnd()), ''));
+    } else {
+      return [];
+    }
+  } else {
+    // Writes on the pool: run them and the insert in one transaction on a connection of it.
+    if (block.getFirstAncestor(isFunctionLike) !== fn || !isAsync(fn)) return [];
+    const statements = block.getStatements();
+    const writeStmts = writes.map((w) => statements.find((s) => s.containsRange(w.via.getPos(), w.via.getEnd())));
+    if (writeStmts.some((s) => !s)) return [];
+    const firstIndex = Math.min(...writeStmts.map((s) => statements.indexOf(s!)));
+    const publishIndex = statements.indexOf(publishStmt);
+    if (firstIndex > publishIndex) return [];
+    const range = statements.slice(firstIndex, publishIndex + 1);
+    if (!movable(range, statements.slice(publishIndex + 1), fn)) return [];
+    const pool = receiver.getText();
+    const client = freeName(fn, ['client', 'tx', 'outboxClient']);
+    const first = range[0];
+    const start = lineStartOf(sf, first.getStart());
+    if (sf.getFullText().slice(start, first.getStart()).trim()) return [];
+    const indent = indentAt(sf, first.getStart());
+    const inner = indent + unit;
+    let body = '';
+    const text = sf.getFullText();
+    // The statements before the publish, with `pool.query` moved onto the client, one level deeper.
+    const before = range.slice(0, -1);
+    if (before.length) {
+      const from = start;
+      const to = before[before.length - 1].getEnd();
+      let chunk = text.slice(from, to);
+      const swaps = before.flatMap((s) => s.getDescendantsOfKind(SyntaxKind.CallExpression))
+        .map((c) => c.getExpression())
+        .filter((e): e is PropertyAccessExpression => Node.isPropertyAccessExpression(e) && e.getExpression().getText() === pool && e.getName() === 'query')
+        .map((e) => e.getExpression())
+        .sort((a, b) => b.getStart() - a.getStart());
+      for (const r of swaps) chunk = chunk.slice(0, r.getStart() - from) + client + chunk.slice(r.getEnd() - from);
+      body = chunk.split(/\r?\n/).map((l) => (l.trim() ? unit + l : l)).join(eol) + eol;
+      // Blank lines and comments between the last statement and the publish stay.
+      const gap = text.slice(to, lineStartOf(sf, publishStmt.getStart()));
+      body += gap.replace(/^[^\n]*\n/, '').split(/\r?\n/).map((l) => (l.trim() ? unit + l : l)).join(eol);
+    }
+    const q = quoteOf(sf);
+    const wrapped = [
+      `${indent}const ${client} = await ${pool}.connect();`,
+      `${indent}try {`,
+      `${inner}await ${client}.query(${q}BEGIN${q});`,
+      `${body}${inserts(client, inner)}`,
+      `${inner}await ${client}.query(${q}COMMIT${q});`,
+      `${indent}} catch (err) {`,
+      `${inner}await ${client}.query(${q}ROLLBACK${q});`,
+      `${inner}throw err;`,
+      `${indent}} finally {`,
+      `${inner}${client}.release();`,
+      `${indent}}`,
+    ].join(eol);
+    edits.push(replaceRange(file, sf, start, publishStmt.getEnd(), wrapped));
+  }
+  if (needsUuid) edits.unshift(...uuid.edits);
+  if (outbox.migration) edits.push(createFile(outbox.migration.file, outbox.migration.text));
+  if (outbox.relay) edits.push(createFile(outbox.relay.file, outbox.relay.text));
+  const extras = [outbox.migration && 'table', outbox.relay && 'relay'].filter(Boolean);
+  const title = `${OUTBOX_FIX_TITLE} (insert into ${outbox.table} in the write's transaction${extras.length ? `; adds the outbox ${extras.join(' and ')}` : ''})`;
+  return [{ title, edits, isPreferred: true }];
+}
+
+const UUID = '\u0000uuid';
+
+function isAsync(fn: Node): boolean {
+  return (fn as unknown as { isAsync?(): boolean }).isAsync?.() === true;
+}
+
+function isAwaitOf(stmt: Node, call: CallExpression): boolean {
+  if (!Node.isExpressionStatement(stmt)) return false;
+  const e = stmt.getExpression();
+  return (Node.isAwaitExpression(e) && e.getExpression() === call) || e === call;
+}
+
+/** `JSON.stringify(...)`: text a jsonb column takes as it is. */
+function isJsonText(node: Node): boolean {
+  return Node.isCallExpression(node) && node.getExpression().getText() === 'JSON.stringify';
+}
+
+function receiverOf(nameNode: Node): Node | undefined {
+  const access = nameNode.getParent();
+  return access && Node.isPropertyAccessExpression(access) ? access.getExpression() : undefined;
+}
+
+/** The SQL text of `<client>.query('...')`, if the call is one. */
+function sqlOf(call: CallExpression, client: string): string | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'query' || callee.getExpression().getText() !== client) return undefined;
+  const arg = call.getArguments()[0];
+  return arg && (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg)) ? arg.getLiteralValue() : undefined;
+}
+
+function statementOf(node: Node): Statement | undefined {
+  const stmt = node.getFirstAncestor((a) => Node.isExpressionStatement(a));
+  return stmt && Node.isExpressionStatement(stmt) ? stmt : undefined;
+}
+
+function nextLineStart(sf: SourceFile, pos: number): number {
+  const text = sf.getFullText();
+  const nl = text.indexOf('\n', pos);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+function freeName(fn: Node, candidates: string[]): string {
+  const used = new Set(fn.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
+  return candidates.find((c) => !used.has(c)) ?? `${candidates[0]}${used.size}`;
+}
+
+/** Statements that can move into a `try` block: no `return`/`break`/`continue` out of them, and nothing after them reads what they declare. */
+function movable(range: Statement[], after: Statement[], fn: Node): boolean {
+  const declared = new Set<string>();
+  for (const s of range) {
+    if (Node.isVariableStatement(s)) {
+      for (const d of s.getDeclarations()) {
+        const n = d.getNameNode();
+        if (Node.isIdentifier(n)) declared.add(n.getText());
+        else n.getDescendantsOfKind(SyntaxKind.Identifier).forEach((i) => declared.add(i.getText()));
+      }
+    }
+    for (const n of [s, ...s.getDescendants()]) {
+      if (n.getFirstAncestor(isFunctionLike) !== fn) continue;
+      if (Node.isReturnStatement(n) || Node.isYieldExpression(n)) return false;
+      if (Node.isBreakStatement(n) || Node.isContinueStatement(n)) {
+        const target = n.getFirstAncestor((a) => Node.isIterationStatement(a) || Node.isSwitchStatement(a) || Node.isLabeledStatement(a));
+        if (!target || !range.some((r) => r.containsRange(target.getPos(), target.getEnd()))) return false;
+      }
+    }
+  }
+  return !after.some((s) => s.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => declared.has(i.getText())));
+}
+
+/** Moves an expression's text to a new indentation (lines after the first keep their relative indent). */
+function moved(sf: SourceFile, node: Node, indent: string, eol: string): string {
+  const base = indentAt(sf, node.getStart());
+  return node.getText().split(/\r?\n/).map((l, i) => (i === 0 ? l : l.startsWith(base) ? indent + l.slice(base.length) : l)).join(eol);
+}
+
+function insertText(sf: SourceFile, outbox: OutboxColumns, m: MessageParts, topic: Node, client: string, indent: string, unit: string, eol: string, uuid: string): string {
+  const q = quoteOf(sf);
+  const cols = outbox.columns.map((c) => ({ name: c.name, value: c.value(m, topic)! }));
+  const values = cols.map((c) => (c.value === UUID ? uuid : c.value));
+  const placeholders = cols.map((_, i) => `$${i + 1}`).join(', ');
+  const inner = indent + unit;
+  const deeper = inner + unit;
+  return [
+    `${indent}await ${client}.query(`,
+    `${inner}${q}INSERT INTO ${outbox.table} (${cols.map((c) => c.name).join(', ')}) VALUES (${placeholders})${q},`,
+    `${inner}[`,
+    ...values.map((v) => `${deeper}${v.replace(/\u0001[^\u0002]*\u0002/g, (key) => moved(sf, NODE_REFS.get(key)!, deeper, eol))},`),
+    `${inner}],`,
+    `${indent});`,
+  ].join(eol);
+}
+
+/** Node references passed through the column mappers (so the text can be re-indented where it lands). */
+const NODE_REFS = new Map<string, Node>();
+function ref(node: Node): string {
+  const key = `\u0001${node.getSourceFile().getFilePath()}:${node.getStart()}:${node.getEnd()}\u0002`;
+  NODE_REFS.set(key, node);
+  return key;
+}
+
+function headerValue(m: MessageParts, key: RegExp): string | undefined {
+  if (!m.headers || !Node.isObjectLiteralExpression(m.headers)) return undefined;
+  for (const p of m.headers.getProperties()) {
+    if (!Node.isPropertyAssignment(p)) continue;
+    const n = p.getNameNode();
+    const name = Node.isStringLiteral(n) ? n.getLiteralValue() : n.getText();
+    if (key.test(name)) return ref(p.getInitializer()!);
+  }
+  return undefined;
+}
+
+const MAPPERS: { names: RegExp; value: (m: MessageParts, topic: Node) => string | undefined }[] = [
+  { names: /^(aggregate_?id|aggregateid|message_key|key|partition_key)$/i, value: (m) => (m.key ? ref(m.key) : undefined) },
+  { names: /^(topic|destination|channel|type|event_type|aggregatetype|routing_key)$/i, value: (_, topic) => ref(topic) },
+  { names: /^(payload|body|data|value|message)$/i, value: (m) => ref(m.value) },
+  { names: /^(headers|metadata)$/i, value: (m) => (m.headers ? `JSON.stringify(${ref(m.headers)})` : "'{}'") },
+  { names: /^(message_?id|event_?id|id)$/i, value: () => UUID },
+  { names: /^correlation_?id$/i, value: (m) => headerValue(m, /correlation/i) },
+  { names: /^causation_?id$/i, value: (m) => headerValue(m, /causation/i) },
+];
+
+/** The service's outbox table and how each column is filled, or a new table (with its relay) when it has none. */
+function outboxColumns(model: SystemModel, dir: string, file: string, messages: MessageParts[]): OutboxColumns | undefined {
+  const existing = sqlTables(model, dir, isOutboxTable)[0];
+  if (existing) return mapExisting(existing, messages);
+  const columns: OutboxColumns['columns'] = [
+    { name: 'aggregate_id', value: (m) => (m.key ? ref(m.key) : 'null') },
+    { name: 'topic', value: (_, topic) => ref(topic) },
+    { name: 'payload', value: (m) => ref(m.value) },
+    { name: 'headers', value: (m) => (m.headers ? `JSON.stringify(${`${ref(m.headers)}`})` : "'{}'") },
+  ];
+  const migration = { file: newMigrationPath(model, dir, 'outbox'), text: OUTBOX_TABLE };
+  const relayFile = path.posix.join(moduleDir(model, dir, file), 'outbox-relay.ts');
+  const hasRelay = model.facts.some((f) => f.kind === 'read' && isOutboxTable(f.table) && serviceDir(model, f.node) === dir);
+  const relay = hasRelay ? undefined : exists(model, relayFile) ? (/relayOutbox/.test(fileText(model, relayFile) ?? '') ? undefined : null) : { file: relayFile, text: RELAY };
+  if (relay === null) return undefined;
+  return { table: 'outbox', columns, migration, relay };
+}
+
+function mapExisting(table: SqlTable, messages: MessageParts[]): OutboxColumns | undefined {
+  const columns: OutboxColumns['columns'] = [];
+  for (const c of table.columns) {
+    if (c.hasDefault && !/^(payload|topic)$/i.test(c.name)) continue;
+    const mapper = MAPPERS.find((m) => m.names.test(c.name));
+    const filled = mapper && messages.every((m) => mapper.value(m, m.value) !== undefined);
+    if (mapper && filled) columns.push({ name: c.name, value: mapper.value });
+    else if (c.notNull && !c.hasDefault) return undefined; // a required column the fix cannot fill
+  }
+  if (!columns.some((c) => /^(payload|body|data|value|message)$/i.test(c.name))) return undefined;
+  return { table: table.name, columns };
+}
+
+const OUTBOX_TABLE = [
+  '-- Transactional outbox: events written in the same transaction as the state they',
+  '-- describe, published afterwards by the relay (outbox-relay.ts).',
+  'CREATE TABLE IF NOT EXISTS outbox (',
+  '  id           bigserial   PRIMARY KEY,',
+  '  aggregate_id text,',
+  '  topic        text        NOT NULL,',
+  '  payload      jsonb       NOT NULL,',
+  "  headers      jsonb       NOT NULL DEFAULT '{}',",
+  '  created_at   timestamptz NOT NULL DEFAULT now(),',
+  '  published_at timestamptz',
+  ');',
+  '',
+  'CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;',
+  '',
+].join('\n');
+
+const RELAY = [
+  "import type { Producer } from 'kafkajs';",
+  "import type { Pool } from 'pg';",
+  '',
+  'interface OutboxRow {',
+  '  id: string;',
+  '  aggregate_id: string | null;',
+  '  topic: string;',
+  '  payload: unknown;',
+  '  headers: Record<string, string> | null;',
+  '}',
+  '',
+  '/**',
+  ' * Publishes unpublished outbox rows in id order and marks them published.',
+  ' * Rows are locked with FOR UPDATE SKIP LOCKED, so several replicas can relay;',
+  ' * a row is marked only after the broker acknowledged it, so a crash in between',
+  ' * publishes it again (consumers dedupe on the message id). Returns the number',
+  ' * of rows published.',
+  ' */',
+  'export async function relayOutbox(pool: Pool, producer: Producer, batchSize = 100): Promise<number> {',
+  '  const client = await pool.connect();',
+  '  try {',
+  "    await client.query('BEGIN');",
+  '    const { rows } = await client.query<OutboxRow>(',
+  "      'SELECT id, aggregate_id, topic, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',",
+  '      [batchSize],',
+  '    );',
+  '    for (const row of rows) {',
+  '      await producer.send({',
+  '        topic: row.topic,',
+  '        messages: [{ key: row.aggregate_id, value: JSON.stringify(row.payload), headers: row.headers ?? undefined }],',
+  '      });',
+  '    }',
+  '    if (rows.length) {',
+  "      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);",
+  '    }',
+  "    await client.query('COMMIT');",
+  '    return rows.length;',
+  '  } catch (err) {',
+  "    await client.query('ROLLBACK');",
+  '    throw err;',
+  '  } finally {',
+  '    client.release();',
+  '  }',
+  '}',
+  '',
+  '/** Relays the outbox every `intervalMs` until the returned function is called. Start it beside the producer. */',
+  'export function startOutboxRelay(pool: Pool, producer: Producer, intervalMs = 500): () => void {',
+  '  let busy = false;',
+  '  const timer = setInterval(() => {',
+  '    if (busy) return;',
+  '    busy = true;',
+  '    relayOutbox(pool, producer)',
+  "      .catch((err: unknown) => console.error('outbox relay failed, retrying on the next tick', err))",
+  '      .finally(() => {',
+  '        busy = false;',
+  '      });',
+  '  }, intervalMs);',
+  '  return () => clearInterval(timer);',
+  '}',
+  '',
+].join('\n');
+
