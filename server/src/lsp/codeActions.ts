@@ -14,9 +14,13 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DIRECTIVE } from '../engine/suppressions';
 import type { Fix } from '../engine/types';
-import { docsUrlOf, type DiagnosticData } from './diagnostics';
+import * as path from 'node:path';
+import type { Command } from 'vscode-languageserver/node';
+import type { Location } from '../engine/types';
+import { docsUrlOf, toLspRange, type DiagnosticData } from './diagnostics';
+import { pathToUri } from './uris';
 import { combineFixes, toWorkspaceEdit, type EditContext } from './edits';
-import { FIX_ALL_KIND, SOURCE } from './protocol';
+import { Commands, FIX_ALL_KIND, SOURCE } from './protocol';
 import type { FileDiagnostics, StoredFinding } from './store';
 
 /** The reason text the disable comment starts with, for the user to overwrite. */
@@ -59,7 +63,10 @@ export function codeActions(context: CodeActionContext): CodeAction[] {
       for (const fix of stored.finding.fixes ?? []) {
         const edit = toWorkspaceEdit(fix.edits, context.edits);
         if (!edit) continue;
-        quickFixes.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
+        quickFixes.push({
+          title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit,
+          ...(fix.selection ? { command: revealCommand(fix.selection, context.edits) } : {}),
+        });
       }
       if (stored.finding.fixes?.some((f) => f.batchable)) fixAllRules.add(ruleId);
     }
@@ -164,4 +171,11 @@ export function disableAction(document: TextDocument, diagnostic: Diagnostic, ru
 
 function lineText(document: TextDocument, line: number): string {
   return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+/** The command that, once the fix's edit is applied, selects where the user types next (the editor runs it after the edit). */
+function revealCommand(selection: Location, edits: EditContext): Command {
+  const abs = path.resolve(edits.root, selection.file);
+  const uri = edits.openDocument(abs)?.uri ?? pathToUri(abs);
+  return { title: 'Show the text to fill in', command: Commands.revealSelection, arguments: [uri, toLspRange(selection.range)] };
 }

@@ -25,6 +25,12 @@ export const Commands = {
    * Arguments: [url, ruleId].
    */
   openDocumentation: 'distributedPatterns.server.openDocumentation',
+  /**
+   * Server command run after a quick fix's edit is applied: asks the editor to
+   * show the document with the range where the user types next (the reason of
+   * a recorded decision) selected. Arguments: [uri, range].
+   */
+  revealSelection: 'distributedPatterns.server.revealSelection',
 } as const;
 
 /** What a client may say about itself in `initializationOptions`. */
