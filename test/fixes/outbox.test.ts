@@ -150,6 +150,90 @@ describe('fix: route through a transactional outbox', () => {
     removeWorkspace(root);
   });
 
+  test('TypeORM: a send inside dataSource.transaction(async (manager) => ...) becomes manager.query on that manager; the relay uses the DataSource', () => {
+    const { root, changed } = checkFix({
+      name: 'typeorm callback', ruleId: RULE,
+      files: {
+        'services/orders/package.json': '{ "name": "orders" }',
+        'services/orders/src/orders.ts': lines(
+          "import type { Producer } from 'kafkajs';",
+          "import { DataSource } from 'typeorm';",
+          '',
+          'export class Order {',
+          '  id = \'\';',
+          "  status = 'PENDING';",
+          '}',
+          '',
+          'export class OrdersService {',
+          '  constructor(private readonly dataSource: DataSource, private readonly producer: Producer) {}',
+          '',
+          '  async cancel(id: string): Promise<void> {',
+          '    await this.dataSource.transaction(async (manager) => {',
+          "      await manager.save(Order, { id, status: 'CANCELLED' });",
+          "      await this.producer.send({ topic: 'order.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });",
+          '    });',
+          '  }',
+          '}',
+        ),
+      },
+      title: /^Route through a transactional outbox \(insert into outbox in the write's transaction; adds the outbox table and relay\)$/,
+      rewrites: ["await this.producer.send({ topic: 'order.cancelled'"],
+      keeps: ['JSON.stringify({ id })'],
+    });
+    assert.ok(changed['services/orders/src/orders.ts'].includes([
+      "      await manager.save(Order, { id, status: 'CANCELLED' });",
+      '      await manager.query(',
+      "        'INSERT INTO outbox (aggregate_id, topic, payload, headers) VALUES ($1, $2, $3, $4)',",
+    ].join('\n')), changed['services/orders/src/orders.ts']);
+    assert.ok(changed['services/orders/src/outbox-relay.ts'].includes('export async function relayOutbox(dataSource: DataSource, producer: Producer'));
+    removeWorkspace(root);
+  });
+
+  test('TypeORM QueryRunner: a send after the committed transaction moves, as runner.query, before commitTransaction()', () => {
+    const { root, changed } = checkFix({
+      name: 'typeorm runner', ruleId: RULE,
+      files: {
+        'services/orders/package.json': '{ "name": "orders" }',
+        'services/orders/src/orders.ts': lines(
+          "import type { Producer } from 'kafkajs';",
+          "import { DataSource } from 'typeorm';",
+          '',
+          'export class Order {',
+          "  id = '';",
+          '}',
+          '',
+          'export async function place(dataSource: DataSource, producer: Producer, order: Order): Promise<void> {',
+          '  const runner = dataSource.createQueryRunner();',
+          '  await runner.connect();',
+          '  await runner.startTransaction();',
+          '  try {',
+          '    await runner.manager.save(Order, { id: order.id });',
+          '    await runner.commitTransaction();',
+          '  } catch (err) {',
+          '    await runner.rollbackTransaction();',
+          '    throw err;',
+          '  } finally {',
+          '    await runner.release();',
+          '  }',
+          "  await producer.send({ topic: 'order.placed', messages: [{ key: order.id, value: JSON.stringify(order) }] });",
+          '}',
+        ),
+      },
+      title: /^Route through a transactional outbox/,
+      rewrites: ["await producer.send({ topic: 'order.placed'"],
+      keeps: ['JSON.stringify(order)'],
+    });
+    const code = changed['services/orders/src/orders.ts'];
+    assert.ok(code.includes([
+      '    await runner.manager.save(Order, { id: order.id });',
+      '    await runner.query(',
+      "      'INSERT INTO outbox (aggregate_id, topic, payload, headers) VALUES ($1, $2, $3, $4)',",
+    ].join('\n')), code);
+    assert.ok(code.includes("    );\n    await runner.commitTransaction();"), code);
+    assert.ok(!code.includes('producer.send'), code);
+    removeWorkspace(root);
+  });
+
   test('not offered when the write is inside another function, or the payload is not JSON text', () => {
     const cases: Record<string, string>[] = [
       {

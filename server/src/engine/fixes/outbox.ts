@@ -72,15 +72,16 @@ export function outboxFix(model: SystemModel, fn: Node, publish: Reached): Fix[]
 
   // The writes of the flow: all in its own body, on one pg pool or client.
   const writes = model.effects.of(fn).filter((r) => r.fact.kind === 'write' && !isOutboxTable(r.fact.table) && r.fact.library !== 'redis');
-  if (!writes.length || writes.some((w) => w.path.length || w.fact.library !== 'pg')) return [];
+  if (!writes.length || writes.some((w) => w.path.length || (w.fact.library !== 'pg' && w.fact.library !== 'typeorm'))) return [];
   const receivers = new Set(writes.map((w) => receiverOf(w.fact.node)?.getText()));
   if (receivers.size !== 1) return [];
   const receiver = receiverOf(writes[0].fact.node)!;
   const receiverType = model.analysis.typeOf(receiver);
-  if (receiverType !== 'pg.Pool' && receiverType !== 'pg.Client') return [];
+  const flavour = receiverType?.startsWith('typeorm.') ? 'typeorm' : 'pg';
+  if (receiverType !== 'pg.Pool' && receiverType !== 'pg.Client' && receiverType !== 'typeorm.EntityManager') return [];
 
   const dir = serviceDir(model, fn);
-  const outbox = outboxColumns(model, dir, file, messages);
+  const outbox = outboxColumns(model, dir, file, messages, flavour);
   if (!outbox) return [];
   const uuid = randomUUIDIn(file, sf);
   const needsUuid = outbox.columns.some((c) => c.value(messages[0], topic) === UUID);
@@ -90,22 +91,35 @@ export function outboxFix(model: SystemModel, fn: Node, publish: Reached): Fix[]
   const edits: TextEdit[] = [];
   const inserts = (client: string, indent: string) => messages.map((m) => insertText(sf, outbox, m, topic, client, indent, unit, eol, uuid.call)).join(eol);
 
-  if (receiverType === 'pg.Client') {
-    // The flow runs its own transaction on this client: insert before its COMMIT (or where the publish was, when that is inside it).
-    const name = receiver.getText();
-    const txCalls = fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => sqlOf(c, name));
-    const begin = txCalls.find((c) => /^\s*(BEGIN|START TRANSACTION)\b/i.test(sqlOf(c, name)!));
-    const commit = txCalls.find((c) => /^\s*COMMIT\s*;?\s*$/i.test(sqlOf(c, name)!));
+  const manager = receiverType === 'typeorm.EntityManager' ? transactionManager(model, receiver, fn) : undefined;
+  if (receiverType === 'typeorm.EntityManager' && !manager) return [];
+  if (manager && 'callback' in manager) {
+    // Inside `dataSource.transaction(async (manager) => ...)`: the insert goes through that manager.
+    const indent = indentAt(sf, publishStmt.getStart());
+    edits.push(replaceRange(file, sf, lineStartOf(sf, publishStmt.getStart()), publishStmt.getEnd(), inserts(manager.client, indent)));
+  } else if (receiverType === 'pg.Client' || manager) {
+    // The flow runs its own transaction: insert before its commit (or where the publish was, when that is inside it).
+    const name = manager ? manager.client : receiver.getText();
+    let begin: CallExpression | undefined;
+    let commit: CallExpression | undefined;
+    if (manager) {
+      begin = manager.begin;
+      commit = manager.commit;
+    } else {
+      const txCalls = fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => sqlOf(c, name));
+      begin = txCalls.find((c) => /^\s*(BEGIN|START TRANSACTION)\b/i.test(sqlOf(c, name)!));
+      commit = txCalls.find((c) => /^\s*COMMIT\s*;?\s*$/i.test(sqlOf(c, name)!));
+    }
     if (!begin || !commit) return [];
     const commitStmt = statementOf(commit);
     if (!commitStmt) return [];
     if (publishStmt.getStart() > begin.getEnd() && publishStmt.getEnd() < commit.getStart()) {
       const indent = indentAt(sf, publishStmt.getStart());
       edits.push(replaceRange(file, sf, lineStartOf(sf, publishStmt.getStart()), publishStmt.getEnd(), inserts(name, indent)));
-    } else if (publishStmt.getStart() > commit.getEnd() && commitStmt.getParent() === block) {
-      // Moving the send before the COMMIT: everything it reads must be there by then.
-      const declaredBetween = block.getStatements().filter((s) => s.getStart() > commitStmt.getEnd() && s.getEnd() < publishStmt.getStart())
-        .flatMap((s) => (Node.isVariableStatement(s) ? s.getDeclarations().map((d) => d.getName()) : []));
+    } else if (publishStmt.getStart() > commit.getEnd() && commitStmt.getFirstAncestor(isFunctionLike) === fn) {
+      // Moving the send before the commit: everything it reads must be there by then.
+      const declaredBetween = fn.getDescendantsOfKind(SyntaxKind.VariableDeclaration)
+        .filter((d) => d.getStart() > commitStmt.getEnd() && d.getEnd() < publishStmt.getStart()).map((d) => d.getName());
       const reads = new Set(publishStmt.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
       if (declaredBetween.some((n) => reads.has(n))) return [];
       const indent = indentAt(sf, commitStmt.getStart());
@@ -185,6 +199,33 @@ function isAwaitOf(stmt: Node, call: CallExpression): boolean {
   if (!Node.isExpressionStatement(stmt)) return false;
   const e = stmt.getExpression();
   return (Node.isAwaitExpression(e) && e.getExpression() === call) || e === call;
+}
+
+/**
+ * The TypeORM transaction a manager belongs to: the callback parameter of
+ * `x.transaction(async (manager) => ...)` (the fact's function), or
+ * `runner.manager` of a QueryRunner the flow starts and commits.
+ */
+function transactionManager(model: SystemModel, receiver: Node, fn: Node):
+  { callback: true; client: string } | { client: string; begin: CallExpression; commit: CallExpression } | undefined {
+  if (Node.isIdentifier(receiver)) {
+    const params = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
+    const call = fn.getParent();
+    const isParam = params.some((p) => Node.isParameterDeclaration(p) && p.getName() === receiver.getText());
+    if (isParam && call && Node.isCallExpression(call) && /\.transaction$/.test(call.getExpression().getText())) return { callback: true, client: receiver.getText() };
+    return undefined;
+  }
+  if (Node.isPropertyAccessExpression(receiver) && receiver.getName() === 'manager') {
+    const runner = receiver.getExpression();
+    if (model.analysis.typeOf(runner) !== 'typeorm.QueryRunner') return undefined;
+    const name = runner.getText();
+    const calls = fn.getDescendantsOfKind(SyntaxKind.CallExpression);
+    const method = (m: string) => calls.find((c) => c.getExpression().getText() === `${name}.${m}`);
+    const begin = method('startTransaction');
+    const commit = method('commitTransaction');
+    return begin && commit ? { client: name, begin, commit } : undefined;
+  }
+  return undefined;
 }
 
 /** `JSON.stringify(...)`: text a jsonb column takes as it is. */
@@ -297,7 +338,7 @@ const MAPPERS: { names: RegExp; value: (m: MessageParts, topic: Node) => string 
 ];
 
 /** The service's outbox table and how each column is filled, or a new table (with its relay) when it has none. */
-function outboxColumns(model: SystemModel, dir: string, file: string, messages: MessageParts[]): OutboxColumns | undefined {
+function outboxColumns(model: SystemModel, dir: string, file: string, messages: MessageParts[], flavour: 'pg' | 'typeorm'): OutboxColumns | undefined {
   const existing = sqlTables(model, dir, isOutboxTable)[0];
   if (existing) return mapExisting(existing, messages);
   const columns: OutboxColumns['columns'] = [
@@ -309,7 +350,7 @@ function outboxColumns(model: SystemModel, dir: string, file: string, messages: 
   const migration = { file: newMigrationPath(model, dir, 'outbox'), text: OUTBOX_TABLE };
   const relayFile = path.posix.join(moduleDir(model, dir, file), 'outbox-relay.ts');
   const hasRelay = model.facts.some((f) => f.kind === 'read' && isOutboxTable(f.table) && serviceDir(model, f.node) === dir);
-  const relay = hasRelay ? undefined : exists(model, relayFile) ? (/relayOutbox/.test(fileText(model, relayFile) ?? '') ? undefined : null) : { file: relayFile, text: RELAY };
+  const relay = hasRelay ? undefined : exists(model, relayFile) ? (/relayOutbox/.test(fileText(model, relayFile) ?? '') ? undefined : null) : { file: relayFile, text: flavour === 'typeorm' ? TYPEORM_RELAY : RELAY };
   if (relay === null) return undefined;
   return { table: 'outbox', columns, migration, relay };
 }
@@ -341,6 +382,61 @@ const OUTBOX_TABLE = [
   ');',
   '',
   'CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;',
+  '',
+].join('\n');
+
+const TYPEORM_RELAY = [
+  "import type { Producer } from 'kafkajs';",
+  "import type { DataSource } from 'typeorm';",
+  '',
+  'interface OutboxRow {',
+  '  id: string;',
+  '  aggregate_id: string | null;',
+  '  topic: string;',
+  '  payload: unknown;',
+  '  headers: Record<string, string> | null;',
+  '}',
+  '',
+  '/**',
+  ' * Publishes unpublished outbox rows in id order and marks them published.',
+  ' * Rows are locked with FOR UPDATE SKIP LOCKED, so several replicas can relay;',
+  ' * a row is marked only after the broker acknowledged it, so a crash in between',
+  ' * publishes it again (consumers dedupe on the message id). Returns the number',
+  ' * of rows published.',
+  ' */',
+  'export async function relayOutbox(dataSource: DataSource, producer: Producer, batchSize = 100): Promise<number> {',
+  '  return dataSource.transaction(async (manager) => {',
+  '    const rows: OutboxRow[] = await manager.query(',
+  "      'SELECT id, aggregate_id, topic, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',",
+  '      [batchSize],',
+  '    );',
+  '    for (const row of rows) {',
+  '      await producer.send({',
+  '        topic: row.topic,',
+  '        messages: [{ key: row.aggregate_id, value: JSON.stringify(row.payload), headers: row.headers ?? undefined }],',
+  '      });',
+  '    }',
+  '    if (rows.length) {',
+  "      await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);",
+  '    }',
+  '    return rows.length;',
+  '  });',
+  '}',
+  '',
+  '/** Relays the outbox every `intervalMs` until the returned function is called. Start it beside the producer. */',
+  'export function startOutboxRelay(dataSource: DataSource, producer: Producer, intervalMs = 500): () => void {',
+  '  let busy = false;',
+  '  const timer = setInterval(() => {',
+  '    if (busy) return;',
+  '    busy = true;',
+  '    relayOutbox(dataSource, producer)',
+  "      .catch((err: unknown) => console.error('outbox relay failed, retrying on the next tick', err))",
+  '      .finally(() => {',
+  '        busy = false;',
+  '      });',
+  '  }, intervalMs);',
+  '  return () => clearInterval(timer);',
+  '}',
   '',
 ].join('\n');
 
