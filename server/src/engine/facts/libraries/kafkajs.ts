@@ -1,5 +1,5 @@
 /** kafkajs: `new Kafka().consumer().run({ eachMessage })`, `producer.send({ topic, messages })`. */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, channelName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
@@ -8,7 +8,8 @@ function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
   const recvText = recv.getText();
-  for (const other of call.getSourceFile().getDescendants()) {
+  // Only the calls are wrapped (getDescendants would wrap every node of the file, once per run() call).
+  for (const other of call.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
     if (!Node.isCallExpression(other)) continue;
     const callee = other.getExpression();
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'subscribe') continue;
