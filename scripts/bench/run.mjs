@@ -42,7 +42,9 @@ const value = (name, def) => {
 const VALUED = new Set(['--sizes', '--runs', '--edits', '--edit-size', '--seed', '--eslint-runs', '--warmup']);
 const realPaths = argv.filter((a, i) => !a.startsWith('--') && !VALUED.has(argv[i - 1]));
 const sizes = value('sizes', '128,1024,4096').split(',').map(Number).filter((n) => n > 0);
-const runs = Number(value('runs', 3));
+/** Repeats of each cold run: 3 by default, 1 on workspaces over 2,000 files (the median of 3 where a run takes seconds). */
+const runsFlag = value('runs') !== undefined ? Number(value('runs')) : undefined;
+const runsFor = (files) => runsFlag ?? (files > 2000 ? 1 : 3);
 const eslintRuns = value('eslint-runs') !== undefined ? Number(value('eslint-runs')) : undefined;
 const edits = Number(value('edits', 200));
 const editSize = Number(value('edit-size', 1024));
@@ -131,6 +133,7 @@ function findingsOf(stdout) {
 async function benchWorkspace(ws) {
   const row = { name: ws.name, files: ws.files, tools: {} };
   const big = ws.files > 2000;
+  const runs = runsFor(ws.files);
   const cli = (extra = []) => [process.execPath, [CLI, 'check', ws.root, '--format', 'json', ...extra]];
   log(`\n${ws.name} (${ws.files} files)`);
 
@@ -155,6 +158,7 @@ async function benchWorkspace(ws) {
     row.tools.tsc7 = await repeat('tsc 7 (native) --noEmit', runs, c7, [...a7, '--noEmit', '-p', ws.tsconfig], { cwd: ws.root });
     if (ws.eslint) {
       const n = eslintRuns ?? (big ? 1 : runs);
+      row.eslintRuns = n;
       row.tools.eslint = await repeat('eslint (typed rules)', n, process.execPath,
         [path.join(PEERS, 'node_modules/eslint/bin/eslint.js'), '--no-warn-ignored', '--format', 'json', ...ws.eslintTargets], { cwd: ws.root, env: { NODE_OPTIONS: '--max-old-space-size=8192' } });
     }
@@ -169,6 +173,11 @@ const fmtMiB = (kb) => (kb ? `${Math.round(kb / 1024)} MiB` : '–');
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '–');
 
 function tables(results) {
+  return [coldTables(results), editTables(results)].filter(Boolean).join('\n\n');
+}
+
+function coldTables(results) {
+  if (!results.cold.length) return '';
   const out = [];
   out.push('### Cold CLI runs (median wall time, CPU time, peak RSS)', '');
   out.push('Each cell: wall time / user+system CPU time / peak RSS. Ratios are of wall times (CPU-time ratios in brackets; TypeScript 7 runs on several threads, so its CPU time exceeds its wall time).', '');
@@ -188,6 +197,11 @@ function tables(results) {
     const d = r.tools.dpat;
     out.push(`| ${r.name} | ${fmtS(d?.ms)} / ${fmtS(d?.cpuMs)} | ${fmtS(c?.ms)} / ${fmtS(c?.cpuMs)} | ${ratio(c?.ms, d?.ms)}, ${ratio(c?.cpuMs, d?.cpuMs)} | ${r.cacheSameFindings ? 'yes' : 'NO'} |`);
   }
+  return out.join('\n');
+}
+
+function editTables(results) {
+  const out = [];
   if (results.edits) {
     const e = results.edits;
     out.push('', `### Edit latency in the language server (${e.workspace}, ${e.samples.length} edits after ${e.warmup} warm-up edits)`, '');
@@ -215,14 +229,29 @@ function machineText(m) {
     `Load average (1 min) at the start ${m.loadStart?.toFixed(1) ?? '?'}, at the end ${m.loadEnd?.toFixed(1) ?? '?'}: a machine shared with other work makes wall times noisy, CPU times less so.`;
 }
 
+/**
+ * Rewrites the generated sections of BENCHMARKS.md (everything else in the
+ * file is prose kept as it is): the cold/cached section when cold runs were
+ * measured, the edit section when edits were, so `--no-cold --edits 1000`
+ * leaves the cold figures of an earlier run in place.
+ */
 function writeBenchmarksMd(results) {
   const file = path.join(REPO, 'BENCHMARKS.md');
-  const BEGIN = '<!-- bench:begin (written by npm run bench) -->';
-  const END = '<!-- bench:end -->';
-  const section = [BEGIN, '', machineText(results.machine), '', `Command: \`npm run bench -- ${argv.join(' ')}\`; cold runs: median of ${runs}${eslintRuns === undefined ? ' (ESLint: 1 on workspaces over 2,000 files)' : ''}.`, '', tables(results), '', END].join('\n');
-  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
-  if (!text.includes(BEGIN)) text += `\n${BEGIN}\n${END}\n`;
-  text = text.slice(0, text.indexOf(BEGIN)) + section + text.slice(text.indexOf(END) + END.length);
+  const command = `\`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\``;
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const parts = [
+    ['cold', coldTables(results), `cold runs: median of ${runsFlag ?? '3 (1 on workspaces over 2,000 files)'}${eslintRuns !== undefined ? `, ESLint ${eslintRuns}` : ''}`],
+    // A non-default edit count (the 1,000-edit memory run) gets a section of its own.
+    [edits === 200 && editSize === 1024 ? 'edits' : `edits-${edits}-on-${editSize}`, editTables(results), `${results.edits?.samples.length ?? 0} edits`],
+  ];
+  for (const [name, body, what] of parts) {
+    if (!body) continue;
+    const BEGIN = `<!-- bench:${name}:begin (written by npm run bench) -->`;
+    const END = `<!-- bench:${name}:end -->`;
+    const section = [BEGIN, '', machineText(results.machine), '', `Command: ${command}; ${what}.`, '', body, '', END].join('\n');
+    if (!text.includes(BEGIN)) text = `${text.trimEnd()}\n\n${BEGIN}\n${END}\n`;
+    text = text.slice(0, text.indexOf(BEGIN)) + section + text.slice(text.indexOf(END) + END.length);
+  }
   fs.writeFileSync(file, text);
   log(`\nwrote ${rel(file)}`);
 }
@@ -251,7 +280,19 @@ async function main() {
     const count = Number(execFileSync(process.execPath, ['-e', `
       const fg = require(${JSON.stringify(path.join(REPO, 'node_modules/fast-glob'))});
       console.log(fg.sync('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', { cwd: ${JSON.stringify(root)}, ignore: ['**/node_modules/**', '**/dist/**', '**/*.d.ts'] }).length);`], { encoding: 'utf8' }).trim());
-    const tsconfig = fs.existsSync(path.join(root, 'tsconfig.json')) ? path.join(root, 'tsconfig.json') : undefined;
+    let tsconfig = fs.existsSync(path.join(root, 'tsconfig.json')) ? path.join(root, 'tsconfig.json') : undefined;
+    if (!tsconfig && fs.existsSync(path.join(root, 'tsconfig.base.json'))) {
+      // Monorepos (Nx) keep only a base config at the root: type-check every TypeScript file under it.
+      tsconfig = path.join(WORK, `tsconfig-${path.basename(root)}.json`);
+      fs.mkdirSync(WORK, { recursive: true });
+      fs.writeFileSync(tsconfig, JSON.stringify({
+        extends: path.join(root, 'tsconfig.base.json'),
+        // TypeScript 6 refuses baseUrl/node10 resolution without this; TypeScript 7 drops them (its column may then show a config error).
+        compilerOptions: { noEmit: true, skipLibCheck: true, composite: false, incremental: false, ignoreDeprecations: '6.0' },
+        include: [`${root}/**/*.ts`, `${root}/**/*.tsx`],
+        exclude: ['**/node_modules/**', '**/dist/**'],
+      }, null, 2));
+    }
     const eslint = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'].some((f) => fs.existsSync(path.join(root, f)));
     workspaces.push({ name: path.basename(root), root, files: count, tsconfig, eslint, eslintTargets: ['.'] });
   }
