@@ -152,9 +152,59 @@ const SPEC = lines(
   '});',
 );
 
+const SERIALIZING_PRODUCER = lines(
+  "import { Injectable } from '@nestjs/common';",
+  "import { ClientKafka } from '@nestjs/microservices';",
+  '',
+  'export interface KafkaEvent { key: unknown; value: unknown; headers?: Record<string, string> }',
+  'interface Serializer { serialize(message: KafkaEvent): Promise<Buffer> }',
+  '',
+  '@Injectable()',
+  'export class ProducerService {',
+  '  constructor(private readonly client: ClientKafka, private readonly serializer: Serializer) {}',
+  '  async emitMessage(topic: string, message: KafkaEvent) {',
+  '    const encoded = await this.serializer.serialize(message);',
+  '    this.client.emit(topic, encoded);',
+  '  }',
+  '}',
+);
+
+const SERIALIZING_CALLERS = lines(
+  "import { ProducerService } from './producer.service';",
+  '',
+  'export class Builds {',
+  '  constructor(private readonly producer: ProducerService) {}',
+  '  async requested(buildId: string, requestId: string) {',
+  "    await this.producer.emitMessage('build.requested', { key: null, value: { buildId } });",
+  "    await this.producer.emitMessage('build.audited', { key: null, value: { buildId }, headers: { 'x-correlation-id': requestId } });",
+  '  }',
+  '}',
+);
+
+const RELAY = lines(
+  "import { producer } from './kafka';",
+  '',
+  'export class KafkaPublisher {',
+  '  async publish(topic: string, message: string) {',
+  '    await producer.send({ topic, messages: [{ value: message, timestamp: Date.now().toString() }] });',
+  '  }',
+  '}',
+  '',
+  'export async function relay(publisher: KafkaPublisher, event: { topic: string; payload: { toValue(): string } }) {',
+  '  await publisher.publish(event.topic, event.payload.toValue());',
+  '}',
+);
+
 runRuleTests('missing-correlation-id', {
-  valid: [],
+  valid: [
+    { name: 'a wrapper whose only caller passes a body built elsewhere (an outbox payload) stays silent', files: { 'services/orders/src/kafka.ts': KAFKA, 'services/orders/src/relay.ts': RELAY } },
+  ],
   invalid: [
+    {
+      name: 'a wrapper that serializes its message parameter: the caller building a message without headers is reported',
+      files: { 'services/builds/src/producer.service.ts': SERIALIZING_PRODUCER, 'services/builds/src/builds.ts': SERIALIZING_CALLERS },
+      errors: [{ messageId: 'missing', file: 'services/builds/src/builds.ts', ...at(SERIALIZING_CALLERS, 'emitMessage') }],
+    },
     {
       name: 'a publish wrapper is reported where a caller builds a message without a correlation id, not inside the wrapper',
       files: { 'services/orders/src/kafka.ts': KAFKA, 'services/orders/src/events.ts': WRAPPER, 'services/orders/src/orders.ts': CALLERS },

@@ -36,7 +36,7 @@ export const missingCorrelationId = createRule({
       seen.add(fact.node);
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
       // A publish wrapper with callers: the message is built by them, and findings belong there.
-      const sites = fact.correlation === 'absent' && fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
+      const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
       if (sites.length) {
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;

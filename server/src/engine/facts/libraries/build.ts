@@ -23,12 +23,14 @@ export function publishFact(library: string, call: Node, detail: string, channel
   const values: Node[] = [];
   const params: Node[] = [];
   let state: CorrelationState = 'absent';
+  let opaque = false;
   for (const carrier of carriers) {
     if (!carrier) continue;
     const content = inspectCarrier(carrier);
     values.push(...content.values);
     params.push(...(content.params ?? []));
     if (!content.closed) state = 'unknown';
+    if (content.opaque) opaque = true;
   }
   if (values.length) state = 'present';
   if (opts.opaque && state === 'absent') state = 'unknown';
@@ -36,7 +38,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
     kind: 'publish', node: calleeName(call), library, detail, channel,
     correlation: state, correlationValues: values, nonIdempotent: opts.nonIdempotent ?? true,
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
-    ...(state === 'absent' && params.length ? { carrierParams: [...new Set(params)] } : {}),
+    ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
   };
 }
 
@@ -51,6 +53,8 @@ export interface CarrierContent {
    * publish wrapper): what they carry is decided at the wrapper's call sites.
    */
   params?: Node[];
+  /** Part of the envelope is built where the analysis cannot see, other than by a caller's parameter. */
+  opaque?: boolean;
 }
 
 /** Keys whose value is the message envelope (headers, properties, attributes): if it is opaque, so is the message. */
@@ -112,10 +116,13 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     if (node.getText() === 'undefined') return { values: [], closed: true };
     const decl = variableOf(node);
     const init = decl?.getInitializer();
-    if (!decl || !init) return declaredContent(node, key) ?? { values: [], closed: false };
+    if (!decl || !init) return declaredContent(node, key) ?? { values: [], closed: false, opaque: true };
     const out = inspectCarrier(init, key, depth + 1);
     const later = laterWrites(decl, node, key);
-    return { values: [...out.values, ...later.values], closed: out.closed && !later.opaque, ...(out.params ? { params: out.params } : {}) };
+    return {
+      values: [...out.values, ...later.values], closed: out.closed && !later.opaque,
+      ...(out.params ? { params: out.params } : {}), ...(out.opaque || later.opaque ? { opaque: true } : {}),
+    };
   }
   if (Node.isCallExpression(node)) {
     const callee = node.getExpression();
@@ -132,12 +139,13 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     const declared = declaredContent(node, key);
     if (declared) return declared;
   }
-  return { values: keyedValuesIn(node, key), closed: false };
+  return { values: keyedValuesIn(node, key), closed: false, opaque: true };
 }
 
 function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean, keepsParams = true): void {
   into.values.push(...from.values);
   if (countsForClosed && !from.closed) into.closed = false;
+  if (countsForClosed && from.opaque) into.opaque = true;
   // A whole envelope or body decided by a caller may hold the id (`{ value: message }`); a single
   // payload field passed in (`{ buildId }`) does not.
   if (keepsParams && from.params?.length) into.params = [...(into.params ?? []), ...from.params];
