@@ -3,7 +3,7 @@ import { Node, SyntaxKind, type Project, type PropertyAccessExpression } from 't
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { httpFact, variableOf } from './build';
 import type { Analysis } from '../analysis';
-import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { arg, initializerOf, prop, receiver, stringValue } from '../syntax';
 
 const fetchCall = (library: string): OperationAnalyzer => (call, a) => {
   const init = arg(call, 1);
@@ -112,4 +112,3 @@ export const http: LibraryTable = {
     'got#default|delete': gotMethod('DELETE'),
   },
 };
-void calleeName;

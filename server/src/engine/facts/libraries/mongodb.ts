@@ -136,4 +136,3 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|new': () => undefined,
   },
 };
-void objectLiteral;

@@ -1,7 +1,7 @@
 /** Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer) and payments (Stripe). */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { arg, calleeName, receiver } from '../syntax';
+import { calleeName, receiver } from '../syntax';
 
 const email = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an e-mail', nonIdempotent: true });
@@ -43,4 +43,3 @@ export const sideEffects: LibraryTable = {
     'stripe.Resource|capture': stripeCreate,
   },
 };
-void arg;
