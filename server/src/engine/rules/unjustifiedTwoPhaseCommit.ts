@@ -87,6 +87,9 @@ const COMMITS = new Set(['COMMIT', 'commitTransaction', 'transaction', '$transac
 
 /** Module specifiers of distributed-transaction libraries: `import ... from 'x'`, `import x = require('x')`, `require('x')`. */
 function transactionLibraryImports(sourceFile: SourceFile): StringLiteral[] {
+  // The module name appears literally in any file importing it; most files are skipped without a walk.
+  const text = sourceFile.getFullText();
+  if (!DISTRIBUTED_TRANSACTION_MODULES.some((m) => text.includes(m))) return [];
   const out: StringLiteral[] = [];
   const consider = (node: Node | undefined) => {
     if (node && Node.isStringLiteral(node) && DISTRIBUTED_TRANSACTION_MODULES.includes(node.getLiteralValue())) out.push(node);
