@@ -1,4 +1,5 @@
-import { Node } from 'ts-morph';
+import { Node, ts, type CallExpression } from 'ts-morph';
+import { wrapperFor } from '../facts/walk';
 import { isFunctionLike } from '../facts/analysis';
 import { envVarsIn, urlsIn } from '../facts/syntax';
 import type { SystemModel } from '../model';
@@ -108,21 +109,30 @@ function factoryCallUsages(model: SystemModel): Usage[] {
   }
   const out: Usage[] = [];
   for (const { sourceFile } of model.files) {
-    sourceFile.forEachDescendant((node) => {
-      if (!Node.isCallExpression(node)) return;
+    // A call names its factory in the file's text; files that do not are skipped without a walk.
+    const text = sourceFile.getFullText();
+    if (![...names].some((n) => text.includes(n))) continue;
+    const calls: ts.CallExpression[] = [];
+    const visit = (raw: ts.Node): void => {
+      if (ts.isCallExpression(raw)) {
+        const callee = raw.expression;
+        if (names.has((ts.isPropertyAccessExpression(callee) ? callee.name : callee).getText(sourceFile.compilerNode))) calls.push(raw);
+      }
+      ts.forEachChild(raw, visit);
+    };
+    ts.forEachChild(sourceFile.compilerNode, visit);
+    for (const node of calls.map(wrapperFor(sourceFile)) as CallExpression[]) {
       const callee = node.getExpression();
-      const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
-      if (!names.has(name)) return;
       const target = model.analysis.resolveCallee(node);
       const fact = target ? factories.get(target) : undefined;
       const service = model.serviceOf(node);
-      if (!fact || !service) return;
+      if (!fact || !service) continue;
       const envVars = node.getArguments().flatMap((a) => envVarsIn(a));
       const urls = node.getArguments().flatMap((a) => urlsIn(a));
       for (const identity of model.datastores.identities(service, envVars, urls)) {
         out.push({ service, node: callee, identity, via: model.relOf(fact.node) });
       }
-    });
+    }
   }
   return out;
 }
