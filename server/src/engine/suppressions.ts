@@ -23,7 +23,9 @@ const DIRECTIVE_RE = new RegExp(`^\\s*(?://|/\\*|\\*)\\s*${DIRECTIVE}\\b(.*?)(?:
 
 export function parseDirectives(sourceFile: SourceFile, rel: string): Directive[] {
   const out: Directive[] = [];
-  const lines = sourceFile.getFullText().split(/\r?\n/);
+  const source = sourceFile.getFullText();
+  if (!source.includes(DIRECTIVE)) return out;
+  const lines = source.split(/\r?\n/);
   lines.forEach((text, i) => {
     const m = DIRECTIVE_RE.exec(text);
     if (!m) return;
