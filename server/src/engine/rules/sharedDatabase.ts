@@ -36,6 +36,8 @@ export const sharedDatabase = createRule({
       if (fact.kind !== 'client') continue;
       const envVars = [...(fact.envVars ?? [])];
       if (fact.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(fact.node.getSourceFile().getFilePath()));
+      // Nothing names a datastore: no identities whoever the owner is, so the importers (a workspace scan) are not needed.
+      if (!envVars.length && !fact.urls?.length) continue;
       const owners = model.serviceOf(fact.node) ? [{ service: model.serviceOf(fact.node)!, node: fact.node, via: undefined }] : model.importersInServices(fact.node.getSourceFile());
       for (const owner of owners) {
         for (const identity of model.datastores.identities(owner.service, envVars, fact.urls ?? [], { kind: fact.store, ...fact.connection })) {
