@@ -38,24 +38,33 @@ export interface WorkspaceLayout {
 
 const LIBRARY_DIRS = /^(libs?|packages|shared|common|tools|scripts|examples?|test|tests|e2e|docs)(\/|$)/;
 
+const COMPOSE_FILES = ['**/docker-compose*.{yml,yaml}', '**/compose*.{yml,yaml}'];
+const ENV_FILES = ['**/.env', '**/.env.*'];
+const DOCKERFILES = ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile'];
+
 export function discoverLayout(root: string, architecture: Architecture | undefined, overlays?: Map<string, string>): WorkspaceLayout {
-  const composeFiles = findConfigFiles(root, ['**/docker-compose*.{yml,yaml}', '**/compose*.{yml,yaml}']);
-  const compose = composeFiles.flatMap((rel) => parseCompose(readOptional(path.join(root, rel), overlays) ?? '', rel));
+  // One walk of the workspace for every kind of config file, split by pattern afterwards.
+  const configFiles = findConfigFiles(root, [...COMPOSE_FILES, ...ENV_FILES, ...DOCKERFILES]);
+  const matching = (patterns: string[]) => {
+    const isMatch = picomatch(patterns, { dot: true });
+    return configFiles.filter((rel) => isMatch(rel));
+  };
+  const compose = matching(COMPOSE_FILES).flatMap((rel) => parseCompose(readOptional(path.join(root, rel), overlays) ?? '', rel));
   const services: ServiceInfo[] = architecture && architecture.services.length
     ? architecture.services.map((s) => ({
       name: s.name, paths: s.paths.map(normalizeDir), inferred: false, origin: architecture.file, owner: s.owner, env: new Map(),
     }))
-    : inferServices(root, compose, overlays);
+    : inferServices(root, compose, matching(DOCKERFILES), overlays);
   for (const svc of services) {
     svc.compose = compose.find((c) => c.name === svc.name) ??
       compose.find((c) => c.context !== undefined && svc.paths.includes(c.context));
   }
+  const envFiles = matching(ENV_FILES);
   const rootEnv = new Map<string, EnvValue>();
-  for (const rel of findConfigFiles(root, ['.env', '.env.*'])) {
+  for (const rel of envFiles) {
     if (rel.includes('/')) continue;
     addDotenv(rootEnv, rel, readOptional(path.join(root, rel), overlays));
   }
-  const envFiles = findConfigFiles(root, ['**/.env', '**/.env.*']);
   for (const svc of services) {
     for (const rel of envFiles) {
       const dir = path.posix.dirname(rel);
@@ -88,7 +97,7 @@ function addDotenv(into: Map<string, EnvValue>, rel: string, text: string | unde
   for (const [k, v] of parseDotenv(text)) into.set(k, { value: v.value, file: rel, line: v.line });
 }
 
-function inferServices(root: string, compose: ComposeService[], overlays?: Map<string, string>): ServiceInfo[] {
+function inferServices(root: string, compose: ComposeService[], dockerfilePaths: string[], overlays?: Map<string, string>): ServiceInfo[] {
   const found = new Map<string, ServiceInfo>();
   const add = (dir: string, name: string, origin: string) => {
     dir = normalizeDir(dir);
@@ -96,7 +105,7 @@ function inferServices(root: string, compose: ComposeService[], overlays?: Map<s
     if ([...found.values()].some((s) => s.name === name)) name = dir.replace(/\//g, '-');
     found.set(dir, { name, paths: [dir], inferred: true, origin, env: new Map() });
   };
-  const dockerfiles = new Set(findConfigFiles(root, ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile']).map((f) => path.posix.dirname(f)));
+  const dockerfiles = new Set(dockerfilePaths.map((f) => path.posix.dirname(f)));
   for (const c of compose) {
     if (c.context && c.context !== '.') add(c.context, c.name, c.file);
   }
