@@ -7,7 +7,8 @@
  * type declarations are never loaded, so the result is the same with or
  * without node_modules, and no workspace code is ever executed.
  */
-import { Node, SyntaxKind, ts, type NewExpression, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { Node, SyntaxKind, ts, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { WorkspaceIndex } from './workspaceIndex';
 import { generatedLibraryOf, libraryOf } from './modules';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
@@ -28,6 +29,11 @@ export class Analysis {
   private readonly inProgress = new Set<Node>();
   private readonly factsByFile = new Map<SourceFile, Fact[]>();
   private readonly factsByCall = new Map<Node, Fact[]>();
+  private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
+  private readonly calleesMemo = new Map<Node, FunctionLike[]>();
+  private readonly indexes = new Map<string, WorkspaceIndex<unknown>>();
+  /** The project whose files the workspace indexes cover (set by the first file analysed). */
+  private project: Project | undefined;
   /**
    * Every method name a `receiver.name(...)` call needs for operationOf to
    * find an operation (`producer.send` → `send`, namespace members, mapped
@@ -172,32 +178,27 @@ export class Analysis {
     return found.size === 1 ? [...found][0] : undefined;
   }
 
-  private newSitesByClass?: Map<Node, NewExpression[]>;
-
-  /** `new C(...)` expressions of a workspace class, indexed once over the project. */
+  /** `new C(...)` expressions of a workspace class; the class's file depends on them. */
   private constructionSites(cls: Node): NewExpression[] {
-    if (!this.newSitesByClass) {
-      const index = new Map<Node, NewExpression[]>();
-      for (const sf of cls.getProject().getSourceFiles()) {
-        if (sf.isDeclarationFile() || !sf.getFullText().includes('new ')) continue;
-        sf.forEachDescendant((n) => {
-          if (!Node.isNewExpression(n)) return;
-          const e = n.getExpression();
-          if (!Node.isIdentifier(e)) return;
-          let decl: Node | undefined;
-          try {
-            let symbol = e.getSymbol();
-            if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-            decl = symbol?.getDeclarations()[0];
-          } catch {
-            decl = undefined;
-          }
-          if (decl && Node.isClassDeclaration(decl)) index.set(decl, [...(index.get(decl) ?? []), n]);
-        });
-      }
-      this.newSitesByClass = index;
-    }
-    return this.newSitesByClass.get(cls) ?? [];
+    const index = this.index('constructions', /\bnew\s/, (sf) => {
+      const out: [Node, NewExpression][] = [];
+      sf.forEachDescendant((n) => {
+        if (!Node.isNewExpression(n)) return;
+        const e = n.getExpression();
+        if (!Node.isIdentifier(e)) return;
+        let decl: Node | undefined;
+        try {
+          let symbol = e.getSymbol();
+          if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+          decl = symbol?.getDeclarations()[0];
+        } catch {
+          decl = undefined;
+        }
+        if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
+      });
+      return out;
+    });
+    return index.get(cls, cls.getSourceFile());
   }
 
   private requireType(call: Node): string | undefined {
@@ -478,6 +479,13 @@ export class Analysis {
 
   /** The workspace function a call runs, if it can be resolved statically. */
   resolveCallee(call: Node): FunctionLike | undefined {
+    if (this.calleeMemo.has(call)) return this.calleeMemo.get(call);
+    const fn = this.computeCallee(call);
+    this.calleeMemo.set(call, fn);
+    return fn;
+  }
+
+  private computeCallee(call: Node): FunctionLike | undefined {
     if (!Node.isCallExpression(call) && !Node.isNewExpression(call)) return undefined;
     let callee: Node = call.getExpression();
     while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
@@ -503,6 +511,15 @@ export class Analysis {
    * the implementations in workspace classes (at most MAX_IMPLEMENTATIONS).
    */
   resolveCallees(call: Node): FunctionLike[] {
+    let fns = this.calleesMemo.get(call);
+    if (!fns) {
+      fns = this.computeCallees(call);
+      this.calleesMemo.set(call, fns);
+    }
+    return fns;
+  }
+
+  private computeCallees(call: Node): FunctionLike[] {
     const direct = this.resolveCallee(call);
     if (direct) return [direct];
     if (!Node.isCallExpression(call)) return [];
@@ -522,7 +539,7 @@ export class Analysis {
       const abstractMethod = Node.isMethodDeclaration(decl) && !decl.getBody() && owner && Node.isClassDeclaration(owner);
       if (!(Node.isMethodSignature(decl) || Node.isPropertySignature(decl)) && !abstractMethod) continue;
       if (!owner || !(Node.isInterfaceDeclaration(owner) || Node.isClassDeclaration(owner))) continue;
-      for (const cls of this.implementationsOf(owner)) {
+      for (const cls of this.implementationsOf(owner, call.getSourceFile())) {
         const m = methodIn(cls, name);
         if (m && !out.includes(m)) out.push(m);
         if (out.length >= MAX_IMPLEMENTATIONS) return out;
@@ -531,52 +548,44 @@ export class Analysis {
     return out;
   }
 
-  private implementorIndex?: Map<Node, Node[]>;
-
   /** Workspace classes implementing an interface or extending a class (directly or through workspace bases). */
-  private implementationsOf(owner: Node): Node[] {
-    if (!this.implementorIndex) {
-      const index = new Map<Node, Node[]>();
-      const add = (key: Node, cls: Node) => index.set(key, [...(index.get(key) ?? []), cls]);
-      for (const sf of owner.getProject().getSourceFiles()) {
-        if (sf.isDeclarationFile()) continue;
-        const text = sf.getFullText();
-        if (!text.includes('implements') && !text.includes('extends')) continue;
-        for (const cls of sf.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
-          if (cls.isAbstract()) continue;
-          for (const clause of cls.getHeritageClauses()) {
-            for (const t of clause.getTypeNodes()) {
-              let target: Node | undefined;
-              try {
-                let symbol = t.getExpression().getSymbol();
-                if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-                target = symbol?.getDeclarations()[0];
-              } catch {
-                target = undefined;
-              }
-              if (!target || target.getSourceFile().isDeclarationFile()) continue;
-              add(target, cls);
-              // A class extending an abstract workspace class implements what that class implements.
-              for (let base = Node.isClassDeclaration(target) ? target : undefined, i = 0; base && i < 4; i++) {
-                for (const impl of base.getImplements()) {
-                  try {
-                    const d = impl.getExpression().getSymbol()?.getDeclarations()[0];
-                    if (d && !d.getSourceFile().isDeclarationFile()) add(d, cls);
-                  } catch {
-                    // unresolvable interface
-                  }
+  private implementationsOf(owner: Node, dependent: SourceFile): Node[] {
+    const index = this.index('implementors', /\b(implements|extends)\b/, (sf) => {
+      const out: [Node, Node][] = [];
+      for (const cls of sf.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+        if (cls.isAbstract()) continue;
+        for (const clause of cls.getHeritageClauses()) {
+          for (const t of clause.getTypeNodes()) {
+            let target: Node | undefined;
+            try {
+              let symbol = t.getExpression().getSymbol();
+              if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+              target = symbol?.getDeclarations()[0];
+            } catch {
+              target = undefined;
+            }
+            if (!target || target.getSourceFile().isDeclarationFile()) continue;
+            out.push([target, cls]);
+            // A class extending an abstract workspace class implements what that class implements.
+            for (let base = Node.isClassDeclaration(target) ? target : undefined, i = 0; base && i < 4; i++) {
+              for (const impl of base.getImplements()) {
+                try {
+                  const d = impl.getExpression().getSymbol()?.getDeclarations()[0];
+                  if (d && !d.getSourceFile().isDeclarationFile()) out.push([d, cls]);
+                } catch {
+                  // unresolvable interface
                 }
-                const next: Node | undefined = base.getBaseClass();
-                if (next) add(next, cls);
-                base = next && Node.isClassDeclaration(next) ? next : undefined;
               }
+              const next: Node | undefined = base.getBaseClass();
+              if (next) out.push([next, cls]);
+              base = next && Node.isClassDeclaration(next) ? next : undefined;
             }
           }
         }
       }
-      this.implementorIndex = index;
-    }
-    return this.implementorIndex.get(owner) ?? [];
+      return out;
+    });
+    return index.get(owner, dependent);
   }
 
   /** The function an expression denotes (a handler passed by reference, a bound method...). */
@@ -632,9 +641,53 @@ export class Analysis {
     return t ? this.operations.get(`${t}|()`) : undefined;
   }
 
+  /**
+   * A reverse lookup over every workspace file whose text matches `needle`
+   * (see WorkspaceIndex); recognizers use it for facts that depend on other
+   * files (`who calls this wrapper`, `is an interceptor registered`).
+   */
+  index<V>(key: string, needle: RegExp, contribute: (file: SourceFile) => [Node, V][]): WorkspaceIndex<V> {
+    let index = this.indexes.get(key) as WorkspaceIndex<V> | undefined;
+    if (!index) {
+      index = new WorkspaceIndex<V>(needle, () => this.project?.getSourceFiles() ?? [], contribute);
+      this.indexes.set(key, index as WorkspaceIndex<unknown>);
+    }
+    return index;
+  }
+
+  /**
+   * Files outside `affected` whose results depend on a workspace index an
+   * edit of `affected` (with these texts before and after) may change.
+   */
+  indexDependents(affected: ReadonlySet<SourceFile>, changedTexts: readonly string[]): SourceFile[] {
+    const out: SourceFile[] = [];
+    for (const index of this.indexes.values()) {
+      if (!index.dependents.size || !index.touchedBy(affected, changedTexts)) continue;
+      for (const f of index.dependents) if (!affected.has(f)) out.push(f);
+    }
+    return out;
+  }
+
+  /** Forgets everything computed for nodes of these files (before their text is replaced, while their nodes are alive). */
+  invalidate(affected: ReadonlySet<SourceFile>): void {
+    if (!affected.size) return;
+    const stale = (node: Node) => node.wasForgotten() || affected.has(node.getSourceFile());
+    for (const map of [this.typeMemo, this.factsByCall, this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
+      for (const node of map.keys()) if (stale(node)) map.delete(node);
+    }
+    for (const f of affected) this.factsByFile.delete(f);
+    for (const index of this.indexes.values()) index.invalidate(affected);
+  }
+
+  /** True when the facts of this file are computed (and not invalidated since). */
+  hasFacts(file: SourceFile): boolean {
+    return this.factsByFile.has(file);
+  }
+
   factsOf(file: SourceFile): Fact[] {
     const cached = this.factsByFile.get(file);
     if (cached) return cached;
+    this.project ??= file.getProject();
     const facts: Fact[] = [];
     // Walks the compiler's nodes and wraps only the calls that can be operations: wrapping
     // every node of every file (forEachDescendant) costs time and memory for nothing.

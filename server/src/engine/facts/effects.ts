@@ -4,7 +4,7 @@
  * remembers the first call in the starting function that leads to it, so a
  * rule can point at the line in the flow a reviewer reads.
  */
-import { Node, type CallExpression } from 'ts-morph';
+import { Node, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, ts, wrapperFor } from './walk';
@@ -21,9 +21,23 @@ export interface Reached {
 
 export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
+  private readonly namedMemo = new Map<Node, Map<string, boolean>>();
   private readonly active = new Set<Node>();
 
-  constructor(private readonly analysis: Analysis, private readonly separateFlows: Set<Node>) {}
+  constructor(private readonly analysis: Analysis, private separateFlows: Set<Node>) {}
+
+  /** Forgets what was computed for functions of these files (call while their nodes are alive). */
+  invalidate(affected: ReadonlySet<SourceFile>): void {
+    if (!affected.size) return;
+    for (const map of [this.memo, this.namedMemo] as Map<Node, unknown>[]) {
+      for (const fn of map.keys()) if (fn.wasForgotten() || affected.has(fn.getSourceFile())) map.delete(fn);
+    }
+  }
+
+  /** The handlers (separate flows) changed identity but not place: keep the memo, use the new nodes. */
+  rebind(separateFlows: Set<Node>): void {
+    this.separateFlows = separateFlows;
+  }
 
   /** Facts reached from a function body. Handlers registered inside it are separate flows and are skipped. */
   of(fn: Node, depth = 0): Reached[] {
@@ -57,7 +71,15 @@ export class EffectIndex {
   }
 
   /** True when the function, or a workspace function it calls, calls something whose name matches. */
-  callsNamed(fn: Node, pattern: RegExp, depth = 0, seen = new Set<Node>()): boolean {
+  callsNamed(fn: Node, pattern: RegExp): boolean {
+    let byPattern = this.namedMemo.get(fn);
+    if (!byPattern) this.namedMemo.set(fn, byPattern = new Map());
+    let found = byPattern.get(pattern.source);
+    if (found === undefined) byPattern.set(pattern.source, found = this.searchNamed(fn, pattern, 0, new Set()));
+    return found;
+  }
+
+  private searchNamed(fn: Node, pattern: RegExp, depth: number, seen: Set<Node>): boolean {
     if (seen.has(fn) || depth > MAX_CALL_DEPTH) return false;
     seen.add(fn);
     let found = false;
@@ -71,7 +93,7 @@ export class EffectIndex {
         const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
         if (pattern.test(name)) { found = true; return; }
         const target = this.analysis.resolveCallee(node);
-        if (target && this.callsNamed(target, pattern, depth + 1, seen)) { found = true; return; }
+        if (target && this.searchNamed(target, pattern, depth + 1, seen)) { found = true; return; }
       }
       ts.forEachChild(raw, visit);
     };

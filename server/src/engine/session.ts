@@ -1,0 +1,413 @@
+/**
+ * An analysis of one workspace that stays alive between runs (the language
+ * server keeps one per folder; the CLI runs one once).
+ *
+ * A run after an edit reparses only the files whose text changed and
+ * recomputes facts only for the files the change can affect: the changed
+ * files, the files that import them (transitively), and the files whose
+ * answers came from a workspace index the change touches (construction
+ * sites, implementations, call sites). Everything else (facts, resolved
+ * types and call targets, transitive effects) is kept. The rules then run
+ * over the whole system model, which is cheap once those are warm. A change
+ * of configuration (architecture file, tsconfig paths, services, added or
+ * removed files) recomputes all facts but keeps the parsed files.
+ */
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { Project, type Node, type SourceFile } from 'ts-morph';
+import type { AnalysisResult, AnalyzeOptions } from './api';
+import type { Finding } from './types';
+import { compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
+import { listSourceFiles, readTextFile, toRel } from './workspace/files';
+import { discoverLayout, type WorkspaceLayout } from './workspace/services';
+import { DatastoreResolver } from './workspace/datastores';
+import { serviceForUrl } from './workspace/serviceUrls';
+import { Analysis } from './facts/analysis';
+import { EffectIndex } from './facts/effects';
+import { importedFiles, isGlobalScript } from './facts/imports';
+import { LIBRARIES } from './facts/libraries';
+import type { Fact } from './facts/facts';
+import { RULES, RULE_IDS } from './rules';
+import { compareFindings, runRule, severityFor } from './runRules';
+import { decisionMatcher, locationOf, type SystemModel, type WorkspaceFile } from './model';
+import { applyDirectives, parseDirectives, type Directive } from './suppressions';
+
+export interface SessionRunOptions {
+  /** Open editor buffers by absolute path; they override the disk. */
+  overlays?: Map<string, string>;
+  /** Re-read the file list and configuration from disk (always done on the first run). */
+  rescan?: boolean;
+  /** Build quick fixes: for every finding, or for findings in the files this accepts (root-relative). */
+  withFixes?: boolean | ((rel: string) => boolean);
+  /** Restrict reported findings to these files/folders (absolute or root-relative). */
+  paths?: string[];
+  onProgress?(done: number, total: number): void;
+  /** Polled between files; when it returns true the run stops with a CancelledError and the next run resumes the work. */
+  isCancelled?(): boolean;
+}
+
+export interface RunStats {
+  /** Root-relative files parsed (again) by this run. */
+  parsed: string[];
+  /** Root-relative files whose facts this run computed (the others came from the previous run). */
+  analysed: string[];
+  /** True when configuration changed and every file's facts were recomputed. */
+  full: boolean;
+}
+
+const SOURCE_RE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
+}
+
+interface Config {
+  input: ArchitectureInput;
+  layout: WorkspaceLayout;
+  datastores: DatastoreResolver;
+  compilerOptions: ReturnType<typeof compilerOptionsFor>;
+  /** What facts depend on besides source text; a change recomputes every file's facts. */
+  signature: string;
+}
+
+interface Entry {
+  rel: string;
+  sourceFile: SourceFile;
+  /** Text on disk at the last rescan (undefined for a file that exists only as an open buffer). */
+  disk: string | undefined;
+  /** Text analysed (the open buffer, or the disk text). */
+  text: string;
+  /** The analysed text came from an open buffer (when it closes, the disk is read again). */
+  fromOverlay?: boolean;
+  /** Text the parser refused (not retried until it changes). */
+  unparsable?: string;
+  directives?: Directive[];
+  traced?: boolean;
+}
+
+interface State {
+  config: Config;
+  project: Project;
+  analysis: Analysis;
+  effects: EffectIndex | undefined;
+  /** Place keys of the consumer handlers the effect index treats as separate flows. */
+  handlerKeys: string;
+  files: Map<string, Entry>;
+  listingSkipped: { file: string; reason: string }[];
+  imports: Map<SourceFile, SourceFile[]>;
+  importers: Map<SourceFile, Set<SourceFile>>;
+  /** Non-source open buffers (config files) of the last run, to notice unsaved config edits. */
+  configOverlays: string;
+  /** Open buffers when the disk was last listed. */
+  listedOverlays: Set<string>;
+}
+
+export class AnalysisSession {
+  private state: State | undefined;
+  readonly root: string;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'log'>) {
+    this.root = path.resolve(options.root);
+    this.log = options.log ?? (() => undefined);
+  }
+
+  run(opts: SessionRunOptions = {}): { result: AnalysisResult; model: SystemModel; stats: RunStats } {
+    const overlays = opts.overlays ?? new Map<string, string>();
+    const stats: RunStats = { parsed: [], analysed: [], full: false };
+    let state = this.state;
+    const configOverlays = overlaySignature(overlays, state);
+    const architectureChanged = state !== undefined && readArchitecture(this.root, { ...this.options, overlays }).text !== state.config.input.text;
+    // An open source file the last listing did not see (created since): list the disk again, once.
+    const unseen = state !== undefined && [...overlays.keys()].some((abs) => !state!.files.has(abs) && !state!.listedOverlays.has(abs) && SOURCE_RE.test(abs));
+    if (!state || opts.rescan || architectureChanged || unseen || configOverlays !== state.configOverlays) {
+      state = this.rescan(overlays, stats);
+      state.configOverlays = configOverlays;
+      state.listedOverlays = new Set(overlays.keys());
+    }
+    this.update(state, overlays, stats);
+    return this.analyse(state, opts, stats);
+  }
+
+  // ------------------------------------------------------------- inputs
+
+  private readConfig(overlays: Map<string, string>): Config {
+    const input = readArchitecture(this.root, { ...this.options, overlays });
+    const layout = discoverLayout(this.root, input.architecture, overlays);
+    const datastores = new DatastoreResolver(layout, input.architecture, this.root);
+    const compilerOptions = compilerOptionsFor(this.root, overlays);
+    const signature = createHash('sha1').update(JSON.stringify(
+      { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv },
+      (_key, value: unknown) => (value instanceof Map ? [...value] : value),
+    )).digest('hex');
+    return { input, layout, datastores, compilerOptions, signature };
+  }
+
+  /** Re-reads configuration and the file list; a different configuration starts from fresh facts. */
+  private rescan(overlays: Map<string, string>, stats: RunStats): State {
+    const config = this.readConfig(overlays);
+    let state = this.state;
+    if (!state || state.config.signature !== config.signature) {
+      const project = state && JSON.stringify(state.config.compilerOptions) === JSON.stringify(config.compilerOptions)
+        ? state.project
+        : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
+      const files = state && project === state.project ? state.files : new Map<string, Entry>();
+      state = {
+        config, project, analysis: this.newAnalysis(config), effects: undefined, handlerKeys: '',
+        files, listingSkipped: [], imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
+      };
+      stats.full = true;
+    } else {
+      state.config = config;
+    }
+    const listed = listSourceFiles(this.root);
+    state.listingSkipped = listed.skipped;
+    for (const s of listed.skipped) this.log(`skipped ${s.file}: ${s.reason}`);
+    const onDisk = new Set<string>();
+    for (const entry of listed.files) {
+      onDisk.add(entry.abs);
+      const known = state.files.get(entry.abs);
+      if (known) known.disk = entry.text;
+      else state.files.set(entry.abs, { rel: entry.rel, disk: entry.text, text: '', sourceFile: undefined as unknown as SourceFile });
+    }
+    for (const [abs, entry] of state.files) if (!onDisk.has(abs)) entry.disk = undefined;
+    this.state = state;
+    return state;
+  }
+
+  private newAnalysis(config: Config): Analysis {
+    const { layout, input } = config;
+    return new Analysis(LIBRARIES, {
+      serviceForUrl: (text, file) => serviceForUrl(text, layout.serviceOf(toRel(this.root, file)), layout, input.architecture),
+    });
+  }
+
+  /** Brings the project to the current texts, forgetting what the changes can affect. */
+  private update(state: State, overlays: Map<string, string>, stats: RunStats): void {
+    const changed: { abs: string; entry: Entry; text: string }[] = [];
+    const added: { abs: string; entry: Entry; text: string }[] = [];
+    const removed: string[] = [];
+    for (const [abs, entry] of state.files) {
+      const overlay = overlays.get(abs);
+      if (overlay === undefined && entry.fromOverlay) entry.disk = readDisk(abs) ?? entry.disk;
+      entry.fromOverlay = overlay !== undefined;
+      // Only files on disk are analysed (as before, an open buffer of a deleted file is not).
+      const text = entry.disk === undefined ? undefined : overlay ?? entry.disk;
+      if (text === undefined) removed.push(abs);
+      else if (text === entry.unparsable) continue;
+      else if (!entry.sourceFile) added.push({ abs, entry, text });
+      else if (text !== entry.text) changed.push({ abs, entry, text });
+    }
+    const structural = stats.full || added.length > 0 || removed.length > 0 ||
+      changed.some((c) => isGlobalScript(c.entry.sourceFile));
+    if (structural && !stats.full) {
+      state.analysis = this.newAnalysis(state.config);
+      state.effects = undefined;
+      stats.full = true;
+    } else if (changed.length) {
+      const affected = this.affectedBy(state, changed.map((c) => c.entry.sourceFile), changed.flatMap((c) => [c.entry.text, c.text]));
+      state.analysis.invalidate(affected);
+      state.effects?.invalidate(affected);
+      for (const entry of state.files.values()) {
+        if (affected.has(entry.sourceFile)) entry.directives = undefined;
+      }
+    }
+    for (const abs of removed) {
+      const entry = state.files.get(abs)!;
+      if (entry.sourceFile) state.project.removeSourceFile(entry.sourceFile);
+      state.files.delete(abs);
+    }
+    for (const c of [...changed, ...added]) {
+      try {
+        c.entry.sourceFile = state.project.createSourceFile(c.abs, c.text, { overwrite: true });
+        c.entry.text = c.text;
+        c.entry.directives = undefined;
+        c.entry.traced = undefined;
+        stats.parsed.push(c.entry.rel);
+        c.entry.unparsable = undefined;
+      } catch (error) {
+        this.log(`skipped ${c.entry.rel}: could not be parsed (${(error as Error).message})`);
+        c.entry.unparsable = c.text;
+      }
+    }
+    if (structural) {
+      for (const entry of state.files.values()) entry.directives = undefined;
+      state.imports.clear();
+    }
+    const rebuild = (structural ? [...state.files.values()].map((e) => e.sourceFile) : changed.map((c) => c.entry.sourceFile)).filter((f) => f);
+    if (rebuild.length) this.updateImports(state, rebuild, structural);
+  }
+
+  /** The changed files, what imports them (transitively), and the dependents of indexes they touch. */
+  private affectedBy(state: State, changed: SourceFile[], texts: string[]): Set<SourceFile> {
+    const affected = new Set<SourceFile>();
+    const queue: SourceFile[] = [];
+    const add = (f: SourceFile) => {
+      if (affected.has(f)) return;
+      affected.add(f);
+      queue.push(f);
+    };
+    changed.forEach(add);
+    for (;;) {
+      while (queue.length) for (const importer of state.importers.get(queue.pop()!) ?? []) add(importer);
+      const more = state.analysis.indexDependents(affected, texts);
+      if (!more.length) break;
+      more.forEach(add);
+    }
+    return affected;
+  }
+
+  private updateImports(state: State, files: SourceFile[], all: boolean): void {
+    if (all) state.importers.clear();
+    for (const file of files) {
+      for (const old of state.imports.get(file) ?? []) state.importers.get(old)?.delete(file);
+      let targets: SourceFile[] = [];
+      try {
+        targets = importedFiles(state.project, file);
+      } catch (error) {
+        this.log(`could not resolve the imports of ${toRel(this.root, file.getFilePath())}: ${(error as Error).message}`);
+      }
+      state.imports.set(file, targets);
+      for (const t of targets) {
+        let set = state.importers.get(t);
+        if (!set) state.importers.set(t, set = new Set());
+        set.add(file);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------- analysis
+
+  private analyse(state: State, opts: SessionRunOptions, stats: RunStats): { result: AnalysisResult; model: SystemModel; stats: RunStats } {
+    const { config, analysis } = state;
+    const { layout, input } = config;
+    const entries = [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    const files: WorkspaceFile[] = entries.map((e) => ({ rel: e.rel, sourceFile: e.sourceFile }));
+    const skipped = [...state.listingSkipped];
+    for (const e of state.files.values()) if (e.unparsable !== undefined) skipped.push({ file: e.rel, reason: 'could not be parsed' });
+    const relByFile = new Map<SourceFile, string>(files.map((f) => [f.sourceFile, f.rel]));
+    const relOf = (node: Node) => relByFile.get(node.getSourceFile()) ?? toRel(this.root, node.getSourceFile().getFilePath());
+    const serviceOfNode = (node: Node) => layout.serviceOf(relOf(node));
+
+    const facts: Fact[] = [];
+    entries.forEach((e, i) => {
+      if (opts.isCancelled?.()) throw new CancelledError();
+      const fresh = !analysis.hasFacts(e.sourceFile);
+      try {
+        facts.push(...analysis.factsOf(e.sourceFile));
+      } catch (error) {
+        skipped.push({ file: e.rel, reason: `analysis failed: ${(error as Error).message}` });
+        this.log(`skipped ${e.rel}: analysis failed (${(error as Error).message})`);
+      }
+      if (fresh) stats.analysed.push(e.rel);
+      opts.onProgress?.(i + 1, entries.length);
+    });
+    if (opts.isCancelled?.()) throw new CancelledError();
+
+    const handlers = new Set<Node>(facts.filter((f) => f.kind === 'consumer' && f.handler).map((f) => f.handler!));
+    const handlerKeys = [...handlers].map((h) => `${relOf(h)}:${h.getStart()}:${h.getEnd()}`).sort().join('\n');
+    if (!state.effects || handlerKeys !== state.handlerKeys) state.effects = new EffectIndex(analysis, handlers);
+    else state.effects.rebind(handlers);
+    state.handlerKeys = handlerKeys;
+
+    const directives: Directive[] = [];
+    for (const e of entries) {
+      e.directives ??= parseDirectives(e.sourceFile, e.rel);
+      for (const d of e.directives) directives.push({ ...d, used: false });
+    }
+    const justified = decisionMatcher(input.architecture, (rel) => layout.serviceOf(rel)?.name);
+    const traced = new Set<string>();
+    for (const e of entries) {
+      e.traced ??= e.sourceFile.getImportDeclarations().some((d) => /^@opentelemetry\/(auto-instrumentations|instrumentation-)/.test(d.getModuleSpecifierValue()));
+      const svc = e.traced ? layout.serviceOf(e.rel) : undefined;
+      if (svc) traced.add(svc.name);
+    }
+
+    const model: SystemModel = {
+      root: this.root, architecture: input.architecture, architectureFile: input.architectureFile, architectureProblems: input.problems,
+      layout, analysis, effects: state.effects, files, facts, directives, ruleIds: RULE_IDS, datastores: config.datastores,
+      relOf,
+      locationOf: (node) => locationOf(node, relOf(node)),
+      serviceOf: serviceOfNode,
+      justification: (pattern, node) => justified(pattern, relOf(node)),
+      hasTracing: (node) => traced.has(serviceOfNode(node)?.name ?? ''),
+      importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
+    };
+
+    const findings: Finding[] = [];
+    const withFixes = opts.withFixes ?? false;
+    for (const rule of RULES) {
+      const severity = severityFor(rule, input.architecture);
+      if (severity === 'off') continue;
+      try {
+        runRule(rule, model, severity, findings, withFixes, this.log);
+      } catch (error) {
+        this.log(`rule ${rule.meta.id} failed: ${(error as Error).stack ?? error}`);
+      }
+    }
+
+    applyDirectives(findings, directives);
+    const wanted = (opts.paths ?? []).map((p) => toRel(this.root, path.resolve(this.root, p))).filter((p) => p !== '');
+    const selected = wanted.length
+      ? findings.filter((f) => wanted.some((w) => f.location.file === w || f.location.file.startsWith(w + '/')))
+      : findings;
+    selected.sort(compareFindings);
+    const result: AnalysisResult = {
+      root: this.root, findings: selected, rules: RULES.map((r) => r.meta), architectureFile: input.architectureFile,
+      architecture: input.architecture, filesAnalyzed: files.length, skipped,
+    };
+    return { result, model, stats };
+  }
+
+  /** Services whose files import a (service-less, shared) module, up to 3 levels of shared modules away. */
+  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout) {
+    const out: { service: NonNullable<ReturnType<WorkspaceLayout['serviceOf']>>; node: Node; via: string }[] = [];
+    const seen = new Set<string>();
+    const via = relOf(file);
+    let frontier = new Set<SourceFile>([file]);
+    const visited = new Set<SourceFile>([file]);
+    for (let depth = 0; depth < 3 && frontier.size; depth++) {
+      const next = new Set<SourceFile>();
+      const importers = new Set<SourceFile>();
+      for (const target of frontier) for (const f of state.importers.get(target) ?? []) importers.add(f);
+      for (const f of [...importers].sort((a, b) => (relOf(a) < relOf(b) ? -1 : 1))) {
+        // Imports, and re-exports (`export * from './pool'` in a barrel index).
+        for (const decl of [...f.getImportDeclarations(), ...f.getExportDeclarations()]) {
+          const specifier = decl.getModuleSpecifier();
+          let target: SourceFile | undefined;
+          try { target = specifier ? decl.getModuleSpecifierSourceFile() : undefined; } catch { target = undefined; }
+          if (!specifier || !target || !frontier.has(target)) continue;
+          const svc = layout.serviceOf(relOf(f));
+          if (svc) {
+            if (!seen.has(svc.name)) {
+              seen.add(svc.name);
+              out.push({ service: svc, node: specifier, via });
+            }
+          } else if (!visited.has(f)) {
+            visited.add(f);
+            next.add(f);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+}
+
+/** Open buffers of files other than sources (compose, .env, package.json...): their unsaved edits change the configuration. */
+function overlaySignature(overlays: Map<string, string>, state: State | undefined): string {
+  const parts: string[] = [];
+  for (const [abs, text] of [...overlays].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (state?.files.has(abs) || SOURCE_RE.test(abs)) continue;
+    parts.push(`${abs}\n${createHash('sha1').update(text).digest('hex')}`);
+  }
+  return parts.join('\n');
+}
+
+function readDisk(abs: string): string | undefined {
+  const text = readTextFile(abs);
+  return typeof text === 'string' ? text : undefined;
+}
