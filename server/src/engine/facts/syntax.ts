@@ -1,5 +1,6 @@
 /** Small syntax helpers used by the library recognizers. */
 import { Node, SyntaxKind, type ObjectLiteralExpression } from 'ts-morph';
+import { nodesOfKinds } from './walk';
 
 /** Text of a string-ish expression; template substitutions become `?`. Follows const identifiers once. */
 export function stringValue(node: Node | undefined, follow = 2): string | undefined {
@@ -91,7 +92,7 @@ export const CORRELATION_KEY = /correlation|causation|trace[-_]?id|traceparent|r
 export function correlationProps(node: Node | undefined): Node[] {
   if (!node) return [];
   const found: Node[] = [];
-  const visit = (n: Node) => {
+  for (const n of nodesOfKinds(node, CORRELATION_CARRIER_KINDS)) {
     if (Node.isPropertyAssignment(n) && CORRELATION_KEY.test(propName(n.getNameNode()))) found.push(n.getInitializerOrThrow());
     if (Node.isShorthandPropertyAssignment(n) && CORRELATION_KEY.test(n.getName())) found.push(n.getNameNode());
     if (Node.isCallExpression(n)) {
@@ -100,17 +101,19 @@ export function correlationProps(node: Node | undefined): Node[] {
       const key = stringValue(args[0]);
       if (key && CORRELATION_KEY.test(key) && args[1]) found.push(args[1]);
     }
-  };
-  visit(node);
-  node.forEachDescendant(visit);
+  }
   return found;
 }
+
+const CORRELATION_CARRIER_KINDS: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.PropertyAssignment, SyntaxKind.ShorthandPropertyAssignment, SyntaxKind.CallExpression,
+]);
 
 /** Names of `process.env.X` / `process.env['X']` / `config.get('X')` reads inside a node. */
 export function envVarsIn(node: Node | undefined, follow = 2): string[] {
   if (!node) return [];
   const names = new Set<string>();
-  const visit = (n: Node) => {
+  for (const n of nodesOfKinds(node, ENV_READ_KINDS)) {
     if (Node.isPropertyAccessExpression(n) && n.getExpression().getText() === 'process.env') names.add(n.getName());
     if (Node.isElementAccessExpression(n) && n.getExpression().getText() === 'process.env') {
       const key = stringValue(n.getArgumentExpression());
@@ -127,26 +130,28 @@ export function envVarsIn(node: Node | undefined, follow = 2): string[] {
       const init = initializerOf(n);
       if (init && init !== node) for (const name of envVarsIn(init, follow - 1)) names.add(name);
     }
-  };
-  visit(node);
-  node.forEachDescendant(visit);
+  }
   return [...names];
 }
+
+const ENV_READ_KINDS: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.PropertyAccessExpression, SyntaxKind.ElementAccessExpression, SyntaxKind.CallExpression, SyntaxKind.Identifier,
+]);
 
 const URL_RE = /\b(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|mssql|sqlserver):\/\/[^\s'"`]+/gi;
 
 export function urlsIn(node: Node | undefined): string[] {
   if (!node) return [];
   const urls = new Set<string>();
-  const visit = (n: Node) => {
+  for (const n of nodesOfKinds(node, STRING_KINDS)) {
     if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) {
       for (const m of n.getLiteralValue().matchAll(URL_RE)) urls.add(m[0]);
     }
-  };
-  visit(node);
-  node.forEachDescendant(visit);
+  }
   return [...urls];
 }
+
+const STRING_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.StringLiteral, SyntaxKind.NoSubstitutionTemplateLiteral]);
 
 /** The n-th argument of a call or new expression. */
 export function arg(node: Node, index: number): Node | undefined {

@@ -23,6 +23,20 @@ export function wrapperFor(node: Node): (raw: ts.Node) => Node {
   return (raw) => sf._getNodeFromCompilerNode(raw);
 }
 
+/**
+ * `node` and its descendants whose kind is in `kinds`, in the order forEachDescendant
+ * visits them (pre-order over forEachChild), wrapping only those.
+ */
+export function nodesOfKinds(node: Node, kinds: ReadonlySet<SyntaxKind>): Node[] {
+  const wrap = wrapperFor(node);
+  const out: Node[] = [];
+  const visit = (raw: ts.Node): void => {
+    if (kinds.has(raw.kind)) out.push(wrap(raw));
+    ts.forEachChild(raw, visit);
+  };
+  visit(node.compilerNode);
+  return out;
+}
 
 /** The function-like nodes of a file (see FUNCTION_LIKE_KINDS), in source (pre-)order, wrapping nothing else. */
 export function functionLikesOf(file: SourceFile): Node[] {

@@ -3,6 +3,7 @@ import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
+import { nodesOfKinds } from '../walk';
 import { CORRELATION_KEY, calleeName, correlationProps, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
@@ -299,14 +300,14 @@ function isAssignment(bin: Node): boolean {
 function keyedValuesIn(node: Node, key: RegExp): Node[] {
   if (key === CORRELATION_KEY) return correlationProps(node);
   const found: Node[] = [];
-  const visit = (n: Node) => {
+  for (const n of nodesOfKinds(node, PROPERTY_KINDS)) {
     if (Node.isPropertyAssignment(n) && key.test(propName(n.getNameNode()))) { const i = n.getInitializer(); if (i) found.push(i); }
     if (Node.isShorthandPropertyAssignment(n) && key.test(n.getName())) found.push(n.getNameNode());
-  };
-  visit(node);
-  node.forEachDescendant(visit);
+  }
   return found;
 }
+
+const PROPERTY_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.PropertyAssignment, SyntaxKind.ShorthandPropertyAssignment]);
 
 export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis): Fact[] {
   const text = stringValue(sqlNode);
@@ -462,17 +463,18 @@ function urlTargetText(node: Node | undefined): string {
   const seen = new Set<Node>();
   const visit = (n: Node, depth: number) => {
     if (depth > 2) return;
-    if (Node.isIdentifier(n) || Node.isPropertyAccessExpression(n)) {
-      const init = Node.isIdentifier(n) ? variableOf(n)?.getInitializer() ?? initializerOf(n) : initializerOf(n);
+    for (const m of nodesOfKinds(n, NAME_KINDS)) {
+      const init = Node.isIdentifier(m) ? variableOf(m)?.getInitializer() ?? initializerOf(m) : initializerOf(m);
       if (init && !seen.has(init)) {
         seen.add(init);
         parts.push(init.getText());
         visit(init, depth + 1);
       }
     }
-    n.forEachChild((c) => visit(c, depth));
   };
   visit(node, 0);
   for (const env of envVarsIn(node)) parts.push(`process.env.${env}`);
   return parts.join(' ');
 }
+
+const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, SyntaxKind.PropertyAccessExpression]);

@@ -1,5 +1,6 @@
 /** kafkajs: `new Kafka().consumer().run({ eachMessage })`, `producer.send({ topic, messages })`. */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, type SourceFile } from 'ts-morph';
+import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, channelName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
@@ -8,11 +9,10 @@ function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
   const recvText = recv.getText();
-  // Only the calls are wrapped (getDescendants would wrap every node of the file, once per run() call).
-  for (const other of call.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const other of subscribeCalls(call.getSourceFile())) {
     if (!Node.isCallExpression(other)) continue;
     const callee = other.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'subscribe') continue;
+    if (!Node.isPropertyAccessExpression(callee)) continue;
     if (callee.getExpression().getText() !== recvText) continue;
     const opts = arg(other, 0);
     const topic = stringValue(prop(opts, 'topic'));
@@ -23,6 +23,18 @@ function subscribedTopic(call: Node): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The `x.subscribe(...)` calls of a file, in source order; only those are wrapped. */
+function subscribeCalls(file: SourceFile): Node[] {
+  const wrap = wrapperFor(file);
+  const out: Node[] = [];
+  const visit = (raw: ts.Node): void => {
+    if (ts.isCallExpression(raw) && ts.isPropertyAccessExpression(raw.expression) && raw.expression.name.text === 'subscribe') out.push(wrap(raw));
+    ts.forEachChild(raw, visit);
+  };
+  visit(file.compilerNode);
+  return out;
 }
 
 export const kafkajs: LibraryTable = {
