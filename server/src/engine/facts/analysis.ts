@@ -198,7 +198,7 @@ export class Analysis {
       });
       return out;
     });
-    return index.get(cls, cls.getSourceFile());
+    return index.get(cls, cls.getSourceFile()) as NewExpression[];
   }
 
   private requireType(call: Node): string | undefined {
@@ -646,7 +646,7 @@ export class Analysis {
    * (see WorkspaceIndex); recognizers use it for facts that depend on other
    * files (`who calls this wrapper`, `is an interceptor registered`).
    */
-  index<V>(key: string, needle: RegExp, contribute: (file: SourceFile) => [Node, V][]): WorkspaceIndex<V> {
+  index<V>(key: string, needle: RegExp, contribute: (file: SourceFile) => [object, V][]): WorkspaceIndex<V> {
     let index = this.indexes.get(key) as WorkspaceIndex<V> | undefined;
     if (!index) {
       index = new WorkspaceIndex<V>(needle, () => this.project?.getSourceFiles() ?? [], contribute);

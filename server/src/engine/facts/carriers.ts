@@ -8,7 +8,7 @@
  */
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { CorrelationState, Fact } from './facts';
-import type { Analysis, FunctionLike } from './analysis';
+import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/build';
 
 const MAX_WRAPPER_DEPTH = 3;
@@ -22,8 +22,6 @@ export interface CallSiteCorrelation {
   correlation: CorrelationState;
   values: Node[];
 }
-
-const sitesCache = new WeakMap<Node, CallExpression[]>();
 
 /** The state at each call site of the wrapper(s) a publish's message comes from; empty when there are none to see. */
 export function correlationAtCallSites(fact: Fact, analysis: Analysis): CallSiteCorrelation[] {
@@ -79,24 +77,18 @@ function functionName(fn: Node): string | undefined {
   return undefined;
 }
 
-/** Calls of a workspace function, found by name and confirmed by symbol resolution. */
+/** Calls of a workspace function, found by name and confirmed by symbol resolution (first MAX_SITES). */
 function callSites(fn: Node, name: string, analysis: Analysis): CallExpression[] {
-  const cached = sitesCache.get(fn);
-  if (cached) return cached;
-  const found: CallExpression[] = [];
   const needle = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
-  for (const sf of fn.getProject().getSourceFiles()) {
-    if (sf.isDeclarationFile() || !needle.test(sf.getFullText())) continue;
+  const index = analysis.index<CallExpression>(`calls:${name}`, needle, (sf) => {
+    const out: [object, CallExpression][] = [];
     for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
       const calleeName = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
       if (calleeName !== name) continue;
-      if (!analysis.resolveCallees(call).includes(fn as FunctionLike)) continue;
-      found.push(call);
-      if (found.length >= MAX_SITES) break;
+      for (const target of analysis.resolveCallees(call)) out.push([target, call]);
     }
-    if (found.length >= MAX_SITES) break;
-  }
-  sitesCache.set(fn, found);
-  return found;
+    return out;
+  });
+  return index.get(fn).slice(0, MAX_SITES);
 }

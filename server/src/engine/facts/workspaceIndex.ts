@@ -10,24 +10,24 @@
  * when a matching file is affected by an edit, or an edited file matches the
  * needle before or after the edit. `dependentsToInvalidate` answers that.
  */
-import type { Node, SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
 
 export class WorkspaceIndex<V> {
-  private readonly perFile = new Map<SourceFile, [Node, V][]>();
+  private readonly perFile = new Map<SourceFile, [object, V][]>();
   /** Files whose text does not match the needle (checked once until they change). */
   private readonly unmatched = new Set<SourceFile>();
-  private merged: Map<Node, V[]> | undefined;
+  private merged: Map<object, V[]> | undefined;
   /** Files whose facts or memos used this index. */
   readonly dependents = new Set<SourceFile>();
 
   constructor(
     readonly needle: RegExp,
     private readonly files: () => SourceFile[],
-    private readonly contribute: (file: SourceFile) => [Node, V][],
+    private readonly contribute: (file: SourceFile) => [object, V][],
   ) {}
 
   /** The values recorded for a key; `dependent` is the file whose analysis depends on the answer. */
-  get(key: Node, dependent?: SourceFile): V[] {
+  get(key: object, dependent?: SourceFile): V[] {
     if (dependent) this.dependents.add(dependent);
     return this.build().get(key) ?? [];
   }
@@ -54,9 +54,9 @@ export class WorkspaceIndex<V> {
     if (affected.size) this.merged = undefined;
   }
 
-  private build(): Map<Node, V[]> {
+  private build(): Map<object, V[]> {
     if (this.merged) return this.merged;
-    const merged = new Map<Node, V[]>();
+    const merged = new Map<object, V[]>();
     for (const sf of this.files()) {
       let entries = this.perFile.get(sf);
       if (!entries) {

@@ -1,5 +1,5 @@
 /** Outgoing HTTP: fetch (global, node-fetch, undici), axios (and @nestjs/axios HttpService), got. */
-import { Node, SyntaxKind, type Project, type PropertyAccessExpression } from 'ts-morph';
+import { Node, SyntaxKind, type PropertyAccessExpression } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { httpFact, variableOf } from './build';
 import type { Analysis } from '../analysis';
@@ -36,7 +36,7 @@ function axiosInstance(call: Node, a: Analysis): { base?: Node; opaque: boolean 
   const created = init && Node.isCallExpression(init) && Node.isPropertyAccessExpression(init.getExpression()) &&
     (init.getExpression() as PropertyAccessExpression).getName() === 'create' ? init : undefined;
   const base = created ? prop(arg(created, 0), 'baseURL') : undefined;
-  const intercepted = interceptedInstances(call.getSourceFile().getProject(), a);
+  const intercepted = interceptedInstances(call, a);
   const opaque = recvType === 'axios#default'
     ? intercepted.global
     : intercepted.any || (!!decl && intercepted.instances.has(decl));
@@ -52,29 +52,35 @@ interface Interceptors {
   any: boolean;
 }
 
-const interceptorCache = new WeakMap<Project, Interceptors>();
+/** The one key of the interceptor index: every registration counts for every axios call. */
+const INTERCEPTORS = {};
 
-function interceptedInstances(project: Project, a: Analysis): Interceptors {
-  const cached = interceptorCache.get(project);
-  if (cached) return cached;
-  const out: Interceptors = { global: false, instances: new Set(), any: false };
-  for (const sf of project.getSourceFiles()) {
-    if (sf.isDeclarationFile() || !sf.getFullText().includes('interceptors')) continue;
+type Registration = { global: true } | { instance: Node } | { any: true };
+
+/** `x.interceptors` anywhere in the workspace; the calling file's facts depend on them. */
+function interceptedInstances(call: Node, a: Analysis): Interceptors {
+  const registrations = a.index<Registration>('axios-interceptors', /interceptors/, (sf) => {
+    const found: [object, Registration][] = [];
     for (const access of sf.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
       if (access.getName() !== 'interceptors') continue;
       const owner = access.getExpression();
       const t = a.typeOf(owner);
-      if (t === 'axios#default') out.global = true;
-      else {
-        const decl = Node.isIdentifier(owner) ? variableOf(owner) : undefined;
-        if (decl) out.instances.add(decl);
-        else if (t === 'axios.Instance') out.any = true;
-      }
+      const decl = Node.isIdentifier(owner) ? variableOf(owner) : undefined;
+      if (t === 'axios#default') found.push([INTERCEPTORS, { global: true }]);
+      else if (decl) found.push([INTERCEPTORS, { instance: decl }]);
+      else if (t === 'axios.Instance') found.push([INTERCEPTORS, { any: true }]);
     }
+    return found;
+  }).get(INTERCEPTORS, call.getSourceFile());
+  const out: Interceptors = { global: false, instances: new Set(), any: false };
+  for (const r of registrations) {
+    if ('global' in r) out.global = true;
+    else if ('instance' in r) out.instances.add(r.instance);
+    else out.any = true;
   }
-  interceptorCache.set(project, out);
   return out;
 }
+
 function axiosOps(type: string): Record<string, OperationAnalyzer> {
   return {
     [`${type}|get`]: axiosMethod('GET', 1),
