@@ -1,14 +1,15 @@
 /**
- * The one place the server talks to the analysis engine. Today every call
- * re-analyses a whole workspace folder (in a worker thread, so the server
- * keeps answering while it runs); when the engine becomes incremental, only
- * this module changes.
+ * The one place the server talks to the analysis engine. The engine runs in
+ * a worker thread (so the server keeps answering while it works) and keeps
+ * one AnalysisSession per workspace folder, so a run after an edit redoes
+ * only what the edit can change. A newer request for the same folder
+ * cancels the run in progress (its work so far is kept for the next run).
  */
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
-import { analyzeSync } from '../engine/analyze';
-import { IGNORED_DIRS, SOURCE_GLOB } from '../engine/workspace/files';
-import type { AnalysisResult } from '../engine/api';
+import { AnalysisSession, CancelledError, type RunStats } from '../engine/session';
+import { IGNORED_DIRS, SOURCE_GLOB, toRel } from '../engine/workspace/files';
 import type { Finding } from '../engine/types';
 
 export interface AnalysisRequest {
@@ -17,6 +18,8 @@ export interface AnalysisRequest {
   architectureFile?: string;
   /** Open editor buffers by absolute path. */
   overlays: Map<string, string>;
+  /** Re-read the file list and configuration from disk (startup, watched-file and settings changes). */
+  rescan?: boolean;
 }
 
 export interface AnalysisOutput {
@@ -27,10 +30,19 @@ export interface AnalysisOutput {
   /** Root-relative path of the architecture file used, if any. */
   architectureFile?: string;
   durationMs: number;
+  /** What the run redid: files parsed and files whose facts were computed. */
+  stats: RunStats;
+}
+
+/** A run given up because a newer request for the same folder arrived. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof Error && /analysis cancelled/.test(error.message);
 }
 
 export interface AnalysisEngine {
   analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput>;
+  /** Asks the run in progress (if any) to stop: a newer request supersedes it. */
+  cancelRunning(): void;
   dispose(): Promise<void>;
 }
 
@@ -49,34 +61,58 @@ export function createEngine(options: EngineOptions): AnalysisEngine {
 
 /** Runs the engine in this thread (tests, unbundled runs, or when a worker cannot start). */
 export class InProcessEngine implements AnalysisEngine {
+  private readonly sessions = new Sessions();
+
   constructor(private readonly log: (m: string) => void) {}
 
   async analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput> {
     await new Promise((resolve) => setImmediate(resolve)); // let queued messages through first
-    return runAnalysis(request, this.log, onProgress);
+    return this.sessions.run(request, this.log, onProgress);
+  }
+
+  cancelRunning(): void {
+    // In process, a run is synchronous: nothing else runs while it does.
   }
 
   async dispose(): Promise<void> {}
 }
 
-export function runAnalysis(request: AnalysisRequest, log: (m: string) => void, onProgress?: (done: number, total: number) => void): AnalysisOutput {
-  const started = performance.now();
-  const result: AnalysisResult = analyzeSync({
-    root: request.root,
-    architectureFile: request.architectureFile,
-    overlays: request.overlays,
-    withFixes: true,
-    log,
-    onProgress,
-  });
-  return {
-    root: result.root,
-    findings: result.findings,
-    filesAnalyzed: result.filesAnalyzed,
-    skipped: result.skipped,
-    architectureFile: result.architectureFile,
-    durationMs: performance.now() - started,
-  };
+/** The sessions of one engine, by folder and architecture file. */
+export class Sessions {
+  private readonly byKey = new Map<string, AnalysisSession>();
+
+  run(request: AnalysisRequest, log: (m: string) => void, onProgress?: (done: number, total: number) => void, isCancelled?: () => boolean): AnalysisOutput {
+    const started = performance.now();
+    const key = `${request.root}\n${request.architectureFile ?? ''}`;
+    let session = this.byKey.get(key);
+    if (!session) {
+      session = new AnalysisSession({ root: request.root, architectureFile: request.architectureFile, log });
+      this.byKey.set(key, session);
+    }
+    // Quick fixes are built for open documents only: code actions are asked for nowhere else.
+    const open = new Set([...request.overlays.keys()].map((abs) => toRel(path.resolve(request.root), abs)));
+    const { result, stats } = session.run({
+      overlays: request.overlays,
+      rescan: request.rescan,
+      withFixes: (rel) => open.has(rel),
+      onProgress,
+      isCancelled,
+    });
+    return {
+      root: result.root,
+      findings: result.findings,
+      filesAnalyzed: result.filesAnalyzed,
+      skipped: result.skipped,
+      architectureFile: result.architectureFile,
+      durationMs: performance.now() - started,
+      stats,
+    };
+  }
+
+  /** Forgets the sessions of folders no longer analysed. */
+  retain(roots: Set<string>): void {
+    for (const key of [...this.byKey.keys()]) if (!roots.has(key.split('\n')[0])) this.byKey.delete(key);
+  }
 }
 
 // --- worker thread -----------------------------------------------------------
@@ -107,6 +143,8 @@ class WorkerEngine implements AnalysisEngine {
   private disposed = false;
   private failures = 0;
   private fallback: InProcessEngine | undefined;
+  /** Shared with the worker: requests with an id up to this value are cancelled. */
+  private readonly cancelled = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly script: string, private readonly log: (m: string) => void, private readonly timeoutMs: number) {}
 
@@ -126,6 +164,12 @@ class WorkerEngine implements AnalysisEngine {
     });
   }
 
+  cancelRunning(): void {
+    if (this.fallback) return;
+    const ids = [...this.pending.keys()];
+    if (ids.length) Atomics.store(this.cancelled, 0, Math.max(...ids));
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const worker = this.worker;
@@ -135,7 +179,7 @@ class WorkerEngine implements AnalysisEngine {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { workerData: { role: WORKER_ROLE }, execArgv: [], stdout: true, stderr: true });
+    const worker = new Worker(this.script, { workerData: { role: WORKER_ROLE, cancel: this.cancelled.buffer }, execArgv: [], stdout: true, stderr: true });
     worker.stdout.on('data', (chunk: Buffer) => this.log(chunk.toString().trimEnd()));
     worker.stderr.on('data', (chunk: Buffer) => this.log(chunk.toString().trimEnd()));
     worker.on('message', (message: FromWorker) => this.onMessage(message));
@@ -181,14 +225,16 @@ class WorkerEngine implements AnalysisEngine {
 }
 
 /** Body of the worker thread: answers `analyze` messages one at a time. */
-export function runEngineWorker(port: import('node:worker_threads').MessagePort): void {
+export function runEngineWorker(port: import('node:worker_threads').MessagePort, cancelBuffer?: SharedArrayBuffer): void {
   const post = (message: FromWorker) => port.postMessage(message);
+  const sessions = new Sessions();
+  const cancelled = cancelBuffer ? new Int32Array(cancelBuffer) : undefined;
   port.on('message', (message: ToWorker) => {
     if (message.type !== 'analyze') return;
     const { id, request } = message;
     let lastProgress = 0;
     try {
-      const output = runAnalysis(
+      const output = sessions.run(
         request,
         (line) => post({ type: 'log', message: line }),
         (done, total) => {
@@ -198,10 +244,12 @@ export function runEngineWorker(port: import('node:worker_threads').MessagePort)
             post({ type: 'progress', id, done, total });
           }
         },
+        cancelled ? () => Atomics.load(cancelled, 0) >= id : undefined,
       );
       post({ type: 'result', id, output });
     } catch (error) {
-      post({ type: 'error', id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      const message = error instanceof CancelledError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+      post({ type: 'error', id, message });
     }
   });
 }

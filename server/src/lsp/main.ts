@@ -11,7 +11,7 @@ import { WORKER_ROLE } from './engine';
 async function main(): Promise<void> {
   if (!isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE && parentPort) {
     const { runEngineWorker } = await import('./engine.js');
-    runEngineWorker(parentPort);
+    runEngineWorker(parentPort, (workerData as { cancel?: SharedArrayBuffer }).cancel);
     return;
   }
   const argv = process.argv.slice(2);

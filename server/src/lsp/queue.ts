@@ -17,6 +17,8 @@ export class AnalysisQueue {
   constructor(
     private readonly run: (folder: string, reasons: ReadonlySet<RunReason>) => Promise<void>,
     private readonly onError: (folder: string, error: unknown) => void,
+    /** A request arrived for the folder being analysed: its run is stale. */
+    private readonly onStale: (folder: string) => void = () => undefined,
   ) {}
 
   /** Asks for an analysis of `folder` after `delayMs` without further requests for it. */
@@ -26,6 +28,7 @@ export class AnalysisQueue {
     reasons.add(reason);
     this.reasons.set(folder, reasons);
     clearTimeout(this.timers.get(folder));
+    if (this.running === folder && reason === 'edit') this.onStale(folder);
     this.timers.set(folder, setTimeout(() => {
       this.timers.delete(folder);
       if (!this.ready.includes(folder)) this.ready.push(folder);

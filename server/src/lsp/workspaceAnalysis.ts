@@ -9,7 +9,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ARCHITECTURE_FILE_NAMES } from '../engine/analyze';
 import { effectiveSeverity, toDiagnostic } from './diagnostics';
-import type { AnalysisEngine } from './engine';
+import { isCancellation, type AnalysisEngine } from './engine';
 import type { Folder, Folders } from './folders';
 import { errorText, type Logger } from './log';
 import { StatusNotification, type StatusParams } from './protocol';
@@ -20,6 +20,8 @@ import { isInside, pathToUri, uriToPath } from './uris';
 
 /** Reasons that show progress in the editor (the user did not just type). */
 const PROGRESS_REASONS: RunReason[] = ['startup', 'config', 'settings'];
+/** Reasons after which the engine re-reads the file list and configuration from disk; edits only change open buffers. */
+const RESCAN_REASONS: RunReason[] = ['startup', 'config', 'files', 'settings'];
 
 export interface WorkspaceAnalysisOptions {
   connection: Connection;
@@ -50,6 +52,8 @@ export class WorkspaceAnalysis {
     this.queue = new AnalysisQueue(
       (folder, reasons) => this.run(folder, reasons),
       (folder, error) => o.log.error(`analysis of ${folder} failed: ${errorText(error)}`),
+      // A newer edit makes the running analysis stale: stop it, the follow-up run includes its work.
+      () => o.engine.cancelRunning(),
     );
   }
 
@@ -129,7 +133,7 @@ export class WorkspaceAnalysis {
     let output;
     try {
       output = await engine.analyze(
-        { root: folder.path, architectureFile: settings.architectureFile, overlays },
+        { root: folder.path, architectureFile: settings.architectureFile, overlays, rescan: [...reasons].some((r) => RESCAN_REASONS.includes(r)) },
         (done, total) => {
           const percent = total ? Math.floor((done / total) * 100) : 100;
           if (percent === lastPercent) return;
@@ -138,6 +142,11 @@ export class WorkspaceAnalysis {
         },
       );
     } catch (error) {
+      progress?.done();
+      if (isCancellation(error)) {
+        log.verbose(`${folder.name}: analysis superseded by a newer edit`);
+        return;
+      }
       this.lastError = `Analysis of ${folder.name} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
       log.error(`analysis of ${folder.name} failed: ${errorText(error)}`);
       progress?.done();
