@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph';
+import { Node, type SourceFile, type ts } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import { isFunctionLike } from '../facts/analysis';
@@ -21,27 +21,15 @@ export const dualWrite = createRule({
   check({ model, report }) {
     const candidates: { fn: Node; publish: Reached; write: Reached }[] = [];
     for (const { sourceFile } of model.files) {
-      // Only the functions are wrapped (forEachDescendant would wrap every node of every file).
-      functionLikesOf(sourceFile).forEach((fn) => {
-        if (!isFunctionLike(fn)) return;
-        const reached = model.effects.of(fn);
-        const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
-        if (!publishes.length) return;
-        if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return; // an outbox relay
-        if (isOutboxCode(fn)) return; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
-        // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
-        const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table) && !isGuardTable(r.fact.table));
-        if (!writes.length) return;
-        for (const publish of publishes) {
-          const throughOneCallee = publish.path.length > 0 && writes.every((w) => w.via === publish.via);
-          if (throughOneCallee) continue; // the callee is the flow; it reports itself
-          candidates.push({ fn, publish, write: writes[0] });
-        }
-      });
+      for (const fn of functionsOf(sourceFile)) {
+        for (const c of flowsOf(fn, model.effects.of(fn))) candidates.push(c);
+      }
     }
+    const byPublish = new Map<unknown, typeof candidates>();
+    for (const c of candidates) byPublish.set(c.publish.fact, [...(byPublish.get(c.publish.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     for (const c of candidates) {
-      const nested = candidates.some((o) => o !== c && o.publish.fact === c.publish.fact && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
+      const nested = byPublish.get(c.publish.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
       if (nested) continue;
       const at = c.publish.path.length ? calleeOf(c.publish.via) : c.publish.fact.node;
       const location = model.locationOf(at);
@@ -69,6 +57,43 @@ export const dualWrite = createRule({
     }
   },
 });
+
+/**
+ * The functions of a file, kept while its syntax tree is unchanged (the
+ * language server re-runs the rules after every edit; only the edited file
+ * gets a new tree).
+ */
+const functionsByTree = new WeakMap<ts.SourceFile, Node[]>();
+
+function functionsOf(file: SourceFile): Node[] {
+  let fns = functionsByTree.get(file.compilerNode);
+  if (!fns) functionsByTree.set(file.compilerNode, fns = functionLikesOf(file).filter(isFunctionLike));
+  return fns;
+}
+
+/** Per effect list (the effect index keeps one list per function until an edit affects it). */
+const flowsByEffects = new WeakMap<Reached[], { fn: Node; publish: Reached; write: Reached }[]>();
+
+/** The (publish, first write) pairs of a function that is a dual-write flow on its own. */
+function flowsOf(fn: Node, reached: Reached[]): { fn: Node; publish: Reached; write: Reached }[] {
+  const cached = flowsByEffects.get(reached);
+  if (cached) return cached;
+  const out: { fn: Node; publish: Reached; write: Reached }[] = [];
+  flowsByEffects.set(reached, out);
+  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
+  if (!publishes.length) return out;
+  if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return out; // an outbox relay
+  if (isOutboxCode(fn)) return out; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
+  // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
+  const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table) && !isGuardTable(r.fact.table));
+  if (!writes.length) return out;
+  for (const publish of publishes) {
+    const throughOneCallee = publish.path.length > 0 && writes.every((w) => w.via === publish.via);
+    if (throughOneCallee) continue; // the callee is the flow; it reports itself
+    out.push({ fn, publish, write: writes[0] });
+  }
+  return out;
+}
 
 /** A function in an outbox class, function or module: the relay that publishes stored events and marks them sent. */
 function isOutboxCode(fn: Node): boolean {
