@@ -53,6 +53,8 @@ export interface RunStats {
   analysed: string[];
   /** True when configuration changed and every file's facts were recomputed. */
   full: boolean;
+  /** Milliseconds spent bringing the project up to date, computing facts, and running the rules. */
+  timings: { update: number; facts: number; rules: number };
 }
 
 const SOURCE_RE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -116,7 +118,8 @@ export class AnalysisSession {
 
   run(opts: SessionRunOptions = {}): { result: AnalysisResult; model: SystemModel; stats: RunStats } {
     const overlays = opts.overlays ?? new Map<string, string>();
-    const stats: RunStats = { parsed: [], analysed: [], full: false };
+    const stats: RunStats = { parsed: [], analysed: [], full: false, timings: { update: 0, facts: 0, rules: 0 } };
+    const started = performance.now();
     let state = this.state;
     const configOverlays = overlaySignature(overlays, state);
     const architectureChanged = state !== undefined && readArchitecture(this.root, { ...this.options, overlays }).text !== state.config.input.text;
@@ -128,6 +131,7 @@ export class AnalysisSession {
       state.listedOverlays = new Set(overlays.keys());
     }
     this.update(state, overlays, stats);
+    stats.timings.update = performance.now() - started;
     return this.analyse(state, opts, stats);
   }
 
@@ -291,6 +295,7 @@ export class AnalysisSession {
     const relOf = (node: Node) => relByFile.get(node.getSourceFile()) ?? toRel(this.root, node.getSourceFile().getFilePath());
     const serviceOfNode = (node: Node) => layout.serviceOf(relOf(node));
 
+    let mark = performance.now();
     const facts: Fact[] = [];
     entries.forEach((e, i) => {
       if (opts.isCancelled?.()) throw new CancelledError();
@@ -336,6 +341,8 @@ export class AnalysisSession {
       importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
     };
 
+    stats.timings.facts = performance.now() - mark;
+    mark = performance.now();
     const findings: Finding[] = [];
     const withFixes = opts.withFixes ?? false;
     for (const rule of RULES) {
@@ -348,6 +355,7 @@ export class AnalysisSession {
       }
     }
 
+    stats.timings.rules = performance.now() - mark;
     applyDirectives(findings, directives);
     const wanted = (opts.paths ?? []).map((p) => toRel(this.root, path.resolve(this.root, p))).filter((p) => p !== '');
     const selected = wanted.length
