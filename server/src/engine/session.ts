@@ -94,8 +94,10 @@ interface State {
   project: Project;
   analysis: Analysis;
   effects: EffectIndex | undefined;
-  /** Place keys of the consumer handlers the effect index treats as separate flows. */
-  handlerKeys: string;
+  /** The consumer handlers the effect index treats as separate flows. */
+  handlers: Set<Node>;
+  /** Files the last update invalidated (their handlers may have moved). */
+  affected: Set<SourceFile>;
   files: Map<string, Entry>;
   listingSkipped: { file: string; reason: string }[];
   imports: Map<SourceFile, SourceFile[]>;
@@ -159,7 +161,7 @@ export class AnalysisSession {
         : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
-        config, project, analysis: this.newAnalysis(config), effects: undefined, handlerKeys: '',
+        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(),
         files, listingSkipped: [], imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
@@ -212,6 +214,7 @@ export class AnalysisSession {
       stats.full = true;
     } else if (changed.length) {
       const affected = this.affectedBy(state, changed.map((c) => c.entry.sourceFile), changed.flatMap((c) => [c.entry.text, c.text]));
+      state.affected = affected;
       state.analysis.invalidate(affected);
       state.effects?.invalidate(affected);
       for (const entry of state.files.values()) {
@@ -312,10 +315,12 @@ export class AnalysisSession {
     if (opts.isCancelled?.()) throw new CancelledError();
 
     const handlers = new Set<Node>(facts.filter((f) => f.kind === 'consumer' && f.handler).map((f) => f.handler!));
-    const handlerKeys = [...handlers].map((h) => `${relOf(h)}:${h.getStart()}:${h.getEnd()}`).sort().join('\n');
-    if (!state.effects || handlerKeys !== state.handlerKeys) state.effects = new EffectIndex(analysis, handlers);
+    // Effects kept from earlier runs stay valid while no handler outside the invalidated files appeared or went.
+    const moved = (h: Node) => !h.wasForgotten() && !state.affected.has(h.getSourceFile()) && handlers.has(h) !== state.handlers.has(h);
+    if (!state.effects || stats.full || [...state.handlers].some(moved) || [...handlers].some(moved)) state.effects = new EffectIndex(analysis, handlers);
     else state.effects.rebind(handlers);
-    state.handlerKeys = handlerKeys;
+    state.handlers = handlers;
+    state.affected = new Set();
 
     const directives: Directive[] = [];
     for (const e of entries) {
