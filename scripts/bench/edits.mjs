@@ -89,8 +89,8 @@ class LspClient {
 
 const isReady = (m) => m.method === 'distributedPatterns/status' && m.params?.state === 'ready';
 
-/** The edits of one file: body-only and import-changing variants of its text for edit number k. */
-function editorFor(rel, text) {
+/** The edits of one file: body-only and import-changing variants of its current text for edit number k. */
+export function editorFor(rel, text) {
   const lines = text.split('\n');
   // First line that opens a function body (ends with `{` after a `)`, or `=> {`).
   let bodyLine = lines.findIndex((l) => /(\)|=>)\s*(:\s*[^=]+)?\{\s*$/.test(l) && !/^\s*(export\s+)?(interface|class|type|enum)\b/.test(l));
@@ -99,19 +99,22 @@ function editorFor(rel, text) {
   const lastImport = lines.reduce((acc, l, i) => (/^import\b/.test(l) ? i : acc), -1);
   const depth = rel.split('/').length - 3; // services/<svc>/src/... -> relative prefix to src
   const toSrc = depth <= 1 ? './' : '../'.repeat(depth - 1);
+  // Each edit changes one thing on top of the file's current text: a body-only edit replaces the
+  // inserted statement and keeps the added import, an import-changing edit the other way round.
+  let statement = [];
+  let imported = [];
+  const current = () => [...lines.slice(0, lastImport + 1), ...imported, ...lines.slice(lastImport + 1, bodyLine + 1), ...statement, ...lines.slice(bodyLine + 1)].join('\n');
   return {
     body(k) {
-      const out = [...lines];
-      out.splice(bodyLine + 1, 0, `${indent}console.debug('edit ${k}');`);
-      return out.join('\n');
+      statement = [`${indent}console.debug('edit ${k}');`];
+      return current();
     },
     import(k) {
-      const out = [...lines];
       // Alternate between two modules so the import graph changes on every edit.
       const target = k % 2 ? `${toSrc}infra/redis` : `${toSrc}infra/amqp`;
       const name = k % 2 ? 'redisConnection' : 'openChannel';
-      out.splice(lastImport + 1, 0, `import { ${name} as edit${k} } from '${target}';`, `void edit${k};`);
-      return out.join('\n');
+      imported = [`import { ${name} as edit${k} } from '${target}';`, `void edit${k};`];
+      return current();
     },
   };
 }
@@ -122,7 +125,7 @@ function editorFor(rel, text) {
  */
 export async function runEdits({ serverScript, root, files, edits = 200, warmup = 10, timeoutMs = 10 * 60_000, log = () => {} }) {
   const child = spawn(process.execPath, [serverScript, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stderr.on('data', () => {});
+  child.stderr.on('data', (d) => { if (process.env.DPAT_TRACE_RUNS) process.stderr.write(d); });
   const client = new LspClient(child);
   let peakKb = 0;
   const sampler = setInterval(() => { peakKb = Math.max(peakKb, treeRssKb(child.pid)); }, 100);
