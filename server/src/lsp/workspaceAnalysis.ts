@@ -191,7 +191,10 @@ export class WorkspaceAnalysis {
     this.filesAnalysed.set(folder.uri, output.filesAnalyzed);
     this.analysedAt.set(folder.uri, startedAt);
     const count = [...files.values()].reduce((n, f) => n + f.entries.length, 0);
-    const summary = `${folder.name}: ${output.filesAnalyzed} files analysed, ${count} finding(s), ${output.skipped.length} skipped, ${Math.round(output.durationMs)} ms (${[...reasons].join(', ')})`;
+    const t = output.stats.timings;
+    const work = `${output.stats.parsed.length} parsed, facts of ${output.stats.analysed.length} computed; update ${Math.round(t.update)} ms, facts ${Math.round(t.facts)} ms, rules ${Math.round(t.rules)} ms`;
+    const summary = `${folder.name}: ${output.filesAnalyzed} files analysed, ${count} finding(s), ${output.skipped.length} skipped, ${Math.round(output.durationMs)} ms (${[...reasons].join(', ')}; ${work}; published ${Math.round(Date.now() - startedAt)} ms after the run was started)`;
+    if (process.env.DPAT_TRACE_RUNS) process.stderr.write(`${summary}\n`);
     if (showProgress) log.info(summary);
     else log.verbose(summary);
     this.sendStatus(this.queue.hasPending() ? 'analysing' : 'ready');
