@@ -228,7 +228,10 @@ export class AnalysisSession {
     }
     for (const c of [...changed, ...added]) {
       try {
-        c.entry.sourceFile = state.project.createSourceFile(c.abs, c.text, { overwrite: true });
+        // A new file is created without `overwrite`, which looks the path up first and throws internally when absent.
+        c.entry.sourceFile = c.entry.sourceFile
+          ? state.project.createSourceFile(c.abs, c.text, { overwrite: true })
+          : state.project.createSourceFile(c.abs, c.text);
         c.entry.text = c.text;
         c.entry.directives = undefined;
         c.entry.traced = undefined;

