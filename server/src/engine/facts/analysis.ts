@@ -28,9 +28,14 @@ export class Analysis {
   private readonly typeMemo = new Map<Node, string | undefined>();
   private readonly inProgress = new Set<Node>();
   private readonly factsByFile = new Map<SourceFile, Fact[]>();
-  private readonly factsByCall = new Map<Node, Fact[]>();
+  /** Facts by the compiler node of the call that produced them (effects look them up before wrapping the call). */
+  private readonly factsByCall = new Map<ts.Node, Fact[]>();
   private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
   private readonly calleesMemo = new Map<Node, FunctionLike[]>();
+  /** Per file, the names under which a call can reach one of its functions (see mayCallWorkspace). */
+  private readonly calleeNamesByFile = new Map<SourceFile, CalleeNames>();
+  /** The union of calleeNamesByFile over the project's files (rebuilt after an invalidation). */
+  private calleeNames: CalleeNames | undefined;
   private readonly indexes = new Map<string, WorkspaceIndex<unknown>>();
   /** The project whose files the workspace indexes cover (set by the first file analysed). */
   private project: Project | undefined;
@@ -487,6 +492,8 @@ export class Analysis {
 
   private computeCallee(call: Node): FunctionLike | undefined {
     if (!Node.isCallExpression(call) && !Node.isNewExpression(call)) return undefined;
+    this.project ??= call.getProject();
+    if (!this.mayCallWorkspace(call.compilerNode)) return undefined;
     let callee: Node = call.getExpression();
     while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
     let symbol: TsSymbol | undefined;
@@ -522,7 +529,7 @@ export class Analysis {
   private computeCallees(call: Node): FunctionLike[] {
     const direct = this.resolveCallee(call);
     if (direct) return [direct];
-    if (!Node.isCallExpression(call)) return [];
+    if (!Node.isCallExpression(call) || !this.mayCallWorkspace(call.compilerNode)) return [];
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) return [];
     let decls: Node[];
@@ -546,6 +553,41 @@ export class Analysis {
       }
     }
     return out;
+  }
+
+  /**
+   * False when a call or `new` cannot run a workspace function: its callee is
+   * a name (`f(...)`) or a member (`x.m(...)`) that no workspace declaration
+   * resolveCallee or resolveCallees accepts could bear, so asking the checker
+   * (which type-checks the receiver) would find nothing. True otherwise.
+   */
+  mayCallWorkspace(raw: ts.Node): boolean {
+    if (raw.kind !== SyntaxKind.CallExpression && raw.kind !== SyntaxKind.NewExpression) return false;
+    let callee: ts.Expression = (raw as ts.CallExpression | ts.NewExpression).expression;
+    while (callee.kind === SyntaxKind.ParenthesizedExpression || callee.kind === SyntaxKind.NonNullExpression) {
+      callee = (callee as ts.ParenthesizedExpression | ts.NonNullExpression).expression;
+    }
+    if (callee.kind !== SyntaxKind.Identifier && callee.kind !== SyntaxKind.PropertyAccessExpression) return true;
+    if (!this.project) return true;
+    const names = this.workspaceCalleeNames(this.project);
+    if (callee.kind === SyntaxKind.Identifier) return names.identifiers.has((callee as ts.Identifier).text);
+    return !names.members || names.members.has((callee as ts.PropertyAccessExpression).name.text);
+  }
+
+  private workspaceCalleeNames(project: Project): CalleeNames {
+    if (this.calleeNames) return this.calleeNames;
+    const members = new Set<string>(['default']);
+    const identifiers = new Set<string>();
+    let anyMember = false;
+    for (const sf of project.getSourceFiles()) {
+      let names = this.calleeNamesByFile.get(sf);
+      if (!names) this.calleeNamesByFile.set(sf, names = calleeNamesOf(sf.compilerNode));
+      if (!names.members) anyMember = true;
+      else for (const n of names.members) members.add(n);
+      for (const n of names.identifiers) identifiers.add(n);
+    }
+    this.calleeNames = { members: anyMember ? undefined : members, identifiers };
+    return this.calleeNames;
   }
 
   /** Workspace classes implementing an interface or extending a class (directly or through workspace bases). */
@@ -672,10 +714,16 @@ export class Analysis {
   invalidate(affected: ReadonlySet<SourceFile>): void {
     if (!affected.size) return;
     const stale = (node: Node) => node.wasForgotten() || affected.has(node.getSourceFile());
-    for (const map of [this.typeMemo, this.factsByCall, this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
+    for (const map of [this.typeMemo, this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
       for (const node of map.keys()) if (stale(node)) map.delete(node);
     }
-    for (const f of affected) this.factsByFile.delete(f);
+    const trees = new Set<ts.SourceFile>([...affected].map((f) => f.compilerNode));
+    for (const raw of this.factsByCall.keys()) if (trees.has(raw.getSourceFile())) this.factsByCall.delete(raw);
+    for (const f of affected) {
+      this.factsByFile.delete(f);
+      this.calleeNamesByFile.delete(f);
+    }
+    this.calleeNames = undefined;
     for (const index of this.indexes.values()) index.invalidate(affected);
   }
 
@@ -716,7 +764,7 @@ export class Analysis {
         produced = [];
       }
       if (produced.length) {
-        this.factsByCall.set(node, produced);
+        this.factsByCall.set(node.compilerNode, produced);
         facts.push(...produced);
       }
     }
@@ -726,11 +774,110 @@ export class Analysis {
 
   /** Facts produced by one call node (after factsOf ran on its file). */
   factsAt(node: Node): Fact[] {
-    return this.factsByCall.get(node) ?? [];
+    return this.factsByCall.get(node.compilerNode) ?? [];
+  }
+
+  /** factsAt for a compiler node (without wrapping it). */
+  factsAtRaw(raw: ts.Node): Fact[] | undefined {
+    return this.factsByCall.get(raw);
   }
 }
 
 const MAX_IMPLEMENTATIONS = 8;
+
+/**
+ * Names a call's callee can have when it resolves to a workspace function:
+ * `identifiers` for `f(...)`, `members` for `x.f(...)` (undefined: any name).
+ */
+interface CalleeNames {
+  members: Set<string> | undefined;
+  identifiers: Set<string>;
+}
+
+/**
+ * The names of a file's declarations that resolveCallee (functionOfDeclaration)
+ * or resolveCallees (signatures, abstract methods) accept, and of the aliases
+ * through which a call can reach them (imports, `export { f as g }`). A symbol's
+ * declarations bear the name it is looked up by, except through aliases and
+ * mapped types that rename keys (`[K in keyof T as ...]`), which lift the
+ * restriction on member names, as do computed names that are not literals.
+ */
+function calleeNamesOf(file: ts.SourceFile): CalleeNames {
+  const members = new Set<string>();
+  const identifiers = new Set<string>();
+  let anyMember = false;
+  const memberName = (name: ts.Node | undefined): void => {
+    if (!name) return;
+    switch (name.kind) {
+      case SyntaxKind.Identifier:
+      case SyntaxKind.PrivateIdentifier:
+      case SyntaxKind.StringLiteral:
+      case SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SyntaxKind.NumericLiteral:
+        members.add((name as ts.Identifier).text);
+        return;
+      case SyntaxKind.ComputedPropertyName: {
+        const expr = (name as ts.ComputedPropertyName).expression;
+        if (ts.isStringLiteralLike(expr) || ts.isNumericLiteral(expr)) members.add(expr.text);
+        else anyMember = true;
+        return;
+      }
+      default:
+        anyMember = true;
+    }
+  };
+  const isFunctionValue = (init: ts.Node | undefined) =>
+    init !== undefined && (init.kind === SyntaxKind.ArrowFunction || init.kind === SyntaxKind.FunctionExpression);
+  const visit = (n: ts.Node): void => {
+    switch (n.kind) {
+      case SyntaxKind.FunctionDeclaration: {
+        const name = (n as ts.FunctionDeclaration).name;
+        if (name) {
+          members.add(name.text);
+          identifiers.add(name.text);
+        }
+        break;
+      }
+      case SyntaxKind.VariableDeclaration: {
+        const decl = n as ts.VariableDeclaration;
+        if (decl.name.kind === SyntaxKind.Identifier && isFunctionValue(decl.initializer)) {
+          members.add(decl.name.text);
+          identifiers.add(decl.name.text);
+        }
+        break;
+      }
+      case SyntaxKind.PropertyDeclaration:
+      case SyntaxKind.PropertyAssignment:
+        if (isFunctionValue((n as ts.PropertyDeclaration | ts.PropertyAssignment).initializer)) memberName((n as ts.PropertyDeclaration).name);
+        break;
+      case SyntaxKind.MethodDeclaration:
+      case SyntaxKind.MethodSignature:
+      case SyntaxKind.PropertySignature:
+        memberName((n as ts.MethodDeclaration).name);
+        break;
+      case SyntaxKind.ImportSpecifier:
+      case SyntaxKind.ImportClause:
+      case SyntaxKind.NamespaceImport:
+      case SyntaxKind.ImportEqualsDeclaration: {
+        const name = (n as ts.ImportSpecifier).name;
+        if (name) {
+          identifiers.add(name.text);
+          members.add(name.text);
+        }
+        break;
+      }
+      case SyntaxKind.ExportSpecifier:
+        memberName((n as ts.ExportSpecifier).name);
+        break;
+      case SyntaxKind.MappedType:
+        if ((n as ts.MappedTypeNode).nameType) anyMember = true;
+        break;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(file, visit);
+  return { members: anyMember ? undefined : members, identifiers };
+}
 
 /** A method with a body named `name` in a class or its workspace base classes. */
 function methodIn(cls: Node, name: string): FunctionLike | undefined {

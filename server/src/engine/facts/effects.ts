@@ -52,10 +52,13 @@ export class EffectIndex {
     const visit = (raw: ts.Node) => {
       if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
       if (CALL_KINDS.has(raw.kind)) {
-        const node = wrap(raw);
-        const facts = analysis.factsAt(node);
-        for (const fact of facts) out.push({ fact, via: node, path: [] });
-        if (!facts.length) {
+        // Calls are wrapped only when they produced facts or may run a workspace function.
+        const facts = analysis.factsAtRaw(raw);
+        if (facts?.length) {
+          const node = wrap(raw);
+          for (const fact of facts) out.push({ fact, via: node, path: [] });
+        } else if (analysis.mayCallWorkspace(raw)) {
+          const node = wrap(raw);
           for (const callee of analysis.resolveCallees(node)) {
             if (callee === fn || this.separateFlows.has(callee)) continue;
             for (const r of this.of(callee, depth + 1)) out.push({ fact: r.fact, via: node, path: [callee, ...r.path] });
@@ -88,11 +91,10 @@ export class EffectIndex {
       if (found) return;
       if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
       if (raw.kind === ts.SyntaxKind.CallExpression) {
-        const node = wrap(raw) as CallExpression;
-        const callee = node.getExpression();
-        const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+        const callee = (raw as ts.CallExpression).expression;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();
         if (pattern.test(name)) { found = true; return; }
-        const target = this.analysis.resolveCallee(node);
+        const target = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallee(wrap(raw) as CallExpression) : undefined;
         if (target && this.searchNamed(target, pattern, depth + 1, seen)) { found = true; return; }
       }
       ts.forEachChild(raw, visit);
