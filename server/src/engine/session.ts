@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Project, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions } from './api';
-import type { Finding } from './types';
+import type { Finding, Location } from './types';
 import { compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
 import { listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
@@ -98,6 +98,8 @@ interface State {
   handlers: Set<Node>;
   /** Files the last update invalidated (their handlers may have moved). */
   affected: Set<SourceFile>;
+  /** Locations of nodes already reported (a changed file gets new nodes). */
+  locations: WeakMap<Node, Location>;
   files: Map<string, Entry>;
   listingSkipped: { file: string; reason: string }[];
   imports: Map<SourceFile, SourceFile[]>;
@@ -161,7 +163,7 @@ export class AnalysisSession {
         : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
-        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(),
+        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(),
         files, listingSkipped: [], imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
@@ -342,7 +344,12 @@ export class AnalysisSession {
       root: this.root, architecture: input.architecture, architectureFile: input.architectureFile, architectureProblems: input.problems,
       layout, analysis, effects: state.effects, files, facts, directives, ruleIds: RULE_IDS, datastores: config.datastores,
       relOf,
-      locationOf: (node) => locationOf(node, relOf(node)),
+      // Nodes of unchanged files keep their wrappers between runs, and so their positions.
+      locationOf: (node) => {
+        let location = state.locations.get(node);
+        if (!location) state.locations.set(node, location = locationOf(node, relOf(node)));
+        return { file: location.file, range: { start: { ...location.range.start }, end: { ...location.range.end } } };
+      },
       serviceOf: serviceOfNode,
       justification: (pattern, node) => justified(pattern, relOf(node)),
       hasTracing: (node) => traced.has(serviceOfNode(node)?.name ?? ''),
