@@ -29,9 +29,9 @@ async function main(): Promise<void> {
     return;
   }
   // A long-lived process that re-analyses after every edit: have V8 keep the heap small instead of
-  // letting it grow toward its limit between collections (over 1,000 edits the RSS grew by about
-  // 35 % without this and by about 5 % with it, at the same speed). Set before the worker starts.
-  v8.setFlagsFromString('--optimize-for-size');
+  // letting it grow toward its limit between collections. It trades speed for memory (BENCHMARKS.md
+  // has both); DPAT_SERVER_OPTIMIZE_FOR_SIZE=0 turns it off. Set before the worker starts.
+  if (process.env.DPAT_SERVER_OPTIMIZE_FOR_SIZE !== '0') v8.setFlagsFromString('--optimize-for-size');
   const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
   const { startServer } = await import('./server.js');
   const connection = createConnection(ProposedFeatures.all);
