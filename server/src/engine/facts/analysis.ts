@@ -10,6 +10,7 @@
 import { Node, SyntaxKind, ts, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { WorkspaceIndex } from './workspaceIndex';
 import { generatedLibraryOf, libraryOf } from './modules';
+import { FUNCTION_LIKE_KINDS, rememberFunctionLikes } from './walk';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
 
@@ -32,9 +33,9 @@ export class Analysis {
   private readonly factsByCall = new Map<ts.Node, Fact[]>();
   private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
   private readonly calleesMemo = new Map<Node, FunctionLike[]>();
-  /** Per file, the names under which a call can reach one of its functions (see mayCallWorkspace). */
-  private readonly calleeNamesByFile = new Map<SourceFile, CalleeNames>();
-  /** The union of calleeNamesByFile over the project's files (rebuilt after an invalidation). */
+  /** Per file, what one walk of its compiler nodes found (see scanFile). */
+  private readonly syntaxByFile = new Map<SourceFile, FileSyntax>();
+  /** The union of the callee names of the project's files (rebuilt after an invalidation). */
   private calleeNames: CalleeNames | undefined;
   private readonly indexes = new Map<string, WorkspaceIndex<unknown>>();
   /** The project whose files the workspace indexes cover (set by the first file analysed). */
@@ -580,8 +581,7 @@ export class Analysis {
     const identifiers = new Set<string>();
     let anyMember = false;
     for (const sf of project.getSourceFiles()) {
-      let names = this.calleeNamesByFile.get(sf);
-      if (!names) this.calleeNamesByFile.set(sf, names = calleeNamesOf(sf.compilerNode));
+      const names = this.syntaxOf(sf).names;
       if (!names.members) anyMember = true;
       else for (const n of names.members) members.add(n);
       for (const n of names.identifiers) identifiers.add(n);
@@ -721,7 +721,7 @@ export class Analysis {
     for (const raw of this.factsByCall.keys()) if (trees.has(raw.getSourceFile())) this.factsByCall.delete(raw);
     for (const f of affected) {
       this.factsByFile.delete(f);
-      this.calleeNamesByFile.delete(f);
+      this.syntaxByFile.delete(f);
     }
     this.calleeNames = undefined;
     for (const index of this.indexes.values()) index.invalidate(affected);
@@ -732,29 +732,26 @@ export class Analysis {
     return this.factsByFile.has(file);
   }
 
+  /** The walk of a file's compiler nodes (once per tree, shared by factsOf, callee lookups and functionLikesOf). */
+  private syntaxOf(file: SourceFile): FileSyntax {
+    let syntax = this.syntaxByFile.get(file);
+    if (!syntax) this.syntaxByFile.set(file, syntax = scanFile(file.compilerNode, this.operationNames));
+    return syntax;
+  }
+
   factsOf(file: SourceFile): Fact[] {
     const cached = this.factsByFile.get(file);
     if (cached) return cached;
     this.project ??= file.getProject();
     const facts: Fact[] = [];
-    // Walks the compiler's nodes and wraps only the calls that can be operations: wrapping
-    // every node of every file (forEachDescendant) costs time and memory for nothing.
-    const names = this.operationNames;
-    const candidates: ts.Node[] = [];
-    const visit = (n: ts.Node): void => {
-      const kind = n.kind;
-      if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
-        const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
-        if (kind === SyntaxKind.NewExpression || !names || callee.kind !== SyntaxKind.PropertyAccessExpression ||
-            names.has((callee as ts.PropertyAccessExpression).name.text)) {
-          candidates.push(n);
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    ts.forEachChild(file.compilerNode, visit);
+    // Wraps only the calls that can be operations: wrapping every node of every
+    // file (forEachDescendant) costs time and memory for nothing.
+    const syntax = this.syntaxOf(file);
+    const candidates = syntax.candidates ?? scanFile(file.compilerNode, this.operationNames).candidates!;
+    syntax.candidates = undefined;
     const wrap = (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode.bind(file);
-    for (const node of candidates.map(wrap)) {
+    for (const raw of candidates) {
+      const node = wrap(raw);
       let produced: Fact[] = [];
       try {
         const op = this.operationOf(node);
@@ -794,17 +791,36 @@ interface CalleeNames {
   identifiers: Set<string>;
 }
 
+/** What factsOf and the callee lookups need from a file's syntax, found in one walk of its compiler nodes. */
+interface FileSyntax {
+  names: CalleeNames;
+  /** The calls that may be library operations (see scanFile); dropped once factsOf used them. */
+  candidates: ts.Node[] | undefined;
+}
+
 /**
- * The names of a file's declarations that resolveCallee (functionOfDeclaration)
+ * One walk of a file's compiler nodes: the calls that may be library
+ * operations, the callee names of its declarations, and its function-like
+ * nodes (for functionLikesOf).
+ *
+ * A call is a candidate when its method name is one an operation needs
+ * (`operationNames`, undefined: any) and the expression whose library type
+ * operationOf asks for (the receiver of `x.m(...)`, else the callee) is of a
+ * kind typeOf can type at all (an identifier, call, `new`, or member access,
+ * possibly in parentheses, `await`, `as` or `!`), not `this`, `super` or a literal.
+ *
+ * Callee names: the names of the declarations resolveCallee (functionOfDeclaration)
  * or resolveCallees (signatures, abstract methods) accept, and of the aliases
  * through which a call can reach them (imports, `export { f as g }`). A symbol's
  * declarations bear the name it is looked up by, except through aliases and
  * mapped types that rename keys (`[K in keyof T as ...]`), which lift the
  * restriction on member names, as do computed names that are not literals.
  */
-function calleeNamesOf(file: ts.SourceFile): CalleeNames {
+function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined): FileSyntax {
   const members = new Set<string>();
   const identifiers = new Set<string>();
+  const candidates: ts.Node[] = [];
+  const functionLikes: ts.Node[] = [];
   let anyMember = false;
   const memberName = (name: ts.Node | undefined): void => {
     if (!name) return;
@@ -829,7 +845,17 @@ function calleeNamesOf(file: ts.SourceFile): CalleeNames {
   const isFunctionValue = (init: ts.Node | undefined) =>
     init !== undefined && (init.kind === SyntaxKind.ArrowFunction || init.kind === SyntaxKind.FunctionExpression);
   const visit = (n: ts.Node): void => {
-    switch (n.kind) {
+    const kind = n.kind;
+    if (FUNCTION_LIKE_KINDS.has(kind)) functionLikes.push(n);
+    if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
+      const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
+      const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression;
+      if ((!member || !operationNames || operationNames.has((callee as ts.PropertyAccessExpression).name.text)) &&
+          isTypeable(member ? (callee as ts.PropertyAccessExpression).expression : callee)) {
+        candidates.push(n);
+      }
+    }
+    switch (kind) {
       case SyntaxKind.FunctionDeclaration: {
         const name = (n as ts.FunctionDeclaration).name;
         if (name) {
@@ -876,7 +902,31 @@ function calleeNamesOf(file: ts.SourceFile): CalleeNames {
     ts.forEachChild(n, visit);
   };
   ts.forEachChild(file, visit);
-  return { members: anyMember ? undefined : members, identifiers };
+  rememberFunctionLikes(file, functionLikes);
+  return { names: { members: anyMember ? undefined : members, identifiers }, candidates };
+}
+
+/** True when typeOf can give the expression a type: the kinds computeType handles besides its wrappers. */
+function isTypeable(expr: ts.Expression): boolean {
+  for (;;) {
+    switch (expr.kind) {
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.NonNullExpression:
+      case SyntaxKind.AwaitExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.TypeAssertionExpression:
+        expr = (expr as ts.ParenthesizedExpression).expression;
+        continue;
+      case SyntaxKind.Identifier:
+      case SyntaxKind.NewExpression:
+      case SyntaxKind.CallExpression:
+      case SyntaxKind.PropertyAccessExpression:
+        return true;
+      default:
+        return false;
+    }
+  }
 }
 
 /** A method with a body named `name` in a class or its workspace base classes. */

@@ -38,16 +38,28 @@ export function nodesOfKinds(node: Node, kinds: ReadonlySet<SyntaxKind>): Node[]
   return out;
 }
 
+/** Function-like compiler nodes by syntax tree, recorded by a walk that passed them anyway (the analysis's). */
+const functionLikesByTree = new WeakMap<ts.SourceFile, ts.Node[]>();
+
+/** Records the function-like nodes of a tree, in source (pre-)order, found by a walk of all of it. */
+export function rememberFunctionLikes(tree: ts.SourceFile, raws: ts.Node[]): void {
+  functionLikesByTree.set(tree, raws);
+}
+
 /** The function-like nodes of a file (see FUNCTION_LIKE_KINDS), in source (pre-)order, wrapping nothing else. */
 export function functionLikesOf(file: SourceFile): Node[] {
   const wrap = wrapperFor(file);
-  const out: Node[] = [];
-  const visit = (raw: ts.Node): void => {
-    if (FUNCTION_LIKE_KINDS.has(raw.kind)) out.push(wrap(raw));
-    ts.forEachChild(raw, visit);
-  };
-  ts.forEachChild(file.compilerNode, visit);
-  return out;
+  let raws = functionLikesByTree.get(file.compilerNode);
+  if (!raws) {
+    const found: ts.Node[] = [];
+    const visit = (raw: ts.Node): void => {
+      if (FUNCTION_LIKE_KINDS.has(raw.kind)) found.push(raw);
+      ts.forEachChild(raw, visit);
+    };
+    ts.forEachChild(file.compilerNode, visit);
+    functionLikesByTree.set(file.compilerNode, raws = found);
+  }
+  return raws.map(wrap);
 }
 
 export { ts };
