@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createEngine, isAnalysedSource } from '../../server/src/lsp/engine';
+import { createEngine, isAnalysedSource, Sessions } from '../../server/src/lsp/engine';
+import { analyzeSync } from '../../server/src/engine/analyze';
 import { makeWorkspace } from './lspClient';
 import { PACKAGE_JSON, UNGUARDED_CONSUMER } from './fixtures';
 
@@ -38,5 +39,36 @@ describe('engine adapter', () => {
     assert.equal(isAnalysedSource('src/types.d.ts'), false);
     assert.equal(isAnalysedSource('architecture.yaml'), false);
     assert.equal(isAnalysedSource('../elsewhere/a.ts'), false);
+  });
+
+  test('after the output the caller has, only files whose findings changed are sent again', () => {
+    const root = makeWorkspace({
+      'package.json': PACKAGE_JSON,
+      'src/a.ts': UNGUARDED_CONSUMER,
+      'src/b.ts': UNGUARDED_CONSUMER.replace(/'orders'/g, "'billing'"),
+    });
+    const sessions = new Sessions();
+    const files = (o: { findings: { location: { file: string } }[] }) => [...new Set(o.findings.map((f) => f.location.file))].sort();
+    const first = sessions.run({ root, overlays: new Map() }, () => undefined);
+    assert.deepEqual(files(first), ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(first.unchangedFiles, []);
+
+    const same = sessions.run({ root, overlays: new Map(), since: first.output }, () => undefined);
+    assert.deepEqual(same.findings, []);
+    assert.deepEqual(same.unchangedFiles.sort(), ['src/a.ts', 'src/b.ts']);
+
+    // An edit that moves a's finding down a line: a is sent, b is not.
+    const a = path.join(root, 'src/a.ts');
+    const overlays = new Map([[a, `// a comment\n${UNGUARDED_CONSUMER}`]]);
+    const edited = sessions.run({ root, overlays, since: same.output }, () => undefined);
+    assert.deepEqual(files(edited), ['src/a.ts']);
+    assert.deepEqual(edited.unchangedFiles, ['src/b.ts']);
+    const fresh = analyzeSync({ root, overlays }).findings.filter((f) => f.location.file === 'src/a.ts');
+    assert.deepEqual(edited.findings.map((f) => f.location), fresh.map((f) => f.location));
+
+    // An output id the engine did not produce last (a restarted worker, a dropped result): everything again.
+    const full = sessions.run({ root, overlays, since: first.output }, () => undefined);
+    assert.deepEqual(files(full), ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(full.unchangedFiles, []);
   });
 });

@@ -20,11 +20,21 @@ export interface AnalysisRequest {
   overlays: Map<string, string>;
   /** Re-read the file list and configuration from disk (startup, watched-file and settings changes). */
   rescan?: boolean;
+  /**
+   * The `output` id of the last result the caller applied: files whose findings are unchanged
+   * since then are listed in `unchangedFiles` instead of being sent again.
+   */
+  since?: string;
 }
 
 export interface AnalysisOutput {
   root: string;
+  /** All findings, or (after a request with `since`) those of files not in `unchangedFiles`. */
   findings: Finding[];
+  /** Root-relative files whose findings are exactly those of the output `since` named. */
+  unchangedFiles: string[];
+  /** Identifies this output, for the next request's `since`. */
+  output: string;
   filesAnalyzed: number;
   skipped: { file: string; reason: string }[];
   /** Root-relative path of the architecture file used, if any. */
@@ -79,39 +89,52 @@ export class InProcessEngine implements AnalysisEngine {
 
 /** The sessions of one engine, by folder and architecture file. */
 export class Sessions {
-  private readonly byKey = new Map<string, AnalysisSession>();
+  private readonly byKey = new Map<string, { session: AnalysisSession; output?: string; byFile: Map<string, string> }>();
+  /** Distinguishes this engine's outputs from a restarted one's. */
+  private readonly nonce = Math.random().toString(36).slice(2, 10);
+  private outputs = 0;
 
   run(request: AnalysisRequest, log: (m: string) => void, onProgress?: (done: number, total: number) => void, isCancelled?: () => boolean): AnalysisOutput {
     const started = performance.now();
     const key = `${request.root}\n${request.architectureFile ?? ''}`;
-    let session = this.byKey.get(key);
-    if (!session) {
-      session = new AnalysisSession({ root: request.root, architectureFile: request.architectureFile, log });
-      this.byKey.set(key, session);
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      entry = { session: new AnalysisSession({ root: request.root, architectureFile: request.architectureFile, log }), byFile: new Map() };
+      this.byKey.set(key, entry);
     }
     // Quick fixes are built for open documents only: code actions are asked for nowhere else.
     const open = new Set([...request.overlays.keys()].map((abs) => toRel(path.resolve(request.root), abs)));
-    const { result, stats } = session.run({
+    const { result, stats } = entry.session.run({
       overlays: request.overlays,
       rescan: request.rescan,
       withFixes: (rel) => open.has(rel),
       onProgress,
       isCancelled,
     });
+    // Files whose findings are those of the output the caller already has are not sent again.
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const list = byFile.get(f.location.file);
+      if (list) list.push(f);
+      else byFile.set(f.location.file, [f]);
+    }
+    const texts = new Map([...byFile].map(([rel, list]) => [rel, JSON.stringify(list)]));
+    const delta = request.since !== undefined && request.since === entry.output;
+    const unchangedFiles = delta ? [...texts].filter(([rel, text]) => entry!.byFile.get(rel) === text).map(([rel]) => rel) : [];
+    const unchanged = new Set(unchangedFiles);
+    entry.byFile = texts;
+    entry.output = `${this.nonce}:${++this.outputs}`;
     return {
       root: result.root,
-      findings: result.findings,
+      findings: unchanged.size ? result.findings.filter((f) => !unchanged.has(f.location.file)) : result.findings,
+      unchangedFiles,
+      output: entry.output,
       filesAnalyzed: result.filesAnalyzed,
       skipped: result.skipped,
       architectureFile: result.architectureFile,
       durationMs: performance.now() - started,
       stats,
     };
-  }
-
-  /** Forgets the sessions of folders no longer analysed. */
-  retain(roots: Set<string>): void {
-    for (const key of [...this.byKey.keys()]) if (!roots.has(key.split('\n')[0])) this.byKey.delete(key);
   }
 }
 

@@ -22,6 +22,8 @@ import { isInside, pathToUri, uriToPath } from './uris';
 const PROGRESS_REASONS: RunReason[] = ['startup', 'config', 'settings'];
 /** Reasons after which the engine re-reads the file list and configuration from disk; edits only change open buffers. */
 const RESCAN_REASONS: RunReason[] = ['startup', 'config', 'files', 'settings'];
+/** Reasons after which findings are filtered as in the last run, so unchanged files need not be sent again. */
+const DELTA_REASONS: RunReason[] = ['edit', 'open', 'close', 'save'];
 
 export interface WorkspaceAnalysisOptions {
   connection: Connection;
@@ -40,6 +42,8 @@ export class WorkspaceAnalysis {
   /** Absolute path of the architecture file each folder's last run used. */
   private readonly architectureFiles = new Map<string, string>();
   private readonly filesAnalysed = new Map<string, number>();
+  /** The engine output each folder's diagnostics were last built from. */
+  private readonly outputs = new Map<string, string>();
   /** When the last finished run of each folder started (Date.now()). */
   private readonly analysedAt = new Map<string, number>();
   private readonly seenLogLines = new Set<string>();
@@ -82,6 +86,7 @@ export class WorkspaceAnalysis {
     this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.delete(folder.uri);
     this.analysedAt.delete(folder.uri);
+    this.outputs.delete(folder.uri);
     this.sendStatus('ready');
   }
 
@@ -133,7 +138,12 @@ export class WorkspaceAnalysis {
     let output;
     try {
       output = await engine.analyze(
-        { root: folder.path, architectureFile: settings.architectureFile, overlays, rescan: [...reasons].some((r) => RESCAN_REASONS.includes(r)) },
+        {
+          root: folder.path, architectureFile: settings.architectureFile, overlays,
+          rescan: [...reasons].some((r) => RESCAN_REASONS.includes(r)),
+          // A loose folder reports open documents only, so which files it reports changes with them.
+          since: !folder.loose && [...reasons].every((r) => DELTA_REASONS.includes(r)) ? this.outputs.get(folder.uri) : undefined,
+        },
         (done, total) => {
           const percent = total ? Math.floor((done / total) * 100) : 100;
           if (percent === lastPercent) return;
@@ -184,13 +194,20 @@ export class WorkspaceAnalysis {
       if (doc && doc.version !== version) keep.add(abs);
     }
     if (keep.size) log.verbose(`${folder.name}: ${keep.size} document(s) changed during the analysis; their results are dropped`);
+    // Files whose findings did not change keep what is published for them.
+    let count = [...files.values()].reduce((n, f) => n + f.entries.length, 0);
+    for (const rel of output.unchangedFiles) {
+      const abs = path.resolve(folder.path, rel);
+      keep.add(abs);
+      count += this.store.file(abs)?.entries.length ?? 0;
+    }
     this.store.replaceFolder(folder.uri, files, keep);
+    this.outputs.set(folder.uri, output.output);
 
     if (output.architectureFile) this.architectureFiles.set(folder.uri, path.resolve(folder.path, output.architectureFile));
     else this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.set(folder.uri, output.filesAnalyzed);
     this.analysedAt.set(folder.uri, startedAt);
-    const count = [...files.values()].reduce((n, f) => n + f.entries.length, 0);
     const t = output.stats.timings;
     const work = `${output.stats.parsed.length} parsed, facts of ${output.stats.analysed.length} computed; update ${Math.round(t.update)} ms, facts ${Math.round(t.facts)} ms, rules ${Math.round(t.rules)} ms`;
     const summary = `${folder.name}: ${output.filesAnalyzed} files analysed, ${count} finding(s), ${output.skipped.length} skipped, ${Math.round(output.durationMs)} ms (${[...reasons].join(', ')}; ${work}; published ${Math.round(Date.now() - startedAt)} ms after the run was started)`;
