@@ -26,8 +26,9 @@ export type FunctionLike = Node;
 export class Analysis {
   private readonly transitions = new Map<string, string>();
   private readonly operations = new Map<string, OperationAnalyzer>();
-  private readonly typeMemo = new Map<Node, string | undefined>();
-  private readonly inProgress = new Set<Node>();
+  /** Library types by compiler node (factsOf types receivers before, or without, wrapping their calls). */
+  private readonly typeMemo = new Map<ts.Node, string | undefined>();
+  private readonly inProgress = new Set<ts.Node>();
   private readonly factsByFile = new Map<SourceFile, Fact[]>();
   /** Facts by the compiler node of the call that produced them (effects look them up before wrapping the call). */
   private readonly factsByCall = new Map<ts.Node, Fact[]>();
@@ -76,17 +77,48 @@ export class Analysis {
   /** The library type of an expression (`kafkajs.Producer`), an export (`kafkajs#Kafka`), or undefined. */
   typeOf(node: Node, depth = 0): string | undefined {
     if (depth > MAX_TYPE_DEPTH) return undefined;
-    if (this.typeMemo.has(node)) return this.typeMemo.get(node);
-    if (this.inProgress.has(node)) return undefined;
-    this.inProgress.add(node);
+    const key = node.compilerNode;
+    if (this.typeMemo.has(key)) return this.typeMemo.get(key);
+    if (this.inProgress.has(key)) return undefined;
+    this.inProgress.add(key);
     let result: string | undefined;
     try {
       result = this.computeType(node, depth + 1);
     } catch {
       result = undefined;
     }
-    this.inProgress.delete(node);
-    this.typeMemo.set(node, result);
+    this.inProgress.delete(key);
+    this.typeMemo.set(key, result);
+    return result;
+  }
+
+  /**
+   * typeOf(identifier) at depth 0 on the compiler node, wrapping only the
+   * declaration it resolves to (typeOfIdentifier and typeOfSymbol without the
+   * wrappers): factsOf types most receivers this way and wraps a call only
+   * when it is an operation.
+   */
+  private typeOfRawIdentifier(id: ts.Identifier, context: MorphContext): string | undefined {
+    if (this.typeMemo.has(id)) return this.typeMemo.get(id);
+    if (this.inProgress.has(id)) return undefined;
+    this.inProgress.add(id);
+    let result: string | undefined;
+    try {
+      const symbol = (id as ts.Identifier & { symbol?: ts.Symbol }).symbol ?? context.typeChecker.compilerObject.getSymbolAtLocation(id);
+      const name = id.getText();
+      const decl = symbol?.declarations?.[0];
+      const declFile = decl?.getSourceFile();
+      if (!symbol || !decl || declFile!.isDeclarationFile || declFile!.fileName.indexOf('/node_modules/') >= 0) {
+        result = name === 'fetch' ? 'global#fetch' : undefined;
+      } else {
+        const factory = context.compilerFactory;
+        result = this.typeOfDeclaration(factory.getNodeFromCompilerNode(decl, factory.getSourceFileForNode(decl)), factory.getSymbol(symbol), 1);
+      }
+    } catch {
+      result = undefined;
+    }
+    this.inProgress.delete(id);
+    this.typeMemo.set(id, result);
     return result;
   }
 
@@ -662,25 +694,37 @@ export class Analysis {
   // ---------------------------------------------------------------- facts
 
   operationOf(node: Node): OperationAnalyzer | undefined {
-    if (Node.isNewExpression(node)) {
-      const t = this.typeOf(node.getExpression());
-      return t ? this.operations.get(`${t}|new`) : undefined;
-    }
+    if (Node.isNewExpression(node)) return this.operationFor(true, undefined, this.typeOf(node.getExpression()));
     if (!Node.isCallExpression(node) && !Node.isTaggedTemplateExpression(node)) return undefined;
     const callee = Node.isTaggedTemplateExpression(node) ? node.getTag() : node.getExpression();
-    if (Node.isPropertyAccessExpression(callee)) {
-      const name = callee.getName();
-      const base = this.typeOf(callee.getExpression());
-      if (!base) return undefined;
-      const op = this.operations.get(`${base}|${name}`) ?? this.operations.get(`${base}|*`);
-      if (op) return op;
-      if (base.endsWith('#*') || base.endsWith('#default')) {
-        return this.operations.get(`${this.namespaceMember(base, name)}|()`);
-      }
-      return undefined;
-    }
-    const t = this.typeOf(callee);
-    return t ? this.operations.get(`${t}|()`) : undefined;
+    if (Node.isPropertyAccessExpression(callee)) return this.operationFor(false, callee.getName(), this.typeOf(callee.getExpression()));
+    return this.operationFor(false, undefined, this.typeOf(callee));
+  }
+
+  /**
+   * operationOf on the compiler node when the expression it types is an
+   * identifier (`producer` in `producer.send(...)`, `fetch` in `fetch(...)`):
+   * `[op]`, without wrapping the call; undefined when operationOf must decide.
+   */
+  private rawOperationOf(raw: ts.Node, context: MorphContext): [OperationAnalyzer | undefined] | undefined {
+    const kind = raw.kind;
+    const callee = kind === SyntaxKind.TaggedTemplateExpression ? (raw as ts.TaggedTemplateExpression).tag : (raw as ts.CallExpression | ts.NewExpression).expression;
+    const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression) : undefined;
+    const typed = member ? member.expression : callee;
+    if (typed.kind !== SyntaxKind.Identifier) return undefined;
+    const t = this.typeOfRawIdentifier(typed as ts.Identifier, context);
+    return [this.operationFor(kind === SyntaxKind.NewExpression, member?.name.getText(), t)];
+  }
+
+  /** The operation of `new T(...)` (isNew), `t.member(...)` (member), or `t(...)`, for a type t. */
+  private operationFor(isNew: boolean, member: string | undefined, t: string | undefined): OperationAnalyzer | undefined {
+    if (!t) return undefined;
+    if (isNew) return this.operations.get(`${t}|new`);
+    if (member === undefined) return this.operations.get(`${t}|()`);
+    const op = this.operations.get(`${t}|${member}`) ?? this.operations.get(`${t}|*`);
+    if (op) return op;
+    if (t.endsWith('#*') || t.endsWith('#default')) return this.operations.get(`${this.namespaceMember(t, member)}|()`);
+    return undefined;
   }
 
   /**
@@ -714,11 +758,13 @@ export class Analysis {
   invalidate(affected: ReadonlySet<SourceFile>): void {
     if (!affected.size) return;
     const stale = (node: Node) => node.wasForgotten() || affected.has(node.getSourceFile());
-    for (const map of [this.typeMemo, this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
+    for (const map of [this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
       for (const node of map.keys()) if (stale(node)) map.delete(node);
     }
     const trees = new Set<ts.SourceFile>([...affected].map((f) => f.compilerNode));
-    for (const raw of this.factsByCall.keys()) if (trees.has(raw.getSourceFile())) this.factsByCall.delete(raw);
+    for (const map of [this.typeMemo, this.factsByCall] as Map<ts.Node, unknown>[]) {
+      for (const raw of map.keys()) if (trees.has(raw.getSourceFile())) map.delete(raw);
+    }
     for (const f of affected) {
       this.factsByFile.delete(f);
       this.syntaxByFile.delete(f);
@@ -750,11 +796,15 @@ export class Analysis {
     const candidates = syntax.candidates ?? scanFile(file.compilerNode, this.operationNames).candidates!;
     syntax.candidates = undefined;
     const wrap = (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode.bind(file);
+    const context = (file as unknown as { _context: MorphContext })._context;
     for (const raw of candidates) {
+      // Most calls are typed on the compiler node and, not being operations, never wrapped.
+      const decided = this.rawOperationOf(raw, context);
+      if (decided && !decided[0]) continue;
       const node = wrap(raw);
       let produced: Fact[] = [];
       try {
-        const op = this.operationOf(node);
+        const op = decided ? decided[0] : this.operationOf(node);
         const out = op?.(node, this);
         produced = out === undefined ? [] : Array.isArray(out) ? out : [out];
       } catch {
@@ -781,6 +831,16 @@ export class Analysis {
 }
 
 const MAX_IMPLEMENTATIONS = 8;
+
+/** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
+interface MorphContext {
+  typeChecker: { compilerObject: ts.TypeChecker };
+  compilerFactory: {
+    getSymbol(symbol: ts.Symbol): TsSymbol;
+    getNodeFromCompilerNode(node: ts.Node, sourceFile: SourceFile): Node;
+    getSourceFileForNode(node: ts.Node): SourceFile;
+  };
+}
 
 /**
  * Names a call's callee can have when it resolves to a workspace function:
