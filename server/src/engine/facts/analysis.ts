@@ -10,7 +10,7 @@
 import { Node, SyntaxKind, ts, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { WorkspaceIndex } from './workspaceIndex';
 import { generatedLibraryOf, libraryOf } from './modules';
-import { FUNCTION_LIKE_KINDS, rememberFunctionLikes } from './walk';
+import { CALL_KINDS, FUNCTION_LIKE_KINDS, rememberOutline } from './walk';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
 
@@ -861,7 +861,7 @@ interface FileSyntax {
 /**
  * One walk of a file's compiler nodes: the calls that may be library
  * operations, the callee names of its declarations, and its function-like
- * nodes (for functionLikesOf).
+ * and call nodes (its outline, see walk.ts).
  *
  * A call is a candidate when its method name is one an operation needs
  * (`operationNames`, undefined: any) and the expression whose library type
@@ -880,7 +880,8 @@ function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined):
   const members = new Set<string>();
   const identifiers = new Set<string>();
   const candidates: ts.Node[] = [];
-  const functionLikes: ts.Node[] = [];
+  const outlined: ts.Node[] = [];
+  const ends: number[] = [];
   let anyMember = false;
   const memberName = (name: ts.Node | undefined): void => {
     if (!name) return;
@@ -906,7 +907,8 @@ function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined):
     init !== undefined && (init.kind === SyntaxKind.ArrowFunction || init.kind === SyntaxKind.FunctionExpression);
   const visit = (n: ts.Node): void => {
     const kind = n.kind;
-    if (FUNCTION_LIKE_KINDS.has(kind)) functionLikes.push(n);
+    const at = FUNCTION_LIKE_KINDS.has(kind) || CALL_KINDS.has(kind) ? outlined.push(n) - 1 : -1;
+    if (at >= 0) ends.push(0);
     if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
       const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
       const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression;
@@ -960,9 +962,10 @@ function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined):
         break;
     }
     ts.forEachChild(n, visit);
+    if (at >= 0) ends[at] = outlined.length;
   };
   ts.forEachChild(file, visit);
-  rememberFunctionLikes(file, functionLikes);
+  rememberOutline(file, outlined, ends);
   return { names: { members: anyMember ? undefined : members, identifiers }, candidates };
 }
 

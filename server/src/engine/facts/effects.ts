@@ -7,7 +7,7 @@
 import { Node, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
-import { CALL_KINDS, FUNCTION_LIKE_KINDS, ts, wrapperFor } from './walk';
+import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
 
 export const MAX_CALL_DEPTH = 5;
 
@@ -23,6 +23,8 @@ export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
   private readonly namedMemo = new Map<Node, Map<string, boolean>>();
   private readonly active = new Set<Node>();
+  /** The compiler nodes of separateFlows (built when first needed). */
+  private separateRaw: Set<ts.Node> | undefined;
 
   constructor(private readonly analysis: Analysis, private separateFlows: Set<Node>) {}
 
@@ -37,6 +39,16 @@ export class EffectIndex {
   /** The handlers (separate flows) changed identity but not place: keep the memo, use the new nodes. */
   rebind(separateFlows: Set<Node>): void {
     this.separateFlows = separateFlows;
+    this.separateRaw = undefined;
+  }
+
+  /** True when a compiler node is (the node of) a separate flow. */
+  private isSeparate(raw: ts.Node): boolean {
+    if (!this.separateRaw) {
+      this.separateRaw = new Set();
+      for (const n of this.separateFlows) if (!n.wasForgotten()) this.separateRaw.add(n.compilerNode);
+    }
+    return this.separateRaw.has(raw);
   }
 
   /** Facts reached from a function body. Handlers registered inside it are separate flows and are skipped. */
@@ -49,25 +61,42 @@ export class EffectIndex {
     const analysis = this.analysis;
     this.analysis.factsOf(fn.getSourceFile());
     const wrap = wrapperFor(fn);
-    const visit = (raw: ts.Node) => {
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
-      if (CALL_KINDS.has(raw.kind)) {
-        // Calls are wrapped only when they produced facts or may run a workspace function.
-        const facts = analysis.factsAtRaw(raw);
-        if (facts?.length) {
-          const node = wrap(raw);
-          for (const fact of facts) out.push({ fact, via: node, path: [] });
-        } else if (analysis.mayCallWorkspace(raw)) {
-          const node = wrap(raw);
-          for (const callee of analysis.resolveCallees(node)) {
-            if (callee === fn || this.separateFlows.has(callee)) continue;
-            for (const r of this.of(callee, depth + 1)) out.push({ fact: r.fact, via: node, path: [callee, ...r.path] });
-          }
+    const call = (raw: ts.Node) => {
+      // Calls are wrapped only when they produced facts or may run a workspace function.
+      const facts = analysis.factsAtRaw(raw);
+      if (facts?.length) {
+        const node = wrap(raw);
+        for (const fact of facts) out.push({ fact, via: node, path: [] });
+      } else if (analysis.mayCallWorkspace(raw)) {
+        const node = wrap(raw);
+        for (const callee of analysis.resolveCallees(node)) {
+          if (callee === fn || this.separateFlows.has(callee)) continue;
+          for (const r of this.of(callee, depth + 1)) out.push({ fact: r.fact, via: node, path: [callee, ...r.path] });
         }
       }
-      ts.forEachChild(raw, visit);
     };
-    ts.forEachChild(fn.compilerNode, visit);
+    // The calls of the body in pre-order, skipping the subtrees of separate flows: through the
+    // file's outline when the function is in it, else by walking the body.
+    const outline = outlineOf(fn.getSourceFile().compilerNode);
+    const start = outline.functionIndex.get(fn.compilerNode);
+    if (start !== undefined) {
+      const { nodes, ends } = outline;
+      for (let i = start + 1; i < ends[start]; i++) {
+        const raw = nodes[i];
+        if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
+          if (this.isSeparate(raw)) i = ends[i] - 1;
+        } else {
+          call(raw);
+        }
+      }
+    } else {
+      const visit = (raw: ts.Node) => {
+        if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.isSeparate(raw)) return;
+        if (CALL_KINDS.has(raw.kind)) call(raw);
+        ts.forEachChild(raw, visit);
+      };
+      ts.forEachChild(fn.compilerNode, visit);
+    }
     this.active.delete(fn);
     if (depth === 0 || !this.active.size) this.memo.set(fn, out);
     return out;
@@ -89,7 +118,7 @@ export class EffectIndex {
     const wrap = wrapperFor(fn);
     const visit = (raw: ts.Node): void => {
       if (found) return;
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.separateFlows.has(wrap(raw))) return;
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.isSeparate(raw)) return;
       if (raw.kind === ts.SyntaxKind.CallExpression) {
         const callee = (raw as ts.CallExpression).expression;
         const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();

@@ -38,28 +38,56 @@ export function nodesOfKinds(node: Node, kinds: ReadonlySet<SyntaxKind>): Node[]
   return out;
 }
 
-/** Function-like compiler nodes by syntax tree, recorded by a walk that passed them anyway (the analysis's). */
-const functionLikesByTree = new WeakMap<ts.SourceFile, ts.Node[]>();
+/**
+ * The function-like and call nodes of a syntax tree (FUNCTION_LIKE_KINDS,
+ * CALL_KINDS) in pre-order, each with the index just past its descendants:
+ * a walk of a function that looks only at calls and nested functions goes
+ * through its slice of the outline instead of every node.
+ */
+export interface Outline {
+  nodes: readonly ts.Node[];
+  /** ends[i]: the index after the last outlined descendant of nodes[i]. */
+  ends: readonly number[];
+  /** Index of each function-like node. */
+  functionIndex: ReadonlyMap<ts.Node, number>;
+}
 
-/** Records the function-like nodes of a tree, in source (pre-)order, found by a walk of all of it. */
-export function rememberFunctionLikes(tree: ts.SourceFile, raws: ts.Node[]): void {
-  functionLikesByTree.set(tree, raws);
+const outlines = new WeakMap<ts.SourceFile, Outline>();
+
+/** Records the outline of a tree, found by a walk of all of it (the analysis's). */
+export function rememberOutline(tree: ts.SourceFile, nodes: ts.Node[], ends: number[]): void {
+  const functionIndex = new Map<ts.Node, number>();
+  nodes.forEach((n, i) => {
+    if (FUNCTION_LIKE_KINDS.has(n.kind)) functionIndex.set(n, i);
+  });
+  outlines.set(tree, { nodes, ends, functionIndex });
+}
+
+/** The outline of a tree (walked now unless recorded). */
+export function outlineOf(tree: ts.SourceFile): Outline {
+  let outline = outlines.get(tree);
+  if (!outline) {
+    const nodes: ts.Node[] = [];
+    const ends: number[] = [];
+    const visit = (n: ts.Node): void => {
+      const at = FUNCTION_LIKE_KINDS.has(n.kind) || CALL_KINDS.has(n.kind) ? nodes.push(n) - 1 : -1;
+      if (at >= 0) ends.push(0);
+      ts.forEachChild(n, visit);
+      if (at >= 0) ends[at] = nodes.length;
+    };
+    ts.forEachChild(tree, visit);
+    rememberOutline(tree, nodes, ends);
+    outline = outlines.get(tree)!;
+  }
+  return outline;
 }
 
 /** The function-like nodes of a file (see FUNCTION_LIKE_KINDS), in source (pre-)order, wrapping nothing else. */
 export function functionLikesOf(file: SourceFile): Node[] {
   const wrap = wrapperFor(file);
-  let raws = functionLikesByTree.get(file.compilerNode);
-  if (!raws) {
-    const found: ts.Node[] = [];
-    const visit = (raw: ts.Node): void => {
-      if (FUNCTION_LIKE_KINDS.has(raw.kind)) found.push(raw);
-      ts.forEachChild(raw, visit);
-    };
-    ts.forEachChild(file.compilerNode, visit);
-    functionLikesByTree.set(file.compilerNode, raws = found);
-  }
-  return raws.map(wrap);
+  const out: Node[] = [];
+  for (const raw of outlineOf(file.compilerNode).nodes) if (FUNCTION_LIKE_KINDS.has(raw.kind)) out.push(wrap(raw));
+  return out;
 }
 
 export { ts };
