@@ -75,28 +75,10 @@ export class EffectIndex {
         }
       }
     };
-    // The calls of the body in pre-order, skipping the subtrees of separate flows: through the
-    // file's outline when the function is in it, else by walking the body.
-    const outline = outlineOf(fn.getSourceFile().compilerNode);
-    const start = outline.functionIndex.get(fn.compilerNode);
-    if (start !== undefined) {
-      const { nodes, ends } = outline;
-      for (let i = start + 1; i < ends[start]; i++) {
-        const raw = nodes[i];
-        if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
-          if (this.isSeparate(raw)) i = ends[i] - 1;
-        } else {
-          call(raw);
-        }
-      }
-    } else {
-      const visit = (raw: ts.Node) => {
-        if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.isSeparate(raw)) return;
-        if (CALL_KINDS.has(raw.kind)) call(raw);
-        ts.forEachChild(raw, visit);
-      };
-      ts.forEachChild(fn.compilerNode, visit);
-    }
+    this.forEachCall(fn, (raw) => {
+      call(raw);
+      return false;
+    });
     this.active.delete(fn);
     if (depth === 0 || !this.active.size) this.memo.set(fn, out);
     return out;
@@ -114,21 +96,49 @@ export class EffectIndex {
   private searchNamed(fn: Node, pattern: RegExp, depth: number, seen: Set<Node>): boolean {
     if (seen.has(fn) || depth > MAX_CALL_DEPTH) return false;
     seen.add(fn);
-    let found = false;
     const wrap = wrapperFor(fn);
-    const visit = (raw: ts.Node): void => {
+    return this.forEachCall(fn, (raw) => {
+      if (raw.kind !== ts.SyntaxKind.CallExpression) return false;
+      const callee = (raw as ts.CallExpression).expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();
+      if (pattern.test(name)) return true;
+      const target = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallee(wrap(raw) as CallExpression) : undefined;
+      return target !== undefined && this.searchNamed(target, pattern, depth + 1, seen);
+    });
+  }
+
+  /**
+   * Calls `visit` on the call nodes (CALL_KINDS) of a function's body in
+   * pre-order, skipping the functions that are separate flows, until it
+   * returns true (then returns true). Goes through the file's outline when
+   * the function is in it, else walks the body.
+   */
+  private forEachCall(fn: Node, visit: (raw: ts.Node) => boolean): boolean {
+    const outline = outlineOf(fn.getSourceFile().compilerNode);
+    const start = outline.functionIndex.get(fn.compilerNode);
+    if (start !== undefined) {
+      const { nodes, ends } = outline;
+      for (let i = start + 1; i < ends[start]; i++) {
+        const raw = nodes[i];
+        if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
+          if (this.isSeparate(raw)) i = ends[i] - 1;
+        } else if (visit(raw)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    let found = false;
+    const walk = (raw: ts.Node): void => {
       if (found) return;
       if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.isSeparate(raw)) return;
-      if (raw.kind === ts.SyntaxKind.CallExpression) {
-        const callee = (raw as ts.CallExpression).expression;
-        const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();
-        if (pattern.test(name)) { found = true; return; }
-        const target = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallee(wrap(raw) as CallExpression) : undefined;
-        if (target && this.searchNamed(target, pattern, depth + 1, seen)) { found = true; return; }
+      if (CALL_KINDS.has(raw.kind) && visit(raw)) {
+        found = true;
+        return;
       }
-      ts.forEachChild(raw, visit);
+      ts.forEachChild(raw, walk);
     };
-    ts.forEachChild(fn.compilerNode, visit);
+    ts.forEachChild(fn.compilerNode, walk);
     return found;
   }
 }
