@@ -194,4 +194,73 @@ describe('analysis session', () => {
       }
     }
   });
+
+  test('an implementation the consumer reaches through an interface is followed across edits of files it does not import', () => {
+    const root = writeWorkspace({
+      'package.json': JSON.stringify({ name: 'svc' }),
+      'src/handler.ts': 'export interface Handler { handle(value: string): Promise<void>; }\n',
+      'src/consumer.ts': lines(
+        "import { Kafka } from 'kafkajs';",
+        "import type { Handler } from './handler';",
+        '',
+        "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'svc' });",
+        'export async function start(handler: Handler) {',
+        '  await consumer.run({ eachMessage: async ({ message }) => { await handler.handle(String(message.value)); } });',
+        '}',
+      ),
+      'src/audit.ts': lines(
+        "import type { Handler } from './handler';",
+        'export class AuditHandler implements Handler {',
+        '  async handle(value: string) { console.log(value); }',
+        '}',
+      ),
+      'src/billing.ts': lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        'export class BillingHandler {',
+        "  async handle(value: string) { await pool.query('INSERT INTO invoices (ref) VALUES ($1)', [value]); }",
+        '}',
+      ),
+    });
+    roots.push(root);
+    const session = new AnalysisSession({ root });
+    const consumerFindings = (r: AnalysisResult) => r.findings.filter((f) => f.ruleId === 'non-idempotent-consumer').length;
+    assert.equal(consumerFindings(session.run().result), 0);
+
+    // A body-only edit of an implementation: the consumer, which does not import it, is re-analysed.
+    const audit = path.join(root, 'src/audit.ts');
+    const overlays = new Map([[audit, lines(
+      "import type { Handler } from './handler';",
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      'export class AuditHandler implements Handler {',
+      "  async handle(value: string) { await pool.query('INSERT INTO audit (ref) VALUES ($1)', [value]); }",
+      '}',
+    )]]);
+    const edited = session.run({ overlays });
+    assert.ok(edited.stats.analysed.includes('src/consumer.ts'));
+    assert.equal(consumerFindings(edited.result), 1);
+    assert.deepEqual(summary(edited.result), fresh(root, overlays));
+
+    // A class that starts implementing the interface (its header changes).
+    overlays.delete(audit);
+    const billing = path.join(root, 'src/billing.ts');
+    overlays.set(billing, fs.readFileSync(billing, 'utf8')
+      .replace("import { Pool } from 'pg';", "import { Pool } from 'pg';\nimport type { Handler } from './handler';")
+      .replace('export class BillingHandler {', 'export class BillingHandler implements Handler {'));
+    const implemented = session.run({ overlays });
+    assert.equal(consumerFindings(implemented.result), 1);
+    assert.deepEqual(summary(implemented.result), fresh(root, overlays));
+  });
+
+  test('a half-typed import (no module specifier yet) does not stop the analysis', () => {
+    const root = workspace();
+    const session = new AnalysisSession({ root });
+    const before = session.run();
+    const money = path.join(root, 'services/orders/src/money.ts');
+    const overlays = new Map([[money, `import { randomUUID } from\n${FILES['services/orders/src/money.ts']}`]]);
+    const typing = session.run({ overlays });
+    assert.deepEqual(summary(typing.result), fresh(root, overlays));
+    assert.equal(typing.result.findings.length, before.result.findings.length);
+  });
 });

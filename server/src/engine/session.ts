@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Project, type Node, type SourceFile } from 'ts-morph';
+import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions } from './api';
 import type { Finding, Location } from './types';
 import { compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
@@ -215,7 +215,7 @@ export class AnalysisSession {
       state.effects = undefined;
       stats.full = true;
     } else if (changed.length) {
-      const affected = this.affectedBy(state, changed.map((c) => c.entry.sourceFile), changed.flatMap((c) => [c.entry.text, c.text]));
+      const affected = this.affectedBy(state, changed.map((c) => c.entry.sourceFile), changed.map((c): [string, string] => [c.entry.text, c.text]));
       state.affected = affected;
       state.analysis.invalidate(affected);
       state.effects?.invalidate(affected);
@@ -253,7 +253,7 @@ export class AnalysisSession {
   }
 
   /** The changed files, what imports them (transitively), and the dependents of indexes they touch. */
-  private affectedBy(state: State, changed: SourceFile[], texts: string[]): Set<SourceFile> {
+  private affectedBy(state: State, changed: SourceFile[], edits: [string, string][]): Set<SourceFile> {
     const affected = new Set<SourceFile>();
     const queue: SourceFile[] = [];
     const add = (f: SourceFile) => {
@@ -264,7 +264,7 @@ export class AnalysisSession {
     changed.forEach(add);
     for (;;) {
       while (queue.length) for (const importer of state.importers.get(queue.pop()!) ?? []) add(importer);
-      const more = state.analysis.indexDependents(affected, texts);
+      const more = state.analysis.indexDependents(affected, edits);
       if (!more.length) break;
       more.forEach(add);
     }
@@ -335,7 +335,7 @@ export class AnalysisSession {
     const justified = decisionMatcher(input.architecture, (rel) => layout.serviceOf(rel)?.name);
     const traced = new Set<string>();
     for (const e of entries) {
-      e.traced ??= e.sourceFile.getImportDeclarations().some((d) => /^@opentelemetry\/(auto-instrumentations|instrumentation-)/.test(d.getModuleSpecifierValue()));
+      e.traced ??= importsTracing(e.sourceFile);
       const svc = e.traced ? layout.serviceOf(e.rel) : undefined;
       if (svc) traced.add(svc.name);
     }
@@ -428,6 +428,12 @@ function overlaySignature(overlays: Map<string, string>, state: State | undefine
     parts.push(`${abs}\n${createHash('sha1').update(text).digest('hex')}`);
   }
   return parts.join('\n');
+}
+
+/** Registers OpenTelemetry auto-instrumentation (read on the compiler's nodes: a half-typed import has no specifier yet). */
+function importsTracing(file: SourceFile): boolean {
+  return file.compilerNode.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) &&
+    /^@opentelemetry\/(auto-instrumentations|instrumentation-)/.test(s.moduleSpecifier.text));
 }
 
 function readDisk(abs: string): string | undefined {

@@ -7,7 +7,7 @@
  * type declarations are never loaded, so the result is the same with or
  * without node_modules, and no workspace code is ever executed.
  */
-import { Node, SyntaxKind, ts, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ClassDeclaration, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { WorkspaceIndex } from './workspaceIndex';
 import { generatedLibraryOf, libraryOf } from './modules';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, rememberOutline } from './walk';
@@ -235,7 +235,7 @@ export class Analysis {
         if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
       });
       return out;
-    });
+    }, { nameOf: (key) => (Node.isClassDeclaration(key as Node) ? (key as ClassDeclaration).getName() : undefined) });
     return index.get(cls, cls.getSourceFile()) as NewExpression[];
   }
 
@@ -658,7 +658,7 @@ export class Analysis {
         }
       }
       return out;
-    });
+    }, { signature: classHeadersAndImports });
     return index.get(owner, dependent);
   }
 
@@ -732,10 +732,10 @@ export class Analysis {
    * (see WorkspaceIndex); recognizers use it for facts that depend on other
    * files (`who calls this wrapper`, `is an interceptor registered`).
    */
-  index<V>(key: string, needle: RegExp, contribute: (file: SourceFile) => [object, V][]): WorkspaceIndex<V> {
+  index<V>(key: string, needle: RegExp, contribute: (file: SourceFile) => [object, V][], how?: ConstructorParameters<typeof WorkspaceIndex<V>>[3]): WorkspaceIndex<V> {
     let index = this.indexes.get(key) as WorkspaceIndex<V> | undefined;
     if (!index) {
-      index = new WorkspaceIndex<V>(needle, () => this.project?.getSourceFiles() ?? [], contribute);
+      index = new WorkspaceIndex<V>(needle, () => this.project?.getSourceFiles() ?? [], contribute, how);
       this.indexes.set(key, index as WorkspaceIndex<unknown>);
     }
     return index;
@@ -745,11 +745,10 @@ export class Analysis {
    * Files outside `affected` whose results depend on a workspace index an
    * edit of `affected` (with these texts before and after) may change.
    */
-  indexDependents(affected: ReadonlySet<SourceFile>, changedTexts: readonly string[]): SourceFile[] {
+  indexDependents(affected: ReadonlySet<SourceFile>, edits: readonly [string, string][]): SourceFile[] {
     const out: SourceFile[] = [];
     for (const index of this.indexes.values()) {
-      if (!index.dependents.size || !index.touchedBy(affected, changedTexts)) continue;
-      for (const f of index.dependents) if (!affected.has(f)) out.push(f);
+      for (const f of index.dependentsTouchedBy(affected, edits)) if (!affected.has(f)) out.push(f);
     }
     return out;
   }
@@ -831,6 +830,11 @@ export class Analysis {
 }
 
 const MAX_IMPLEMENTATIONS = 8;
+
+/** What the implementors a file contributes depend on: its class headers and its imports (an edit elsewhere cannot add one). */
+function classHeadersAndImports(text: string): string {
+  return [...text.matchAll(/\b(?:class\s[^{]*\{|import\s[^;]*;?)/g)].map((m) => m[0]).join('\n');
+}
 
 /** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
 interface MorphContext {

@@ -17,41 +17,70 @@ export class WorkspaceIndex<V> {
   /** Files whose text does not match the needle (checked once until they change). */
   private readonly unmatched = new Set<SourceFile>();
   private merged: Map<object, V[]> | undefined;
-  /** Files whose facts or memos used this index. */
-  readonly dependents = new Set<SourceFile>();
+  /** Per key, the files whose facts or memos used what the index says about it. */
+  private readonly dependents = new Map<object, Set<SourceFile>>();
 
+  /**
+   * How an edited file that did not contribute to a key may start to: `nameOf` gives the
+   * identifier it must then contain (a class's name); otherwise `signature` gives the part of
+   * a text contributions come from (class headers and imports), and an edit that changes it may
+   * contribute to any key. With neither, any edited file matching the needle may.
+   */
   constructor(
     readonly needle: RegExp,
     private readonly files: () => SourceFile[],
     private readonly contribute: (file: SourceFile) => [object, V][],
+    private readonly how: { nameOf?: (key: object) => string | undefined; signature?: (text: string) => string } = {},
   ) {}
 
   /** The values recorded for a key; `dependent` is the file whose analysis depends on the answer. */
   get(key: object, dependent?: SourceFile): V[] {
-    if (dependent) this.dependents.add(dependent);
+    if (dependent) {
+      let set = this.dependents.get(key);
+      if (!set) this.dependents.set(key, set = new Set());
+      set.add(dependent);
+    }
     return this.build().get(key) ?? [];
   }
 
-  /** Files that contributed (their text matches the needle). */
-  contributors(): Iterable<SourceFile> {
-    return this.perFile.keys();
-  }
-
-  /** True when an edit of these files (with these texts before and after) can change what the index answers. */
-  touchedBy(affected: ReadonlySet<SourceFile>, changedTexts: readonly string[]): boolean {
-    if (changedTexts.some((t) => this.needle.test(t))) return true;
-    for (const f of this.perFile.keys()) if (affected.has(f)) return true;
-    return false;
+  /** Dependents whose answer an edit of `affected` (`edits`: each edited file's text before and after) may change. */
+  dependentsTouchedBy(affected: ReadonlySet<SourceFile>, edits: readonly [string, string][]): SourceFile[] {
+    if (!this.dependents.size) return [];
+    const contributed = new Set<object>();
+    for (const f of affected) for (const [key] of this.perFile.get(f) ?? []) contributed.add(key);
+    const { nameOf, signature } = this.how;
+    const texts = edits.flat().filter((t) => this.needle.test(t));
+    const anyKey = texts.length > 0 && !nameOf && (!signature || edits.some(([a, b]) => signature(a) !== signature(b)));
+    const out: SourceFile[] = [];
+    for (const [key, files] of this.dependents) {
+      let touched = anyKey || contributed.has(key);
+      if (!touched && nameOf && texts.length) {
+        let name: string | undefined;
+        try {
+          name = nameOf(key);
+        } catch {
+          name = undefined;
+        }
+        const word = name ? new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`) : undefined;
+        touched = word ? texts.some((t) => word.test(t)) : true;
+      }
+      if (touched) out.push(...files);
+    }
+    return out;
   }
 
   /** Forgets the contributions of affected files (call before their text is replaced). */
   invalidate(affected: ReadonlySet<SourceFile>): void {
+    if (!affected.size) return;
     for (const f of affected) {
       this.perFile.delete(f);
       this.unmatched.delete(f);
-      this.dependents.delete(f);
     }
-    if (affected.size) this.merged = undefined;
+    for (const [key, files] of this.dependents) {
+      for (const f of affected) files.delete(f);
+      if (!files.size) this.dependents.delete(key);
+    }
+    this.merged = undefined;
   }
 
   private build(): Map<object, V[]> {
