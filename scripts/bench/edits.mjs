@@ -90,7 +90,7 @@ class LspClient {
 const isReady = (m) => m.method === 'distributedPatterns/status' && m.params?.state === 'ready';
 
 /** The edits of one file: body-only and import-changing variants of its current text for edit number k. */
-export function editorFor(rel, text) {
+export function editorFor(rel, text, importTargets) {
   const lines = text.split('\n');
   // First line that opens a function body (ends with `{` after a `)`, or `=> {`).
   let bodyLine = lines.findIndex((l) => /(\)|=>)\s*(:\s*[^=]+)?\{\s*$/.test(l) && !/^\s*(export\s+)?(interface|class|type|enum)\b/.test(l));
@@ -111,6 +111,10 @@ export function editorFor(rel, text) {
     },
     import(k) {
       // Alternate between two modules so the import graph changes on every edit.
+      if (importTargets) {
+        imported = [`import * as edit${k} from '${importTargets[k % 2]}';`, `void edit${k};`];
+        return current();
+      }
       const target = k % 2 ? `${toSrc}infra/redis` : `${toSrc}infra/amqp`;
       const name = k % 2 ? 'redisConnection' : 'openChannel';
       imported = [`import { ${name} as edit${k} } from '${target}';`, `void edit${k};`];
@@ -120,10 +124,10 @@ export function editorFor(rel, text) {
 }
 
 /**
- * options: { serverScript, root, files: [{ rel, role: 'hub'|'leaf' }], edits, warmup, timeoutMs, log }
+ * options: { serverScript, root, files: [{ rel, role: 'hub'|'leaf' }], edits, warmup, timeoutMs, log, importHubs }
  * Resolves { samples: [{ k, kind, role, rel, ms }], startupMs, rss: { afterStartupKb, afterWarmupKb, endKb, peakKb } }
  */
-export async function runEdits({ serverScript, root, files, edits = 200, warmup = 10, timeoutMs = 10 * 60_000, log = () => {} }) {
+export async function runEdits({ serverScript, root, files, edits = 200, warmup = 10, timeoutMs = 10 * 60_000, log = () => {}, importHubs = false }) {
   const child = spawn(process.execPath, [serverScript, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.on('data', (d) => { if (process.env.DPAT_TRACE_RUNS) process.stderr.write(d); });
   const client = new LspClient(child);
@@ -148,7 +152,12 @@ export async function runEdits({ serverScript, root, files, edits = 200, warmup 
       const text = fs.readFileSync(abs, 'utf8');
       const uri = pathToFileURL(abs).href;
       client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
-      return { rel, role, uri, version: 1, editor: editorFor(rel, text) };
+      // On a real repository, import-changing edits import the hub files (relative to the edited file).
+      const hubs = importHubs ? files.filter((f) => f.role === 'hub' && f.rel !== rel).map((f) => {
+        const spec = path.posix.relative(path.posix.dirname(rel), f.rel).replace(/\.ts$/, '');
+        return spec.startsWith('.') ? spec : `./${spec}`;
+      }) : undefined;
+      return { rel, role, uri, version: 1, editor: editorFor(rel, text, hubs?.length ? [hubs[0], hubs[hubs.length - 1]] : undefined) };
     });
     // An open of unchanged files starts no analysis; give the server a moment to read them.
     await new Promise((r) => setTimeout(r, 300));

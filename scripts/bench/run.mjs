@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
 import { measure, median, percentile } from './measure.mjs';
 import { runEdits } from './edits.mjs';
+import { pickEditFiles } from './pick.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
@@ -39,7 +40,7 @@ const value = (name, def) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
 };
-const VALUED = new Set(['--sizes', '--runs', '--edits', '--edit-size', '--seed', '--eslint-runs', '--warmup']);
+const VALUED = new Set(['--sizes', '--runs', '--edits', '--edit-size', '--edit-on', '--seed', '--eslint-runs', '--warmup']);
 const realPaths = argv.filter((a, i) => !a.startsWith('--') && !VALUED.has(argv[i - 1]));
 const sizes = value('sizes', '128,1024,4096').split(',').map(Number).filter((n) => n > 0);
 /** Repeats of each cold run: 3 by default, 1 on workspaces over 2,000 files (the median of 3 where a run takes seconds). */
@@ -48,6 +49,8 @@ const runsFor = (files) => runsFlag ?? (files > 2000 ? 1 : 3);
 const eslintRuns = value('eslint-runs') !== undefined ? Number(value('eslint-runs')) : undefined;
 const edits = Number(value('edits', 200));
 const editSize = Number(value('edit-size', 1024));
+/** A real repository to run the edits on instead of a synthetic workspace. */
+const editOn = value('edit-on');
 const warmup = Number(value('warmup', 10));
 const seed = Number(value('seed', 1));
 const withPeers = !flag('no-peers');
@@ -301,15 +304,23 @@ async function main() {
   for (const ws of workspaces) results.cold.push(await benchWorkspace(ws));
 
   if (withEdits) {
-    const ws = synthetic.get(editSize);
-    const m = ws.manifest;
-    // Two hub files (the datastore client module every repository imports, the entry that imports every handler) and two leaves (handlers).
-    const files = [
-      { rel: m.hubs[0], role: 'hub' }, { rel: m.leaves[0], role: 'leaf' },
-      { rel: m.hubs[m.hubs.length - 1], role: 'hub' }, { rel: m.leaves[m.leaves.length - 1], role: 'leaf' },
-    ];
+    let ws;
+    let files;
+    if (editOn) {
+      ws = { name: path.basename(path.resolve(editOn)), root: path.resolve(editOn) };
+      // The modules most files import and handlers nothing imports, found from import statements.
+      files = pickEditFiles(ws.root);
+    } else {
+      ws = synthetic.get(editSize);
+      const m = ws.manifest;
+      // Two hub files (the datastore client module every repository imports, the entry that imports every handler) and two leaves (handlers).
+      files = [
+        { rel: m.hubs[0], role: 'hub' }, { rel: m.leaves[0], role: 'leaf' },
+        { rel: m.hubs[m.hubs.length - 1], role: 'hub' }, { rel: m.leaves[m.leaves.length - 1], role: 'leaf' },
+      ];
+    }
     log(`\nedit latency: ${edits} edits on ${ws.name} (${files.map((f) => f.rel).join(', ')})`);
-    const r = await runEdits({ serverScript: SERVER, root: ws.root, files, edits, warmup, log });
+    const r = await runEdits({ serverScript: SERVER, root: ws.root, files, edits, warmup, log, importHubs: Boolean(editOn) });
     results.edits = { workspace: ws.name, warmup, files, ...r };
   }
 
