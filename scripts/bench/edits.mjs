@@ -77,6 +77,13 @@ class LspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { this.listeners.delete(l); reject(new Error(`timed out after ${timeoutMs} ms`)); }, timeoutMs);
       const l = (msg, at) => {
+        // An analysis that failed ends the wait too, with the server's message.
+        if (msg.method === 'distributedPatterns/status' && msg.params?.state === 'error') {
+          clearTimeout(timer);
+          this.listeners.delete(l);
+          reject(new Error(`the server reported an error: ${msg.params.message}`));
+          return;
+        }
         if (!pred(msg)) return;
         clearTimeout(timer);
         this.listeners.delete(l);

@@ -209,6 +209,7 @@ function editTables(results) {
     const e = results.edits;
     out.push('', `### Edit latency in the language server (${e.workspace}, ${e.samples.length} edits after ${e.warmup} warm-up edits)`, '');
     out.push('Time from `textDocument/didChange` to the end of the analysis that includes it (the server\'s `distributedPatterns/status` "ready"; every diagnostic of that version is published by then). Includes the server\'s 25 ms typing debounce.', '');
+    if (e.files) out.push(`Files edited: ${e.files.map((f) => `\`${f.rel}\` (${f.role})`).join(', ')}.`, '');
     out.push('| edit | n | p50 | p95 | p99 |');
     out.push('|---|---:|---:|---:|---:|');
     const groups = [['all', () => true], ['body-only', (s) => s.kind === 'body'], ['import-changing', (s) => s.kind === 'import'],
@@ -245,7 +246,7 @@ function writeBenchmarksMd(results) {
   const parts = [
     ['cold', coldTables(results), `cold runs: median of ${runsFlag ?? '3 (1 on workspaces over 2,000 files)'}${eslintRuns !== undefined ? `, ESLint ${eslintRuns}` : ''}`],
     // A non-default edit count (the 1,000-edit memory run) gets a section of its own.
-    [edits === 200 && editSize === 1024 ? 'edits' : `edits-${edits}-on-${editSize}`, editTables(results), `${results.edits?.samples.length ?? 0} edits`],
+    [editOn ? `edits-on-${path.basename(path.resolve(editOn))}` : edits === 200 && editSize === 1024 ? 'edits' : `edits-${edits}-on-${editSize}`, editTables(results), `${results.edits?.samples.length ?? 0} edits`],
   ];
   for (const [name, body, what] of parts) {
     if (!body) continue;
@@ -267,7 +268,7 @@ async function main() {
   const wsDir = path.join(WORK, 'ws');
   const workspaces = [];
   const wanted = new Set(withCold ? sizes : []);
-  if (withEdits) wanted.add(editSize);
+  if (withEdits && !editOn) wanted.add(editSize);
   const synthetic = new Map();
   for (const n of [...wanted].sort((a, b) => a - b)) {
     const root = path.join(wsDir, `synthetic-${n}`);
