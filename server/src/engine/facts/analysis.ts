@@ -831,9 +831,16 @@ export class Analysis {
 
 const MAX_IMPLEMENTATIONS = 8;
 
-/** What the implementors a file contributes depend on: its class headers and its imports (an edit elsewhere cannot add one). */
+/**
+ * What the implementors a file contributes depend on: its class headers, and the imports of the
+ * names they extend or implement (an edit elsewhere in the file cannot add or change one).
+ */
 function classHeadersAndImports(text: string): string {
-  return [...text.matchAll(/\b(?:class\s[^{]*\{|import\s[^;]*;?)/g)].map((m) => m[0]).join('\n');
+  const headers = [...text.matchAll(/\bclass\s[^{]*\{/g)].map((m) => m[0]);
+  const names = new Set(headers.flatMap((h) => [...h.matchAll(/\b(?:extends|implements)\s([^{]*)/g)].flatMap((m) => m[1].match(/[A-Za-z_$][\w$]*/g) ?? [])));
+  const imports = [...text.matchAll(/\bimport\s[^;]*;?/g)].map((m) => m[0])
+    .filter((i) => (i.match(/[A-Za-z_$][\w$]*/g) ?? []).some((word) => names.has(word)));
+  return [...headers, ...imports].join('\n');
 }
 
 /** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
