@@ -15,9 +15,12 @@ import * as esbuild from 'esbuild';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** @type {{ name: string, source: string, outfile: string, executable?: boolean, external?: string[] }[]} */
+/** @type {{ name: string, source: string, outfile: string, executable?: boolean, external?: string[], lazyEngine?: boolean }[]} */
 const ENTRIES = [
-  { name: 'cli', source: 'server/src/cli/main.ts', outfile: 'dist/cli.js', executable: true },
+  // The CLI loads the engine (TypeScript, ts-morph) from its own bundle on first use, so `--help`,
+  // `--version` and a `check --cache` hit never load it (server/src/cli/engine.ts).
+  { name: 'cli', source: 'server/src/cli/main.ts', outfile: 'dist/cli.js', executable: true, lazyEngine: true },
+  { name: 'cli engine', source: 'server/src/cli/engineEntry.ts', outfile: 'dist/engine.js' },
   // Also the `distributed-patterns-language-server` bin, for editors other than VS Code.
   { name: 'language server', source: 'server/src/lsp/main.ts', outfile: 'dist/server.js', executable: true },
   // `vscode` is provided by the editor at runtime and must never be bundled.
@@ -52,7 +55,7 @@ function optionsFor(entry) {
     banner: entry.executable ? { js: '#!/usr/bin/env node' } : undefined,
     logLevel: 'warning',
     legalComments: 'linked',
-    plugins: [tsMorphNamedExports(), ...(entry.executable ? [makeExecutable(outputOf(entry))] : [])],
+    plugins: [tsMorphNamedExports(), ...(entry.lazyEngine ? [engineBundle()] : []), ...(entry.executable ? [makeExecutable(outputOf(entry))] : [])],
   };
 }
 
@@ -73,6 +76,16 @@ function tsMorphNamedExports() {
         resolveDir: repoRoot,
         pluginData: 'ts-morph',
       }));
+    },
+  };
+}
+
+/** `require('./engineEntry')` in the CLI stays a require of the engine bundle beside it. */
+function engineBundle() {
+  return {
+    name: 'lazy-engine',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/engineEntry$/ }, () => ({ path: './engine.js', external: true }));
     },
   };
 }

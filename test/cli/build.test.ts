@@ -54,4 +54,29 @@ describe('bundled CLI (scripts/build.mjs)', { timeout: 120_000 }, () => {
     assert.equal(report.root, ws);
     assert.equal(r.stderr, '', 'nothing on stderr when it is not a TTY');
   });
+
+  it('loads the engine bundle only to analyse: --version and a cache hit never load it', () => {
+    const ws = workspace({ 'package.json': '{"name":"empty"}\n', 'src/index.ts': 'export const x = 1;\n' });
+    const cacheFile = path.join(ws, '.dpat-cache');
+    const first = run(['check', '--format', 'json', '--cache', '--cache-location', cacheFile], ws);
+    assert.ok(first.status === 0 || first.status === 1, first.stderr);
+    // Swap the engine for a file that throws when loaded, with the same size and times (the cache's engine identity).
+    const engine = path.join(outdir, 'engine.js');
+    const real = fs.readFileSync(engine);
+    const stat = fs.statSync(engine);
+    const trap = Buffer.alloc(real.length, ' ');
+    trap.write("throw new Error('the engine bundle was loaded');");
+    fs.writeFileSync(engine, trap);
+    fs.utimesSync(engine, stat.atime, stat.mtime);
+    try {
+      assert.equal(run(['--version']).stdout, `${version}\n`);
+      const hit = run(['check', '--format', 'json', '--cache', '--cache-location', cacheFile], ws);
+      assert.equal(hit.status, first.status, hit.stderr);
+      assert.deepEqual(JSON.parse(hit.stdout).findings, JSON.parse(first.stdout).findings);
+      const miss = run(['check', '--format', 'json'], ws);
+      assert.match(miss.stderr, /the engine bundle was loaded/);
+    } finally {
+      fs.writeFileSync(engine, real);
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * `main.ts` wires it to the real process; tests call it directly.
  */
 import { CommanderError } from 'commander';
-import { analyze } from '../engine/analyze';
+import { loadEngine } from './engine';
 import type { CliDeps, CliIO } from './context';
 import { UsageError } from './errors';
 import { EXIT_OK, EXIT_USAGE } from './exitCode';
@@ -11,7 +11,7 @@ import { HELP_HINT, createProgram } from './program';
 
 export type { CliDeps, CliIO } from './context';
 
-export async function runCli(argv: string[], io: CliIO, deps: CliDeps = { analyze }): Promise<number> {
+export async function runCli(argv: string[], io: CliIO, deps: CliDeps = { analyze: (options) => loadEngine().analyze(options) }): Promise<number> {
   let exitCode = EXIT_OK;
   const program = createProgram({ io, deps, setExitCode: (code) => (exitCode = code) });
   try {

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { analyzeSystem } from '../engine/analyze';
+import { DEFAULT_OUT_DIR } from './outDir';
 import { Linker } from './markdown';
 import { buildTopology } from './topology';
 import type { Topology } from './topology/types';
@@ -24,7 +25,7 @@ import type { Scene } from './map/layout';
 export { MARKER } from './markdown';
 export { isGenerated, type RenderedFile, type WriteStatus, type WrittenFile } from './write';
 export { FILES as REPORT_FILES } from './documents/context';
-export const DEFAULT_OUT_DIR = 'docs/distributed';
+export { DEFAULT_OUT_DIR };
 
 export interface ReportOptions {
   /** Workspace root (absolute, or relative to the process's cwd). */

@@ -9,7 +9,8 @@ import { resolveExistingFile, resolveTarget } from '../args';
 import { CLI_NAME, type CliContext } from '../context';
 import { withUsageErrors } from '../errors';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exitCode';
-import { DEFAULT_OUT_DIR, generateReport } from '../../report';
+import { DEFAULT_OUT_DIR } from '../../report/outDir';
+import { loadEngine } from '../engine';
 
 export interface ReportCommandOptions {
   out?: string;
@@ -63,7 +64,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
 
   let result;
   try {
-    result = await generateReport({
+    result = await loadEngine().generateReport({
       root: target.root,
       outDir,
       architectureFile,

@@ -145,12 +145,19 @@ function changedInputs(before: Record<string, string>, now: Map<string, string>)
   return out.sort();
 }
 
-/** Identity of the running engine build: the package version plus the size and time of the bundle (or module) it runs from. */
+/**
+ * Identity of the running engine build: the package version plus the size and time of the bundle
+ * (or module) this runs from and of the engine bundle the CLI loads beside it.
+ */
 export function engineBuildId(version: string): string {
-  try {
-    const stat = fs.statSync(__filename);
-    return `${version}+${stat.size}.${Math.round(stat.mtimeMs)}`;
-  } catch {
-    return version;
+  const parts = [version];
+  for (const file of [__filename, path.join(__dirname, 'engine.js')]) {
+    try {
+      const stat = fs.statSync(file);
+      parts.push(`${stat.size}.${Math.round(stat.mtimeMs)}`);
+    } catch {
+      // not beside it (tests run from the sources)
+    }
   }
+  return parts.join('+');
 }
