@@ -9,6 +9,7 @@
  */
 import { Node, SyntaxKind, ts, type ClassDeclaration, type NewExpression, type Project, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { WorkspaceIndex } from './workspaceIndex';
+import { declarationOf } from './syntax';
 import { generatedLibraryOf, libraryOf } from './modules';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, rememberOutline } from './walk';
 import type { Fact } from './facts';
@@ -224,14 +225,7 @@ export class Analysis {
         if (!Node.isNewExpression(n)) return;
         const e = n.getExpression();
         if (!Node.isIdentifier(e)) return;
-        let decl: Node | undefined;
-        try {
-          let symbol = e.getSymbol();
-          if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-          decl = symbol?.getDeclarations()[0];
-        } catch {
-          decl = undefined;
-        }
+        const decl = declarationOf(e);
         if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
       });
       return out;
@@ -387,15 +381,7 @@ export class Analysis {
     let members: Node[] | undefined;
     if (Node.isTypeLiteral(typeNode)) members = typeNode.getMembers();
     else if (Node.isTypeReference(typeNode)) {
-      const nameNode = typeNode.getTypeName();
-      let decl: Node | undefined;
-      try {
-        let symbol = nameNode.getSymbol();
-        if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-        decl = symbol?.getDeclarations()[0];
-      } catch {
-        decl = undefined;
-      }
+      const decl = declarationOf(typeNode.getTypeName());
       if (decl && Node.isInterfaceDeclaration(decl)) members = decl.getMembers();
       else if (decl && Node.isTypeAliasDeclaration(decl)) {
         const aliased = decl.getTypeNode();
@@ -630,14 +616,7 @@ export class Analysis {
         if (cls.isAbstract()) continue;
         for (const clause of cls.getHeritageClauses()) {
           for (const t of clause.getTypeNodes()) {
-            let target: Node | undefined;
-            try {
-              let symbol = t.getExpression().getSymbol();
-              if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-              target = symbol?.getDeclarations()[0];
-            } catch {
-              target = undefined;
-            }
+            const target = declarationOf(t.getExpression());
             if (!target || target.getSourceFile().isDeclarationFile()) continue;
             out.push([target, cls]);
             // A class extending an abstract workspace class implements what that class implements.

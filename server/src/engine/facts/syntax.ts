@@ -206,3 +206,14 @@ export function channelName(node: Node | undefined): string | undefined {
   }
   return stringValue(node);
 }
+
+/** The first declaration of the symbol a name resolves to (through import aliases); undefined when it does not resolve. */
+export function declarationOf(name: Node): Node | undefined {
+  try {
+    let symbol = name.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    return symbol?.getDeclarations()[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { nodesOfKinds } from '../walk';
-import { CORRELATION_KEY, calleeName, correlationProps, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
+import { CORRELATION_KEY, calleeName, correlationProps, declarationOf, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
   channel: string | undefined, detail: string): Fact {
@@ -193,14 +193,7 @@ function shapeOf(typeNode: Node, key: RegExp, depth: number): CarrierContent | u
   if (Node.isArrayTypeNode(typeNode)) return shapeOf(typeNode.getElementTypeNode(), key, depth + 1);
   if (Node.isTypeLiteral(typeNode)) return membersShape(typeNode.getMembers(), key, depth);
   if (!Node.isTypeReference(typeNode)) return undefined;
-  let decl: Node | undefined;
-  try {
-    let symbol = typeNode.getTypeName().getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-    decl = symbol?.getDeclarations()[0];
-  } catch {
-    decl = undefined;
-  }
+  const decl = declarationOf(typeNode.getTypeName());
   if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
   if (Node.isTypeAliasDeclaration(decl)) {
     const aliased = decl.getTypeNode();
