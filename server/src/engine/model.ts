@@ -41,6 +41,8 @@ export interface SystemModel {
   importersInServices(file: SourceFile): { service: ServiceInfo; node: Node; via: string }[];
   /** True when OpenTelemetry auto-instrumentation is registered in the node's service. */
   hasTracing(node: Node): boolean;
+  /** Root-relative files matching the globs (SQL migrations...), listed once until the workspace is rescanned. */
+  findFiles(patterns: string[]): string[];
 }
 
 export function locationOf(node: Node, rel: string): Location {

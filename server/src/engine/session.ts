@@ -18,7 +18,7 @@ import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions } from './api';
 import type { Finding, Location } from './types';
 import { compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
-import { listSourceFiles, readTextFile, toRel } from './workspace/files';
+import { findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
 import { serviceForUrl } from './workspace/serviceUrls';
@@ -100,6 +100,8 @@ interface State {
   affected: Set<SourceFile>;
   /** Locations of nodes already reported (a changed file gets new nodes). */
   locations: WeakMap<Node, Location>;
+  /** Globs listed since the last rescan (quick fixes look for migrations after every edit). */
+  globs: Map<string, string[]>;
   files: Map<string, Entry>;
   listingSkipped: { file: string; reason: string }[];
   imports: Map<SourceFile, SourceFile[]>;
@@ -163,13 +165,14 @@ export class AnalysisSession {
         : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
-        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(),
+        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
         files, listingSkipped: [], imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
     } else {
       state.config = config;
     }
+    state.globs.clear();
     const listed = listSourceFiles(this.root);
     state.listingSkipped = listed.skipped;
     for (const s of listed.skipped) this.log(`skipped ${s.file}: ${s.reason}`);
@@ -354,6 +357,12 @@ export class AnalysisSession {
       justification: (pattern, node) => justified(pattern, relOf(node)),
       hasTracing: (node) => traced.has(serviceOfNode(node)?.name ?? ''),
       importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
+      findFiles: (patterns) => {
+        const key = patterns.join('\n');
+        let found = state.globs.get(key);
+        if (!found) state.globs.set(key, found = findConfigFiles(this.root, patterns));
+        return [...found];
+      },
     };
 
     stats.timings.facts = performance.now() - mark;

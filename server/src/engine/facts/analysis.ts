@@ -33,6 +33,8 @@ export class Analysis {
   private readonly factsByFile = new Map<SourceFile, Fact[]>();
   /** Facts by the compiler node of the call that produced them (effects look them up before wrapping the call). */
   private readonly factsByCall = new Map<ts.Node, Fact[]>();
+  /** The typeMemo and factsByCall keys of each syntax tree, so that invalidating a file does not scan every entry. */
+  private readonly keysByTree = new Map<ts.SourceFile, ts.Node[]>();
   private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
   private readonly calleesMemo = new Map<Node, FunctionLike[]>();
   /** Per file, what one walk of its compiler nodes found (see scanFile). */
@@ -90,6 +92,7 @@ export class Analysis {
     }
     this.inProgress.delete(key);
     this.typeMemo.set(key, result);
+    this.keyOf(node.getSourceFile().compilerNode, key);
     return result;
   }
 
@@ -120,7 +123,14 @@ export class Analysis {
     }
     this.inProgress.delete(id);
     this.typeMemo.set(id, result);
+    this.keyOf(id.getSourceFile(), id);
     return result;
+  }
+
+  private keyOf(tree: ts.SourceFile, key: ts.Node): void {
+    const keys = this.keysByTree.get(tree);
+    if (keys) keys.push(key);
+    else this.keysByTree.set(tree, [key]);
   }
 
   step(from: string | undefined, step: string): string | undefined {
@@ -739,9 +749,12 @@ export class Analysis {
     for (const map of [this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
       for (const node of map.keys()) if (stale(node)) map.delete(node);
     }
-    const trees = new Set<ts.SourceFile>([...affected].map((f) => f.compilerNode));
-    for (const map of [this.typeMemo, this.factsByCall] as Map<ts.Node, unknown>[]) {
-      for (const raw of map.keys()) if (trees.has(raw.getSourceFile())) map.delete(raw);
+    for (const f of affected) {
+      for (const key of this.keysByTree.get(f.compilerNode) ?? []) {
+        this.typeMemo.delete(key);
+        this.factsByCall.delete(key);
+      }
+      this.keysByTree.delete(f.compilerNode);
     }
     for (const f of affected) {
       this.factsByFile.delete(f);
@@ -790,6 +803,7 @@ export class Analysis {
       }
       if (produced.length) {
         this.factsByCall.set(node.compilerNode, produced);
+        this.keyOf(file.compilerNode, node.compilerNode);
         facts.push(...produced);
       }
     }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'ts-morph';
 import type { SystemModel } from '../model';
-import { findConfigFiles, readOptional } from '../workspace/files';
+import { readOptional } from '../workspace/files';
 
 export interface SqlColumn {
   name: string;
@@ -36,7 +36,7 @@ export function exists(model: SystemModel, rel: string): boolean {
 }
 
 function sqlFiles(model: SystemModel, dir: string): string[] {
-  return findConfigFiles(model.root, [dir ? `${dir}/**/*.sql` : '**/*.sql']);
+  return model.findFiles([dir ? `${dir}/**/*.sql` : '**/*.sql']);
 }
 
 /** Tables created by the SQL files under `dir` whose name matches. */
