@@ -208,7 +208,7 @@ function editTables(results) {
   if (results.edits) {
     const e = results.edits;
     out.push('', `### Edit latency in the language server (${e.workspace}, ${e.samples.length} edits after ${e.warmup} warm-up edits)`, '');
-    out.push('Time from `textDocument/didChange` to the end of the analysis that includes it (the server\'s `distributedPatterns/status` "ready"; every diagnostic of that version is published by then). Includes the server\'s 25 ms typing debounce.', '');
+    out.push('Time from `textDocument/didChange` to the end of the analysis that includes it (the server\'s `distributedPatterns/status` "ready"; every diagnostic of that version is published by then). Includes the server\'s 10 ms typing debounce.', '');
     if (e.files) out.push(`Files edited: ${e.files.map((f) => `\`${f.rel}\` (${f.role})`).join(', ')}.`, '');
     out.push('| edit | n | p50 | p95 | p99 |');
     out.push('|---|---:|---:|---:|---:|');

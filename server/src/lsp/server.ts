@@ -41,10 +41,11 @@ import { WorkspaceAnalysis } from './workspaceAnalysis';
 
 /**
  * Delays (ms) between a change and the analysis it triggers; later changes restart the wait.
- * Edits wait little: a run after an edit redoes only what the edit affects, and an edit that
- * arrives while a run is in progress cancels it.
+ * Edits wait only long enough to merge notifications sent together (like ESLint's server, which
+ * validates on every change): a run after an edit redoes only what the edit affects, and an edit
+ * that arrives while a run is in progress cancels it.
  */
-const DELAY = { edit: 25, open: 50, close: 250, watched: 150, immediate: 0 };
+const DELAY = { edit: 10, open: 50, close: 250, watched: 150, immediate: 0 };
 
 const JS_TS_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
