@@ -70,5 +70,12 @@ describe('engine adapter', () => {
     const full = sessions.run({ root, overlays, since: first.output }, () => undefined);
     assert.deepEqual(files(full), ['src/a.ts', 'src/b.ts']);
     assert.deepEqual(full.unchangedFiles, []);
+
+    // A forgotten folder starts over: a fresh session analyses every file and sends everything.
+    sessions.forget(root);
+    const again = sessions.run({ root, overlays, since: full.output }, () => undefined);
+    assert.equal(again.stats.full, true);
+    assert.equal(again.stats.analysed.length, 2);
+    assert.deepEqual(files(again), ['src/a.ts', 'src/b.ts']);
   });
 });

@@ -53,6 +53,8 @@ export interface AnalysisEngine {
   analyze(request: AnalysisRequest, onProgress?: (done: number, total: number) => void): Promise<AnalysisOutput>;
   /** Asks the run in progress (if any) to stop: a newer request supersedes it. */
   cancelRunning(): void;
+  /** Drops what the engine keeps for a folder no longer analysed. */
+  forget(root: string): void;
   dispose(): Promise<void>;
 }
 
@@ -82,6 +84,10 @@ export class InProcessEngine implements AnalysisEngine {
 
   cancelRunning(): void {
     // In process, a run is synchronous: nothing else runs while it does.
+  }
+
+  forget(root: string): void {
+    this.sessions.forget(root);
   }
 
   async dispose(): Promise<void> {}
@@ -136,13 +142,18 @@ export class Sessions {
       stats,
     };
   }
+
+  /** Drops the sessions of a folder (every architecture file it was analysed with). */
+  forget(root: string): void {
+    for (const key of [...this.byKey.keys()]) if (key.split('\n')[0] === root) this.byKey.delete(key);
+  }
 }
 
 // --- worker thread -----------------------------------------------------------
 
 export const WORKER_ROLE = 'distributed-patterns-engine';
 
-type ToWorker = { type: 'analyze'; id: number; request: AnalysisRequest };
+type ToWorker = { type: 'analyze'; id: number; request: AnalysisRequest } | { type: 'forget'; root: string };
 type FromWorker =
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'log'; message: string }
@@ -192,6 +203,11 @@ class WorkerEngine implements AnalysisEngine {
     const ids = [...this.pending.keys()];
     if (ids.length) Atomics.store(this.cancelled, 0, Math.max(...ids));
   }
+  forget(root: string): void {
+    if (this.fallback) this.fallback.forget(root);
+    else this.worker?.postMessage({ type: 'forget', root } satisfies ToWorker);
+  }
+
 
   async dispose(): Promise<void> {
     this.disposed = true;
@@ -253,7 +269,10 @@ export function runEngineWorker(port: import('node:worker_threads').MessagePort,
   const sessions = new Sessions();
   const cancelled = cancelBuffer ? new Int32Array(cancelBuffer) : undefined;
   port.on('message', (message: ToWorker) => {
-    if (message.type !== 'analyze') return;
+    if (message.type === 'forget') {
+      sessions.forget(message.root);
+      return;
+    }
     const { id, request } = message;
     let lastProgress = 0;
     try {

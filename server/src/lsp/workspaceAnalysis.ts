@@ -82,6 +82,7 @@ export class WorkspaceAnalysis {
   /** Stops analysing a folder and clears its diagnostics. */
   forget(folder: Folder): void {
     this.queue.cancel(folder.uri);
+    this.o.engine.forget(folder.path);
     this.store.clearFolder(folder.uri);
     this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.delete(folder.uri);
