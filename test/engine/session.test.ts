@@ -263,4 +263,34 @@ describe('analysis session', () => {
     assert.deepEqual(summary(typing.result), fresh(root, overlays));
     assert.equal(typing.result.findings.length, before.result.findings.length);
   });
+
+  test('a workspace function that appears in an edit is followed from its callers', () => {
+    const root = writeWorkspace({
+      'package.json': JSON.stringify({ name: 'svc' }),
+      'src/store.ts': 'export const ready = true;\n',
+      'src/consumer.ts': lines(
+        "import { Kafka } from 'kafkajs';",
+        "import * as store from './store';",
+        '',
+        "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'svc' });",
+        'export async function start() {',
+        '  await consumer.run({ eachMessage: async ({ message }) => { await store.persist(String(message.value)); } });',
+        '}',
+      ),
+    });
+    roots.push(root);
+    const session = new AnalysisSession({ root });
+    const unguarded = (r: AnalysisResult) => r.findings.filter((f) => f.ruleId === 'non-idempotent-consumer').length;
+    assert.equal(unguarded(session.run().result), 0);
+    const store = path.join(root, 'src/store.ts');
+    const overlays = new Map([[store, lines(
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      'export const ready = true;',
+      "export async function persist(value: string) { await pool.query('INSERT INTO events (body) VALUES ($1)', [value]); }",
+    )]]);
+    const edited = session.run({ overlays });
+    assert.deepEqual(summary(edited.result), fresh(root, overlays));
+    assert.equal(unguarded(edited.result), 1);
+  });
 });

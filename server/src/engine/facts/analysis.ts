@@ -40,7 +40,9 @@ export class Analysis {
   /** Per file, what one walk of its compiler nodes found (see scanFile). */
   private readonly syntaxByFile = new Map<SourceFile, FileSyntax>();
   /** The union of the callee names of the project's files (rebuilt after an invalidation). */
-  private calleeNames: CalleeNames | undefined;
+  /** How many files declare each name a workspace function can be called by (kept up to date across edits). */
+  private calleeNames: NameCounts | undefined;
+  private namesPending = new Set<SourceFile>();
   private readonly indexes = new Map<string, WorkspaceIndex<unknown>>();
   /** The project whose files the workspace indexes cover (set by the first file analysed). */
   private project: Project | undefined;
@@ -600,21 +602,19 @@ export class Analysis {
     if (!this.project) return true;
     const names = this.workspaceCalleeNames(this.project);
     if (callee.kind === SyntaxKind.Identifier) return names.identifiers.has((callee as ts.Identifier).text);
-    return !names.members || names.members.has((callee as ts.PropertyAccessExpression).name.text);
+    return names.anyMember > 0 || names.members.has((callee as ts.PropertyAccessExpression).name.text);
   }
 
-  private workspaceCalleeNames(project: Project): CalleeNames {
-    if (this.calleeNames) return this.calleeNames;
-    const members = new Set<string>(['default']);
-    const identifiers = new Set<string>();
-    let anyMember = false;
-    for (const sf of project.getSourceFiles()) {
-      const names = this.syntaxOf(sf).names;
-      if (!names.members) anyMember = true;
-      else for (const n of names.members) members.add(n);
-      for (const n of names.identifiers) identifiers.add(n);
+  private workspaceCalleeNames(project: Project): NameCounts {
+    if (!this.calleeNames) {
+      this.calleeNames = { members: new Map([['default', 1]]), identifiers: new Map(), anyMember: 0 };
+      this.namesPending = new Set(project.getSourceFiles());
     }
-    this.calleeNames = { members: anyMember ? undefined : members, identifiers };
+    // Files invalidated since the last call add their names back (their old names were taken out then).
+    if (this.namesPending.size) {
+      for (const sf of this.namesPending) if (!sf.wasForgotten()) countNames(this.calleeNames, this.syntaxOf(sf).names, 1);
+      this.namesPending.clear();
+    }
     return this.calleeNames;
   }
 
@@ -758,9 +758,11 @@ export class Analysis {
     }
     for (const f of affected) {
       this.factsByFile.delete(f);
+      const syntax = this.syntaxByFile.get(f);
+      if (syntax && this.calleeNames && !this.namesPending.has(f)) countNames(this.calleeNames, syntax.names, -1);
+      if (this.calleeNames) this.namesPending.add(f);
       this.syntaxByFile.delete(f);
     }
-    this.calleeNames = undefined;
     for (const index of this.indexes.values()) index.invalidate(affected);
   }
 
@@ -853,6 +855,25 @@ interface MorphContext {
 interface CalleeNames {
   members: Set<string> | undefined;
   identifiers: Set<string>;
+}
+
+/** In how many files each callee name is declared. */
+interface NameCounts {
+  members: Map<string, number>;
+  identifiers: Map<string, number>;
+  /** Files in which any member name may be a workspace function (mapped types renaming keys...). */
+  anyMember: number;
+}
+
+function countNames(counts: NameCounts, names: CalleeNames, delta: 1 | -1): void {
+  const bump = (map: Map<string, number>, name: string) => {
+    const n = (map.get(name) ?? 0) + delta;
+    if (n > 0) map.set(name, n);
+    else map.delete(name);
+  };
+  if (!names.members) counts.anyMember += delta;
+  else for (const name of names.members) bump(counts.members, name);
+  for (const name of names.identifiers) bump(counts.identifiers, name);
 }
 
 /** What factsOf and the callee lookups need from a file's syntax, found in one walk of its compiler nodes. */
