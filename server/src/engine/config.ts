@@ -22,16 +22,23 @@ export interface ArchitectureInput {
   text?: string;
 }
 
-export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays' | 'log'>): ArchitectureInput {
+/** The architecture file's root-relative path and text (the open buffer over the disk), without parsing it. */
+export function architectureSource(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays'>): { rel: string; text: string } | undefined {
   const candidates = options.architectureFile
     ? [path.resolve(root, options.architectureFile)]
     : ARCHITECTURE_FILE_NAMES.map((n) => path.join(root, n));
   for (const abs of candidates) {
     const text = readOptional(abs, options.overlays);
-    if (text === undefined) continue;
-    const rel = toRel(root, abs);
-    const result = loadArchitecture(text, rel, { ruleIds: RULE_IDS });
-    return { architecture: result.architecture, architectureFile: rel, problems: result.problems, text };
+    if (text !== undefined) return { rel: toRel(root, abs), text };
+  }
+  return undefined;
+}
+
+export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays' | 'log'>): ArchitectureInput {
+  const source = architectureSource(root, options);
+  if (source) {
+    const result = loadArchitecture(source.text, source.rel, { ruleIds: RULE_IDS });
+    return { architecture: result.architecture, architectureFile: source.rel, problems: result.problems, text: source.text };
   }
   if (options.architectureFile) {
     options.log?.(`architecture file ${options.architectureFile} not found; inferring services`);

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions } from './api';
 import type { Finding, Location } from './types';
-import { compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
+import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
 import { findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
@@ -128,7 +128,8 @@ export class AnalysisSession {
     const started = performance.now();
     let state = this.state;
     const configOverlays = overlaySignature(overlays, state);
-    const architectureChanged = state !== undefined && readArchitecture(this.root, { ...this.options, overlays }).text !== state.config.input.text;
+    // Only the text is compared here: parsing and validating the file waits for a rescan.
+    const architectureChanged = state !== undefined && architectureSource(this.root, { ...this.options, overlays })?.text !== state.config.input.text;
     // An open source file the last listing did not see (created since): list the disk again, once.
     const unseen = state !== undefined && [...overlays.keys()].some((abs) => !state!.files.has(abs) && !state!.listedOverlays.has(abs) && SOURCE_RE.test(abs));
     if (!state || opts.rescan || architectureChanged || unseen || configOverlays !== state.configOverlays) {
