@@ -10,7 +10,7 @@ import { Node, type CallExpression, type ObjectLiteralExpression } from 'ts-morp
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import type { Fix, TextEdit } from '../types';
-import { variableOf } from '../facts/libraries/build';
+import { correlationKeyOf, isFreshId, variableOf } from '../facts/libraries/build';
 import { isFunctionLike } from '../facts/analysis';
 import { consumerReaching, incomingOf, rootAt } from './incoming';
 import { randomUUIDIn } from './imports';
@@ -20,7 +20,6 @@ import { replaceNode } from './text';
 export const ADD_CORRELATION_TITLE = 'Add correlation and causation ids';
 export const PROPAGATE_CORRELATION_TITLE = 'Propagate the incoming correlation id';
 
-const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
 
 interface Values {
   correlation: string;
@@ -225,8 +224,8 @@ export function propagateCorrelationFix(model: SystemModel, fact: Fact): Fix[] {
     else edits.push(replaceNode(file, value, text));
   };
   for (const value of fact.correlationValues ?? []) {
-    const key = keyOf(value);
-    if (!key || !isFresh(value)) continue;
+    const key = correlationKeyOf(value);
+    if (!key || !isFreshId(value)) continue;
     if (/causation/i.test(key)) {
       if (values.causation) replace(value, values.causation);
     } else if (/correlation|conversation|trace[-_]?id/i.test(key)) replace(value, values.correlation);
@@ -235,23 +234,4 @@ export function propagateCorrelationFix(model: SystemModel, fact: Fact): Fix[] {
   return [{ title: `${PROPAGATE_CORRELATION_TITLE} (${values.source})`, edits, batchable: true, isPreferred: true }];
 }
 
-function keyOf(value: Node): string | undefined {
-  const parent = value.getParent();
-  if (parent && Node.isPropertyAssignment(parent)) {
-    const n = parent.getNameNode();
-    return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralValue() : n.getText();
-  }
-  if (parent && Node.isShorthandPropertyAssignment(parent)) return parent.getName();
-  if (parent && Node.isCallExpression(parent)) return parent.getArguments()[0]?.getText();
-  return undefined;
-}
 
-function isFresh(value: Node, depth = 0): boolean {
-  if (Node.isCallExpression(value)) return FRESH_ID.test(value.getExpression().getText());
-  if (Node.isIdentifier(value) && depth < 2) {
-    const init = variableOf(value)?.getInitializer();
-    return !!init && isFresh(init, depth + 1);
-  }
-  if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFresh(value.getExpression(), depth);
-  return false;
-}

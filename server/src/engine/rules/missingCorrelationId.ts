@@ -1,11 +1,10 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
-import { variableOf } from '../facts/libraries/build';
+import { correlationKeyOf, isFreshId } from '../facts/libraries/build';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';
 
-const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
 const PER_HOP_KEY = /request[-_]?id/i;
 
 export const missingCorrelationId = createRule({
@@ -65,7 +64,7 @@ export const missingCorrelationId = createRule({
           inferred: fact.kind === 'http' && !model.architecture,
           fixes: () => addCorrelationFix(model, fact),
         });
-      } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some((v) => isFresh(v) && !isPerHopKey(v))) {
+      } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some((v) => isFreshId(v) && !isPerHopKey(v))) {
         report({
           messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail,
           fixes: () => propagateCorrelationFix(model, fact),
@@ -77,21 +76,8 @@ export const missingCorrelationId = createRule({
 
 /** A request id is minted per hop (`x-request-id: randomUUID()`); the correlation and causation ids are the ones to carry over. */
 function isPerHopKey(value: Node): boolean {
-  const parent = value.getParent();
-  let key: string | undefined;
-  if (parent && Node.isPropertyAssignment(parent)) key = parent.getNameNode().getText();
-  else if (parent && Node.isShorthandPropertyAssignment(parent)) key = parent.getName();
-  else if (parent && Node.isCallExpression(parent)) key = parent.getArguments()[0]?.getText();
+  const key = correlationKeyOf(value);
   return !!key && PER_HOP_KEY.test(key) && !/correlation|causation|conversation/i.test(key);
 }
 
-function isFresh(value: Node, depth = 0): boolean {
-  if (Node.isCallExpression(value)) return FRESH_ID.test(value.getExpression().getText());
-  if (Node.isIdentifier(value) && depth < 2) {
-    const init = variableOf(value)?.getInitializer();
-    return !!init && isFresh(init, depth + 1);
-  }
-  if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFresh(value.getExpression(), depth);
-  return false;
-}
 

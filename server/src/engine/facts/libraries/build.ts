@@ -471,3 +471,29 @@ function urlTargetText(node: Node | undefined): string {
 }
 
 const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, SyntaxKind.PropertyAccessExpression]);
+
+/** Calls that mint a new id (`randomUUID()`, `uuid.v4()`, `nanoid()`...). */
+const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
+
+/** True when a correlation value is an id minted here (directly, awaited, or through a const or two) rather than carried over. */
+export function isFreshId(value: Node, depth = 0): boolean {
+  if (Node.isCallExpression(value)) return FRESH_ID.test(value.getExpression().getText());
+  if (Node.isIdentifier(value) && depth < 2) {
+    const init = variableOf(value)?.getInitializer();
+    return !!init && isFreshId(init, depth + 1);
+  }
+  if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFreshId(value.getExpression(), depth);
+  return false;
+}
+
+/** The key a correlation value is set under: a property name (`'x-correlation-id': v`, `{ correlationId }`) or a `set(key, v)` argument. */
+export function correlationKeyOf(value: Node): string | undefined {
+  const parent = value.getParent();
+  if (parent && Node.isPropertyAssignment(parent)) {
+    const n = parent.getNameNode();
+    return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralValue() : n.getText();
+  }
+  if (parent && Node.isShorthandPropertyAssignment(parent)) return parent.getName();
+  if (parent && Node.isCallExpression(parent)) return parent.getArguments()[0]?.getText();
+  return undefined;
+}
