@@ -1,0 +1,97 @@
+/**
+ * Runs the engine on one pinned clone, in a child process with a time limit, so a crash or a
+ * hang is reported instead of stopping the evaluation.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CorpusRepo } from './corpus';
+
+export interface SlimFinding {
+  ruleId: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface RepoRun {
+  name: string;
+  ok: boolean;
+  error?: string;
+  seconds: number;
+  filesAnalyzed: number;
+  skipped: { file: string; reason: string }[];
+  findings: SlimFinding[];
+}
+
+/** Child side: analyse `root` and write the slim result to `outFile`. */
+export function runChild(root: string, outFile: string): void {
+  // Imported lazily so the parent process stays small.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { analyzeSync } = require('../../server/src/engine/analyze') as typeof import('../../server/src/engine/analyze');
+  const started = Date.now();
+  const result = analyzeSync({ root, log: () => undefined });
+  const out = {
+    seconds: (Date.now() - started) / 1000,
+    filesAnalyzed: result.filesAnalyzed,
+    skipped: result.skipped,
+    findings: result.findings.filter((f) => !f.suppressed).map((f) => ({
+      ruleId: f.ruleId, file: f.location.file, line: f.location.range.start.line, message: f.message,
+    })),
+  };
+  fs.writeFileSync(outFile, JSON.stringify(out));
+}
+
+/** Checks out the pinned commit; true when HEAD is at it, else why not. */
+export function prepareClone(clone: string, repo: CorpusRepo, checkout: boolean): true | string {
+  if (!fs.existsSync(path.join(clone, '.git'))) return `no git clone at ${clone}`;
+  const git = (...a: string[]) => spawnSync('git', ['-C', clone, ...a], { encoding: 'utf8' });
+  if (checkout) {
+    const co = git('checkout', '--quiet', '--detach', repo.commit);
+    if (co.status !== 0) {
+      // A clone whose working tree lacks files the snapshot could not hold (large files) may refuse
+      // to move; analysing is still fine when HEAD is already the pinned commit.
+      console.log(`${repo.name}: git checkout ${repo.commit.slice(0, 12)} failed (${co.stderr.trim().split('\n')[0]}); verifying HEAD`);
+    }
+  }
+  const head = git('rev-parse', 'HEAD').stdout.trim();
+  return head === repo.commit ? true : `HEAD is ${head.slice(0, 12)}, corpus pins ${repo.commit.slice(0, 12)}`;
+}
+
+export function analyzeInChild(entry: string, name: string, root: string, timeoutSeconds: number): RepoRun {
+  const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dpat-eval-')), 'out.json');
+  const started = Date.now();
+  const child = spawnSync(process.execPath, [
+    '--max-old-space-size=8192', '--import', 'tsx', entry, '--child', root, outFile,
+  ], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: timeoutSeconds * 1000, maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (Date.now() - started) / 1000;
+  if (child.error || child.status !== 0 || !fs.existsSync(outFile)) {
+    const why = child.error ? (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `timed out after ${timeoutSeconds} s` : child.error.message
+      : `exit ${child.status ?? child.signal}: ${(child.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+    return { name, ok: false, error: why, seconds, filesAnalyzed: 0, skipped: [], findings: [] };
+  }
+  const out = JSON.parse(fs.readFileSync(outFile, 'utf8')) as Omit<RepoRun, 'name' | 'ok'>;
+  fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
+  return { name, ok: true, ...out, seconds: out.seconds };
+}
+
+/** Runs every selected repository; findings of a `root` sub-folder are made repository-relative. */
+export function runAll(entry: string, repos: CorpusRepo[], dir: string, opts: { checkout: boolean; timeoutSeconds: number }): RepoRun[] {
+  const runs: RepoRun[] = [];
+  for (const repo of repos) {
+    const clone = path.resolve(dir, repo.name);
+    const ready = prepareClone(clone, repo, opts.checkout);
+    if (ready !== true) {
+      runs.push({ name: repo.name, ok: false, error: ready, seconds: 0, filesAnalyzed: 0, skipped: [], findings: [] });
+      console.log(`${repo.name}: not analysed (${ready})`);
+      continue;
+    }
+    const root = repo.root ? path.join(clone, repo.root) : clone;
+    const run = analyzeInChild(entry, repo.name, root, opts.timeoutSeconds);
+    if (repo.root) for (const f of run.findings) f.file = path.posix.join(repo.root, f.file);
+    runs.push(run);
+    console.log(`${repo.name} [${repo.split}]: ${run.ok ? `${run.filesAnalyzed} files in ${run.seconds.toFixed(1)} s, ${run.findings.length} findings, ${run.skipped.length} skipped` : `FAILED after ${run.seconds.toFixed(1)} s: ${run.error}`}`);
+  }
+  return runs;
+}

@@ -1,0 +1,104 @@
+/** The corpus files are well-formed, and the eval's scoring, noise and audit sampling behave as documented. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
+import { compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
+import type { RepoRun } from '../../scripts/eval/runner';
+import { noise, score } from '../../scripts/eval/score';
+
+const corpus = loadCorpus();
+
+describe('corpus files', () => {
+  it('every repository file is valid and assigned to a split', () => {
+    const problems = corpus.flatMap((r) => validateRepo(r, `${r.name}.json`));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(corpus.filter((r) => !r.split).map((r) => r.name), [], 'repositories without a split');
+  });
+  it('no repository appears twice and no case is duplicated', () => {
+    const repos = corpus.map((r) => r.repo.toLowerCase());
+    assert.equal(new Set(repos).size, repos.length);
+    const keys = casesOf(corpus).map((c) => `${c.repo}:${c.file}:${c.line}:${c.rule}`);
+    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+  });
+  it('no case or audit holds a path of the machine it was written on', () => {
+    const dir = path.resolve(__dirname);
+    for (const sub of ['repositories', 'models', 'audits']) {
+      const folder = path.join(dir, sub);
+      if (!fs.existsSync(folder)) continue;
+      for (const f of fs.readdirSync(folder)) {
+        const text = fs.readFileSync(path.join(folder, f), 'utf8');
+        assert.doesNotMatch(text, /"(\/(home|root|tmp|work|Users)\/|[A-Z]:\\)/, `${sub}/${f}`);
+      }
+    }
+  });
+  it('filled audits name corpus repositories at their pinned commits and use known verdicts', () => {
+    const byName = new Map(corpus.map((r) => [r.name, r]));
+    for (const { file, audit } of loadAudits()) {
+      for (const e of audit.entries) {
+        assert.ok(byName.has(e.repo), `${path.basename(file)}: unknown repository ${e.repo}`);
+        assert.ok(e.verdict === null || ['true', 'false', 'unclear'].includes(e.verdict), `${path.basename(file)}: verdict ${e.verdict}`);
+        if (e.verdict) assert.ok(e.reason.length >= 10, `${path.basename(file)}: ${e.file}:${e.line} needs a reason`);
+      }
+    }
+  });
+});
+
+const repo = (name: string, split: 'dev' | 'test', cases: CorpusRepo['cases']): CorpusRepo =>
+  ({ name, repo: `o/${name}`, commit: 'a'.repeat(40), split, category: 'product', sourceFiles: 10, why: 'fixture', cases });
+const run = (name: string, findings: [string, string, number][], filesAnalyzed = 100): RepoRun =>
+  ({ name, ok: true, seconds: 1, filesAnalyzed, skipped: [], findings: findings.map(([ruleId, file, line]) => ({ ruleId, file, line, message: `${ruleId} at ${file}:${line}` })) });
+
+describe('eval scoring', () => {
+  const repos = [repo('a', 'dev', [
+    { file: 'src/h.ts', line: 10, rule: 'dual-write', label: 'positive', reason: 'write then publish, no outbox' },
+    { file: 'src/h.ts', line: 40, rule: 'dual-write', label: 'positive', reason: 'second write then publish' },
+    { file: 'src/r.ts', line: 5, rule: 'dual-write', label: 'negative', reason: 'relay reading an outbox' },
+    { file: 'src/u.ts', line: 5, rule: 'dual-write', label: 'unclear', reason: 'dynamic topic, cannot tell' },
+    { file: 'apps/orders/', line: 0, rule: 'shared-database', label: 'positive', reason: 'orders shares db with billing' },
+  ])];
+  it('matches within two lines, counts folder cases anywhere under the folder, and never scores unclear cases', () => {
+    const s = score(casesOf(repos), [run('a', [['dual-write', 'src/h.ts', 12], ['dual-write', 'src/r.ts', 6], ['dual-write', 'src/u.ts', 5], ['shared-database', 'apps/orders/src/db.ts', 3]])]);
+    const dw = s.rules.find((r) => r.rule === 'dual-write')!;
+    assert.deepEqual([dw.tp, dw.fp, dw.fn, dw.unclear], [1, 1, 1, 1]);
+    assert.equal(dw.precision, 0.5);
+    assert.equal(dw.recall, 0.5);
+    assert.deepEqual(s.misses.map((m) => m.line), [40]);
+    assert.equal(s.rules.find((r) => r.rule === 'shared-database')!.tp, 1);
+    assert.deepEqual(s.unlabelled, [], 'the finding on the unclear line is covered by its case');
+  });
+  it('counts findings per 1,000 files and those in test, script and benchmark code', () => {
+    const n = noise([run('a', [['dual-write', 'src/h.ts', 1], ['dual-write', 'test/h.ts', 1], ['dual-write', 'src/h.spec.ts', 1], ['dual-write', 'scripts/seed.ts', 1]], 400)]);
+    assert.deepEqual(n.rules, [{ rule: 'dual-write', findings: 4, perThousandFiles: 10, inTestCode: 3 }]);
+  });
+  it('knows test, e2e, benchmark, fixture and script paths from production paths', () => {
+    for (const p of ['apps/api-e2e/src/x.ts', 'src/__tests__/x.ts', 'bench/run.ts', 'src/x.e2e-spec.ts', 'libs/testing/src/q.ts', 'packages/a/fixtures/k.ts']) assert.ok(isNonProductionPath(p), p);
+    for (const p of ['apps/orders/src/orders.service.ts', 'src/contest/x.ts', 'src/latest.ts', 'examples/shop/src/a.ts']) assert.ok(!isNonProductionPath(p), p);
+  });
+});
+
+describe('eval audits', () => {
+  const repos = [repo('a', 'test', []), repo('b', 'test', [])];
+  const findings: [string, string, number][] = [];
+  for (let i = 1; i <= 30; i++) findings.push(['dual-write', `src/f${i}.ts`, i]);
+  findings.push(['unjustified-distributed-lock', 'src/lock.ts', 3]);
+  const runs = [run('a', findings), run('b', [['missing-correlation-id', 'src/p.ts', 7], ['missing-correlation-id', 'src/q.ts', 9]])];
+  it('draws the same sample for the same seed, and every rule with findings is in it', () => {
+    const one = drawSample(runs, repos, 10, 42);
+    assert.deepEqual(drawSample(runs, repos, 10, 42), one);
+    assert.notDeepEqual(drawSample(runs, repos, 10, 43), one);
+    assert.equal(one.length, 10);
+    assert.deepEqual([...new Set(one.map((e) => e.rule))].sort(), ['dual-write', 'missing-correlation-id', 'unjustified-distributed-lock']);
+    assert.ok(one.every((e) => e.verdict === null && e.commit === 'a'.repeat(40) && e.repository.startsWith('o/')));
+  });
+  it('scores filled entries per rule and lists known false alarms still reported and known true findings gone', () => {
+    const entry = (file: string, line: number, verdict: AuditEntry['verdict']): AuditEntry =>
+      ({ repo: 'a', repository: 'o/a', commit: 'a'.repeat(40), rule: 'dual-write', file, line, message: 'm', verdict, reason: 'read the code' });
+    const entries = [entry('src/f1.ts', 1, 'true'), entry('src/f2.ts', 2, 'false'), entry('src/gone.ts', 4, 'true'), entry('src/f3.ts', 3, 'unclear'), entry('src/f4.ts', 4, null)];
+    assert.deepEqual(scoreAudits(entries), [{ rule: 'dual-write', true: 2, false: 1, unclear: 1, open: 1, precision: 2 / 3 }]);
+    const changes = compareWithAudits(entries, runs, repos);
+    assert.deepEqual(changes.falseStillReported.map((e) => e.file), ['src/f2.ts']);
+    assert.deepEqual(changes.trueGone.map((e) => e.file), ['src/gone.ts']);
+  });
+});
