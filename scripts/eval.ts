@@ -7,6 +7,7 @@
  *                   [--save-runs runs.json | --from-runs runs.json]
  *                   [--audit n [--seed s] [--audit-split test|dev] [--audit-out file]]
  *   npm run eval -- --audit-score [audit files...]
+ *   npm run eval -- --assign-splits          (gives each new repository file its split)
  *
  * For each corpus repository, `<dir>/<name>` must be a git clone of it; the pinned commit is checked
  * out, the engine runs on it in a child process with a time limit, and findings are scored per split:
@@ -15,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { casesOf, loadCorpus, validateRepo, type CorpusRepo } from './eval/corpus';
+import { assignSplits, casesOf, corpusDir, loadCorpus, validateRepo, type CorpusRepo } from './eval/corpus';
 import { auditDir, compareWithAudits, drawSample, loadAudits, scoreAudits, writeAudit } from './eval/audit';
 import { printAuditScore, printKnownVerdicts, printNoise, printRuns, printScore } from './eval/print';
 import { runAll, runChild, type RepoRun } from './eval/runner';
@@ -43,6 +44,7 @@ function main(): void {
     process.exit(2);
   }
 
+  if (args.includes('--assign-splits')) return assignAndWrite(corpus);
   if (args.includes('--audit-score') && !args.includes('--from-runs') && positional.every((p) => p.endsWith('.json'))) {
     const audits = loadAudits(positional);
     if (!audits.length) return void console.log(`No audit files in ${path.relative(process.cwd(), auditDir)}.`);
@@ -112,6 +114,19 @@ function drawAudit(runs: RepoRun[], repos: CorpusRepo[], n: number, seed: number
     created, engineCommit, split, seed, entries,
   });
   console.log(`\nWrote ${entries.length} findings to audit: ${path.relative(process.cwd(), file)}`);
+}
+
+/** Writes a split into every repository file that has none (see assignSplits). */
+function assignAndWrite(corpus: CorpusRepo[]): void {
+  const splits = assignSplits(corpus);
+  for (const r of corpus) {
+    const split = splits.get(r.name);
+    if (!split) continue;
+    const file = path.join(corpusDir, 'repositories', `${r.name}.json`);
+    const { name, repo, commit, ...rest } = r;
+    fs.writeFileSync(file, `${JSON.stringify({ name, repo, commit, split, ...rest }, null, 2)}\n`);
+    console.log(`${r.name}: ${split} (${r.category})`);
+  }
 }
 
 function usage(problem: string): void {

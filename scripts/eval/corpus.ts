@@ -88,11 +88,31 @@ export function validateRepo(r: CorpusRepo, fileName: string): string[] {
  * figure "findings whose flow starts in test code". Example folders are left out: in a sample
  * repository they are the product.
  */
-const NON_PRODUCTION_DIR = /^(tests?|__tests__|specs?|e2e|[\w-]*-e2e|e2e-[\w-]*|integration-tests?|test-?utils|testing|bench|benchmarks?|fixtures?|__fixtures__|mocks?|__mocks__|stories|storybook|scripts?|seeds?|cypress|playwright)$/i;
+const NON_PRODUCTION_DIR = /^(tests?|__tests__|specs?|e2e|[\w-]*-e2e|e2e-[\w-]*|[\w-]*-tests?|tests?-[\w-]*|integration-tests?|test-?utils|testing|bench|benchmarks?|fixtures?|__fixtures__|mocks?|__mocks__|stories|storybook|scripts?|seeds?|cypress|playwright)$/i;
 const NON_PRODUCTION_FILE = /\.(test|spec|e2e|e2e-spec|bench|stories|story|mock|fixture)\.[cm]?[jt]sx?$/i;
 
 export function isNonProductionPath(file: string): boolean {
   const parts = file.split('/');
   const base = parts.pop() ?? '';
   return NON_PRODUCTION_FILE.test(base) || parts.some((p) => NON_PRODUCTION_DIR.test(p));
+}
+
+/**
+ * Splits for repositories that have none yet, decided before the engine runs on them: within each
+ * category, unassigned repositories sorted by the SHA-256 of their name alternate test, dev, test, …
+ * so every kind of code lands in both splits. Assigned repositories never move here (a test
+ * repository moves to dev by hand, after it showed a gap that was fixed).
+ */
+export function assignSplits(repos: CorpusRepo[]): Map<string, Split> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+  const out = new Map<string, Split>();
+  const byCategory = new Map<string, CorpusRepo[]>();
+  for (const r of repos.filter((x) => !x.split)) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
+  for (const group of byCategory.values()) {
+    group.sort((a, b) => hash(a.name).localeCompare(hash(b.name)))
+      .forEach((r, i) => out.set(r.name, i % 2 === 0 ? 'test' : 'dev'));
+  }
+  return out;
 }

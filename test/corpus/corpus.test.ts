@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
+import { assignSplits, casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
 import { compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
 import type { RepoRun } from '../../scripts/eval/runner';
 import { noise, score } from '../../scripts/eval/score';
@@ -100,5 +100,18 @@ describe('eval audits', () => {
     const changes = compareWithAudits(entries, runs, repos);
     assert.deepEqual(changes.falseStillReported.map((e) => e.file), ['src/f2.ts']);
     assert.deepEqual(changes.trueGone.map((e) => e.file), ['src/gone.ts']);
+  });
+});
+
+describe('split assignment', () => {
+  it('alternates test and dev within a category and never moves an assigned repository', () => {
+    const r = (name: string, category: string, split?: 'dev' | 'test'): CorpusRepo =>
+      ({ ...repo(name, 'dev', []), category, split });
+    const repos = [r('a', 'serverless'), r('b', 'serverless'), r('c', 'serverless'), r('d', 'temporal'), r('old', 'serverless', 'dev')];
+    const splits = assignSplits(repos);
+    assert.equal(splits.has('old'), false);
+    assert.deepEqual([...splits.values()].filter((s) => s === 'test').length, 3, 'two of three serverless and the one temporal');
+    assert.equal(splits.get('d'), 'test');
+    assert.deepEqual(assignSplits(repos), splits, 'the same input gives the same split');
   });
 });
