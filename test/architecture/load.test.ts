@@ -212,6 +212,8 @@ describe('loadArchitecture: minimal and degenerate files', () => {
     decisions: [],
     rules: {},
     asyncapi: [],
+    ignores: [],
+    include: [],
   };
 
   it('an empty file is an empty architecture without problems', () => {

@@ -29,7 +29,7 @@ const SERVICES = 'services:\n  orders:\n    paths: [services/orders]\n  payments
 
 describe('architecture.yaml completion', () => {
   test('top-level keys, without the ones already there', () => {
-    assert.deepEqual(complete('|').sort(), ['apis', 'asyncapi', 'channels', 'datastores', 'decisions', 'rules', 'services', 'system', 'version', 'workflows']);
+    assert.deepEqual(complete('|').sort(), ['apis', 'asyncapi', 'channels', 'datastores', 'decisions', 'ignores', 'include', 'rules', 'services', 'system', 'version', 'workflows']);
     assert.ok(!complete(`${SERVICES}|`).includes('services'));
     assert.ok(complete(`${SERVICES}da|`).includes('datastores'));
   });

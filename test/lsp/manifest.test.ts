@@ -22,12 +22,13 @@ describe('extension manifest', () => {
   test('every setting has a description and the default the server uses', () => {
     const props = manifest.contributes.configuration.properties;
     assert.deepEqual(Object.keys(props).sort(), [
-      'distributedPatterns.architectureFile', 'distributedPatterns.enable', 'distributedPatterns.rules', 'distributedPatterns.run', 'distributedPatterns.trace.server',
+      'distributedPatterns.architectureFile', 'distributedPatterns.enable', 'distributedPatterns.includeTests', 'distributedPatterns.rules', 'distributedPatterns.run', 'distributedPatterns.trace.server',
     ]);
     for (const [key, value] of Object.entries<Record<string, unknown>>(props)) {
       assert.ok(value.description || value.markdownDescription, `${key} has a description`);
     }
     assert.equal(props['distributedPatterns.enable'].default, DEFAULT_SETTINGS.enable);
+    assert.equal(props['distributedPatterns.includeTests'].default, DEFAULT_SETTINGS.includeTests);
     assert.equal(props['distributedPatterns.run'].default, DEFAULT_SETTINGS.run);
     assert.deepEqual(props['distributedPatterns.run'].enum, ['onType', 'onSave']);
     assert.equal(props['distributedPatterns.trace.server'].default, DEFAULT_SETTINGS.trace.server);

@@ -5,6 +5,7 @@
 import type { Finding } from './types';
 import type { RuleMeta } from './rules/createRule';
 import type { Architecture } from './architecture/model';
+import type { OutOfScopeKind } from './system/scope';
 
 export interface AnalyzeOptions {
   /** Absolute path of the workspace root. */
@@ -15,6 +16,11 @@ export interface AnalyzeOptions {
   architectureFile?: string;
   /** In-memory contents overriding the disk (open editor buffers), keyed by absolute path. */
   overlays?: Map<string, string>;
+  /**
+   * Analyse tests, benchmarks, fixtures, scripts, examples and generated code too (by default only
+   * production code is analysed; see system/scope.ts).
+   */
+  includeTests?: boolean;
   /** Build quick fixes for findings (the language server asks; the CLI does not). */
   withFixes?: boolean;
   onProgress?(done: number, total: number): void;
@@ -31,4 +37,6 @@ export interface AnalysisResult {
   filesAnalyzed: number;
   /** Files skipped (too large, binary, unparsable), with the reason. */
   skipped: { file: string; reason: string }[];
+  /** Source files left out as non-production code (tests, scripts, examples...), by kind. */
+  outOfScope?: Partial<Record<OutOfScopeKind, number>>;
 }

@@ -22,6 +22,7 @@ import { findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspa
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
 import { serviceForUrl } from './workspace/serviceUrls';
+import { createScope, type OutOfScopeKind, type Scope } from './system/scope';
 import { Analysis } from './facts/analysis';
 import { EffectIndex } from './facts/effects';
 import { importedFiles, isGlobalScript } from './facts/imports';
@@ -70,6 +71,8 @@ interface Config {
   layout: WorkspaceLayout;
   datastores: DatastoreResolver;
   compilerOptions: ReturnType<typeof compilerOptionsFor>;
+  /** Which source files are production code (the rest is not analysed). */
+  scope: Scope;
   /** What facts depend on besides source text; a change recomputes every file's facts. */
   signature: string;
 }
@@ -104,6 +107,8 @@ interface State {
   globs: Map<string, string[]>;
   files: Map<string, Entry>;
   listingSkipped: { file: string; reason: string }[];
+  /** Source files left out as non-production code, by kind. */
+  outOfScope: Partial<Record<OutOfScopeKind, number>>;
   imports: Map<SourceFile, SourceFile[]>;
   importers: Map<SourceFile, Set<SourceFile>>;
   /** Non-source open buffers (config files) of the last run, to notice unsaved config edits. */
@@ -117,7 +122,7 @@ export class AnalysisSession {
   readonly root: string;
   private readonly log: (message: string) => void;
 
-  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'log'>) {
+  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'includeTests' | 'log'>) {
     this.root = path.resolve(options.root);
     this.log = options.log ?? (() => undefined);
   }
@@ -149,11 +154,12 @@ export class AnalysisSession {
     const layout = discoverLayout(this.root, input.architecture, overlays);
     const datastores = new DatastoreResolver(layout, input.architecture, this.root);
     const compilerOptions = compilerOptionsFor(this.root, overlays);
+    const scope = createScope({ includeTests: this.options.includeTests, ignores: input.architecture?.ignores, include: input.architecture?.include });
     const signature = createHash('sha1').update(JSON.stringify(
-      { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv },
+      { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },
       (_key, value: unknown) => (value instanceof Map ? [...value] : value),
     )).digest('hex');
-    return { input, layout, datastores, compilerOptions, signature };
+    return { input, layout, datastores, compilerOptions, scope, signature };
   }
 
   /** Re-reads configuration and the file list; a different configuration starts from fresh facts. */
@@ -167,15 +173,16 @@ export class AnalysisSession {
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
         config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
-        files, listingSkipped: [], imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
+        files, listingSkipped: [], outOfScope: {}, imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
     } else {
       state.config = config;
     }
     state.globs.clear();
-    const listed = listSourceFiles(this.root);
+    const listed = listSourceFiles(this.root, undefined, config.scope);
     state.listingSkipped = listed.skipped;
+    state.outOfScope = listed.outOfScope;
     for (const s of listed.skipped) this.log(`skipped ${s.file}: ${s.reason}`);
     const onDisk = new Set<string>();
     for (const entry of listed.files) {
@@ -389,7 +396,7 @@ export class AnalysisSession {
     selected.sort(compareFindings);
     const result: AnalysisResult = {
       root: this.root, findings: selected, rules: RULES.map((r) => r.meta), architectureFile: input.architectureFile,
-      architecture: input.architecture, filesAnalyzed: files.length, skipped,
+      architecture: input.architecture, filesAnalyzed: files.length, skipped, outOfScope: { ...state.outOfScope },
     };
     return { result, model, stats };
   }

@@ -16,6 +16,8 @@ export interface AnalysisRequest {
   /** Absolute path of the workspace folder analysed as one root. */
   root: string;
   architectureFile?: string;
+  /** Analyse non-production code too (the includeTests setting). */
+  includeTests?: boolean;
   /** Open editor buffers by absolute path. */
   overlays: Map<string, string>;
   /** Re-read the file list and configuration from disk (startup, watched-file and settings changes). */
@@ -102,10 +104,10 @@ export class Sessions {
 
   run(request: AnalysisRequest, log: (m: string) => void, onProgress?: (done: number, total: number) => void, isCancelled?: () => boolean): AnalysisOutput {
     const started = performance.now();
-    const key = `${request.root}\n${request.architectureFile ?? ''}`;
+    const key = `${request.root}\n${request.architectureFile ?? ''}\n${request.includeTests ? 'tests' : ''}`;
     let entry = this.byKey.get(key);
     if (!entry) {
-      entry = { session: new AnalysisSession({ root: request.root, architectureFile: request.architectureFile, log }), byFile: new Map() };
+      entry = { session: new AnalysisSession({ root: request.root, architectureFile: request.architectureFile, includeTests: request.includeTests, log }), byFile: new Map() };
       this.byKey.set(key, entry);
     }
     // Quick fixes are built for open documents only: code actions are asked for nowhere else.

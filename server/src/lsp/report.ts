@@ -24,7 +24,7 @@ export async function reportForFolder(
     if (abs && isInside(folder.path, abs)) overlays.set(abs, doc.getText());
   }
   const result = await generateReport({
-    root: folder.path, architectureFile: settings.architectureFile, overlays, force: params.force === true, log: deps.log,
+    root: folder.path, architectureFile: settings.architectureFile, includeTests: settings.includeTests, overlays, force: params.force === true, log: deps.log,
   });
   return {
     mainFileUri: pathToUri(result.mainFile),

@@ -12,6 +12,8 @@ export interface Settings {
   run: RunMode;
   /** Architecture file, absolute or relative to the folder; undefined: architecture.yaml|.yml at the root. */
   architectureFile: string | undefined;
+  /** Analyse tests, benchmarks, fixtures, scripts, examples and generated code too (default: production code only). */
+  includeTests: boolean;
   /** Severity overrides by rule id, applied on top of the architecture file's `rules:`. */
   rules: Record<string, SeveritySetting>;
   trace: { server: TraceLevel };
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   enable: true,
   run: 'onType',
   architectureFile: undefined,
+  includeTests: false,
   rules: {},
   trace: { server: 'off' },
 }) as Settings;
@@ -44,6 +47,7 @@ export function normaliseSettings(raw: unknown, warn: (m: string) => void = () =
     enable: typeof r.enable === 'boolean' ? r.enable : DEFAULT_SETTINGS.enable,
     run: r.run === 'onSave' || r.run === 'onType' ? r.run : DEFAULT_SETTINGS.run,
     architectureFile,
+    includeTests: typeof r.includeTests === 'boolean' ? r.includeTests : DEFAULT_SETTINGS.includeTests,
     rules,
     trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
   };

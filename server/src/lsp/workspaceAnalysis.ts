@@ -140,7 +140,7 @@ export class WorkspaceAnalysis {
     try {
       output = await engine.analyze(
         {
-          root: folder.path, architectureFile: settings.architectureFile, overlays,
+          root: folder.path, architectureFile: settings.architectureFile, includeTests: settings.includeTests, overlays,
           rescan: [...reasons].some((r) => RESCAN_REASONS.includes(r)),
           // A loose folder reports open documents only, so which files it reports changes with them.
           since: !folder.loose && [...reasons].every((r) => DELTA_REASONS.includes(r)) ? this.outputs.get(folder.uri) : undefined,

@@ -36,6 +36,8 @@ export interface ReportOptions {
   architectureFile?: string;
   /** Restrict the findings document to these files/folders (absolute or root-relative). */
   paths?: string[];
+  /** Analyse tests, benchmarks, fixtures, scripts, examples and generated code too. */
+  includeTests?: boolean;
   /** Overwrite files at the target paths even when a person wrote them (no marker line). */
   force?: boolean;
   /** Open editor buffers, keyed by absolute path (the VS Code command passes them). */
@@ -70,6 +72,7 @@ export function renderReport(options: ReportOptions): RenderedReport {
     root,
     paths: options.paths,
     architectureFile: options.architectureFile,
+    includeTests: options.includeTests,
     overlays: options.overlays,
     log: options.log,
   });

@@ -27,6 +27,7 @@ export interface CheckOptions {
   verbose?: boolean;
   cache?: boolean;
   cacheLocation?: string;
+  includeTests?: boolean;
 }
 
 const EXAMPLES = `
@@ -56,6 +57,7 @@ export function registerCheckCommand(program: Command, context: CliContext): Com
     .option('--update-baseline', 'write all current findings to the --baseline file and exit 0')
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('--root <dir>', 'workspace root (default: the current directory, or the single folder given)')
+    .option('--include-tests', 'also analyse tests, benchmarks, fixtures, scripts, examples and generated code (default: production code only)')
     .option('--color', 'force colours in stylish output')
     .option('--no-color', 'disable colours')
     .option('--verbose', 'print engine log messages on stderr')
@@ -92,6 +94,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
       root: target.root,
       paths: target.paths,
       architectureFile,
+      includeTests: options.includeTests === true,
       onProgress: (done: number, total: number) => progress.update(done, total),
       log: options.verbose ? (message: string) => io.stderr(`${message}\n`) : undefined,
     };
@@ -137,6 +140,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
     rules: result.rules,
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
+    outOfScope: result.outOfScope,
     unmatchedBaselineEntries,
   };
   const color = options.color ?? (io.isTTY && options.outputFile === undefined);

@@ -17,6 +17,7 @@ export interface ReportCommandOptions {
   architecture?: string;
   root?: string;
   force?: boolean;
+  includeTests?: boolean;
   verbose?: boolean;
 }
 
@@ -45,6 +46,7 @@ export function registerReportCommand(program: Command, context: CliContext): Co
     .option('--out <dir>', `output folder (default: ${DEFAULT_OUT_DIR} in the root)`)
     .option('--architecture <file>', 'architecture file (default: architecture.yaml or .yml at the root)')
     .option('--root <dir>', 'workspace root (default: the current directory, or the single folder given)')
+    .option('--include-tests', 'also analyse tests, benchmarks, fixtures, scripts, examples and generated code')
     .option('--force', 'overwrite files at the target paths even if a person wrote them')
     .option('--verbose', 'print engine log messages on stderr')
     .addHelpText('after', EXAMPLES)
@@ -68,6 +70,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
       root: target.root,
       outDir,
       architectureFile,
+      includeTests: options.includeTests === true,
       paths: target.paths,
       force: options.force ?? false,
       log: options.verbose ? (message) => io.stderr(`${message}\n`) : undefined,

@@ -42,6 +42,7 @@ export const formatJson: Formatter = (input) => {
     summary: summarize(input.findings),
     filesAnalyzed: input.filesAnalyzed,
     skipped: [...input.skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    outOfScope: input.outOfScope ?? {},
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 };

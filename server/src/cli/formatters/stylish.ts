@@ -80,6 +80,12 @@ export const formatStylish: Formatter = (input, options) => {
       output += `  ${displayPath(input.root, input.cwd, skipped.file)}  ${style.dim(skipped.reason)}\n`;
     }
   }
+  const outOfScope = Object.entries(input.outOfScope ?? {}).filter(([, n]) => (n ?? 0) > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (outOfScope.length > 0) {
+    const total = outOfScope.reduce((sum, [, n]) => sum + (n ?? 0), 0);
+    const kinds = outOfScope.map(([kind, n]) => `${n} ${kind}`).join(', ');
+    output += `\n${style.dim(`${plural(total, 'file')} left out as non-production code (${kinds}); --include-tests analyses them.`)}\n`;
+  }
   const unmatched = input.unmatchedBaselineEntries ?? 0;
   if (unmatched > 0) {
     const entries = unmatched === 1 ? '1 baseline entry no longer matches' : `${unmatched} baseline entries no longer match`;

@@ -20,6 +20,8 @@ export interface ReportInput {
   rules: RuleMeta[];
   filesAnalyzed: number;
   skipped: { file: string; reason: string }[];
+  /** Source files left out as non-production code (tests, scripts, examples...), by kind. */
+  outOfScope?: Partial<Record<string, number>>;
   /** Baseline entries that matched no finding (fixed since the baseline was written). */
   unmatchedBaselineEntries?: number;
 }

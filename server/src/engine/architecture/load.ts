@@ -70,7 +70,7 @@ const PATTERNS: readonly DecisionPattern[] = [
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'info', 'off'];
 
 function emptyArchitecture(file: string): Architecture {
-  return { file, services: [], datastores: [], channels: [], apis: [], workflows: [], decisions: [], rules: {}, asyncapi: [] };
+  return { file, services: [], datastores: [], channels: [], apis: [], workflows: [], decisions: [], rules: {}, asyncapi: [], ignores: [], include: [] };
 }
 
 // ---------------------------------------------------------------------------
@@ -351,6 +351,8 @@ function buildArchitecture(ctx: SourceContext, root: YAMLMap, file: string): Arc
   const rules = section('rules');
   if (rules) architecture.rules = buildRules(ctx, rules);
   architecture.asyncapi = stringList(ctx, root, 'asyncapi');
+  architecture.ignores = stringList(ctx, root, 'ignores');
+  architecture.include = stringList(ctx, root, 'include');
   return architecture;
 }
 
@@ -390,7 +392,7 @@ export function loadArchitecture(text: string, file: string, options: LoadArchit
     const range = nodeRange(ctx, root);
     problems.push({
       messageId: 'schema',
-      message: `The architecture file must be a mapping of sections (version, system, services, datastores, channels, apis, workflows, decisions, rules, asyncapi), got ${describeRoot(root)}.`,
+      message: `The architecture file must be a mapping of sections (version, system, services, datastores, channels, apis, workflows, decisions, rules, asyncapi, ignores, include), got ${describeRoot(root)}.`,
       hint: 'Write the sections as top-level keys, e.g. "version: 1" on the first line and "services:" below it.',
       range,
     });

@@ -100,6 +100,10 @@ export interface Architecture {
   rules: Record<string, SeveritySetting>;
   /** AsyncAPI documents imported as the contract list (paths relative to the file). */
   asyncapi: string[];
+  /** Workspace-relative globs left out of the analysis, beside the default non-production code. */
+  ignores: string[];
+  /** Workspace-relative globs analysed even when they look like tests, scripts or examples. */
+  include: string[];
 }
 
 export interface ArchitectureProblem {

@@ -76,6 +76,7 @@ export async function analyzeWithCache(
     paths: options.paths ?? [],
     architectureFile: options.architectureFile ? path.resolve(root, options.architectureFile) : null,
     withFixes: options.withFixes ?? false,
+    includeTests: options.includeTests ?? false,
   });
   const inputs = collectInputs({ root, architectureFile: options.architectureFile, overlays: options.overlays, exclude: [cacheFile] });
   const fingerprint = combine(inputs);

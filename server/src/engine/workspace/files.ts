@@ -2,19 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
+import { createScope, type OutOfScopeKind, type Scope } from '../system/scope';
 
 export const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/.next/**', '**/.turbo/**', '**/vendor/**'];
 /** Declarations and bundles (`.d.ts`, `.min.js`, `.bundle.js` files). */
 const IGNORED_FILE_NAME = /\.(d\.ts|min\.js|bundle\.js)$/;
-/**
- * Test code: it calls production flows with fakes and mocks, so the flows it
- * drives would be reported at test lines. Production code never imports it.
- * Tested on each listed path rather than given to fast-glob as ignore globs,
- * which it matches against every entry at a cost larger than the walk's.
- */
-const TEST_FILE_NAME = /\.(spec|test|e2e-spec|e2e|int-spec|integration)\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
-const TEST_DIRS = new Set(['__tests__', '__test__', '__mocks__']);
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface SourceFileEntry {
@@ -27,6 +20,8 @@ export interface SourceFileEntry {
 export interface ListResult {
   files: SourceFileEntry[];
   skipped: { file: string; reason: string }[];
+  /** Source files left out as non-production code, by kind. */
+  outOfScope: Partial<Record<OutOfScopeKind, number>>;
 }
 
 export function toRel(root: string, abs: string): string {
@@ -45,19 +40,27 @@ function isOutputPath(segments: string[]): boolean {
   return false;
 }
 
-/** A listed source file the analysis leaves out: build output, declarations and bundles, test code. */
+/** A listed source file that is not source: build output, declarations and bundles. */
 function isExcluded(rel: string): boolean {
   const segments = rel.split('/');
-  const name = segments[segments.length - 1];
-  return isOutputPath(segments) || IGNORED_FILE_NAME.test(name) || TEST_FILE_NAME.test(name) ||
-    segments.some((s, i) => i < segments.length - 1 && TEST_DIRS.has(s));
+  return isOutputPath(segments) || IGNORED_FILE_NAME.test(segments[segments.length - 1]);
 }
 
-export function listSourceFiles(root: string, overlays?: Map<string, string>): ListResult {
+/**
+ * The workspace's source files in scope (production code unless the scope says otherwise; see
+ * system/scope.ts), and how many were left out of scope by kind.
+ */
+export function listSourceFiles(root: string, overlays?: Map<string, string>, scope: Scope = createScope()): ListResult {
   const ignore = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d));
+  const outOfScope: Partial<Record<OutOfScopeKind, number>> = {};
   const rels = fg.sync(SOURCE_GLOB, {
     cwd: root, ignore, dot: false, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true,
-  }).filter((rel) => !isExcluded(rel)).sort();
+  }).filter((rel) => {
+    if (isExcluded(rel)) return false;
+    const kind = scope.outOfScope(rel);
+    if (kind) outOfScope[kind] = (outOfScope[kind] ?? 0) + 1;
+    return !kind;
+  }).sort();
   const files: SourceFileEntry[] = [];
   const skipped: { file: string; reason: string }[] = [];
   for (const rel of rels) {
@@ -71,7 +74,7 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>): L
     if (typeof text === 'string') files.push({ rel, abs, text });
     else skipped.push({ file: rel, reason: text.reason });
   }
-  return { files, skipped };
+  return { files, skipped, outOfScope };
 }
 
 /** Reads a UTF-8 text file, refusing huge, binary and vanished files with a reason. */

@@ -1,0 +1,74 @@
+/**
+ * Which source files are production code. Tests, specs, e2e apps, benchmarks, fixtures, mocks,
+ * stories, scripts, examples/samples/demos and generated code are not services: they drive
+ * production flows with fakes or run once by hand, so the flows they start would be reported at
+ * lines nobody deploys. They are left out of the analysis by default, like ESLint's ignores; the
+ * architecture file's `include` brings paths back, its `ignores` leaves more out, and
+ * `includeTests` (CLI `--include-tests`, editor setting) analyses non-production code too.
+ */
+import picomatch from 'picomatch';
+
+export type OutOfScopeKind = 'test' | 'benchmark' | 'fixture' | 'script' | 'example' | 'generated' | 'ignored';
+
+export interface ScopeOptions {
+  /** Analyse tests, benchmarks, fixtures, scripts, examples and generated code as well. */
+  includeTests?: boolean;
+  /** Globs (workspace-relative) left out in addition to the defaults. */
+  ignores?: string[];
+  /** Globs (workspace-relative) analysed even when a default would leave them out. */
+  include?: string[];
+}
+
+export interface Scope {
+  /** Why a workspace-relative source file is not production code, or undefined when it is. */
+  outOfScope(rel: string): OutOfScopeKind | undefined;
+  /** What decides the scope, for cache signatures. */
+  readonly signature: string;
+}
+
+/** Folder names, matched against each folder of a path, and the kind of code they hold. */
+const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
+  [/^(fixtures?|__fixtures__|testdata|test-data|stubs?|stories|storybook|\.storybook)$/i, 'fixture'],
+  [/^(tests?|__tests?__|specs?|e2e|[\w.-]+-e2e|e2e-[\w.-]+|[\w.-]+-tests?|tests?-[\w.-]+|integration-tests?|test-?utils|test-?helpers|testing|__mocks__|mocks?|cypress|playwright)$/i, 'test'],
+  [/^(bench|benchmarks?|[\w.-]+-bench(marks?)?|perf-tests?|load-tests?|k6)$/i, 'benchmark'],
+  [/^(scripts?|seeds?|seeders?)$/i, 'script'],
+  [/^(examples?|samples?|demos?|playground)$/i, 'example'],
+  [/^(generated|__generated__|gen)$/i, 'generated'],
+];
+
+/** File names of test, benchmark, story and generated code. */
+const FILE_KINDS: [RegExp, OutOfScopeKind][] = [
+  [/\.(spec|test|e2e-spec|e2e|int-spec|integration|it|unit|steps)\.[cm]?[jt]sx?$/i, 'test'],
+  [/^(jest|vitest|playwright|cypress|karma|wdio)\.[\w.-]*config\.[cm]?[jt]s$/i, 'test'],
+  [/\.(bench|benchmark|perf)\.[cm]?[jt]sx?$/i, 'benchmark'],
+  [/\.(stories|story|fixture|fixtures|mock|mocks)\.[cm]?[jt]sx?$/i, 'fixture'],
+  [/\.(generated|gen|pb)\.[cm]?[jt]sx?$|_pb\.[cm]?[jt]s$/i, 'generated'],
+];
+
+export function defaultKind(rel: string): OutOfScopeKind | undefined {
+  const parts = rel.split('/');
+  const name = parts.pop() ?? '';
+  for (const [pattern, kind] of FILE_KINDS) if (pattern.test(name)) return kind;
+  for (const part of parts) {
+    for (const [pattern, kind] of DIRECTORY_KINDS) if (pattern.test(part)) return kind;
+  }
+  return undefined;
+}
+
+export function createScope(options: ScopeOptions = {}): Scope {
+  const globs = (list: string[] | undefined) => (list ?? []).map((g) => g.replace(/^\.\//, '')).filter(Boolean)
+    // A folder (`apps/tools`) means everything under it, as in ESLint's ignores.
+    .flatMap((g) => (/[*?{[]/.test(g) ? [g] : [g.replace(/\/$/, ''), `${g.replace(/\/$/, '')}/**`]));
+  const ignores = globs(options.ignores);
+  const include = globs(options.include);
+  const ignored = ignores.length ? picomatch(ignores, { dot: true }) : () => false;
+  const included = include.length ? picomatch(include, { dot: true }) : () => false;
+  return {
+    signature: JSON.stringify({ includeTests: !!options.includeTests, ignores, include }),
+    outOfScope(rel) {
+      if (ignored(rel)) return 'ignored';
+      if (options.includeTests || included(rel)) return undefined;
+      return defaultKind(rel);
+    },
+  };
+}

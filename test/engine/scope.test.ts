@@ -1,0 +1,102 @@
+/**
+ * Scope: only production code is analysed by default. Tests, e2e apps, benchmarks, fixtures,
+ * scripts, examples and generated code are left out; the architecture file's `ignores`/`include`
+ * and `includeTests` change that.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeSync } from '../../server/src/engine/analyze';
+import { createScope, defaultKind } from '../../server/src/engine/system/scope';
+import { removeWorkspace, writeWorkspace } from '../support/workspace';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** An unguarded kafkajs consumer that inserts a row on every delivery. */
+const consumer = (table: string) => lines(
+  "import { Kafka } from 'kafkajs';",
+  "import { Pool } from 'pg';",
+  '',
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+  "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'g' });",
+  'export async function start() {',
+  "  await consumer.subscribe({ topic: 'orders' });",
+  '  await consumer.run({',
+  '    eachMessage: async ({ message }) => {',
+  `    await pool.query('INSERT INTO ${table} (body) VALUES ($1)', [message.value?.toString()]);`,
+  '    },',
+  '  });',
+  '}',
+);
+
+describe('default scope', () => {
+  it('knows non-production code by its folders and file names', () => {
+    const expected: Record<string, string | undefined> = {
+      'src/orders/consumer.ts': undefined,
+      'src/contest/entry.ts': undefined,
+      'apps/api/src/latest.ts': undefined,
+      'apps/api-e2e/src/support/app.ts': 'test',
+      'test/helpers/kafka.ts': 'test',
+      'packages/queue/src/queue.spec.ts': 'test',
+      'src/__mocks__/pg.ts': 'test',
+      'tools/nats-test/src/publisher.ts': 'test',
+      'benchmarks/publish.ts': 'benchmark',
+      'src/orders.bench.ts': 'benchmark',
+      'test-data/orders.ts': 'fixture',
+      'src/button.stories.tsx': 'fixture',
+      'scripts/backfill.ts': 'script',
+      'prisma/seeds/users.ts': 'script',
+      'examples/shop/src/consumer.ts': 'example',
+      'src/generated/graphql.ts': 'generated',
+      'proto/orders_pb.js': 'generated',
+    };
+    for (const [rel, kind] of Object.entries(expected)) assert.equal(defaultKind(rel), kind, rel);
+  });
+  it('brings back `include` globs and folders, leaves out `ignores`, and analyses everything with includeTests', () => {
+    const scope = createScope({ include: ['examples/shop'], ignores: ['apps/legacy/**'] });
+    assert.equal(scope.outOfScope('examples/shop/src/consumer.ts'), undefined);
+    assert.equal(scope.outOfScope('examples/other/src/consumer.ts'), 'example');
+    assert.equal(scope.outOfScope('apps/legacy/src/index.ts'), 'ignored');
+    const all = createScope({ includeTests: true, ignores: ['apps/legacy/**'] });
+    assert.equal(all.outOfScope('test/helpers/kafka.ts'), undefined);
+    assert.equal(all.outOfScope('apps/legacy/src/index.ts'), 'ignored', 'explicit ignores still apply');
+    assert.notEqual(createScope({ includeTests: true }).signature, createScope().signature);
+  });
+});
+
+describe('analysis scope', () => {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeWorkspace));
+  const workspace = (files: Record<string, string>) => {
+    const root = writeWorkspace(files);
+    roots.push(root);
+    return root;
+  };
+  const files = {
+    'package.json': JSON.stringify({ name: 'shop', private: true }),
+    'src/consumer.ts': consumer('orders'),
+    'test/support/consumer.ts': consumer('test_orders'),
+    'scripts/replay.ts': consumer('replayed'),
+    'examples/demo/consumer.ts': consumer('demo'),
+  };
+  const consumerFindings = (root: string, options: { includeTests?: boolean } = {}) =>
+    analyzeSync({ root, ...options }).findings.filter((f) => f.ruleId === 'non-idempotent-consumer').map((f) => f.location.file).sort();
+
+  it('reports production code only and counts what it left out', () => {
+    const root = workspace(files);
+    const result = analyzeSync({ root });
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === 'non-idempotent-consumer').map((f) => f.location.file), ['src/consumer.ts']);
+    assert.deepEqual(result.outOfScope, { test: 1, script: 1, example: 1 });
+  });
+  it('reports test, script and example code with includeTests', () => {
+    const root = workspace(files);
+    assert.deepEqual(consumerFindings(root, { includeTests: true }), ['examples/demo/consumer.ts', 'scripts/replay.ts', 'src/consumer.ts', 'test/support/consumer.ts']);
+  });
+  it('follows the architecture file: include brings a folder back, ignores leaves one out', () => {
+    const root = workspace({
+      ...files,
+      'architecture.yaml': lines('include:', '  - examples/demo', 'ignores:', '  - "src/**"'),
+    });
+    assert.deepEqual(consumerFindings(root), ['examples/demo/consumer.ts']);
+    assert.deepEqual(analyzeSync({ root }).findings.filter((f) => f.ruleId === 'invalid-architecture'), []);
+  });
+});
