@@ -63,16 +63,21 @@ function main(): void {
   if (onlyRepo && !repos.length) return usage(`no corpus repository named ${onlyRepo}${split !== 'all' ? ` in the ${split} split` : ''}`);
 
   let runs: RepoRun[];
+  let engineCommit = gitHead();
   const fromRuns = opt('--from-runs');
   if (fromRuns) {
     const names = new Set(repos.map((r) => r.name));
-    runs = (JSON.parse(fs.readFileSync(fromRuns, 'utf8')) as RepoRun[]).filter((r) => names.has(r.name));
+    // Saved runs name the engine commit that produced them (older files are a bare list of runs).
+    const saved = JSON.parse(fs.readFileSync(fromRuns, 'utf8')) as RepoRun[] | { engineCommit: string; runs: RepoRun[] };
+    const list = Array.isArray(saved) ? saved : saved.runs;
+    engineCommit = Array.isArray(saved) ? 'unknown' : saved.engineCommit;
+    runs = list.filter((r) => names.has(r.name));
   } else {
     const dir = positional[0];
     if (!dir) return usage('the folder of clones is missing');
     runs = runAll(path.resolve(__filename), repos, dir, { checkout: !args.includes('--no-checkout'), timeoutSeconds: Number(opt('--timeout') ?? 1800) });
     const saveRuns = opt('--save-runs');
-    if (saveRuns) fs.writeFileSync(saveRuns, JSON.stringify(runs));
+    if (saveRuns) fs.writeFileSync(saveRuns, JSON.stringify({ engineCommit, runs }));
   }
   if (onlyRule) for (const r of runs) r.findings = r.findings.filter((f) => f.ruleId === onlyRule);
 
@@ -97,16 +102,22 @@ function main(): void {
   printRuns(runs, splitOf);
 
   const auditSize = opt('--audit');
-  if (auditSize) drawAudit(runs, repos, Number(auditSize), Number(opt('--seed') ?? 1), opt('--audit-split') ?? 'test', opt('--audit-out'));
+  if (auditSize) drawAudit(runs, repos, engineCommit, Number(auditSize), Number(opt('--seed') ?? 1), opt('--audit-split') ?? 'test', opt('--audit-out'));
   const jsonOut = opt('--json');
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ ...json, runs: runs.map(({ findings: _f, ...r }) => r) }, null, 2));
 }
 
-function drawAudit(runs: RepoRun[], repos: CorpusRepo[], n: number, seed: number, split: string, out?: string): void {
+/** The engine's commit, with "+changes" when the work tree differs from it. */
+function gitHead(): string {
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).stdout.trim();
+  const head = git('rev-parse', 'HEAD');
+  return git('status', '--porcelain', '--untracked-files=no', '--', 'server') ? `${head}+changes` : head;
+}
+
+function drawAudit(runs: RepoRun[], repos: CorpusRepo[], engineCommit: string, n: number, seed: number, split: string, out?: string): void {
   if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(seed)) return usage('--audit takes a positive count and --seed an integer');
   const inSplit = new Set(repos.filter((r) => r.split === split).map((r) => r.name));
   const entries = drawSample(runs.filter((r) => inSplit.has(r.name)), repos, n, seed);
-  const engineCommit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).stdout.trim();
   const created = new Date().toISOString().slice(0, 10);
   const file = out ?? path.join(auditDir, `${created}-${split}-seed${seed}.json`);
   writeAudit(file, {
