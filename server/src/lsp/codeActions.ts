@@ -9,6 +9,7 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Diagnostic,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -50,17 +51,16 @@ export function codeActions(context: CodeActionContext): CodeAction[] {
   }
   if (!wants(CodeActionKind.QuickFix)) return actions;
 
-  const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string');
   const fixAllRules = new Set<string>();
   const docs = new Set<string>();
   const quickFixes: CodeAction[] = [];
   const disables: CodeAction[] = [];
   const documentation: CodeAction[] = [];
-  for (const diagnostic of ours) {
-    const ruleId = diagnostic.code as string;
-    const stored = findStored(file, diagnostic);
-    if (stored && isCurrent(context)) {
-      for (const fix of stored.finding.fixes ?? []) {
+  for (const { entry, echoed } of selectFindings(file, params)) {
+    const { diagnostic } = entry;
+    const ruleId = entry.finding.ruleId;
+    if (isCurrent(context)) {
+      for (const fix of entry.finding.fixes ?? []) {
         const edit = toWorkspaceEdit(fix.edits, context.edits);
         if (!edit) continue;
         quickFixes.push({
@@ -68,10 +68,12 @@ export function codeActions(context: CodeActionContext): CodeAction[] {
           ...(fix.selection ? { command: revealCommand(fix.selection, context.edits) } : {}),
         });
       }
-      if (stored.finding.fixes?.some((f) => f.batchable)) fixAllRules.add(ruleId);
+      if (entry.finding.fixes?.some((f) => f.batchable)) fixAllRules.add(ruleId);
     }
-    if (context.supportsComments) {
-      const disable = disableAction(context.document, diagnostic, ruleId, context.edits.capabilities.documentChanges);
+    // The line to disable: where the editor shows the diagnostic now, else the analysed one if the text is unchanged.
+    const at = echoed && isRange(echoed.range) ? { ...diagnostic, range: echoed.range } : isCurrent(context) ? diagnostic : undefined;
+    if (context.supportsComments && at) {
+      const disable = disableAction(context.document, at, ruleId, context.edits.capabilities.documentChanges);
       if (disable) disables.push(disable);
     }
     const url = docsUrlOf(ruleId) ?? diagnostic.codeDescription?.href;
@@ -96,20 +98,65 @@ export function codeActions(context: CodeActionContext): CodeAction[] {
   return actions;
 }
 
-/** The stored finding behind a diagnostic: by the key in `data`, else by rule and range. */
-function findStored(file: FileDiagnostics | undefined, diagnostic: Diagnostic): StoredFinding | undefined {
-  if (!file) return undefined;
-  const key = (diagnostic.data as DiagnosticData | undefined)?.key;
+/**
+ * The server's own current findings a code-action request is about: those the
+ * request's diagnostics identify (by the key in `data`, else by code and
+ * range), or, when they identify none, those whose range intersects the
+ * requested range (an empty range, a cursor, stands for its whole line).
+ * Clients echo diagnostics differently (some without range or message, some
+ * not at all), so the echo only narrows, it is never required.
+ */
+export function selectFindings(file: FileDiagnostics | undefined, params: CodeActionParams): SelectedFinding[] {
+  if (!file) return [];
+  const identified = new Map<StoredFinding, Partial<Diagnostic>>();
+  for (const diagnostic of params.context?.diagnostics ?? []) {
+    const stored = findStored(file, diagnostic);
+    if (stored && !identified.has(stored)) identified.set(stored, diagnostic);
+  }
+  if (identified.size) return file.entries.filter((e) => identified.has(e)).map((entry) => ({ entry, echoed: identified.get(entry) }));
+  const range = isEmpty(params.range)
+    ? { start: { line: params.range.start.line, character: 0 }, end: { line: params.range.start.line, character: Number.MAX_SAFE_INTEGER } }
+    : params.range;
+  return file.entries.filter((e) => intersects(e.diagnostic.range, range)).map((entry) => ({ entry }));
+}
+
+export interface SelectedFinding {
+  entry: StoredFinding;
+  /** The diagnostic the client sent that identified it, if one did. */
+  echoed?: Partial<Diagnostic>;
+}
+
+/** The stored finding behind an echoed diagnostic: by the key in `data`, else by rule and range. */
+function findStored(file: FileDiagnostics, diagnostic: Partial<Diagnostic> | null | undefined): StoredFinding | undefined {
+  if (!diagnostic || typeof diagnostic !== 'object') return undefined;
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  const key = data && typeof data === 'object' && typeof data.key === 'string' ? data.key : undefined;
   if (key) {
     const byKey = file.entries.find((e) => e.key === key);
     if (byKey) return byKey;
   }
-  return file.entries.find((e) => e.diagnostic.code === diagnostic.code && sameRange(e.diagnostic, diagnostic));
+  if (diagnostic.code === undefined || !isRange(diagnostic.range)) return undefined;
+  return file.entries.find((e) => e.diagnostic.code === diagnostic.code && sameRange(e.diagnostic.range, diagnostic.range!));
 }
 
-function sameRange(a: Diagnostic, b: Diagnostic): boolean {
-  return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character &&
-    a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
+type Position = Range['start'];
+
+function isRange(value: unknown): value is Range {
+  const r = value as Range | undefined;
+  return !!r && typeof r === 'object' && !!r.start && !!r.end && typeof r.start.line === 'number' && typeof r.end.line === 'number';
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character &&
+    a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+const isEmpty = (r: Range) => r.start.line === r.end.line && r.start.character === r.end.character;
+
+/** True when the ranges share a position (touching counts: a cursor at a finding's end is on it). */
+function intersects(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 /** Fix edits were computed for one version of the document; they are only offered for that version. */
