@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import {
   ConfigurationRequest,
+  DiagnosticRefreshRequest,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -93,6 +94,10 @@ export class LspTestClient {
   readonly progress: unknown[] = [];
   readonly registrations: string[] = [];
   readonly shownDocuments: string[] = [];
+  /** `workspace/diagnostic/refresh` requests received. */
+  refreshRequests = 0;
+  /** `textDocument/publishDiagnostics` notifications received. */
+  pushes = 0;
   /** Latest diagnostics per URI. */
   readonly diagnostics = new Map<string, Diagnostic[]>();
   /** Settings answered to workspace/configuration, by scope URI ('' for no scope). */
@@ -117,6 +122,7 @@ export class LspTestClient {
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params: PublishDiagnosticsParams) => {
+      this.pushes++;
       this.diagnostics.set(params.uri, params.diagnostics);
       this.waiters = this.waiters.filter((w) => {
         if (w.uri !== params.uri || !w.predicate(params.diagnostics)) return true;
@@ -137,6 +143,9 @@ export class LspTestClient {
     });
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
+    });
+    this.connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      this.refreshRequests++;
     });
     this.connection.onRequest(ShowDocumentRequest.type, (params) => {
       this.shownDocuments.push(params.uri);

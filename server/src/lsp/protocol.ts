@@ -39,6 +39,12 @@ export interface InitializationOptions {
   clientCommands?: string[];
   /** The client watches the config files itself; the server need not register watchers. */
   clientWatchesFiles?: boolean;
+  /**
+   * The client prefers to pull diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`):
+   * the server then advertises `diagnosticProvider` and stops pushing. Needs the client's
+   * `textDocument.diagnostic` capability; without this option every client gets pushed diagnostics.
+   */
+  pullDiagnostics?: boolean;
   /** The client wants `distributedPatterns/status` notifications. */
   statusNotifications?: boolean;
   /** Settings for clients without `workspace/configuration` (same shape as the `distributedPatterns` section). */

@@ -13,7 +13,9 @@ import {
   TextDocuments,
   type ClientCapabilities,
   type Connection,
+  type DidChangeWatchedFilesParams,
   type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { architectureCompletions } from './architecture/completion';
@@ -34,9 +36,11 @@ import {
   type GenerateReportParams,
   type InitializationOptions,
 } from './protocol';
+import { PULL_IDENTIFIER, PullDiagnostics } from './pull';
 import { reportForFolder } from './report';
 import { SettingsCache, normaliseSettings, type Settings } from './settings';
 import { isInside, pathToUri, toRootRelative, uriToPath } from './uris';
+import { ConfigWatcher } from './watcher';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 
 /**
@@ -78,6 +82,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const engine = createEngine({ workerScript: options.workerScript, log: (m) => analysis.engineLog(m) });
   let analysis: WorkspaceAnalysis;
+  /** Set for clients that pull diagnostics instead of receiving them pushed. */
+  let pull: PullDiagnostics | undefined;
+  /** Set when the client neither watches files for the server nor lets it register watchers. */
+  let watcher: ConfigWatcher | undefined;
 
   /** Wraps a handler so a failure is logged, never thrown at the connection. */
   const safe = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
@@ -95,35 +103,76 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     init = (params.initializationOptions ?? {}) as InitializationOptions;
     const initial = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(uriToPath(params.rootUri) ?? 'root') }] : []);
     folders.add(initial);
+    // Pull only when the client asks for it: a client keeps pulled and pushed diagnostics apart
+    // (vscode-languageclient in two collections), so offering both to one client shows each twice.
+    if (init.pullDiagnostics === true && capabilities.textDocument?.diagnostic) {
+      pull = new PullDiagnostics({
+        settled: (uri, deadline, token) => analysis.settled(openDocument(uri), deadline, token),
+        refresh: capabilities.workspace?.diagnostics?.refreshSupport ? () => connection.languages.diagnostics.refresh() : undefined,
+        log: (m) => log.warn(m),
+      });
+    } else if (init.pullDiagnostics === true) {
+      log.warn('pullDiagnostics was asked for, but the client has no textDocument.diagnostic capability: pushing diagnostics');
+    }
     analysis = new WorkspaceAnalysis({
       connection, documents, folders, engine, log, settings: settingsFor,
       statusNotifications: init.statusNotifications === true,
       progressSupported: capabilities.window?.workDoneProgress === true,
+      publish: pull ? (uri, diagnostics, v) => pull!.set(uri, diagnostics, v) : undefined,
     });
+    if (!init.clientWatchesFiles && !capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      watcher = new ConfigWatcher({
+        onChange: (changes) => filesChanged({ changes }),
+        isArchitectureFile: (abs) => analysis.isArchitectureFile(abs),
+        log: (m) => log.info(m),
+      });
+    }
     log.info(`Distributed Patterns language server ${version} (node ${process.version}); engine ${options.workerScript ? 'in a worker thread' : 'in process'}`);
     log.info(`workspace folders: ${folders.all().map((f) => f.path).join(', ') || '(none)'}`);
-    return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: SERVER_COMMANDS },
-        completionProvider: { resolveProvider: false },
-        hoverProvider: true,
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      },
-      serverInfo: { name: 'distributed-patterns-language-server', version },
+    log.info(`diagnostics: ${pull ? 'pulled by the client' : 'pushed'}; config files watched by ${watcher ? 'the server' : 'the client'}`);
+    const serverCapabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      executeCommandProvider: { commands: SERVER_COMMANDS },
+      completionProvider: { resolveProvider: false },
+      hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
+    if (pull) serverCapabilities.diagnosticProvider = { identifier: PULL_IDENTIFIER, interFileDependencies: true, workspaceDiagnostics: true };
+    return { capabilities: serverCapabilities, serverInfo: { name: 'distributed-patterns-language-server', version } };
   });
+
+  /** The open document at `uri` as the analysis knows it, for pulls that wait for it. */
+  const openDocument = (uri: string | undefined) => {
+    const doc = uri ? documents.get(uri) : undefined;
+    const abs = uri ? uriToPath(uri) : undefined;
+    return doc && abs ? { abs, version: doc.version } : undefined;
+  };
+
+  /** Watches a folder's config files when the client does not; again after a rescan found others. */
+  const watchFolder = (folder: Folder) => {
+    if (!watcher || folder.loose) return;
+    const architecture = analysis.architectureFileOf(folder);
+    try {
+      watcher.watch(folder.uri, folder.path, architecture ? [architecture] : []);
+    } catch (error) {
+      log.warn(`cannot watch the config files of ${folder.name}: ${errorText(error)}`);
+    }
+  };
 
   connection.onInitialized(safe('initialized', undefined, async () => {
     // The whole workspace in the background, not only open files.
     for (const folder of folders.all()) analysis.schedule(folder, 'startup', DELAY.immediate);
     analysis.sendStatus(folders.all().length ? 'analysing' : 'ready', 'Starting');
+    for (const folder of folders.all()) watchFolder(folder);
+    // Again once the first runs know each folder's architecture file (a setting may put it elsewhere).
+    if (watcher) void analysis.queue.idle().then(() => { for (const folder of folders.all()) watchFolder(folder); });
     if (capabilities.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(safe('didChangeWorkspaceFolders', undefined, (event) => {
         for (const removed of event.removed) {
           const folder = folders.remove(removed.uri);
           if (folder) analysis.forget(folder);
+          watcher?.unwatch(removed.uri);
         }
         const added = folders.add(event.added);
         // Files that were outside the workspace may now be inside a folder: drop their makeshift roots.
@@ -131,7 +180,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           folders.remove(loose.uri);
           analysis.forget(loose);
         }
-        for (const folder of added) analysis.schedule(folder, 'startup', DELAY.immediate);
+        for (const folder of added) {
+          analysis.schedule(folder, 'startup', DELAY.immediate);
+          watchFolder(folder);
+        }
       }));
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -203,7 +255,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }));
 
-  connection.onDidChangeWatchedFiles(safe('didChangeWatchedFiles', undefined, (params) => {
+  /** Changes on disk, reported by the client's watchers or the server's own. */
+  const filesChanged = safe('didChangeWatchedFiles', undefined, (params: DidChangeWatchedFilesParams) => {
     const scheduled = new Set<string>();
     for (const change of params.changes) {
       const abs = uriToPath(change.uri);
@@ -218,9 +271,23 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         scheduled.add(folder.uri);
         log.verbose(`${path.basename(abs)} changed: re-analysing ${folder.name}`);
         analysis.schedule(folder, config ? 'config' : 'files', DELAY.watched);
+        // A config change may add or move config files (a new service's package.json).
+        if (config) setTimeout(() => watchFolder(folder), DELAY.watched);
       }
     }
-  }));
+  });
+  connection.onDidChangeWatchedFiles(filesChanged);
+
+  connection.languages.diagnostics.on(safe('textDocument/diagnostic', { kind: 'full', items: [] }, (params, token) =>
+    pull ? pull.document(params, token) : { kind: 'full' as const, items: pushedFor(params.textDocument.uri) }));
+  connection.languages.diagnostics.onWorkspace(safe('workspace/diagnostic', { items: [] }, (params, token) =>
+    pull ? pull.workspace(params, token) : { items: [] }));
+
+  /** A push client that pulls anyway gets what was pushed. */
+  const pushedFor = (uri: string) => {
+    const abs = uriToPath(uri);
+    return (abs ? analysis.store.file(abs)?.entries ?? [] : []).map((e) => e.diagnostic);
+  };
 
   const editCapabilities = () => ({
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
@@ -276,6 +343,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     reportForFolder(params, { folders, documents, settings: settingsFor, log: (m) => log.info(m) }));
 
   connection.onShutdown(async () => {
+    watcher?.dispose();
+    pull?.dispose();
     analysis?.queue.dispose();
     await engine.dispose();
   });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ARCHITECTURE_FILE_NAMES } from '../engine/analyze';
 import { effectiveSeverity, toDiagnostic } from './diagnostics';
@@ -15,7 +15,7 @@ import { errorText, type Logger } from './log';
 import { StatusNotification, type StatusParams } from './protocol';
 import { AnalysisQueue, type RunReason } from './queue';
 import type { Settings } from './settings';
-import { DiagnosticsStore, type FileDiagnostics } from './store';
+import { DiagnosticsStore, type FileDiagnostics, type Publish } from './store';
 import { isInside, pathToUri, uriToPath } from './uris';
 
 /** Reasons that show progress in the editor (the user did not just type). */
@@ -34,6 +34,8 @@ export interface WorkspaceAnalysisOptions {
   settings(folder: Folder): Promise<Settings>;
   statusNotifications: boolean;
   progressSupported: boolean;
+  /** Where changed diagnostics go; `textDocument/publishDiagnostics` when undefined (pull clients keep them in the server). */
+  publish?: Publish;
 }
 
 export class WorkspaceAnalysis {
@@ -47,14 +49,17 @@ export class WorkspaceAnalysis {
   /** When the last finished run of each folder started (Date.now()). */
   private readonly analysedAt = new Map<string, number>();
   private readonly seenLogLines = new Set<string>();
+  /** The open documents' versions each folder's last finished run analysed. */
+  private readonly analysedVersions = new Map<string, ReadonlyMap<string, number>>();
+  private runWaiters: (() => void)[] = [];
   private lastError: string | undefined;
 
   constructor(private readonly o: WorkspaceAnalysisOptions) {
-    this.store = new DiagnosticsStore((uri, diagnostics, version) => {
+    this.store = new DiagnosticsStore(o.publish ?? ((uri, diagnostics, version) => {
       void o.connection.sendDiagnostics({ uri, diagnostics, version });
-    });
+    }));
     this.queue = new AnalysisQueue(
-      (folder, reasons) => this.run(folder, reasons),
+      (folder, reasons) => this.run(folder, reasons).finally(() => this.runEnded()),
       (folder, error) => o.log.error(`analysis of ${folder} failed: ${errorText(error)}`),
       // A newer edit makes the running analysis stale: stop it, the follow-up run includes its work.
       () => o.engine.cancelRunning(),
@@ -87,8 +92,49 @@ export class WorkspaceAnalysis {
     this.architectureFiles.delete(folder.uri);
     this.filesAnalysed.delete(folder.uri);
     this.analysedAt.delete(folder.uri);
+    this.analysedVersions.delete(folder.uri);
     this.outputs.delete(folder.uri);
     this.sendStatus('ready');
+  }
+
+  /**
+   * Resolves once the analysis has caught up: nothing is scheduled or running
+   * and, for an open document (`abs` at `version`), the last run of its folder
+   * read that version. Also resolves at `deadline`, on cancellation, or when
+   * no run comes for the document within a short grace (it is not analysed,
+   * or only on save).
+   */
+  async settled(doc: { abs: string; version: number } | undefined, deadline: number, token: CancellationToken): Promise<void> {
+    let graceUsed = false;
+    while (!token.isCancellationRequested && Date.now() < deadline) {
+      if (this.queue.isBusy()) {
+        await waitFor(this.queue.idle(), deadline, token);
+        continue;
+      }
+      if (!doc || this.analysedVersion(doc.abs) === doc.version || graceUsed) return;
+      // The change may not be scheduled yet (its settings are being fetched).
+      graceUsed = true;
+      await waitFor(new Promise<void>((resolve) => this.runWaiters.push(resolve)), Math.min(deadline, Date.now() + 300), token);
+    }
+  }
+
+  private analysedVersion(abs: string): number | undefined {
+    for (const versions of this.analysedVersions.values()) {
+      const version = versions.get(abs);
+      if (version !== undefined) return version;
+    }
+    return undefined;
+  }
+
+  private runEnded(): void {
+    const waiters = this.runWaiters;
+    this.runWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Absolute path of the architecture file the folder's last run used, if it had one. */
+  architectureFileOf(folder: Folder): string | undefined {
+    return this.architectureFiles.get(folder.uri);
   }
 
   isArchitectureFile(abs: string): boolean {
@@ -204,6 +250,7 @@ export class WorkspaceAnalysis {
     }
     this.store.replaceFolder(folder.uri, files, keep);
     this.outputs.set(folder.uri, output.output);
+    this.analysedVersions.set(folder.uri, versions);
 
     if (output.architectureFile) this.architectureFiles.set(folder.uri, path.resolve(folder.path, output.architectureFile));
     else this.architectureFiles.delete(folder.uri);
@@ -232,4 +279,18 @@ export class WorkspaceAnalysis {
     const params: StatusParams = { state, findings: this.store.count(), files, message };
     void this.o.connection.sendNotification(StatusNotification, params);
   }
+}
+
+/** Resolves when `promise` does, at `deadline`, or when `token` is cancelled, whichever is first. */
+function waitFor(promise: Promise<void>, deadline: number, token: CancellationToken): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    const cancel = token.onCancellationRequested(done);
+    void promise.then(done);
+    function done(): void {
+      clearTimeout(timer);
+      cancel.dispose();
+      resolve();
+    }
+  });
 }
