@@ -33,10 +33,17 @@ const PULL_CAPABLE: ClientCapabilities = {
   workspace: { ...CLIENT_CAPABILITIES.workspace, diagnostics: { refreshSupport: true } },
 };
 
-/** Neovim 0.7: no dynamic registration of file watchers, no pull. */
+/**
+ * Neovim 0.7: no dynamic registration of file watchers, no pull; workspace edits with resource
+ * operations but no `documentChanges` flag (it applies documentChanges all the same).
+ */
 const NO_WATCHERS: ClientCapabilities = {
   ...CLIENT_CAPABILITIES,
-  workspace: { ...CLIENT_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: false } },
+  workspace: {
+    ...CLIENT_CAPABILITIES.workspace,
+    didChangeWatchedFiles: { dynamicRegistration: false },
+    workspaceEdit: { resourceOperations: ['rename', 'create', 'delete'] },
+  },
 };
 
 before(() => {
@@ -164,8 +171,10 @@ describe('code actions for a Neovim 0.7-style request', () => {
     const consumer = path.join(root, 'src', 'consumer.ts');
     client = new LspTestClient();
     await client.initialize([root], {}, NO_WATCHERS);
-    client.open(consumer);
+    // Flagged by the background analysis before it is opened: fixes are built for open files only,
+    // so the request right after the open waits for the run the open starts.
     const diagnostics = await client.waitForDiagnostics(consumer, (d) => d.some((x) => x.code === RULE));
+    client.open(consumer);
     const d = diagnostics.find((x) => x.code === RULE)!;
     const echoed = { code: d.code, codeDescription: d.codeDescription, data: d.data };
     const titles = async (context: { diagnostics: unknown[] }) => ((await client.connection.sendRequest(CodeActionRequest.type, {
@@ -176,6 +185,11 @@ describe('code actions for a Neovim 0.7-style request', () => {
       'Disable distributed-patterns/non-idempotent-consumer for this line',
       'Show documentation for distributed-patterns/non-idempotent-consumer',
     ];
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: uriOf(consumer) }, range: d.range, context: { diagnostics: [echoed as Diagnostic] },
+    })) as CodeAction[];
+    const inbox = actions.find((a) => INBOX_FIX.test(a.title));
+    assert.ok(inbox?.edit?.documentChanges, `the inbox fix as documentChanges (resource operations imply them): ${JSON.stringify(actions.map((a) => a.title))}`);
     const withEcho = await titles({ diagnostics: [echoed] });
     assert.ok(withEcho.some((t) => INBOX_FIX.test(t)), withEcho.join(' | '));
     for (const title of expected) assert.ok(withEcho.includes(title), `${title} among ${withEcho.join(' | ')}`);

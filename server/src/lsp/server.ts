@@ -51,6 +51,9 @@ import { WorkspaceAnalysis } from './workspaceAnalysis';
  */
 const DELAY = { edit: 10, open: 50, close: 250, watched: 150, immediate: 0 };
 
+/** Longest a code-action request waits for the analysis of the document's current text. */
+const CODE_ACTION_WAIT_MS = 5_000;
+
 const JS_TS_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 
 export interface ServerOptions {
@@ -218,8 +221,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       log.info(`not analysing ${abs}: it is outside the workspace folders and no folder above it has a package.json or architecture file`);
       return;
     }
-    // Already covered by the workspace analysis when the buffer is what is on disk.
-    if (!folder.loose && analysis.covers(folder, abs, event.document.getText())) return;
+    // Already covered by the workspace analysis when the buffer is what is on disk, unless the file has
+    // findings read from disk: their quick fixes are built only for open documents.
+    const fromDisk = analysis.store.file(abs)?.version === null;
+    if (!folder.loose && !fromDisk && analysis.covers(folder, abs, event.document.getText())) return;
     analysis.schedule(folder, 'open', DELAY.open);
   }));
 
@@ -289,15 +294,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return (abs ? analysis.store.file(abs)?.entries ?? [] : []).map((e) => e.diagnostic);
   };
 
+  // Resource operations exist only inside documentChanges, so a client announcing them takes documentChanges
+  // even without saying so (Neovim 0.7 announces create/rename/delete and applies documentChanges).
   const editCapabilities = () => ({
-    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true || (capabilities.workspace?.workspaceEdit?.resourceOperations?.length ?? 0) > 0,
     createFiles: capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
   });
 
-  connection.onCodeAction(safe('codeAction', [], (params) => {
+  connection.onCodeAction(safe('codeAction', [], async (params, token) => {
     const document = documents.get(params.textDocument.uri);
     const abs = uriToPath(params.textDocument.uri);
     if (!document || !abs) return [];
+    // Fixes exist for the analysed text of open documents: a request right after an open or an edit waits for that run.
+    if (analysis.store.file(abs)?.version !== document.version) {
+      await analysis.settled({ abs, version: document.version }, Date.now() + CODE_ACTION_WAIT_MS, token);
+    }
     const file = analysis.store.file(abs);
     const root = file?.root ?? folders.ownerOf(abs)?.path ?? path.dirname(abs);
     return codeActions({
