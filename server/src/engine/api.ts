@@ -35,8 +35,19 @@ export interface AnalysisResult {
   architectureFile?: string;
   architecture?: Architecture;
   filesAnalyzed: number;
-  /** Files skipped (too large, binary, unparsable), with the reason. */
+  /** Files skipped (too large, binary, unparsable, nested too deeply, failed), with the reason. */
   skipped: { file: string; reason: string }[];
   /** Source files left out as non-production code (tests, scripts, examples...), by kind. */
   outOfScope?: Partial<Record<OutOfScopeKind, number>>;
+  /**
+   * What else makes the results incomplete: a rule that failed (its findings
+   * are missing), a configuration entry ignored. Each says what and why.
+   */
+  notices?: Notice[];
+}
+
+export interface Notice {
+  message: string;
+  /** Root-relative file the notice is about, if any. */
+  file?: string;
 }

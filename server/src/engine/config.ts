@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import type { AnalyzeOptions } from './api';
+import type { AnalyzeOptions, Notice } from './api';
 import type { Architecture, ArchitectureProblem } from './architecture/model';
 import { loadArchitecture } from './architecture/load';
 import { findConfigFiles, readOptional, toRel } from './workspace/files';
@@ -46,11 +46,16 @@ export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'ar
   return { problems: [] };
 }
 
-export function compilerOptionsFor(root: string, overlays?: Map<string, string>): ts.CompilerOptions {
+/** The compiler options the analysis parses with; configuration entries it ignores are added to `notices`. */
+export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = []): ts.CompilerOptions {
+  void notices;
   const base: ts.CompilerOptions = {
     allowJs: true, checkJs: false, noLib: true, types: [], target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    jsx: ts.JsxEmit.Preserve, experimentalDecorators: true, resolveJsonModule: false, noResolve: false,
+    jsx: ts.JsxEmit.Preserve, experimentalDecorators: true, resolveJsonModule: false,
+    // Every workspace file is a root of the program already; following imports from each root
+    // recursed once per import (a chain of 1,400 files importing each other overflowed the stack).
+    noResolve: true,
   };
   const paths: Record<string, string[]> = {};
   // Workspace packages resolve to their folders, so `@acme/db` is workspace code, not a library.

@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Project, ts, type Node, type SourceFile } from 'ts-morph';
-import type { AnalysisResult, AnalyzeOptions } from './api';
+import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
 import { findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
@@ -73,6 +73,8 @@ interface Config {
   compilerOptions: ReturnType<typeof compilerOptionsFor>;
   /** Which source files are production code (the rest is not analysed). */
   scope: Scope;
+  /** Configuration entries ignored (a tsconfig `paths` entry of the wrong type...). */
+  notices: Notice[];
   /** What facts depend on besides source text; a change recomputes every file's facts. */
   signature: string;
 }
@@ -86,8 +88,10 @@ interface Entry {
   text: string;
   /** The analysed text came from an open buffer (when it closes, the disk is read again). */
   fromOverlay?: boolean;
-  /** Text the parser refused (not retried until it changes). */
+  /** Text the parser refused or the analysis could not handle (not retried until it changes). */
   unparsable?: string;
+  /** Why that text is not analysed. */
+  skipReason?: string;
   directives?: Directive[];
   traced?: boolean;
 }
@@ -153,13 +157,15 @@ export class AnalysisSession {
     const input = readArchitecture(this.root, { ...this.options, overlays });
     const layout = discoverLayout(this.root, input.architecture, overlays);
     const datastores = new DatastoreResolver(layout, input.architecture, this.root);
-    const compilerOptions = compilerOptionsFor(this.root, overlays);
+    const notices: Notice[] = [];
+    const compilerOptions = compilerOptionsFor(this.root, overlays, notices);
+    for (const n of notices) this.log(n.message);
     const scope = createScope({ includeTests: this.options.includeTests, ignores: input.architecture?.ignores, include: input.architecture?.include });
     const signature = createHash('sha1').update(JSON.stringify(
       { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },
       (_key, value: unknown) => (value instanceof Map ? [...value] : value),
     )).digest('hex');
-    return { input, layout, datastores, compilerOptions, scope, signature };
+    return { input, layout, datastores, compilerOptions, scope, notices, signature };
   }
 
   /** Re-reads configuration and the file list; a different configuration starts from fresh facts. */
@@ -219,7 +225,7 @@ export class AnalysisSession {
       else if (!entry.sourceFile) added.push({ abs, entry, text });
       else if (text !== entry.text) changed.push({ abs, entry, text });
     }
-    const structural = stats.full || added.length > 0 || removed.length > 0 ||
+    let structural = stats.full || added.length > 0 || removed.length > 0 ||
       changed.some((c) => isGlobalScript(c.entry.sourceFile));
     if (structural && !stats.full) {
       state.analysis = this.newAnalysis(state.config);
@@ -239,6 +245,7 @@ export class AnalysisSession {
       if (entry.sourceFile) state.project.removeSourceFile(entry.sourceFile);
       state.files.delete(abs);
     }
+    let screenedOut = false;
     for (const c of [...changed, ...added]) {
       try {
         // A new file is created without `overwrite`, which looks the path up first and throws internally when absent.
@@ -250,10 +257,27 @@ export class AnalysisSession {
         c.entry.traced = undefined;
         stats.parsed.push(c.entry.rel);
         c.entry.unparsable = undefined;
+        c.entry.skipReason = undefined;
       } catch (error) {
-        this.log(`skipped ${c.entry.rel}: could not be parsed (${(error as Error).message})`);
-        c.entry.unparsable = c.text;
+        const message = (error as Error).message;
+        const reason = error instanceof RangeError ? `could not be parsed: nested too deeply for the parser (${message})` : `could not be parsed (${message})`;
+        this.drop(state, c.entry, c.text, reason);
+        screenedOut = true;
+        continue;
       }
+      // Walked once here, before the compiler binds or checks anything: a tree too deep for it never enters the program.
+      const tooDeep = state.analysis.screen(c.entry.sourceFile);
+      if (tooDeep) {
+        this.drop(state, c.entry, c.text, tooDeep);
+        screenedOut = true;
+      }
+    }
+    if (screenedOut && !structural) {
+      // A file left the program: what other files import from it changed.
+      state.analysis = this.newAnalysis(state.config);
+      state.effects = undefined;
+      stats.full = true;
+      structural = true;
     }
     if (structural) {
       for (const entry of state.files.values()) entry.directives = undefined;
@@ -261,6 +285,17 @@ export class AnalysisSession {
     }
     const rebuild = (structural ? [...state.files.values()].map((e) => e.sourceFile) : changed.map((c) => c.entry.sourceFile)).filter((f) => f);
     if (rebuild.length) this.updateImports(state, rebuild, structural);
+  }
+
+  /** Takes a file out of the program and the analysis until its text changes, saying why. */
+  private drop(state: State, entry: Entry, text: string, reason: string): void {
+    this.log(`skipped ${entry.rel}: ${reason}`);
+    if (entry.sourceFile && !entry.sourceFile.wasForgotten()) state.project.removeSourceFile(entry.sourceFile);
+    entry.sourceFile = undefined as unknown as SourceFile;
+    entry.text = '';
+    entry.unparsable = text;
+    entry.skipReason = reason;
+    entry.directives = undefined;
   }
 
   /** The changed files, what imports them (transitively), and the dependents of indexes they touch. */
@@ -304,31 +339,17 @@ export class AnalysisSession {
   // ------------------------------------------------------------- analysis
 
   private analyse(state: State, opts: SessionRunOptions, stats: RunStats): { result: AnalysisResult; model: SystemModel; stats: RunStats } {
+    let mark = performance.now();
+    const facts = this.allFacts(state, opts, stats);
     const { config, analysis } = state;
     const { layout, input } = config;
-    const entries = [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    const entries = analysedEntries(state);
     const files: WorkspaceFile[] = entries.map((e) => ({ rel: e.rel, sourceFile: e.sourceFile }));
     const skipped = [...state.listingSkipped];
-    for (const e of state.files.values()) if (e.unparsable !== undefined) skipped.push({ file: e.rel, reason: 'could not be parsed' });
+    for (const e of state.files.values()) if (e.unparsable !== undefined) skipped.push({ file: e.rel, reason: e.skipReason ?? 'could not be parsed' });
     const relByFile = new Map<SourceFile, string>(files.map((f) => [f.sourceFile, f.rel]));
     const relOf = (node: Node) => relByFile.get(node.getSourceFile()) ?? toRel(this.root, node.getSourceFile().getFilePath());
     const serviceOfNode = (node: Node) => layout.serviceOf(relOf(node));
-
-    let mark = performance.now();
-    const facts: Fact[] = [];
-    entries.forEach((e, i) => {
-      if (opts.isCancelled?.()) throw new CancelledError();
-      const fresh = !analysis.hasFacts(e.sourceFile);
-      try {
-        facts.push(...analysis.factsOf(e.sourceFile));
-      } catch (error) {
-        skipped.push({ file: e.rel, reason: `analysis failed: ${(error as Error).message}` });
-        this.log(`skipped ${e.rel}: analysis failed (${(error as Error).message})`);
-      }
-      if (fresh) stats.analysed.push(e.rel);
-      opts.onProgress?.(i + 1, entries.length);
-    });
-    if (opts.isCancelled?.()) throw new CancelledError();
 
     const handlers = new Set<Node>(facts.filter((f) => f.kind === 'consumer' && f.handler).map((f) => f.handler!));
     // Effects kept from earlier runs stay valid while no handler outside the invalidated files appeared or went.
@@ -376,14 +397,19 @@ export class AnalysisSession {
     stats.timings.facts = performance.now() - mark;
     mark = performance.now();
     const findings: Finding[] = [];
+    const notices = [...config.notices];
     const withFixes = opts.withFixes ?? false;
     for (const rule of RULES) {
       const severity = severityFor(rule, input.architecture);
       if (severity === 'off') continue;
+      const before = findings.length;
       try {
         runRule(rule, model, severity, findings, withFixes, this.log);
       } catch (error) {
-        this.log(`rule ${rule.meta.id} failed: ${(error as Error).stack ?? error}`);
+        // Half a rule's findings would be a silent loss: none of them, said so in every output.
+        findings.length = before;
+        notices.push({ message: `rule ${rule.meta.id} failed (${(error as Error)?.message ?? String(error)}); its findings are missing from this run` });
+        this.log(`rule ${rule.meta.id} failed: ${(error as Error)?.stack ?? error}`);
       }
     }
 
@@ -396,9 +422,50 @@ export class AnalysisSession {
     selected.sort(compareFindings);
     const result: AnalysisResult = {
       root: this.root, findings: selected, rules: RULES.map((r) => r.meta), architectureFile: input.architectureFile,
-      architecture: input.architecture, filesAnalyzed: files.length, skipped, outOfScope: { ...state.outOfScope },
+      architecture: input.architecture, filesAnalyzed: files.length, skipped, outOfScope: { ...state.outOfScope }, notices,
     };
     return { result, model, stats };
+  }
+
+  /**
+   * The facts of every analysed file. When a file's analysis throws, the file
+   * leaves the program (until its text changes) and the facts are computed
+   * again from scratch without it, up to MAX_FAILED_FILES times: the failure
+   * (a stack overflow inside the checker, say) may have left shared state
+   * half updated, and the other files' results must be those of a run that
+   * never saw the file.
+   */
+  private allFacts(state: State, opts: SessionRunOptions, stats: RunStats): Fact[] {
+    for (let failures = 0; ; failures++) {
+      const entries = analysedEntries(state);
+      const facts: Fact[] = [];
+      let failed: { entry: Entry; error: unknown } | undefined;
+      for (let i = 0; i < entries.length && !failed; i++) {
+        const e = entries[i];
+        if (opts.isCancelled?.()) throw new CancelledError();
+        const fresh = !state.analysis.hasFacts(e.sourceFile);
+        try {
+          facts.push(...state.analysis.factsOf(e.sourceFile));
+          if (fresh) stats.analysed.push(e.rel);
+        } catch (error) {
+          failed = { entry: e, error };
+        }
+        opts.onProgress?.(i + 1, entries.length);
+      }
+      if (opts.isCancelled?.()) throw new CancelledError();
+      if (!failed) return facts;
+      const message = (failed.error as Error)?.message ?? String(failed.error);
+      this.drop(state, failed.entry, failed.entry.unparsable ?? failed.entry.text, `analysis failed (${message})`);
+      if (failures >= MAX_FAILED_FILES) {
+        this.log(`more than ${MAX_FAILED_FILES} files failed; the analysis stops retrying`);
+        continue;
+      }
+      state.analysis = this.newAnalysis(state.config);
+      state.effects = undefined;
+      stats.full = true;
+      stats.analysed = [];
+      this.updateImports(state, analysedEntries(state).map((e) => e.sourceFile), true);
+    }
   }
 
   /** Services whose files import a (service-less, shared) module, up to 3 levels of shared modules away. */
@@ -435,6 +502,14 @@ export class AnalysisSession {
     }
     return out;
   }
+}
+
+/** How many failing files a run drops and starts again without (see allFacts). */
+const MAX_FAILED_FILES = 8;
+
+/** The files the analysis covers, in path order. */
+function analysedEntries(state: State): Entry[] {
+  return [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
 /** Open buffers of files other than sources (compose, .env, package.json...): their unsaved edits change the configuration. */

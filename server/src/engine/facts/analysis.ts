@@ -11,7 +11,7 @@ import { Node, SyntaxKind, ts, type ClassDeclaration, type NewExpression, type P
 import { WorkspaceIndex } from './workspaceIndex';
 import { declarationOf } from './syntax';
 import { generatedLibraryOf, libraryOf } from './modules';
-import { CALL_KINDS, FUNCTION_LIKE_KINDS, rememberOutline } from './walk';
+import { CALL_KINDS, FUNCTION_LIKE_KINDS, MAX_SYNTAX_DEPTH, rememberOutline, walkDescendants } from './walk';
 import type { Fact } from './facts';
 import type { LibraryTable, OperationAnalyzer } from './libraries/table';
 
@@ -778,6 +778,19 @@ export class Analysis {
     return syntax;
   }
 
+  /**
+   * Walks a newly parsed file once (its syntax is kept for factsOf) and says
+   * why it cannot be analysed: a tree nested deeper than MAX_SYNTAX_DEPTH
+   * would overflow the stack of the compiler's binder and checker, which
+   * recurse, and so fail other files' analysis with it. Undefined when it can.
+   */
+  screen(file: SourceFile): string | undefined {
+    const depth = this.syntaxOf(file).depth;
+    if (depth <= MAX_SYNTAX_DEPTH) return undefined;
+    this.syntaxByFile.delete(file);
+    return `syntax nested ${depth} levels deep, over the limit of ${MAX_SYNTAX_DEPTH}`;
+  }
+
   factsOf(file: SourceFile): Fact[] {
     const cached = this.factsByFile.get(file);
     if (cached) return cached;
@@ -881,6 +894,8 @@ interface FileSyntax {
   names: CalleeNames;
   /** The calls that may be library operations (see scanFile); dropped once factsOf used them. */
   candidates: ts.Node[] | undefined;
+  /** How deeply the syntax tree nests (the source file's children are at depth 1). */
+  depth: number;
 }
 
 /**
@@ -930,10 +945,17 @@ function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined):
   };
   const isFunctionValue = (init: ts.Node | undefined) =>
     init !== undefined && (init.kind === SyntaxKind.ArrowFunction || init.kind === SyntaxKind.FunctionExpression);
-  const visit = (n: ts.Node): void => {
+  // Depth of the node being entered, and of each node on the way down (see MAX_SYNTAX_DEPTH).
+  let depth = 0;
+  let maxDepth = 0;
+  const open: number[] = [];
+  const enter = (n: ts.Node): void => {
     const kind = n.kind;
-    const at = FUNCTION_LIKE_KINDS.has(kind) || CALL_KINDS.has(kind) ? outlined.push(n) - 1 : -1;
-    if (at >= 0) ends.push(0);
+    if (++depth > maxDepth) maxDepth = depth;
+    if (FUNCTION_LIKE_KINDS.has(kind) || CALL_KINDS.has(kind)) {
+      open.push(outlined.push(n) - 1);
+      ends.push(0);
+    }
     if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
       const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
       const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression;
@@ -986,12 +1008,14 @@ function scanFile(file: ts.SourceFile, operationNames: Set<string> | undefined):
         if ((n as ts.MappedTypeNode).nameType) anyMember = true;
         break;
     }
-    ts.forEachChild(n, visit);
-    if (at >= 0) ends[at] = outlined.length;
   };
-  ts.forEachChild(file, visit);
+  const leave = (n: ts.Node): void => {
+    depth--;
+    if (FUNCTION_LIKE_KINDS.has(n.kind) || CALL_KINDS.has(n.kind)) ends[open.pop()!] = outlined.length;
+  };
+  walkDescendants(file, enter, leave);
   rememberOutline(file, outlined, ends);
-  return { names: { members: anyMember ? undefined : members, identifiers }, candidates };
+  return { names: { members: anyMember ? undefined : members, identifiers }, candidates, depth: maxDepth };
 }
 
 /** True when typeOf can give the expression a type: the kinds computeType handles besides its wrappers. */

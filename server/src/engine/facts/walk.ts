@@ -4,7 +4,17 @@
  * (an object, a map entry, kept for the life of the project): on a large
  * workspace that is most of the engine's memory and a good part of its time.
  */
-import { type Node, type SourceFile, SyntaxKind, ts } from 'ts-morph';
+import { type KindToNodeMappings, type Node, type SourceFile, SyntaxKind, ts } from 'ts-morph';
+
+/**
+ * Files whose syntax tree nests deeper than this are not analysed (the
+ * session skips them with a message): the compiler's binder and checker,
+ * and ts-morph's helpers, recurse once or more per level, and a stack
+ * overflow inside the checker leaves it unusable for every other file.
+ * Hand-written code stays far below (a 200-term string concatenation is
+ * 200 levels); generated expressions and else-if ladders can exceed it.
+ */
+export const MAX_SYNTAX_DEPTH = 1000;
 
 /** The node kinds `isFunctionLike` (analysis.ts) accepts; a test keeps the two in step. */
 export const FUNCTION_LIKE_KINDS: ReadonlySet<SyntaxKind> = new Set([
@@ -24,17 +34,73 @@ export function wrapperFor(node: Node): (raw: ts.Node) => Node {
 }
 
 /**
+ * Visits `root` and its descendants in pre-order (forEachChild's order) on an
+ * explicit stack, so a deeply nested tree cannot overflow the JavaScript stack.
+ * `enter` returning false skips the node's descendants; `leave` runs after them.
+ */
+export function walkTree(root: ts.Node, enter: (n: ts.Node) => boolean | void, leave?: (n: ts.Node) => void): void {
+  const stack: ts.Node[] = [root];
+  // A node is pushed a second time, flagged, to be left after its descendants.
+  const leaving: boolean[] = [false];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (leaving.pop()) {
+      leave!(n);
+      continue;
+    }
+    if (enter(n) === false) continue;
+    if (leave) {
+      stack.push(n);
+      leaving.push(true);
+    }
+    ts.forEachChild(n, collect);
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]);
+      leaving.push(false);
+    }
+    children.length = 0;
+  }
+}
+
+/** walkTree over the descendants of `root`, not `root` itself. */
+export function walkDescendants(root: ts.Node, enter: (n: ts.Node) => boolean | void, leave?: (n: ts.Node) => void): void {
+  walkTree(root, (n) => (n === root ? true : enter(n)), leave && ((n) => { if (n !== root) leave(n); }));
+}
+
+/**
  * `node` and its descendants whose kind is in `kinds`, in the order forEachDescendant
  * visits them (pre-order over forEachChild), wrapping only those.
  */
 export function nodesOfKinds(node: Node, kinds: ReadonlySet<SyntaxKind>): Node[] {
   const wrap = wrapperFor(node);
   const out: Node[] = [];
-  const visit = (raw: ts.Node): void => {
+  walkTree(node.compilerNode, (raw) => {
     if (kinds.has(raw.kind)) out.push(wrap(raw));
-    ts.forEachChild(raw, visit);
-  };
-  visit(node.compilerNode);
+  });
+  return out;
+}
+
+/** The descendants of `node` (not itself) of one kind, in pre-order: getDescendantsOfKind without recursion. */
+export function descendantsOfKind<K extends SyntaxKind>(node: Node, kind: K): KindToNodeMappings[K][] {
+  const wrap = wrapperFor(node);
+  const out: Node[] = [];
+  walkDescendants(node.compilerNode, (raw) => {
+    if (raw.kind === kind) out.push(wrap(raw));
+  });
+  return out as KindToNodeMappings[K][];
+}
+
+/** Every descendant of `node` (not itself), wrapped, in pre-order: getDescendants without recursion. */
+export function descendantsOf(node: Node): Node[] {
+  const wrap = wrapperFor(node);
+  const out: Node[] = [];
+  walkDescendants(node.compilerNode, (raw) => {
+    out.push(wrap(raw));
+  });
   return out;
 }
 
@@ -69,13 +135,15 @@ export function outlineOf(tree: ts.SourceFile): Outline {
   if (!outline) {
     const nodes: ts.Node[] = [];
     const ends: number[] = [];
-    const visit = (n: ts.Node): void => {
-      const at = FUNCTION_LIKE_KINDS.has(n.kind) || CALL_KINDS.has(n.kind) ? nodes.push(n) - 1 : -1;
-      if (at >= 0) ends.push(0);
-      ts.forEachChild(n, visit);
-      if (at >= 0) ends[at] = nodes.length;
-    };
-    ts.forEachChild(tree, visit);
+    const open: number[] = [];
+    walkDescendants(tree, (n) => {
+      if (FUNCTION_LIKE_KINDS.has(n.kind) || CALL_KINDS.has(n.kind)) {
+        open.push(nodes.push(n) - 1);
+        ends.push(0);
+      }
+    }, (n) => {
+      if (FUNCTION_LIKE_KINDS.has(n.kind) || CALL_KINDS.has(n.kind)) ends[open.pop()!] = nodes.length;
+    });
     rememberOutline(tree, nodes, ends);
     outline = outlines.get(tree)!;
   }
