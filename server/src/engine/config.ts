@@ -46,9 +46,12 @@ export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'ar
   return { problems: [] };
 }
 
-/** The compiler options the analysis parses with; configuration entries it ignores are added to `notices`. */
+/**
+ * The compiler options the analysis parses with: workspace packages and the
+ * tsconfig's `paths` as aliases. A `paths` entry that is not an array of
+ * strings is left out, and said so in `notices`.
+ */
 export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = []): ts.CompilerOptions {
-  void notices;
   const base: ts.CompilerOptions = {
     allowJs: true, checkJs: false, noLib: true, types: [], target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -71,13 +74,19 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
       // not a usable manifest
     }
   }
-  const text = readOptional(path.join(root, 'tsconfig.json'), overlays) ?? readOptional(path.join(root, 'tsconfig.base.json'), overlays);
-  const opts = text ? ts.parseConfigFileTextToJson('tsconfig.json', text).config?.compilerOptions : undefined;
-  let baseUrl = root;
-  if (opts?.paths && typeof opts.paths === 'object') {
-    baseUrl = path.resolve(root, typeof opts.baseUrl === 'string' ? opts.baseUrl : '.');
+  const tsconfig = ['tsconfig.json', 'tsconfig.base.json'].find((name) => readOptional(path.join(root, name), overlays) !== undefined);
+  const text = tsconfig ? readOptional(path.join(root, tsconfig), overlays) : undefined;
+  const config: unknown = text ? ts.parseConfigFileTextToJson(tsconfig!, text).config : undefined;
+  const opts = isObject(config) && isObject(config.compilerOptions) ? config.compilerOptions : undefined;
+  if (opts?.paths !== undefined && !isObject(opts.paths)) {
+    notices.push({ file: tsconfig, message: `${tsconfig}: compilerOptions.paths is not an object of path patterns; ignored` });
+  } else if (opts?.paths !== undefined) {
+    const baseUrl = path.resolve(root, typeof opts.baseUrl === 'string' ? opts.baseUrl : '.');
     const rebase = (p: string) => path.relative(root, path.resolve(baseUrl, p)).split(path.sep).join('/');
-    for (const [k, v] of Object.entries(opts.paths as Record<string, string[]>)) paths[k] = v.map(rebase);
+    for (const [k, v] of Object.entries(opts.paths as Record<string, unknown>)) {
+      if (Array.isArray(v) && v.every((p) => typeof p === 'string')) paths[k] = v.map(rebase);
+      else notices.push({ file: tsconfig, message: `${tsconfig}: compilerOptions.paths[${JSON.stringify(k)}] must be an array of strings, not ${describe(v)}; this alias is ignored` });
+    }
   }
   if (Object.keys(paths).length) {
     base.paths = paths;
@@ -86,3 +95,13 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
   return base;
 }
 
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array with a non-string item';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value} (${JSON.stringify(value)})`;
+}
