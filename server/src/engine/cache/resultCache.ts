@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisResult, AnalyzeOptions } from '../api';
 import { collectInputs, combine } from './inputs';
+import { cacheProblem } from './validate';
 
 export const CACHE_FORMAT = 'distributed-patterns-cache/1';
 /** Default cache file name (relative to the current directory), like ESLint's `.eslintcache`. */
@@ -116,13 +117,12 @@ function readCache(file: string, log: (m: string) => void): { stored?: CacheFile
   try {
     const parsed = JSON.parse(text) as Partial<CacheFile>;
     if (parsed?.format !== CACHE_FORMAT) throw new Error(`not a ${CACHE_FORMAT} file`);
-    if (typeof parsed.key !== 'string' || typeof parsed.fingerprint !== 'string' || typeof parsed.inputs !== 'object' || !parsed.inputs ||
-        !Array.isArray(parsed.logs) || typeof parsed.result !== 'object' || !parsed.result || !Array.isArray(parsed.result.findings)) {
-      throw new Error('missing fields');
-    }
+    // Every field the formatters read, so a tampered entry is a miss here and not a crash later.
+    const problem = cacheProblem(parsed);
+    if (problem) throw new Error(problem);
     return { stored: parsed as CacheFile, status: 'miss' };
   } catch (error) {
-    log(`cache: ignoring ${file}: not a valid cache file (${(error as Error).message}); analysing`);
+    log(`cache: ignoring ${file}: not a valid cache file (${(error as Error).message}); analysing and rewriting it`);
     return { status: 'corrupt' };
   }
 }
