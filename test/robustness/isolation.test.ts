@@ -92,7 +92,7 @@ describe('failure isolation', () => {
       const result = run();
       assert.deepEqual(untouched(result), untouched(clean()).filter((f) => !f.startsWith('dual-write ')));
       assert.ok(untouched(clean()).some((f) => f.startsWith('dual-write ')), 'the example has dual-write findings');
-      assert.deepEqual(result.notices, [{ message: 'rule dual-write failed (boom); its findings are missing from this run' }]);
+      assert.deepEqual(result.notices, [{ kind: 'rule-failed', message: 'rule dual-write failed (boom); its findings are missing from this run' }]);
     } finally {
       rule.check = original;
     }

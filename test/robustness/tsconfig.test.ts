@@ -44,7 +44,7 @@ describe('tsconfig paths of the wrong type', () => {
     const result = analyzeSync({ root: workspace({ '@db/*': ['src/db/*'], '@bad/*': 'src/bad/*' }), log: (m) => logs.push(m) });
     assert.equal(consumerFindings(result), 1, 'the alias that is valid still resolves');
     const message = 'tsconfig.json: compilerOptions.paths["@bad/*"] must be an array of strings, not a string ("src/bad/*"); this alias is ignored';
-    assert.deepEqual(result.notices, [{ file: 'tsconfig.json', message }]);
+    assert.deepEqual(result.notices, [{ kind: 'configuration', file: 'tsconfig.json', message }]);
     assert.ok(logs.includes(message));
   });
 

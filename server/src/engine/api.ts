@@ -47,6 +47,8 @@ export interface AnalysisResult {
 }
 
 export interface Notice {
+  /** `rule-failed`: a rule threw, its findings are missing; `configuration`: an entry was ignored. */
+  kind: 'rule-failed' | 'configuration';
   message: string;
   /** Root-relative file the notice is about, if any. */
   file?: string;

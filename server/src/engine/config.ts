@@ -79,13 +79,13 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
   const config: unknown = text ? ts.parseConfigFileTextToJson(tsconfig!, text).config : undefined;
   const opts = isObject(config) && isObject(config.compilerOptions) ? config.compilerOptions : undefined;
   if (opts?.paths !== undefined && !isObject(opts.paths)) {
-    notices.push({ file: tsconfig, message: `${tsconfig}: compilerOptions.paths is not an object of path patterns; ignored` });
+    notices.push({ kind: 'configuration', file: tsconfig, message: `${tsconfig}: compilerOptions.paths is not an object of path patterns; ignored` });
   } else if (opts?.paths !== undefined) {
     const baseUrl = path.resolve(root, typeof opts.baseUrl === 'string' ? opts.baseUrl : '.');
     const rebase = (p: string) => path.relative(root, path.resolve(baseUrl, p)).split(path.sep).join('/');
     for (const [k, v] of Object.entries(opts.paths as Record<string, unknown>)) {
       if (Array.isArray(v) && v.every((p) => typeof p === 'string')) paths[k] = v.map(rebase);
-      else notices.push({ file: tsconfig, message: `${tsconfig}: compilerOptions.paths[${JSON.stringify(k)}] must be an array of strings, not ${describe(v)}; this alias is ignored` });
+      else notices.push({ kind: 'configuration', file: tsconfig, message: `${tsconfig}: compilerOptions.paths[${JSON.stringify(k)}] must be an array of strings, not ${describe(v)}; this alias is ignored` });
     }
   }
   if (Object.keys(paths).length) {

@@ -408,7 +408,7 @@ export class AnalysisSession {
       } catch (error) {
         // Half a rule's findings would be a silent loss: none of them, said so in every output.
         findings.length = before;
-        notices.push({ message: `rule ${rule.meta.id} failed (${(error as Error)?.message ?? String(error)}); its findings are missing from this run` });
+        notices.push({ kind: 'rule-failed', message: `rule ${rule.meta.id} failed (${(error as Error)?.message ?? String(error)}); its findings are missing from this run` });
         this.log(`rule ${rule.meta.id} failed: ${(error as Error)?.stack ?? error}`);
       }
     }

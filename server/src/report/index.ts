@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { analyzeSystem } from '../engine/analyze';
+import type { AnalysisResult } from '../engine/api';
 import { DEFAULT_OUT_DIR } from './outDir';
 import { Linker } from './markdown';
 import { buildTopology } from './topology';
@@ -52,6 +53,8 @@ export interface RenderedReport {
   topology: Topology;
   /** The laid-out service map (the tests check it for overlaps). */
   scene: Scene;
+  /** Source files the analysis skipped, and notices: what the documents may be missing. */
+  incomplete: Pick<AnalysisResult, 'skipped' | 'notices'>;
 }
 
 export interface ReportResult {
@@ -63,6 +66,8 @@ export interface ReportResult {
   files: WrittenFile[];
   /** Files skipped because a person wrote them (no marker line). */
   skipped: WrittenFile[];
+  /** Source files the analysis skipped, and notices: what the documents may be missing. */
+  incomplete: Pick<AnalysisResult, 'skipped' | 'notices'>;
 }
 
 export function renderReport(options: ReportOptions): RenderedReport {
@@ -91,7 +96,7 @@ export function renderReport(options: ReportOptions): RenderedReport {
     { name: FILES.findings, content: renderFindings(ctx) },
     { name: FILES.openQuestions, content: renderOpenQuestions(ctx, questions) },
   ];
-  return { root, outDir, files, topology, scene: map.scene };
+  return { root, outDir, files, topology, scene: map.scene, incomplete: { skipped: result.skipped, notices: result.notices ?? [] } };
 }
 
 export async function generateReport(options: ReportOptions): Promise<ReportResult> {
@@ -103,5 +108,6 @@ export async function generateReport(options: ReportOptions): Promise<ReportResu
     mainFile: path.join(rendered.outDir, FILES.readme),
     files,
     skipped: files.filter((f) => f.status === 'skipped'),
+    incomplete: rendered.incomplete,
   };
 }

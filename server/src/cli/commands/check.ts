@@ -19,6 +19,7 @@ export interface CheckOptions {
   format: FormatName;
   architecture?: string;
   maxWarnings?: number;
+  maxSkipped?: number;
   baseline?: string;
   updateBaseline?: boolean;
   outputFile?: string;
@@ -38,11 +39,18 @@ Examples:
   $ ${CLI_NAME} check --baseline dpat-baseline.json --update-baseline
   $ ${CLI_NAME} check --baseline dpat-baseline.json --max-warnings 0
   $ ${CLI_NAME} check --cache                re-use the last results while no input changed
+  $ ${CLI_NAME} check --max-skipped 0        fail unless every file was analysed
+
+Files not analysed (binary, too large, nested too deeply, failed) and rules that
+failed are listed on stderr and in every format; they do not change the exit
+code unless --max-skipped is given.
 
 Exit codes:
   0  no failing findings
   1  a finding at error severity, or more warnings than --max-warnings
-  2  usage error (bad option, missing path or baseline) or internal error
+  2  usage error (bad option, missing path or baseline) or internal error, or an
+     incomplete analysis: more files not analysed than --max-skipped, or (with
+     --max-skipped) a rule that failed
 `;
 
 export function registerCheckCommand(program: Command, context: CliContext): Command {
@@ -53,6 +61,7 @@ export function registerCheckCommand(program: Command, context: CliContext): Com
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMAT_NAMES]).default('stylish'))
     .option('--architecture <file>', 'architecture file (default: architecture.yaml or .yml at the root)')
     .option('--max-warnings <n>', 'fail when there are more than n warnings', parseMaxWarnings)
+    .option('--max-skipped <n>', 'exit 2 when more than n files were not analysed, or a rule failed (-1: no limit, the default)', parseMaxWarnings)
     .option('--baseline <file>', 'known findings (JSON) that are reported as suppressed instead of failing the run')
     .option('--update-baseline', 'write all current findings to the --baseline file and exit 0')
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
@@ -141,8 +150,10 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
     outOfScope: result.outOfScope,
+    notices: result.notices ?? [],
     unmatchedBaselineEntries,
   };
+  reportIncomplete(io, input);
   const color = options.color ?? (io.isTTY && options.outputFile === undefined);
   const output = formatters[options.format](input, { color });
 
@@ -159,5 +170,34 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
   }
 
   if (options.updateBaseline) return EXIT_OK;
+  const incomplete = incompleteExit(input, options.maxSkipped);
+  if (incomplete) {
+    io.stderr(`error: ${incomplete} (--max-skipped ${options.maxSkipped})\n`);
+    return EXIT_USAGE;
+  }
   return exitCodeFor(findings, options.maxWarnings);
 }
+
+/** Files not analysed and notices, on stderr whatever the format: findings may be missing. */
+function reportIncomplete(io: CheckContextIO, input: ReportInput): void {
+  const { skipped } = input;
+  if (skipped.length > 0) {
+    const shown = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1)).slice(0, MAX_LISTED);
+    io.stderr(`warning: ${skipped.length} file${skipped.length === 1 ? '' : 's'} not analyzed; findings in ${skipped.length === 1 ? 'it' : 'them'} are missing:\n`);
+    for (const s of shown) io.stderr(`  ${s.file}: ${s.reason}\n`);
+    if (skipped.length > shown.length) io.stderr(`  and ${skipped.length - shown.length} more (see the report)\n`);
+  }
+  for (const notice of input.notices ?? []) io.stderr(`warning: ${notice.message}\n`);
+}
+
+/** Why the run fails as incomplete under --max-skipped, or undefined. */
+function incompleteExit(input: ReportInput, maxSkipped: number | undefined): string | undefined {
+  if (maxSkipped === undefined || maxSkipped < 0) return undefined;
+  if (input.skipped.length > maxSkipped) return `${input.skipped.length} file${input.skipped.length === 1 ? '' : 's'} not analyzed, more than allowed`;
+  const failed = (input.notices ?? []).filter((n) => n.kind === 'rule-failed').length;
+  if (failed > 0) return `${failed} rule${failed === 1 ? '' : 's'} failed: the analysis is incomplete`;
+  return undefined;
+}
+
+const MAX_LISTED = 10;
+type CheckContextIO = CliContext['io'];

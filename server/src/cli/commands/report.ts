@@ -80,6 +80,10 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
     return EXIT_USAGE;
   }
 
+  // Documents built without some source files (or rules) may miss what those hold.
+  const { skipped, notices } = result.incomplete ?? { skipped: [] };
+  for (const s of skipped) io.stderr(`warning: not analyzed: ${s.file}: ${s.reason}\n`);
+  for (const n of notices ?? []) io.stderr(`warning: ${n.message}\n`);
   for (const file of result.files) {
     if (file.status === 'skipped') io.stderr(`warning: skipped ${display(file.path)}: ${file.reason}\n`);
     else io.stdout(`${file.status === 'written' ? 'wrote    ' : 'unchanged'} ${display(file.path)}\n`);

@@ -43,6 +43,7 @@ export const formatJson: Formatter = (input) => {
     filesAnalyzed: input.filesAnalyzed,
     skipped: [...input.skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     outOfScope: input.outOfScope ?? {},
+    notices: (input.notices ?? []).map((n) => ({ kind: n.kind, message: n.message, ...(n.file !== undefined ? { file: n.file } : {}) })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 };

@@ -138,15 +138,22 @@ export const formatSarif: Formatter = (input) => {
   const indexOf = new Map(rules.map((rule, index) => [rule.id, index]));
 
   const invocation: Sarif.Invocation = { executionSuccessful: true };
-  if (input.skipped.length > 0) {
-    invocation.toolExecutionNotifications = [...input.skipped]
-      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-      .map((skipped) => ({
-        level: 'note',
-        message: { text: sentence(`File not analyzed: ${skipped.reason}`) },
-        locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(input.root, skipped.file), uriBaseId: SRCROOT } } }],
-      }));
+  // A file not analysed or a failed rule means findings may be missing: warnings, not notes.
+  const notifications: Sarif.Notification[] = [...input.skipped]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map((skipped) => ({
+      level: 'warning',
+      message: { text: sentence(`File not analyzed: ${skipped.reason}`) },
+      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(input.root, skipped.file), uriBaseId: SRCROOT } } }],
+    }));
+  for (const notice of input.notices ?? []) {
+    notifications.push({
+      level: 'warning',
+      message: { text: sentence(notice.message) },
+      ...(notice.file !== undefined ? { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(input.root, notice.file), uriBaseId: SRCROOT } } }] } : {}),
+    });
   }
+  if (notifications.length > 0) invocation.toolExecutionNotifications = notifications;
 
   const log: Sarif.Log = {
     $schema: SARIF_SCHEMA,

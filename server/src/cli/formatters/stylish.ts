@@ -86,6 +86,11 @@ export const formatStylish: Formatter = (input, options) => {
     const kinds = outOfScope.map(([kind, n]) => `${n} ${kind}`).join(', ');
     output += `\n${style.dim(`${plural(total, 'file')} left out as non-production code (${kinds}); --include-tests analyses them.`)}\n`;
   }
+  const notices = input.notices ?? [];
+  if (notices.length > 0) {
+    output += `\n${plural(notices.length, 'notice')}: the results are incomplete or configuration was ignored:\n`;
+    for (const notice of notices) output += `  ${style.yellow(notice.message)}\n`;
+  }
   const unmatched = input.unmatchedBaselineEntries ?? 0;
   if (unmatched > 0) {
     const entries = unmatched === 1 ? '1 baseline entry no longer matches' : `${unmatched} baseline entries no longer match`;

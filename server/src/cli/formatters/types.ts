@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../../engine/types';
 import type { RuleMeta } from '../../engine/rules/createRule';
+import type { Notice } from '../../engine/api';
 
 export type FormatName = 'stylish' | 'json' | 'sarif';
 export const FORMAT_NAMES: readonly FormatName[] = ['stylish', 'json', 'sarif'];
@@ -22,6 +23,8 @@ export interface ReportInput {
   skipped: { file: string; reason: string }[];
   /** Source files left out as non-production code (tests, scripts, examples...), by kind. */
   outOfScope?: Partial<Record<string, number>>;
+  /** What else makes the results incomplete (a failed rule, an ignored configuration entry). */
+  notices?: Notice[];
   /** Baseline entries that matched no finding (fixed since the baseline was written). */
   unmatchedBaselineEntries?: number;
 }

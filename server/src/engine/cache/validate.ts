@@ -66,7 +66,7 @@ const result = object({
   architectureFile: optional(string),
   filesAnalyzed: number,
   skipped: array(object({ file: string, reason: string })),
-  notices: optional(array(object({ message: string, file: optional(string) }))),
+  notices: optional(array(object({ kind: string, message: string, file: optional(string) }))),
 });
 
 /** The first problem with a stored cache entry, or undefined when it can be used. */
