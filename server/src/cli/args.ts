@@ -17,6 +17,12 @@ export function parseMaxWarnings(value: string): number {
   return Number(value);
 }
 
+/** A positive integer option (`--max-files <n>`). */
+export function parsePositive(value: string): number {
+  if (!/^[1-9]\d*$/.test(value.trim())) throw new InvalidArgumentError('expected a positive integer.');
+  return Number(value);
+}
+
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.statSync(file);
@@ -34,7 +40,9 @@ export interface Target {
 
 /**
  * Default root is the current directory; with exactly one directory argument
- * and no `--root`, that directory is the root. Every path must exist.
+ * and no `--root`, that directory is the root. File arguments are analysed in
+ * their project (see projectRootOf), not in whatever the current directory is.
+ * Every path must exist.
  */
 export function resolveTarget(cwd: string, paths: readonly string[], rootOption?: string): Target {
   const absolutePaths = paths.map((p) => path.resolve(cwd, p));
@@ -50,7 +58,43 @@ export function resolveTarget(cwd: string, paths: readonly string[], rootOption?
   if (absolutePaths.length === 1 && statOrUndefined(absolutePaths[0]!)!.isDirectory()) {
     return { root: absolutePaths[0]! };
   }
-  return { root: path.resolve(cwd), paths: absolutePaths.length > 0 ? absolutePaths : undefined };
+  if (absolutePaths.length === 0) return { root: path.resolve(cwd) };
+  const roots = absolutePaths.map((p) => projectRootOf(p, cwd));
+  return { root: roots.reduce(commonAncestor), paths: absolutePaths };
+}
+
+/** Files that mark a project root: the architecture file, a repository. */
+const ROOT_MARKERS = ['architecture.yaml', 'architecture.yml', '.git'];
+
+/**
+ * The project a path belongs to: the nearest folder above it (or itself) with
+ * an architecture file, a package.json declaring workspaces, or a .git; without
+ * one, the current directory when the path is inside it, else the path's folder.
+ */
+export function projectRootOf(target: string, cwd: string): string {
+  const start = statOrUndefined(target)?.isDirectory() ? target : path.dirname(target);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (ROOT_MARKERS.some((m) => statOrUndefined(path.join(dir, m))) || declaresWorkspaces(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  const base = path.resolve(cwd);
+  return start === base || start.startsWith(base + path.sep) ? base : start;
+}
+
+function declaresWorkspaces(manifest: string): boolean {
+  try {
+    if (!statOrUndefined(manifest)?.isFile()) return false;
+    const json = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { workspaces?: unknown };
+    return json.workspaces !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function commonAncestor(a: string, b: string): string {
+  let dir = a;
+  while (!(b === dir || b.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep))) dir = path.dirname(dir);
+  return dir;
 }
 
 /** An option naming a file that must exist (e.g. `--architecture`). */

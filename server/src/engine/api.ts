@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   withFixes?: boolean;
   onProgress?(done: number, total: number): void;
   log?(message: string): void;
+  /** Source files analysed at most (default MAX_SOURCE_FILES, workspace/files.ts). */
+  maxFiles?: number;
 }
 
 export interface AnalysisResult {

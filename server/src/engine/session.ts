@@ -18,7 +18,7 @@ import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
-import { findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
+import { MAX_SOURCE_FILES, findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
 import { serviceForUrl } from './workspace/serviceUrls';
@@ -113,6 +113,8 @@ interface State {
   listingSkipped: { file: string; reason: string }[];
   /** Source files left out as non-production code, by kind. */
   outOfScope: Partial<Record<OutOfScopeKind, number>>;
+  /** The listing stopped at MAX_SOURCE_FILES: said in every result. */
+  listingNotice: Notice | undefined;
   imports: Map<SourceFile, SourceFile[]>;
   importers: Map<SourceFile, Set<SourceFile>>;
   /** Non-source open buffers (config files) of the last run, to notice unsaved config edits. */
@@ -126,7 +128,7 @@ export class AnalysisSession {
   readonly root: string;
   private readonly log: (message: string) => void;
 
-  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'includeTests' | 'log'>) {
+  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'includeTests' | 'log' | 'maxFiles'>) {
     this.root = path.resolve(options.root);
     this.log = options.log ?? (() => undefined);
   }
@@ -179,16 +181,22 @@ export class AnalysisSession {
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
         config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
-        files, listingSkipped: [], outOfScope: {}, imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
+        files, listingSkipped: [], listingNotice: undefined, outOfScope: {}, imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
     } else {
       state.config = config;
     }
     state.globs.clear();
-    const listed = listSourceFiles(this.root, undefined, config.scope);
+    const maxFiles = this.options.maxFiles ?? MAX_SOURCE_FILES;
+    const listed = listSourceFiles(this.root, undefined, config.scope, maxFiles);
     state.listingSkipped = listed.skipped;
     state.outOfScope = listed.outOfScope;
+    state.listingNotice = listed.overLimit === undefined ? undefined : {
+      kind: 'configuration',
+      message: `found ${listed.overLimit} source files under ${this.root}, more than the limit of ${maxFiles}: only the first ${maxFiles} in path order are analysed; check a project folder, pass --root, or raise --max-files`,
+    };
+    if (state.listingNotice) this.log(state.listingNotice.message);
     for (const s of listed.skipped) this.log(`skipped ${s.file}: ${s.reason}`);
     const onDisk = new Set<string>();
     for (const entry of listed.files) {
@@ -397,7 +405,7 @@ export class AnalysisSession {
     stats.timings.facts = performance.now() - mark;
     mark = performance.now();
     const findings: Finding[] = [];
-    const notices = [...config.notices];
+    const notices = [...config.notices, ...(state.listingNotice ? [state.listingNotice] : [])];
     const withFixes = opts.withFixes ?? false;
     for (const rule of RULES) {
       const severity = severityFor(rule, input.architecture);

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { parseMaxWarnings, resolveExistingFile, resolveTarget } from '../args';
+import { parseMaxWarnings, parsePositive, resolveExistingFile, resolveTarget } from '../args';
+import { MAX_SOURCE_FILES } from '../../engine/workspace/files';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../baseline';
 import { CLI_NAME, type CliContext } from '../context';
 import { UsageError, withUsageErrors } from '../errors';
@@ -20,6 +21,7 @@ export interface CheckOptions {
   architecture?: string;
   maxWarnings?: number;
   maxSkipped?: number;
+  maxFiles?: number;
   baseline?: string;
   updateBaseline?: boolean;
   outputFile?: string;
@@ -61,6 +63,7 @@ export function registerCheckCommand(program: Command, context: CliContext): Com
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMAT_NAMES]).default('stylish'))
     .option('--architecture <file>', 'architecture file (default: architecture.yaml or .yml at the root)')
     .option('--max-warnings <n>', 'fail when there are more than n warnings', parseMaxWarnings)
+    .option('--max-files <n>', `analyse at most n source files, the first in path order (default: ${MAX_SOURCE_FILES})`, parsePositive)
     .option('--max-skipped <n>', 'exit 2 when more than n files were not analysed, or a rule failed (-1: no limit, the default)', parseMaxWarnings)
     .option('--baseline <file>', 'known findings (JSON) that are reported as suppressed instead of failing the run')
     .option('--update-baseline', 'write all current findings to the --baseline file and exit 0')
@@ -104,6 +107,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
       paths: target.paths,
       architectureFile,
       includeTests: options.includeTests === true,
+      maxFiles: options.maxFiles,
       onProgress: (done: number, total: number) => progress.update(done, total),
       log: options.verbose ? (message: string) => io.stderr(`${message}\n`) : undefined,
     };

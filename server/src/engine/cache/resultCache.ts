@@ -78,6 +78,7 @@ export async function analyzeWithCache(
     architectureFile: options.architectureFile ? path.resolve(root, options.architectureFile) : null,
     withFixes: options.withFixes ?? false,
     includeTests: options.includeTests ?? false,
+    ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
   });
   const inputs = collectInputs({ root, architectureFile: options.architectureFile, overlays: options.overlays, exclude: [cacheFile] });
   const fingerprint = combine(inputs);

@@ -9,6 +9,12 @@ export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', 
 /** Declarations and bundles (`.d.ts`, `.min.js`, `.bundle.js` files). */
 const IGNORED_FILE_NAME = /\.(d\.ts|min\.js|bundle\.js)$/;
 export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Source files analysed at most (the first in path order): a root chosen by
+ * mistake (a home folder, a monorepo's parent) stops with a message naming the
+ * limit instead of parsing until memory runs out.
+ */
+export const MAX_SOURCE_FILES = 20_000;
 
 export interface SourceFileEntry {
   /** Root-relative, forward slashes. */
@@ -22,6 +28,8 @@ export interface ListResult {
   skipped: { file: string; reason: string }[];
   /** Source files left out as non-production code, by kind. */
   outOfScope: Partial<Record<OutOfScopeKind, number>>;
+  /** Source files found when there were more than MAX_SOURCE_FILES (only the first are listed). */
+  overLimit?: number;
 }
 
 export function toRel(root: string, abs: string): string {
@@ -50,7 +58,7 @@ function isExcluded(rel: string): boolean {
  * The workspace's source files in scope (production code unless the scope says otherwise; see
  * system/scope.ts), and how many were left out of scope by kind.
  */
-export function listSourceFiles(root: string, overlays?: Map<string, string>, scope: Scope = createScope()): ListResult {
+export function listSourceFiles(root: string, overlays?: Map<string, string>, scope: Scope = createScope(), maxFiles = MAX_SOURCE_FILES): ListResult {
   const ignore = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d));
   const outOfScope: Partial<Record<OutOfScopeKind, number>> = {};
   const rels = fg.sync(SOURCE_GLOB, {
@@ -61,6 +69,8 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
     if (kind) outOfScope[kind] = (outOfScope[kind] ?? 0) + 1;
     return !kind;
   }).sort();
+  const overLimit = rels.length > maxFiles ? rels.length : undefined;
+  if (overLimit) rels.length = maxFiles;
   const files: SourceFileEntry[] = [];
   const skipped: { file: string; reason: string }[] = [];
   for (const rel of rels) {
@@ -74,7 +84,7 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
     if (typeof text === 'string') files.push({ rel, abs, text });
     else skipped.push({ file: rel, reason: text.reason });
   }
-  return { files, skipped, outOfScope };
+  return { files, skipped, outOfScope, overLimit };
 }
 
 /** Reads a UTF-8 text file, refusing huge, binary and vanished files with a reason. */
