@@ -18,7 +18,7 @@ import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
-import { MAX_SOURCE_FILES, findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
+import { MAX_FILE_BYTES, MAX_SOURCE_FILES, findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout, type WorkspaceLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
 import { serviceForUrl } from './workspace/serviceUrls';
@@ -222,6 +222,7 @@ export class AnalysisSession {
     const changed: { abs: string; entry: Entry; text: string }[] = [];
     const added: { abs: string; entry: Entry; text: string }[] = [];
     const removed: string[] = [];
+    let screenedOut = false;
     for (const [abs, entry] of state.files) {
       const overlay = overlays.get(abs);
       if (overlay === undefined && entry.fromOverlay) entry.disk = readDisk(abs) ?? entry.disk;
@@ -230,6 +231,17 @@ export class AnalysisSession {
       const text = entry.disk === undefined ? undefined : overlay ?? entry.disk;
       if (text === undefined) removed.push(abs);
       else if (text === entry.unparsable) continue;
+      else if (text.length > MAX_FILE_BYTES) {
+        // An open buffer gets the disk's size budget: a 6 MB paste must not hold up every other file's analysis.
+        const reason = `open buffer of ${(text.length / 1048576).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit of analysed files`;
+        if (entry.unparsable !== undefined) {
+          entry.unparsable = text;
+          entry.skipReason = reason;
+        } else {
+          this.drop(state, entry, text, reason);
+          screenedOut = true;
+        }
+      }
       else if (!entry.sourceFile) added.push({ abs, entry, text });
       else if (text !== entry.text) changed.push({ abs, entry, text });
     }
@@ -253,7 +265,6 @@ export class AnalysisSession {
       if (entry.sourceFile) state.project.removeSourceFile(entry.sourceFile);
       state.files.delete(abs);
     }
-    let screenedOut = false;
     for (const c of [...changed, ...added]) {
       try {
         // A new file is created without `overwrite`, which looks the path up first and throws internally when absent.
