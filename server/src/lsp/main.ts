@@ -8,6 +8,7 @@ import * as v8 from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { version } from '../../../package.json';
 import { WORKER_ROLE } from './engine';
+import { FrameGuard } from './frames';
 
 async function main(): Promise<void> {
   if (!isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE && parentPort) {
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
   if (process.env.DPAT_SERVER_OPTIMIZE_FOR_SIZE !== '0') v8.setFlagsFromString('--optimize-for-size');
   const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
   const { startServer } = await import('./server.js');
-  const connection = createConnection(ProposedFeatures.all);
+  // On stdio, frames pass a guard that drops a header block without a valid Content-Length
+  // (the reader would otherwise stop serving for good) and says so on stderr.
+  const connection = argv.includes('--stdio')
+    ? createConnection(ProposedFeatures.all, process.stdin.pipe(new FrameGuard((reason) => process.stderr.write(`distributed-patterns: bad frame: ${reason}\n`))), process.stdout)
+    : createConnection(ProposedFeatures.all);
   // Never let one bad file or a bug take the editor's server down.
   process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
