@@ -37,18 +37,18 @@ describe('an incomplete analysis', () => {
     const r = await check('--no-color');
     assert.equal(r.code, 1, 'the consumer finding is an error; skipped files do not change the exit code by default');
     assert.match(r.out, /src\/consumer\.ts/);
-    assert.match(r.out, new RegExp(`1 file not analyzed:\\n  gen/deep\\.ts  ${REASON}`));
-    assert.equal(r.err, `warning: 1 file not analyzed; findings in it are missing:\n  gen/deep.ts: ${REASON}\n`);
+    assert.match(r.out, new RegExp(`1 file not analyzed:\\n  hostile/deep\\.ts  ${REASON}`));
+    assert.equal(r.err, `warning: 1 file not analyzed; findings in it are missing:\n  hostile/deep.ts: ${REASON}\n`);
   });
 
   it('json and sarif carry it too', async () => {
     const json = JSON.parse((await check('--format', 'json')).out);
-    assert.deepEqual(json.skipped, [{ file: 'gen/deep.ts', reason: REASON }]);
+    assert.deepEqual(json.skipped, [{ file: 'hostile/deep.ts', reason: REASON }]);
     assert.deepEqual(json.notices, []);
     const sarif = JSON.parse((await check('--format', 'sarif')).out) as Sarif.Log;
     const notifications = sarif.runs[0]!.invocations![0]!.toolExecutionNotifications!;
     assert.deepEqual(notifications.map((n) => [n.level, n.message.text, n.locations![0]!.physicalLocation!.artifactLocation!.uri]),
-      [['warning', `File not analyzed: ${REASON}.`, 'gen/deep.ts']]);
+      [['warning', `File not analyzed: ${REASON}.`, 'hostile/deep.ts']]);
   });
 
   it('--max-skipped: exit 2 when more files were skipped, the findings exit code otherwise', async () => {

@@ -23,7 +23,7 @@ function run(extra: Record<string, string> = {}): AnalysisResult {
 
 /** What a reader compares: every finding outside the generated files, in order. */
 const untouched = (r: AnalysisResult) => r.findings
-  .filter((f) => !f.location.file.startsWith('gen/'))
+  .filter((f) => !f.location.file.startsWith('hostile/'))
   .map((f) => `${f.ruleId} ${f.location.file}:${f.location.range.start.line}:${f.location.range.start.column} ${f.fingerprint} ${f.message}`);
 
 let cleanRun: AnalysisResult | undefined;
@@ -65,17 +65,17 @@ describe('failure isolation', () => {
   it('a file whose analysis throws is skipped, and the others are analysed as if it were not there', () => {
     const original = Analysis.prototype.factsOf;
     Analysis.prototype.factsOf = function (file) {
-      if (file.getFilePath().endsWith('/gen/boom.ts')) throw new RangeError('Maximum call stack size exceeded');
+      if (file.getFilePath().endsWith('/hostile/boom.ts')) throw new RangeError('Maximum call stack size exceeded');
       return original.call(this, file);
     };
     try {
       const logs: string[] = [];
-      const root = writeWorkspace({ ...exampleFiles(), 'gen/boom.ts': "import { Kafka } from 'kafkajs';\nexport const k = new Kafka({ brokers: [] });\n" });
+      const root = writeWorkspace({ ...exampleFiles(), 'hostile/boom.ts': "import { Kafka } from 'kafkajs';\nexport const k = new Kafka({ brokers: [] });\n" });
       roots.push(root);
       const result = analyzeSync({ root, log: (m) => logs.push(m) });
       assert.deepEqual(untouched(result), untouched(clean()));
-      assert.deepEqual(result.skipped, [{ file: 'gen/boom.ts', reason: 'analysis failed (Maximum call stack size exceeded)' }]);
-      assert.ok(logs.includes('skipped gen/boom.ts: analysis failed (Maximum call stack size exceeded)'), logs.join('\n'));
+      assert.deepEqual(result.skipped, [{ file: 'hostile/boom.ts', reason: 'analysis failed (Maximum call stack size exceeded)' }]);
+      assert.ok(logs.includes('skipped hostile/boom.ts: analysis failed (Maximum call stack size exceeded)'), logs.join('\n'));
     } finally {
       Analysis.prototype.factsOf = original;
     }

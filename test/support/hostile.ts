@@ -32,7 +32,7 @@ export interface Scenario {
   skips?: string;
 }
 
-const DEEP = 'gen/deep.ts';
+const DEEP = 'hostile/deep.ts';
 
 /** A `+` chain of n terms: a left-deep tree n levels deep. */
 export function plusChain(n = 2500): Scenario {
@@ -70,7 +70,7 @@ export function elseIfLadder(n = 3000): Scenario {
 export function importChain(n = 1400): Scenario {
   const files: Record<string, string> = {};
   for (let i = 0; i < n; i++) {
-    files[`gen/c${i}.ts`] = i + 1 < n
+    files[`hostile/c${i}.ts`] = i + 1 < n
       ? `import { v${i + 1} } from './c${i + 1}';\nexport const v${i} = v${i + 1} + 1;\n`
       : `export const v${i} = 1;\n`;
   }
