@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseMaxWarnings, resolveExistingFile, resolveTarget } from '../args';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../baseline';
+import { escapeControls } from '../ansi';
 import { CLI_NAME, type CliContext } from '../context';
 import { UsageError, withUsageErrors } from '../errors';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exitCode';
@@ -96,7 +97,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
       architectureFile,
       includeTests: options.includeTests === true,
       onProgress: (done: number, total: number) => progress.update(done, total),
-      log: options.verbose ? (message: string) => io.stderr(`${message}\n`) : undefined,
+      log: options.verbose ? (message: string) => io.stderr(`${escapeControls(message)}\n`) : undefined,
     };
     if (options.cache || options.cacheLocation !== undefined) {
       const cached = await analyzeWithCache(analyzeOptions, {
@@ -104,7 +105,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
         engineVersion: engineBuildId(TOOL_VERSION),
         // Hits and misses only with --verbose; a cache file that cannot be used or written always.
         log: (message) => {
-          if (options.verbose || /ignoring|cannot write/.test(message)) io.stderr(`${message}\n`);
+          if (options.verbose || /ignoring|cannot write/.test(message)) io.stderr(`${escapeControls(message)}\n`);
         },
       }, deps.analyze);
       result = cached.result;
