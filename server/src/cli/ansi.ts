@@ -29,3 +29,22 @@ export function createStyle(color: boolean): Style {
     green: wrap(32, 39),
   };
 }
+
+// C0 controls (ESC, BEL, CR, backspace, newline...), DEL, C1 controls (CSI U+009B...), and the bidirectional
+// overrides and isolates that reorder what a terminal shows ("Trojan Source").
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the workspace (file names, topic strings quoted in messages) made safe to print on a terminal:
+ * every control character is shown as an escape (`\x1b`, `\n`, `\u202e`) instead of being sent raw, whether or
+ * not colours are on, so a file name cannot move the cursor, rewrite earlier lines or change the title.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -53,6 +53,13 @@ export function resolveTarget(cwd: string, paths: readonly string[], rootOption?
   if (rootOption !== undefined) {
     const root = path.resolve(cwd, rootOption);
     if (!statOrUndefined(root)?.isDirectory()) throw new UsageError(`--root is not a directory: ${rootOption}`);
+    // A path outside the root would match no finding and report "No problems found".
+    absolutePaths.forEach((absolute, index) => {
+      const rel = path.relative(root, absolute);
+      if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+        throw new UsageError(`path ${paths[index]} is outside --root ${rootOption}; give a path inside it, or a --root that contains it`);
+      }
+    });
     return { root, paths: absolutePaths.length > 0 ? absolutePaths : undefined };
   }
   if (absolutePaths.length === 1 && statOrUndefined(absolutePaths[0]!)!.isDirectory()) {

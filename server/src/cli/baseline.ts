@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Finding } from '../engine/types';
 import { UsageError } from './errors';
 import { sortFindings } from './findings';
+import { fileKind, isRefusal, readBounded } from '../engine/workspace/safeRead';
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_JUSTIFICATION = 'in baseline';
@@ -79,21 +80,32 @@ export function parseBaseline(text: string, displayName: string): BaselineEntry[
   });
 }
 
+/** Far beyond the baseline of any codebase; a bigger file is refused rather than read into memory. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+
 export function readBaseline(file: string, displayName: string): BaselineEntry[] {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fs.statSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new UsageError(`baseline ${displayName} does not exist; create it with --update-baseline`);
     }
     throw new UsageError(`cannot read baseline ${displayName} (${(error as Error).message})`);
   }
-  return parseBaseline(text, displayName);
+  // Opened without blocking and read up to a cap: a FIFO or /dev/zero is refused at once.
+  const bytes = readBounded(file, MAX_BASELINE_BYTES);
+  if (isRefusal(bytes)) throw new UsageError(`cannot read baseline ${displayName}: ${bytes.reason}; a baseline is a regular JSON file`);
+  return parseBaseline(bytes.toString('utf8'), displayName);
 }
 
 export function writeBaseline(file: string, baseline: BaselineFile): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    stat = undefined;
+  }
+  if (stat && !stat.isFile()) throw new UsageError(`cannot write baseline ${file}: it is ${fileKind(stat)}`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, serializeBaseline(baseline));
 }

@@ -24,3 +24,11 @@ export async function withUsageErrors(command: Command, action: () => Promise<vo
     throw error;
   }
 }
+
+/** What went wrong writing the report to stdout, in words. */
+export function outputErrorMessage(error: NodeJS.ErrnoException): string {
+  const why = error.code === 'EPIPE' ? 'the reading end of the pipe was closed (EPIPE)'
+    : error.code === 'ENOSPC' ? 'no space left on the device (ENOSPC)'
+      : `${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ''}`;
+  return `could not write the output to stdout: ${why}; the report is incomplete`;
+}

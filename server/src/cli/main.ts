@@ -2,14 +2,16 @@
  * Executable entry of `distributed-patterns` / `dpat` (bundled to dist/cli.js;
  * the build adds the `#!/usr/bin/env node` banner).
  */
+import { outputErrorMessage } from './errors';
 import { runCli } from './runCli';
 
 process.setSourceMapsEnabled(true);
 
-// `dpat check | head` closes the pipe early; that is not an error.
+// Output that cannot be written (a closed pipe, a full disk, `> /dev/full`) fails the run with exit 2, the code
+// for "the tool could not do its job", never with an uncaught exception and exit 1 (which means "error findings").
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`error: ${outputErrorMessage(error)}\n`);
+  process.exit(2);
 });
 
 runCli(process.argv.slice(2), {

@@ -3,12 +3,13 @@
  * compiler options (path aliases, workspace packages) and the services'
  * layout. A change here re-analyses the whole workspace.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { AnalyzeOptions, Notice } from './api';
 import type { Architecture, ArchitectureProblem } from './architecture/model';
 import { loadArchitecture } from './architecture/load';
-import { findConfigFiles, readOptional, toRel } from './workspace/files';
+import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, toRel } from './workspace/files';
 import { RULE_IDS } from './rules';
 
 export const ARCHITECTURE_FILE_NAMES = ['architecture.yaml', 'architecture.yml'];
@@ -22,23 +23,53 @@ export interface ArchitectureInput {
   text?: string;
 }
 
-/** The architecture file's root-relative path and text (the open buffer over the disk), without parsing it. */
-export function architectureSource(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays'>): { rel: string; text: string } | undefined {
+/**
+ * The architecture file's root-relative path and text (the open buffer over the disk), without parsing it;
+ * `reason` instead of `text` when a file is there but cannot be read (a directory, a FIFO, too large, binary,
+ * UTF-16, a symbolic link out of the workspace). The default names are read only inside the root; a file named
+ * by the setting or `--architecture` may lie elsewhere, but is still read only when it is a regular file.
+ */
+export function architectureSource(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays'>): { rel: string; text?: string; reason?: string } | undefined {
   const candidates = options.architectureFile
     ? [path.resolve(root, options.architectureFile)]
     : ARCHITECTURE_FILE_NAMES.map((n) => path.join(root, n));
   for (const abs of candidates) {
-    const text = readOptional(abs, options.overlays);
-    if (text !== undefined) return { rel: toRel(root, abs), text };
+    const overlay = options.overlays?.get(abs);
+    if (overlay !== undefined) return { rel: toRel(root, abs), text: overlay };
+    if (!exists(abs)) continue;
+    const text = readTextFile(abs, MAX_ARCHITECTURE_BYTES, options.architectureFile ? undefined : root);
+    return typeof text === 'string' ? { rel: toRel(root, abs), text } : { rel: toRel(root, abs), reason: text.reason };
   }
   return undefined;
 }
 
+function exists(abs: string): boolean {
+  try {
+    fs.lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'architectureFile' | 'overlays' | 'log'>): ArchitectureInput {
   const source = architectureSource(root, options);
-  if (source) {
+  if (source?.text !== undefined) {
     const result = loadArchitecture(source.text, source.rel, { ruleIds: RULE_IDS });
     return { architecture: result.architecture, architectureFile: source.rel, problems: result.problems, text: source.text };
+  }
+  if (source?.reason !== undefined) {
+    options.log?.(`architecture file ${source.rel} not read: ${source.reason}; inferring services`);
+    const at = { line: 1, column: 1 };
+    return {
+      architectureFile: source.rel,
+      problems: [{
+        messageId: 'unreadable',
+        message: `The architecture file could not be read: ${source.reason}. Services are inferred as if it were absent.`,
+        hint: 'Make it a regular UTF-8 text file of at most 1 MiB inside the workspace (not a folder, pipe, device or link to outside).',
+        range: { start: at, end: at },
+      }],
+    };
   }
   if (options.architectureFile) {
     options.log?.(`architecture file ${options.architectureFile} not found; inferring services`);
@@ -66,7 +97,7 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
     const dir = path.posix.dirname(rel);
     if (dir === '.') continue;
     try {
-      const name = JSON.parse(readOptional(path.join(root, rel), overlays) ?? '{}').name;
+      const name = JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}').name;
       if (typeof name !== 'string' || !name) continue;
       paths[name] = [`${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
       paths[`${name}/*`] = [`${dir}/src/*`, `${dir}/*`];
@@ -74,8 +105,8 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
       // not a usable manifest
     }
   }
-  const tsconfig = ['tsconfig.json', 'tsconfig.base.json'].find((name) => readOptional(path.join(root, name), overlays) !== undefined);
-  const text = tsconfig ? readOptional(path.join(root, tsconfig), overlays) : undefined;
+  const tsconfig = ['tsconfig.json', 'tsconfig.base.json'].find((name) => readOptional(path.join(root, name), overlays, root) !== undefined);
+  const text = tsconfig ? readOptional(path.join(root, tsconfig), overlays, root) : undefined;
   const config: unknown = text ? ts.parseConfigFileTextToJson(tsconfig!, text).config : undefined;
   const opts = isObject(config) && isObject(config.compilerOptions) ? config.compilerOptions : undefined;
   if (opts?.paths !== undefined && !isObject(opts.paths)) {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ARCHITECTURE_FILE_NAMES } from '../engine/analyze';
+import { readTextFile } from '../engine/workspace/files';
 import { effectiveSeverity, toDiagnostic } from './diagnostics';
 import { isCancellation, type AnalysisEngine } from './engine';
 import type { Folder, Folders } from './folders';
@@ -78,7 +79,7 @@ export class WorkspaceAnalysis {
     const at = this.analysedAt.get(folder.uri);
     if (at === undefined) return false;
     try {
-      return fs.statSync(abs).mtimeMs < at && fs.readFileSync(abs, 'utf8') === text;
+      return fs.statSync(abs).mtimeMs < at && readTextFile(abs) === text;
     } catch {
       return false;
     }

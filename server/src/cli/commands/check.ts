@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { parseMaxWarnings, parsePositive, resolveExistingFile, resolveTarget } from '../args';
 import { MAX_SOURCE_FILES } from '../../engine/workspace/files';
 import { applyBaseline, createBaseline, readBaseline, writeBaseline } from '../baseline';
+import { escapeControls } from '../ansi';
 import { CLI_NAME, type CliContext } from '../context';
 import { UsageError, withUsageErrors } from '../errors';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exitCode';
@@ -109,7 +110,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
       includeTests: options.includeTests === true,
       maxFiles: options.maxFiles,
       onProgress: (done: number, total: number) => progress.update(done, total),
-      log: options.verbose ? (message: string) => io.stderr(`${message}\n`) : undefined,
+      log: options.verbose ? (message: string) => io.stderr(`${escapeControls(message)}\n`) : undefined,
     };
     if (options.cache || options.cacheLocation !== undefined) {
       const cached = await analyzeWithCache(analyzeOptions, {
@@ -117,7 +118,7 @@ export async function runCheck(paths: string[], options: CheckOptions, context: 
         engineVersion: engineBuildId(TOOL_VERSION),
         // Hits and misses only with --verbose; a cache file that cannot be used or written always.
         log: (message) => {
-          if (options.verbose || /ignoring|cannot write/.test(message)) io.stderr(`${message}\n`);
+          if (options.verbose || /ignoring|cannot write/.test(message)) io.stderr(`${escapeControls(message)}\n`);
         },
       }, deps.analyze);
       result = cached.result;

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { resolveExistingFile, resolveTarget } from '../args';
+import { escapeControls } from '../ansi';
 import { CLI_NAME, type CliContext } from '../context';
 import { withUsageErrors } from '../errors';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../exitCode';
@@ -62,7 +63,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
   const architectureFile =
     options.architecture !== undefined ? resolveExistingFile(io.cwd, options.architecture, '--architecture') : undefined;
   const outDir = options.out !== undefined ? path.resolve(io.cwd, options.out) : path.join(target.root, DEFAULT_OUT_DIR);
-  const display = (file: string) => path.relative(io.cwd, file).split(path.sep).join('/') || '.';
+  const display = (file: string) => escapeControls(path.relative(io.cwd, file).split(path.sep).join('/') || '.');
 
   let result;
   try {
@@ -73,7 +74,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
       includeTests: options.includeTests === true,
       paths: target.paths,
       force: options.force ?? false,
-      log: options.verbose ? (message) => io.stderr(`${message}\n`) : undefined,
+      log: options.verbose ? (message) => io.stderr(`${escapeControls(message)}\n`) : undefined,
     });
   } catch (error) {
     io.stderr(`error: report failed: ${(error as Error)?.message ?? String(error)}\n`);
@@ -85,7 +86,7 @@ export async function runReport(paths: string[], options: ReportCommandOptions, 
   for (const s of skipped) io.stderr(`warning: not analyzed: ${s.file}: ${s.reason}\n`);
   for (const n of notices ?? []) io.stderr(`warning: ${n.message}\n`);
   for (const file of result.files) {
-    if (file.status === 'skipped') io.stderr(`warning: skipped ${display(file.path)}: ${file.reason}\n`);
+    if (file.status === 'skipped') io.stderr(`warning: skipped ${display(file.path)}: ${escapeControls(file.reason ?? '')}\n`);
     else io.stdout(`${file.status === 'written' ? 'wrote    ' : 'unchanged'} ${display(file.path)}\n`);
   }
   const written = result.files.filter((f) => f.status === 'written').length;

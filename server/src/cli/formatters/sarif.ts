@@ -73,14 +73,24 @@ function fallbackDescriptor(ruleId: string): Sarif.ReportingDescriptor {
   };
 }
 
-/** Root-relative, forward slashes, each segment percent-encoded (a URI reference, not a path). */
+/**
+ * Root-relative, forward slashes, each segment percent-encoded (a URI reference, not a path), so that
+ * decoding each segment gives the file name back: `back\slash.ts` (a backslash is a file name character
+ * outside Windows), spaces, `#`, `%`, `?` and non-ASCII names included.
+ */
 export function artifactUri(root: string, file: string): string {
-  const relative = path.isAbsolute(file) ? path.relative(root, file).split(path.sep).join('/') : file.replace(/\\/g, '/');
+  // The engine's paths use forward slashes; only on Windows is a backslash a separator.
+  const relative = path.isAbsolute(file) ? path.relative(root, file).split(path.sep).join('/') : path.sep === '\\' ? file.replace(/\\/g, '/') : file;
   return relative
     .replace(/^\.\//, '')
     .split('/')
-    .map((segment) => encodeURIComponent(segment))
+    .map(encodeSegment)
     .join('/');
+}
+
+/** encodeURIComponent, also for a name with a lone surrogate (it throws there): that code unit becomes U+FFFD. */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }
 
 function region(location: Location): Sarif.Region {

@@ -5,7 +5,7 @@
  * Suppressed findings are only counted.
  */
 import type { Finding, Severity } from '../../engine/types';
-import { createStyle, type Style } from '../ansi';
+import { createStyle, escapeControls as safe, type Style } from '../ansi';
 import { sortFindings, summarize, type Summary } from '../findings';
 import { displayPath } from './paths';
 import type { Formatter, ReportInput } from './types';
@@ -22,7 +22,7 @@ function formatFileBlock(input: ReportInput, file: string, findings: Finding[], 
   const lineWidth = Math.max(...findings.map((f) => String(f.location.range.start.line).length));
   const columnWidth = Math.max(...findings.map((f) => String(f.location.range.start.column).length));
   const severityWidth = Math.max(...findings.map((f) => f.severity.length));
-  const lines = [style.underline(displayPath(input.root, input.cwd, file))];
+  const lines = [style.underline(safe(displayPath(input.root, input.cwd, file)))];
   for (const finding of findings) {
     const { line, column } = finding.location.range.start;
     // Line right-aligned, column left-aligned, as ESLint's table does.
@@ -33,12 +33,12 @@ function formatFileBlock(input: ReportInput, file: string, findings: Finding[], 
     const inferred = finding.inferred ? ` ${style.dim('(inferred)')}` : '';
     lines.push(
       `  ${style.dim(position)}  ${severityStyle(style, finding.severity)(severity)}  ` +
-        `${finding.message}${inferred}  ${style.dim(finding.ruleId)}`,
+        `${safe(finding.message)}${inferred}  ${style.dim(safe(finding.ruleId))}`,
     );
-    if (finding.hint) lines.push(`${indent}→ ${finding.hint}`);
+    if (finding.hint) lines.push(`${indent}→ ${safe(finding.hint)}`);
     for (const related of finding.related) {
-      const where = `${displayPath(input.root, input.cwd, related.file)}:${related.range.start.line}:${related.range.start.column}`;
-      lines.push(`${indent}${style.dim(`also: ${where}`)} ${related.message}`.trimEnd());
+      const where = `${safe(displayPath(input.root, input.cwd, related.file))}:${related.range.start.line}:${related.range.start.column}`;
+      lines.push(`${indent}${style.dim(`also: ${where}`)} ${safe(related.message)}`.trimEnd());
     }
   }
   return lines.join('\n');
@@ -77,7 +77,7 @@ export const formatStylish: Formatter = (input, options) => {
   if (input.skipped.length > 0) {
     output += `\n${plural(input.skipped.length, 'file')} not analyzed:\n`;
     for (const skipped of [...input.skipped].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-      output += `  ${displayPath(input.root, input.cwd, skipped.file)}  ${style.dim(skipped.reason)}\n`;
+      output += `  ${safe(displayPath(input.root, input.cwd, skipped.file))}  ${style.dim(safe(skipped.reason))}\n`;
     }
   }
   const outOfScope = Object.entries(input.outOfScope ?? {}).filter(([, n]) => (n ?? 0) > 0).sort(([a], [b]) => (a < b ? -1 : 1));

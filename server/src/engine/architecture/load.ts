@@ -44,6 +44,7 @@ import {
   stringList,
 } from './yamlNodes';
 import type { SourceContext } from './yamlNodes';
+import { MAX_YAML_ALIASES, yamlBudgetProblem } from './yamlBudget';
 
 export { KNOWN_RULE_IDS } from './references';
 export { architectureSchema } from './schemaValidation';
@@ -377,6 +378,9 @@ function describeRoot(node: Node): string {
  * problem comes back in `problems`, positioned with 1-based line/column.
  */
 export function loadArchitecture(text: string, file: string, options: LoadArchitectureOptions = {}): ArchitectureLoadResult {
+  // Checked on the tokens before anything is built: composing 200,000 aliases alone takes seconds.
+  const overBudget = yamlBudgetProblem(text);
+  if (overBudget) return { architecture: undefined, problems: [overBudget] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const ctx: SourceContext = { text, lineCounter, doc };
@@ -401,7 +405,7 @@ export function loadArchitecture(text: string, file: string, options: LoadArchit
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 1000 });
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
     problems.push({
       messageId: 'yamlSyntax',

@@ -107,7 +107,7 @@ export interface Architecture {
 }
 
 export interface ArchitectureProblem {
-  messageId: 'yamlSyntax' | 'schema' | 'unknownReference' | 'overlappingPaths' | 'duplicateKey';
+  messageId: 'yamlSyntax' | 'schema' | 'unknownReference' | 'overlappingPaths' | 'duplicateKey' | 'unreadable' | 'tooLarge';
   message: string;
   hint: string;
   range: Range;

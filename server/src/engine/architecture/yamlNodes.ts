@@ -2,8 +2,8 @@
  * Small helpers over the `yaml` AST used by the architecture loader: source
  * ranges (1-based, end exclusive), alias resolution and typed field access.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, stringify } from 'yaml';
-import type { Document, LineCounter, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, stringify, visit } from 'yaml';
+import type { Alias, Document, LineCounter, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Range } from '../types';
 
 export interface SourceContext {
@@ -46,12 +46,30 @@ export function nodeRange(ctx: SourceContext, node: Node): Range {
   return offsetsToRange(ctx, start, end);
 }
 
+/** Every alias of a document with the node it refers to, found in one walk. */
+const aliasTargets = new WeakMap<Document, Map<Alias, Node | null>>();
+
+function targetsOf(doc: Document): Map<Alias, Node | null> {
+  let targets = aliasTargets.get(doc);
+  if (targets) return targets;
+  targets = new Map();
+  // As `Alias.resolve` does (the last anchor of that name before the alias), but for all aliases at once:
+  // resolving each alias on its own walks the whole document, which is quadratic in the number of aliases.
+  const anchors = new Map<string, Node>();
+  const found = targets;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) found.set(node, anchors.get(node.source) ?? null);
+      else if ((node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node);
+    },
+  });
+  aliasTargets.set(doc, targets);
+  return targets;
+}
+
 /** Follows `*alias` references to the anchored node. */
 export function resolve(ctx: SourceContext, node: unknown): Node | null {
-  if (isAlias(node)) {
-    const target = node.resolve(ctx.doc);
-    return (target as Node | undefined) ?? null;
-  }
+  if (isAlias(node)) return targetsOf(ctx.doc).get(node) ?? null;
   return (node as Node | null) ?? null;
 }
 

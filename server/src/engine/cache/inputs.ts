@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
 import { IGNORED_DIRS, MAX_FILE_BYTES, SOURCE_GLOB, toRel } from '../workspace/files';
+import { isRefusal, readBounded } from '../workspace/safeRead';
 
 const CONFIG_GLOBS = [
   '**/*.{json,jsonc,yaml,yml,prisma}',
@@ -64,10 +65,12 @@ function hashFile(abs: string, overlays?: Map<string, string>): string {
     const stat = fs.statSync(abs);
     if (!stat.isFile()) return 'not-a-file';
     if (stat.size > 2 * MAX_FILE_BYTES) return `large:${stat.size}:${stat.mtimeMs}`;
-    return digest(fs.readFileSync(abs));
   } catch {
     return '-';
   }
+  // Bounded and non-blocking: a file swapped for a FIFO, or a /proc file reporting size 0, is not read on.
+  const bytes = readBounded(abs, 2 * MAX_FILE_BYTES);
+  return isRefusal(bytes) ? `unread:${bytes.reason}` : digest(bytes);
 }
 
 export function digest(data: string | Buffer): string {

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import type { AnalysisResult, AnalyzeOptions } from '../api';
 import { collectInputs, combine } from './inputs';
 import { cacheProblem } from './validate';
+import { fileKind, isRefusal, readBounded } from '../workspace/safeRead';
 
 export const CACHE_FORMAT = 'distributed-patterns-cache/1';
 /** Default cache file name (relative to the current directory), like ESLint's `.eslintcache`. */
@@ -107,16 +108,19 @@ export async function analyzeWithCache(
   return { result, status: stored ? 'miss' : readStatus, changed, cacheFile };
 }
 
+/** Larger than the results of any workspace; a bigger file at the cache location is not read. */
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
 function readCache(file: string, log: (m: string) => void): { stored?: CacheFile; status: 'new' | 'corrupt' | 'miss' } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`cache: ignoring ${file}: cannot read it (${(error as Error).message})`);
-    return { status: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'new' : 'corrupt' };
+  if (!exists(file)) return { status: 'new' };
+  // Never blocks or grows without bound: a FIFO, a device or a huge file is refused, not read.
+  const bytes = readBounded(file, MAX_CACHE_BYTES);
+  if (isRefusal(bytes)) {
+    log(`cache: ignoring ${file}: cannot read it (${bytes.reason})`);
+    return { status: 'corrupt' };
   }
   try {
-    const parsed = JSON.parse(text) as Partial<CacheFile>;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<CacheFile>;
     if (parsed?.format !== CACHE_FORMAT) throw new Error(`not a ${CACHE_FORMAT} file`);
     // Every field the formatters read, so a tampered entry is a miss here and not a crash later.
     const problem = cacheProblem(parsed);
@@ -128,11 +132,48 @@ function readCache(file: string, log: (m: string) => void): { stored?: CacheFile
   }
 }
 
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the cache may not be written at `file`: only an absent path, or a regular file that is already a cache
+ * of this tool (by its format line, or an empty or damaged file with the default name), is replaced. A README,
+ * a device such as /dev/null, a FIFO or a symbolic link is never touched.
+ */
+export function cacheWriteRefusal(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (stat.isSymbolicLink()) return 'it is a symbolic link';
+  if (!stat.isFile()) return `it is ${fileKind(stat)}, not a cache file`;
+  if (stat.size === 0 || path.basename(file) === DEFAULT_CACHE_FILE) return undefined;
+  const head = readBounded(file, MAX_CACHE_BYTES);
+  if (isRefusal(head)) return `it cannot be read (${head.reason})`;
+  const start = head.subarray(0, 200).toString('utf8');
+  if (start.includes(`"format":"${CACHE_FORMAT}"`)) return undefined;
+  return 'it is not a cache file of distributed-patterns (use an absent path or a folder)';
+}
+
 function writeCache(file: string, content: CacheFile, log: (m: string) => void): void {
+  const refused = cacheWriteRefusal(file);
+  if (refused) {
+    log(`cache: cannot write ${file}: ${refused}; the next run analyses again`);
+    return;
+  }
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(content));
+    // 'wx': never through whatever already stands at the temporary name.
+    fs.writeFileSync(tmp, JSON.stringify(content), { flag: 'wx' });
     fs.renameSync(tmp, file);
   } catch (error) {
     log(`cache: cannot write ${file} (${(error as Error).message}); the next run analyses again`);

@@ -4,7 +4,6 @@
  * missing) and leaves every other byte of the file as it was. The selection
  * is the placeholder reason, so the editor can put the cursor on it.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Node } from 'ts-morph';
 import { isMap, isSeq, parseDocument } from 'yaml';
@@ -12,6 +11,8 @@ import type { DecisionPattern } from '../architecture/model';
 import type { SystemModel } from '../model';
 import type { Fix, Position, TextEdit } from '../types';
 import { isFunctionLike } from '../facts/analysis';
+import { MAX_ARCHITECTURE_BYTES, readTextFile } from '../workspace/files';
+import { yamlOverBudget } from '../architecture/yamlBudget';
 
 export const JUSTIFICATION_FIX_TITLE = 'Record a justification in architecture.yaml';
 
@@ -26,12 +27,10 @@ export function justificationFix(model: SystemModel, node: Node, pattern: 'two-p
   const flow = flowName(node);
   const reason = `TODO: why this needs ${WHY[pattern]}`;
   const abs = path.resolve(model.root, file);
-  let text: string | undefined;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch {
-    text = undefined;
-  }
+  // A file that cannot be read (a FIFO, a folder, too large) gets no edit of its text.
+  const read = model.architectureFile ? readTextFile(abs, MAX_ARCHITECTURE_BYTES) : undefined;
+  const text = typeof read === 'string' ? read : undefined;
+  if (model.architectureFile && text === undefined) return [];
   const title = `Record a justification in ${path.posix.basename(file)} (decision "${flow}", pattern ${pattern})`;
   const item = (indent: string, eol: string) => [
     `${indent}- flow: ${yamlScalar(flow)}`,
@@ -47,6 +46,7 @@ export function justificationFix(model: SystemModel, node: Node, pattern: 'two-p
     return [{ title, edits: [edit], isPreferred: true, selection: { file, range: reasonRange(content, reason) } }];
   }
 
+  if (yamlOverBudget(text)) return [];
   const doc = parseDocument(text);
   if (doc.errors.length || (doc.contents !== null && !isMap(doc.contents))) return [];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

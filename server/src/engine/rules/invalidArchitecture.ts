@@ -11,6 +11,8 @@ export const invalidArchitecture = createRule({
     schema: { message: '{{message}}', hint: '{{hint}}' },
     unknownReference: { message: '{{message}}', hint: '{{hint}}' },
     overlappingPaths: { message: '{{message}}', hint: '{{hint}}' },
+    unreadable: { message: '{{message}}', hint: '{{hint}}' },
+    tooLarge: { message: '{{message}}', hint: '{{hint}}' },
   },
   check({ model, report }) {
     if (!model.architectureFile) return;

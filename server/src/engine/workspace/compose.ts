@@ -1,5 +1,6 @@
 /** docker-compose files: services, their build folders and environment. */
 import * as path from 'node:path';
+import { yamlOverBudget } from '../architecture/yamlBudget';
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 
 export interface ComposeService {
@@ -15,6 +16,8 @@ export interface ComposeService {
 }
 
 export function parseCompose(text: string, rel: string): ComposeService[] {
+  // A document over the alias or size limits would take seconds to build; it is skipped like an unparsable one.
+  if (yamlOverBudget(text)) return [];
   const lineCounter = new LineCounter();
   let doc;
   try {

@@ -4,7 +4,7 @@
  * .env files) and from literal URLs, matched against declared datastores.
  */
 import * as path from 'node:path';
-import * as fs from 'node:fs';
+import { MAX_CONFIG_BYTES, readTextFile } from './files';
 import type { Architecture, ArchDatastore } from '../architecture/model';
 import type { EnvValue, ServiceInfo, WorkspaceLayout } from './services';
 
@@ -140,12 +140,9 @@ export class DatastoreResolver {
     for (let i = 0; i < 8 && dir.startsWith(this.root); i++) {
       for (const candidate of ['prisma/schema.prisma', 'schema.prisma']) {
         const p = path.join(dir, candidate);
-        try {
-          const text = fs.readFileSync(p, 'utf8');
-          return [...text.matchAll(/\burl\s*=\s*env\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]);
-        } catch {
-          // keep looking upwards
-        }
+        // Only a regular file inside the workspace (a FIFO or a link out of it is skipped).
+        const text = readTextFile(p, MAX_CONFIG_BYTES, this.root);
+        if (typeof text === 'string') return [...text.matchAll(/\burl\s*=\s*env\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]);
       }
       const parent = path.dirname(dir);
       if (parent === dir) break;

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
+import picomatch from 'picomatch';
 import { createScope, type OutOfScopeKind, type Scope } from '../system/scope';
+import { readWorkspaceText, type Refusal } from './safeRead';
 
 export const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/.next/**', '**/.turbo/**', '**/vendor/**'];
@@ -61,8 +63,9 @@ function isExcluded(rel: string): boolean {
 export function listSourceFiles(root: string, overlays?: Map<string, string>, scope: Scope = createScope(), maxFiles = MAX_SOURCE_FILES): ListResult {
   const ignore = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d));
   const outOfScope: Partial<Record<OutOfScopeKind, number>> = {};
+  const walk = watchedWalk(root, ignore);
   const rels = fg.sync(SOURCE_GLOB, {
-    cwd: root, ignore, dot: false, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true,
+    cwd: root, ignore, dot: false, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true, fs: walk.fs,
   }).filter((rel) => {
     if (isExcluded(rel)) return false;
     const kind = scope.outOfScope(rel);
@@ -72,7 +75,8 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
   const overLimit = rels.length > maxFiles ? rels.length : undefined;
   if (overLimit) rels.length = maxFiles;
   const files: SourceFileEntry[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  // Folders the walk could not open and symbolic links it did not follow (in scope): said, not silently dropped.
+  const skipped = walk.dropped().filter((s) => !isExcluded(s.file) && !scope.outOfScope(s.file));
   for (const rel of rels) {
     const abs = path.join(root, rel);
     const overlay = overlays?.get(abs);
@@ -84,34 +88,72 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
     if (typeof text === 'string') files.push({ rel, abs, text });
     else skipped.push({ file: rel, reason: text.reason });
   }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { files, skipped, outOfScope, overLimit };
 }
 
-/** Reads a UTF-8 text file, refusing huge, binary and vanished files with a reason. */
-export function readTextFile(abs: string, maxBytes = MAX_FILE_BYTES): string | { reason: string } {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    return { reason: 'file disappeared while reading' };
-  }
-  if (!stat.isFile()) return { reason: 'not a regular file' };
-  if (stat.size > maxBytes) return { reason: `larger than ${Math.round(maxBytes / 1024)} KiB` };
-  let buffer: Buffer;
-  try {
-    buffer = fs.readFileSync(abs);
-  } catch (error) {
-    return { reason: `unreadable: ${(error as Error).message}` };
-  }
-  if (buffer.subarray(0, 8000).includes(0)) return { reason: 'binary content' };
-  return buffer.toString('utf8');
+const SOURCE_NAME = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+/**
+ * File system methods for fast-glob that note what its walk drops without a
+ * word: folders it cannot read (permissions) and symbolic links (sources or
+ * folders) it does not follow.
+ */
+function watchedWalk(root: string, ignore: string[]) {
+  const dropped = new Map<string, string>();
+  const ignored = picomatch(ignore, { dot: true });
+  const rel = (p: string) => toRel(root, path.resolve(root, p));
+  const readdirSync = ((dir: fs.PathLike, options?: unknown) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, options as { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') dropped.set(rel(String(dir)) || '.', `folder not readable (${code ?? (error as Error).message}); its files are not analyzed`);
+      throw error;
+    }
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || !entry.isSymbolicLink() || entry.name.startsWith('.')) continue;
+      const file = rel(path.join(String(dir), entry.name));
+      if (ignored(`${file}/x`)) continue;
+      if (SOURCE_NAME.test(entry.name)) dropped.set(file, 'symbolic link (not followed; only files inside the workspace are analyzed, where they are)');
+      else if (isDirectory(path.join(String(dir), entry.name))) {
+        dropped.set(file, 'symbolic link to a folder (not followed); its files are not analyzed');
+      }
+    }
+    return entries;
+  }) as typeof fs.readdirSync;
+  return {
+    fs: { readdirSync },
+    dropped: () => [...dropped].map(([file, reason]) => ({ file, reason })),
+  };
 }
 
-/** Reads an optional small text file (package.json, compose, .env); undefined when absent or unusable. */
-export function readOptional(abs: string, overlays?: Map<string, string>): string | undefined {
+function isDirectory(abs: string): boolean {
+  try {
+    return fs.statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a UTF-8 text file, refusing huge, binary, special and vanished files with a reason. */
+export function readTextFile(abs: string, maxBytes = MAX_FILE_BYTES, root?: string): string | Refusal {
+  return readWorkspaceText(abs, maxBytes, root);
+}
+
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+/** Larger than any architecture file a team writes by hand; parsing more would take seconds. */
+export const MAX_ARCHITECTURE_BYTES = 1024 * 1024;
+
+/**
+ * Reads an optional small text file (package.json, compose, .env); undefined when absent or unusable.
+ * With `root`, only a file inside that folder is read (a symbolic link only when it resolves inside it).
+ */
+export function readOptional(abs: string, overlays?: Map<string, string>, root?: string): string | undefined {
   const overlay = overlays?.get(abs);
   if (overlay !== undefined) return overlay;
-  const text = readTextFile(abs, 2 * 1024 * 1024);
+  const text = readTextFile(abs, MAX_CONFIG_BYTES, root);
   return typeof text === 'string' ? text : undefined;
 }
 

@@ -49,7 +49,7 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
     const isMatch = picomatch(patterns, { dot: true });
     return configFiles.filter((rel) => isMatch(rel));
   };
-  const compose = matching(COMPOSE_FILES).flatMap((rel) => parseCompose(readOptional(path.join(root, rel), overlays) ?? '', rel));
+  const compose = matching(COMPOSE_FILES).flatMap((rel) => parseCompose(readOptional(path.join(root, rel), overlays, root) ?? '', rel));
   const services: ServiceInfo[] = architecture && architecture.services.length
     ? architecture.services.map((s) => ({
       name: s.name, paths: s.paths.map(normalizeDir), inferred: false, origin: architecture.file, owner: s.owner, env: new Map(),
@@ -63,15 +63,15 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
   const rootEnv = new Map<string, EnvValue>();
   for (const rel of envFiles) {
     if (rel.includes('/')) continue;
-    addDotenv(rootEnv, rel, readOptional(path.join(root, rel), overlays));
+    addDotenv(rootEnv, rel, readOptional(path.join(root, rel), overlays, root));
   }
   for (const svc of services) {
     for (const rel of envFiles) {
       const dir = path.posix.dirname(rel);
-      if (dir !== '.' && svc.paths.some((p) => dir === p || dir.startsWith(p + '/'))) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays));
+      if (dir !== '.' && svc.paths.some((p) => dir === p || dir.startsWith(p + '/'))) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays, root));
     }
     if (svc.compose) {
-      for (const rel of svc.compose.envFiles) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays));
+      for (const rel of svc.compose.envFiles) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays, root));
       for (const [k, v] of svc.compose.environment) svc.env.set(k, { value: v.value, file: svc.compose.file, line: v.line });
     }
   }
@@ -109,9 +109,9 @@ function inferServices(root: string, compose: ComposeService[], dockerfilePaths:
   for (const c of compose) {
     if (c.context && c.context !== '.') add(c.context, c.name, c.file);
   }
-  const pkg = readJson(path.join(root, 'package.json'), overlays);
+  const pkg = readJson(path.join(root, 'package.json'), overlays, root);
   const patterns: string[] = Array.isArray(pkg?.workspaces) ? pkg.workspaces : Array.isArray(pkg?.workspaces?.packages) ? pkg.workspaces.packages : [];
-  const pnpm = readOptional(path.join(root, 'pnpm-workspace.yaml'), overlays);
+  const pnpm = readOptional(path.join(root, 'pnpm-workspace.yaml'), overlays, root);
   if (pnpm) for (const m of pnpm.matchAll(/^\s*-\s*['"]?([^'"\n#]+?)['"]?\s*$/gm)) patterns.push(m[1]);
   const candidates = new Set<string>();
   for (const pattern of patterns) {
@@ -121,7 +121,7 @@ function inferServices(root: string, compose: ComposeService[], dockerfilePaths:
   for (const dir of [...candidates].sort()) {
     const deployable = dockerfiles.has(dir) || /^(apps|services)\//.test(dir) || !LIBRARY_DIRS.test(dir);
     if (!deployable) continue;
-    const manifest = readJson(path.join(root, dir, 'package.json'), overlays);
+    const manifest = readJson(path.join(root, dir, 'package.json'), overlays, root);
     const name = (typeof manifest?.name === 'string' ? manifest.name.replace(/^@[^/]+\//, '') : undefined) ?? path.posix.basename(dir);
     add(dir, path.posix.basename(dir) === name ? name : path.posix.basename(dir), `${dir}/package.json`);
   }
@@ -131,8 +131,8 @@ function inferServices(root: string, compose: ComposeService[], dockerfilePaths:
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function readJson(abs: string, overlays?: Map<string, string>): any {
-  const text = readOptional(abs, overlays);
+function readJson(abs: string, overlays?: Map<string, string>, root?: string): any {
+  const text = readOptional(abs, overlays, root);
   if (!text) return undefined;
   try {
     return JSON.parse(text);

@@ -4,6 +4,7 @@
  * refers to a service declared under `services:`.
  */
 import { parseDocument } from 'yaml';
+import { yamlOverBudget } from '../../engine/architecture/yamlBudget';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -106,6 +107,7 @@ function lastKey(path: PathStep[]): string | undefined {
 /** Service names under `services:`, read leniently from a possibly broken document. */
 export function declaredServices(text: string): string[] {
   try {
+    if (yamlOverBudget(text)) return [];
     const doc = parseDocument(text, { prettyErrors: false, strict: false });
     const services = doc.toJS({ maxAliasCount: 50 })?.services;
     return services && typeof services === 'object' && !Array.isArray(services) ? Object.keys(services) : [];

@@ -1,5 +1,4 @@
 /** Builds the report's topology from the engine's system model and findings. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SystemModel } from '../../engine/model';
 import type { AnalysisResult } from '../../engine/api';
@@ -11,6 +10,7 @@ import { SourceLines } from './source';
 import { buildApis } from './sync';
 import { buildDecisions, buildWorkflows } from './workflows';
 import type { Topology } from './types';
+import { readOptional } from '../../engine/workspace/files';
 
 export type * from './types';
 
@@ -38,7 +38,7 @@ export function buildTopology(model: SystemModel, result: AnalysisResult): Topol
 function systemName(model: SystemModel): string {
   if (model.architecture?.system) return model.architecture.system;
   try {
-    const name = JSON.parse(fs.readFileSync(path.join(model.root, 'package.json'), 'utf8')).name;
+    const name = JSON.parse(readOptional(path.join(model.root, 'package.json'), undefined, model.root) ?? '{}').name;
     if (typeof name === 'string' && name) return name;
   } catch {
     // no manifest
