@@ -482,15 +482,15 @@ const FRESH_KEY = /ObjectId\(\s*\)|Date\.now\(|new Date\(|Math\.random\(/;
 
 /**
  * True when the data of an insert sets its primary key (`id`, `_id`) to a value that is not minted
- * here (`_id: event.orderId`, `{ id }` from the message): a repeat of the same message hits the
+ * here (`_id: event.orderId`, `{ id }` from the message; `key` names the primary key: `_id` in MongoDB): a repeat of the same message hits the
  * unique key instead of inserting a second row. A literal we cannot read is not keyed.
  */
-export function keyedInsert(data: Node | undefined): boolean {
+export function keyedInsert(data: Node | undefined, key: RegExp = /^_?id$/): boolean {
   const lit = objectLiteralOf(data);
   if (!lit) return false;
   for (const p of lit.getProperties()) {
-    if (Node.isShorthandPropertyAssignment(p) && /^_?id$/.test(p.getName())) return !isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()));
-    if (Node.isPropertyAssignment(p) && /^_?id$/.test(propName(p.getNameNode()))) {
+    if (Node.isShorthandPropertyAssignment(p) && key.test(p.getName())) return !isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()));
+    if (Node.isPropertyAssignment(p) && key.test(propName(p.getNameNode()))) {
       const value = p.getInitializer();
       return !!value && !isFreshId(value) && !FRESH_KEY.test(value.getText()) && !FRESH_KEY.test(initText(value)) && !Node.isNullLiteral(value);
     }

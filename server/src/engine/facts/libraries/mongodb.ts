@@ -45,7 +45,8 @@ function update(library: string): OperationAnalyzer {
 function insert(library: string): OperationAnalyzer {
   return (call) => {
     const name = collectionName(call);
-    const keyed = calleeName(call).getText() !== 'insertMany' && keyedInsert(arg(call, 0));
+    // The driver's primary key is `_id`; mongoose also maps a given `id` to it.
+    const keyed = calleeName(call).getText() !== 'insertMany' && keyedInsert(arg(call, 0), library === 'mongodb' ? /^_id$/ : /^_?id$/);
     return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}${keyed ? ' (keyed on a given _id)' : ''}`, !keyed, name);
   };
 }

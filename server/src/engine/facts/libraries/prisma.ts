@@ -16,7 +16,7 @@ const create: OperationAnalyzer = (call) => {
   const skipDuplicates = prop(arg(call, 0), 'skipDuplicates');
   const skips = !!skipDuplicates && skipDuplicates.getText() === 'true';
   // `create({ data: { id: event.id } })`: the primary key comes from outside, a repeat fails on it.
-  const keyed = calleeName(call).getText() === 'create' && keyedInsert(prop(arg(call, 0), 'data'));
+  const keyed = calleeName(call).getText() === 'create' && keyedInsert(prop(arg(call, 0), 'data'), /^id$/);
   const note = skips ? ' (skipDuplicates)' : keyed ? ' (keyed on a given id)' : '';
   return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
 };
