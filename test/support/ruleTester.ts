@@ -23,6 +23,8 @@ export interface ExpectedError {
   endLine?: number;
   endColumn?: number;
   suppressed?: boolean;
+  /** The finding's severity, when the case is about it (error, warning, info). */
+  severity?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -77,6 +79,7 @@ export function runRuleTests(ruleId: string, cases: { valid: ValidCase[]; invali
             if (want.endLine !== undefined) assert.equal(f.location.range.end.line, want.endLine, 'endLine');
             if (want.endColumn !== undefined) assert.equal(f.location.range.end.column, want.endColumn, 'endColumn');
             if (want.suppressed !== undefined) assert.equal(!!f.suppressed, want.suppressed, 'suppressed');
+            if (want.severity !== undefined) assert.equal(f.severity, want.severity, `severity: ${f.message}`);
             assert.ok(f.hint.length > 10, 'every finding says how to fix it');
           });
         });

@@ -18,7 +18,7 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
       out.push({
         ruleId: rule.meta.id,
         messageId: r.messageId,
-        severity,
+        severity: lower(severity, r.severity),
         message: formatMessage(template.message, data),
         hint: formatMessage(template.hint, data),
         location: r.location,
@@ -29,6 +29,13 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
       });
     },
   });
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The lower of the configured severity and the one a report asks for. */
+function lower(configured: Severity, reported: Severity | undefined): Severity {
+  return reported && RANK[reported] < RANK[configured] ? reported : configured;
 }
 
 function safeFixes(build: () => Finding['fixes'], log: (m: string) => void): Finding['fixes'] {

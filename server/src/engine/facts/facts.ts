@@ -3,6 +3,7 @@
  * simple: a fact is "this node does X", with the details X needs.
  */
 import type { Node } from 'ts-morph';
+import type { TransportId } from './libraries/delivery';
 
 export type FactKind =
   | 'consumer'   // a message handler registration
@@ -15,7 +16,8 @@ export type FactKind =
   | 'tx'         // a local transaction begin/commit on one client
   | 'http'       // an outgoing HTTP call
   | 'sideEffect' // e-mail, payment, SMS: irreversible outside effects
-  | 'client';    // construction of a datastore client (connection identity)
+  | 'client'     // construction of a datastore client (connection identity)
+  | 'server';    // a microservice server bootstrap (NestJS createMicroservice / connectMicroservice): its transport
 
 export type CorrelationState = 'present' | 'absent' | 'unknown';
 
@@ -43,6 +45,14 @@ export interface Fact {
   carrierParams?: Node[];
   /** consumer: the handler function (arrow, function expression, method or function declaration). */
   handler?: Node;
+  /**
+   * consumer: the transport the messages arrive over, when the registration decides it (see
+   * libraries/delivery.ts); undefined for NestJS pattern handlers, whose app bootstrap decides.
+   * server: the transport it serves, undefined when it cannot be determined.
+   */
+  transport?: TransportId;
+  /** consumer (NestJS): the transport given in the decorator (`@EventPattern('x', Transport.KAFKA)`). */
+  transportHint?: string;
   /** consumer: names bound to the incoming message inside the handler. */
   messageNames?: string[];
   /** client: datastore kind, env var names and literal URLs in its configuration. */

@@ -34,6 +34,11 @@ export interface Report<M extends string> {
   /** Source text of the flagged node, used for baseline fingerprints. */
   snippet?: string;
   inferred?: boolean;
+  /**
+   * A lower severity for this finding than the rule's (inferred evidence, a minor effect). The
+   * configured severity stays the ceiling: a finding is never raised above it.
+   */
+  severity?: Severity;
   /** Quick fixes, built lazily only when the caller asks for fixes (the editor does, the CLI does not). */
   fixes?: () => Fix[];
 }

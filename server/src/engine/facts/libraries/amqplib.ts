@@ -1,7 +1,20 @@
 /** amqplib (and amqp-connection-manager): `channel.consume`, `channel.publish`, `channel.sendToQueue`. */
+import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, stringValue } from '../syntax';
+import { arg, calleeName, prop, stringValue } from '../syntax';
+import type { TransportId } from './delivery';
+
+/** `consume(queue, fn, { noAck: true })` is at most once; amqplib's default (noAck: false) needs an ack. Options we cannot read: unknown. */
+function ackMode(options: Node | undefined): TransportId | undefined {
+  if (!options) return 'rabbitmq-ack';
+  if (!Node.isObjectLiteralExpression(options)) return undefined;
+  const noAck = prop(options, 'noAck');
+  if (!noAck) return options.getProperties().some((p) => Node.isSpreadAssignment(p)) ? undefined : 'rabbitmq-ack';
+  if (Node.isTrueLiteral(noAck)) return 'rabbitmq-noack';
+  if (Node.isFalseLiteral(noAck)) return 'rabbitmq-ack';
+  return undefined;
+}
 
 export const amqplib: LibraryTable = {
   name: 'amqplib',
@@ -25,7 +38,7 @@ export const amqplib: LibraryTable = {
     'amqplib.Channel|consume': (call, analysis) => {
       const queue = stringValue(arg(call, 0));
       const handler = analysis.functionFrom(arg(call, 1));
-      return consumerFact('amqplib', call, calleeName(call), handler, queue, `amqplib consumer of queue "${queue ?? '?'}"`);
+      return consumerFact('amqplib', call, calleeName(call), handler, queue, `amqplib consumer of queue "${queue ?? '?'}"`, ackMode(arg(call, 2)));
     },
     'amqplib.Channel|publish': (call) => {
       const exchange = stringValue(arg(call, 0));

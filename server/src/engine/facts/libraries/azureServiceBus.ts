@@ -41,13 +41,13 @@ const subscribe: OperationAnalyzer = (call, analysis) => {
   const value = prop(handlers, 'processMessage');
   if (!value) return undefined;
   const entity = entityName(call);
-  return consumerFact(ASB, call, optionKeyNode(value), analysis.functionFrom(value), entity, `Service Bus processMessage for "${entity ?? '?'}"`);
+  return consumerFact(ASB, call, optionKeyNode(value), analysis.functionFrom(value), entity, `Service Bus processMessage for "${entity ?? '?'}"`, 'service-bus');
 };
 
 const receiveLoop: OperationAnalyzer = (call) => {
   const fn = call.getFirstAncestor(isFunctionLike);
   const entity = entityName(call);
-  return fn ? consumerFact(ASB, call, calleeName(call), fn, entity, `Service Bus receive loop on "${entity ?? '?'}"`) : undefined;
+  return fn ? consumerFact(ASB, call, calleeName(call), fn, entity, `Service Bus receive loop on "${entity ?? '?'}"`, 'service-bus') : undefined;
 };
 
 export const azureServiceBus: LibraryTable = {

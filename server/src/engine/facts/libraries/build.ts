@@ -2,15 +2,17 @@
 import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
+import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { nodesOfKinds } from '../walk';
 import { CORRELATION_KEY, calleeName, correlationProps, declarationOf, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
-  channel: string | undefined, detail: string): Fact {
+  channel: string | undefined, detail: string, transport?: TransportId): Fact {
   return {
     kind: 'consumer', node: reportAt, library, detail, handler, channel,
     messageNames: parameterNames(handler),
+    ...(transport ? { transport } : {}),
   };
 }
 
@@ -474,6 +476,41 @@ const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, Synt
 
 /** Calls that mint a new id (`randomUUID()`, `uuid.v4()`, `nanoid()`...). */
 const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
+
+/** Expressions that mint a new document id or a time-based key. */
+const FRESH_KEY = /ObjectId\(\s*\)|Date\.now\(|new Date\(|Math\.random\(/;
+
+/**
+ * True when the data of an insert sets its primary key (`id`, `_id`) to a value that is not minted
+ * here (`_id: event.orderId`, `{ id }` from the message; `key` names the primary key: `_id` in MongoDB): a repeat of the same message hits the
+ * unique key instead of inserting a second row. A literal we cannot read is not keyed.
+ */
+export function keyedInsert(data: Node | undefined, key: RegExp = /^_?id$/): boolean {
+  const lit = objectLiteralOf(data);
+  if (!lit) return false;
+  for (const p of lit.getProperties()) {
+    if (Node.isShorthandPropertyAssignment(p) && key.test(p.getName())) return !isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()));
+    if (Node.isPropertyAssignment(p) && key.test(propName(p.getNameNode()))) {
+      const value = p.getInitializer();
+      return !!value && !isFreshId(value) && !FRESH_KEY.test(value.getText()) && !FRESH_KEY.test(initText(value)) && !Node.isNullLiteral(value);
+    }
+  }
+  return false;
+}
+
+function objectLiteralOf(node: Node | undefined): Node & { getProperties(): Node[] } | undefined {
+  if (!node) return undefined;
+  if (Node.isObjectLiteralExpression(node)) return node;
+  if (Node.isIdentifier(node)) {
+    const init = variableOf(node)?.getInitializer();
+    return init && Node.isObjectLiteralExpression(init) ? init : undefined;
+  }
+  return undefined;
+}
+
+function initText(node: Node): string {
+  return Node.isIdentifier(node) ? variableOf(node)?.getInitializer()?.getText() ?? '' : '';
+}
 
 /** True when a correlation value is an id minted here (directly, awaited, or through a const or two) rather than carried over. */
 export function isFreshId(value: Node, depth = 0): boolean {

@@ -26,7 +26,7 @@ function add(call: Node) {
 function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
-  return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler') : undefined;
+  return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler', 'bull') : undefined;
 }
 
 /** The class a decorator call (`@Processor('emails')`) decorates, and the method a `@Process()` decorates. */
@@ -46,7 +46,7 @@ function nestProcessor(call: Node) {
   const handler = cls.getInstanceMethod('process');
   if (!handler) return undefined;
   const queue = queueNameOf(arg(call, 0));
-  return consumerFact('bullmq', call, calleeName(call), handler, queue, `BullMQ processor for "${queue ?? '?'}"`);
+  return consumerFact('bullmq', call, calleeName(call), handler, queue, `BullMQ processor for "${queue ?? '?'}"`, 'bullmq');
 }
 
 /** @nestjs/bull: `@Process('name') async handle(job) { ... }` inside a `@Processor('q')` class. */
@@ -57,7 +57,7 @@ function nestProcess(call: Node) {
   const processor = Node.isClassDeclaration(cls) ? cls.getDecorator('Processor') : undefined;
   const queue = processor ? queueNameOf(processor.getArguments()[0]) : undefined;
   const job = stringValue(arg(call, 0)) ?? stringValue(prop(arg(call, 0), 'name'));
-  return consumerFact('bull', call, calleeName(call), method, queue, `Bull @Process(${job ? `"${job}"` : ''}) handler${queue ? ` for "${queue}"` : ''}`);
+  return consumerFact('bull', call, calleeName(call), method, queue, `Bull @Process(${job ? `"${job}"` : ''}) handler${queue ? ` for "${queue}"` : ''}`, 'bull');
 }
 
 export const bullmq: LibraryTable = {
@@ -74,7 +74,7 @@ export const bullmq: LibraryTable = {
     'bullmq#Worker|new': (node, analysis) => {
       const queue = stringValue(arg(node, 0));
       const handler = analysis.functionFrom(arg(node, 1));
-      return consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`);
+      return consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
     },
     'bullmq.Queue|add': (call) => add(call),
     'bullmq.Queue|addBulk': (call) => publishFact('bullmq', call, 'queue.addBulk', undefined, [arg(call, 0)]),

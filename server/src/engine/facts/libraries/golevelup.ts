@@ -21,7 +21,7 @@ function handler(kind: string): OperationAnalyzer {
     const key = stringValue(prop(opts, 'routingKey'));
     const exchange = stringValue(prop(opts, 'exchange'));
     const channel = queue ?? [exchange, key].filter(Boolean).join('/') ?? undefined;
-    return consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`);
+    return consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`, 'rabbitmq-ack');
   };
 }
 

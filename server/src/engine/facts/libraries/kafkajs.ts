@@ -58,7 +58,7 @@ export const kafkajs: LibraryTable = {
         const handler = analysis.functionFrom(value);
         const reportAt = optionKeyNode(value);
         const topic = subscribedTopic(call);
-        facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`));
+        facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'));
       }
       return facts;
     },

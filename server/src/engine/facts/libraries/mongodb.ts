@@ -2,7 +2,7 @@
 import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
-import { clientFact, literalString, nestModuleOptions, writeFact } from './build';
+import { clientFact, keyedInsert, literalString, nestModuleOptions, writeFact } from './build';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
@@ -41,10 +41,13 @@ function update(library: string): OperationAnalyzer {
   };
 }
 
+/** `insertOne(doc)` / `Model.create(doc)`; keyed on an id it is given, a repeat fails on the unique `_id`. */
 function insert(library: string): OperationAnalyzer {
   return (call) => {
     const name = collectionName(call);
-    return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}`, true, name);
+    // The driver's primary key is `_id`; mongoose also maps a given `id` to it.
+    const keyed = calleeName(call).getText() !== 'insertMany' && keyedInsert(arg(call, 0), library === 'mongodb' ? /^_id$/ : /^_?id$/);
+    return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}${keyed ? ' (keyed on a given _id)' : ''}`, !keyed, name);
   };
 }
 
@@ -76,8 +79,7 @@ function keyedConstruction(call: Node): boolean {
   }
   while (recv && (Node.isAwaitExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
   if (!recv || !(Node.isNewExpression(recv) || Node.isCallExpression(recv))) return false;
-  const data = objectLiteral(recv.getArguments()[0]);
-  return !!data?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^_?id$/.test(p.getName()));
+  return keyedInsert(objectLiteral(recv.getArguments()[0]));
 }
 
 const mongooseConnect: OperationAnalyzer = (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0), arg(node, 1)].filter((n): n is Node => !!n));

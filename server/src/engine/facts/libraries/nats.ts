@@ -10,18 +10,19 @@ import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
 import { isFunctionLike } from '../analysis';
+import type { TransportId } from './delivery';
 
 /** `nc.subscribe(subject, { callback })`, or an async-iterated subscription consumed in the enclosing function. */
-function subscription(library: string, detail: string): OperationAnalyzer {
+function subscription(library: string, detail: string, transport: TransportId): OperationAnalyzer {
   return (call, analysis) => {
     const subject = channelName(arg(call, 0));
     const callback = prop(arg(call, 1), 'callback');
     if (callback) {
-      return consumerFact(library, call, optionKeyNode(callback), analysis.functionFrom(callback), subject, `${detail} for "${subject ?? '?'}"`);
+      return consumerFact(library, call, optionKeyNode(callback), analysis.functionFrom(callback), subject, `${detail} for "${subject ?? '?'}"`, transport);
     }
     if (!iterated(call)) return undefined; // a subscription handed elsewhere: its consumer is found where it is read
     const fn = call.getFirstAncestor(isFunctionLike);
-    return fn ? consumerFact(library, call, calleeName(call), fn, subject, `${detail} for "${subject ?? '?'}"`) : undefined;
+    return fn ? consumerFact(library, call, calleeName(call), fn, subject, `${detail} for "${subject ?? '?'}"`, transport) : undefined;
   };
 }
 
@@ -81,7 +82,8 @@ const wrapperPublish: OperationAnalyzer = (call, analysis) => {
 };
 
 /** `new TicketCreatedListener(stan).listen()`: the handler is the class's `onMessage(data, msg)`. */
-const wrapperListen: OperationAnalyzer = (call, analysis) => {
+/** The transport is STAN's for a STAN wrapper; a wrapper of a core NATS connection may use JetStream inside: unknown. */
+const wrapperListen = (transport: TransportId | undefined): OperationAnalyzer => (call, analysis) => {
   if (analysis.resolveCallee(call)) return undefined;
   const cls = constructedClass(call) ?? classOfReceiver(call, analysis);
   const handler = memberOf(cls, 'onMessage');
@@ -89,7 +91,7 @@ const wrapperListen: OperationAnalyzer = (call, analysis) => {
   const subjectInit = memberOf(cls, 'subject');
   const subject = subjectInit && Node.isPropertyDeclaration(subjectInit) ? channelName(subjectInit.getInitializer()) ?? subjectInit.getInitializer()?.getText() : undefined;
   const name = Node.isMethodDeclaration(handler) ? handler.getNameNode() : handler;
-  return consumerFact(STAN, call, name, handler, subject, `${cls && Node.isClassDeclaration(cls) ? cls.getName() : 'listener'}.onMessage handler${subject ? ` for ${subject}` : ''}`);
+  return consumerFact(STAN, call, name, handler, subject, `${cls && Node.isClassDeclaration(cls) ? cls.getName() : 'listener'}.onMessage handler${subject ? ` for ${subject}` : ''}`, transport);
 };
 
 /** `const p = new XPublisher(stan); p.publish(...)`: the class of a variable holding a wrapper. */
@@ -115,7 +117,7 @@ function classOfNew(expr: Node): Node | undefined {
 
 const stanOn: OperationAnalyzer = (call, analysis) => {
   if (stringValue(arg(call, 0)) !== 'message') return undefined;
-  return consumerFact(STAN, call, calleeName(call), analysis.functionFrom(arg(call, 1)), undefined, 'node-nats-streaming subscription message handler');
+  return consumerFact(STAN, call, calleeName(call), analysis.functionFrom(arg(call, 1)), undefined, 'node-nats-streaming subscription message handler', 'stan');
 };
 
 export const nats: LibraryTable = {
@@ -136,17 +138,17 @@ export const nats: LibraryTable = {
     'nats.Connection|publish': natsPublish('nats', false),
     'nats.Connection|request': natsPublish('nats', false),
     'nats.JetStream|publish': natsPublish('nats', true),
-    'nats.Connection|subscribe': subscription('nats', 'NATS subscription'),
-    'nats.JetStream|subscribe': subscription('nats', 'JetStream subscription'),
-    'nats.JetStream|pullSubscribe': subscription('nats', 'JetStream pull subscription'),
+    'nats.Connection|subscribe': subscription('nats', 'NATS subscription', 'nats-core'),
+    'nats.JetStream|subscribe': subscription('nats', 'JetStream subscription', 'nats-jetstream'),
+    'nats.JetStream|pullSubscribe': subscription('nats', 'JetStream pull subscription', 'nats-jetstream'),
     'stan.Client|publish': (call) => {
       const subject = channelName(arg(call, 0));
       return publishFact(STAN, call, `stan.publish to "${subject ?? '?'}"`, subject, [arg(call, 1)]);
     },
     'stan.Subscription|on': stanOn,
     'stan.Wrapper|publish': wrapperPublish,
-    'stan.Wrapper|listen': wrapperListen,
+    'stan.Wrapper|listen': wrapperListen('stan'),
     'nats.Wrapper|publish': wrapperPublish,
-    'nats.Wrapper|listen': wrapperListen,
+    'nats.Wrapper|listen': wrapperListen(undefined),
   },
 };

@@ -3,6 +3,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, stringValue } from '../syntax';
+import { nestServerOperations, nestServerTransitions, nestTransportMember } from './nestServer';
 
 const NEST = '@nestjs/microservices';
 
@@ -14,7 +15,12 @@ function patternHandler(call: Node, kind: string) {
   const literal = stringValue(arg(call, 0));
   const pattern = literal ?? arg(call, 0)?.getText();
   const shown = literal !== undefined ? `'${literal}'` : pattern ?? '';
-  return consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
+  const fact = consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
+  // `@EventPattern('x', Transport.KAFKA)`: the handler serves that transport only (RMQ's ack mode is the server's).
+  const given = arg(call, 1);
+  const member = nestTransportMember(given);
+  if (given && member !== undefined) fact.transportHint = member;
+  return fact;
 }
 
 function emit(call: Node) {
@@ -31,11 +37,13 @@ export const nestjs: LibraryTable = {
     [`${NEST}#ClientNats|instance`]: 'nest.ClientProxy',
     [`${NEST}#ClientRedis|instance`]: 'nest.ClientProxy',
     [`${NEST}#ClientProxyFactory|create()`]: 'nest.ClientProxy',
+    ...nestServerTransitions,
   },
   operations: {
     [`${NEST}#EventPattern|()`]: (call) => patternHandler(call, 'EventPattern'),
     [`${NEST}#MessagePattern|()`]: (call) => patternHandler(call, 'MessagePattern'),
     'nest.ClientProxy|emit': (call) => emit(call),
     'nest.ClientProxy|send': (call) => emit(call),
+    ...nestServerOperations,
   },
 };

@@ -1,7 +1,7 @@
 /** Prisma: `prisma.<model>.create/update/upsert`, `$transaction`, raw SQL. */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, sqlFacts, writeFact } from './build';
+import { clientFact, keyedInsert, sqlFacts, writeFact } from './build';
 import { arg, calleeName, prop, receiver } from '../syntax';
 
 function model(call: Node): string | undefined {
@@ -15,7 +15,10 @@ const INCREMENT = /\b(increment|decrement|multiply|push)\s*:/;
 const create: OperationAnalyzer = (call) => {
   const skipDuplicates = prop(arg(call, 0), 'skipDuplicates');
   const skips = !!skipDuplicates && skipDuplicates.getText() === 'true';
-  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${skips ? ' (skipDuplicates)' : ''}`, !skips, model(call));
+  // `create({ data: { id: event.id } })`: the primary key comes from outside, a repeat fails on it.
+  const keyed = calleeName(call).getText() === 'create' && keyedInsert(prop(arg(call, 0), 'data'), /^id$/);
+  const note = skips ? ' (skipDuplicates)' : keyed ? ' (keyed on a given id)' : '';
+  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
 };
 const update: OperationAnalyzer = (call) => {
   const data = prop(arg(call, 0), 'data');

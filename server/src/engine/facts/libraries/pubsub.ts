@@ -38,7 +38,7 @@ const publish: OperationAnalyzer = (call) => {
 const onMessage: OperationAnalyzer = (call, analysis) => {
   if (stringValue(arg(call, 0)) !== 'message') return undefined;
   const sub = topicName(call);
-  return consumerFact(PS, call, calleeName(call), analysis.functionFrom(arg(call, 1)), sub, `Pub/Sub subscription "${sub ?? '?'}" message handler`);
+  return consumerFact(PS, call, calleeName(call), analysis.functionFrom(arg(call, 1)), sub, `Pub/Sub subscription "${sub ?? '?'}" message handler`, 'pubsub');
 };
 
 export const pubsub: LibraryTable = {

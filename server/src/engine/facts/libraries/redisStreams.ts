@@ -61,7 +61,7 @@ const readGroup: OperationAnalyzer = (call) => {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const streamsAt = args.findIndex((a) => /^STREAMS$/i.test(stringValue(a) ?? ''));
   const stream = streamsAt >= 0 ? stringValue(args[streamsAt + 1]) : undefined;
-  return fn ? consumerFact('redis', call, calleeName(call), fn, stream, `Redis stream consumer-group loop${stream ? ` on "${stream}"` : ''}`) : undefined;
+  return fn ? consumerFact('redis', call, calleeName(call), fn, stream, `Redis stream consumer-group loop${stream ? ` on "${stream}"` : ''}`, 'redis-stream') : undefined;
 };
 
 const publish: OperationAnalyzer = (call) => {
@@ -76,14 +76,14 @@ const subscribe: OperationAnalyzer = (call, analysis) => {
   // ioredis: the second argument is a completion callback `(err, count) => ...`.
   if (/^e(rr|rror)?$/.test(parameterNames(listener)[0] ?? '')) return undefined;
   const channel = stringValue(arg(call, 0));
-  return consumerFact('redis', call, calleeName(call), listener, channel, `Redis subscriber on "${channel ?? '?'}"`);
+  return consumerFact('redis', call, calleeName(call), listener, channel, `Redis subscriber on "${channel ?? '?'}"`, 'redis-pubsub');
 };
 
 const onMessage: OperationAnalyzer = (call, analysis) => {
   const event = stringValue(arg(call, 0));
   if (!event || !/^(p?message|p?messageBuffer)$/.test(event)) return undefined;
   const listener = analysis.functionFrom(arg(call, 1));
-  return listener ? consumerFact('redis', call, calleeName(call), listener, undefined, `Redis pub/sub ${event} listener`) : undefined;
+  return listener ? consumerFact('redis', call, calleeName(call), listener, undefined, `Redis pub/sub ${event} listener`, 'redis-pubsub') : undefined;
 };
 
 export const redisStreams: LibraryTable = {

@@ -49,7 +49,7 @@ function snsPublish(library: string, call: Node, detail: string, input: Node | u
 
 function receiveLoop(call: Node): Fact[] {
   const fn = call.getFirstAncestor(isFunctionLike);
-  return [consumerFact('@aws-sdk/client-sqs', call, calleeName(call), fn, undefined, 'SQS receive loop')];
+  return [consumerFact('@aws-sdk/client-sqs', call, calleeName(call), fn, undefined, 'SQS receive loop', 'sqs')];
 }
 type Fact = ReturnType<typeof consumerFact>;
 
@@ -100,7 +100,7 @@ export const sqs: LibraryTable = {
       const opts = arg(call, 0);
       const value = prop(opts, 'handleMessage') ?? prop(opts, 'handleMessageBatch');
       const reportAt = value ? optionKeyNode(value) : calleeName(call);
-      return consumerFact('sqs-consumer', call, reportAt, analysis.functionFrom(value), stringValue(prop(opts, 'queueUrl')), 'sqs-consumer handleMessage');
+      return consumerFact('sqs-consumer', call, reportAt, analysis.functionFrom(value), stringValue(prop(opts, 'queueUrl')), 'sqs-consumer handleMessage', 'sqs');
     },
   },
 };

@@ -1,0 +1,63 @@
+/**
+ * Delivery semantics per transport, as data. `non-idempotent-consumer` applies only where the
+ * transport can deliver the same message twice; the docs page prints this table.
+ *
+ * - `at-least-once`: the broker redelivers a message whose handler did not finish (no ack,
+ *   offset not committed, visibility timeout, stalled job) or failed.
+ * - `request-response`: the caller waits for the answer over a connection; nothing redelivers a
+ *   request (a client that retries sends a new one).
+ * - `at-most-once`: fire and forget; a message whose handler crashes is lost, never repeated.
+ */
+export type Delivery = 'at-least-once' | 'request-response' | 'at-most-once';
+
+export interface TransportSemantics {
+  /** Shown in messages and the docs table. */
+  name: string;
+  delivery: Delivery;
+  /** Why, in a few words (docs table, finding message). */
+  why: string;
+}
+
+export const TRANSPORTS = {
+  kafka: { name: 'Kafka', delivery: 'at-least-once', why: 'the offset is committed after the handler; a crash, rebalance or replay delivers the message again' },
+  'rabbitmq-ack': { name: 'RabbitMQ (manual ack)', delivery: 'at-least-once', why: 'an unacked message is requeued when the channel closes; nack/reject with requeue redelivers it' },
+  'rabbitmq-noack': { name: 'RabbitMQ (noAck: true)', delivery: 'at-most-once', why: 'the broker forgets the message as soon as it is sent' },
+  sqs: { name: 'Amazon SQS', delivery: 'at-least-once', why: 'a message not deleted before its visibility timeout is received again' },
+  'sns-lambda': { name: 'SNS → Lambda', delivery: 'at-least-once', why: 'SNS retries a failed Lambda invocation and may deliver twice' },
+  'dynamodb-stream': { name: 'DynamoDB / Kinesis streams → Lambda', delivery: 'at-least-once', why: 'a failed batch is retried from the same position' },
+  bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1' },
+  bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1' },
+  'nats-jetstream': { name: 'NATS JetStream', delivery: 'at-least-once', why: 'an unacked message is redelivered after ack_wait' },
+  stan: { name: 'NATS Streaming (STAN)', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack wait' },
+  pubsub: { name: 'Google Pub/Sub', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack deadline' },
+  'service-bus': { name: 'Azure Service Bus', delivery: 'at-least-once', why: 'a message whose lock expires or is abandoned is delivered again' },
+  'redis-stream': { name: 'Redis streams (consumer groups)', delivery: 'at-least-once', why: 'an entry stays pending until XACK and is claimed again' },
+  mqtt: { name: 'MQTT', delivery: 'at-least-once', why: 'QoS 1 delivers until the broker gets PUBACK; QoS 0 is at most once' },
+  'nest-tcp': { name: 'NestJS TCP transport', delivery: 'request-response', why: 'a request over a socket; nothing stores or redelivers it' },
+  'nest-grpc': { name: 'gRPC', delivery: 'request-response', why: 'a call the client waits on; nothing redelivers it' },
+  'http-rpc': { name: 'HTTP / JSON-RPC endpoint', delivery: 'request-response', why: 'the caller waits for the response; a client retry is a new request' },
+  'redis-pubsub': { name: 'Redis pub/sub', delivery: 'at-most-once', why: 'a message reaches the subscribers connected at that moment, once' },
+  'nats-core': { name: 'NATS core', delivery: 'at-most-once', why: 'no persistence and no acknowledgement' },
+} satisfies Record<string, TransportSemantics>;
+
+export type TransportId = keyof typeof TRANSPORTS;
+
+export function deliveryOf(id: TransportId): TransportSemantics {
+  return TRANSPORTS[id];
+}
+
+export function redelivers(id: TransportId): boolean {
+  return TRANSPORTS[id].delivery === 'at-least-once';
+}
+
+/**
+ * NestJS microservice transports: the `Transport` enum member or the server class a custom
+ * strategy extends. RMQ depends on `noAck` (Nest's default is `true`: at most once).
+ */
+export const NEST_TRANSPORTS: Record<string, TransportId | 'rmq'> = {
+  TCP: 'nest-tcp', GRPC: 'nest-grpc', REDIS: 'redis-pubsub', NATS: 'nats-core', MQTT: 'mqtt', KAFKA: 'kafka', RMQ: 'rmq',
+};
+export const NEST_SERVER_CLASSES: Record<string, TransportId | 'rmq'> = {
+  ServerTCP: 'nest-tcp', ServerGrpc: 'nest-grpc', ServerRedis: 'redis-pubsub', ServerNats: 'nats-core', ServerMqtt: 'mqtt',
+  ServerKafka: 'kafka', ServerRMQ: 'rmq',
+};

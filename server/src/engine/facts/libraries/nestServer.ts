@@ -1,0 +1,118 @@
+/**
+ * NestJS microservice bootstraps: `NestFactory.createMicroservice(Module, options)` and
+ * `app.connectMicroservice(options)`. Each is a `server` fact carrying the transport the app
+ * serves, read from the options (`transport: Transport.KAFKA`, `strategy: new ServerKafka(...)` or
+ * a subclass, a config function returning either, or the options' declared type `KafkaOptions`);
+ * `createMicroservice` without options serves TCP, Nest's default. Undefined when unreadable.
+ */
+import { Node } from 'ts-morph';
+import type { Fact } from '../facts';
+import type { Analysis } from '../analysis';
+import type { OperationAnalyzer } from './table';
+import { NEST_SERVER_CLASSES, NEST_TRANSPORTS, TRANSPORTS, type TransportId } from './delivery';
+import { arg, calleeName, initializerOf, prop } from '../syntax';
+
+const MAX_DEPTH = 4;
+
+/** `Transport.KAFKA` (or `Transport['KAFKA']`) to the table's transport, RMQ still undecided. */
+export function nestTransportMember(node: Node | undefined): TransportId | 'rmq' | undefined {
+  const m = node?.getText().match(/^Transport\s*(?:\.\s*(\w+)|\[\s*['"](\w+)['"]\s*\])$/);
+  return m ? NEST_TRANSPORTS[m[1] ?? m[2]] : undefined;
+}
+
+/** The object literal an options expression evaluates to: through consts, awaits and workspace functions returning one. */
+function optionsObject(node: Node | undefined, analysis: Analysis, depth = 0): Node | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  if (Node.isObjectLiteralExpression(node)) return node;
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node) ||
+      Node.isAwaitExpression(node) || Node.isNonNullExpression(node)) {
+    return optionsObject(node.getExpression(), analysis, depth + 1);
+  }
+  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) return optionsObject(initializerOf(node), analysis, depth + 1);
+  if (Node.isCallExpression(node)) {
+    const fn = analysis.resolveCallee(node);
+    if (!fn) return undefined;
+    const body = Node.isArrowFunction(fn) ? fn.getBody() : (fn as unknown as { getBody?(): Node | undefined }).getBody?.();
+    if (!body) return undefined;
+    if (!Node.isBlock(body)) return optionsObject(body, analysis, depth + 1);
+    const returns = body.getStatements().flatMap((s) => (Node.isReturnStatement(s) ? [s] : []));
+    return returns.length === 1 ? optionsObject(returns[0].getExpression(), analysis, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** The server class a `strategy: new X(...)` builds, by name through workspace base classes. */
+function strategyTransport(node: Node | undefined): TransportId | 'rmq' | undefined {
+  if (!node || !Node.isNewExpression(node)) return undefined;
+  const name = node.getExpression().getText();
+  if (NEST_SERVER_CLASSES[name]) return NEST_SERVER_CLASSES[name];
+  try {
+    let symbol = node.getExpression().getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    let cls: Node | undefined = symbol?.getDeclarations()[0];
+    for (let i = 0; i < MAX_DEPTH && cls && Node.isClassDeclaration(cls); i++) {
+      const base = cls.getExtends()?.getExpression().getText();
+      if (base && NEST_SERVER_CLASSES[base]) return NEST_SERVER_CLASSES[base];
+      cls = cls.getBaseClass();
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** RMQ: Nest acknowledges on receipt unless `options.noAck` is `false`. */
+function rmqDelivery(options: Node | undefined): TransportId | undefined {
+  const noAck = prop(prop(options, 'options'), 'noAck');
+  if (!noAck || Node.isTrueLiteral(noAck)) return 'rabbitmq-noack';
+  if (Node.isFalseLiteral(noAck)) return 'rabbitmq-ack';
+  return undefined;
+}
+
+/** The options' declared type (`KafkaOptions`, `RmqOptions`...), when the syntax does not say. */
+function declaredTransport(node: Node): TransportId | 'rmq' | undefined {
+  let text: string;
+  try {
+    text = node.getType().getText(node);
+  } catch {
+    return undefined;
+  }
+  const m = text.match(/^(Tcp|Grpc|Redis|Nats|Mqtt|Kafka|Rmq)Options$/);
+  return m ? NEST_TRANSPORTS[m[1].toUpperCase()] : undefined;
+}
+
+export function serverTransport(options: Node | undefined, analysis: Analysis, defaultTcp: boolean): TransportId | undefined {
+  if (!options) return defaultTcp ? 'nest-tcp' : undefined;
+  const obj = optionsObject(options, analysis);
+  let found: TransportId | 'rmq' | undefined;
+  if (obj && Node.isObjectLiteralExpression(obj)) {
+    const transport = prop(obj, 'transport');
+    const strategy = prop(obj, 'strategy');
+    if (transport) found = nestTransportMember(transport);
+    else if (strategy) found = strategyTransport(strategy);
+    else if (!obj.getProperties().some((p) => Node.isSpreadAssignment(p))) found = 'nest-tcp';
+  }
+  found ??= declaredTransport(options);
+  if (found === 'rmq') return rmqDelivery(obj);
+  return found;
+}
+
+function serverFact(call: Node, transport: TransportId | undefined, how: string): Fact {
+  return {
+    kind: 'server', node: calleeName(call), library: '@nestjs/microservices', transport,
+    detail: `${how} (${transport ? TRANSPORTS[transport].name : 'transport not determined'})`,
+  };
+}
+
+export const nestServerOperations: Record<string, OperationAnalyzer> = {
+  '@nestjs/core#NestFactory|createMicroservice': (call, analysis) =>
+    serverFact(call, serverTransport(arg(call, 1), analysis, true), 'NestFactory.createMicroservice'),
+  'nest.App|connectMicroservice': (call, analysis) =>
+    serverFact(call, serverTransport(arg(call, 0), analysis, false), 'app.connectMicroservice'),
+};
+
+export const nestServerTransitions: Record<string, string> = {
+  '@nestjs/core#NestFactory|create()': 'nest.App',
+  '@nestjs/common#INestApplication|instance': 'nest.App',
+  '@nestjs/common#INestMicroservice|instance': 'nest.App',
+};

@@ -1,0 +1,81 @@
+/**
+ * Whether a consumer's transport can redeliver (facts/libraries/delivery.ts), and how we know.
+ * Most registrations name their transport; a NestJS `@EventPattern`/`@MessagePattern` handler
+ * serves whatever its app's bootstrap connects (`createMicroservice`, `connectMicroservice`),
+ * found in the handler's deployable: the same service, else the nearest folder above it that
+ * bootstraps an app. A handler outside every app (a shared library) takes the transports of all
+ * bootstraps of the workspace, as an inference.
+ */
+import * as path from 'node:path';
+import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
+import { TRANSPORTS, type TransportId } from '../facts/libraries/delivery';
+
+export interface ConsumerDelivery {
+  /** True: can redeliver; false: cannot (request/response or at most once); undefined: not known. */
+  redelivers: boolean | undefined;
+  /** The transport is read from the code of this handler's own registration or app. */
+  direct: boolean;
+  /** What the message says about the transport. */
+  said: string;
+}
+
+export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDelivery {
+  if (consumer.transport) return known([consumer.transport], true, '');
+  if (consumer.library !== '@nestjs/microservices') {
+    return { redelivers: undefined, direct: false, said: 'the transport could not be determined from the registration; assumed to redeliver' };
+  }
+  const { servers, direct } = serversOf(model, consumer);
+  if (consumer.transportHint && consumer.transportHint !== 'rmq') return known([consumer.transportHint as TransportId], true, ' (the transport named in the decorator)');
+  const rel = (s: Fact) => `${model.relOf(s.node)}:${model.locationOf(s.node).range.start.line}`;
+  let relevant = servers;
+  if (consumer.transportHint === 'rmq') relevant = servers.filter((s) => s.transport === 'rabbitmq-ack' || s.transport === 'rabbitmq-noack' || !s.transport);
+  if (!relevant.length) {
+    return { redelivers: undefined, direct: false, said: 'no NestJS microservice bootstrap (createMicroservice / connectMicroservice) was found for this app; assumed its transport redelivers' };
+  }
+  const unknown = relevant.filter((s) => !s.transport);
+  const transports = [...new Set(relevant.flatMap((s) => (s.transport ? [s.transport] : [])))];
+  const where = direct ? `this app's bootstrap at ${rel(relevant[0])}` : `the workspace's microservice bootstraps (${relevant.slice(0, 3).map(rel).join(', ')}), as this handler is in no app folder`;
+  const result = known(transports, direct, ` (from ${where})`);
+  if (result.redelivers) return result;
+  if (unknown.length) {
+    return { redelivers: undefined, direct: false, said: `the transport of the microservice connected at ${rel(unknown[0])} could not be determined; assumed to redeliver` };
+  }
+  return result;
+}
+
+function known(transports: TransportId[], direct: boolean, source: string): ConsumerDelivery {
+  const redelivering = transports.filter((t) => TRANSPORTS[t].delivery === 'at-least-once');
+  const shown = (redelivering.length ? redelivering : transports).map((t) => TRANSPORTS[t].name).join(' and ');
+  if (redelivering.length) return { redelivers: true, direct, said: `${shown} delivers at least once${source}: ${TRANSPORTS[redelivering[0]].why}` };
+  return { redelivers: false, direct, said: `${shown}${source}` };
+}
+
+/** The bootstraps of the handler's app, and whether they were found in its own deployable. */
+function serversOf(model: SystemModel, consumer: Fact): { servers: Fact[]; direct: boolean } {
+  const all = model.facts.filter((f) => f.kind === 'server');
+  if (!all.length) return { servers: [], direct: false };
+  const service = model.serviceOf(consumer.node)?.name;
+  if (service) {
+    const same = all.filter((s) => model.serviceOf(s.node)?.name === service);
+    if (same.length) return { servers: same, direct: true };
+  }
+  const file = model.relOf(consumer.node);
+  let best: { dir: string; servers: Fact[] } | undefined;
+  for (const s of all) {
+    const dir = appDir(model.relOf(s.node));
+    if (dir !== '' && !file.startsWith(dir + '/')) continue;
+    if (!best || dir.length > best.dir.length) best = { dir, servers: [s] };
+    else if (dir === best.dir) best.servers.push(s);
+  }
+  if (best) return { servers: best.servers, direct: true };
+  return { servers: all, direct: false };
+}
+
+/** The app folder of a bootstrap file: its folder, above `src` (`apps/orders/src/main.ts` → `apps/orders`). */
+function appDir(rel: string): string {
+  let dir = path.posix.dirname(rel);
+  const src = dir.split('/').lastIndexOf('src');
+  if (src >= 0) dir = dir.split('/').slice(0, src).join('/');
+  return dir === '.' ? '' : dir;
+}
