@@ -34,6 +34,11 @@ export interface Report<M extends string> {
   /** Source text of the flagged node, used for baseline fingerprints. */
   snippet?: string;
   inferred?: boolean;
+  /**
+   * The highest severity this finding may have (a finding on inferred evidence
+   * is at most a warning); the configured severity is never raised.
+   */
+  maxSeverity?: Severity;
   /** Quick fixes, built lazily only when the caller asks for fixes (the editor does, the CLI does not). */
   fixes?: () => Fix[];
 }
