@@ -116,6 +116,23 @@ export async function sync(items: { id: string; local: boolean }[]) {
       },
     },
     {
+      name: 'a write and a publish in two listener callbacks registered by one function are two flows',
+      files: {
+        'services/orders/src/listeners.ts': `${HEAD}
+import { EventEmitter } from 'node:events';
+
+export function wire(bus: EventEmitter) {
+  bus.on('order.saved', async (id: string) => {
+    await prisma.order.update({ where: { id }, data: { indexed: true } });
+  });
+  bus.on('order.shipped', async (id: string) => {
+    await producer.send({ topic: 'orders.shipped', messages: [{ key: id, value: id }] });
+  });
+}
+`,
+      },
+    },
+    {
       name: 'outbox row and business row on the transaction handle the caller passes in',
       files: {
         'services/orders/src/orders.ts': `import { Prisma } from '@prisma/client';

@@ -127,6 +127,20 @@ function chain(node: ts.Node, stop: ts.Node): ts.Node[] {
   return out;
 }
 
+/** Registration calls whose callback runs later, once per event: two such callbacks are two flows. */
+const LISTEN = /^(subscribe|on|once|addListener|addEventListener|listen|consume|process|handle|register)$/;
+
+/** True when `node` is inside a callback, below `lca`, that a listener registration receives. */
+function listenerOf(node: ts.Node, lca: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n && n !== lca; n = n.parent) {
+    if (!FUNCTION_KINDS.has(n.kind) || !n.parent || !ts.isCallExpression(n.parent) || !n.parent.arguments.includes(n as ts.Expression)) continue;
+    const callee = n.parent.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (LISTEN.test(name)) return true;
+  }
+  return false;
+}
+
 export type PathRelation = 'exclusive' | 'sequential';
 
 /**
@@ -148,6 +162,7 @@ export function pathRelation(a: Node, b: Node, fn: Node): PathRelation {
   const fromFirst = lcaIndex > 0 ? up[lcaIndex - 1] : up[up.length - 1];
   const fromSecond = chain(second, stop).find((n) => n.parent === lca) ?? second;
 
+  if (listenerOf(first, lca) && listenerOf(second, lca)) return 'exclusive';
   if (ts.isIfStatement(lca) && fromFirst === lca.thenStatement && fromSecond === lca.elseStatement) return 'exclusive';
   if (ts.isConditionalExpression(lca) && fromFirst === lca.whenTrue && fromSecond === lca.whenFalse) return 'exclusive';
 

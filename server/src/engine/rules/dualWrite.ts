@@ -223,7 +223,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
  * callee is the flow and reports itself).
  */
 function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached; writeFirst: boolean } | 'callee' | undefined {
-  const onPath = writes.filter((w) => w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential');
+  const onPath = writes.filter((w) => !alternatives(w, effect) && (w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential'));
   if (!onPath.length) return undefined;
   const own = onPath.filter((w) => !(effect.path.length > 0 && w.via === effect.via));
   if (!own.length) return 'callee';
@@ -232,6 +232,20 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached
   // The headline write: the last one committed before the effect (its loss is what the effect reports), else the first after it.
   const write = before.length ? before[before.length - 1] : own[0];
   return { write, writeFirst: start(write) <= start(effect) || write.via === effect.via };
+}
+
+/**
+ * Two effects reached through implementations of an interface method, whose
+ * paths split into two different functions of the same name (`add` of a SQL
+ * job buffer and `add` of a Pub/Sub job queue strategy), are alternatives: a
+ * deployment configures one of them, not both.
+ */
+function alternatives(a: Reached, b: Reached): boolean {
+  if (!a.inferred || !b.inferred || !a.path.length || !b.path.length) return false;
+  for (let i = 0; i < Math.min(a.path.length, b.path.length); i++) {
+    if (a.path[i] !== b.path[i] && nameOf(a.path[i]).getText() === nameOf(b.path[i]).getText()) return true;
+  }
+  return false;
 }
 
 /** What was inferred about an HTTP target: a service named by the workspace layout, not by the architecture file. */
