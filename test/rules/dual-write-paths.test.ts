@@ -133,6 +133,31 @@ export function wire(bus: EventEmitter) {
       },
     },
     {
+      name: 'a NestJS request/response send from a query-named gateway method before the write is a read over RPC',
+      files: {
+        'services/wallets/src/withdraw.ts': `import { ClientKafka } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { firstValueFrom } from 'rxjs';
+
+const prisma = new PrismaClient();
+
+export class UserGateway {
+  constructor(private readonly client: ClientKafka) {}
+
+  getUserById(id: string) {
+    return firstValueFrom(this.client.send('users.get-by-id', { id }));
+  }
+}
+
+export async function requestWithdraw(users: UserGateway, userId: string, amount: number) {
+  const user = await users.getUserById(userId);
+  if (!user) throw new Error('unknown user');
+  await prisma.withdrawRequest.create({ data: { userId, amount } });
+}
+`,
+      },
+    },
+    {
       name: 'outbox row and business row on the transaction handle the caller passes in',
       files: {
         'services/orders/src/orders.ts': `import { Prisma } from '@prisma/client';

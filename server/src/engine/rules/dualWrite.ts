@@ -195,7 +195,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   if (isOutboxCode(fn)) return out; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
   // Code after an unconditional return/throw never runs.
   const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1])));
-  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
+  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
   const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table));
   const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table));
@@ -246,6 +246,20 @@ function alternatives(a: Reached, b: Reached): boolean {
     if (a.path[i] !== b.path[i] && nameOf(a.path[i]).getText() === nameOf(b.path[i]).getText()) return true;
   }
   return false;
+}
+
+/** Names of functions that ask rather than tell (`getUser`, `checkWallet`, `findOrder`). */
+const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
+
+/**
+ * A NestJS request/response `send` made by a function named as a query (a
+ * gateway's `getUserById`): a read over RPC, like an HTTP GET, not a change
+ * another service commits.
+ */
+function isQuery(r: Reached): boolean {
+  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
+  const names = [calleeOf(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  return names.some((n) => QUERY_NAME.test(n));
 }
 
 /** What was inferred about an HTTP target: a service named by the workspace layout, not by the architecture file. */
