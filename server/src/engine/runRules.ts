@@ -18,7 +18,7 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
       out.push({
         ruleId: rule.meta.id,
         messageId: r.messageId,
-        severity: lower(severity, r.severity),
+        severity: capSeverity(severity, r.maxSeverity),
         message: formatMessage(template.message, data),
         hint: formatMessage(template.hint, data),
         location: r.location,
@@ -31,13 +31,6 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
   });
 }
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
-
-/** The lower of the configured severity and the one a report asks for. */
-function lower(configured: Severity, reported: Severity | undefined): Severity {
-  return reported && RANK[reported] < RANK[configured] ? reported : configured;
-}
-
 function safeFixes(build: () => Finding['fixes'], log: (m: string) => void): Finding['fixes'] {
   try {
     return build() ?? [];
@@ -45,6 +38,13 @@ function safeFixes(build: () => Finding['fixes'], log: (m: string) => void): Fin
     log(`building a quick fix failed: ${(error as Error).message}`);
     return [];
   }
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The configured severity, lowered to the cap when the cap is lower. */
+function capSeverity(configured: Severity, cap: Severity | undefined): Severity {
+  return cap && RANK[cap] < RANK[configured] ? cap : configured;
 }
 
 export function severityFor(rule: Rule, architecture: Architecture | undefined): Severity | 'off' {

@@ -17,6 +17,12 @@ export interface Reached {
   via: Node;
   /** Functions passed through, outermost first (empty when the fact is in the starting function). */
   path: Node[];
+  /**
+   * True when a call on the way was resolved to an implementation of an
+   * interface or abstract method (one of possibly several), not to the
+   * function it names: the fact is inferred to run, not known to.
+   */
+  inferred?: boolean;
 }
 
 export class EffectIndex {
@@ -69,9 +75,13 @@ export class EffectIndex {
         for (const fact of facts) out.push({ fact, via: node, path: [] });
       } else if (analysis.mayCallWorkspace(raw)) {
         const node = wrap(raw);
+        const declared = analysis.resolveCallee(node);
         for (const callee of analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
-          for (const r of this.of(callee, depth + 1)) out.push({ fact: r.fact, via: node, path: [callee, ...r.path] });
+          const inferred = callee !== declared;
+          for (const r of this.of(callee, depth + 1)) {
+            out.push({ fact: r.fact, via: node, path: [callee, ...r.path], ...(inferred || r.inferred ? { inferred: true } : {}) });
+          }
         }
       }
     };

@@ -35,10 +35,10 @@ export interface Report<M extends string> {
   snippet?: string;
   inferred?: boolean;
   /**
-   * A lower severity for this finding than the rule's (inferred evidence, a minor effect). The
-   * configured severity stays the ceiling: a finding is never raised above it.
+   * The highest severity this finding may have (a finding on inferred evidence
+   * is at most a warning); the configured severity is never raised.
    */
-  severity?: Severity;
+  maxSeverity?: Severity;
   /** Quick fixes, built lazily only when the caller asks for fixes (the editor does, the CLI does not). */
   fixes?: () => Fix[];
 }

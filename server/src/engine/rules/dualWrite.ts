@@ -4,7 +4,11 @@ import { describeAt } from './describe';
 import { isFunctionLike } from '../facts/analysis';
 import { functionLikesOf } from '../facts/walk';
 import { isGuardTable, isOutboxTable } from '../facts/sql';
+import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
+import { isUnreachable, pathRelation } from '../facts/paths';
+import { txScopeOf, writeClientOf } from '../facts/transactions';
+import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 
 export const dualWrite = createRule({
@@ -14,49 +18,150 @@ export const dualWrite = createRule({
   fixes: ['Route through a transactional outbox'],
   messages: {
     dualWrite: {
-      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}}, but the two do not commit together: if the process dies or {{peer}} is unreachable between them, the database and the rest of the system disagree and nothing retries.',
+      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}}{{order}}, but the two do not commit together: {{failure}}{{inferred}}',
       hint: 'Insert the {{event}} into an outbox table in the same transaction as the write, and let a relay {{deliver}} it (polling with FOR UPDATE SKIP LOCKED, or CDC).',
+    },
+    brokenOutbox: {
+      message: 'The outbox row `{{outbox}}` is written {{how}} the business write `{{write}}` ({{writeAt}}), so the two do not commit together: {{failure}}{{inferred}}',
+      hint: 'Write the outbox row on the same transaction handle as the business write ({{sameTx}}), so both commit or neither does.',
     },
   },
   check({ model, report }) {
-    const candidates: { fn: Node; publish: Reached; write: Reached }[] = [];
+    const candidates: Candidate[] = [];
+    const entries = new Map<Fact, { fn: Node; r: Reached }[]>();
     for (const { sourceFile } of model.files) {
       for (const fn of functionsOf(sourceFile)) {
-        for (const c of flowsOf(fn, model.effects.of(fn))) candidates.push(c);
+        const found = flowsOf(model, fn, model.effects.of(fn));
+        candidates.push(...found.flows);
+        for (const r of found.reachedThroughCallee) entries.set(r.fact, [...(entries.get(r.fact) ?? []), { fn, r }]);
       }
     }
-    const byPublish = new Map<unknown, typeof candidates>();
-    for (const c of candidates) byPublish.set(c.publish.fact, [...(byPublish.get(c.publish.fact) ?? []), c]);
+    const consumers = consumersByHandler(model);
+    const byFact = new Map<Fact, Candidate[]>();
+    for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     for (const c of candidates) {
-      const nested = byPublish.get(c.publish.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
+      const nested = byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
       if (nested) continue;
-      const at = c.publish.path.length ? calleeOf(c.publish.via) : c.publish.fact.node;
+      const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
       const location = model.locationOf(at);
-      const key = `${location.file}:${location.range.start.line}:${location.range.start.column}`;
+      const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
       reportedAt.add(key);
-      const isHttp = c.publish.fact.kind === 'http';
-      const publishText = isHttp ? `calls service "${c.publish.fact.target}" (\`${c.publish.fact.detail}\`)` : `publishes (\`${c.publish.fact.detail}\`)`;
+      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => e.fn);
+      const consumer = [c.fn, ...callers].map((g) => consumers.get(g)).find((x) => x !== undefined);
+      const inferredWhat = [...c.inferred];
+      if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
+      const inferred = inferredWhat.length ? ` (Inferred: ${inferredWhat.join('; ')}.)` : '';
+      const related = [
+        { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
+        ...(c.at.path.length ? [{ ...model.locationOf(c.at.fact.node), message: `${c.kind === 'brokenOutbox' ? 'the outbox write' : 'the publish'}: ${c.at.fact.detail}` }] : []),
+        ...entryPoints(model, callers, consumers),
+      ];
+      const common = { location, related, inferred: inferredWhat.length > 0, ...(inferredWhat.length ? { maxSeverity: 'warning' as const } : {}) };
+      if (c.kind === 'brokenOutbox') {
+        report({
+          ...common,
+          messageId: 'brokenOutbox',
+          data: {
+            outbox: c.at.fact.detail, write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), how: c.how ?? 'in a different transaction from',
+            failure: outboxFailure(c.writeFirst, consumer), inferred, sameTx: c.sameTx ?? 'one transaction callback, or BEGIN ... COMMIT on one client',
+          },
+          snippet: `outbox|${c.write.fact.detail}|${c.at.fact.detail}`,
+        });
+        continue;
+      }
+      const isHttp = c.at.fact.kind === 'http';
       report({
+        ...common,
         messageId: 'dualWrite',
         data: {
-          write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), publish: publishText,
-          peer: isHttp ? `service "${c.publish.fact.target}"` : 'the broker',
+          write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
+          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${c.at.fact.detail}\`)`,
+          order: c.writeFirst ? '' : ' before the write',
+          failure: publishFailure(c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
+          inferred,
           event: isHttp ? 'request' : 'event',
           deliver: isHttp ? 'send' : 'publish',
         },
-        location,
-        snippet: `${c.write.fact.detail}|${c.publish.fact.detail}`,
-        related: [
-          { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
-          ...(c.publish.path.length ? [{ ...model.locationOf(c.publish.fact.node), message: `the publish: ${c.publish.fact.detail}` }] : []),
-        ],
-        fixes: () => outboxFix(model, c.fn, c.publish),
+        snippet: `${c.write.fact.detail}|${c.at.fact.detail}`,
+        fixes: () => outboxFix(model, c.fn, c.at),
       });
     }
   },
 });
+
+interface Candidate {
+  kind: 'dualWrite' | 'brokenOutbox';
+  fn: Node;
+  /** The publish (dualWrite) or the outbox write (brokenOutbox): where the finding points. */
+  at: Reached;
+  /** The business write. */
+  write: Reached;
+  /** True when the business write runs before `at` on the path. */
+  writeFirst: boolean;
+  /** What the finding rests on that was inferred rather than seen. */
+  inferred: string[];
+  how?: string;
+  sameTx?: string;
+}
+
+/** Which brokers redeliver a message whose handler failed or died (at-least-once), by consumer library. */
+const REDELIVERS: Record<string, boolean> = {
+  kafkajs: true, amqplib: true, '@golevelup/nestjs-rabbitmq': true, '@aws-sdk/client-sqs': true, 'sqs-consumer': true,
+  bullmq: true, bull: true, '@google-cloud/pubsub': true, '@azure/service-bus': true, 'node-nats-streaming': true,
+};
+
+function consumersByHandler(model: SystemModel): Map<Node, Fact> {
+  const out = new Map<Node, Fact>();
+  for (const f of model.facts) if (f.kind === 'consumer' && f.handler) out.set(f.handler, f);
+  return out;
+}
+
+function redeliveryNote(consumer: Fact | undefined): string | undefined {
+  if (!consumer) return undefined;
+  const redelivers = REDELIVERS[consumer.library];
+  if (redelivers === true) return `this flow runs in the ${consumer.detail}, so the broker redelivers the message and the handler runs again, repeating the write`;
+  if (redelivers === undefined && !/redis/i.test(consumer.library)) return `if the ${consumer.detail} is redelivered the handler runs again, repeating the write; if not,`;
+  return undefined;
+}
+
+function publishFailure(writeFirst: boolean, peer: string, isHttp: boolean, consumer: Fact | undefined): string {
+  if (!writeFirst) {
+    return `if the write then fails or the process dies first, ${isHttp ? `${peer} has acted on` : 'other services act on'} a change that was never saved.`;
+  }
+  const lost = isHttp ? `the change is saved and ${peer} is never called` : 'the change is saved and its event is lost';
+  const note = redeliveryNote(consumer);
+  if (note && REDELIVERS[consumer!.library]) return `if the process dies or ${peer} is unreachable after the write, ${note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
+  if (note) return `if the process dies or ${peer} is unreachable after the write, ${note} ${lost}.`;
+  return `if the process dies or ${peer} is unreachable after the write, ${lost} and nothing retries.`;
+}
+
+function outboxFailure(writeFirst: boolean, consumer: Fact | undefined): string {
+  if (!writeFirst) return 'if the business write then fails or the process dies first, the relay still publishes an event for a change that was never saved.';
+  const note = redeliveryNote(consumer);
+  if (note && REDELIVERS[consumer!.library]) return `if the process dies between the two commits, ${note}: the event is written only if the repeated write succeeds.`;
+  if (note) return `if the process dies between the two commits, ${note} the change is saved and its event is lost.`;
+  return 'if the process dies between the two commits, the change is saved and its event is lost, and nothing retries.';
+}
+
+/** The functions that reach the flow through one call, consumer handlers first (at most five). */
+function entryPoints(model: SystemModel, callers: Node[], consumers: Map<Node, Fact>) {
+  const sorted = [...new Set(callers)].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
+  return sorted.slice(0, 5).map((g) => ({
+    ...model.locationOf(nameOf(g)),
+    message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
+  }));
+}
+
+function nameOf(fn: Node): Node {
+  const named = fn as unknown as { getNameNode?(): Node | undefined };
+  const n = named.getNameNode?.();
+  if (n) return n;
+  const parent = fn.getParent();
+  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getNameNode();
+  return fn;
+}
 
 /**
  * The functions of a file, kept while its syntax tree is unchanged (the
@@ -71,28 +176,126 @@ function functionsOf(file: SourceFile): Node[] {
   return fns;
 }
 
-/** Per effect list (the effect index keeps one list per function until an edit affects it). */
-const flowsByEffects = new WeakMap<Reached[], { fn: Node; publish: Reached; write: Reached }[]>();
+interface Flows {
+  flows: Candidate[];
+  /** Publishes (and outbox writes) whose flow is a callee of this function: it is one of that flow's entry points. */
+  reachedThroughCallee: Reached[];
+}
 
-/** The (publish, first write) pairs of a function that is a dual-write flow on its own. */
-function flowsOf(fn: Node, reached: Reached[]): { fn: Node; publish: Reached; write: Reached }[] {
-  const cached = flowsByEffects.get(reached);
+/** Per effect list (the effect index keeps one list per function until an edit affects it). */
+const flowsByEffects = new WeakMap<Reached[], Flows>();
+
+/** The dual writes and broken outboxes of a function that is a flow on its own. */
+function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
+  const cached = flowsByEffects.get(all);
   if (cached) return cached;
-  const out: { fn: Node; publish: Reached; write: Reached }[] = [];
-  flowsByEffects.set(reached, out);
-  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
-  if (!publishes.length) return out;
-  if (reached.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return out; // an outbox relay
+  const out: Flows = { flows: [], reachedThroughCallee: [] };
+  flowsByEffects.set(all, out);
+  if (all.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return out; // an outbox relay
   if (isOutboxCode(fn)) return out; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
+  // Code after an unconditional return/throw never runs.
+  const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1])));
+  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
-  const writes = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isOutboxTable(r.fact.table) && !isGuardTable(r.fact.table));
+  const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table));
+  const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table));
+  const outboxWrites = allWrites.filter((r) => isOutboxTable(r.fact.table));
   if (!writes.length) return out;
   for (const publish of publishes) {
-    const throughOneCallee = publish.path.length > 0 && writes.every((w) => w.via === publish.via);
-    if (throughOneCallee) continue; // the callee is the flow; it reports itself
-    out.push({ fn, publish, write: writes[0] });
+    const pair = pairFor(fn, publish, writes);
+    if (pair === 'callee') out.reachedThroughCallee.push(publish);
+    else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact) });
+  }
+  for (const outbox of outboxWrites) {
+    const pair = pairFor(fn, outbox, writes);
+    if (pair === 'callee') out.reachedThroughCallee.push(outbox);
+    else if (pair) {
+      const broken = brokenOutbox(model, fn, all, outbox, pair.write);
+      if (broken) out.flows.push({ kind: 'brokenOutbox', fn, at: outbox, write: pair.write, writeFirst: pair.writeFirst, ...broken });
+    }
   }
   return out;
+}
+
+/**
+ * The business write that runs on one path with `effect` in fn, or 'callee'
+ * when every such write is reached through the same call as the effect (the
+ * callee is the flow and reports itself).
+ */
+function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached; writeFirst: boolean } | 'callee' | undefined {
+  const onPath = writes.filter((w) => !alternatives(w, effect) && (w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential'));
+  if (!onPath.length) return undefined;
+  const own = onPath.filter((w) => !(effect.path.length > 0 && w.via === effect.via));
+  if (!own.length) return 'callee';
+  const start = (r: Reached) => r.via.getStart();
+  const before = own.filter((w) => start(w) <= start(effect) && w.via !== effect.via);
+  // The headline write: the last one committed before the effect (its loss is what the effect reports), else the first after it.
+  const write = before.length ? before[before.length - 1] : own[0];
+  return { write, writeFirst: start(write) <= start(effect) || write.via === effect.via };
+}
+
+/**
+ * Two effects reached through implementations of an interface method, whose
+ * paths split into two different functions of the same name (`add` of a SQL
+ * job buffer and `add` of a Pub/Sub job queue strategy), are alternatives: a
+ * deployment configures one of them, not both.
+ */
+function alternatives(a: Reached, b: Reached): boolean {
+  if (!a.inferred || !b.inferred || !a.path.length || !b.path.length) return false;
+  for (let i = 0; i < Math.min(a.path.length, b.path.length); i++) {
+    if (a.path[i] !== b.path[i] && nameOf(a.path[i]).getText() === nameOf(b.path[i]).getText()) return true;
+  }
+  return false;
+}
+
+/** Names of functions that ask rather than tell (`getUser`, `checkWallet`, `findOrder`). */
+const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
+
+/**
+ * A NestJS request/response `send` made by a function named as a query (a
+ * gateway's `getUserById`): a read over RPC, like an HTTP GET, not a change
+ * another service commits.
+ */
+function isQuery(r: Reached): boolean {
+  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
+  const names = [calleeOf(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  return names.some((n) => QUERY_NAME.test(n));
+}
+
+/** What was inferred about an HTTP target: a service named by the workspace layout, not by the architecture file. */
+function httpInferred(model: SystemModel, fact: Fact): string[] {
+  if (fact.kind !== 'http') return [];
+  const svc = model.layout.services.find((s) => s.name === fact.target);
+  return svc?.inferred ? [`"${fact.target}" is taken to be a service of this workspace from the folder layout and the URL's env var`] : [];
+}
+
+/** An outbox write that does not share the business write's transaction, with how it is known. */
+function brokenOutbox(model: SystemModel, fn: Node, all: Reached[], outbox: Reached, write: Reached): Pick<Candidate, 'how' | 'inferred' | 'sameTx'> | undefined {
+  const so = txScopeOf(model.analysis, fn, outbox.via, all);
+  const sw = txScopeOf(model.analysis, fn, write.via, all);
+  if (so && sw) {
+    if (so.node === sw.node || !so.known || !sw.known) return undefined;
+    return { how: 'in a different transaction from', inferred: [], sameTx: `one ${so.detail}` };
+  }
+  if (so || sw) {
+    const inside = (so ?? sw)!;
+    const outside = so ? write : outbox;
+    if (!inside.known) return undefined; // an ambient transaction helper may cover both
+    return {
+      how: so ? 'inside a transaction that does not hold' : 'outside the transaction that holds',
+      inferred: outside.path.length ? ['the write outside the transaction is made in a called function, which is taken not to join it'] : [],
+      sameTx: inside.detail,
+    };
+  }
+  // No transaction in sight: both must be made here, on clients that are not a handle the caller passes in.
+  const co = writeClientOf(outbox, fn);
+  const cw = writeClientOf(write, fn);
+  if (!co || !cw || co.parameter || cw.parameter) return undefined;
+  return {
+    how: 'with no transaction joining it to',
+    inferred: co.root.startsWith('this.') || cw.root.startsWith('this.') ? ['no caller runs this function inside an ambient transaction (a transaction context the injected repositories join)'] : [],
+    sameTx: 'open one transaction and make both writes on its handle',
+  };
 }
 
 /** A function in an outbox class, function or module: the relay that publishes stored events and marks them sent. */

@@ -51,7 +51,7 @@ export const nonIdempotentConsumer = createRule({
           delivery: direct ? capitalize(delivery.said) : `Inferred: ${delivery.said}`,
           minor: major.length ? '' : ' Only append-only records (log, audit, history, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',
         },
-        severity: !major.length ? 'info' : direct ? undefined : 'warning',
+        maxSeverity: !major.length ? 'info' : direct ? undefined : 'warning',
         inferred: !direct,
         location: model.locationOf(consumer.node),
         snippet: consumer.detail,

@@ -1,0 +1,199 @@
+/**
+ * Path questions about two points of one function body, answered from its
+ * syntax: can both run in one execution, and in which order? Exclusive
+ * branches (`if`/`else`, `? :`, `switch` cases that do not fall through) and
+ * jumps that always leave a block first (`return`, `throw`, `break`,
+ * `continue`) separate them. Loops are read as one iteration: an effect in one
+ * iteration and another in the next are not one flow (they usually handle
+ * different items).
+ */
+import { ts, type Node } from 'ts-morph';
+
+const SK = ts.SyntaxKind;
+
+const LOOP_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  SK.ForStatement, SK.ForOfStatement, SK.ForInStatement, SK.WhileStatement, SK.DoStatement,
+]);
+
+const FUNCTION_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  SK.FunctionDeclaration, SK.FunctionExpression, SK.ArrowFunction, SK.MethodDeclaration,
+  SK.Constructor, SK.GetAccessor, SK.SetAccessor,
+]);
+
+/** A list of statements run in order. */
+function statementsOf(n: ts.Node): readonly ts.Node[] | undefined {
+  if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) return n.statements;
+  return undefined;
+}
+
+function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
+/** Where control goes after a jump: the loop, switch, `try` or function it leaves. */
+function targetOf(jump: ts.Node): ts.Node | undefined {
+  for (let n: ts.Node | undefined = jump.parent, child: ts.Node = jump; n; child = n, n = n.parent) {
+    if (FUNCTION_KINDS.has(n.kind)) return n;
+    if (jump.kind === SK.ThrowStatement && ts.isTryStatement(n) && n.catchClause && child === n.tryBlock) return n;
+    if (jump.kind === SK.ContinueStatement && LOOP_KINDS.has(n.kind)) return n;
+    if (jump.kind === SK.BreakStatement && (LOOP_KINDS.has(n.kind) || ts.isSwitchStatement(n))) return n;
+  }
+  return undefined;
+}
+
+/** `process.exit(...)` ends every flow. */
+function isProcessExit(stmt: ts.Node): boolean {
+  if (!ts.isExpressionStatement(stmt) || !ts.isCallExpression(stmt.expression)) return false;
+  const callee = stmt.expression.expression;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
+}
+
+/**
+ * The jumps by which a statement always leaves (every branch ends in one),
+ * or undefined when some path runs past it. Loops, switches and nested
+ * functions are not looked into: their jumps stay inside them.
+ */
+export function exitJumps(stmt: ts.Node): ts.Node[] | undefined {
+  switch (stmt.kind) {
+    case SK.ReturnStatement:
+    case SK.ThrowStatement:
+    case SK.BreakStatement:
+    case SK.ContinueStatement:
+      return [stmt];
+    case SK.ExpressionStatement:
+      return isProcessExit(stmt) ? [stmt] : undefined;
+    case SK.Block:
+      for (const s of (stmt as ts.Block).statements) {
+        const j = exitJumps(s);
+        if (j) return j;
+      }
+      return undefined;
+    case SK.IfStatement: {
+      const s = stmt as ts.IfStatement;
+      if (!s.elseStatement) return undefined;
+      const a = exitJumps(s.thenStatement);
+      const b = a && exitJumps(s.elseStatement);
+      return a && b ? [...a, ...b] : undefined;
+    }
+    case SK.TryStatement: {
+      const s = stmt as ts.TryStatement;
+      if (s.finallyBlock) {
+        const f = exitJumps(s.finallyBlock);
+        if (f) return f;
+      }
+      const t = exitJumps(s.tryBlock);
+      if (!t) return undefined;
+      if (!s.catchClause) return t;
+      const c = exitJumps(s.catchClause.block);
+      return c ? [...t, ...c] : undefined;
+    }
+    case SK.LabeledStatement:
+      return exitJumps((stmt as ts.LabeledStatement).statement);
+    default:
+      return undefined;
+  }
+}
+
+/** True when the statement always leaves by jumps that also leave `scope` (or what contains it). */
+function leaves(stmt: ts.Node, scope: ts.Node): boolean {
+  const jumps = exitJumps(stmt);
+  if (!jumps) return false;
+  return jumps.every((j) => {
+    if (isProcessExit(j)) return true;
+    const target = targetOf(j);
+    return !!target && contains(target, scope);
+  });
+}
+
+/**
+ * True when code before `node` in `fn` always leaves first, so it never runs
+ * (code after an unconditional `return`, `throw`, `continue`...).
+ */
+export function isUnreachable(node: Node, fn: Node): boolean {
+  const stop = fn.compilerNode;
+  for (let child = node.compilerNode, n = child.parent; n && n !== stop; child = n, n = n.parent) {
+    const list = statementsOf(n);
+    if (!list) continue;
+    const i = list.indexOf(child);
+    for (let k = 0; k < i; k++) if (exitJumps(list[k])) return true;
+  }
+  return false;
+}
+
+/** The ancestors of a node up to (not including) fn, innermost first, starting with the node itself. */
+function chain(node: ts.Node, stop: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  for (let n: ts.Node | undefined = node; n && n !== stop; n = n.parent) out.push(n);
+  return out;
+}
+
+/** Registration calls whose callback runs later, once per event: two such callbacks are two flows. */
+const LISTEN = /^(subscribe|on|once|addListener|addEventListener|listen|consume|process|handle|register)$/;
+
+/** True when `node` is inside a callback, below `lca`, that a listener registration receives. */
+function listenerOf(node: ts.Node, lca: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n && n !== lca; n = n.parent) {
+    if (!FUNCTION_KINDS.has(n.kind) || !n.parent || !ts.isCallExpression(n.parent) || !n.parent.arguments.includes(n as ts.Expression)) continue;
+    const callee = n.parent.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    if (LISTEN.test(name)) return true;
+  }
+  return false;
+}
+
+export type PathRelation = 'exclusive' | 'sequential';
+
+/**
+ * How two points of one function relate: 'exclusive' when no single
+ * execution runs both (exclusive branches, or the earlier one always leaves
+ * before the later one), else 'sequential' (the earlier one, in source order,
+ * runs first).
+ */
+export function pathRelation(a: Node, b: Node, fn: Node): PathRelation {
+  const stop = fn.compilerNode;
+  let first = a.compilerNode;
+  let second = b.compilerNode;
+  if (contains(first, second) || contains(second, first)) return 'sequential';
+  if (second.pos < first.pos) [first, second] = [second, first];
+  const up = chain(first, stop);
+  const other = new Set(chain(second, stop));
+  const lcaIndex = up.findIndex((n) => other.has(n));
+  const lca = lcaIndex >= 0 ? up[lcaIndex] : stop;
+  const fromFirst = lcaIndex > 0 ? up[lcaIndex - 1] : up[up.length - 1];
+  const fromSecond = chain(second, stop).find((n) => n.parent === lca) ?? second;
+
+  if (listenerOf(first, lca) && listenerOf(second, lca)) return 'exclusive';
+  if (ts.isIfStatement(lca) && fromFirst === lca.thenStatement && fromSecond === lca.elseStatement) return 'exclusive';
+  if (ts.isConditionalExpression(lca) && fromFirst === lca.whenTrue && fromSecond === lca.whenFalse) return 'exclusive';
+
+  // Below the common ancestor: does something after `first` always leave before control gets back up?
+  for (let i = 0; i < (lcaIndex > 0 ? lcaIndex : up.length); i++) {
+    const n = up[i];
+    if ((ts.isReturnStatement(n) || ts.isThrowStatement(n)) && i > 0 && leaves(n, lca)) return 'exclusive';
+    const parent = n.parent;
+    if (!parent || parent === lca) continue;
+    const list = statementsOf(parent);
+    if (!list) continue;
+    for (const s of list.slice(list.indexOf(n) + 1)) if (leaves(s, lca)) return 'exclusive';
+  }
+
+  // At the common ancestor: the statements (or switch clauses) between the two.
+  if (ts.isCaseBlock(lca)) {
+    const clauses = lca.clauses as readonly ts.Node[];
+    const from = clauses.indexOf(fromFirst);
+    const to = clauses.indexOf(fromSecond);
+    for (let k = from; k < to; k++) {
+      const stmts = statementsOf(clauses[k]) ?? [];
+      const exits = k === from ? stmts.some((s) => s.pos >= first.end && leaves(s, lca)) : stmts.some((s) => leaves(s, lca));
+      if (exits) return 'exclusive';
+    }
+    return 'sequential';
+  }
+  const list = statementsOf(lca);
+  if (list) {
+    const from = list.indexOf(fromFirst);
+    const to = list.indexOf(fromSecond);
+    for (let k = from + 1; k < to; k++) if (leaves(list[k], lca)) return 'exclusive';
+  }
+  return 'sequential';
+}

@@ -1,0 +1,107 @@
+/**
+ * dual-write: what a finding says and how sure it is. Error only with direct
+ * evidence (inferred-only is a warning that says what was inferred), the
+ * failure it describes (lost, or retried by a redelivering consumer), and one
+ * finding per flow with its entry points as related locations.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { findingsFor } from '../support/ruleTester';
+
+describe('dual-write evidence and wording', () => {
+  it('a call to a service inferred from the folder layout is a warning that says so', () => {
+    const findings = findingsFor('dual-write', {
+      'services/payments/src/main.ts': 'export const port = 3000;\n',
+      'services/orders/src/checkout.ts': `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function checkout(orderId: string) {
+  await pool.query("UPDATE orders SET status = 'PAYING' WHERE id = $1", [orderId]);
+  await fetch(\`\${process.env.PAYMENTS_SERVICE_URL}/charges\`, { method: 'POST', body: JSON.stringify({ orderId }) });
+}
+`,
+    });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].severity, 'warning');
+    assert.match(findings[0].message, /Inferred: "payments" is taken to be a service of this workspace/);
+  });
+
+  it('the same call is an error when the architecture file declares the service', () => {
+    const findings = findingsFor('dual-write', {
+      'architecture.yaml': 'version: 1\nservices:\n  orders:\n    paths: [services/orders]\n  payments:\n    paths: [services/payments]\n',
+      'services/payments/src/main.ts': 'export const port = 3000;\n',
+      'services/orders/src/checkout.ts': `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function checkout(orderId: string) {
+  await pool.query("UPDATE orders SET status = 'PAYING' WHERE id = $1", [orderId]);
+  await fetch(\`\${process.env.PAYMENTS_SERVICE_URL}/charges\`, { method: 'POST', body: JSON.stringify({ orderId }) });
+}
+`,
+    });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].severity, 'error');
+    assert.doesNotMatch(findings[0].message, /Inferred/);
+  });
+
+  it('inside a Kafka consumer the message says the broker redelivers, not that nothing retries', () => {
+    const findings = findingsFor('dual-write', {
+      'services/shipping/src/consumer.ts': `import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const kafka = new Kafka({ brokers: ['kafka:9092'] });
+const consumer = kafka.consumer({ groupId: 'shipping' });
+const producer = kafka.producer();
+
+export async function start() {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [message.key!.toString()]);
+      await producer.send({ topic: 'shipments.created', messages: [{ key: message.key, value: message.value }] });
+    },
+  });
+}
+`,
+    });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].severity, 'error');
+    assert.match(findings[0].message, /redelivers the message and the handler runs again, repeating the write/);
+    assert.doesNotMatch(findings[0].message, /nothing retries/);
+  });
+
+  it('a flow reached from two routes is one finding, the routes are related locations', () => {
+    const findings = findingsFor('dual-write', {
+      'services/orders/src/place.ts': `import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+export async function placeOrder(id: string) {
+  await pool.query('INSERT INTO orders (id) VALUES ($1)', [id]);
+  await producer.send({ topic: 'orders.placed', messages: [{ key: id, value: id }] });
+}
+`,
+      'services/orders/src/routes.ts': `import { placeOrder } from './place';
+
+export async function postOrder(id: string) {
+  await placeOrder(id);
+}
+
+export async function importOrder(id: string) {
+  await placeOrder(id);
+}
+`,
+    });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].location.file, 'services/orders/src/place.ts');
+    const entries = findings[0].related.filter((r) => r.message.startsWith('reached from'));
+    assert.deepEqual(entries.map((r) => `${r.file}:${r.range.start.line} ${r.message}`).sort(), [
+      'services/orders/src/routes.ts:3 reached from postOrder',
+      'services/orders/src/routes.ts:7 reached from importOrder',
+    ]);
+  });
+});

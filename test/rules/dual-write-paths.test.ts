@@ -1,0 +1,282 @@
+/**
+ * dual-write: path sensitivity (exclusive branches, code that never runs,
+ * order) and outbox integrity (an outbox row written outside the business
+ * write's transaction).
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const HEAD = `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+`;
+
+runRuleTests('dual-write', {
+  valid: [
+    {
+      name: 'write and publish on the two branches of one if/else',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function settle(id: string, paid: boolean) {
+  if (paid) {
+    await prisma.order.update({ where: { id }, data: { status: 'PAID' } });
+  } else {
+    await producer.send({ topic: 'orders.unpaid', messages: [{ key: id, value: id }] });
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'write and publish in switch cases that end with break or return',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function handle(kind: string, id: string) {
+  switch (kind) {
+    case 'save':
+      await prisma.order.create({ data: { id } });
+      break;
+    case 'announce':
+      await producer.send({ topic: 'orders', messages: [{ key: id, value: id }] });
+      return;
+    default:
+      throw new Error(kind);
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'write and publish on the two arms of ? :',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export function route(local: boolean, id: string) {
+  return local
+    ? prisma.order.create({ data: { id } })
+    : producer.send({ topic: 'orders.remote', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+    },
+    {
+      name: 'an early return after the write: the publish below is another path',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function upsert(id: string, exists: boolean) {
+  if (!exists) {
+    await prisma.order.create({ data: { id } });
+    return;
+  }
+  await producer.send({ topic: 'orders.seen', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+    },
+    {
+      name: 'a publish on an error path that throws before the write',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function place(id: string, valid: boolean) {
+  if (!valid) {
+    await producer.send({ topic: 'orders.rejected', messages: [{ key: id, value: id }] });
+    throw new Error('invalid order');
+  }
+  await prisma.order.create({ data: { id } });
+}
+`,
+      },
+    },
+    {
+      name: 'code after an unconditional return never runs',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function place(id: string) {
+  await prisma.order.create({ data: { id } });
+  return id;
+  await producer.send({ topic: 'orders', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+    },
+    {
+      name: 'continue in a loop: the write and the publish handle different items',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function sync(items: { id: string; local: boolean }[]) {
+  for (const item of items) {
+    if (item.local) {
+      await prisma.order.upsert({ where: { id: item.id }, create: { id: item.id }, update: {} });
+      continue;
+    }
+    await producer.send({ topic: 'orders.remote', messages: [{ key: item.id, value: item.id }] });
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'a write and a publish in two listener callbacks registered by one function are two flows',
+      files: {
+        'services/orders/src/listeners.ts': `${HEAD}
+import { EventEmitter } from 'node:events';
+
+export function wire(bus: EventEmitter) {
+  bus.on('order.saved', async (id: string) => {
+    await prisma.order.update({ where: { id }, data: { indexed: true } });
+  });
+  bus.on('order.shipped', async (id: string) => {
+    await producer.send({ topic: 'orders.shipped', messages: [{ key: id, value: id }] });
+  });
+}
+`,
+      },
+    },
+    {
+      name: 'a NestJS request/response send from a query-named gateway method before the write is a read over RPC',
+      files: {
+        'services/wallets/src/withdraw.ts': `import { ClientKafka } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { firstValueFrom } from 'rxjs';
+
+const prisma = new PrismaClient();
+
+export class UserGateway {
+  constructor(private readonly client: ClientKafka) {}
+
+  getUserById(id: string) {
+    return firstValueFrom(this.client.send('users.get-by-id', { id }));
+  }
+}
+
+export async function requestWithdraw(users: UserGateway, userId: string, amount: number) {
+  const user = await users.getUserById(userId);
+  if (!user) throw new Error('unknown user');
+  await prisma.withdrawRequest.create({ data: { userId, amount } });
+}
+`,
+      },
+    },
+    {
+      name: 'outbox row and business row on the transaction handle the caller passes in',
+      files: {
+        'services/orders/src/orders.ts': `import { Prisma } from '@prisma/client';
+
+export async function placeIn(tx: Prisma.TransactionClient, id: string) {
+  await tx.order.create({ data: { id } });
+  await tx.outboxEvent.create({ data: { type: 'OrderPlaced', payload: { id } } });
+}
+`,
+      },
+    },
+    {
+      name: 'outbox row and business row in one TypeORM dataSource.transaction callback',
+      files: {
+        'services/orders/src/orders.ts': `import { DataSource } from 'typeorm';
+
+export async function place(dataSource: DataSource, id: string) {
+  await dataSource.transaction(async (manager) => {
+    await manager.save('Order', { id });
+    await manager.save('OutboxMessage', { type: 'OrderPlaced', payload: { id } });
+  });
+}
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a switch case that falls through from the write to the publish',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function handle(kind: string, id: string) {
+  switch (kind) {
+    case 'save':
+      await prisma.order.create({ data: { id } });
+    case 'announce':
+      await producer.send({ topic: 'orders', messages: [{ key: id, value: id }] });
+      break;
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 12, column: 22 }],
+    },
+    {
+      name: 'the write is conditional, the publish always runs: one path has both',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function touch(id: string, changed: boolean) {
+  if (changed) await prisma.order.update({ where: { id }, data: { status: 'CHANGED' } });
+  await producer.send({ topic: 'orders.touched', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 9, column: 18 }],
+    },
+    {
+      name: 'publish before the write: the event is out if the write then fails',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function place(id: string) {
+  await producer.send({ topic: 'orders.placed', messages: [{ key: id, value: id }] });
+  await prisma.order.create({ data: { id } });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 8, column: 18 }],
+    },
+    {
+      name: 'broken outbox: the outbox row is created with no transaction around either write',
+      files: {
+        'services/orders/src/orders.ts': `import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function place(id: string) {
+  await prisma.order.create({ data: { id } });
+  await prisma.outboxEvent.create({ data: { type: 'OrderPlaced', payload: { id } } });
+}
+`,
+      },
+      errors: [{ messageId: 'brokenOutbox', line: 7, column: 28 }],
+    },
+    {
+      name: 'broken outbox: the order commits in $transaction, the outbox row is written after it',
+      files: {
+        'services/orders/src/orders.ts': `import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function place(id: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.order.create({ data: { id } });
+    await tx.orderLine.create({ data: { orderId: id } });
+  });
+  await prisma.outboxEvent.create({ data: { type: 'OrderPlaced', payload: { id } } });
+}
+`,
+      },
+      errors: [{ messageId: 'brokenOutbox', line: 10, column: 28 }],
+    },
+    {
+      name: 'broken outbox: pg COMMIT before the outbox INSERT on the pool',
+      files: {
+        'services/orders/src/orders.ts': `import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function place(id: string) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  await client.query('INSERT INTO orders (id) VALUES ($1)', [id]);
+  await client.query('COMMIT');
+  client.release();
+  await pool.query('INSERT INTO outbox (type, payload) VALUES ($1, $2)', ['OrderPlaced', id]);
+}
+`,
+      },
+      errors: [{ messageId: 'brokenOutbox', line: 11, column: 14 }],
+    },
+  ],
+});
