@@ -5,3 +5,4 @@
  */
 export { analyze } from '../engine/analyze';
 export { generateReport } from '../report';
+export { describeWorkspace } from '../engine/system/workspace';

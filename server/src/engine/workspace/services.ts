@@ -24,6 +24,8 @@ export interface ServiceInfo {
   /** Where the service was found: the architecture file, a compose file, a package.json... */
   origin: string;
   owner?: string;
+  /** Where the deployment configuration shows it (compose service, Dockerfile, manifest...), besides `origin`. */
+  evidence?: { file: string; line: number }[];
   env: Map<string, EnvValue>;
   compose?: ComposeService;
 }
