@@ -9,6 +9,8 @@ export interface ComposeService {
   line: number;
   /** Build context folder, root-relative, when the service is built from the workspace. */
   context?: string;
+  /** Dockerfile the build uses (root-relative), when the compose file names one. */
+  dockerfile?: string;
   image?: string;
   environment: Map<string, { value: string; line: number }>;
   envFiles: string[];
@@ -33,10 +35,12 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     const line = lineOf(pair.key as YamlNode, lineCounter);
     const svc: ComposeService = { name, file: rel, line, environment: new Map(), envFiles: [] };
     const build = value.get('build', true) as unknown;
-    if (isScalar(build)) svc.context = joinRel(dir, String(build.value));
+    if (isScalar(build)) svc.context = contextRel(dir, String(build.value));
     else if (isMap(build)) {
       const ctx = build.get('context');
-      if (typeof ctx === 'string') svc.context = joinRel(dir, ctx);
+      svc.context = contextRel(dir, typeof ctx === 'string' ? ctx : '.');
+      const dockerfile = build.get('dockerfile');
+      if (svc.context !== undefined && typeof dockerfile === 'string' && !dockerfile.includes('$')) svc.dockerfile = joinRel(svc.context === '.' ? '' : svc.context, dockerfile);
     }
     const image = value.get('image');
     if (typeof image === 'string') svc.image = image;
@@ -67,6 +71,17 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     out.push(svc);
   }
   return out;
+}
+
+/**
+ * A build context, root-relative. `${PWD}` is where compose runs, taken as the workspace root; a
+ * context built from other variables cannot be known.
+ */
+function contextRel(dir: string, p: string): string | undefined {
+  const pwd = /^\$\{?PWD\}?(\/|$)/.exec(p);
+  if (pwd) return joinRel('', p.slice(pwd[0].length) || '.');
+  if (p.includes('$') || /^[a-z]+:\/\//i.test(p)) return undefined;
+  return joinRel(dir, p);
 }
 
 function joinRel(dir: string, p: string): string {
