@@ -5,6 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadArchitecture } from '../../server/src/engine/architecture/load';
 import { runCli } from '../../server/src/cli/runCli';
 import { describeWorkspace } from '../../server/src/engine/system/workspace';
 import { renderMermaid } from '../../server/src/cli/commands/model';
@@ -111,6 +114,30 @@ test('CLI: model prints JSON by default, YAML and Mermaid on request', async () 
 
     const bad = capture(root);
     assert.equal(await runCli(['model', '--format', 'dot'], bad.io, fakeEngine([])), 2);
+  } finally {
+    removeWorkspace(root);
+  }
+});
+
+test('init: drafts a schema-valid architecture.yaml from the model, marks inferred entries, never overwrites', async () => {
+  const root = writeWorkspace(FILES);
+  try {
+    const first = capture(root);
+    assert.equal(await runCli(['init'], first.io, fakeEngine([])), 0, first.stderr());
+    const text = fs.readFileSync(path.join(root, 'architecture.yaml'), 'utf8');
+    const loaded = loadArchitecture(text, 'architecture.yaml');
+    assert.deepEqual(loaded.problems, []);
+    assert.deepEqual(loaded.architecture!.services.map((s) => [s.name, s.paths]), [['billing', ['services/billing']], ['orders', ['services/orders']]]);
+    assert.deepEqual(loaded.architecture!.channels.map((c) => [c.name, c.broker, c.producer, c.consumers]), [['order.placed', 'kafka', 'orders', ['billing']]]);
+    assert.deepEqual(loaded.architecture!.datastores.map((d) => [d.kind, d.owner, d.env]), [['postgres', undefined, ['DATABASE_URL']]]);
+    assert.match(text, /^ {2}billing: # inferred: review \(kafka-consumer; docker-compose\.yml:6\)$/m);
+    assert.match(text, /# inferred: review \(used by billing, orders: shared, pick one owner or split it;/);
+
+    fs.writeFileSync(path.join(root, 'architecture.yaml'), 'version: 1\n');
+    const again = capture(root);
+    assert.equal(await runCli(['init'], again.io, fakeEngine([])), 1);
+    assert.match(again.stderr(), /architecture\.yaml already exists; it was left as it is/);
+    assert.equal(fs.readFileSync(path.join(root, 'architecture.yaml'), 'utf8'), 'version: 1\n');
   } finally {
     removeWorkspace(root);
   }

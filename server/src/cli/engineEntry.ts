@@ -6,3 +6,4 @@
 export { analyze } from '../engine/analyze';
 export { generateReport } from '../report';
 export { describeWorkspace } from '../engine/system/workspace';
+export { draftArchitecture } from '../engine/system/architectureDraft';

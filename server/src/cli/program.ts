@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check';
+import { registerInitCommand } from './commands/init';
 import { registerModelCommand } from './commands/model';
 import { registerReportCommand } from './commands/report';
 import { CLI_NAME, type CliContext } from './context';
@@ -41,5 +42,6 @@ Run "${CLI_NAME} <command> --help" for a command's options.
   registerCheckCommand(program, context);
   registerReportCommand(program, context);
   registerModelCommand(program, context);
+  registerInitCommand(program, context);
   return program;
 }
