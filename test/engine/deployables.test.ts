@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverLayout } from '../../server/src/engine/workspace/services';
+import { DatastoreResolver } from '../../server/src/engine/workspace/datastores';
 import { removeWorkspace, writeWorkspace } from '../support/workspace';
 
 const pkg = (name: string, scripts: Record<string, string> = {}) => JSON.stringify({ name, scripts });
@@ -76,4 +77,37 @@ test('a folder of services that compose runs under one naming convention: the st
     'ms/blog/package.json': pkg('@acme/microservice-blog', { 'start:dev': 'nodemon' }),
     'ms/helpers/package.json': pkg('@acme/helpers', { 'start:dev': 'nodemon' }),
   }), ['blog:ms/blog', 'files:ms/files', 'users:ms/users']);
+});
+
+test('compose environment: merge keys are expanded, ${VAR:-default} resolves to the default, test env files are not deployment config', () => {
+  const root = writeWorkspace({
+    'docker-compose.yml': [
+      'x-env: &shared-env',
+      '  DATABASE_URL: ${DATABASE_URL:-postgresql://app:pw@postgres:5432/app}',
+      'services:',
+      '  web:',
+      '    build: ./web',
+      '    environment: *shared-env',
+      '  worker:',
+      '    build: ./worker',
+      '    environment:',
+      '      <<: *shared-env',
+      '      QUEUE: jobs',
+    ].join('\n'),
+    '.env.test': 'DATABASE_URL=postgresql://app:pw@localhost:5432/app_test\n',
+    'web/package.json': pkg('web', START),
+    'worker/package.json': pkg('worker', START),
+  });
+  try {
+    const layout = discoverLayout(root, undefined);
+    const env = (name: string) => Object.fromEntries([...layout.services.find((s) => s.name === name)!.env].map(([k, v]) => [k, v.value]));
+    assert.deepEqual(env('web'), { DATABASE_URL: '${DATABASE_URL:-postgresql://app:pw@postgres:5432/app}' });
+    assert.deepEqual(env('worker'), { DATABASE_URL: '${DATABASE_URL:-postgresql://app:pw@postgres:5432/app}', QUEUE: 'jobs' });
+    assert.equal(layout.rootEnv.size, 0, '.env.test is a test run\'s configuration');
+    const web = layout.services.find((s) => s.name === 'web')!;
+    const ids = new DatastoreResolver(layout, undefined, root).identities(web, ['DATABASE_URL'], []);
+    assert.deepEqual(ids.map((i) => i.key), ['url:postgres://postgres:5432/app']);
+  } finally {
+    removeWorkspace(root);
+  }
 });

@@ -1,6 +1,6 @@
 /** docker-compose files: services, their build folders and environment. */
 import * as path from 'node:path';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { parseDocument, LineCounter, isAlias, isMap, isSeq, isScalar, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
 
 export interface ComposeService {
   name: string;
@@ -44,9 +44,9 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     }
     const image = value.get('image');
     if (typeof image === 'string') svc.image = image;
-    const env = value.get('environment', true) as unknown;
+    const env = deref(value.get('environment', true), doc);
     if (isMap(env)) {
-      for (const item of env.items) {
+      for (const item of mergedItems(env, doc)) {
         if (isScalar(item.key)) {
           const v = isScalar(item.value) ? String(item.value.value ?? '') : '';
           svc.environment.set(String(item.key.value), { value: v, line: lineOf(item.key as YamlNode, lineCounter) });
@@ -82,6 +82,24 @@ function contextRel(dir: string, p: string): string | undefined {
   if (pwd) return joinRel('', p.slice(pwd[0].length) || '.');
   if (p.includes('$') || /^[a-z]+:\/\//i.test(p)) return undefined;
   return joinRel(dir, p);
+}
+
+function deref(node: unknown, doc: Document): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** A map's pairs with YAML merge keys (`<<: *shared-env`) expanded; the map's own keys win. */
+function mergedItems(map: YAMLMap, doc: Document, depth = 0): YAMLMap['items'] {
+  const own = map.items.filter((i) => !(isScalar(i.key) && i.key.value === '<<'));
+  if (depth > 4) return own;
+  const merged: YAMLMap['items'] = [];
+  for (const item of map.items) {
+    if (!(isScalar(item.key) && item.key.value === '<<')) continue;
+    const sources = isSeq(item.value) ? item.value.items : [item.value];
+    for (const source of sources.map((s) => deref(s, doc))) if (isMap(source)) merged.push(...mergedItems(source, doc, depth + 1));
+  }
+  const ownKeys = new Set(own.map((i) => (isScalar(i.key) ? String(i.key.value) : '')));
+  return [...merged.filter((i) => !(isScalar(i.key) && ownKeys.has(String(i.key.value)))), ...own];
 }
 
 function joinRel(dir: string, p: string): string {

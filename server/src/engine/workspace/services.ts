@@ -93,7 +93,10 @@ function normalizeDir(p: string): string {
   return p.replace(/^\.\//, '').replace(/\/+$/, '').replace(/^\.$/, '');
 }
 
+/** Env files of test runs (`.env.test`, `.env.e2e.example`): never a deployment's configuration. */
+const TEST_ENV = /(^|\/)\.env\.(test|tests|e2e|ci|spec|testing)(\.|$)/;
+
 function addDotenv(into: Map<string, EnvValue>, rel: string, text: string | undefined): void {
-  if (text === undefined) return;
+  if (text === undefined || TEST_ENV.test(rel)) return;
   for (const [k, v] of parseDotenv(text)) into.set(k, { value: v.value, file: rel, line: v.line });
 }
