@@ -2,7 +2,7 @@
  * Scores the engine on the labelled corpus (test/corpus/repositories/*.json; test/corpus/LABELLING.md
  * says what a case means) and measures noise and audited precision over all findings.
  *
- *   npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled]
+ *   npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled] [--model-details]
  *                   [--no-checkout] [--timeout seconds] [--json out.json]
  *                   [--save-runs runs.json | --from-runs runs.json]
  *                   [--audit n [--seed s] [--audit-split test|dev] [--audit-out file]]
@@ -21,10 +21,11 @@ import { auditDir, compareWithAudits, drawSample, loadAudits, scoreAudits, write
 import { printAuditScore, printKnownVerdicts, printNoise, printRuns, printScore } from './eval/print';
 import { runAll, runChild, type RepoRun } from './eval/runner';
 import { noise, score } from './eval/score';
+import { loadExpectedModel, printModelScores, scoreModel } from './eval/models';
 
-const USAGE = 'usage: npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled] [--no-checkout] [--timeout s] [--json out.json] [--save-runs f | --from-runs f] [--audit n [--seed s] [--audit-split test|dev] [--audit-out f]]\n       npm run eval -- --audit-score [audit files...]';
+const USAGE = 'usage: npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled] [--model-details] [--no-checkout] [--timeout s] [--json out.json] [--save-runs f | --from-runs f] [--audit n [--seed s] [--audit-split test|dev] [--audit-out f]]\n       npm run eval -- --audit-score [audit files...]';
 
-if (process.argv[2] === '--child') runChild(process.argv[3], process.argv[4]);
+if (process.argv[2] === '--child') runChild(process.argv[3], process.argv[4], process.argv[5] === '--model');
 else main();
 
 function main(): void {
@@ -91,7 +92,12 @@ function main(): void {
     const n = noise(splitRuns, onlyRule);
     printScore(`${s} split (${splitRuns.length} repositories)`, report, { listUnlabelled: args.includes('--unlabelled') });
     printNoise(`${s} split`, n);
-    json[s] = { ...report, noise: n };
+    const models = splitRuns.flatMap((r) => {
+      const expected = loadExpectedModel(r.name);
+      return expected && r.model ? [{ name: r.name, score: scoreModel(expected, r.model) }] : [];
+    });
+    printModelScores(`${s} split`, models, args.includes('--model-details'));
+    json[s] = { ...report, noise: n, models };
   }
   const audits = loadAudits();
   const entries = audits.flatMap((a) => a.audit.entries);

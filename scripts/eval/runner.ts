@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CorpusRepo } from './corpus';
+import { expectedModelFile, type ModelShape } from './models';
 
 export interface SlimFinding {
   ruleId: string;
@@ -23,16 +24,21 @@ export interface RepoRun {
   filesAnalyzed: number;
   skipped: { file: string; reason: string }[];
   findings: SlimFinding[];
+  /** The engine's system model, for repositories with an expected model (roots repository-relative). */
+  model?: ModelShape;
 }
 
-/** Child side: analyse `root` and write the slim result to `outFile`. */
-export function runChild(root: string, outFile: string): void {
+/** Child side: analyse `root` and write the slim result (and the system model, when asked) to `outFile`. */
+export function runChild(root: string, outFile: string, withModel = false): void {
   // Imported lazily so the parent process stays small.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { analyzeSync } = require('../../server/src/engine/analyze') as typeof import('../../server/src/engine/analyze');
+  const { analyzeSystem } = require('../../server/src/engine/analyze') as typeof import('../../server/src/engine/analyze');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { describeSystem } = require('../../server/src/engine/system/describe') as typeof import('../../server/src/engine/system/describe');
   const started = Date.now();
-  const result = analyzeSync({ root, log: () => undefined });
+  const { result, model } = analyzeSystem({ root, log: () => undefined });
   const out = {
+    model: withModel ? describeSystem(model) : undefined,
     seconds: (Date.now() - started) / 1000,
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
@@ -59,11 +65,11 @@ export function prepareClone(clone: string, repo: CorpusRepo, checkout: boolean)
   return head === repo.commit ? true : `HEAD is ${head.slice(0, 12)}, corpus pins ${repo.commit.slice(0, 12)}`;
 }
 
-export function analyzeInChild(entry: string, name: string, root: string, timeoutSeconds: number): RepoRun {
+export function analyzeInChild(entry: string, name: string, root: string, timeoutSeconds: number, withModel = false): RepoRun {
   const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dpat-eval-')), 'out.json');
   const started = Date.now();
   const child = spawnSync(process.execPath, [
-    '--max-old-space-size=8192', '--import', 'tsx', entry, '--child', root, outFile,
+    '--max-old-space-size=8192', '--import', 'tsx', entry, '--child', root, outFile, ...(withModel ? ['--model'] : []),
   ], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: timeoutSeconds * 1000, maxBuffer: 64 * 1024 * 1024 });
   const seconds = (Date.now() - started) / 1000;
   if (child.error || child.status !== 0 || !fs.existsSync(outFile)) {
@@ -88,8 +94,11 @@ export function runAll(entry: string, repos: CorpusRepo[], dir: string, opts: { 
       continue;
     }
     const root = repo.root ? path.join(clone, repo.root) : clone;
-    const run = analyzeInChild(entry, repo.name, root, opts.timeoutSeconds);
-    if (repo.root) for (const f of run.findings) f.file = path.posix.join(repo.root, f.file);
+    const run = analyzeInChild(entry, repo.name, root, opts.timeoutSeconds, expectedModelFile(repo.name) !== undefined);
+    if (repo.root) {
+      for (const f of run.findings) f.file = path.posix.join(repo.root, f.file);
+      for (const s of run.model?.services ?? []) s.root = path.posix.join(repo.root, s.root ?? '');
+    }
     runs.push(run);
     console.log(`${repo.name} [${repo.split}]: ${run.ok ? `${run.filesAnalyzed} files in ${run.seconds.toFixed(1)} s, ${run.findings.length} findings, ${run.skipped.length} skipped` : `FAILED after ${run.seconds.toFixed(1)} s: ${run.error}`}`);
   }

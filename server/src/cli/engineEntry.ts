@@ -5,3 +5,5 @@
  */
 export { analyze } from '../engine/analyze';
 export { generateReport } from '../report';
+export { describeWorkspace } from '../engine/system/workspace';
+export { draftArchitecture } from '../engine/system/architectureDraft';

@@ -6,6 +6,8 @@
  */
 import { Command } from 'commander';
 import { registerCheckCommand } from './commands/check';
+import { registerInitCommand } from './commands/init';
+import { registerModelCommand } from './commands/model';
 import { registerReportCommand } from './commands/report';
 import { CLI_NAME, type CliContext } from './context';
 import { TOOL_VERSION } from './version';
@@ -39,5 +41,7 @@ Run "${CLI_NAME} <command> --help" for a command's options.
 
   registerCheckCommand(program, context);
   registerReportCommand(program, context);
+  registerModelCommand(program, context);
+  registerInitCommand(program, context);
   return program;
 }

@@ -1,7 +1,7 @@
 /** docker-compose files: services, their build folders and environment. */
 import * as path from 'node:path';
 import { yamlOverBudget } from '../architecture/yamlBudget';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { parseDocument, LineCounter, isAlias, isMap, isSeq, isScalar, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
 
 export interface ComposeService {
   name: string;
@@ -10,6 +10,8 @@ export interface ComposeService {
   line: number;
   /** Build context folder, root-relative, when the service is built from the workspace. */
   context?: string;
+  /** Dockerfile the build uses (root-relative), when the compose file names one. */
+  dockerfile?: string;
   image?: string;
   environment: Map<string, { value: string; line: number }>;
   envFiles: string[];
@@ -36,16 +38,18 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     const line = lineOf(pair.key as YamlNode, lineCounter);
     const svc: ComposeService = { name, file: rel, line, environment: new Map(), envFiles: [] };
     const build = value.get('build', true) as unknown;
-    if (isScalar(build)) svc.context = joinRel(dir, String(build.value));
+    if (isScalar(build)) svc.context = contextRel(dir, String(build.value));
     else if (isMap(build)) {
       const ctx = build.get('context');
-      if (typeof ctx === 'string') svc.context = joinRel(dir, ctx);
+      svc.context = contextRel(dir, typeof ctx === 'string' ? ctx : '.');
+      const dockerfile = build.get('dockerfile');
+      if (svc.context !== undefined && typeof dockerfile === 'string' && !dockerfile.includes('$')) svc.dockerfile = joinRel(svc.context === '.' ? '' : svc.context, dockerfile);
     }
     const image = value.get('image');
     if (typeof image === 'string') svc.image = image;
-    const env = value.get('environment', true) as unknown;
+    const env = deref(value.get('environment', true), doc);
     if (isMap(env)) {
-      for (const item of env.items) {
+      for (const item of mergedItems(env, doc)) {
         if (isScalar(item.key)) {
           const v = isScalar(item.value) ? String(item.value.value ?? '') : '';
           svc.environment.set(String(item.key.value), { value: v, line: lineOf(item.key as YamlNode, lineCounter) });
@@ -70,6 +74,35 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     out.push(svc);
   }
   return out;
+}
+
+/**
+ * A build context, root-relative. `${PWD}` is where compose runs, taken as the workspace root; a
+ * context built from other variables cannot be known.
+ */
+function contextRel(dir: string, p: string): string | undefined {
+  const pwd = /^\$\{?PWD\}?(\/|$)/.exec(p);
+  if (pwd) return joinRel('', p.slice(pwd[0].length) || '.');
+  if (p.includes('$') || /^[a-z]+:\/\//i.test(p)) return undefined;
+  return joinRel(dir, p);
+}
+
+function deref(node: unknown, doc: Document): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** A map's pairs with YAML merge keys (`<<: *shared-env`) expanded; the map's own keys win. */
+function mergedItems(map: YAMLMap, doc: Document, depth = 0): YAMLMap['items'] {
+  const own = map.items.filter((i) => !(isScalar(i.key) && i.key.value === '<<'));
+  if (depth > 4) return own;
+  const merged: YAMLMap['items'] = [];
+  for (const item of map.items) {
+    if (!(isScalar(item.key) && item.key.value === '<<')) continue;
+    const sources = isSeq(item.value) ? item.value.items : [item.value];
+    for (const source of sources.map((s) => deref(s, doc))) if (isMap(source)) merged.push(...mergedItems(source, doc, depth + 1));
+  }
+  const ownKeys = new Set(own.map((i) => (isScalar(i.key) ? String(i.key.value) : '')));
+  return [...merged.filter((i) => !(isScalar(i.key) && ownKeys.has(String(i.key.value)))), ...own];
 }
 
 function joinRel(dir: string, p: string): string {

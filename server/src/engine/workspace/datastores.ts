@@ -66,7 +66,7 @@ export class DatastoreResolver {
     for (const name of envVars) {
       const declared = this.architecture?.datastores.find((d) => d.env.includes(name));
       const bound = this.binding(service, name);
-      const url = bound ? withDatabase(normalizeUrl(expand(bound.value, service)), hints.database) : undefined;
+      const url = bound ? withDatabase(normalizeUrl(expand(bound.value, service, this.layout.rootEnv)), hints.database) : undefined;
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
@@ -109,12 +109,12 @@ export class DatastoreResolver {
       if (!parts.some((p) => p.role === 'db') && hints.database === undefined && parts.some((p) => p.bound)) return undefined;
       return { key: `env:${names.join('+')}`, label: names.map((n) => `$${n}`).join('/'), evidence: `env ${names.join(', ')}` };
     }
-    const value = (role: SplitPart['role']) => parts.filter((p) => p.role === role).map((p) => expand(p.bound!.value, service).toLowerCase()).sort().join(',');
+    const value = (role: SplitPart['role']) => parts.filter((p) => p.role === role).map((p) => expand(p.bound!.value, service, this.layout.rootEnv).toLowerCase()).sort().join(',');
     const host = value('host') || hints.host?.toLowerCase();
     const database = value('db') || hints.database;
     if (!host || !database) return undefined;
     const portVar = envVars.find((n) => /PORT/i.test(n) && this.binding(service, n));
-    const port = portVar ? expand(this.binding(service, portVar)!.value, service) : undefined;
+    const port = portVar ? expand(this.binding(service, portVar)!.value, service, this.layout.rootEnv) : undefined;
     const scheme = hints.kind && DEFAULT_PORTS[hints.kind] ? hints.kind : undefined;
     const url = scheme ? normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`) : undefined;
     const evidence = parts.map((p) => `${p.name}=${p.bound!.value} (${p.bound!.file}:${p.bound!.line})`).join(', ');
@@ -152,8 +152,15 @@ export class DatastoreResolver {
   }
 }
 
-function expand(value: string, service: ServiceInfo | undefined): string {
-  return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, name: string, fallback?: string) => service?.env.get(name)?.value ?? fallback ?? '');
+/**
+ * `${NAME}` / `${NAME:-default}` in a deployment value: the service's own variable, else the
+ * workspace's root `.env` (what compose interpolates from), else the default. A variable whose own
+ * value is still a reference (`DATABASE_URL: ${DATABASE_URL:-postgres://...}`) is not a value.
+ */
+function expand(value: string, service: ServiceInfo | undefined, rootEnv: Map<string, EnvValue>): string {
+  const plain = (v: string | undefined) => (v !== undefined && !v.includes('${') ? v : undefined);
+  return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, name: string, fallback?: string) =>
+    plain(service?.env.get(name)?.value) ?? plain(rootEnv.get(name)?.value) ?? fallback ?? '');
 }
 
 function stripPort(url: string): string {

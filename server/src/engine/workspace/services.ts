@@ -7,8 +7,9 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { Architecture } from '../architecture/model';
-import { findConfigFiles, findDirectories, readOptional } from './files';
+import { findConfigFiles, readOptional } from './files';
 import { parseCompose, parseDotenv, type ComposeService } from './compose';
+import { DEPLOYMENT_FILES, inferDeployables } from './deployables';
 
 export interface EnvValue {
   value: string;
@@ -24,6 +25,8 @@ export interface ServiceInfo {
   /** Where the service was found: the architecture file, a compose file, a package.json... */
   origin: string;
   owner?: string;
+  /** Where the deployment configuration shows it (compose service, Dockerfile, manifest...), besides `origin`. */
+  evidence?: { file: string; line: number }[];
   env: Map<string, EnvValue>;
   compose?: ComposeService;
 }
@@ -36,15 +39,13 @@ export interface WorkspaceLayout {
   serviceOf(rel: string): ServiceInfo | undefined;
 }
 
-const LIBRARY_DIRS = /^(libs?|packages|shared|common|tools|scripts|examples?|test|tests|e2e|docs)(\/|$)/;
-
 const COMPOSE_FILES = ['**/docker-compose*.{yml,yaml}', '**/compose*.{yml,yaml}'];
 const ENV_FILES = ['**/.env', '**/.env.*'];
 const DOCKERFILES = ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile'];
 
 export function discoverLayout(root: string, architecture: Architecture | undefined, overlays?: Map<string, string>): WorkspaceLayout {
   // One walk of the workspace for every kind of config file, split by pattern afterwards.
-  const configFiles = findConfigFiles(root, [...COMPOSE_FILES, ...ENV_FILES, ...DOCKERFILES]);
+  const configFiles = findConfigFiles(root, [...COMPOSE_FILES, ...ENV_FILES, ...DOCKERFILES, ...DEPLOYMENT_FILES]);
   const matching = (patterns: string[]) => {
     const isMatch = picomatch(patterns, { dot: true });
     return configFiles.filter((rel) => isMatch(rel));
@@ -54,7 +55,7 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
     ? architecture.services.map((s) => ({
       name: s.name, paths: s.paths.map(normalizeDir), inferred: false, origin: architecture.file, owner: s.owner, env: new Map(),
     }))
-    : inferServices(root, compose, matching(DOCKERFILES), overlays);
+    : inferDeployables(root, compose, matching([...DOCKERFILES, ...DEPLOYMENT_FILES]), overlays);
   for (const svc of services) {
     svc.compose = compose.find((c) => c.name === svc.name) ??
       compose.find((c) => c.context !== undefined && svc.paths.includes(c.context));
@@ -92,51 +93,10 @@ function normalizeDir(p: string): string {
   return p.replace(/^\.\//, '').replace(/\/+$/, '').replace(/^\.$/, '');
 }
 
+/** Env files of test runs (`.env.test`, `.env.e2e.example`): never a deployment's configuration. */
+const TEST_ENV = /(^|\/)\.env\.(test|tests|e2e|ci|spec|testing)(\.|$)/;
+
 function addDotenv(into: Map<string, EnvValue>, rel: string, text: string | undefined): void {
-  if (text === undefined) return;
+  if (text === undefined || TEST_ENV.test(rel)) return;
   for (const [k, v] of parseDotenv(text)) into.set(k, { value: v.value, file: rel, line: v.line });
-}
-
-function inferServices(root: string, compose: ComposeService[], dockerfilePaths: string[], overlays?: Map<string, string>): ServiceInfo[] {
-  const found = new Map<string, ServiceInfo>();
-  const add = (dir: string, name: string, origin: string) => {
-    dir = normalizeDir(dir);
-    if (dir === '' || found.has(dir)) return;
-    if ([...found.values()].some((s) => s.name === name)) name = dir.replace(/\//g, '-');
-    found.set(dir, { name, paths: [dir], inferred: true, origin, env: new Map() });
-  };
-  const dockerfiles = new Set(dockerfilePaths.map((f) => path.posix.dirname(f)));
-  for (const c of compose) {
-    if (c.context && c.context !== '.') add(c.context, c.name, c.file);
-  }
-  const pkg = readJson(path.join(root, 'package.json'), overlays, root);
-  const patterns: string[] = Array.isArray(pkg?.workspaces) ? pkg.workspaces : Array.isArray(pkg?.workspaces?.packages) ? pkg.workspaces.packages : [];
-  const pnpm = readOptional(path.join(root, 'pnpm-workspace.yaml'), overlays, root);
-  if (pnpm) for (const m of pnpm.matchAll(/^\s*-\s*['"]?([^'"\n#]+?)['"]?\s*$/gm)) patterns.push(m[1]);
-  const candidates = new Set<string>();
-  for (const pattern of patterns) {
-    for (const rel of findConfigFiles(root, [`${pattern.replace(/\/$/, '')}/package.json`])) candidates.add(path.posix.dirname(rel));
-  }
-  for (const rel of findDirectories(root, ['apps/*', 'services/*'])) candidates.add(rel);
-  for (const dir of [...candidates].sort()) {
-    const deployable = dockerfiles.has(dir) || /^(apps|services)\//.test(dir) || !LIBRARY_DIRS.test(dir);
-    if (!deployable) continue;
-    const manifest = readJson(path.join(root, dir, 'package.json'), overlays, root);
-    const name = (typeof manifest?.name === 'string' ? manifest.name.replace(/^@[^/]+\//, '') : undefined) ?? path.posix.basename(dir);
-    add(dir, path.posix.basename(dir) === name ? name : path.posix.basename(dir), `${dir}/package.json`);
-  }
-  for (const dir of [...dockerfiles].sort()) {
-    if (dir !== '.' && !LIBRARY_DIRS.test(dir)) add(dir, path.posix.basename(dir), `${dir}/Dockerfile`);
-  }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function readJson(abs: string, overlays?: Map<string, string>, root?: string): any {
-  const text = readOptional(abs, overlays, root);
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,95 @@
+/**
+ * Which service reaches which datastore: every datastore client in the code,
+ * attributed to the deployable whose code builds it (or, for a client in a
+ * shared package, to the deployables importing it), with the connection
+ * identity resolved through that deployable's own deployment environment.
+ * The shared-database rule and the system model (`model` command) both read
+ * this, so they agree on who shares what.
+ */
+import { Node, ts, type CallExpression } from 'ts-morph';
+import { wrapperFor } from '../facts/walk';
+import { isFunctionLike } from '../facts/analysis';
+import { envVarsIn, urlsIn } from '../facts/syntax';
+import type { SystemModel } from '../model';
+import type { Fact } from '../facts/facts';
+import type { DatastoreIdentity } from '../workspace/datastores';
+import type { ServiceInfo } from '../workspace/services';
+
+export interface DatastoreUsage {
+  service: ServiceInfo;
+  /** Where the use is: the client, or the import of the shared module that builds it. */
+  node: Node;
+  identity: DatastoreIdentity;
+  /** Store kind (`postgres`, `prisma`, `mongodb`...) as the client's library says. */
+  store?: string;
+  /** The shared module the client lives in, when the service reaches it through an import. */
+  via?: string;
+}
+
+export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
+  const usages: DatastoreUsage[] = [];
+  for (const fact of model.facts) {
+    if (fact.kind !== 'client') continue;
+    const envVars = [...(fact.envVars ?? [])];
+    if (fact.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(fact.node.getSourceFile().getFilePath()));
+    // Nothing names a datastore: no identities whoever the owner is, so the importers (a workspace scan) are not needed.
+    if (!envVars.length && !fact.urls?.length) continue;
+    const own = model.serviceOf(fact.node);
+    const owners = own ? [{ service: own, node: fact.node, via: undefined }] : model.importersInServices(fact.node.getSourceFile());
+    for (const owner of owners) {
+      for (const identity of model.datastores.identities(owner.service, envVars, fact.urls ?? [], { kind: fact.store, ...fact.connection })) {
+        usages.push({ service: owner.service, node: owner.node, identity, store: fact.store, via: owner.via });
+      }
+    }
+  }
+  usages.push(...factoryCallUsages(model));
+  return usages;
+}
+
+/**
+ * Client factories: a workspace function that builds a client from its
+ * parameters (`createPool(url)` in a shared lib). The connection identity
+ * is decided at each call site, so each call is a usage of its own.
+ */
+function factoryCallUsages(model: SystemModel): DatastoreUsage[] {
+  const factories = new Map<Node, Fact>();
+  for (const fact of model.facts) {
+    if (fact.kind !== 'client' || fact.envVars?.length || fact.urls?.length) continue;
+    const fn = fact.node.getFirstAncestor(isFunctionLike);
+    if (fn) factories.set(fn, fact);
+  }
+  if (!factories.size) return [];
+  const names = new Set<string>();
+  for (const fn of factories.keys()) {
+    const name = Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn) ? fn.getName() : (Node.isVariableDeclaration(fn.getParent()) ? (fn.getParent() as import('ts-morph').VariableDeclaration).getName() : undefined);
+    if (name) names.add(name);
+  }
+  const out: DatastoreUsage[] = [];
+  for (const { sourceFile } of model.files) {
+    // A call names its factory in the file's text; files that do not are skipped without a walk.
+    const text = sourceFile.getFullText();
+    if (![...names].some((n) => text.includes(n))) continue;
+    const calls: ts.CallExpression[] = [];
+    const visit = (raw: ts.Node): void => {
+      if (ts.isCallExpression(raw)) {
+        const callee = raw.expression;
+        if (names.has((ts.isPropertyAccessExpression(callee) ? callee.name : callee).getText(sourceFile.compilerNode))) calls.push(raw);
+      }
+      ts.forEachChild(raw, visit);
+    };
+    ts.forEachChild(sourceFile.compilerNode, visit);
+    for (const node of calls.map(wrapperFor(sourceFile)) as CallExpression[]) {
+      const callee = node.getExpression();
+      const target = model.analysis.resolveCallee(node);
+      const fact = target ? factories.get(target) : undefined;
+      const service = model.serviceOf(node);
+      if (!fact || !service) continue;
+      const envVars = node.getArguments().flatMap((a) => envVarsIn(a));
+      const urls = node.getArguments().flatMap((a) => urlsIn(a));
+      for (const identity of model.datastores.identities(service, envVars, urls)) {
+        out.push({ service, node: callee, identity, store: fact.store, via: model.relOf(fact.node) });
+      }
+    }
+  }
+  return out;
+}

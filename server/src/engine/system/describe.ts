@@ -1,0 +1,223 @@
+/**
+ * The system as the engine sees it, in one plain shape that tests and other
+ * tools can diff (`distributed-patterns model --format json`): deployable
+ * services, infrastructure containers, datastores and who uses them,
+ * channels with their producing and consuming services, synchronous calls
+ * between services, and external APIs, each with evidence locations.
+ * Built from the analysis's SystemModel; the output is sorted, so the same
+ * workspace always prints the same model.
+ */
+import { ts, type Node, type SourceFile } from 'ts-morph';
+import type { SystemModel } from '../model';
+import type { Fact } from '../facts/facts';
+import type { ServiceInfo } from '../workspace/services';
+import { datastoreUsages } from './datastoreUses';
+import { infrastructureKind } from './infrastructure';
+
+export interface EvidenceRef {
+  file: string;
+  line: number;
+}
+
+export interface SystemDescription {
+  services: { name: string; root: string; kind: string; inferred: boolean; evidence: EvidenceRef[] }[];
+  infrastructure: { name: string; kind: string; evidence: EvidenceRef[] }[];
+  datastores: { id: string; kind: string; identity: string; usedBy: string[]; owner: string | null; evidence: EvidenceRef[] }[];
+  channels: { name: string; transport: string; producers: string[]; consumers: string[]; evidence: EvidenceRef[] }[];
+  syncCalls: { from: string; to: string; evidence: EvidenceRef[] }[];
+  externalApis: { name: string; evidence: EvidenceRef[] }[];
+}
+
+/** Modules whose import says what kind of server a deployable is, most specific first. */
+const FRAMEWORKS: [RegExp, string][] = [
+  [/^@nestjs\/core$/, 'nestjs'],
+  [/^next(\/|$)/, 'nextjs'],
+  [/^@tanstack\/(react-)?start/, 'tanstack-start'],
+  [/^@remix-run\/(node|server-runtime)$/, 'remix'],
+  [/^@temporalio\/worker$/, 'temporal-worker'],
+  [/^fastify$/, 'fastify'],
+  [/^express$/, 'express'],
+  [/^koa$/, 'koa'],
+  [/^hono$/, 'hono'],
+  [/^@hapi\/hapi$/, 'hapi'],
+  [/^(aws-lambda|@types\/aws-lambda)$/, 'lambda'],
+  [/^bullmq$/, 'bullmq-worker'],
+  [/^kafkajs$/, 'kafka-consumer'],
+];
+
+/** Messaging libraries (as the fact tables name them) to the transport they speak. */
+const TRANSPORTS: Record<string, string> = {
+  kafkajs: 'kafka', amqplib: 'rabbitmq', '@golevelup/nestjs-rabbitmq': 'rabbitmq', '@nestjs-plus/rabbitmq': 'rabbitmq',
+  bullmq: 'bullmq', bull: 'bull', '@aws-sdk/client-sqs': 'sqs', 'sqs-consumer': 'sqs', 'aws-sdk': 'sqs',
+  eventbridge: 'eventbridge', '@aws-sdk/client-eventbridge': 'eventbridge', redis: 'redis', '@google-cloud/pubsub': 'pubsub',
+  nats: 'nats', 'node-nats-streaming': 'nats-streaming', '@azure/service-bus': 'azure-service-bus', '@nestjs/microservices': 'nestjs',
+};
+
+/** SDKs of third-party services (side-effect facts) and the API they reach. */
+const EXTERNAL_SDKS: Record<string, string> = { stripe: 'stripe', twilio: 'twilio', sendgrid: 'sendgrid', '@sendgrid/mail': 'sendgrid', nodemailer: 'smtp' };
+
+export function describeSystem(model: SystemModel): SystemDescription {
+  const ref = (node: Node): EvidenceRef => ({ file: model.relOf(node), line: model.locationOf(node).range.start.line });
+  const servicesOf = servicesOfFile(model);
+  return {
+    services: describeServices(model),
+    infrastructure: describeInfrastructure(model),
+    datastores: describeDatastores(model, ref),
+    channels: describeChannels(model, ref, servicesOf),
+    ...describeCalls(model, ref, servicesOf),
+  };
+}
+
+/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
+export function channelNames(name: string | undefined): string[] {
+  if (!name) return [];
+  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
+}
+
+function describeServices(model: SystemModel): SystemDescription['services'] {
+  const declared = new Map((model.architecture?.services ?? []).map((s) => [s.name, s]));
+  const kinds = frameworkKinds(model);
+  return model.layout.services.map((s) => {
+    const evidence: EvidenceRef[] = [];
+    const arch = declared.get(s.name);
+    if (arch && model.architectureFile) evidence.push({ file: model.architectureFile, line: arch.range.start.line });
+    if (s.compose) evidence.push({ file: s.compose.file, line: s.compose.line });
+    for (const e of s.evidence ?? []) evidence.push(e);
+    if (!evidence.length && s.origin) evidence.push({ file: s.origin, line: 1 });
+    return { name: s.name, root: s.paths[0] ?? '', kind: kinds.get(s.name) ?? 'node', inferred: s.inferred, evidence: dedupeRefs(evidence) };
+  }).sort((a, b) => compare(a.name, b.name));
+}
+
+/** The framework each service's code imports (the most specific one of FRAMEWORKS). */
+function frameworkKinds(model: SystemModel): Map<string, string> {
+  const best = new Map<string, number>();
+  for (const f of model.files) {
+    const svc = model.layout.serviceOf(f.rel);
+    if (!svc) continue;
+    for (const s of f.sourceFile.compilerNode.statements) {
+      if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+      const i = FRAMEWORKS.findIndex(([re]) => re.test((s.moduleSpecifier as ts.StringLiteral).text));
+      if (i >= 0 && i < (best.get(svc.name) ?? FRAMEWORKS.length)) best.set(svc.name, i);
+    }
+  }
+  return new Map([...best].map(([name, i]) => [name, FRAMEWORKS[i][1]]));
+}
+
+function describeInfrastructure(model: SystemModel): SystemDescription['infrastructure'] {
+  const deployed = new Set(model.layout.services.map((s) => s.compose).filter(Boolean));
+  const byName = new Map<string, SystemDescription['infrastructure'][number]>();
+  for (const c of model.layout.compose) {
+    if (deployed.has(c)) continue;
+    const kind = infrastructureKind(c.image, c.name);
+    if (!kind) continue;
+    const entry = byName.get(c.name) ?? { name: c.name, kind, evidence: [] };
+    entry.evidence.push({ file: c.file, line: c.line });
+    byName.set(c.name, entry);
+  }
+  return [...byName.values()].map((e) => ({ ...e, evidence: dedupeRefs(e.evidence) })).sort((a, b) => compare(a.name, b.name));
+}
+
+function describeDatastores(model: SystemModel, ref: (n: Node) => EvidenceRef): SystemDescription['datastores'] {
+  const byKey = new Map<string, { id: string; kind: string; identity: string; users: Set<string>; owner: string | null; evidence: EvidenceRef[] }>();
+  for (const u of datastoreUsages(model)) {
+    const key = u.identity.key;
+    let entry = byKey.get(key);
+    if (!entry) {
+      const kind = u.identity.declared?.kind ?? /^url:(\w+):/.exec(key)?.[1] ?? u.store ?? 'unknown';
+      entry = { id: key.replace(/^(url|declared|env|split):/, ''), kind, identity: u.identity.evidence, users: new Set(), owner: u.identity.declared?.owner ?? null, evidence: [] };
+      byKey.set(key, entry);
+    }
+    entry.users.add(u.service.name);
+    entry.evidence.push(ref(u.node));
+  }
+  return [...byKey.values()].map((e) => ({ id: e.id, kind: e.kind, identity: e.identity, usedBy: [...e.users].sort(compare), owner: e.owner, evidence: dedupeRefs(e.evidence) }))
+    .sort((a, b) => compare(a.id, b.id));
+}
+
+type ServicesOf = (fact: Fact) => ServiceInfo[];
+
+/** The deployables a fact runs in: its own service, or every service importing the shared module it is in. */
+function servicesOfFile(model: SystemModel): ServicesOf {
+  const cache = new Map<SourceFile, ServiceInfo[]>();
+  return (fact) => {
+    const own = model.serviceOf(fact.node);
+    if (own) return [own];
+    const sf = fact.node.getSourceFile();
+    let hit = cache.get(sf);
+    if (!hit) {
+      hit = model.importersInServices(sf).map((i) => i.service);
+      cache.set(sf, hit);
+    }
+    return hit;
+  };
+}
+
+function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): SystemDescription['channels'] {
+  const channels = new Map<string, { transports: Set<string>; producers: Set<string>; consumers: Set<string>; evidence: EvidenceRef[] }>();
+  for (const f of model.facts) {
+    if (f.kind !== 'publish' && f.kind !== 'consumer') continue;
+    if (f.reply) continue;
+    for (const name of channelNames(f.channel)) {
+      const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
+      channels.set(name, c);
+      c.transports.add(TRANSPORTS[f.library] ?? f.library);
+      for (const s of servicesOf(f)) (f.kind === 'publish' ? c.producers : c.consumers).add(s.name);
+      c.evidence.push(ref(f.node));
+    }
+  }
+  return [...channels].map(([name, c]) => ({
+    name, transport: [...c.transports].sort(compare).join(', '),
+    producers: [...c.producers].sort(compare), consumers: [...c.consumers].sort(compare), evidence: dedupeRefs(c.evidence),
+  })).sort((a, b) => compare(a.name, b.name));
+}
+
+function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
+  const services = new Set(model.layout.services.map((s) => s.name));
+  const calls = new Map<string, { from: string; to: string; evidence: EvidenceRef[] }>();
+  const external = new Map<string, EvidenceRef[]>();
+  const addExternal = (name: string, at: EvidenceRef) => external.set(name, [...(external.get(name) ?? []), at]);
+  for (const f of model.facts) {
+    if (f.kind === 'sideEffect' && EXTERNAL_SDKS[f.library]) addExternal(EXTERNAL_SDKS[f.library], ref(f.node));
+    if (f.kind !== 'http') continue;
+    if (f.target && services.has(f.target)) {
+      for (const from of servicesOf(f)) {
+        if (from.name === f.target) continue;
+        const key = `${from.name}\u0000${f.target}`;
+        const c = calls.get(key) ?? { from: from.name, to: f.target, evidence: [] };
+        c.evidence.push(ref(f.node));
+        calls.set(key, c);
+      }
+      continue;
+    }
+    const host = publicHost(f.detail);
+    if (host) addExternal(host, ref(f.node));
+  }
+  return {
+    syncCalls: [...calls.values()].map((c) => ({ ...c, evidence: dedupeRefs(c.evidence) })).sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
+    externalApis: [...external].map(([name, evidence]) => ({ name, evidence: dedupeRefs(evidence) })).sort((a, b) => compare(a.name, b.name)),
+  };
+}
+
+/** A literal public host in a call's URL (`api.stripe.com`); private names and localhost are not external APIs. */
+function publicHost(detail: string): string | undefined {
+  const host = /https?:\/\/([a-z0-9-_.]+)/i.exec(detail)?.[1]?.toLowerCase();
+  if (!host || !host.includes('.') || /^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.)/.test(host)) return undefined;
+  if (/\.(local|internal|svc|cluster\.local|consul|localhost)$/.test(host)) return undefined;
+  return host;
+}
+
+function dedupeRefs(refs: EvidenceRef[]): EvidenceRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const k = `${r.file}:${r.line}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  }).sort((a, b) => compare(a.file, b.file) || a.line - b.line);
+}
+
+function uniqueSorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(compare);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
