@@ -5,10 +5,12 @@ import type { Finding, Severity } from './types';
 import type { SystemModel } from './model';
 import { formatMessage, type Rule } from './rules/createRule';
 
-export function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean | ((rel: string) => boolean), log: (m: string) => void): void {
+export function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean | ((rel: string) => boolean), log: (m: string) => void,
+  options: Record<string, unknown> = {}): void {
   const counts = new Map<string, number>();
   rule.check({
     model,
+    options: { ...rule.meta.defaultOptions, ...options },
     report(r) {
       const template = rule.meta.messages[r.messageId];
       const data = r.data ?? {};
@@ -18,7 +20,7 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
       out.push({
         ruleId: rule.meta.id,
         messageId: r.messageId,
-        severity,
+        severity: r.inferredOnly ? lower(severity) : severity,
         message: formatMessage(template.message, data),
         hint: formatMessage(template.hint, data),
         location: r.location,
@@ -38,6 +40,11 @@ function safeFixes(build: () => Finding['fixes'], log: (m: string) => void): Fin
     log(`building a quick fix failed: ${(error as Error).message}`);
     return [];
   }
+}
+
+/** One step down: inferred-only evidence is never an error. */
+function lower(severity: Severity): Severity {
+  return severity === 'error' ? 'warning' : 'info';
 }
 
 export function severityFor(rule: Rule, architecture: Architecture | undefined): Severity | 'off' {
