@@ -23,6 +23,9 @@ export interface ExpectedError {
   endLine?: number;
   endColumn?: number;
   suppressed?: boolean;
+  severity?: 'error' | 'warning' | 'info';
+  /** A part of the message that must appear in it. */
+  messageIncludes?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -77,6 +80,8 @@ export function runRuleTests(ruleId: string, cases: { valid: ValidCase[]; invali
             if (want.endLine !== undefined) assert.equal(f.location.range.end.line, want.endLine, 'endLine');
             if (want.endColumn !== undefined) assert.equal(f.location.range.end.column, want.endColumn, 'endColumn');
             if (want.suppressed !== undefined) assert.equal(!!f.suppressed, want.suppressed, 'suppressed');
+            if (want.severity !== undefined) assert.equal(f.severity, want.severity, 'severity');
+            if (want.messageIncludes !== undefined) assert.ok(f.message.includes(want.messageIncludes), `message includes ${JSON.stringify(want.messageIncludes)}: ${f.message}`);
             assert.ok(f.hint.length > 10, 'every finding says how to fix it');
           });
         });
