@@ -485,6 +485,19 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a request id in an event serialized inside a serialized envelope (serializers do not count as nesting)',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function orderPlaced(orderId: string, lambdaRequestId: string) {',
+          '  const event = { orderId, requestId: lambdaRequestId };',
+          "  const envelope = { eventType: 'ORDER_CREATED', data: JSON.stringify(event) };",
+          "  await producer.send({ topic: 'order.events', messages: [{ key: orderId, value: JSON.stringify(envelope) }] });",
+          '}',
+        ),
+      },
+    },
+    {
       name: 'a job queue the service both feeds and consumes is not a hop between services',
       files: {
         'services/notifications/src/email.queue.ts': lines(
