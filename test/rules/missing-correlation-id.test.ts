@@ -511,6 +511,31 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
+      files: {
+        'services/airtable/src/airtable.service.ts': lines(
+          "import { Injectable } from '@nestjs/common';",
+          "import { InjectQueue } from '@nestjs/bullmq';",
+          "import { Queue } from 'bullmq';",
+          '@Injectable()',
+          'export class AirtableService {',
+          "  constructor(@InjectQueue('airtable') private readonly airtableQueue: Queue) {}",
+          '  async updateEntities(entityType: string) {',
+          "    await this.airtableQueue.add('updateEntities', { entityType });",
+          '  }',
+          '}',
+        ),
+        'services/airtable/src/airtable.processor.ts': lines(
+          "import { Processor, WorkerHost } from '@nestjs/bullmq';",
+          "import { Job } from 'bullmq';",
+          "@Processor('airtable')",
+          'export class AirtableProcessor extends WorkerHost {',
+          '  async process(job: Job) { console.log(job.data); }',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'a handler that copies the incoming message id into the follow-up ties it to its cause',
       files: {
         'services/inventory/src/consumer.ts': lines(

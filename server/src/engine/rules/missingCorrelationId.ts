@@ -110,12 +110,18 @@ function inferredNote(model: SystemModel, fact: Fact, destination: Destination |
     return declared ? undefined : ` Inferred: the URL is taken to point at service "${fact.target}" from its name.`;
   }
   if (destination?.kind === 'unseen') {
-    const channels = channelsOf(fact);
+    const channels = channelsOf(fact).filter((c) => namedInFile(fact.node, c));
     return channels.length
       ? ` Inferred: no consumer of ${channels.map((c) => `"${c}"`).join(' or ')} was found in this workspace, so it is taken to go to another service.`
-      : ' Inferred: the destination is not named statically, so it is taken to be another service.';
+      : ' Inferred: its destination is not a literal name here and no consumer of it was found, so it is taken to go to another service.';
   }
   return undefined;
+}
+
+/** A channel written as a string in the publishing file (not a parameter's or property's name, `topic`, `this.topicArn`). */
+function namedInFile(node: Node, channel: string): boolean {
+  const text = node.getSourceFile().getFullText();
+  return ['\'', '"', '`'].some((q) => text.includes(`${q}${channel}${q}`));
 }
 
 /** The call a fact's (callee name) node belongs to. */
