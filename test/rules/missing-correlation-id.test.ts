@@ -533,6 +533,20 @@ runRuleTests('missing-correlation-id', {
           '  async process(job: Job) { console.log(job.data); }',
           '}',
         ),
+        'services/airtable/src/sync.ts': lines(
+          "import { Injectable } from '@nestjs/common';",
+          "import { InjectQueue, Processor } from '@nestjs/bullmq';",
+          "import { Queue } from 'bullmq';",
+          "import { DelayedJobWorker } from './worker';",
+          '@Injectable()',
+          'export class SyncService {',
+          "  constructor(@InjectQueue('sync') private readonly syncQueue: Queue) {}",
+          "  async start() { await this.syncQueue.add('syncAll', { all: true }); }",
+          '}',
+          // A processor whose process() is inherited from a base class: the queue is still consumed here.
+          "@Processor('sync')",
+          'export class SyncProcessor extends DelayedJobWorker {}',
+        ),
       },
     },
     {

@@ -60,8 +60,8 @@ function nestProcessor(call: Node) {
   const cls = decorated(call);
   if (!cls || !Node.isClassDeclaration(cls)) return undefined;
   const handler = cls.getInstanceMethod('process');
-  if (!handler) return undefined;
   const queue = queueNameOf(arg(call, 0));
+  // A `process` inherited from a base worker class is not followed; the queue is still consumed here.
   return consumerFact('bullmq', call, calleeName(call), handler, queue, `BullMQ processor for "${queue ?? '?'}"`);
 }
 
