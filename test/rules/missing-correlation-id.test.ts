@@ -511,6 +511,18 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a shared module that both feeds and consumes its queue runs inside the service that loads it',
+      files: {
+        'libs/common/src/analytics.ts': lines(
+          "import { Queue, Worker } from 'bullmq';",
+          "const analytics = new Queue('analytics', { connection: { host: 'redis' } });",
+          "export const track = (event: string) => analytics.add('track', { event });",
+          "export const worker = new Worker('analytics', async (job) => { console.log(job.data); }, { connection: { host: 'redis' } });",
+        ),
+        'services/orders/src/main.ts': lines("import { track } from '../../../libs/common/src/analytics';", "void track('started');"),
+      },
+    },
+    {
       name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
       files: {
         'services/airtable/src/airtable.service.ts': lines(

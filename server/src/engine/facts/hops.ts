@@ -42,7 +42,7 @@ export function hopIndex(model: SystemModel): HopIndex {
 
 /** Where a publish goes, as far as the code and the architecture file show. */
 export type Destination =
-  | { kind: 'self' }                     // every consumer is in the publishing service
+  | { kind: 'self' }                     // every consumer is in the publishing service (or shared code, both)
   | { kind: 'other'; services: string[] } // consumed by other services (direct evidence)
   | { kind: 'unseen' };                  // no consumer found: taken to be another service's
 
@@ -52,7 +52,9 @@ export function destinationOf(fact: Fact, service: string | undefined, hops: Hop
   if (!consumers.length) return { kind: 'unseen' };
   const others = [...new Set(consumers.filter((s): s is string => s !== undefined && s !== service))].sort();
   if (others.length) return { kind: 'other', services: others };
-  if (service !== undefined && consumers.every((s) => s === service)) return { kind: 'self' };
+  // Every consumer in the publishing service; or a shared module (outside every service) that both
+  // feeds and consumes the queue, which runs inside whichever service loads it.
+  if (consumers.every((s) => s === service)) return { kind: 'self' };
   return { kind: 'unseen' };
 }
 
