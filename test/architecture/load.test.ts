@@ -404,6 +404,18 @@ describe('loadArchitecture: schema violations', () => {
     assert.equal(problem.hint, 'Did you mean dual-write: warning?');
   });
 
+  it('rule options in ESLint form: [severity, { options }]', () => {
+    const { architecture, problems } = load(lines('rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]', '  dual-write: off'));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(architecture!.rules, { 'missing-correlation-id': 'error', 'dual-write': 'off' });
+    assert.deepEqual(architecture!.ruleOptions, { 'missing-correlation-id': { requireBusinessCorrelationId: true } });
+  });
+
+  it('an unknown rule option is a schema problem', () => {
+    const problem = only(load(lines('rules:', '  missing-correlation-id: [warning, { requireBusinessId: true }]')).problems);
+    assert.equal(problem.message, 'Unknown property "requireBusinessId" in item 2 of "missing-correlation-id".');
+  });
+
   it('a missing required property is reported at the entry key', () => {
     const { architecture, problems } = load(lines(
       'services:',

@@ -20,6 +20,14 @@ const KAFKA_SETUP = [
   '', //                                                                                         5
 ];
 
+/** A tracing file that registers the auto-instrumentations (fetch, http, kafkajs, amqplib, AWS SDK...). */
+const OTEL_AUTO = [
+  "import { NodeSDK } from '@opentelemetry/sdk-node';",
+  "import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';",
+  '',
+  'new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();',
+];
+
 runRuleTests('missing-correlation-id', {
   valid: [
     {
@@ -414,6 +422,161 @@ runRuleTests('missing-correlation-id', {
         'services/ledger/src/main.ts': 'export const port = 3000;\n',
       },
     },
+    {
+      name: 'OpenTelemetry auto-instrumentations registered with the NodeSDK carry the trace on fetch',
+      files: {
+        'services/orders/src/tracing.ts': lines(...OTEL_AUTO),
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string) {',
+          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });',
+          '}',
+        ),
+        ...INVENTORY,
+      },
+    },
+    {
+      name: 'kafkajs instrumentation registered in a shared module that the service loads first',
+      files: {
+        'libs/common/src/instrumentation.ts': lines(
+          "import { NodeSDK } from '@opentelemetry/sdk-node';",
+          "import { KafkaJsInstrumentation } from 'opentelemetry-instrumentation-kafkajs';",
+          'const instrumentations = [new KafkaJsInstrumentation()];',
+          'new NodeSDK({ instrumentations }).start();',
+        ),
+        'services/orders/src/main.ts': lines("import '../../../libs/common/src/instrumentation';", "import { publishOrderCreated } from './publish';", 'void publishOrderCreated;'),
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderCreated(order: { id: string }) {',
+          "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: order.id }] });",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'auto-instrumentations preloaded by the start script (node --require .../register)',
+      files: {
+        'services/orders/package.json': JSON.stringify({ name: 'orders', scripts: { start: 'node --require @opentelemetry/auto-instrumentations-node/register dist/main.js' } }),
+        'services/orders/src/publish.ts': lines(
+          "import amqp from 'amqplib';",
+          'export async function publish(orderId: string) {',
+          '  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();',
+          "  channel.publish('orders', 'order.created', Buffer.from(JSON.stringify({ orderId, kind: 'created' })));",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'a tracing file outside the service, preloaded by its Dockerfile CMD (node --require)',
+      files: {
+        'services/orders/Dockerfile': lines('FROM node:22', 'CMD ["node", "--require", "/ops/otel-preload.js", "dist/main.js"]'),
+        // Outside every service: only the preload brings it into the orders service.
+        'ops/otel-preload.ts': lines(
+          "import { registerInstrumentations } from '@opentelemetry/instrumentation';",
+          "import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';",
+          'registerInstrumentations({ instrumentations: [new AmqplibInstrumentation()] });',
+        ),
+        'services/orders/src/publish.ts': lines(
+          "import amqp from 'amqplib';",
+          'export async function publish(orderId: string) {',
+          '  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();',
+          "  channel.sendToQueue('payments.charge', Buffer.from(JSON.stringify({ orderId, kind: 'charge' })));",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'a request id in an event serialized inside a serialized envelope (serializers do not count as nesting)',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function orderPlaced(orderId: string, lambdaRequestId: string) {',
+          '  const event = { orderId, requestId: lambdaRequestId };',
+          "  const envelope = { eventType: 'ORDER_CREATED', data: JSON.stringify(event) };",
+          "  await producer.send({ topic: 'order.events', messages: [{ key: orderId, value: JSON.stringify(envelope) }] });",
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'a job queue the service both feeds and consumes is not a hop between services',
+      files: {
+        'services/notifications/src/email.queue.ts': lines(
+          "import { Queue, Worker } from 'bullmq';",
+          "const emails = new Queue('emails', { connection: { host: 'redis' } });",
+          'export async function enqueue(to: string) {',
+          "  await emails.add('send', { to });",
+          '}',
+          "export const worker = new Worker('emails', async (job) => { console.log(job.data); }, { connection: { host: 'redis' } });",
+        ),
+      },
+    },
+    {
+      name: 'a shared module that both feeds and consumes its queue runs inside the service that loads it',
+      files: {
+        'libs/common/src/analytics.ts': lines(
+          "import { Queue, Worker } from 'bullmq';",
+          "const analytics = new Queue('analytics', { connection: { host: 'redis' } });",
+          "export const track = (event: string) => analytics.add('track', { event });",
+          "export const worker = new Worker('analytics', async (job) => { console.log(job.data); }, { connection: { host: 'redis' } });",
+        ),
+        'services/orders/src/main.ts': lines("import { track } from '../../../libs/common/src/analytics';", "void track('started');"),
+      },
+    },
+    {
+      name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
+      files: {
+        'services/airtable/src/airtable.service.ts': lines(
+          "import { Injectable } from '@nestjs/common';",
+          "import { InjectQueue } from '@nestjs/bullmq';",
+          "import { Queue } from 'bullmq';",
+          '@Injectable()',
+          'export class AirtableService {',
+          "  constructor(@InjectQueue('airtable') private readonly airtableQueue: Queue) {}",
+          '  async updateEntities(entityType: string) {',
+          "    await this.airtableQueue.add('updateEntities', { entityType });",
+          '  }',
+          '}',
+        ),
+        'services/airtable/src/airtable.processor.ts': lines(
+          "import { Processor, WorkerHost } from '@nestjs/bullmq';",
+          "import { Job } from 'bullmq';",
+          "@Processor('airtable')",
+          'export class AirtableProcessor extends WorkerHost {',
+          '  async process(job: Job) { console.log(job.data); }',
+          '}',
+        ),
+        'services/airtable/src/sync.ts': lines(
+          "import { Injectable } from '@nestjs/common';",
+          "import { InjectQueue, Processor } from '@nestjs/bullmq';",
+          "import { Queue } from 'bullmq';",
+          "import { DelayedJobWorker } from './worker';",
+          '@Injectable()',
+          'export class SyncService {',
+          "  constructor(@InjectQueue('sync') private readonly syncQueue: Queue) {}",
+          "  async start() { await this.syncQueue.add('syncAll', { all: true }); }",
+          '}',
+          // A processor whose process() is inherited from a base class: the queue is still consumed here.
+          "@Processor('sync')",
+          'export class SyncProcessor extends DelayedJobWorker {}',
+        ),
+      },
+    },
+    {
+      name: 'a handler that copies the incoming message id into the follow-up ties it to its cause',
+      files: {
+        'services/inventory/src/consumer.ts': lines(
+          "import amqp from 'amqplib';",
+          'export async function start() {',
+          '  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();',
+          "  await channel.consume('reserve-stock', (msg) => {",
+          '    if (!msg) return;',
+          "    channel.publish('inventory', 'stock.reserved', Buffer.from('ok'), { headers: { 'parent-message': msg.properties.messageId } });",
+          '    channel.ack(msg);',
+          '  });',
+          '}',
+        ),
+      },
+    },
   ],
   invalid: [
     {
@@ -584,22 +747,92 @@ runRuleTests('missing-correlation-id', {
       errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 3, column: 10 }],
     },
     {
-      name: 'OpenTelemetry auto-instrumentation propagates traceparent, but the business correlation id is still missing',
+      name: 'requireBusinessCorrelationId: OpenTelemetry propagates the trace, yet the team requires a business id',
       files: {
-        'services/orders/src/tracing.ts': lines(
-          "import { NodeSDK } from '@opentelemetry/sdk-node';",
-          "import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';",
-          '',
-          'new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();',
-        ),
+        'services/orders/src/tracing.ts': lines(...OTEL_AUTO),
         'services/orders/src/inventory.ts': lines(
           'export async function reserve(sku: string) {', //                                                    1
           '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });', //  2
           '}',
         ),
+        'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]'),
         ...INVENTORY,
       },
-      errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 2, column: 10 }],
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 2, column: 10,
+        messageIncludes: 'OpenTelemetry instrumentation of fetch, registered at services/orders/src/tracing.ts:2, propagates the trace context',
+        // The target is inferred from the env var's name (no `apis` entry): one step below the configured error.
+        severity: 'warning',
+      }],
+    },
+    {
+      name: 'OpenTelemetry registered, but not for the library the message goes through',
+      files: {
+        'services/orders/src/tracing.ts': lines(
+          "import { NodeSDK } from '@opentelemetry/sdk-node';",
+          "import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';",
+          '',
+          'new NodeSDK({ instrumentations: [new HttpInstrumentation()] }).start();',
+        ),
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publishOrderCreated(order: { id: string }) {', //                                   6
+          "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: order.id }] });", //  7
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18, messageIncludes: 'none of its instrumentations covers kafkajs' }],
+    },
+    {
+      name: 'a NestJS TCP client is not covered by OpenTelemetry instrumentation',
+      files: {
+        'services/gateway/src/tracing.ts': lines(...OTEL_AUTO),
+        'services/gateway/src/app.module.ts': lines(
+          "import { ClientsModule, Transport } from '@nestjs/microservices';",
+          "export const clients = ClientsModule.register([{ name: 'ORDERS', transport: Transport.TCP }]);",
+        ),
+        'services/gateway/src/orders.client.ts': lines(
+          "import { Inject, Injectable } from '@nestjs/common';", //                    1
+          "import { ClientProxy } from '@nestjs/microservices';", //                    2
+          '', //                                                                         3
+          '@Injectable()', //                                                            4
+          'export class OrdersClient {', //                                              5
+          "  constructor(@Inject('ORDERS') private readonly orders: ClientProxy) {}", // 6
+          '  create(sku: string) {', //                                                  7
+          "    return this.orders.send({ cmd: 'create-order' }, { sku });", //           8
+          '  }',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', file: 'services/gateway/src/orders.client.ts', line: 8, column: 24 }],
+    },
+    {
+      name: 'severity: a message consumed by another service is direct evidence; one with no consumer in sight is inferred',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function publish(order: { id: string }) {', //                                          6
+          "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: order.id }] });", // 7
+          "  await producer.send({ topic: 'order.audited', messages: [{ key: order.id, value: order.id }] });", // 8
+          '}',
+        ),
+        'services/payments/src/consumer.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          "const consumer = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] }).consumer({ groupId: 'payments' });",
+          'export async function start() {',
+          "  await consumer.subscribe({ topic: 'order.created' });",
+          '  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.offset); } });',
+          '}',
+        ),
+        'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: error'),
+      },
+      errors: [
+        { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18, severity: 'error' },
+        {
+          messageId: 'missing', file: 'services/orders/src/publish.ts', line: 8, column: 18, severity: 'warning',
+          messageIncludes: 'Inferred: no consumer of "order.audited" was found in this workspace',
+        },
+      ],
     },
     {
       name: 'kafkajs handler starts a fresh correlation id for its follow-up',

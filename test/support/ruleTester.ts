@@ -25,6 +25,8 @@ export interface ExpectedError {
   suppressed?: boolean;
   /** The finding's severity, when the case is about it (error, warning, info). */
   severity?: string;
+  /** A part of the message that must appear in it. */
+  messageIncludes?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -80,6 +82,7 @@ export function runRuleTests(ruleId: string, cases: { valid: ValidCase[]; invali
             if (want.endColumn !== undefined) assert.equal(f.location.range.end.column, want.endColumn, 'endColumn');
             if (want.suppressed !== undefined) assert.equal(!!f.suppressed, want.suppressed, 'suppressed');
             if (want.severity !== undefined) assert.equal(f.severity, want.severity, `severity: ${f.message}`);
+            if (want.messageIncludes !== undefined) assert.ok(f.message.includes(want.messageIncludes), `message includes ${JSON.stringify(want.messageIncludes)}: ${f.message}`);
             assert.ok(f.hint.length > 10, 'every finding says how to fix it');
           });
         });

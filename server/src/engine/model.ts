@@ -12,6 +12,7 @@ import type { EffectIndex } from './facts/effects';
 import type { Fact } from './facts/facts';
 import type { ServiceInfo, WorkspaceLayout } from './workspace/services';
 import type { DatastoreResolver } from './workspace/datastores';
+import type { TracingEvidence } from './workspace/tracing';
 
 export interface WorkspaceFile {
   rel: string;
@@ -39,8 +40,13 @@ export interface SystemModel {
   datastores: DatastoreResolver;
   /** Services whose files import this (service-less, shared) module, with the importing node. */
   importersInServices(file: SourceFile): { service: ServiceInfo; node: Node; via: string }[];
-  /** True when OpenTelemetry auto-instrumentation is registered in the node's service. */
+  /** True when OpenTelemetry instrumentation is registered in the node's service. */
   hasTracing(node: Node): boolean;
+  /**
+   * The OpenTelemetry instrumentation that carries the trace context in what `library` (a fact's
+   * library) sends from the node's service, with where it is registered and how it is loaded.
+   */
+  tracingOf(node: Node, library: string): TracingEvidence | undefined;
   /** Root-relative files matching the globs (SQL migrations...), listed once until the workspace is rescanned. */
   findFiles(patterns: string[]): string[];
 }

@@ -5,10 +5,12 @@ import type { Finding, Severity } from './types';
 import type { SystemModel } from './model';
 import { formatMessage, type Rule } from './rules/createRule';
 
-export function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean | ((rel: string) => boolean), log: (m: string) => void): void {
+export function runRule(rule: Rule, model: SystemModel, severity: Severity, out: Finding[], withFixes: boolean | ((rel: string) => boolean), log: (m: string) => void,
+  options: Record<string, unknown> = {}): void {
   const counts = new Map<string, number>();
   rule.check({
     model,
+    options: { ...rule.meta.defaultOptions, ...options },
     report(r) {
       const template = rule.meta.messages[r.messageId];
       const data = r.data ?? {};
@@ -18,7 +20,7 @@ export function runRule(rule: Rule, model: SystemModel, severity: Severity, out:
       out.push({
         ruleId: rule.meta.id,
         messageId: r.messageId,
-        severity: capSeverity(severity, r.maxSeverity),
+        severity: capSeverity(r.inferredOnly ? lower(severity) : severity, r.maxSeverity),
         message: formatMessage(template.message, data),
         hint: formatMessage(template.hint, data),
         location: r.location,
@@ -45,6 +47,11 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 /** The configured severity, lowered to the cap when the cap is lower. */
 function capSeverity(configured: Severity, cap: Severity | undefined): Severity {
   return cap && RANK[cap] < RANK[configured] ? cap : configured;
+}
+
+/** One step down: inferred-only evidence is never an error. */
+function lower(severity: Severity): Severity {
+  return severity === 'error' ? 'warning' : 'info';
 }
 
 export function severityFor(rule: Rule, architecture: Architecture | undefined): Severity | 'off' {

@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Project, ts, type Node, type SourceFile } from 'ts-morph';
+import { Project, type Node, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
@@ -32,6 +32,7 @@ import { RULES, RULE_IDS } from './rules';
 import { compareFindings, runRule, severityFor } from './runRules';
 import { decisionMatcher, locationOf, type SystemModel, type WorkspaceFile } from './model';
 import { applyDirectives, parseDirectives, type Directive } from './suppressions';
+import { preloadsOf, registrationIn, TracingIndex, type Registration } from './workspace/tracing';
 
 export interface SessionRunOptions {
   /** Open editor buffers by absolute path; they override the disk. */
@@ -77,6 +78,8 @@ interface Config {
   notices: Notice[];
   /** What facts depend on besides source text; a change recomputes every file's facts. */
   signature: string;
+  /** Modules each service preloads (`node --require`), read once per configuration. */
+  preloads?: Map<string, ReturnType<typeof preloadsOf>>;
 }
 
 interface Entry {
@@ -93,7 +96,8 @@ interface Entry {
   /** Why that text is not analysed. */
   skipReason?: string;
   directives?: Directive[];
-  traced?: boolean;
+  /** The OpenTelemetry instrumentation the file registers (null: none). */
+  registration?: Registration | null;
 }
 
 interface State {
@@ -273,7 +277,7 @@ export class AnalysisSession {
           : state.project.createSourceFile(c.abs, c.text);
         c.entry.text = c.text;
         c.entry.directives = undefined;
-        c.entry.traced = undefined;
+        c.entry.registration = undefined;
         stats.parsed.push(c.entry.rel);
         c.entry.unparsable = undefined;
         c.entry.skipReason = undefined;
@@ -384,12 +388,17 @@ export class AnalysisSession {
       for (const d of e.directives) directives.push({ ...d, used: false });
     }
     const justified = decisionMatcher(input.architecture, (rel) => layout.serviceOf(rel)?.name);
-    const traced = new Set<string>();
-    for (const e of entries) {
-      e.traced ??= importsTracing(e.sourceFile);
-      const svc = e.traced ? layout.serviceOf(e.rel) : undefined;
-      if (svc) traced.add(svc.name);
-    }
+    const preloads = config.preloads ??= new Map();
+    for (const e of entries) if (e.registration === undefined) e.registration = registrationIn(e.sourceFile) ?? null;
+    const tracing = new TracingIndex({
+      root: this.root, layout, importers: state.importers,
+      files: entries.map((e) => ({ rel: e.rel, sourceFile: e.sourceFile, registration: e.registration ?? undefined })),
+      preloads: (svc) => {
+        let found = preloads.get(svc.name);
+        if (!found) preloads.set(svc.name, found = preloadsOf(this.root, svc));
+        return found;
+      },
+    });
 
     const model: SystemModel = {
       root: this.root, architecture: input.architecture, architectureFile: input.architectureFile, architectureProblems: input.problems,
@@ -403,7 +412,8 @@ export class AnalysisSession {
       },
       serviceOf: serviceOfNode,
       justification: (pattern, node) => justified(pattern, relOf(node)),
-      hasTracing: (node) => traced.has(serviceOfNode(node)?.name ?? ''),
+      hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name),
+      tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name, library),
       importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
       findFiles: (patterns) => {
         const key = patterns.join('\n');
@@ -423,7 +433,7 @@ export class AnalysisSession {
       if (severity === 'off') continue;
       const before = findings.length;
       try {
-        runRule(rule, model, severity, findings, withFixes, this.log);
+        runRule(rule, model, severity, findings, withFixes, this.log, input.architecture?.ruleOptions?.[rule.meta.id]);
       } catch (error) {
         // Half a rule's findings would be a silent loss: none of them, said so in every output.
         findings.length = before;
@@ -539,12 +549,6 @@ function overlaySignature(overlays: Map<string, string>, state: State | undefine
     parts.push(`${abs}\n${createHash('sha1').update(text).digest('hex')}`);
   }
   return parts.join('\n');
-}
-
-/** Registers OpenTelemetry auto-instrumentation (read on the compiler's nodes: a half-typed import has no specifier yet). */
-function importsTracing(file: SourceFile): boolean {
-  return file.compilerNode.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) &&
-    /^@opentelemetry\/(auto-instrumentations|instrumentation-)/.test(s.moduleSpecifier.text));
 }
 
 function readDisk(abs: string): string | undefined {

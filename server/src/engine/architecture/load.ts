@@ -322,15 +322,20 @@ function buildDecisions(ctx: SourceContext, node: Node | null): ArchDecision[] {
   return decisions;
 }
 
-function buildRules(ctx: SourceContext, section: YAMLMap): Record<string, SeveritySetting> {
+/** `rule: severity`, or ESLint's `rule: [severity, { options }]`. */
+function buildRules(ctx: SourceContext, section: YAMLMap): { rules: Record<string, SeveritySetting>; options: Record<string, Record<string, unknown>> } {
   const rules: Record<string, SeveritySetting> = {};
+  const options: Record<string, Record<string, unknown>> = {};
   for (const entry of entries(ctx, section)) {
-    const value = isScalar(entry.value) ? entry.value.value : undefined;
+    const node = resolve(ctx, entry.value as Node);
+    const [first, second] = isSeq(node) ? node.items.map((i) => resolve(ctx, i as Node)) : [node, undefined];
+    const value = isScalar(first) ? first.value : undefined;
     if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) {
       rules[entry.name] = value as SeveritySetting;
     }
+    if (isMap(second)) options[entry.name] = second.toJSON() as Record<string, unknown>;
   }
-  return rules;
+  return { rules, options };
 }
 
 function buildArchitecture(ctx: SourceContext, root: YAMLMap, file: string): Architecture {
@@ -350,7 +355,11 @@ function buildArchitecture(ctx: SourceContext, root: YAMLMap, file: string): Arc
   if (workflows) architecture.workflows = buildWorkflows(ctx, workflows);
   architecture.decisions = buildDecisions(ctx, field(ctx, root, 'decisions')?.value ?? null);
   const rules = section('rules');
-  if (rules) architecture.rules = buildRules(ctx, rules);
+  if (rules) {
+    const built = buildRules(ctx, rules);
+    architecture.rules = built.rules;
+    if (Object.keys(built.options).length) architecture.ruleOptions = built.options;
+  }
   architecture.asyncapi = stringList(ctx, root, 'asyncapi');
   architecture.ignores = stringList(ctx, root, 'ignores');
   architecture.include = stringList(ctx, root, 'include');

@@ -98,6 +98,8 @@ export interface Architecture {
   decisions: ArchDecision[];
   /** Rule severities overriding the defaults. */
   rules: Record<string, SeveritySetting>;
+  /** Rule options, ESLint style (`missing-correlation-id: [warning, { requireBusinessCorrelationId: true }]`), by rule id. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
   /** AsyncAPI documents imported as the contract list (paths relative to the file). */
   asyncapi: string[];
   /** Workspace-relative globs left out of the analysis, beside the default non-production code. */

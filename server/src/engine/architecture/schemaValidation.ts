@@ -302,10 +302,18 @@ export function validateAgainstSchema(ctx: SourceContext, data: unknown): Archit
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   // A value of the wrong type also fails its enum/length checks: report only the type.
-  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // A `oneOf` value (a severity, or [severity, options]) fails every branch. When the list branch fits
+  // and an item is wrong, the item is the problem; otherwise the value's own (enum) problem is, not the
+  // other branch's type.
+  const oneOf = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const inside = new Set([...oneOf].filter((p) => errors.some((e) => e.instancePath.startsWith(`${p}/`))));
+  const skip = (e: ErrorObject) => e.keyword === 'oneOf' ||
+    (oneOf.has(e.instancePath) && (inside.has(e.instancePath) || e.keyword === 'type'));
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !skip(e)).map((e) => e.instancePath));
   const seen = new Set<string>();
   const problems: ArchitectureProblem[] = [];
   for (const error of errors) {
+    if (skip(error)) continue;
     if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
     const p = toProblem(ctx, error);
     if (!p) continue;

@@ -24,6 +24,8 @@ export interface RuleMeta<M extends string = string> {
   messages: Record<M, RuleMessage>;
   /** Quick fixes this rule offers in the editor (titles; the server builds the edits). */
   fixes: string[];
+  /** Options the rule reads (`rule: [severity, { ... }]` in the architecture file), with their defaults. */
+  defaultOptions?: Record<string, unknown>;
 }
 
 export interface Report<M extends string> {
@@ -39,12 +41,19 @@ export interface Report<M extends string> {
    * is at most a warning); the configured severity is never raised.
    */
   maxSeverity?: Severity;
+  /**
+   * The evidence is inferred only (a guess the code does not show): the finding is shown one
+   * severity lower than the rule's (error → warning → info), and its message says what was inferred.
+   */
+  inferredOnly?: boolean;
   /** Quick fixes, built lazily only when the caller asks for fixes (the editor does, the CLI does not). */
   fixes?: () => Fix[];
 }
 
 export interface RuleContext<M extends string> {
   model: SystemModel;
+  /** Options from the architecture file (`rule: [severity, { ... }]`), over the rule's defaults. */
+  options: Record<string, unknown>;
   report(report: Report<M>): void;
 }
 
@@ -59,6 +68,7 @@ export interface RuleDefinition<M extends string> {
   defaultSeverity: Severity;
   messages: Record<M, RuleMessage>;
   fixes?: string[];
+  defaultOptions?: Record<string, unknown>;
   check(context: RuleContext<M>): void;
 }
 
@@ -71,6 +81,7 @@ export function createRule<M extends string>(def: RuleDefinition<M>): Rule<M> {
       docsUrl: `${DOCS_BASE_URL}${def.id}.md`,
       messages: def.messages,
       fixes: def.fixes ?? [],
+      ...(def.defaultOptions ? { defaultOptions: def.defaultOptions } : {}),
     },
     check: def.check,
   };

@@ -4,6 +4,9 @@ import { correlationKeyOf, isFreshId } from '../facts/libraries/build';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';
+import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
+import type { SystemModel } from '../model';
+import type { TracingEvidence } from '../workspace/tracing';
 
 const PER_HOP_KEY = /request[-_]?id/i;
 
@@ -12,9 +15,10 @@ export const missingCorrelationId = createRule({
   description: 'Messages and cross-service calls must carry a correlation id, and handlers must propagate the incoming one.',
   defaultSeverity: 'warning',
   fixes: ['Add correlation and causation ids', 'Propagate the incoming correlation id'],
+  defaultOptions: { requireBusinessCorrelationId: false },
   messages: {
     missing: {
-      message: '{{what}} carries no correlation or causation id{{tracing}}, so this hop cannot be tied to the business flow that caused it when tracing a failure or a duplicate.',
+      message: '{{what}} carries no correlation or causation id{{tracing}}, so this hop cannot be tied to the business flow that caused it when tracing a failure or a duplicate.{{inferred}}',
       hint: 'Add correlation-id and causation-id headers{{source}}.',
     },
     notPropagated: {
@@ -22,7 +26,11 @@ export const missingCorrelationId = createRule({
       hint: 'Copy the correlation id from the incoming message and set the causation id to the incoming message id.',
     },
   },
-  check({ model, report }) {
+  check({ model, report, options }) {
+    const requireBusinessId = options.requireBusinessCorrelationId === true;
+    const hops = hopIndex(model);
+    const handlers = handlerNames(model);
+    const librariesOf = transportLibraries(model);
     const inHandler = new Set<Fact>();
     for (const consumer of model.facts) {
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
@@ -33,35 +41,40 @@ export const missingCorrelationId = createRule({
       const relevant = fact.kind === 'publish' || (fact.kind === 'http' && fact.target !== undefined);
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
+      const service = model.serviceOf(fact.node)?.name;
+      // A job queue the service feeds itself is not a hop between services.
+      const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
+      if (destination?.kind === 'self') continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
+      const trace = tracingFor(model, fact, librariesOf);
+      // Instrumentation of the client library carries the trace context: that is propagation, unless the team requires a business id.
+      const silencedByTracing = !!trace.evidence && !requireBusinessId;
+      const inferred = inferredNote(model, fact, destination);
       // A publish wrapper with callers: the message is built by them, and findings belong there.
       const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
       if (sites.length) {
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
+          if (silencedByTracing || copiesIncomingId(callOf(site.node), handlers)) continue;
           report({
             messageId: 'missing',
-            data: {
-              what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`,
-              tracing: model.hasTracing(site.node) ? ' (OpenTelemetry propagates the trace context, but not a business correlation id)' : '',
-              source: '',
-            },
+            data: { what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`, tracing: trace.note, source: '', inferred: inferred ?? '' },
             location: model.locationOf(site.node),
             snippet: `${site.wrapper}|${fact.detail}`,
+            inferred: !!inferred,
+            inferredOnly: !!inferred,
           });
         }
       } else if (fact.correlation === 'absent') {
+        if (silencedByTracing || copiesIncomingId(callOf(fact.node), handlers)) continue;
         report({
           messageId: 'missing',
-          data: {
-            what,
-            tracing: model.hasTracing(fact.node) ? ' (OpenTelemetry propagates the trace context, but not a business correlation id)' : '',
-            source: inHandler.has(fact) ? ', copied from the incoming message' : '',
-          },
+          data: { what, tracing: trace.note, source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
-          inferred: fact.kind === 'http' && !model.architecture,
+          inferred: !!inferred,
+          inferredOnly: !!inferred,
           fixes: () => addCorrelationFix(model, fact),
         });
       } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some((v) => isFreshId(v) && !isPerHopKey(v))) {
@@ -73,6 +86,48 @@ export const missingCorrelationId = createRule({
     }
   },
 });
+
+/** Whether OpenTelemetry instrumentation carries the trace for what this fact sends, and what a message should say about it. */
+function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<typeof transportLibraries>): { evidence?: TracingEvidence; note: string } {
+  const { libraries, inferredFrom } = librariesOf(fact);
+  const covered = libraries.map((l) => model.tracingOf(fact.node, l));
+  if (libraries.length && covered.every((e) => e)) {
+    const evidence = covered.find((e) => e!.direct) ?? covered[0]!;
+    const via = inferredFrom ? ` (its transport, ${inferredFrom}, read from the service's configuration)` : '';
+    return {
+      evidence,
+      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}, propagates the trace context, but not a business correlation id)`,
+    };
+  }
+  if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };
+  return { note: '' };
+}
+
+/** What the finding rests on that the code does not show, said in its message; undefined when the evidence is direct. */
+function inferredNote(model: SystemModel, fact: Fact, destination: Destination | undefined): string | undefined {
+  if (fact.kind === 'http') {
+    const declared = (model.architecture?.apis ?? []).some((a) => a.provider === fact.target);
+    return declared ? undefined : ` Inferred: the URL is taken to point at service "${fact.target}" from its name.`;
+  }
+  if (destination?.kind === 'unseen') {
+    const channels = channelsOf(fact).filter((c) => namedInFile(fact.node, c));
+    return channels.length
+      ? ` Inferred: no consumer of ${channels.map((c) => `"${c}"`).join(' or ')} was found in this workspace, so it is taken to go to another service.`
+      : ' Inferred: its destination is not a literal name here and no consumer of it was found, so it is taken to go to another service.';
+  }
+  return undefined;
+}
+
+/** A channel written as a string in the publishing file (not a parameter's or property's name, `topic`, `this.topicArn`). */
+function namedInFile(node: Node, channel: string): boolean {
+  const text = node.getSourceFile().getFullText();
+  return ['\'', '"', '`'].some((q) => text.includes(`${q}${channel}${q}`));
+}
+
+/** The call a fact's (callee name) node belongs to. */
+function callOf(node: Node): Node {
+  return node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a)) ?? node;
+}
 
 /** A request id is minted per hop (`x-request-id: randomUUID()`); the correlation and causation ids are the ones to carry over. */
 function isPerHopKey(value: Node): boolean {

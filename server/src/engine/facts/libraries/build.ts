@@ -68,7 +68,7 @@ const BODY_KEY = /^(value|body|data|payload|message|messages|content|json|detail
 const SERIALIZER = /^(JSON\.stringify|Buffer\.from|String|encoder\.encode|new TextEncoder\(\)\.encode)$/;
 /** Methods that encode a message for the wire (`this.serializer.serialize(message)`, `codec.encode(data)`). */
 const SERIALIZER_METHOD = /^(serialize|encode|stringify|marshal|pack|toBuffer)$/i;
-const MAX_CARRIER_DEPTH = 4;
+const MAX_CARRIER_DEPTH = 6;
 
 /**
  * Looks into a carrier for keys matching `key`: object and array literals,
@@ -130,8 +130,8 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
   if (Node.isCallExpression(node)) {
     const callee = node.getExpression();
     const args = node.getArguments();
-    if (SERIALIZER.test(callee.getText())) return inspectCarrier(args[0], key, depth + 1);
-    if (Node.isPropertyAccessExpression(callee) && SERIALIZER_METHOD.test(callee.getName()) && args[0]) return inspectCarrier(args[0], key, depth + 1);
+    if (SERIALIZER.test(callee.getText())) return inspectCarrier(args[0], key, depth);
+    if (Node.isPropertyAccessExpression(callee) && SERIALIZER_METHOD.test(callee.getName()) && args[0]) return inspectCarrier(args[0], key, depth);
     if (Node.isPropertyAccessExpression(callee) && /^(map|flatMap)$/.test(callee.getName())) {
       const fn = args[0];
       const body = fn && (Node.isArrowFunction(fn) ? fn.getBody() : undefined);

@@ -8,11 +8,27 @@ import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
 
-/** The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was built. */
+/**
+ * The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was
+ * built, or to `@InjectQueue(name)` on the NestJS constructor parameter or property it is.
+ */
 function queueName(call: Node): string | undefined {
   const recv = receiver(call);
   const init = recv ? initializerOf(recv) : undefined;
-  return init && Node.isNewExpression(init) ? stringValue(arg(init, 0)) : undefined;
+  if (init && Node.isNewExpression(init)) return stringValue(arg(init, 0));
+  return recv ? injectedQueueName(recv) : undefined;
+}
+
+function injectedQueueName(recv: Node): string | undefined {
+  let decl: Node | undefined;
+  try {
+    decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+  } catch {
+    return undefined;
+  }
+  if (!decl || !(Node.isParameterDeclaration(decl) || Node.isPropertyDeclaration(decl))) return undefined;
+  const inject = decl.getDecorator('InjectQueue');
+  return inject ? queueNameOf(inject.getArguments()[0]) : undefined;
 }
 
 function add(call: Node) {
@@ -44,8 +60,8 @@ function nestProcessor(call: Node) {
   const cls = decorated(call);
   if (!cls || !Node.isClassDeclaration(cls)) return undefined;
   const handler = cls.getInstanceMethod('process');
-  if (!handler) return undefined;
   const queue = queueNameOf(arg(call, 0));
+  // A `process` inherited from a base worker class is not followed; the queue is still consumed here.
   return consumerFact('bullmq', call, calleeName(call), handler, queue, `BullMQ processor for "${queue ?? '?'}"`, 'bullmq');
 }
 

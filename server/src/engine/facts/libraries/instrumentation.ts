@@ -1,0 +1,72 @@
+/**
+ * Instrumentations that carry the trace context (W3C `traceparent`) inside
+ * what a client library sends: which instrumentation package covers which
+ * client library, named as the `library` of publish and HTTP facts.
+ * Instrumentations that only record spans (NestJS core, Express, ioredis, pg)
+ * carry nothing across a hop and are not listed.
+ */
+
+/** Clients built on `node:http`/`node:https`. */
+const NODE_HTTP = ['axios', 'got', 'node-fetch', 'http', 'superagent'];
+/** Node's global fetch is undici. */
+const UNDICI = ['fetch', 'undici'];
+const KAFKA = ['kafkajs'];
+const AMQP = ['amqplib', '@golevelup/nestjs-rabbitmq', '@nestjs-plus/rabbitmq'];
+/** The AWS SDK instrumentation injects into SQS message attributes, SNS attributes and EventBridge entries. */
+const AWS = ['aws-sdk', '@aws-sdk/client-sqs', '@aws-sdk/client-sns', 'eventbridge', '@aws-sdk/client-eventbridge'];
+const GRPC = ['@grpc/grpc-js'];
+const BULLMQ = ['bullmq'];
+
+export interface InstrumentationEntry {
+  /** Package name, or a prefix ending in `/` for a family. */
+  module: string;
+  covers: readonly string[];
+}
+
+/** What `@opentelemetry/auto-instrumentations-node` registers that propagates context. */
+export const AUTO_INSTRUMENTATIONS: readonly string[] = [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS, ...GRPC];
+
+export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
+  { module: '@opentelemetry/auto-instrumentations-node', covers: AUTO_INSTRUMENTATIONS },
+  { module: '@opentelemetry/instrumentation-http', covers: NODE_HTTP },
+  { module: '@opentelemetry/instrumentation-undici', covers: UNDICI },
+  { module: 'opentelemetry-instrumentation-undici', covers: UNDICI },
+  { module: 'opentelemetry-instrumentation-fetch-node', covers: ['fetch'] },
+  { module: '@opentelemetry/instrumentation-kafkajs', covers: KAFKA },
+  { module: 'opentelemetry-instrumentation-kafkajs', covers: KAFKA },
+  { module: '@heliosphere/opentelemetry-instrumentation-kafkajs', covers: KAFKA },
+  { module: '@opentelemetry/instrumentation-amqplib', covers: AMQP },
+  { module: 'opentelemetry-instrumentation-amqplib', covers: AMQP },
+  { module: '@heliosphere/opentelemetry-instrumentation-amqplib', covers: AMQP },
+  { module: '@opentelemetry/instrumentation-aws-sdk', covers: AWS },
+  { module: 'opentelemetry-instrumentation-aws-sdk', covers: AWS },
+  { module: '@heliosphere/opentelemetry-instrumentation-aws-sdk', covers: AWS },
+  { module: '@opentelemetry/instrumentation-grpc', covers: GRPC },
+  { module: '@appsignal/opentelemetry-instrumentation-bullmq', covers: BULLMQ },
+  { module: '@jenniferplusplus/opentelemetry-instrumentation-bullmq', covers: BULLMQ },
+  // BullMQ's own telemetry option: `new Queue(name, { telemetry: new BullMQOtel(...) })`.
+  { module: 'bullmq-otel', covers: BULLMQ },
+];
+
+/**
+ * NestJS microservice clients send through the library of their transport
+ * (`Transport.KAFKA` is kafkajs); TCP, Redis, NATS and MQTT clients have no
+ * instrumentation that carries the trace.
+ */
+export const NEST_TRANSPORT_LIBRARY: Readonly<Record<string, string | undefined>> = {
+  KAFKA: 'kafkajs',
+  RMQ: 'amqplib',
+  GRPC: '@grpc/grpc-js',
+};
+export const NEST_MICROSERVICES = '@nestjs/microservices';
+
+/** The client libraries an imported module's instrumentation covers (empty when it is not an instrumentation). */
+export function instrumentedBy(specifier: string): readonly string[] {
+  const base = specifier.replace(/\/(register|build\/.*)$/, '');
+  return INSTRUMENTATIONS.find((e) => e.module === base)?.covers ?? [];
+}
+
+/** A module that registers the auto-instrumentations when loaded (`node --require @opentelemetry/auto-instrumentations-node/register`). */
+export function isRegisteringModule(specifier: string): boolean {
+  return specifier === '@opentelemetry/auto-instrumentations-node/register';
+}
