@@ -9,17 +9,9 @@ import type * as Sarif from 'sarif';
 import { runCli } from '../../server/src/cli/runCli';
 import { capture, fakeEngine, finding, workspace } from '../cli/helpers';
 import { notChain } from '../support/hostile';
+import { UNGUARDED_CONSUMER } from './unguardedConsumer';
 
-const CONSUMER = [
-  "import { Kafka } from 'kafkajs';",
-  "import { Pool } from 'pg';",
-  'const pool = new Pool();',
-  "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'orders' });",
-  'export async function start() {',
-  "  await consumer.run({ eachMessage: async ({ message }) => { await pool.query('INSERT INTO orders (id) VALUES ($1)', [String(message.value)]); } });",
-  '}',
-  '',
-].join('\n');
+const CONSUMER = UNGUARDED_CONSUMER;
 
 const root = workspace({ 'src/consumer.ts': CONSUMER, ...notChain().files });
 after(() => fs.rmSync(root, { recursive: true, force: true }));

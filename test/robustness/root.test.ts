@@ -9,17 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli/runCli';
 import { capture, workspace } from '../cli/helpers';
+import { UNGUARDED_CONSUMER } from './unguardedConsumer';
 
-const CONSUMER = [
-  "import { Kafka } from 'kafkajs';",
-  "import { Pool } from 'pg';",
-  'const pool = new Pool();',
-  "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'orders' });",
-  'export async function start() {',
-  "  await consumer.run({ eachMessage: async ({ message }) => { await pool.query('INSERT INTO orders (id) VALUES ($1)', [String(message.value)]); } });",
-  '}',
-  '',
-].join('\n');
+const CONSUMER = UNGUARDED_CONSUMER;
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
