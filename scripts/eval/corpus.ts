@@ -3,6 +3,7 @@
  * system models under test/corpus/models/, filled precision audits under test/corpus/audits/.
  * test/corpus/LABELLING.md says what a case means and where its line sits.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -104,8 +105,6 @@ export function isNonProductionPath(file: string): boolean {
  * repository moves to dev by hand, after it showed a gap that was fixed).
  */
 export function assignSplits(repos: CorpusRepo[]): Map<string, Split> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = (s: string) => createHash('sha256').update(s).digest('hex');
   const out = new Map<string, Split>();
   const byCategory = new Map<string, CorpusRepo[]>();
