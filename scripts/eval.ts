@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { assignSplits, casesOf, corpusDir, loadCorpus, validateRepo, type CorpusRepo } from './eval/corpus';
-import { auditDir, compareWithAudits, drawSample, loadAudits, scoreAudits, writeAudit } from './eval/audit';
+import { auditDir, carryVerdicts, compareWithAudits, drawSample, loadAudits, scoreAudits, writeAudit } from './eval/audit';
 import { printAuditScore, printKnownVerdicts, printNoise, printRuns, printScore } from './eval/print';
 import { runAll, runChild, type RepoRun } from './eval/runner';
 import { noise, score } from './eval/score';
@@ -124,13 +124,14 @@ function drawAudit(runs: RepoRun[], repos: CorpusRepo[], engineCommit: string, n
   if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(seed)) return usage('--audit takes a positive count and --seed an integer');
   const inSplit = new Set(repos.filter((r) => r.split === split).map((r) => r.name));
   const entries = drawSample(runs.filter((r) => inSplit.has(r.name)), repos, n, seed);
+  const carried = carryVerdicts(entries, loadAudits());
   const created = new Date().toISOString().slice(0, 10);
   const file = out ?? path.join(auditDir, `${created}-${split}-seed${seed}.json`);
   writeAudit(file, {
     description: 'Findings drawn at random from the engine output. Fill verdict ("true", "false" or "unclear") and a reason per entry by reading the code; then npm run eval -- --audit-score.',
     created, engineCommit, split, seed, entries,
   });
-  console.log(`\nWrote ${entries.length} findings to audit: ${path.relative(process.cwd(), file)}`);
+  console.log(`\nWrote ${entries.length} findings to audit: ${path.relative(process.cwd(), file)} (${carried} carry an earlier audit's reading; verdicts kept only where the message is unchanged)`);
 }
 
 /** Writes a split into every repository file that has none (see assignSplits). */

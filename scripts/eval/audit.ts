@@ -91,6 +91,27 @@ export function drawSample(runs: RepoRun[], repos: CorpusRepo[], n: number, seed
   })).sort((a, b) => a.rule.localeCompare(b.rule) || a.repo.localeCompare(b.repo) || a.file.localeCompare(b.file) || a.line - b.line);
 }
 
+/**
+ * Carries verdicts over from earlier filled audits: an entry at the same repository commit, rule, file
+ * and line (exactly) as an audited finding takes its verdict, with the reason prefixed by where it came
+ * from, so that a reviewer re-reads only what is new. A carried entry whose message changed is kept
+ * open for the reviewer (the finding may claim something else now).
+ */
+export function carryVerdicts(entries: AuditEntry[], earlier: { file: string; audit: AuditFile }[]): number {
+  let carried = 0;
+  for (const e of entries) {
+    for (const { file, audit } of earlier) {
+      const old = audit.entries.find((o) => o.verdict && o.repo === e.repo && o.commit === e.commit && o.rule === e.rule && o.file === e.file && o.line === e.line);
+      if (!old) continue;
+      e.verdict = old.message === e.message ? old.verdict : null;
+      e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}: ${old.reason}`;
+      carried++;
+      break;
+    }
+  }
+  return carried;
+}
+
 export function writeAudit(file: string, audit: AuditFile): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(audit, null, 2)}\n`);

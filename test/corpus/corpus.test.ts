@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assignSplits, casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
-import { compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
+import { carryVerdicts, compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
 import type { RepoRun } from '../../scripts/eval/runner';
 import { noise, score } from '../../scripts/eval/score';
 
@@ -100,6 +100,20 @@ describe('eval audits', () => {
     const changes = compareWithAudits(entries, runs, repos);
     assert.deepEqual(changes.falseStillReported.map((e) => e.file), ['src/f2.ts']);
     assert.deepEqual(changes.trueGone.map((e) => e.file), ['src/gone.ts']);
+  });
+  it('carries an earlier verdict to the same finding, and re-opens it when the message changed', () => {
+    const earlier = { file: 'x/old.json', audit: { description: '', created: '', engineCommit: '', split: 'test', seed: 1, entries: [
+      { repo: 'a', repository: 'o/a', commit: 'a'.repeat(40), rule: 'dual-write', file: 'src/f1.ts', line: 1, message: 'dual-write at src/f1.ts:1', verdict: 'false' as const, reason: 'exclusive branches' },
+      { repo: 'a', repository: 'o/a', commit: 'a'.repeat(40), rule: 'dual-write', file: 'src/f2.ts', line: 2, message: 'old wording', verdict: 'true' as const, reason: 'no outbox' },
+    ] } };
+    const drawn = drawSample(runs, repos, 31, 1).filter((e) => e.rule === 'dual-write' && ['src/f1.ts', 'src/f2.ts', 'src/f3.ts'].includes(e.file));
+    assert.equal(carryVerdicts(drawn, [earlier]), 2);
+    const by = new Map(drawn.map((e) => [e.file, e]));
+    assert.equal(by.get('src/f1.ts')!.verdict, 'false');
+    assert.match(by.get('src/f1.ts')!.reason, /^verdict false in old\.json: exclusive branches$/);
+    assert.equal(by.get('src/f2.ts')!.verdict, null);
+    assert.match(by.get('src/f2.ts')!.reason, /^message changed since; earlier verdict true/);
+    assert.equal(by.get('src/f3.ts')!.verdict, null);
   });
 });
 
