@@ -106,7 +106,7 @@ describe('eval audits', () => {
       { repo: 'a', repository: 'o/a', commit: 'a'.repeat(40), rule: 'dual-write', file: 'src/f1.ts', line: 1, message: 'dual-write at src/f1.ts:1', verdict: 'false' as const, reason: 'exclusive branches' },
       { repo: 'a', repository: 'o/a', commit: 'a'.repeat(40), rule: 'dual-write', file: 'src/f2.ts', line: 2, message: 'old wording', verdict: 'true' as const, reason: 'no outbox' },
     ] } };
-    const drawn = drawSample(runs, repos, 31, 1).filter((e) => e.rule === 'dual-write' && ['src/f1.ts', 'src/f2.ts', 'src/f3.ts'].includes(e.file));
+    const drawn = drawSample(runs, repos, 33, 1).filter((e) => e.rule === 'dual-write' && ['src/f1.ts', 'src/f2.ts', 'src/f3.ts'].includes(e.file));
     assert.equal(carryVerdicts(drawn, [earlier]), 2);
     const by = new Map(drawn.map((e) => [e.file, e]));
     assert.equal(by.get('src/f1.ts')!.verdict, 'false');
