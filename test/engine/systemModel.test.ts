@@ -87,7 +87,7 @@ test('model: services, infrastructure, a shared datastore, a channel, a call and
       evidence: [{ file: 'services/billing/src/main.ts', line: 9 }, { file: 'services/orders/src/main.ts', line: 8 }],
     }]);
     assert.deepEqual(model.syncCalls, [{ from: 'billing', to: 'orders', evidence: [{ file: 'services/billing/src/main.ts', line: 11 }] }]);
-    assert.deepEqual(model.externalApis, [{ name: 'api.stripe.com', evidence: [{ file: 'services/billing/src/main.ts', line: 12 }] }]);
+    assert.deepEqual(model.externalApis, [{ name: 'api.stripe.com', usedBy: ['billing'], evidence: [{ file: 'services/billing/src/main.ts', line: 12 }] }]);
     assert.deepEqual(describeWorkspace({ root }), model, 'the same workspace gives the same model');
   } finally {
     removeWorkspace(root);
@@ -110,7 +110,15 @@ test('CLI: model prints JSON by default, YAML and Mermaid on request', async () 
     const mermaid = capture(root);
     assert.equal(await runCli(['model', '--format', 'mermaid'], mermaid.io, fakeEngine([])), 0);
     assert.equal(mermaid.stdout(), renderMermaid(parsed));
-    assert.match(mermaid.stdout(), /svc1 -->\|"order\.placed \(kafka\)"\| svc0/);
+    const drawn = mermaid.stdout();
+    assert.match(drawn, /^ {2}subgraph services\["Services"\]\n {4}svc_billing\["billing<br\/>kafka-consumer, inferred"\]\n {4}svc_orders\["orders<br\/>express, inferred"\]\n {2}end$/m);
+    // Infrastructure that is not a datastore (the broker; the database is drawn as the datastore the code uses).
+    assert.match(drawn, /^ {2}subgraph infrastructure\["Infrastructure"\]\n {4}infra_kafka\[\/"kafka<br\/>kafka"\/\]\n {2}end$/m);
+    assert.match(drawn, /^ {4}ext_api_stripe_com\{\{"api\.stripe\.com<br\/>external API"\}\}$/m);
+    assert.match(drawn, /^ {2}svc_orders -->\|"order\.placed · kafka"\| svc_billing$/m);
+    assert.match(drawn, /^ {2}svc_billing -\.->\|"HTTP"\| svc_orders$/m);
+    assert.match(drawn, /^ {2}svc_billing -\.->\|"HTTP api\.stripe\.com"\| ext_api_stripe_com$/m);
+    assert.match(drawn, /^ {2}svc_orders -\.->\|"shares postgres:\/\/db:5432\/shop"\| ds_postgres___db_5432_shop$/m);
 
     const bad = capture(root);
     assert.equal(await runCli(['model', '--format', 'dot'], bad.io, fakeEngine([])), 2);

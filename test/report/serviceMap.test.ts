@@ -93,7 +93,8 @@ test('a workspace without an architecture file: inferred services, unknown produ
     const docs = new Map(report.files.map((f) => [f.name, f.content]));
     assert.match(docs.get('README.md')!, /no architecture file was found, so everything is inferred/);
     assert.match(docs.get('open-questions.md')!, /There is no architecture file/);
-    assert.match(docs.get('service-map.md')!, /\*\(inferred\)\* from `services\/api\/package.json`/);
+    // The evidence the system model gives for the deployable, as links.
+    assert.match(docs.get('service-map.md')!, /\*\(inferred\)\* from \[services\/api\/package\.json:1\]\(\.\.\/\.\.\/services\/api\/package\.json#L1\)/);
     assert.match(docs.get('service-map.md')!, /\*\*shared\*\*/);
     assert.match(docs.get('contracts.md')!, /\| `order\.placed` \|[^\n]*\| inferred \|/);
     assert.ok(!fs.existsSync(path.join(dir, 'docs')), 'renderReport writes nothing');

@@ -12,6 +12,8 @@ import { withUsageErrors } from '../errors';
 import { EXIT_OK, EXIT_USAGE } from '../exitCode';
 import { loadEngine } from '../engine';
 import type { SystemDescription } from '../../engine/system/describe';
+import { mapFromDescription } from '../../report/map/graph';
+import { renderMermaid as renderMapMermaid } from '../../report/map/mermaid';
 
 export const MODEL_FORMATS = ['json', 'yaml', 'mermaid'] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
@@ -83,34 +85,10 @@ export function renderModel(model: SystemDescription, format: ModelFormat): stri
   return `${JSON.stringify(model, null, 2)}\n`;
 }
 
-/** A Mermaid flowchart: services as boxes, datastores as cylinders, channels as labelled edges, calls dotted. */
+/**
+ * The report's service map drawn from the model alone: services, infrastructure, external APIs and
+ * datastores grouped by kind, one edge per service pair with its channels and calls listed.
+ */
 export function renderMermaid(model: SystemDescription): string {
-  const ids = new Map<string, string>();
-  const id = (kind: string, name: string) => {
-    const key = `${kind}:${name}`;
-    if (!ids.has(key)) ids.set(key, `${kind}${ids.size}`);
-    return ids.get(key)!;
-  };
-  const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
-  const lines = ['flowchart LR'];
-  for (const s of model.services) lines.push(`  ${id('svc', s.name)}[${label(`${s.name} (${s.kind})`)}]`);
-  for (const i of model.infrastructure) lines.push(`  ${id('infra', i.name)}{{${label(`${i.name} (${i.kind})`)}}}`);
-  for (const d of model.datastores) {
-    if (!d.usedBy.length) continue;
-    lines.push(`  ${id('db', d.id)}[(${label(`${d.id} (${d.kind})`)})]`);
-    for (const u of d.usedBy) lines.push(`  ${id('svc', u)} --- ${id('db', d.id)}`);
-  }
-  for (const c of model.channels) {
-    const text = label(`${c.name} (${c.transport})`);
-    if (c.producers.length && c.consumers.length) {
-      for (const p of c.producers) for (const q of c.consumers) lines.push(`  ${id('svc', p)} -->|${text}| ${id('svc', q)}`);
-    } else {
-      lines.push(`  ${id('ch', c.name)}>${text}]`);
-      for (const p of c.producers) lines.push(`  ${id('svc', p)} --> ${id('ch', c.name)}`);
-      for (const q of c.consumers) lines.push(`  ${id('ch', c.name)} --> ${id('svc', q)}`);
-    }
-  }
-  for (const call of model.syncCalls) lines.push(`  ${id('svc', call.from)} -.->|HTTP| ${id('svc', call.to)}`);
-  for (const e of model.externalApis) lines.push(`  ${id('ext', e.name)}[/${label(e.name)}/]`);
-  return `${lines.join('\n')}\n`;
+  return `${renderMapMermaid(mapFromDescription(model, 'system model'))}\n`;
 }

@@ -25,7 +25,8 @@ export interface SystemDescription {
   datastores: { id: string; kind: string; identity: string; usedBy: string[]; owner: string | null; evidence: EvidenceRef[] }[];
   channels: { name: string; transport: string; producers: string[]; consumers: string[]; evidence: EvidenceRef[] }[];
   syncCalls: { from: string; to: string; evidence: EvidenceRef[] }[];
-  externalApis: { name: string; evidence: EvidenceRef[] }[];
+  /** Third-party APIs (public hosts, SDKs of payment, mail and SMS providers) and the services calling them. */
+  externalApis: { name: string; usedBy: string[]; evidence: EvidenceRef[] }[];
 }
 
 /** Modules whose import says what kind of server a deployable is, most specific first. */
@@ -174,10 +175,15 @@ function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, ser
 function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
   const services = new Set(model.layout.services.map((s) => s.name));
   const calls = new Map<string, { from: string; to: string; evidence: EvidenceRef[] }>();
-  const external = new Map<string, EvidenceRef[]>();
-  const addExternal = (name: string, at: EvidenceRef) => external.set(name, [...(external.get(name) ?? []), at]);
+  const external = new Map<string, { users: Set<string>; evidence: EvidenceRef[] }>();
+  const addExternal = (name: string, f: Fact) => {
+    const e = external.get(name) ?? { users: new Set<string>(), evidence: [] };
+    external.set(name, e);
+    e.evidence.push(ref(f.node));
+    for (const s of servicesOf(f)) e.users.add(s.name);
+  };
   for (const f of model.facts) {
-    if (f.kind === 'sideEffect' && EXTERNAL_SDKS[f.library]) addExternal(EXTERNAL_SDKS[f.library], ref(f.node));
+    if (f.kind === 'sideEffect' && EXTERNAL_SDKS[f.library]) addExternal(EXTERNAL_SDKS[f.library], f);
     if (f.kind !== 'http') continue;
     if (f.target && services.has(f.target)) {
       for (const from of servicesOf(f)) {
@@ -190,11 +196,11 @@ function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servic
       continue;
     }
     const host = publicHost(f.detail);
-    if (host) addExternal(host, ref(f.node));
+    if (host) addExternal(host, f);
   }
   return {
     syncCalls: [...calls.values()].map((c) => ({ ...c, evidence: dedupeRefs(c.evidence) })).sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
-    externalApis: [...external].map(([name, evidence]) => ({ name, evidence: dedupeRefs(evidence) })).sort((a, b) => compare(a.name, b.name)),
+    externalApis: [...external].map(([name, e]) => ({ name, usedBy: [...e.users].sort(compare), evidence: dedupeRefs(e.evidence) })).sort((a, b) => compare(a.name, b.name)),
   };
 }
 

@@ -35,8 +35,8 @@ export function consumerText(link: Linker, c: ConsumerView): string {
 
 /** "orders → payments, notifications" for a channel. */
 export function flowOf(ch: ChannelView): string {
-  const producers = [...new Set([...(ch.declared?.producer ? [ch.declared.producer] : []), ...ch.producers.map((p) => p.service ?? '?')])];
-  const consumers = [...new Set([...(ch.declared?.consumers ?? []), ...ch.consumers.map((c) => c.service ?? '?')])].sort();
+  const producers = [...new Set([...(ch.declared?.producer ? [ch.declared.producer] : []), ...ch.producerServices, ...ch.producers.map((p) => p.service ?? '?')])];
+  const consumers = [...new Set([...(ch.declared?.consumers ?? []), ...ch.consumerServices, ...ch.consumers.map((c) => c.service ?? '?')])].sort();
   return `${producers.length ? producers.join(', ') : '?'} → ${consumers.length ? consumers.join(', ') : '?'}`;
 }
 

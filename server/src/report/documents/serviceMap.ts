@@ -5,7 +5,7 @@ import { layoutServiceMap, type Scene } from '../map/layout';
 import { renderMermaid } from '../map/mermaid';
 import { renderSvg } from '../map/svg';
 import { FILES, type DocContext } from './context';
-import { INFERRED, NONE_FOUND, channelName, flowOf } from './format';
+import { INFERRED, NONE_FOUND, channelName, flowOf, refs } from './format';
 
 export interface ServiceMapOutput {
   markdown: string;
@@ -25,15 +25,18 @@ export function renderServiceMap(ctx: DocContext): ServiceMapOutput {
     'Boxes are services (dashed: external APIs), cylinders are datastores under their owner. Each arrow row is one channel ' +
       '(solid: declared and found in code; grey dashed: declared, not found in code; orange dashed: in code, not declared) or one ' +
       'synchronous call (violet). Orange cylinders and arrows are shared datastores and uses that cross an ownership boundary.',
-    'The same map as Mermaid source (GitHub renders it):',
+    'The same map as Mermaid source (GitHub renders it), grouped by kind: services, infrastructure containers of the deployment ' +
+      'configuration (brokers, proxies, tools; databases and caches are drawn as the datastores the code connects to), external APIs ' +
+      'and datastores. One arrow per pair of services lists every channel and call between them:',
     '```mermaid\n' + renderMermaid(map) + '\n```',
     heading(2, 'Services'),
-    table(['Service', 'Owner', 'Why it is a separate service', 'Code', 'Source'], t.services.map((s) => [
+    table(['Service', 'Kind', 'Owner', 'Why it is a separate service', 'Code', 'Source'], t.services.map((s) => [
       `**${s.name}**`,
+      s.kind,
       s.owner ?? '*no owner*',
       s.why ? text(s.why) : '*not recorded*',
       lines(s.paths.map((p) => (/[*?{[]/.test(p) ? code(p) : link.path(p)))),
-      s.declaredAt ? `declared ${link.ref(s.declaredAt)}` : `${INFERRED} from ${code(s.origin)}`,
+      s.declaredAt ? `declared ${link.ref(s.declaredAt)}` : `${INFERRED} from ${s.evidence.length ? refs(link, s.evidence) : code(s.origin)}`,
     ])),
     heading(2, 'Datastores'),
     t.datastores.length

@@ -2,7 +2,9 @@
  * Channels: the declared contracts joined with what the code does — who
  * publishes (directly, or through an outbox and its relay), who consumes,
  * how each handler deduplicates, retries and dead-letters — and where the
- * two disagree (drift).
+ * two disagree (drift). Channel names, their transport and the services
+ * producing and consuming them are the system model's (describe.ts); the
+ * per-call details (locations, guards, retries) are read from the facts.
  */
 import { Node } from 'ts-morph';
 import type { ArchChannel } from '../../engine/architecture/model';
@@ -11,6 +13,7 @@ import type { Fact } from '../../engine/facts/facts';
 import { isFunctionLike } from '../../engine/facts/analysis';
 import { isOutboxTable } from '../../engine/facts/sql';
 import type { Finding } from '../../engine/types';
+import { channelNames, type SystemDescription } from '../../engine/system/describe';
 import { DEAD_LETTER, GUARD_CALL, MESSAGE_KEY, REQUEUE, RETRY } from './mitigations';
 import { compareRefs, compareText, functionName, lineRange, refOf, sameRef, stringLiterals, uniqueSorted, type SourceLines } from './source';
 import type { ChannelView, ConsumerView, DriftNote, EffectView, OutboxWrite, ProducerView, Ref, UnresolvedPublish } from './types';
@@ -21,12 +24,12 @@ export interface ChannelsResult {
   outboxes: OutboxWrite[];
 }
 
-export function buildChannels(model: SystemModel, findings: Finding[], lines: SourceLines): ChannelsResult {
+export function buildChannels(model: SystemModel, described: SystemDescription, findings: Finding[], lines: SourceLines): ChannelsResult {
   const declared = new Map<string, ArchChannel>((model.architecture?.channels ?? []).map((c) => [c.name, c]));
-  const known = new Set<string>(declared.keys());
-  for (const f of model.facts) if (f.kind === 'consumer' || f.kind === 'publish') splitChannels(f.channel).forEach((c) => known.add(c));
+  const inModel = new Map(described.channels.map((c) => [c.name, c]));
+  const known = new Set<string>([...declared.keys(), ...inModel.keys()]);
   const channelsOf = (fact: Fact): { names: string[]; inferred: boolean } => {
-    const resolved = splitChannels(fact.channel);
+    const resolved = channelNames(fact.channel);
     if (resolved.length) return { names: resolved, inferred: false };
     return { names: stringLiterals(callOf(fact.node)).filter((s) => known.has(s)).sort(compareText), inferred: true };
   };
@@ -82,19 +85,22 @@ export function buildChannels(model: SystemModel, findings: Finding[], lines: So
   const consumers: ConsumerView[] = [];
   for (const f of model.facts) {
     if (f.kind !== 'consumer' || !f.handler) continue;
-    for (const name of splitChannels(f.channel)) consumers.push(consumerView(model, f, name, declared.get(name), open, lines, channelsOf));
+    for (const name of channelNames(f.channel)) consumers.push(consumerView(model, f, name, declared.get(name), open, lines, channelsOf));
   }
 
   const hasDeclared = declared.size > 0;
-  const names = uniqueSorted([...declared.keys(), ...producers.map((p) => p.channel), ...consumers.map((c) => c.channel)]);
+  const names = uniqueSorted([...known, ...producers.map((p) => p.channel), ...consumers.map((c) => c.channel)]);
   const channels = names.map((name): ChannelView => {
     const arch = declared.get(name);
+    const modelled = inModel.get(name);
     const view: ChannelView = {
       name,
       status: arch ? 'declared' : hasDeclared ? 'code-only' : 'inferred',
       declared: arch,
       declaredAt: arch && model.architectureFile ? { file: model.architectureFile, line: arch.range.start.line } : undefined,
-      broker: arch?.broker ?? brokerOf(model, name),
+      broker: arch?.broker ?? (modelled?.transport || undefined),
+      producerServices: modelled?.producers ?? [],
+      consumerServices: modelled?.consumers ?? [],
       producers: dedupeProducers(producers.filter((p) => p.channel === name)),
       consumers: consumers.filter((c) => c.channel === name).sort((a, b) => compareText(a.service ?? '', b.service ?? '') || compareRefs(a.at, b.at)),
       drift: [],
@@ -105,12 +111,6 @@ export function buildChannels(model: SystemModel, findings: Finding[], lines: So
   unresolved.sort((a, b) => compareRefs(a.at, b.at));
   outboxes.sort((a, b) => compareRefs(a.at, b.at));
   return { channels, unresolved, outboxes };
-}
-
-/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
-function splitChannels(name: string | undefined): string[] {
-  if (!name) return [];
-  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
 }
 
 /** The call a fact's node belongs to (string literals in its arguments name topics). */
@@ -133,12 +133,6 @@ function isRelay(model: SystemModel, node: Node): boolean {
 function keyOf(model: SystemModel, node: Node, lines: SourceLines): ProducerView['keyed'] {
   const [from, to] = lineRange(model, callOf(node));
   return lines.find(model.relOf(node), MESSAGE_KEY, from, to);
-}
-
-function brokerOf(model: SystemModel, channel: string): string | undefined {
-  const libs = uniqueSorted(model.facts.filter((f) => (f.kind === 'consumer' || f.kind === 'publish') && splitChannels(f.channel).includes(channel)).map((f) => f.library));
-  const map: Record<string, string> = { kafkajs: 'kafka', amqplib: 'rabbitmq', bullmq: 'bullmq', '@aws-sdk/client-sqs': 'sqs', '@nestjs/microservices': 'nestjs transport' };
-  return libs.length ? uniqueSorted(libs.map((l) => map[l] ?? l)).join(', ') : undefined;
 }
 
 function dedupeProducers(list: ProducerView[]): ProducerView[] {

@@ -11,16 +11,20 @@ import { buildApis } from './sync';
 import { buildDecisions, buildWorkflows } from './workflows';
 import type { Topology } from './types';
 import { readOptional } from '../../engine/workspace/files';
+import { describeSystem } from '../../engine/system/describe';
 
 export type * from './types';
 
 export function buildTopology(model: SystemModel, result: AnalysisResult): Topology {
   const lines = new SourceLines(model);
-  const { channels, unresolved, outboxes } = buildChannels(model, result.findings, lines);
+  // The one system model (what `distributed-patterns model` prints): services, channels, calls and external APIs come from it.
+  const described = describeSystem(model);
+  const { channels, unresolved, outboxes } = buildChannels(model, described, result.findings, lines);
   return {
     system: systemName(model),
     architectureFile: model.architectureFile,
-    services: buildServices(model, tracedServices(model)),
+    described,
+    services: buildServices(model, described, tracedServices(model)),
     datastores: buildDatastores(model),
     channels,
     unresolvedPublishes: unresolved,

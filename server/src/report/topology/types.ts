@@ -8,6 +8,7 @@ import type { ArchChannel } from '../../engine/architecture/model';
 import type { CorrelationState } from '../../engine/facts/facts';
 import type { RuleMeta } from '../../engine/rules/createRule';
 import type { Finding } from '../../engine/types';
+import type { SystemDescription } from '../../engine/system/describe';
 
 /** A root-relative file and a 1-based line. */
 export interface Ref {
@@ -27,7 +28,11 @@ export interface ServiceView {
   why?: string;
   /** Inferred from the workspace layout (no architecture file entry). */
   inferred: boolean;
+  /** What runs there, from the framework its code imports (nestjs, express, bullmq-worker...; node when none). */
+  kind: string;
   paths: string[];
+  /** Where the architecture file or the deployment configuration shows it (compose service, Dockerfile, manifest...). */
+  evidence: Ref[];
   /** Where the service is declared, or the file it was inferred from. */
   declaredAt?: Ref;
   origin: string;
@@ -119,6 +124,10 @@ export interface ChannelView {
   declared?: ArchChannel;
   declaredAt?: Ref;
   broker?: string;
+  /** Services the system model finds publishing to it (a shared module counts for each service that loads it). */
+  producerServices: string[];
+  /** Services the system model finds consuming it. */
+  consumerServices: string[];
   producers: ProducerView[];
   consumers: ConsumerView[];
   drift: DriftNote[];
@@ -212,6 +221,8 @@ export interface OutboxWrite {
 export interface Topology {
   system: string;
   architectureFile?: string;
+  /** The system model as `distributed-patterns model` prints it; the map and the service list read it. */
+  described: SystemDescription;
   services: ServiceView[];
   datastores: DatastoreView[];
   channels: ChannelView[];
