@@ -115,6 +115,16 @@ function describeInfrastructure(model: SystemModel): SystemDescription['infrastr
     entry.evidence.push({ file: c.file, line: c.line });
     byName.set(c.name, entry);
   }
+  // Kubernetes workloads and Helm values running a broker, database or proxy image (`nats-depl` running `nats-streaming`).
+  const deployedAt = new Set(model.layout.services.flatMap((s) => (s.evidence ?? []).map((e) => `${e.file}:${e.line}`)));
+  for (const w of model.layout.workloads ?? []) {
+    if (!w.image || deployedAt.has(`${w.file}:${w.line}`)) continue;
+    const kind = infrastructureKind(w.image, w.name);
+    if (!kind) continue;
+    const entry = byName.get(w.name) ?? { name: w.name, kind, evidence: [] };
+    entry.evidence.push({ file: w.file, line: w.line });
+    byName.set(w.name, entry);
+  }
   return [...byName.values()].map((e) => ({ ...e, evidence: dedupeRefs(e.evidence) })).sort((a, b) => compare(a.name, b.name));
 }
 

@@ -3,13 +3,15 @@
  * declares them. A package folder (one with a package.json) is deployable
  * when the deployment configuration runs it: a docker-compose service built
  * from it (build context or Dockerfile) or running an image named after it,
- * a Dockerfile beside its package.json, a serverless.yml, a CDK app that
+ * a Dockerfile beside its package.json, a Kubernetes workload, Helm values
+ * entry, skaffold artifact or Procfile process that builds or runs it
+ * (manifests.ts), a serverless.yml, a CDK app that
  * defines Lambda functions, an Nx `project.json` of an application; or, in
  * `apps/*` and `services/*` and workspace packages outside library folders,
  * a package that can be started (`start` script, `bin`). Never deployable:
  * infrastructure images (brokers, databases, proxies), Nx libraries, hidden
  * folders, and tests, e2e apps, mocks, scripts and examples (system/scope.ts).
- * When compose runs two or more workspace packages, it is the deployment:
+ * When compose (or those manifests) runs two or more workspace packages, it is the deployment:
  * packages it does not run count only with build evidence of their own
  * (Dockerfile, serverless, Lambda, Nx application).
  */
@@ -18,6 +20,7 @@ import * as path from 'node:path';
 import { defaultKind } from '../system/scope';
 import { infrastructureKind, imageBaseName } from '../system/infrastructure';
 import type { ComposeService } from './compose';
+import { imageName, type Workload } from './manifests';
 import { findConfigFiles, findDirectories, readOptional } from './files';
 import type { ServiceInfo } from './services';
 
@@ -37,7 +40,7 @@ interface Candidate {
   composeName?: string;
 }
 
-export function inferDeployables(root: string, compose: ComposeService[], configFiles: string[], overlays?: Map<string, string>): ServiceInfo[] {
+export function inferDeployables(root: string, compose: ComposeService[], configFiles: string[], overlays?: Map<string, string>, workloads: Workload[] = []): ServiceInfo[] {
   const has = new Set(configFiles);
   const dirsWith = (name: RegExp) => new Set(configFiles.filter((f) => name.test(path.posix.basename(f))).map((f) => path.posix.dirname(f)));
   const packageDirs = [...dirsWith(/^package\.json$/)].filter((d) => d !== '.' && usable(d)).sort();
@@ -66,6 +69,21 @@ export function inferDeployables(root: string, compose: ComposeService[], config
     c.composeName ??= svc.name;
     c.origin ??= svc.file;
     c.evidence.push({ file: svc.file, line: svc.line });
+  }
+
+  // Kubernetes workloads, Helm values, skaffold artifacts and Procfile processes: the package a workload builds or runs.
+  for (const w of workloads) {
+    // A Procfile runs a script inside the package (`node apps/api/dist/main.js`): the nearest package folder up from it.
+    let built: string | undefined;
+    for (let dir = w.context; !built && dir && dir !== '.' && !dir.startsWith('..'); dir = path.posix.dirname(dir)) built = packageDir(dir);
+    if (w.image && !built && infrastructureKind(w.image, w.name)) continue;
+    const dir = built ?? (w.context === undefined ? namedPackage(new Set([w.name, ...(w.image ? [imageName(w.image)] : [])].map((n) => n.toLowerCase())), [...new Set([...packageDirs, ...candidates.keys()])].sort(), root, overlays) : undefined);
+    if (!dir) continue;
+    const c = candidate(dir);
+    if (!c.deployed) composed++;
+    c.deployed = true;
+    c.origin ??= w.file;
+    c.evidence.push({ file: w.file, line: w.line });
   }
 
   const workspaces = workspaceDirs(root, overlays);
@@ -144,15 +162,19 @@ export function inferDeployables(root: string, compose: ComposeService[], config
       if (dash > 0) wanted.add(image.slice(dash + 1));
     }
     if (svc.context !== undefined || svc.image) wanted.add(svc.name.toLowerCase());
-    const named = dirs.filter((d) => {
-      const manifest = readJson(path.join(rootDir, d, 'package.json'), ov, rootDir);
-      const pkg = typeof manifest?.name === 'string' ? manifest.name.replace(/^@[^/]+\//, '').toLowerCase() : undefined;
-      return wanted.has(path.posix.basename(d).toLowerCase()) || (pkg !== undefined && wanted.has(pkg));
-    });
-    // One package only: a name shared by a library and an app decides nothing.
-    const apps = named.filter((d) => !LIBRARY_DIRS.test(d));
-    return apps.length === 1 ? apps[0] : named.length === 1 ? named[0] : undefined;
+    return namedPackage(wanted, dirs, rootDir, ov);
   }
+}
+
+/** The one package folder named (folder or package name) as one of `wanted`; a name shared by a library and an app decides nothing. */
+function namedPackage(wanted: Set<string>, dirs: string[], root: string, overlays?: Map<string, string>): string | undefined {
+  const named = dirs.filter((d) => {
+    const manifest = readJson(path.join(root, d, 'package.json'), overlays, root);
+    const pkg = typeof manifest?.name === 'string' ? manifest.name.replace(/^@[^/]+\//, '').toLowerCase() : undefined;
+    return wanted.has(path.posix.basename(d).toLowerCase()) || (pkg !== undefined && wanted.has(pkg));
+  });
+  const apps = named.filter((d) => !LIBRARY_DIRS.test(d));
+  return apps.length === 1 ? apps[0] : named.length === 1 ? named[0] : undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Architecture } from '../architecture/model';
 import { findConfigFiles, readOptional } from './files';
 import { parseCompose, parseDotenv, type ComposeService } from './compose';
 import { DEPLOYMENT_FILES, inferDeployables } from './deployables';
+import { MANIFEST_FILES, parseManifest, type Workload } from './manifests';
 
 export interface EnvValue {
   value: string;
@@ -34,6 +35,8 @@ export interface ServiceInfo {
 export interface WorkspaceLayout {
   services: ServiceInfo[];
   compose: ComposeService[];
+  /** Kubernetes workloads, Helm values images, skaffold artifacts and Procfile processes. */
+  workloads: Workload[];
   /** Environment that applies to every service (root .env files). */
   rootEnv: Map<string, EnvValue>;
   serviceOf(rel: string): ServiceInfo | undefined;
@@ -45,17 +48,20 @@ const DOCKERFILES = ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile'];
 
 export function discoverLayout(root: string, architecture: Architecture | undefined, overlays?: Map<string, string>): WorkspaceLayout {
   // One walk of the workspace for every kind of config file, split by pattern afterwards.
-  const configFiles = findConfigFiles(root, [...COMPOSE_FILES, ...ENV_FILES, ...DOCKERFILES, ...DEPLOYMENT_FILES]);
+  const configFiles = findConfigFiles(root, [...COMPOSE_FILES, ...ENV_FILES, ...DOCKERFILES, ...DEPLOYMENT_FILES, ...MANIFEST_FILES]);
   const matching = (patterns: string[]) => {
     const isMatch = picomatch(patterns, { dot: true });
     return configFiles.filter((rel) => isMatch(rel));
   };
   const compose = matching(COMPOSE_FILES).flatMap((rel) => parseCompose(readOptional(path.join(root, rel), overlays, root) ?? '', rel));
+  const composeFiles = new Set(compose.map((c) => c.file));
+  const workloads = matching(MANIFEST_FILES).filter((rel) => !composeFiles.has(rel) && !isTestPath(rel))
+    .flatMap((rel) => parseManifest(readOptional(path.join(root, rel), overlays, root) ?? '', rel));
   const services: ServiceInfo[] = architecture && architecture.services.length
     ? architecture.services.map((s) => ({
       name: s.name, paths: s.paths.map(normalizeDir), inferred: false, origin: architecture.file, owner: s.owner, env: new Map(),
     }))
-    : inferDeployables(root, compose, matching([...DOCKERFILES, ...DEPLOYMENT_FILES]), overlays);
+    : inferDeployables(root, compose, matching([...DOCKERFILES, ...DEPLOYMENT_FILES]), overlays, workloads);
   for (const svc of services) {
     svc.compose = compose.find((c) => c.name === svc.name) ??
       compose.find((c) => c.context !== undefined && svc.paths.includes(c.context));
@@ -82,11 +88,16 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
     specificity: Math.max(...svc.paths.map((p) => p.length)),
   })).sort((a, b) => b.specificity - a.specificity);
   return {
-    services, compose, rootEnv,
+    services, compose, workloads, rootEnv,
     serviceOf(rel: string) {
       return matchers.find((m) => m.match.some((f) => f(rel)))?.svc;
     },
   };
+}
+
+/** Manifests of test and e2e setups are not the deployment. */
+function isTestPath(rel: string): boolean {
+  return /(^|\/)(test|tests|e2e|__tests__|fixtures?|examples?)\//.test(rel);
 }
 
 function normalizeDir(p: string): string {
