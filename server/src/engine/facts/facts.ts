@@ -34,6 +34,8 @@ export interface Fact {
   channel?: string;
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
   reply?: boolean;
+  /** publish: a request whose reply the caller waits for (Nest `ClientProxy.send`), not a fire-and-forget event. */
+  request?: boolean;
   /** publish/http: whether a correlation/causation/trace id travels with it. */
   correlation?: CorrelationState;
   /** publish/http: the expressions that supply the correlation id. */

@@ -13,6 +13,9 @@ import type { Fact } from '../facts/facts';
 import type { ServiceInfo } from '../workspace/services';
 import { datastoreUsages } from './datastoreUses';
 import { infrastructureKind } from './infrastructure';
+import { channelNames } from '../facts/hops';
+import { NEST_MICROSERVICES } from '../facts/libraries/instrumentation';
+import { TRANSPORTS as TRANSPORT_SEMANTICS, deliveryOf, type TransportId } from '../facts/libraries/delivery';
 
 export interface EvidenceRef {
   file: string;
@@ -59,19 +62,14 @@ const EXTERNAL_SDKS: Record<string, string> = { stripe: 'stripe', twilio: 'twili
 export function describeSystem(model: SystemModel): SystemDescription {
   const ref = (node: Node): EvidenceRef => ({ file: model.relOf(node), line: model.locationOf(node).range.start.line });
   const servicesOf = servicesOfFile(model);
+  const requests = requestResponse(model, servicesOf);
   return {
     services: describeServices(model),
     infrastructure: describeInfrastructure(model),
     datastores: describeDatastores(model, ref),
-    channels: describeChannels(model, ref, servicesOf),
-    ...describeCalls(model, ref, servicesOf),
+    channels: describeChannels(model, ref, servicesOf, requests),
+    ...describeCalls(model, ref, servicesOf, requests),
   };
-}
-
-/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
-export function channelNames(name: string | undefined): string[] {
-  if (!name) return [];
-  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
 }
 
 function describeServices(model: SystemModel): SystemDescription['services'] {
@@ -152,11 +150,51 @@ function servicesOfFile(model: SystemModel): ServicesOf {
   };
 }
 
-function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): SystemDescription['channels'] {
+/**
+ * Nest patterns that are calls, not channels: every sender waits for the reply (`ClientProxy.send`)
+ * and every service handling the pattern serves it over a request-response transport (TCP, gRPC),
+ * with no broker between them. Each is a synchronous call from the senders' services to the handlers'.
+ */
+interface RequestResponse {
+  patterns: Set<string>;
+  calls: { from: string; to: string; node: Node }[];
+}
+
+function requestResponse(model: SystemModel, servicesOf: ServicesOf): RequestResponse {
+  const served = new Map<string, Set<string>>();
+  for (const f of model.facts) {
+    if (f.kind !== 'server') continue;
+    for (const s of servicesOf(f)) served.set(s.name, (served.get(s.name) ?? new Set()).add(f.transport ?? 'unknown'));
+  }
+  const rpcOnly = (service: string) => {
+    const transports = [...(served.get(service) ?? [])];
+    return transports.length > 0 && transports.every((t) => t in TRANSPORT_SEMANTICS && deliveryOf(t as TransportId).delivery === 'request-response');
+  };
+  const byName = new Map<string, { senders: Fact[]; handlers: Fact[] }>();
+  for (const f of model.facts) {
+    if (f.library !== NEST_MICROSERVICES || (f.kind !== 'publish' && f.kind !== 'consumer') || f.reply) continue;
+    for (const name of channelNames(f.channel)) {
+      const entry = byName.get(name) ?? { senders: [], handlers: [] };
+      (f.kind === 'publish' ? entry.senders : entry.handlers).push(f);
+      byName.set(name, entry);
+    }
+  }
+  const out: RequestResponse = { patterns: new Set(), calls: [] };
+  for (const [name, { senders, handlers }] of byName) {
+    const to = [...new Set(handlers.flatMap((h) => servicesOf(h).map((s) => s.name)))];
+    if (!senders.length || !senders.every((f) => f.request) || !to.length || !to.every(rpcOnly)) continue;
+    out.patterns.add(name);
+    for (const f of senders) for (const from of servicesOf(f)) for (const t of to) out.calls.push({ from: from.name, to: t, node: f.node });
+  }
+  return out;
+}
+
+function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf, requests: RequestResponse): SystemDescription['channels'] {
   const channels = new Map<string, { transports: Set<string>; producers: Set<string>; consumers: Set<string>; evidence: EvidenceRef[] }>();
   for (const f of model.facts) {
     if (f.kind !== 'publish' && f.kind !== 'consumer') continue;
     if (f.reply) continue;
+    if (f.library === NEST_MICROSERVICES && channelNames(f.channel).some((n) => requests.patterns.has(n))) continue;
     for (const name of channelNames(f.channel)) {
       const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
       channels.set(name, c);
@@ -171,9 +209,16 @@ function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, ser
   })).sort((a, b) => compare(a.name, b.name));
 }
 
-function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
+function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf, requests: RequestResponse): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
   const services = new Set(model.layout.services.map((s) => s.name));
   const calls = new Map<string, { from: string; to: string; evidence: EvidenceRef[] }>();
+  for (const r of requests.calls) {
+    if (r.from === r.to) continue;
+    const key = `${r.from}\u0000${r.to}`;
+    const c = calls.get(key) ?? { from: r.from, to: r.to, evidence: [] };
+    c.evidence.push(ref(r.node));
+    calls.set(key, c);
+  }
   const external = new Map<string, EvidenceRef[]>();
   const addExternal = (name: string, at: EvidenceRef) => external.set(name, [...(external.get(name) ?? []), at]);
   for (const f of model.facts) {
@@ -212,10 +257,6 @@ function dedupeRefs(refs: EvidenceRef[]): EvidenceRef[] {
     const k = `${r.file}:${r.line}`;
     return seen.has(k) ? false : (seen.add(k), true);
   }).sort((a, b) => compare(a.file, b.file) || a.line - b.line);
-}
-
-function uniqueSorted(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort(compare);
 }
 
 function compare(a: string, b: string): number {

@@ -10,6 +10,7 @@ import type { SystemModel } from '../../engine/model';
 import type { Fact } from '../../engine/facts/facts';
 import { isFunctionLike } from '../../engine/facts/analysis';
 import { isOutboxTable } from '../../engine/facts/sql';
+import { channelNames } from '../../engine/facts/hops';
 import type { Finding } from '../../engine/types';
 import { DEAD_LETTER, GUARD_CALL, MESSAGE_KEY, REQUEUE, RETRY } from './mitigations';
 import { compareRefs, compareText, functionName, lineRange, refOf, sameRef, stringLiterals, uniqueSorted, type SourceLines } from './source';
@@ -24,9 +25,9 @@ export interface ChannelsResult {
 export function buildChannels(model: SystemModel, findings: Finding[], lines: SourceLines): ChannelsResult {
   const declared = new Map<string, ArchChannel>((model.architecture?.channels ?? []).map((c) => [c.name, c]));
   const known = new Set<string>(declared.keys());
-  for (const f of model.facts) if (f.kind === 'consumer' || f.kind === 'publish') splitChannels(f.channel).forEach((c) => known.add(c));
+  for (const f of model.facts) if (f.kind === 'consumer' || f.kind === 'publish') channelNames(f.channel).forEach((c) => known.add(c));
   const channelsOf = (fact: Fact): { names: string[]; inferred: boolean } => {
-    const resolved = splitChannels(fact.channel);
+    const resolved = channelNames(fact.channel);
     if (resolved.length) return { names: resolved, inferred: false };
     return { names: stringLiterals(callOf(fact.node)).filter((s) => known.has(s)).sort(compareText), inferred: true };
   };
@@ -82,7 +83,7 @@ export function buildChannels(model: SystemModel, findings: Finding[], lines: So
   const consumers: ConsumerView[] = [];
   for (const f of model.facts) {
     if (f.kind !== 'consumer' || !f.handler) continue;
-    for (const name of splitChannels(f.channel)) consumers.push(consumerView(model, f, name, declared.get(name), open, lines, channelsOf));
+    for (const name of channelNames(f.channel)) consumers.push(consumerView(model, f, name, declared.get(name), open, lines, channelsOf));
   }
 
   const hasDeclared = declared.size > 0;
@@ -105,12 +106,6 @@ export function buildChannels(model: SystemModel, findings: Finding[], lines: So
   unresolved.sort((a, b) => compareRefs(a.at, b.at));
   outboxes.sort((a, b) => compareRefs(a.at, b.at));
   return { channels, unresolved, outboxes };
-}
-
-/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
-function splitChannels(name: string | undefined): string[] {
-  if (!name) return [];
-  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
 }
 
 /** The call a fact's node belongs to (string literals in its arguments name topics). */
@@ -136,7 +131,7 @@ function keyOf(model: SystemModel, node: Node, lines: SourceLines): ProducerView
 }
 
 function brokerOf(model: SystemModel, channel: string): string | undefined {
-  const libs = uniqueSorted(model.facts.filter((f) => (f.kind === 'consumer' || f.kind === 'publish') && splitChannels(f.channel).includes(channel)).map((f) => f.library));
+  const libs = uniqueSorted(model.facts.filter((f) => (f.kind === 'consumer' || f.kind === 'publish') && channelNames(f.channel).includes(channel)).map((f) => f.library));
   const map: Record<string, string> = { kafkajs: 'kafka', amqplib: 'rabbitmq', bullmq: 'bullmq', '@aws-sdk/client-sqs': 'sqs', '@nestjs/microservices': 'nestjs transport' };
   return libs.length ? uniqueSorted(libs.map((l) => map[l] ?? l)).join(', ') : undefined;
 }

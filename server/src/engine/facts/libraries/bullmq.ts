@@ -6,7 +6,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { arg, calleeName, channelName, initializerOf, prop, receiver, stringValue } from '../syntax';
 
 /**
  * The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was
@@ -14,9 +14,24 @@ import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../
  */
 function queueName(call: Node): string | undefined {
   const recv = receiver(call);
-  const init = recv ? initializerOf(recv) : undefined;
-  if (init && Node.isNewExpression(init)) return stringValue(arg(init, 0));
-  return recv ? injectedQueueName(recv) : undefined;
+  return recv ? constructedQueueName(recv) ?? injectedQueueName(recv) : undefined;
+}
+
+/** The name a queue object was built with: `new Queue(name)`, bull's `Queue(name)`, held in a const or field. */
+function constructedQueueName(queue: Node): string | undefined {
+  const init = initializerOf(queue);
+  if (init && (Node.isNewExpression(init) || (Node.isCallExpression(init) && /^(Queue|Bull)$/i.test(init.getExpression().getText())))) {
+    return channelName(arg(init, 0));
+  }
+  return undefined;
+}
+
+/** The queue a `new Worker(name)` takes jobs from: the name, or a queue object's `.name` (`new Worker(ordersQueue.name, ...)`). */
+function workerQueueName(node: Node | undefined): string | undefined {
+  if (node && Node.isPropertyAccessExpression(node) && node.getName() === 'name') {
+    return constructedQueueName(node.getExpression()) ?? channelName(node);
+  }
+  return channelName(node);
 }
 
 function injectedQueueName(recv: Node): string | undefined {
@@ -36,13 +51,15 @@ function add(call: Node) {
   const queue = queueName(call);
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
-  return publishFact('bullmq', call, detail, queue ?? name, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
+  // The channel is the queue; a job name is not one (workers take every job of their queue).
+  return publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
-  return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler', 'bull') : undefined;
+  const queue = queueName(call);
+  return handler ? consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull') : undefined;
 }
 
 /** The class a decorator call (`@Processor('emails')`) decorates, and the method a `@Process()` decorates. */
@@ -52,7 +69,7 @@ function decorated(call: Node): Node | undefined {
 }
 
 function queueNameOf(node: Node | undefined): string | undefined {
-  return stringValue(node) ?? stringValue(prop(node, 'name'));
+  return channelName(node) ?? channelName(prop(node, 'name'));
 }
 
 /** @nestjs/bullmq: `@Processor('q') class X extends WorkerHost { async process(job) { ... } }`. */
@@ -88,18 +105,19 @@ export const bullmq: LibraryTable = {
   },
   operations: {
     'bullmq#Worker|new': (node, analysis) => {
-      const queue = stringValue(arg(node, 0));
+      const queue = workerQueueName(arg(node, 0));
       const handler = analysis.functionFrom(arg(node, 1));
       return consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
     },
     'bullmq.Queue|add': (call) => add(call),
-    'bullmq.Queue|addBulk': (call) => publishFact('bullmq', call, 'queue.addBulk', undefined, [arg(call, 0)]),
+    'bullmq.Queue|addBulk': (call) => publishFact('bullmq', call, 'queue.addBulk', queueName(call), [arg(call, 0)]),
     'bull.Queue|add': (call) => {
       const first = arg(call, 0);
       const named = first && stringValue(first) !== undefined;
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
-      return publishFact('bull', call, 'queue.add', named ? stringValue(first) : undefined, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
+      const queue = queueName(call);
+      return publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),

@@ -1,0 +1,222 @@
+/**
+ * Channel names built from constants link producers to consumers across files: string constants,
+ * enum members, `static readonly` fields, const objects, `SomeClass.name`, template literals of
+ * constants, helpers returning one expression, config reads with a literal default, Nest object
+ * patterns and queue objects' `.name`. A name that does not resolve links nothing (no guess from
+ * the expression's text).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeWorkspace } from '../../server/src/engine/system/workspace';
+import { removeWorkspace, writeWorkspace } from '../support/workspace';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const COMPOSE = lines(
+  'services:',
+  '  orders:',
+  '    build: ./services/orders',
+  '  billing:',
+  '    build: ./services/billing',
+);
+
+function channelsOf(files: Record<string, string>) {
+  const root = writeWorkspace({ 'docker-compose.yml': COMPOSE, ...files });
+  try {
+    return describeWorkspace({ root }).channels.map((c) => ({ name: c.name, transport: c.transport, producers: c.producers, consumers: c.consumers }));
+  } finally {
+    removeWorkspace(root);
+  }
+}
+
+const TOPICS = lines(
+  "export enum Topics { OrderPlaced = 'order.placed' }", //                       enum member
+  "export class Names { static readonly REFUNDED = 'order.refunded'; }", //     static readonly
+  "export const EVENTS = { shipped: 'order.shipped' } as const;", //             const object
+  "export const PREFIX = 'shop';", //
+  'export const CANCELLED = `${PREFIX}.order.cancelled`;', //                    template of constants
+  'export const topicOf = (name: string) => `${PREFIX}.${name}`;', //           helper
+  'export class InvoiceIssued {}', //                                          SomeClass.name
+);
+
+test('kafka: names from enum members, static readonly fields, const objects, templates, helpers and class names link across files', () => {
+  const channels = channelsOf({
+    'libs/contracts/topics.ts': TOPICS,
+    'services/orders/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "import { Topics, Names, EVENTS, CANCELLED, topicOf, InvoiceIssued } from '../../../libs/contracts/topics';",
+      "const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();",
+      'export async function publish(id: string) {',
+      '  await producer.send({ topic: Topics.OrderPlaced, messages: [{ value: id }] });',
+      '  await producer.send({ topic: Names.REFUNDED, messages: [{ value: id }] });',
+      '  await producer.send({ topic: EVENTS.shipped, messages: [{ value: id }] });',
+      '  await producer.send({ topic: CANCELLED, messages: [{ value: id }] });',
+      "  await producer.send({ topic: topicOf('paid'), messages: [{ value: id }] });",
+      '  await producer.send({ topic: InvoiceIssued.name, messages: [{ value: id }] });',
+      "  await producer.send({ topic: process.env.AUDIT_TOPIC ?? 'audit', messages: [{ value: id }] });",
+      '}',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "import { Topics, Names, EVENTS, CANCELLED, topicOf, InvoiceIssued } from '../../../libs/contracts/topics';",
+      "const consumer = new Kafka({ clientId: 'billing', brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });",
+      'export async function start() {',
+      "  await consumer.subscribe({ topics: [Topics.OrderPlaced, Names.REFUNDED, EVENTS.shipped, CANCELLED, topicOf('paid'), InvoiceIssued.name, 'audit'] });",
+      '  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.value); } });',
+      '}',
+    ),
+  });
+  const link = (name: string) => ({ name, transport: 'kafka', producers: ['orders'], consumers: ['billing'] });
+  assert.deepEqual(channels, [
+    link('InvoiceIssued'), link('audit'), link('order.placed'), link('order.refunded'), link('order.shipped'),
+    link('shop.order.cancelled'), link('shop.paid'),
+  ]);
+});
+
+test('kafka: a topic from a parameter, an unknown config value or a template with an unknown part links nothing', () => {
+  const channels = channelsOf({
+    'services/orders/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();",
+      'export async function publish(topic: string, id: string) {',
+      '  await producer.send({ topic, messages: [{ value: id }] });',
+      '  await producer.send({ topic: process.env.ORDERS_TOPIC!, messages: [{ value: id }] });',
+      "  await producer.send({ topic: `${process.env.STAGE}.orders`, messages: [{ value: id }] });",
+      '}',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "const consumer = new Kafka({ clientId: 'billing', brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });",
+      'export async function start(topic: string) {',
+      "  await consumer.subscribe({ topics: [topic, process.env.ORDERS_TOPIC!, `${process.env.STAGE}.orders`] });",
+      '  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.value); } });',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, []);
+});
+
+test('nest: ClientProxy.send with an enum member or an object pattern reaches @MessagePattern in another service', () => {
+  const channels = channelsOf({
+    'libs/contracts/patterns.ts': "export enum Patterns { GetUser = 'get_user' }\n",
+    'services/orders/src/users.client.ts': lines(
+      "import { ClientProxy } from '@nestjs/microservices';",
+      "import { Patterns } from '../../../libs/contracts/patterns';",
+      'export class UsersClient {',
+      '  constructor(private readonly client: ClientProxy) {}',
+      "  get(id: string) { return this.client.send(Patterns.GetUser, { id }); }",
+      "  notify(id: string) { return this.client.emit({ cmd: 'notify_email' }, { id }); }",
+      '}',
+    ),
+    'services/billing/src/users.controller.ts': lines(
+      "import { EventPattern, MessagePattern } from '@nestjs/microservices';",
+      "import { Patterns } from '../../../libs/contracts/patterns';",
+      'export class UsersController {',
+      '  @MessagePattern(Patterns.GetUser)',
+      '  get(data: { id: string }) { return data.id; }',
+      "  @EventPattern({ cmd: 'notify_email' })",
+      '  notify(data: { id: string }) { return data.id; }',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, [
+    { name: 'get_user', transport: 'nestjs', producers: ['orders'], consumers: ['billing'] },
+    { name: "{ cmd: 'notify_email' }", transport: 'nestjs', producers: ['orders'], consumers: ['billing'] },
+  ]);
+});
+
+test('bullmq: a worker on a queue object\'s name and a bull queue.process link to the queue\'s producers', () => {
+  const channels = channelsOf({
+    'libs/queues/queues.ts': lines(
+      "import { Queue } from 'bullmq';",
+      "export const queueName = (name: string) => process.env.QUEUE_CLUSTER ? `{${name}}` : name;",
+      "export const emailQueue = new Queue(queueName('email'));",
+    ),
+    'services/orders/src/main.ts': lines(
+      "import { emailQueue } from '../../../libs/queues/queues';",
+      "export async function notify(id: string) { await emailQueue.add('welcome', { id }, { jobId: id }); }",
+    ),
+    'services/billing/src/worker.ts': lines(
+      "import { Worker } from 'bullmq';",
+      "import Queue from 'bull';",
+      "import { emailQueue } from '../../../libs/queues/queues';",
+      'new Worker(emailQueue.name, async (job) => { console.log(job.data); });',
+      "const invoices = new Queue('invoices');",
+      'invoices.process(async (job) => { console.log(job.data); });',
+      "export async function later(id: string) { await invoices.add({ id }); }",
+    ),
+  });
+  assert.deepEqual(channels, [
+    { name: 'email', transport: 'bullmq', producers: ['orders'], consumers: ['billing'] },
+    { name: 'invoices', transport: 'bull', producers: ['billing'], consumers: ['billing'] },
+    { name: '{email}', transport: 'bullmq', producers: ['orders'], consumers: ['billing'] },
+  ]);
+});
+
+test('nest: a pattern sent over TCP and waited for is a call between services; an event emitted over TCP stays a channel', () => {
+  const root = writeWorkspace({
+    'docker-compose.yml': COMPOSE,
+    'services/orders/src/payments.client.ts': lines(
+      "import { ClientProxy } from '@nestjs/microservices';",
+      'export class PaymentsClient {',
+      '  constructor(private readonly client: ClientProxy) {}',
+      "  charge(id: string) { return this.client.send('create_charge', { id }); }",
+      "  notify(id: string) { return this.client.emit('notify_email', { id }); }",
+      '}',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { NestFactory } from '@nestjs/core';",
+      "import { Transport } from '@nestjs/microservices';",
+      "import { AppModule } from './app.module';",
+      'async function bootstrap() {',
+      '  const app = await NestFactory.create(AppModule);',
+      '  app.connectMicroservice({ transport: Transport.TCP });',
+      '  await app.startAllMicroservices();',
+      '}',
+      'bootstrap();',
+    ),
+    'services/billing/src/app.module.ts': 'export class AppModule {}\n',
+    'services/billing/src/payments.controller.ts': lines(
+      "import { EventPattern, MessagePattern } from '@nestjs/microservices';",
+      'export class PaymentsController {',
+      "  @MessagePattern('create_charge')",
+      '  charge(data: { id: string }) { return data.id; }',
+      "  @EventPattern('notify_email')",
+      '  notify(data: { id: string }) { return data.id; }',
+      '}',
+    ),
+  });
+  try {
+    const model = describeWorkspace({ root });
+    assert.deepEqual(model.channels.map((c) => [c.name, c.producers, c.consumers]), [['notify_email', ['orders'], ['billing']]]);
+    assert.deepEqual(model.syncCalls, [{ from: 'orders', to: 'billing', evidence: [{ file: 'services/orders/src/payments.client.ts', line: 4 }] }]);
+  } finally {
+    removeWorkspace(root);
+  }
+});
+
+test('nest: a pattern sent to a service served over Kafka stays a channel', () => {
+  const channels = channelsOf({
+    'services/orders/src/users.client.ts': lines(
+      "import { ClientKafka } from '@nestjs/microservices';",
+      'export class UsersClient {',
+      '  constructor(private readonly client: ClientKafka) {}',
+      "  get(id: string) { return this.client.send('get_user', { id }); }",
+      '}',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { NestFactory } from '@nestjs/core';",
+      "import { Transport } from '@nestjs/microservices';",
+      'class AppModule {}',
+      "NestFactory.createMicroservice(AppModule, { transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } });",
+    ),
+    'services/billing/src/users.controller.ts': lines(
+      "import { MessagePattern } from '@nestjs/microservices';",
+      'export class UsersController {',
+      "  @MessagePattern('get_user')",
+      '  get(data: { id: string }) { return data.id; }',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, [{ name: 'get_user', transport: 'nestjs', producers: ['orders'], consumers: ['billing'] }]);
+});
