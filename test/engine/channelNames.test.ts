@@ -220,3 +220,65 @@ test('nest: a pattern sent to a service served over Kafka stays a channel', () =
   });
   assert.deepEqual(channels, [{ name: 'get_user', transport: 'nestjs', producers: ['orders'], consumers: ['billing'] }]);
 });
+
+test('temporal: workflow starts and activity proxies reach the workers polling their task queue, also through a module wrapper', () => {
+  const root = writeWorkspace({
+    'docker-compose.yml': lines(COMPOSE.trimEnd(), '  worker:', '    build: ./services/worker'),
+    'libs/temporal/queues.ts': "export enum TaskQueue { Order = 'order-queue', Billing = 'billing-queue' }\n",
+    'libs/temporal/temporal.module.ts': lines(
+      "import { TemporalModule, TemporalOptions } from 'nestjs-temporal-core';",
+      'export class SharedTemporalModule {',
+      '  static forRoot(options?: TemporalOptions) {',
+      "    return TemporalModule.registerAsync({ useFactory: () => ({ ...options, connection: { address: 'temporal:7233' } }) });",
+      '  }',
+      '}',
+    ),
+    'services/orders/src/orders.service.ts': lines(
+      "import { TemporalService } from 'nestjs-temporal-core';",
+      "import { TaskQueue } from '../../../libs/temporal/queues';",
+      'export class OrdersService {',
+      '  constructor(private readonly temporal: TemporalService) {}',
+      "  place(id: string) { return this.temporal.startWorkflow('processOrder', [id], { taskQueue: TaskQueue.Order, workflowId: id }); }",
+      '}',
+    ),
+    'services/worker/src/worker.module.ts': lines(
+      "import { SharedTemporalModule } from '../../../libs/temporal/temporal.module';",
+      "import { TaskQueue } from '../../../libs/temporal/queues';",
+      "export const imports = [SharedTemporalModule.forRoot({ taskQueue: TaskQueue.Order, worker: { workflowsPath: './workflows' } })];",
+    ),
+    'services/worker/src/workflows/order.ts': lines(
+      "import { proxyActivities } from '@temporalio/workflow';",
+      "import { TaskQueue } from '../../../../libs/temporal/queues';",
+      "const billing = proxyActivities<{ charge(id: string): Promise<void> }>({ startToCloseTimeout: '30 seconds', taskQueue: TaskQueue.Billing });",
+      'export async function processOrder(id: string) { await billing.charge(id); }',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { Worker } from '@temporalio/worker';",
+      "import { TaskQueue } from '../../../libs/temporal/queues';",
+      "export async function run() { const w = await Worker.create({ taskQueue: TaskQueue.Billing, activities: {} }); await w.run(); }",
+    ),
+  });
+  try {
+    const model = describeWorkspace({ root });
+    assert.deepEqual(model.channels.map((c) => [c.name, c.transport, c.producers, c.consumers]), [
+      ['billing-queue', 'temporal', ['worker'], ['billing']],
+      ['order-queue', 'temporal', ['orders'], ['worker']],
+    ]);
+  } finally {
+    removeWorkspace(root);
+  }
+});
+
+test('temporal: a registration without a worker, or with a task queue that does not resolve, is no end of a channel', () => {
+  const channels = channelsOf({
+    'services/orders/src/orders.module.ts': lines(
+      "import { TemporalModule } from 'nestjs-temporal-core';",
+      "export const imports = [TemporalModule.register({ taskQueue: 'order-queue', connection: { address: 'temporal:7233' } })];",
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { Worker } from '@temporalio/worker';",
+      'export async function run(queue: string) { const w = await Worker.create({ taskQueue: queue, activities: {} }); await w.run(); }',
+    ),
+  });
+  assert.deepEqual(channels, []);
+});

@@ -14,6 +14,8 @@ import type { ServiceInfo } from '../workspace/services';
 import { datastoreUsages } from './datastoreUses';
 import { infrastructureKind } from './infrastructure';
 import { channelNames } from '../facts/hops';
+import { argumentsAtCallSites } from '../facts/carriers';
+import { channelName, prop } from '../facts/syntax';
 import { NEST_MICROSERVICES } from '../facts/libraries/instrumentation';
 import { TRANSPORTS as TRANSPORT_SEMANTICS, deliveryOf, type TransportId } from '../facts/libraries/delivery';
 
@@ -53,7 +55,7 @@ const TRANSPORTS: Record<string, string> = {
   kafkajs: 'kafka', amqplib: 'rabbitmq', '@golevelup/nestjs-rabbitmq': 'rabbitmq', '@nestjs-plus/rabbitmq': 'rabbitmq',
   bullmq: 'bullmq', bull: 'bull', '@aws-sdk/client-sqs': 'sqs', 'sqs-consumer': 'sqs', 'aws-sdk': 'sqs',
   eventbridge: 'eventbridge', '@aws-sdk/client-eventbridge': 'eventbridge', redis: 'redis', '@google-cloud/pubsub': 'pubsub',
-  nats: 'nats', 'node-nats-streaming': 'nats-streaming', '@azure/service-bus': 'azure-service-bus', '@nestjs/microservices': 'nestjs',
+  nats: 'nats', 'node-nats-streaming': 'nats-streaming', temporal: 'temporal', '@azure/service-bus': 'azure-service-bus', '@nestjs/microservices': 'nestjs',
 };
 
 /** SDKs of third-party services (side-effect facts) and the API they reach. */
@@ -132,7 +134,7 @@ function describeDatastores(model: SystemModel, ref: (n: Node) => EvidenceRef): 
     .sort((a, b) => compare(a.id, b.id));
 }
 
-type ServicesOf = (fact: Fact) => ServiceInfo[];
+type ServicesOf = (fact: Pick<Fact, 'node'>) => ServiceInfo[];
 
 /** The deployables a fact runs in: its own service, or every service importing the shared module it is in. */
 function servicesOfFile(model: SystemModel): ServicesOf {
@@ -191,16 +193,26 @@ function requestResponse(model: SystemModel, servicesOf: ServicesOf): RequestRes
 
 function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf, requests: RequestResponse): SystemDescription['channels'] {
   const channels = new Map<string, { transports: Set<string>; producers: Set<string>; consumers: Set<string>; evidence: EvidenceRef[] }>();
+  const add = (name: string, library: string, producing: boolean, at: Node) => {
+    const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
+    channels.set(name, c);
+    c.transports.add(TRANSPORTS[library] ?? library);
+    for (const s of servicesOf({ node: at })) (producing ? c.producers : c.consumers).add(s.name);
+    c.evidence.push(ref(at));
+  };
   for (const f of model.facts) {
-    if (f.kind !== 'publish' && f.kind !== 'consumer') continue;
+    if (f.kind !== 'publish' && f.kind !== 'consumer' && f.kind !== 'endpoint') continue;
     if (f.reply) continue;
     if (f.library === NEST_MICROSERVICES && channelNames(f.channel).some((n) => requests.patterns.has(n))) continue;
-    for (const name of channelNames(f.channel)) {
-      const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
-      channels.set(name, c);
-      c.transports.add(TRANSPORTS[f.library] ?? f.library);
-      for (const s of servicesOf(f)) (f.kind === 'publish' ? c.producers : c.consumers).add(s.name);
-      c.evidence.push(ref(f.node));
+    const producing = f.kind === 'publish' || f.role === 'producer';
+    for (const name of channelNames(f.channel)) add(name, f.library, producing, f.node);
+    // Named by the callers of a wrapper: each call site is an end of the channel it names.
+    if (!f.channel && f.channelFrom) {
+      const { param, key, requires } = f.channelFrom;
+      for (const { site, arg } of argumentsAtCallSites(param, model.analysis)) {
+        if (requires && !prop(arg, requires)) continue;
+        for (const name of channelNames(channelName(key ? prop(arg, key) : arg))) add(name, f.library, producing, site);
+      }
     }
   }
   return [...channels].map(([name, c]) => ({
