@@ -282,3 +282,43 @@ test('temporal: a registration without a worker, or with a task queue that does 
   });
   assert.deepEqual(channels, []);
 });
+
+test('bullmq: a queue handed out by a singleton getter and a worker registered through a wrapper link through their callers', () => {
+  const channels = channelsOf({
+    'libs/queues/names.ts': "export enum QueueName { Notification = 'notification-queue', Sharded = 'sharded-queue' }\n",
+    'libs/queues/notificationQueue.ts': lines(
+      "import { Queue } from 'bullmq';",
+      "import { QueueName } from './names';",
+      'export class NotificationQueue {',
+      '  private static instance: Queue | null = null;',
+      '  static getInstance(): Queue | null {',
+      '    if (NotificationQueue.instance) return NotificationQueue.instance;',
+      '    NotificationQueue.instance = new Queue(QueueName.Notification);',
+      '    return NotificationQueue.instance;',
+      '  }',
+      '  static shard(i: number): Queue {',
+      '    return new Queue(`${QueueName.Sharded}-${i}`);',
+      '  }',
+      '}',
+    ),
+    'services/orders/src/main.ts': lines(
+      "import { NotificationQueue } from '../../../libs/queues/notificationQueue';",
+      'export async function notify(id: string) {',
+      "  await NotificationQueue.getInstance()?.add('comment', { id });",
+      "  await NotificationQueue.shard(1).add('comment', { id });",
+      '}',
+    ),
+    'services/billing/src/workerManager.ts': lines(
+      "import { Worker, type Processor } from 'bullmq';",
+      'export class WorkerManager {',
+      '  static register(queueName: string, processor: Processor) { return new Worker(queueName, processor); }',
+      '}',
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { WorkerManager } from './workerManager';",
+      "import { QueueName } from '../../../libs/queues/names';",
+      'WorkerManager.register(QueueName.Notification, async (job) => { console.log(job.data); });',
+    ),
+  });
+  assert.deepEqual(channels, [{ name: 'notification-queue', transport: 'bullmq', producers: ['orders'], consumers: ['billing'] }]);
+});
