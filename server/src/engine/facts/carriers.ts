@@ -70,6 +70,15 @@ function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<No
   return out;
 }
 
+/** The argument given for a parameter at each call site of its function (first MAX_SITES); empty when none is found. */
+export function argumentsAtCallSites(param: Node, analysis: Analysis): { site: CallExpression; arg: Node | undefined }[] {
+  const fn = param.getParent();
+  const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param) ?? -1 : -1;
+  const name = fn && index >= 0 ? functionName(fn) : undefined;
+  if (!fn || !name) return [];
+  return callSites(fn, name, analysis).map((site) => ({ site, arg: site.getArguments()[index] }));
+}
+
 function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();

@@ -17,7 +17,8 @@ export type FactKind =
   | 'http'       // an outgoing HTTP call
   | 'sideEffect' // e-mail, payment, SMS: irreversible outside effects
   | 'client'     // construction of a datastore client (connection identity)
-  | 'server';    // a microservice server bootstrap (NestJS createMicroservice / connectMicroservice): its transport
+  | 'server'     // a microservice server bootstrap (NestJS createMicroservice / connectMicroservice): its transport
+  | 'endpoint';  // for the system model only: a producer or consumer end of a channel no rule checks (a Temporal task queue)
 
 export type CorrelationState = 'present' | 'absent' | 'unknown';
 
@@ -34,6 +35,15 @@ export interface Fact {
   channel?: string;
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
   reply?: boolean;
+  /** endpoint: which end of its channel it is. */
+  role?: 'producer' | 'consumer';
+  /**
+   * endpoint: the channel is not named here but by the callers of the enclosing function: the value
+   * of this parameter (its `key` property) at each call site, where the argument also has `requires`.
+   */
+  channelFrom?: { param: Node; key?: string; requires?: string };
+  /** publish: a request whose reply the caller waits for (Nest `ClientProxy.send`), not a fire-and-forget event. */
+  request?: boolean;
   /** publish/http: whether a correlation/causation/trace id travels with it. */
   correlation?: CorrelationState;
   /** publish/http: the expressions that supply the correlation id. */

@@ -17,8 +17,18 @@ import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrume
 
 /** Channel names of a fact: `a | b` (one of two literals) or `a, b` (several subscriptions). */
 export function channelsOf(fact: Fact): string[] {
-  if (!fact.channel) return [];
-  return fact.channel.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${'));
+  return channelNames(fact.channel);
+}
+
+/**
+ * The channel names a fact's channel names: `a | b` (one of several values), `a, b` (several
+ * subscriptions), sorted; none when unresolved. A name with an unresolved part (`orders.?`, from a
+ * template or concatenation of something unknown) is no name: it would link by a guess.
+ */
+export function channelNames(name: string | undefined): string[] {
+  if (!name) return [];
+  const names = name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && !n.includes('?') && !n.includes('${'));
+  return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export interface HopIndex {

@@ -2,24 +2,143 @@
 import { Node, SyntaxKind, type ObjectLiteralExpression } from 'ts-morph';
 import { nodesOfKinds } from './walk';
 
-/** Text of a string-ish expression; template substitutions become `?`. Follows const identifiers once. */
+/**
+ * Text of a string-ish expression; template substitutions and `+` operands that do not resolve
+ * become `?`. Follows constants up to `follow` steps: consts, readonly and static fields, object
+ * members and enum members (through the checker, across files), `SomeClass.name`, and, failing
+ * those, a name whose declared type is one string literal.
+ */
 export function stringValue(node: Node | undefined, follow = 2): string | undefined {
+  return evaluate(node, { follow, defaults: false, env: NO_ENV });
+}
+
+/**
+ * A channel/topic name: a string, or `a | b` when it is one of two strings (a conditional, also
+ * inside a workspace helper such as `queueName('orders')`). Constants are followed further than
+ * by stringValue, helpers returning one expression are evaluated with their literal arguments,
+ * and a configured value with a literal default (`process.env.TOPIC ?? 'orders'`,
+ * `config.get('topic', 'orders')`) is that default.
+ */
+export function channelName(node: Node | undefined): string | undefined {
+  return evaluate(node, { follow: CHANNEL_FOLLOW, defaults: true, env: NO_ENV, alternatives: true });
+}
+
+const CHANNEL_FOLLOW = 5;
+const NO_ENV: ReadonlyMap<Node, string> = new Map();
+
+interface Evaluation {
+  /** How many more constants or helper calls to follow. */
+  follow: number;
+  /** Take a configured value's literal default. */
+  defaults: boolean;
+  /** Values of the parameters of the helper being evaluated. */
+  env: ReadonlyMap<Node, string>;
+  /** A conditional may give `a | b` (not inside a template or concatenation). */
+  alternatives?: boolean;
+}
+
+function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
   if (!node) return undefined;
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  const part = { ...ev, alternatives: false };
   if (Node.isTemplateExpression(node)) {
-    return node.getHead().getLiteralText() + node.getTemplateSpans().map((s) => '?' + s.getLiteral().getLiteralText()).join('');
+    return node.getHead().getLiteralText() + node.getTemplateSpans()
+      .map((s) => (evaluate(s.getExpression(), part) ?? '?') + s.getLiteral().getLiteralText()).join('');
   }
-  if (Node.isTaggedTemplateExpression(node)) return stringValue(node.getTemplate(), follow);
-  if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
-    const l = stringValue(node.getLeft(), follow) ?? '?';
-    const r = stringValue(node.getRight(), follow) ?? '?';
-    return l + r;
+  if (Node.isTaggedTemplateExpression(node)) return evaluate(node.getTemplate(), ev);
+  if (Node.isConditionalExpression(node) && ev.alternatives) {
+    const a = evaluate(node.getWhenTrue(), ev);
+    const b = evaluate(node.getWhenFalse(), ev);
+    return a && b ? (a === b ? a : `${a} | ${b}`) : a ?? b;
   }
-  if ((Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) && follow > 0) {
-    const init = initializerOf(node);
-    return init ? stringValue(init, follow - 1) : undefined;
+  if (Node.isBinaryExpression(node)) {
+    const op = node.getOperatorToken().getKind();
+    if (op === SyntaxKind.PlusToken) {
+      const l = evaluate(node.getLeft(), part) ?? '?';
+      const r = evaluate(node.getRight(), part) ?? '?';
+      return l + r;
+    }
+    // `process.env.TOPIC ?? 'orders'`: the configured value when the code says it, else the default.
+    if (ev.defaults && (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken)) {
+      return evaluate(node.getLeft(), ev) ?? evaluate(node.getRight(), ev);
+    }
+    return undefined;
   }
-  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node)) return stringValue(node.getExpression(), follow);
+  if (Node.isCallExpression(node)) return ev.defaults ? configDefault(node, ev) ?? helperValue(node, ev) : undefined;
+  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
+    if (ev.env.size && Node.isIdentifier(node)) {
+      const decl = declarationOf(node);
+      if (decl && ev.env.has(decl)) return ev.env.get(decl);
+    }
+    if (ev.follow <= 0) return undefined;
+    const init = Node.isElementAccessExpression(node) ? undefined : initializerOf(node);
+    const value = init ? evaluate(init, { ...ev, follow: ev.follow - 1, env: NO_ENV }) : undefined;
+    return value ?? constantValue(node);
+  }
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isNonNullExpression(node)) {
+    return evaluate(node.getExpression(), ev);
+  }
+  return undefined;
+}
+
+/** `config.get('kafka.topic', 'orders')`: the literal default a config read falls back to. */
+function configDefault(call: Node, ev: Evaluation): string | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'get') return undefined;
+  const args = call.getArguments();
+  return args.length === 2 && stringValue(args[0]) !== undefined ? evaluate(args[1], ev) : undefined;
+}
+
+/**
+ * A workspace helper that returns one expression (`const queueName = (n: string) => prefix + n`,
+ * or a function whose body is one `return`), evaluated with its arguments' values; undefined
+ * when an argument or the body does not resolve.
+ */
+function helperValue(call: Node, ev: Evaluation): string | undefined {
+  if (!Node.isCallExpression(call) || ev.follow <= 0) return undefined;
+  let fn = declarationOf(call.getExpression());
+  if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
+  if (!fn || fn.getSourceFile().isDeclarationFile()) return undefined;
+  if (!(Node.isArrowFunction(fn) || Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
+  const body = fn.getBody();
+  let result: Node | undefined;
+  if (body && Node.isBlock(body)) {
+    const statements = body.getStatements();
+    result = statements.length === 1 && Node.isReturnStatement(statements[0]) ? statements[0].getExpression() : undefined;
+  } else result = body;
+  if (!result) return undefined;
+  const env = new Map<Node, string>();
+  const params = fn.getParameters();
+  const args = call.getArguments();
+  for (let i = 0; i < params.length; i++) {
+    const value = args[i] ? evaluate(args[i], { ...ev, alternatives: false }) : undefined;
+    if (value === undefined) continue;
+    env.set(params[i], value);
+  }
+  return evaluate(result, { ...ev, follow: ev.follow - 1, env });
+}
+
+/**
+ * A name's constant value through the checker: an enum member's value, `SomeClass.name` (the class's
+ * own name, unless it declares a static `name`), else the name's type when it is one string literal.
+ */
+function constantValue(node: Node): string | undefined {
+  try {
+    if (Node.isPropertyAccessExpression(node) && node.getName() === 'name') {
+      const cls = declarationOf(node.getExpression());
+      if (cls && Node.isClassDeclaration(cls) && cls.getName() && !cls.getStaticMember('name')) return cls.getName();
+    }
+    const decl = declarationOf(Node.isPropertyAccessExpression(node) ? node.getNameNode() : node);
+    if (decl && Node.isEnumMember(decl)) {
+      const v = decl.getValue();
+      return typeof v === 'string' ? v : undefined;
+    }
+    const type = node.getType();
+    if (type.isStringLiteral()) return String(type.getLiteralValue());
+  } catch {
+    return undefined;
+  }
   return undefined;
 }
 
@@ -195,16 +314,6 @@ export function parameterNames(fn: Node | undefined): string[] {
 export function shortText(node: Node, max = 60): string {
   const text = node.getText().replace(/\s+/g, ' ');
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
-}
-
-/** A channel/topic name: a string, or `a | b` for a conditional between two strings. */
-export function channelName(node: Node | undefined): string | undefined {
-  if (node && Node.isConditionalExpression(node)) {
-    const a = channelName(node.getWhenTrue());
-    const b = channelName(node.getWhenFalse());
-    return a && b ? `${a} | ${b}` : a ?? b;
-  }
-  return stringValue(node);
 }
 
 /** The first declaration of the symbol a name resolves to (through import aliases); undefined when it does not resolve. */

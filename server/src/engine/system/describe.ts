@@ -13,6 +13,11 @@ import type { Fact } from '../facts/facts';
 import type { ServiceInfo } from '../workspace/services';
 import { datastoreUsages } from './datastoreUses';
 import { infrastructureKind } from './infrastructure';
+import { channelNames } from '../facts/hops';
+import { argumentsAtCallSites } from '../facts/carriers';
+import { channelName, prop } from '../facts/syntax';
+import { NEST_MICROSERVICES } from '../facts/libraries/instrumentation';
+import { TRANSPORTS as TRANSPORT_SEMANTICS, deliveryOf, type TransportId } from '../facts/libraries/delivery';
 
 export interface EvidenceRef {
   file: string;
@@ -51,7 +56,7 @@ const TRANSPORTS: Record<string, string> = {
   kafkajs: 'kafka', amqplib: 'rabbitmq', '@golevelup/nestjs-rabbitmq': 'rabbitmq', '@nestjs-plus/rabbitmq': 'rabbitmq',
   bullmq: 'bullmq', bull: 'bull', '@aws-sdk/client-sqs': 'sqs', 'sqs-consumer': 'sqs', 'aws-sdk': 'sqs',
   eventbridge: 'eventbridge', '@aws-sdk/client-eventbridge': 'eventbridge', redis: 'redis', '@google-cloud/pubsub': 'pubsub',
-  nats: 'nats', 'node-nats-streaming': 'nats-streaming', '@azure/service-bus': 'azure-service-bus', '@nestjs/microservices': 'nestjs',
+  nats: 'nats', 'node-nats-streaming': 'nats-streaming', temporal: 'temporal', '@azure/service-bus': 'azure-service-bus', '@nestjs/microservices': 'nestjs',
 };
 
 /** SDKs of third-party services (side-effect facts) and the API they reach. */
@@ -60,19 +65,14 @@ const EXTERNAL_SDKS: Record<string, string> = { stripe: 'stripe', twilio: 'twili
 export function describeSystem(model: SystemModel): SystemDescription {
   const ref = (node: Node): EvidenceRef => ({ file: model.relOf(node), line: model.locationOf(node).range.start.line });
   const servicesOf = servicesOfFile(model);
+  const requests = requestResponse(model, servicesOf);
   return {
     services: describeServices(model),
     infrastructure: describeInfrastructure(model),
     datastores: describeDatastores(model, ref),
-    channels: describeChannels(model, ref, servicesOf),
-    ...describeCalls(model, ref, servicesOf),
+    channels: describeChannels(model, ref, servicesOf, requests),
+    ...describeCalls(model, ref, servicesOf, requests),
   };
-}
-
-/** The channel names a fact names: `a | b` (one of several literals), `a, b` (several subscriptions); none when unresolved. */
-export function channelNames(name: string | undefined): string[] {
-  if (!name) return [];
-  return uniqueSorted(name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter((n) => n && n !== '?' && !n.includes('${')));
 }
 
 function describeServices(model: SystemModel): SystemDescription['services'] {
@@ -145,7 +145,7 @@ function describeDatastores(model: SystemModel, ref: (n: Node) => EvidenceRef): 
     .sort((a, b) => compare(a.id, b.id));
 }
 
-type ServicesOf = (fact: Fact) => ServiceInfo[];
+type ServicesOf = (fact: Pick<Fact, 'node'>) => ServiceInfo[];
 
 /** The deployables a fact runs in: its own service, or every service importing the shared module it is in. */
 function servicesOfFile(model: SystemModel): ServicesOf {
@@ -163,17 +163,67 @@ function servicesOfFile(model: SystemModel): ServicesOf {
   };
 }
 
-function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): SystemDescription['channels'] {
-  const channels = new Map<string, { transports: Set<string>; producers: Set<string>; consumers: Set<string>; evidence: EvidenceRef[] }>();
+/**
+ * Nest patterns that are calls, not channels: every sender waits for the reply (`ClientProxy.send`)
+ * and every service handling the pattern serves it over a request-response transport (TCP, gRPC),
+ * with no broker between them. Each is a synchronous call from the senders' services to the handlers'.
+ */
+interface RequestResponse {
+  patterns: Set<string>;
+  calls: { from: string; to: string; node: Node }[];
+}
+
+function requestResponse(model: SystemModel, servicesOf: ServicesOf): RequestResponse {
+  const served = new Map<string, Set<string>>();
   for (const f of model.facts) {
-    if (f.kind !== 'publish' && f.kind !== 'consumer') continue;
-    if (f.reply) continue;
+    if (f.kind !== 'server') continue;
+    for (const s of servicesOf(f)) served.set(s.name, (served.get(s.name) ?? new Set()).add(f.transport ?? 'unknown'));
+  }
+  const rpcOnly = (service: string) => {
+    const transports = [...(served.get(service) ?? [])];
+    return transports.length > 0 && transports.every((t) => t in TRANSPORT_SEMANTICS && deliveryOf(t as TransportId).delivery === 'request-response');
+  };
+  const byName = new Map<string, { senders: Fact[]; handlers: Fact[] }>();
+  for (const f of model.facts) {
+    if (f.library !== NEST_MICROSERVICES || (f.kind !== 'publish' && f.kind !== 'consumer') || f.reply) continue;
     for (const name of channelNames(f.channel)) {
-      const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
-      channels.set(name, c);
-      c.transports.add(TRANSPORTS[f.library] ?? f.library);
-      for (const s of servicesOf(f)) (f.kind === 'publish' ? c.producers : c.consumers).add(s.name);
-      c.evidence.push(ref(f.node));
+      const entry = byName.get(name) ?? { senders: [], handlers: [] };
+      (f.kind === 'publish' ? entry.senders : entry.handlers).push(f);
+      byName.set(name, entry);
+    }
+  }
+  const out: RequestResponse = { patterns: new Set(), calls: [] };
+  for (const [name, { senders, handlers }] of byName) {
+    const to = [...new Set(handlers.flatMap((h) => servicesOf(h).map((s) => s.name)))];
+    if (!senders.length || !senders.every((f) => f.request) || !to.length || !to.every(rpcOnly)) continue;
+    out.patterns.add(name);
+    for (const f of senders) for (const from of servicesOf(f)) for (const t of to) out.calls.push({ from: from.name, to: t, node: f.node });
+  }
+  return out;
+}
+
+function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf, requests: RequestResponse): SystemDescription['channels'] {
+  const channels = new Map<string, { transports: Set<string>; producers: Set<string>; consumers: Set<string>; evidence: EvidenceRef[] }>();
+  const add = (name: string, library: string, producing: boolean, at: Node) => {
+    const c = channels.get(name) ?? { transports: new Set(), producers: new Set(), consumers: new Set(), evidence: [] };
+    channels.set(name, c);
+    c.transports.add(TRANSPORTS[library] ?? library);
+    for (const s of servicesOf({ node: at })) (producing ? c.producers : c.consumers).add(s.name);
+    c.evidence.push(ref(at));
+  };
+  for (const f of model.facts) {
+    if (f.kind !== 'publish' && f.kind !== 'consumer' && f.kind !== 'endpoint') continue;
+    if (f.reply) continue;
+    if (f.library === NEST_MICROSERVICES && channelNames(f.channel).some((n) => requests.patterns.has(n))) continue;
+    const producing = f.kind === 'publish' || f.role === 'producer';
+    for (const name of channelNames(f.channel)) add(name, f.library, producing, f.node);
+    // Named by the callers of a wrapper: each call site is an end of the channel it names.
+    if (!f.channel && f.channelFrom) {
+      const { param, key, requires } = f.channelFrom;
+      for (const { site, arg } of argumentsAtCallSites(param, model.analysis)) {
+        if (requires && !prop(arg, requires)) continue;
+        for (const name of channelNames(channelName(key ? prop(arg, key) : arg))) add(name, f.library, producing, site);
+      }
     }
   }
   return [...channels].map(([name, c]) => ({
@@ -182,9 +232,16 @@ function describeChannels(model: SystemModel, ref: (n: Node) => EvidenceRef, ser
   })).sort((a, b) => compare(a.name, b.name));
 }
 
-function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
+function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servicesOf: ServicesOf, requests: RequestResponse): Pick<SystemDescription, 'syncCalls' | 'externalApis'> {
   const services = new Set(model.layout.services.map((s) => s.name));
   const calls = new Map<string, { from: string; to: string; evidence: EvidenceRef[] }>();
+  for (const r of requests.calls) {
+    if (r.from === r.to) continue;
+    const key = `${r.from}\u0000${r.to}`;
+    const c = calls.get(key) ?? { from: r.from, to: r.to, evidence: [] };
+    c.evidence.push(ref(r.node));
+    calls.set(key, c);
+  }
   const external = new Map<string, { users: Set<string>; evidence: EvidenceRef[] }>();
   const addExternal = (name: string, f: Fact) => {
     const e = external.get(name) ?? { users: new Set<string>(), evidence: [] };
@@ -228,10 +285,6 @@ function dedupeRefs(refs: EvidenceRef[]): EvidenceRef[] {
     const k = `${r.file}:${r.line}`;
     return seen.has(k) ? false : (seen.add(k), true);
   }).sort((a, b) => compare(a.file, b.file) || a.line - b.line);
-}
-
-function uniqueSorted(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort(compare);
 }
 
 function compare(a: string, b: string): number {

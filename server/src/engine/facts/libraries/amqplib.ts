@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, prop, stringValue } from '../syntax';
+import { arg, calleeName, channelName, prop } from '../syntax';
 import type { TransportId } from './delivery';
 
 /** `consume(queue, fn, { noAck: true })` is at most once; amqplib's default (noAck: false) needs an ack. Options we cannot read: unknown. */
@@ -36,13 +36,13 @@ export const amqplib: LibraryTable = {
   },
   operations: {
     'amqplib.Channel|consume': (call, analysis) => {
-      const queue = stringValue(arg(call, 0));
+      const queue = channelName(arg(call, 0));
       const handler = analysis.functionFrom(arg(call, 1));
       return consumerFact('amqplib', call, calleeName(call), handler, queue, `amqplib consumer of queue "${queue ?? '?'}"`, ackMode(arg(call, 2)));
     },
     'amqplib.Channel|publish': (call) => {
-      const exchange = stringValue(arg(call, 0));
-      const key = stringValue(arg(call, 1));
+      const exchange = channelName(arg(call, 0));
+      const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
       return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
     },
@@ -52,7 +52,7 @@ export const amqplib: LibraryTable = {
       if (target && /\.replyTo$/.test(target.getText())) {
         return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
       }
-      const queue = stringValue(target);
+      const queue = channelName(target);
       return publishFact('amqplib', call, `channel.sendToQueue "${queue ?? '?'}"`, queue, [arg(call, 2), arg(call, 1)]);
     },
   },

@@ -7,7 +7,7 @@
  */
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
+import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
 import { isFunctionLike } from '../analysis';
 import { Node } from 'ts-morph';
 
@@ -17,7 +17,7 @@ const ASB = '@azure/service-bus';
 function entityName(call: Node): string | undefined {
   let recv = receiver(call);
   for (let i = 0; i < 3 && recv; i++) {
-    if (Node.isCallExpression(recv)) return stringValue(arg(recv, 0));
+    if (Node.isCallExpression(recv)) return channelName(arg(recv, 0));
     let decl: Node | undefined;
     try {
       decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];

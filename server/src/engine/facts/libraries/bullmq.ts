@@ -2,21 +2,57 @@
  * BullMQ (and bull v3): `new Worker(name, processor)`, `queue.add(name, data, { jobId })`,
  * and their NestJS integrations (`@Processor` + `WorkerHost.process`, `@Process`).
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { arg, calleeName, channelName, declarationOf, initializerOf, prop, receiver, stringValue } from '../syntax';
 
 /**
  * The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was
- * built, or to `@InjectQueue(name)` on the NestJS constructor parameter or property it is.
+ * built, to the one queue the workspace function handing it out builds, or to `@InjectQueue(name)`
+ * on the NestJS constructor parameter or property it is.
  */
-function queueName(call: Node): string | undefined {
-  const recv = receiver(call);
-  const init = recv ? initializerOf(recv) : undefined;
-  if (init && Node.isNewExpression(init)) return stringValue(arg(init, 0));
-  return recv ? injectedQueueName(recv) : undefined;
+function queueName(call: Node, analysis?: Analysis): string | undefined {
+  let recv = receiver(call);
+  while (recv && (Node.isNonNullExpression(recv) || Node.isParenthesizedExpression(recv) || Node.isAwaitExpression(recv))) recv = recv.getExpression();
+  if (!recv) return undefined;
+  if (Node.isCallExpression(recv)) return analysis ? returnedQueueName(recv, analysis) : undefined;
+  const init = initializerOf(recv);
+  const call0 = init && Node.isAwaitExpression(init) ? init.getExpression() : init;
+  if (analysis && call0 && Node.isCallExpression(call0) && !isQueueFactory(call0)) return returnedQueueName(call0, analysis);
+  return constructedQueueName(recv) ?? injectedQueueName(recv);
+}
+
+const isQueueFactory = (call: Node) => Node.isCallExpression(call) && /^(Queue|Bull)$/i.test(call.getExpression().getText());
+
+/**
+ * A queue handed out by a workspace function (`NotificationQueue.getInstance().add(...)`): the name
+ * of the one queue its body builds (`new Queue(name)`); undefined when it builds none or several.
+ */
+function returnedQueueName(call: Node, analysis: Analysis): string | undefined {
+  const fn = analysis.resolveCallee(call);
+  if (!fn) return undefined;
+  const built = fn.getDescendantsOfKind(SyntaxKind.NewExpression).filter((n) => /^bull(mq)?\.Queue$/.test(analysis.typeOf(n) ?? ''));
+  const names = new Set(built.map((n) => channelName(arg(n, 0))));
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+/** The name a queue object was built with: `new Queue(name)`, bull's `Queue(name)`, held in a const or field. */
+function constructedQueueName(queue: Node): string | undefined {
+  const init = initializerOf(queue);
+  if (init && (Node.isNewExpression(init) || isQueueFactory(init))) {
+    return channelName(arg(init, 0));
+  }
+  return undefined;
+}
+
+/** The queue a `new Worker(name)` takes jobs from: the name, or a queue object's `.name` (`new Worker(ordersQueue.name, ...)`). */
+function workerQueueName(node: Node | undefined): string | undefined {
+  if (node && Node.isPropertyAccessExpression(node) && node.getName() === 'name') {
+    return constructedQueueName(node.getExpression()) ?? channelName(node);
+  }
+  return channelName(node);
 }
 
 function injectedQueueName(recv: Node): string | undefined {
@@ -31,18 +67,27 @@ function injectedQueueName(recv: Node): string | undefined {
   return inject ? queueNameOf(inject.getArguments()[0]) : undefined;
 }
 
-function add(call: Node) {
+function add(call: Node, analysis: Analysis) {
   const name = stringValue(arg(call, 0));
-  const queue = queueName(call);
+  const queue = queueName(call, analysis);
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
-  return publishFact('bullmq', call, detail, queue ?? name, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
+  // The channel is the queue; a job name is not one (workers take every job of their queue).
+  return publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
-  return handler ? consumerFact('bull', call, calleeName(call), handler, undefined, 'bull queue.process handler', 'bull') : undefined;
+  const queue = queueName(call, analysis);
+  return handler ? consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull') : undefined;
+}
+
+/** The parameter of the enclosing function a name refers to, when it is one. */
+function parameterOf(node: Node | undefined): Node | undefined {
+  if (!node || !Node.isIdentifier(node)) return undefined;
+  const decl = declarationOf(node);
+  return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
 }
 
 /** The class a decorator call (`@Processor('emails')`) decorates, and the method a `@Process()` decorates. */
@@ -52,7 +97,7 @@ function decorated(call: Node): Node | undefined {
 }
 
 function queueNameOf(node: Node | undefined): string | undefined {
-  return stringValue(node) ?? stringValue(prop(node, 'name'));
+  return channelName(node) ?? channelName(prop(node, 'name'));
 }
 
 /** @nestjs/bullmq: `@Processor('q') class X extends WorkerHost { async process(job) { ... } }`. */
@@ -88,18 +133,22 @@ export const bullmq: LibraryTable = {
   },
   operations: {
     'bullmq#Worker|new': (node, analysis) => {
-      const queue = stringValue(arg(node, 0));
+      const queue = workerQueueName(arg(node, 0));
       const handler = analysis.functionFrom(arg(node, 1));
-      return consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
+      const fact = consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
+      // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
+      const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
+      return param ? { ...fact, channelFrom: { param } } : fact;
     },
-    'bullmq.Queue|add': (call) => add(call),
-    'bullmq.Queue|addBulk': (call) => publishFact('bullmq', call, 'queue.addBulk', undefined, [arg(call, 0)]),
-    'bull.Queue|add': (call) => {
+    'bullmq.Queue|add': (call, analysis) => add(call, analysis),
+    'bullmq.Queue|addBulk': (call, analysis) => publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]),
+    'bull.Queue|add': (call, analysis) => {
       const first = arg(call, 0);
       const named = first && stringValue(first) !== undefined;
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
-      return publishFact('bull', call, 'queue.add', named ? stringValue(first) : undefined, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
+      const queue = queueName(call, analysis);
+      return publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),

@@ -7,7 +7,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Analysis } from '../analysis';
 import { publishFact } from './build';
-import { arg, prop, stringValue } from '../syntax';
+import { arg, channelName, prop } from '../syntax';
 
 const EB = '@aws-sdk/client-eventbridge';
 
@@ -25,7 +25,7 @@ function putEventsInput(node: Node | undefined, analysis: Analysis): Node | unde
 function entriesFact(call: Node, input: Node | undefined, detail: string) {
   const entries = prop(input, 'Entries');
   const first = entries && Node.isArrayLiteralExpression(entries) ? entries.getElements()[0] : undefined;
-  const channel = stringValue(prop(first, 'DetailType')) ?? stringValue(prop(first, 'EventBusName'));
+  const channel = channelName(prop(first, 'DetailType')) ?? channelName(prop(first, 'EventBusName'));
   return publishFact('eventbridge', call, `${detail}${channel ? ` "${channel}"` : ''}`, channel, input ? [entries ?? input] : [input], { opaque: !input });
 }
 

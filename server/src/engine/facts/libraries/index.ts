@@ -25,9 +25,10 @@ import { knex } from './knex';
 import { drizzle } from './drizzle';
 import { dynamodb } from './dynamodb';
 import { httpClients } from './httpClients';
+import { temporal } from './temporal';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

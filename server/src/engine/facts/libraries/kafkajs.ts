@@ -3,7 +3,7 @@ import { Node, type SourceFile } from 'ts-morph';
 import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, channelName, optionKeyNode, prop, receiver, stringValue } from '../syntax';
+import { arg, channelName, optionKeyNode, prop, receiver } from '../syntax';
 
 function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
@@ -15,11 +15,11 @@ function subscribedTopic(call: Node): string | undefined {
     if (!Node.isPropertyAccessExpression(callee)) continue;
     if (callee.getExpression().getText() !== recvText) continue;
     const opts = arg(other, 0);
-    const topic = stringValue(prop(opts, 'topic'));
+    const topic = channelName(prop(opts, 'topic'));
     if (topic) return topic;
     const topics = prop(opts, 'topics');
     if (topics && Node.isArrayLiteralExpression(topics)) {
-      return topics.getElements().map((e) => stringValue(e) ?? e.getText()).join(', ');
+      return topics.getElements().map((e) => channelName(e) ?? '?').join(', ');
     }
   }
   return undefined;

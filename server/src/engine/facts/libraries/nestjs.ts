@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, stringValue } from '../syntax';
+import { arg, calleeName, channelName, propName } from '../syntax';
 import { nestServerOperations, nestServerTransitions, nestTransportMember } from './nestServer';
 
 const NEST = '@nestjs/microservices';
@@ -12,9 +12,8 @@ function patternHandler(call: Node, kind: string) {
   if (!decorator || !Node.isDecorator(decorator)) return undefined;
   const method = decorator.getParent();
   if (!method || !Node.isMethodDeclaration(method)) return undefined;
-  const literal = stringValue(arg(call, 0));
-  const pattern = literal ?? arg(call, 0)?.getText();
-  const shown = literal !== undefined ? `'${literal}'` : pattern ?? '';
+  const pattern = nestPattern(arg(call, 0));
+  const shown = pattern === undefined ? arg(call, 0)?.getText() ?? '' : pattern.startsWith('{') ? pattern : `'${pattern}'`;
   const fact = consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
   // `@EventPattern('x', Transport.KAFKA)`: the handler serves that transport only (RMQ's ack mode is the server's).
   const given = arg(call, 1);
@@ -24,8 +23,31 @@ function patternHandler(call: Node, kind: string) {
 }
 
 function emit(call: Node) {
-  const pattern = stringValue(arg(call, 0)) ?? arg(call, 0)?.getText();
-  return publishFact(NEST, call, `client.${calleeName(call).getText()}("${pattern ?? '?'}")`, pattern, [arg(call, 1)]);
+  const pattern = nestPattern(arg(call, 0));
+  const method = calleeName(call).getText();
+  const fact = publishFact(NEST, call, `client.${method}("${pattern ?? arg(call, 0)?.getText() ?? '?'}")`, pattern, [arg(call, 1)]);
+  return method === 'send' ? { ...fact, request: true } : fact;
+}
+
+/**
+ * The route Nest matches a pattern by: a string as is, an object (`{ cmd: 'notify_email' }`) by its
+ * keys and values with the keys sorted, as Nest serialises it (written `{ cmd: 'notify_email' }`,
+ * `;` between keys: a channel name has no commas); undefined when a part does not resolve.
+ */
+export function nestPattern(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const inner = Node.isAsExpression(node) || Node.isParenthesizedExpression(node) ? node.getExpression() : node;
+  if (!Node.isObjectLiteralExpression(inner)) return channelName(node);
+  const entries: [string, string | number][] = [];
+  for (const p of inner.getProperties()) {
+    if (!Node.isPropertyAssignment(p)) return undefined;
+    const value = p.getInitializerOrThrow();
+    const v = Node.isNumericLiteral(value) ? value.getLiteralValue() : channelName(value);
+    if (v === undefined) return undefined;
+    entries.push([propName(p.getNameNode()), v]);
+  }
+  const sorted = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{ ${sorted.map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : v}`).join('; ')} }`;
 }
 
 export const nestjs: LibraryTable = {

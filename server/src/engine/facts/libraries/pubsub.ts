@@ -4,7 +4,7 @@
  */
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, receiver, stringValue } from '../syntax';
+import { arg, calleeName, channelName, receiver, stringValue } from '../syntax';
 import { Node } from 'ts-morph';
 
 const PS = '@google-cloud/pubsub';
@@ -13,7 +13,7 @@ const PS = '@google-cloud/pubsub';
 function topicName(call: Node): string | undefined {
   let recv = receiver(call);
   for (let i = 0; i < 2 && recv; i++) {
-    if (Node.isCallExpression(recv)) return stringValue(arg(recv, 0));
+    if (Node.isCallExpression(recv)) return channelName(arg(recv, 0));
     if (Node.isIdentifier(recv)) {
       const decl = recv.getSymbol()?.getDeclarations()[0];
       recv = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;

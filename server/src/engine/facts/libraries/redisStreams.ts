@@ -8,7 +8,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact, CorrelationState } from '../facts';
 import { consumerFact, inspectCarrier, publishFact } from './build';
-import { CORRELATION_KEY, arg, calleeName, parameterNames, stringValue } from '../syntax';
+import { CORRELATION_KEY, arg, calleeName, channelName, parameterNames, stringValue } from '../syntax';
 import { isFunctionLike } from '../analysis';
 
 const STREAM_ID = /^(\*|\d+-\d+|\d+)$/;
@@ -60,12 +60,12 @@ const readGroup: OperationAnalyzer = (call) => {
   const fn = call.getFirstAncestor(isFunctionLike);
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const streamsAt = args.findIndex((a) => /^STREAMS$/i.test(stringValue(a) ?? ''));
-  const stream = streamsAt >= 0 ? stringValue(args[streamsAt + 1]) : undefined;
+  const stream = streamsAt >= 0 ? channelName(args[streamsAt + 1]) : undefined;
   return fn ? consumerFact('redis', call, calleeName(call), fn, stream, `Redis stream consumer-group loop${stream ? ` on "${stream}"` : ''}`, 'redis-stream') : undefined;
 };
 
 const publish: OperationAnalyzer = (call) => {
-  const channel = stringValue(arg(call, 0));
+  const channel = channelName(arg(call, 0));
   return publishFact('redis', call, `Redis PUBLISH "${channel ?? '?'}"`, channel, [arg(call, 1)]);
 };
 
@@ -75,7 +75,7 @@ const subscribe: OperationAnalyzer = (call, analysis) => {
   if (!listener) return undefined;
   // ioredis: the second argument is a completion callback `(err, count) => ...`.
   if (/^e(rr|rror)?$/.test(parameterNames(listener)[0] ?? '')) return undefined;
-  const channel = stringValue(arg(call, 0));
+  const channel = channelName(arg(call, 0));
   return consumerFact('redis', call, calleeName(call), listener, channel, `Redis subscriber on "${channel ?? '?'}"`, 'redis-pubsub');
 };
 

@@ -3,7 +3,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, objectLiteral, optionKeyNode, prop, stringValue } from '../syntax';
+import { arg, calleeName, channelName, objectLiteral, optionKeyNode, prop } from '../syntax';
 import { isFunctionLike } from '../analysis';
 
 const V3 = '@aws-sdk/client-sqs';
@@ -43,7 +43,7 @@ function snsPublish(library: string, call: Node, detail: string, input: Node | u
   const dedup = !!prop(input, 'MessageDeduplicationId');
   const carriers = batch ? [prop(input, 'PublishBatchRequestEntries')] : [prop(input, 'MessageAttributes'), prop(input, 'Message')];
   // An input built elsewhere (`this.transform(...)`, a parameter) is opaque: its attributes are unknown, not absent.
-  return publishFact(library, call, detail, topic ? stringValue(topic) ?? topic.getText() : undefined,
+  return publishFact(library, call, detail, topic ? channelName(topic) ?? topic.getText() : undefined,
     input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input) });
 }
 
@@ -76,7 +76,7 @@ export const sqs: LibraryTable = {
         const carriers = name === 'SendMessageCommand'
           ? [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')]
           : [prop(input, 'Entries')];
-        return publishFact('@aws-sdk/client-sqs', call, `SQS ${name}`, queue ? stringValue(queue) ?? queue.getText() : undefined,
+        return publishFact('@aws-sdk/client-sqs', call, `SQS ${name}`, queue ? channelName(queue) ?? queue.getText() : undefined,
           input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input });
       }
       if (name === 'ReceiveMessageCommand') return receiveLoop(call);
@@ -84,7 +84,7 @@ export const sqs: LibraryTable = {
     },
     'sqs.Client|sendMessage': (call) => {
       const input = arg(call, 0);
-      return publishFact('aws-sdk', call, 'SQS sendMessage', stringValue(prop(input, 'QueueUrl')),
+      return publishFact('aws-sdk', call, 'SQS sendMessage', channelName(prop(input, 'QueueUrl')),
         [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')]);
     },
     'sqs.Client|receiveMessage': (call) => receiveLoop(call),
@@ -100,7 +100,7 @@ export const sqs: LibraryTable = {
       const opts = arg(call, 0);
       const value = prop(opts, 'handleMessage') ?? prop(opts, 'handleMessageBatch');
       const reportAt = value ? optionKeyNode(value) : calleeName(call);
-      return consumerFact('sqs-consumer', call, reportAt, analysis.functionFrom(value), stringValue(prop(opts, 'queueUrl')), 'sqs-consumer handleMessage', 'sqs');
+      return consumerFact('sqs-consumer', call, reportAt, analysis.functionFrom(value), channelName(prop(opts, 'queueUrl')), 'sqs-consumer handleMessage', 'sqs');
     },
   },
 };
