@@ -130,19 +130,19 @@ function publishFailure(writeFirst: boolean, peer: string, isHttp: boolean, cons
   if (!writeFirst) {
     return `if the write then fails or the process dies first, ${isHttp ? `${peer} has acted on` : 'other services act on'} a change that was never saved.`;
   }
-  const lost = isHttp ? `the change is saved and ${peer} is never called` : 'the change is saved and its event is lost';
+  const lost = isHttp ? `the change is saved but ${peer} is never called` : 'the change is saved but its event is lost';
   const note = redeliveryNote(consumer);
   if (note && REDELIVERS[consumer!.library]) return `if the process dies or ${peer} is unreachable after the write, ${note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
   if (note) return `if the process dies or ${peer} is unreachable after the write, ${note} ${lost}.`;
-  return `if the process dies or ${peer} is unreachable after the write, ${lost} and nothing retries.`;
+  return `if the process dies or ${peer} is unreachable after the write, ${lost}, and nothing retries.`;
 }
 
 function outboxFailure(writeFirst: boolean, consumer: Fact | undefined): string {
   if (!writeFirst) return 'if the business write then fails or the process dies first, the relay still publishes an event for a change that was never saved.';
   const note = redeliveryNote(consumer);
   if (note && REDELIVERS[consumer!.library]) return `if the process dies between the two commits, ${note}: the event is written only if the repeated write succeeds.`;
-  if (note) return `if the process dies between the two commits, ${note} the change is saved and its event is lost.`;
-  return 'if the process dies between the two commits, the change is saved and its event is lost, and nothing retries.';
+  if (note) return `if the process dies between the two commits, ${note} the change is saved but its event is lost.`;
+  return 'if the process dies between the two commits, the change is saved but its event is lost, and nothing retries.';
 }
 
 /** The functions that reach the flow through one call, consumer handlers first (at most five). */
