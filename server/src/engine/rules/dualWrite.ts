@@ -10,6 +10,7 @@ import { isUnreachable, pathRelation } from '../facts/paths';
 import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
+import { consumerDelivery } from './consumerDelivery';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -65,7 +66,7 @@ export const dualWrite = createRule({
           messageId: 'brokenOutbox',
           data: {
             outbox: c.at.fact.detail, write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), how: c.how ?? 'in a different transaction from',
-            failure: outboxFailure(c.writeFirst, consumer), inferred, sameTx: c.sameTx ?? 'one transaction callback, or BEGIN ... COMMIT on one client',
+            failure: outboxFailure(model, c.writeFirst, consumer), inferred, sameTx: c.sameTx ?? 'one transaction callback, or BEGIN ... COMMIT on one client',
           },
           snippet: `outbox|${c.write.fact.detail}|${c.at.fact.detail}`,
         });
@@ -79,7 +80,7 @@ export const dualWrite = createRule({
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
           publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${c.at.fact.detail}\`)`,
           order: c.writeFirst ? '' : ' before the write',
-          failure: publishFailure(c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
+          failure: publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,
           event: isHttp ? 'request' : 'event',
           deliver: isHttp ? 'send' : 'publish',
@@ -106,42 +107,41 @@ interface Candidate {
   sameTx?: string;
 }
 
-/** Which brokers redeliver a message whose handler failed or died (at-least-once), by consumer library. */
-const REDELIVERS: Record<string, boolean> = {
-  kafkajs: true, amqplib: true, '@golevelup/nestjs-rabbitmq': true, '@aws-sdk/client-sqs': true, 'sqs-consumer': true,
-  bullmq: true, bull: true, '@google-cloud/pubsub': true, '@azure/service-bus': true, 'node-nats-streaming': true,
-};
-
 function consumersByHandler(model: SystemModel): Map<Node, Fact> {
   const out = new Map<Node, Fact>();
   for (const f of model.facts) if (f.kind === 'consumer' && f.handler) out.set(f.handler, f);
   return out;
 }
 
-function redeliveryNote(consumer: Fact | undefined): string | undefined {
+/**
+ * What the consumer's transport (facts/libraries/delivery.ts) does with a message whose handler
+ * died after the write: redelivers it (the write repeats), may redeliver it (not known), or
+ * nothing (request/response, at most once: the flow is not retried).
+ */
+function redeliveryNote(model: SystemModel, consumer: Fact | undefined): { redelivers: boolean; note: string } | undefined {
   if (!consumer) return undefined;
-  const redelivers = REDELIVERS[consumer.library];
-  if (redelivers === true) return `this flow runs in the ${consumer.detail}, so the broker redelivers the message and the handler runs again, repeating the write`;
-  if (redelivers === undefined && !/redis/i.test(consumer.library)) return `if the ${consumer.detail} is redelivered the handler runs again, repeating the write; if not,`;
+  const delivery = consumerDelivery(model, consumer);
+  if (delivery.redelivers === true) return { redelivers: true, note: `this flow runs in the ${consumer.detail}, so the broker redelivers the message and the handler runs again, repeating the write` };
+  if (delivery.redelivers === undefined) return { redelivers: false, note: `if the ${consumer.detail} is redelivered the handler runs again, repeating the write; if not,` };
   return undefined;
 }
 
-function publishFailure(writeFirst: boolean, peer: string, isHttp: boolean, consumer: Fact | undefined): string {
+function publishFailure(model: SystemModel, writeFirst: boolean, peer: string, isHttp: boolean, consumer: Fact | undefined): string {
   if (!writeFirst) {
     return `if the write then fails or the process dies first, ${isHttp ? `${peer} has acted on` : 'other services act on'} a change that was never saved.`;
   }
   const lost = isHttp ? `the change is saved but ${peer} is never called` : 'the change is saved but its event is lost';
-  const note = redeliveryNote(consumer);
-  if (note && REDELIVERS[consumer!.library]) return `if the process dies or ${peer} is unreachable after the write, ${note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
-  if (note) return `if the process dies or ${peer} is unreachable after the write, ${note} ${lost}.`;
+  const r = redeliveryNote(model, consumer);
+  if (r?.redelivers) return `if the process dies or ${peer} is unreachable after the write, ${r.note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
+  if (r) return `if the process dies or ${peer} is unreachable after the write, ${r.note} ${lost}.`;
   return `if the process dies or ${peer} is unreachable after the write, ${lost}, and nothing retries.`;
 }
 
-function outboxFailure(writeFirst: boolean, consumer: Fact | undefined): string {
+function outboxFailure(model: SystemModel, writeFirst: boolean, consumer: Fact | undefined): string {
   if (!writeFirst) return 'if the business write then fails or the process dies first, the relay still publishes an event for a change that was never saved.';
-  const note = redeliveryNote(consumer);
-  if (note && REDELIVERS[consumer!.library]) return `if the process dies between the two commits, ${note}: the event is written only if the repeated write succeeds.`;
-  if (note) return `if the process dies between the two commits, ${note} the change is saved but its event is lost.`;
+  const r = redeliveryNote(model, consumer);
+  if (r?.redelivers) return `if the process dies between the two commits, ${r.note}: the event is written only if the repeated write succeeds.`;
+  if (r) return `if the process dies between the two commits, ${r.note} the change is saved but its event is lost.`;
   return 'if the process dies between the two commits, the change is saved but its event is lost, and nothing retries.';
 }
 
