@@ -1,8 +1,6 @@
-import { Node, type SourceFile, type ts } from 'ts-morph';
+import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
-import { isFunctionLike } from '../facts/analysis';
-import { functionLikesOf } from '../facts/walk';
 import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
@@ -11,6 +9,7 @@ import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { consumerDelivery } from './consumerDelivery';
+import { consumersByHandler, entryPoints, functionsOf, nameOf } from './rootCause';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -107,12 +106,6 @@ interface Candidate {
   sameTx?: string;
 }
 
-function consumersByHandler(model: SystemModel): Map<Node, Fact> {
-  const out = new Map<Node, Fact>();
-  for (const f of model.facts) if (f.kind === 'consumer' && f.handler) out.set(f.handler, f);
-  return out;
-}
-
 /**
  * What the consumer's transport (facts/libraries/delivery.ts) does with a message whose handler
  * died after the write: redelivers it (the write repeats), may redeliver it (not known), or
@@ -143,37 +136,6 @@ function outboxFailure(model: SystemModel, writeFirst: boolean, consumer: Fact |
   if (r?.redelivers) return `if the process dies between the two commits, ${r.note}: the event is written only if the repeated write succeeds.`;
   if (r) return `if the process dies between the two commits, ${r.note} the change is saved but its event is lost.`;
   return 'if the process dies between the two commits, the change is saved but its event is lost, and nothing retries.';
-}
-
-/** The functions that reach the flow through one call, consumer handlers first (at most five). */
-function entryPoints(model: SystemModel, callers: Node[], consumers: Map<Node, Fact>) {
-  const sorted = [...new Set(callers)].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
-  return sorted.slice(0, 5).map((g) => ({
-    ...model.locationOf(nameOf(g)),
-    message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
-  }));
-}
-
-function nameOf(fn: Node): Node {
-  const named = fn as unknown as { getNameNode?(): Node | undefined };
-  const n = named.getNameNode?.();
-  if (n) return n;
-  const parent = fn.getParent();
-  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getNameNode();
-  return fn;
-}
-
-/**
- * The functions of a file, kept while its syntax tree is unchanged (the
- * language server re-runs the rules after every edit; only the edited file
- * gets a new tree).
- */
-const functionsByTree = new WeakMap<ts.SourceFile, Node[]>();
-
-function functionsOf(file: SourceFile): Node[] {
-  let fns = functionsByTree.get(file.compilerNode);
-  if (!fns) functionsByTree.set(file.compilerNode, fns = functionLikesOf(file).filter(isFunctionLike));
-  return fns;
 }
 
 interface Flows {

@@ -1,0 +1,90 @@
+/**
+ * One finding per root cause: what the rules share to report an effect once, where it is, with
+ * the flows that reach it (its entry points) as related locations, and to pick the headline
+ * effect of a handler (the most consequential one).
+ */
+import { Node, type SourceFile, type ts } from 'ts-morph';
+import { isFunctionLike } from '../facts/analysis';
+import { functionLikesOf } from '../facts/walk';
+import type { Fact } from '../facts/facts';
+import type { RelatedLocation } from '../types';
+import type { SystemModel } from '../model';
+
+/**
+ * The functions of a file, kept while its syntax tree is unchanged (the
+ * language server re-runs the rules after every edit; only the edited file
+ * gets a new tree).
+ */
+const functionsByTree = new WeakMap<ts.SourceFile, Node[]>();
+
+export function functionsOf(file: SourceFile): Node[] {
+  let fns = functionsByTree.get(file.compilerNode);
+  if (!fns) functionsByTree.set(file.compilerNode, fns = functionLikesOf(file).filter(isFunctionLike));
+  return fns;
+}
+
+/** For each of `targets`, the workspace functions that reach it through at least one call (its callers, direct or not). */
+export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<Fact, Node[]> {
+  const out = new Map<Fact, Node[]>();
+  if (!targets.size) return out;
+  for (const { sourceFile } of model.files) {
+    for (const fn of functionsOf(sourceFile)) {
+      for (const r of model.effects.of(fn)) {
+        if (!r.path.length || !targets.has(r.fact)) continue;
+        const list = out.get(r.fact) ?? [];
+        if (!list.includes(fn)) list.push(fn);
+        out.set(r.fact, list);
+      }
+    }
+  }
+  return out;
+}
+
+/** The consumer registration of each handler function. */
+export function consumersByHandler(model: SystemModel): Map<Node, Fact> {
+  const out = new Map<Node, Fact>();
+  for (const f of model.facts) if (f.kind === 'consumer' && f.handler && !out.has(f.handler)) out.set(f.handler, f);
+  return out;
+}
+
+/** Entry points as related locations: consumer handlers first, then the other callers (at most five). */
+export function entryPoints(model: SystemModel, callers: Node[], consumers: Map<Node, Fact>): RelatedLocation[] {
+  const sorted = [...new Set(callers)].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
+  return sorted.slice(0, 5).map((g) => ({
+    ...model.locationOf(nameOf(g)),
+    message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
+  }));
+}
+
+export function nameOf(fn: Node): Node {
+  const named = fn as unknown as { getNameNode?(): Node | undefined };
+  const n = named.getNameNode?.();
+  if (n) return n;
+  const parent = fn.getParent();
+  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getNameNode();
+  return fn;
+}
+
+/** A write to a table named as a log (`action_log`, `ActionLog`, `audit_events`, `analytics`), not `catalog` or `blog`. */
+const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking)$/i;
+
+export function isAppendOnly(fact: Fact): boolean {
+  if (fact.kind !== 'write' || !fact.table) return false;
+  const words = fact.table.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? '';
+  return APPEND_ONLY_WORD.test(last) || /^audit/i.test(words[0] ?? '') || (/^entr(y|ies)$/i.test(last) && words.some((w) => /^(log|audit)$/i.test(w)));
+}
+
+/**
+ * How much a repeat of an effect costs, lowest first: a payment, then an e-mail/SMS/push, an
+ * HTTP call that changes something, a publish, a datastore write, and last an append-only row.
+ */
+export function consequence(fact: Fact): number {
+  switch (fact.kind) {
+    case 'sideEffect': return fact.library === 'stripe' || /payment|charge/i.test(fact.detail) ? 0 : 1;
+    case 'http': return 2;
+    case 'publish': return 3;
+    case 'write': return isAppendOnly(fact) ? 5 : 4;
+    default: return 6;
+  }
+}
