@@ -48,8 +48,8 @@ export const dualWrite = createRule({
       const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
       reportedAt.add(key);
-      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => e.fn);
-      const consumer = [c.fn, ...callers].map((g) => consumers.get(g)).find((x) => x !== undefined);
+      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+      const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
       const inferred = inferredWhat.length ? ` (Inferred: ${inferredWhat.join('; ')}.)` : '';

@@ -23,21 +23,35 @@ export function functionsOf(file: SourceFile): Node[] {
   return fns;
 }
 
+/** A function that reaches a fact through calls, and the functions it passes through. */
+export interface Caller {
+  fn: Node;
+  path: Node[];
+}
+
 /** For each of `targets`, the workspace functions that reach it through at least one call (its callers, direct or not). */
-export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<Fact, Node[]> {
-  const out = new Map<Fact, Node[]>();
+export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<Fact, Caller[]> {
+  const out = new Map<Fact, Caller[]>();
   if (!targets.size) return out;
   for (const { sourceFile } of model.files) {
     for (const fn of functionsOf(sourceFile)) {
       for (const r of model.effects.of(fn)) {
         if (!r.path.length || !targets.has(r.fact)) continue;
-        const list = out.get(r.fact) ?? [];
-        if (!list.includes(fn)) list.push(fn);
-        out.set(r.fact, list);
+        out.set(r.fact, [...(out.get(r.fact) ?? []), { fn, path: r.path }]);
       }
     }
   }
   return out;
+}
+
+/**
+ * The outermost callers: a caller that another one passes through (a service method a route
+ * calls) or that sits inside another (a callback of a scheduler) is not an entry point. Consumer
+ * handlers always are: a handler is a flow of its own.
+ */
+function outermost(callers: Caller[], consumers: Map<Node, Fact>): Node[] {
+  const fns = [...new Set(callers.map((c) => c.fn))];
+  return fns.filter((g) => consumers.has(g) || !callers.some((c) => c.fn !== g && (c.path.includes(g) || (c.fn.getSourceFile() === g.getSourceFile() && c.fn.getPos() <= g.getPos() && g.getEnd() <= c.fn.getEnd()))));
 }
 
 /** The consumer registration of each handler function. */
@@ -47,9 +61,9 @@ export function consumersByHandler(model: SystemModel): Map<Node, Fact> {
   return out;
 }
 
-/** Entry points as related locations: consumer handlers first, then the other callers (at most five). */
-export function entryPoints(model: SystemModel, callers: Node[], consumers: Map<Node, Fact>): RelatedLocation[] {
-  const sorted = [...new Set(callers)].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
+/** Entry points as related locations: consumer handlers first, then the other outermost callers (at most five). */
+export function entryPoints(model: SystemModel, callers: Caller[], consumers: Map<Node, Fact>): RelatedLocation[] {
+  const sorted = outermost(callers, consumers).sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
   return sorted.slice(0, 5).map((g) => ({
     ...model.locationOf(nameOf(g)),
     message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
