@@ -10,6 +10,7 @@ import type { SystemModel } from '../../engine/model';
 import type { Fact } from '../../engine/facts/facts';
 import { isFunctionLike } from '../../engine/facts/analysis';
 import { isOutboxTable } from '../../engine/facts/sql';
+import { consumerDelivery } from '../../engine/rules/consumerDelivery';
 import type { Finding } from '../../engine/types';
 import { DEAD_LETTER, GUARD_CALL, MESSAGE_KEY, REQUEUE, RETRY } from './mitigations';
 import { compareRefs, compareText, functionName, lineRange, refOf, sameRef, stringLiterals, uniqueSorted, type SourceLines } from './source';
@@ -181,8 +182,10 @@ function consumerView(
   const related = lines.files().filter((file) => !files.includes(file) && model.layout.serviceOf(file)?.name === service && lines.contains(file, `'${channel}'`));
   const search = [...files, ...related];
   const finding = open.find((x) => x.ruleId === 'non-idempotent-consumer' && sameLine(x.location, at));
+  const delivery = consumerDelivery(model, f);
   return {
     channel, service, at, detail: f.detail, library: f.library,
+    redelivers: delivery.redelivers, transports: delivery.transports,
     declared: !!arch && !!service && arch.consumers.includes(service),
     dedupe, effects,
     transaction: tx ? { text: tx.fact.detail, at: refOf(model, tx.fact.node) } : undefined,
