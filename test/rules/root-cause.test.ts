@@ -164,3 +164,49 @@ runRuleTests('missing-correlation-id', {
     },
   ],
 });
+
+/** A NestJS Kafka app whose payments handler sends one request to the users service; `send` sits on line 11. */
+const paymentsApp = (pattern: string) => ({
+  'apps/payments/src/payments.controller.ts': lines(
+    "import { Controller } from '@nestjs/common';",
+    "import { ClientKafka, MessagePattern, Payload } from '@nestjs/microservices';",
+    "import { lastValueFrom } from 'rxjs';",
+    "const topics = { processPayment: 'process-payment', getUser: 'get-user', chargeUser: 'charge-user' };",
+    '@Controller()',
+    'export class PaymentsController {',
+    '  constructor(private readonly users: ClientKafka) {}',
+    '  @MessagePattern(topics.processPayment)',
+    '  async processPayment(@Payload() payment: { userId: string }) {',
+    '    return lastValueFrom(',
+    `      this.users.send(${pattern}, { id: payment.userId }),`,
+    '    );',
+    '  }',
+    '}',
+  ),
+  'apps/payments/src/main.ts': lines(
+    "import { NestFactory } from '@nestjs/core';",
+    "import { Transport } from '@nestjs/microservices';",
+    "import { AppModule } from './app.module';",
+    'async function bootstrap() {',
+    "  const app = await NestFactory.createMicroservice(AppModule, { transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } });",
+    '  await app.listen();',
+    '}',
+    'bootstrap();',
+  ),
+});
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    {
+      name: 'a request/response send whose pattern is named as a query (topics.getUser) is a read, not an effect a redelivery repeats',
+      files: paymentsApp('topics.getUser'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same send with a pattern named as a command (topics.chargeUser) is reported',
+      files: paymentsApp('topics.chargeUser'),
+      errors: [{ messageId: 'unguarded', file: 'apps/payments/src/payments.controller.ts', line: 8, column: 4, messageIncludes: 'publishes (`client.send(' }],
+    },
+  ],
+});

@@ -9,7 +9,7 @@ import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { consumerDelivery } from './consumerDelivery';
-import { consumersByHandler, entryPoints, functionsOf, nameOf } from './rootCause';
+import { consumersByHandler, entryPoints, functionsOf, isQuery, nameOf } from './rootCause';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -208,20 +208,6 @@ function alternatives(a: Reached, b: Reached): boolean {
     if (a.path[i] !== b.path[i] && nameOf(a.path[i]).getText() === nameOf(b.path[i]).getText()) return true;
   }
   return false;
-}
-
-/** Names of functions that ask rather than tell (`getUser`, `checkWallet`, `findOrder`). */
-const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
-
-/**
- * A NestJS request/response `send` made by a function named as a query (a
- * gateway's `getUserById`): a read over RPC, like an HTTP GET, not a change
- * another service commits.
- */
-function isQuery(r: Reached): boolean {
-  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
-  const names = [calleeOf(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
-  return names.some((n) => QUERY_NAME.test(n));
 }
 
 /** What was inferred about an HTTP target: a service named by the workspace layout, not by the architecture file. */

@@ -4,7 +4,7 @@ import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
-import { consequence, isAppendOnly } from './rootCause';
+import { consequence, isAppendOnly, isQuery } from './rootCause';
 import type { Reached } from '../facts/effects';
 
 /**
@@ -41,7 +41,7 @@ export const nonIdempotentConsumer = createRule({
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r));
       if (!risky.length) continue;
       // The headline is the most consequential effect (payment > e-mail > HTTP > publish > write > log row).
       const ranked = uniqueByNode(risky).sort((a, b) => consequence(a.fact) - consequence(b.fact));

@@ -7,6 +7,7 @@ import { Node, type SourceFile, type ts } from 'ts-morph';
 import { isFunctionLike } from '../facts/analysis';
 import { functionLikesOf } from '../facts/walk';
 import type { Fact } from '../facts/facts';
+import type { Reached } from '../facts/effects';
 import type { RelatedLocation } from '../types';
 import type { SystemModel } from '../model';
 
@@ -101,4 +102,30 @@ export function consequence(fact: Fact): number {
     case 'write': return isAppendOnly(fact) ? 5 : 4;
     default: return 6;
   }
+}
+
+/** Names that ask rather than tell (`getUser`, `checkWallet`, `findOrder`, `kafkaTopics.getUser`). */
+const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
+
+/**
+ * A NestJS request/response `send` that asks rather than tells: its pattern is named as a query
+ * (`send(kafkaTopics.getUser, { id })`) or the function making it is (a gateway's
+ * `getUserById`). A read over RPC, like an HTTP GET: not a change another service commits, and
+ * nothing a redelivery repeats harmfully.
+ */
+export function isQuery(r: Reached): boolean {
+  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
+  const call = r.fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
+  const pattern = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
+  const patternName = pattern ? (Node.isStringLiteral(pattern) ? pattern.getLiteralText() : pattern.getText().split('.').pop() ?? '') : '';
+  const names = [patternName, calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  return names.some((n) => QUERY_NAME.test(n));
+}
+
+function calleeName(call: Node): Node {
+  if (Node.isCallExpression(call) || Node.isNewExpression(call)) {
+    const e = call.getExpression();
+    return Node.isPropertyAccessExpression(e) ? e.getNameNode() : e;
+  }
+  return call;
 }
