@@ -72,6 +72,36 @@ export async function start() {
     assert.doesNotMatch(findings[0].message, /nothing retries/);
   });
 
+  it('the failure follows the transport table: a Redis stream consumer group redelivers, a Redis pub/sub listener does not', () => {
+    const handler = (register: string) => `import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+
+const redis = new Redis();
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+${register}
+`;
+    const stream = findingsFor('dual-write', {
+      'services/shipping/src/consumer.ts': handler(`export async function poll() {
+  const entries = await redis.xreadgroup('GROUP', 'shipping', 'c1', 'STREAMS', 'orders', '>');
+  await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [String(entries)]);
+  await producer.send({ topic: 'shipments.created', messages: [{ value: String(entries) }] });
+}`),
+    });
+    assert.equal(stream.length, 1);
+    assert.match(stream[0].message, /Redis stream consumer-group loop on "orders", so the broker redelivers the message/);
+    const pubsub = findingsFor('dual-write', {
+      'services/shipping/src/consumer.ts': handler(`redis.on('message', async (_channel: string, body: string) => {
+  await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [body]);
+  await producer.send({ topic: 'shipments.created', messages: [{ value: body }] });
+});`),
+    });
+    assert.equal(pubsub.length, 1);
+    assert.match(pubsub[0].message, /the change is saved but its event is lost, and nothing retries\./);
+  });
+
   it('a flow reached from two routes is one finding, the routes are related locations', () => {
     const findings = findingsFor('dual-write', {
       'services/orders/src/place.ts': `import { Pool } from 'pg';

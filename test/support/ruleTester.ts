@@ -27,6 +27,8 @@ export interface ExpectedError {
   severity?: string;
   /** A part of the message that must appear in it. */
   messageIncludes?: string;
+  /** The finding's related locations, each `file:line:column message`, in order. */
+  related?: string[];
 }
 
 export interface InvalidCase extends ValidCase {
@@ -83,6 +85,7 @@ export function runRuleTests(ruleId: string, cases: { valid: ValidCase[]; invali
             if (want.suppressed !== undefined) assert.equal(!!f.suppressed, want.suppressed, 'suppressed');
             if (want.severity !== undefined) assert.equal(f.severity, want.severity, `severity: ${f.message}`);
             if (want.messageIncludes !== undefined) assert.ok(f.message.includes(want.messageIncludes), `message includes ${JSON.stringify(want.messageIncludes)}: ${f.message}`);
+            if (want.related !== undefined) assert.deepEqual(f.related.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`), want.related, 'related');
             assert.ok(f.hint.length > 10, 'every finding says how to fix it');
           });
         });

@@ -1,7 +1,11 @@
 /**
  * What each pattern buys and costs, in the words of the seeds' pattern
  * selection matrix. The report picks the rows for the patterns it finds.
+ * What a consumer-side row says about delivery follows the transport table
+ * (facts/libraries/delivery.ts) for the handlers in that row: at least once
+ * where the transport redelivers, request/response or at most once otherwise.
  */
+import { TRANSPORTS, type TransportId } from '../engine/facts/libraries/delivery';
 
 export interface PatternInfo {
   name: string;
@@ -22,7 +26,7 @@ export const PATTERNS = {
   },
   inbox: {
     name: 'Inbox (processed-messages table)',
-    rationale: 'Brokers deliver at least once; recording the message id with the effects makes redelivery and replay a no-op.',
+    rationale: 'Recording the message id with the effects makes a redelivery or replay a no-op.',
     tradeoff: 'One insert per message and a table to prune; the effects must share the inbox row\'s transaction to be exact.',
   },
   marker: {
@@ -39,6 +43,11 @@ export const PATTERNS = {
     name: 'None (at-least-once without deduplication)',
     rationale: 'No extra storage or coordination.',
     tradeoff: 'Every redelivery, rebalance or replay repeats the handler\'s side effects.',
+  },
+  noRedelivery: {
+    name: 'None needed (request/response or at-most-once transport)',
+    rationale: 'Nothing redelivers a message on these transports, so a handler runs once per message sent.',
+    tradeoff: 'A handler that crashes loses its message (or fails the request); a producer or client that retries sends a new message, and the handler repeats its effects for it.',
   },
   sagaChoreography: {
     name: 'Saga (choreography)',
@@ -123,3 +132,41 @@ export const PATTERNS = {
 } satisfies Record<string, PatternInfo>;
 
 export type PatternKey = keyof typeof PATTERNS;
+
+/** How the handlers of a consumer-side row are delivered to, as the transport table says. */
+export interface DeliveryOf {
+  redelivers: boolean | undefined;
+  transports: TransportId[];
+}
+
+/**
+ * The delivery the handlers of a row get, in one sentence: which of their transports deliver at
+ * least once, which are request/response or at most once, and how many could not be read.
+ */
+export function deliverySentence(consumers: DeliveryOf[]): string {
+  const names = (pick: (c: DeliveryOf) => boolean, delivery: string) =>
+    [...new Set(consumers.filter(pick).flatMap((c) => c.transports).filter((t) => TRANSPORTS[t].delivery === delivery).map((t) => TRANSPORTS[t].name))].sort();
+  const join = (list: string[]) => list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : list[0];
+  const parts: string[] = [];
+  const atLeastOnce = names((c) => c.redelivers === true, 'at-least-once');
+  if (atLeastOnce.length) parts.push(`${join(atLeastOnce)} ${atLeastOnce.length > 1 ? 'deliver' : 'delivers'} at least once`);
+  const unknown = consumers.filter((c) => c.redelivers === undefined).length;
+  if (unknown) parts.push(`the transport of ${unknown} handler${unknown > 1 ? 's' : ''} could not be read (taken to redeliver)`);
+  const rr = names((c) => c.redelivers === false, 'request-response');
+  if (rr.length) parts.push(`${join(rr)} ${rr.length > 1 ? 'are' : 'is'} request/response`);
+  const amo = names((c) => c.redelivers === false, 'at-most-once');
+  if (amo.length) parts.push(`${join(amo)} ${amo.length > 1 ? 'deliver' : 'delivers'} at most once`);
+  const text = join(parts) ?? '';
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A consumer-side row's text, its delivery claim read from the transport table for its handlers. */
+export function patternFor(key: PatternKey, consumers: DeliveryOf[]): PatternInfo {
+  const info = PATTERNS[key];
+  if (!consumers.length || !['inbox', 'marker', 'dedupe', 'noDedupe', 'noRedelivery'].includes(key)) return info;
+  const said = deliverySentence(consumers);
+  const redelivered = consumers.some((c) => c.redelivers !== false);
+  if (key === 'noDedupe' || key === 'noRedelivery') return { ...info, rationale: `${said}. ${info.rationale}` };
+  if (!redelivered) return { ...info, rationale: `${said}: nothing redelivers, so the dedupe guards only against a producer or client that sends the same message twice.` };
+  return { ...info, rationale: `${said}. ${info.rationale}` };
+}

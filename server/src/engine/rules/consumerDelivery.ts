@@ -18,12 +18,14 @@ export interface ConsumerDelivery {
   direct: boolean;
   /** What the message says about the transport. */
   said: string;
+  /** The transports the handler serves, when known (the ones that redeliver, when some do). */
+  transports: TransportId[];
 }
 
 export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDelivery {
   if (consumer.transport) return known([consumer.transport], true, '');
   if (consumer.library !== '@nestjs/microservices') {
-    return { redelivers: undefined, direct: false, said: 'the transport could not be determined from the registration; assumed to redeliver' };
+    return { redelivers: undefined, direct: false, said: 'the transport could not be determined from the registration; assumed to redeliver', transports: [] };
   }
   const { servers, direct } = serversOf(model, consumer);
   if (consumer.transportHint && consumer.transportHint !== 'rmq') return known([consumer.transportHint as TransportId], true, ' (the transport named in the decorator)');
@@ -31,7 +33,7 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
   let relevant = servers;
   if (consumer.transportHint === 'rmq') relevant = servers.filter((s) => s.transport === 'rabbitmq-ack' || s.transport === 'rabbitmq-noack' || !s.transport);
   if (!relevant.length) {
-    return { redelivers: undefined, direct: false, said: 'no NestJS microservice bootstrap (createMicroservice / connectMicroservice) was found for this app; assumed its transport redelivers' };
+    return { redelivers: undefined, direct: false, said: 'no NestJS microservice bootstrap (createMicroservice / connectMicroservice) was found for this app; assumed its transport redelivers', transports: [] };
   }
   const unknown = relevant.filter((s) => !s.transport);
   const transports = [...new Set(relevant.flatMap((s) => (s.transport ? [s.transport] : [])))];
@@ -39,7 +41,7 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
   const result = known(transports, direct, ` (from ${where})`);
   if (result.redelivers) return result;
   if (unknown.length) {
-    return { redelivers: undefined, direct: false, said: `the transport of the microservice connected at ${rel(unknown[0])} could not be determined; assumed to redeliver` };
+    return { redelivers: undefined, direct: false, said: `the transport of the microservice connected at ${rel(unknown[0])} could not be determined; assumed to redeliver`, transports: [] };
   }
   return result;
 }
@@ -47,8 +49,8 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
 function known(transports: TransportId[], direct: boolean, source: string): ConsumerDelivery {
   const redelivering = transports.filter((t) => TRANSPORTS[t].delivery === 'at-least-once');
   const shown = (redelivering.length ? redelivering : transports).map((t) => TRANSPORTS[t].name).join(' and ');
-  if (redelivering.length) return { redelivers: true, direct, said: `${shown} delivers at least once${source}: ${TRANSPORTS[redelivering[0]].why}` };
-  return { redelivers: false, direct, said: `${shown}${source}` };
+  if (redelivering.length) return { redelivers: true, direct, said: `${shown} delivers at least once${source}: ${TRANSPORTS[redelivering[0]].why}`, transports: redelivering };
+  return { redelivers: false, direct, said: `${shown}${source}`, transports };
 }
 
 /** The bootstraps of the handler's app, and whether they were found in its own deployable. */

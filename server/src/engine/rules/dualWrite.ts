@@ -1,8 +1,6 @@
-import { Node, type SourceFile, type ts } from 'ts-morph';
+import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
-import { isFunctionLike } from '../facts/analysis';
-import { functionLikesOf } from '../facts/walk';
 import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
@@ -10,6 +8,8 @@ import { isUnreachable, pathRelation } from '../facts/paths';
 import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
+import { consumerDelivery } from './consumerDelivery';
+import { consumersByHandler, entryPoints, functionsOf, isQuery, nameOf } from './rootCause';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -48,8 +48,8 @@ export const dualWrite = createRule({
       const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
       reportedAt.add(key);
-      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => e.fn);
-      const consumer = [c.fn, ...callers].map((g) => consumers.get(g)).find((x) => x !== undefined);
+      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+      const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
       const inferred = inferredWhat.length ? ` (Inferred: ${inferredWhat.join('; ')}.)` : '';
@@ -65,7 +65,7 @@ export const dualWrite = createRule({
           messageId: 'brokenOutbox',
           data: {
             outbox: c.at.fact.detail, write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node), how: c.how ?? 'in a different transaction from',
-            failure: outboxFailure(c.writeFirst, consumer), inferred, sameTx: c.sameTx ?? 'one transaction callback, or BEGIN ... COMMIT on one client',
+            failure: outboxFailure(model, c.writeFirst, consumer), inferred, sameTx: c.sameTx ?? 'one transaction callback, or BEGIN ... COMMIT on one client',
           },
           snippet: `outbox|${c.write.fact.detail}|${c.at.fact.detail}`,
         });
@@ -79,7 +79,7 @@ export const dualWrite = createRule({
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
           publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${c.at.fact.detail}\`)`,
           order: c.writeFirst ? '' : ' before the write',
-          failure: publishFailure(c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
+          failure: publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,
           event: isHttp ? 'request' : 'event',
           deliver: isHttp ? 'send' : 'publish',
@@ -106,74 +106,36 @@ interface Candidate {
   sameTx?: string;
 }
 
-/** Which brokers redeliver a message whose handler failed or died (at-least-once), by consumer library. */
-const REDELIVERS: Record<string, boolean> = {
-  kafkajs: true, amqplib: true, '@golevelup/nestjs-rabbitmq': true, '@aws-sdk/client-sqs': true, 'sqs-consumer': true,
-  bullmq: true, bull: true, '@google-cloud/pubsub': true, '@azure/service-bus': true, 'node-nats-streaming': true,
-};
-
-function consumersByHandler(model: SystemModel): Map<Node, Fact> {
-  const out = new Map<Node, Fact>();
-  for (const f of model.facts) if (f.kind === 'consumer' && f.handler) out.set(f.handler, f);
-  return out;
-}
-
-function redeliveryNote(consumer: Fact | undefined): string | undefined {
+/**
+ * What the consumer's transport (facts/libraries/delivery.ts) does with a message whose handler
+ * died after the write: redelivers it (the write repeats), may redeliver it (not known), or
+ * nothing (request/response, at most once: the flow is not retried).
+ */
+function redeliveryNote(model: SystemModel, consumer: Fact | undefined): { redelivers: boolean; note: string } | undefined {
   if (!consumer) return undefined;
-  const redelivers = REDELIVERS[consumer.library];
-  if (redelivers === true) return `this flow runs in the ${consumer.detail}, so the broker redelivers the message and the handler runs again, repeating the write`;
-  if (redelivers === undefined && !/redis/i.test(consumer.library)) return `if the ${consumer.detail} is redelivered the handler runs again, repeating the write; if not,`;
+  const delivery = consumerDelivery(model, consumer);
+  if (delivery.redelivers === true) return { redelivers: true, note: `this flow runs in the ${consumer.detail}, so the broker redelivers the message and the handler runs again, repeating the write` };
+  if (delivery.redelivers === undefined) return { redelivers: false, note: `if the ${consumer.detail} is redelivered the handler runs again, repeating the write; if not,` };
   return undefined;
 }
 
-function publishFailure(writeFirst: boolean, peer: string, isHttp: boolean, consumer: Fact | undefined): string {
+function publishFailure(model: SystemModel, writeFirst: boolean, peer: string, isHttp: boolean, consumer: Fact | undefined): string {
   if (!writeFirst) {
     return `if the write then fails or the process dies first, ${isHttp ? `${peer} has acted on` : 'other services act on'} a change that was never saved.`;
   }
-  const lost = isHttp ? `the change is saved and ${peer} is never called` : 'the change is saved and its event is lost';
-  const note = redeliveryNote(consumer);
-  if (note && REDELIVERS[consumer!.library]) return `if the process dies or ${peer} is unreachable after the write, ${note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
-  if (note) return `if the process dies or ${peer} is unreachable after the write, ${note} ${lost}.`;
-  return `if the process dies or ${peer} is unreachable after the write, ${lost} and nothing retries.`;
+  const lost = isHttp ? `the change is saved but ${peer} is never called` : 'the change is saved but its event is lost';
+  const r = redeliveryNote(model, consumer);
+  if (r?.redelivers) return `if the process dies or ${peer} is unreachable after the write, ${r.note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
+  if (r) return `if the process dies or ${peer} is unreachable after the write, ${r.note} ${lost}.`;
+  return `if the process dies or ${peer} is unreachable after the write, ${lost}, and nothing retries.`;
 }
 
-function outboxFailure(writeFirst: boolean, consumer: Fact | undefined): string {
+function outboxFailure(model: SystemModel, writeFirst: boolean, consumer: Fact | undefined): string {
   if (!writeFirst) return 'if the business write then fails or the process dies first, the relay still publishes an event for a change that was never saved.';
-  const note = redeliveryNote(consumer);
-  if (note && REDELIVERS[consumer!.library]) return `if the process dies between the two commits, ${note}: the event is written only if the repeated write succeeds.`;
-  if (note) return `if the process dies between the two commits, ${note} the change is saved and its event is lost.`;
-  return 'if the process dies between the two commits, the change is saved and its event is lost, and nothing retries.';
-}
-
-/** The functions that reach the flow through one call, consumer handlers first (at most five). */
-function entryPoints(model: SystemModel, callers: Node[], consumers: Map<Node, Fact>) {
-  const sorted = [...new Set(callers)].sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
-  return sorted.slice(0, 5).map((g) => ({
-    ...model.locationOf(nameOf(g)),
-    message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
-  }));
-}
-
-function nameOf(fn: Node): Node {
-  const named = fn as unknown as { getNameNode?(): Node | undefined };
-  const n = named.getNameNode?.();
-  if (n) return n;
-  const parent = fn.getParent();
-  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getNameNode();
-  return fn;
-}
-
-/**
- * The functions of a file, kept while its syntax tree is unchanged (the
- * language server re-runs the rules after every edit; only the edited file
- * gets a new tree).
- */
-const functionsByTree = new WeakMap<ts.SourceFile, Node[]>();
-
-function functionsOf(file: SourceFile): Node[] {
-  let fns = functionsByTree.get(file.compilerNode);
-  if (!fns) functionsByTree.set(file.compilerNode, fns = functionLikesOf(file).filter(isFunctionLike));
-  return fns;
+  const r = redeliveryNote(model, consumer);
+  if (r?.redelivers) return `if the process dies between the two commits, ${r.note}: the event is written only if the repeated write succeeds.`;
+  if (r) return `if the process dies between the two commits, ${r.note} the change is saved but its event is lost.`;
+  return 'if the process dies between the two commits, the change is saved but its event is lost, and nothing retries.';
 }
 
 interface Flows {
@@ -246,20 +208,6 @@ function alternatives(a: Reached, b: Reached): boolean {
     if (a.path[i] !== b.path[i] && nameOf(a.path[i]).getText() === nameOf(b.path[i]).getText()) return true;
   }
   return false;
-}
-
-/** Names of functions that ask rather than tell (`getUser`, `checkWallet`, `findOrder`). */
-const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
-
-/**
- * A NestJS request/response `send` made by a function named as a query (a
- * gateway's `getUserById`): a read over RPC, like an HTTP GET, not a change
- * another service commits.
- */
-function isQuery(r: Reached): boolean {
-  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
-  const names = [calleeOf(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
-  return names.some((n) => QUERY_NAME.test(n));
 }
 
 /** What was inferred about an HTTP target: a service named by the workspace layout, not by the architecture file. */

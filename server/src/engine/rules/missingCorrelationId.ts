@@ -7,6 +7,7 @@ import { correlationAtCallSites } from '../facts/carriers';
 import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
+import { callersOf, consumersByHandler, entryPoints } from './rootCause';
 
 const PER_HOP_KEY = /request[-_]?id/i;
 
@@ -36,6 +37,10 @@ export const missingCorrelationId = createRule({
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
       for (const r of model.effects.of(consumer.handler)) inHandler.add(r.fact);
     }
+    // One finding per publish: a helper reached from many flows is reported once, with those flows as related locations.
+    const callers = callersOf(model, new Set(model.facts.filter((f) => f.kind === 'publish' || f.kind === 'http')));
+    const consumers = consumersByHandler(model);
+    const related = (fact: Fact) => entryPoints(model, callers.get(fact) ?? [], consumers);
     const seen = new Set<Node>();
     for (const fact of model.facts) {
       const relevant = fact.kind === 'publish' || (fact.kind === 'http' && fact.target !== undefined);
@@ -73,13 +78,14 @@ export const missingCorrelationId = createRule({
           data: { what, tracing: trace.note, source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
+          related: related(fact),
           inferred: !!inferred,
           inferredOnly: !!inferred,
           fixes: () => addCorrelationFix(model, fact),
         });
       } else if (fact.correlation === 'present' && inHandler.has(fact) && (fact.correlationValues ?? []).some((v) => isFreshId(v) && !isPerHopKey(v))) {
         report({
-          messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail,
+          messageId: 'notPropagated', data: { what }, location: model.locationOf(fact.node), snippet: fact.detail, related: related(fact),
           fixes: () => propagateCorrelationFix(model, fact),
         });
       }

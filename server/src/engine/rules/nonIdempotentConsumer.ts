@@ -4,12 +4,8 @@ import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
-
-/**
- * Append-only records (logs, audit trails, analytics and history rows): a repeat adds a duplicate
- * row that readers tolerate or collapse; reported at information severity, not as a double charge.
- */
-const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking)$/i;
+import { consequence, isAppendOnly, isQuery } from './rootCause';
+import type { Reached } from '../facts/effects';
 
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
@@ -25,24 +21,34 @@ export const nonIdempotentConsumer = createRule({
   fixes: ['Guard with an inbox (dedupe on the message id the library provides)'],
   messages: {
     unguarded: {
-      message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity, so a redelivered message repeats it. {{delivery}}.{{minor}}',
+      message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity, so a redelivered message repeats it. {{delivery}}.{{minor}}{{also}}',
       hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.{{alternative}}',
     },
   },
   check({ model, report }) {
+    // One finding per handler: a handler registered for several channels (two decorators, one
+    // function passed to several consumers) is one root cause; the other registrations are related.
+    const byHandler = new Map<Node, Fact[]>();
     for (const consumer of model.facts) {
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
-      const reached = model.effects.of(consumer.handler);
+      byHandler.set(consumer.handler, [...(byHandler.get(consumer.handler) ?? []), consumer]);
+    }
+    for (const [handler, registrations] of byHandler) {
+      const reached = model.effects.of(handler);
       if (reached.some((r) => r.fact.kind === 'guard')) continue;
-      if (model.effects.callsNamed(consumer.handler, GUARD_CALL)) continue;
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !isRequeue(consumer, r.fact));
+      if (model.effects.callsNamed(handler, GUARD_CALL)) continue;
+      // Registrations whose transport cannot redeliver (request/response, at most once) are not at risk.
+      const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
+      if (!atRisk.length) continue;
+      const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r));
       if (!risky.length) continue;
-      const delivery = consumerDelivery(model, consumer);
-      if (delivery.redelivers === false) continue;
-      // The headline is the most consequential effect; append-only rows alone are information.
-      const major = risky.filter((r) => !isAppendOnly(r.fact));
-      const first = major[0] ?? risky[0];
+      // The headline is the most consequential effect (payment > e-mail > HTTP > publish > write > log row).
+      const ranked = uniqueByNode(risky).sort((a, b) => consequence(a.fact) - consequence(b.fact));
+      const first = ranked[0];
+      const major = ranked.filter((r) => !isAppendOnly(r.fact));
       const direct = delivery.redelivers === true && delivery.direct;
+      const others = atRisk.filter((x) => x.consumer !== consumer).sort((a, b) => a.consumer.node.getStart() - b.consumer.node.getStart());
       report({
         messageId: 'unguarded',
         data: {
@@ -50,27 +56,26 @@ export const nonIdempotentConsumer = createRule({
           alternative: alternativeFor(first.fact),
           delivery: direct ? capitalize(delivery.said) : `Inferred: ${delivery.said}`,
           minor: major.length ? '' : ' Only append-only records (log, audit, history, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',
+          also: others.length ? ` The same handler is also registered ${others.length === 1 ? 'as' : `${others.length} more times:`} ${others.slice(0, 3).map((x) => `the ${x.consumer.detail}`).join(', ')}${others.length > 3 ? ', ...' : ''}.` : '',
         },
         maxSeverity: !major.length ? 'info' : direct ? undefined : 'warning',
         inferred: !direct,
         location: model.locationOf(consumer.node),
         snippet: consumer.detail,
-        related: [...major, ...risky.filter((r) => !major.includes(r))].slice(0, 3).map((r) => ({
-          ...model.locationOf(r.fact.node),
-          message: `${r.fact.detail}: repeated on every redelivery`,
-        })),
+        related: [
+          ...ranked.slice(0, 3).map((r) => ({ ...model.locationOf(r.fact.node), message: `${r.fact.detail}: repeated on every redelivery` })),
+          ...others.slice(0, 5).map((x) => ({ ...model.locationOf(x.consumer.node), message: `also registered as the ${x.consumer.detail}` })),
+        ],
         fixes: () => inboxFix(model, consumer),
       });
     }
   },
 });
 
-/** A write to a table named as a log (`action_log`, `ActionLog`, `audit_events`, `analytics`), not `catalog` or `blog`. */
-function isAppendOnly(fact: Fact): boolean {
-  if (fact.kind !== 'write' || !fact.table) return false;
-  const words = fact.table.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const last = words[words.length - 1] ?? '';
-  return APPEND_ONLY_WORD.test(last) || /^audit/i.test(words[0] ?? '') || (/^entr(y|ies)$/i.test(last) && words.some((w) => /^(log|audit)$/i.test(w)));
+/** One entry per effect (a fact reached through two calls is one effect), in the order reached. */
+function uniqueByNode(list: Reached[]): Reached[] {
+  const seen = new Set<Node>();
+  return list.filter((r) => (seen.has(r.fact.node) ? false : (seen.add(r.fact.node), true)));
 }
 
 /** Retry and dead-letter destinations: putting the message there is a requeue, not a new event. */

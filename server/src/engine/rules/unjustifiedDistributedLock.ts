@@ -1,5 +1,7 @@
 import { createRule } from './createRule';
+import type { Node } from 'ts-morph';
 import { justificationFix } from '../fixes/justification';
+import { callersOf, consumersByHandler, entryPoints } from './rootCause';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -13,11 +15,17 @@ export const unjustifiedDistributedLock = createRule({
     },
   },
   check({ model, report }) {
-    for (const fact of model.facts) {
-      if (fact.kind !== 'lock') continue;
-      if (model.justification('distributed-lock', fact.node)) continue;
+    const locks = model.facts.filter((f) => f.kind === 'lock' && !model.justification('distributed-lock', f.node));
+    // One finding per lock call: a lock helper called from many flows is reported once, where the lock is taken, with those flows as related locations.
+    const callers = callersOf(model, new Set(locks));
+    const consumers = consumersByHandler(model);
+    const seen = new Set<Node>();
+    for (const fact of locks) {
+      if (seen.has(fact.node)) continue;
+      seen.add(fact.node);
       report({
         messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
+        related: entryPoints(model, callers.get(fact) ?? [], consumers),
         fixes: () => justificationFix(model, fact.node, 'distributed-lock'),
       });
     }

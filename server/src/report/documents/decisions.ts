@@ -1,8 +1,8 @@
 /** decisions.md: the consistency decision table and the pattern selection matrix. */
 import { code, document, heading, lines, table, text } from '../markdown';
-import { PATTERNS, type PatternKey } from '../patterns';
+import { PATTERNS, patternFor, type PatternKey } from '../patterns';
 import { compareText } from '../topology/source';
-import type { Ref } from '../topology/types';
+import type { ConsumerView, Ref } from '../topology/types';
 import type { DocContext } from './context';
 import { INFERRED, capped, channelName, dedupeKind } from './format';
 
@@ -53,6 +53,7 @@ function decisionTable(ctx: DocContext): string {
     for (const c of ch.consumers) {
       const kind = dedupeKind(c.dedupe);
       if (kind && !covered('inbox', c.at.file)) inferred.push(row(`consume ${channelName(ch.name)} (${c.service ?? '?'})`, 'eventual', kind === 'marker' ? 'inbox (processed marker)' : 'inbox', kind, c.at, link));
+      else if (!kind && c.effects.length && c.redelivers === false) inferred.push(row(`consume ${channelName(ch.name)} (${c.service ?? '?'})`, 'eventual', 'none: no redelivery (request/response or at most once)', 'noRedelivery', c.at, link));
       else if (!kind && c.effects.length) inferred.push(row(`consume ${channelName(ch.name)} (${c.service ?? '?'})`, 'eventual', 'none: at-least-once without dedupe', 'noDedupe', c.at, link));
     }
     for (const p of ch.producers) {
@@ -103,6 +104,8 @@ interface MatrixRow {
   key: PatternKey;
   at: Ref[];
   note?: string;
+  /** The handlers of a consumer-side row, whose transports decide what it says about delivery. */
+  consumers?: ConsumerView[];
 }
 
 function matrix(ctx: DocContext): string {
@@ -113,15 +116,19 @@ function matrix(ctx: DocContext): string {
   const push = (concern: string, key: PatternKey, at: Ref[], note?: string) => {
     if (at.length || note) rows.push({ concern, key, at, note });
   };
+  const pushConsumers = (concern: string, key: PatternKey, list: ConsumerView[]) => {
+    if (list.length) rows.push({ concern, key, at: list.map((c) => c.at), consumers: list });
+  };
   const decided = (consistency: string) => t.decisions.filter((d) => d.consistency === consistency).map((d) => d.at);
   push('Consistency', 'strong', decided('strong'));
   push('Consistency', 'eventual', decided('eventual'), t.channels.length && !decided('eventual').length ? `${t.channels.length} asynchronous channels` : undefined);
   push('Publishing state changes', 'outbox', t.outboxes.map((o) => o.at));
   push('Publishing state changes', 'dualWrite', producers.filter((p) => p.via === 'publish' && p.dualWrite).map((p) => p.at));
-  push('Duplicate delivery', 'inbox', consumers.filter((c) => dedupeKind(c.dedupe) === 'inbox').map((c) => c.at));
-  push('Duplicate delivery', 'marker', consumers.filter((c) => dedupeKind(c.dedupe) === 'marker').map((c) => c.at));
-  push('Duplicate delivery', 'dedupe', consumers.filter((c) => dedupeKind(c.dedupe) === 'dedupe').map((c) => c.at));
-  push('Duplicate delivery', 'noDedupe', consumers.filter((c) => !c.dedupe && c.effects.length).map((c) => c.at));
+  pushConsumers('Duplicate delivery', 'inbox', consumers.filter((c) => dedupeKind(c.dedupe) === 'inbox'));
+  pushConsumers('Duplicate delivery', 'marker', consumers.filter((c) => dedupeKind(c.dedupe) === 'marker'));
+  pushConsumers('Duplicate delivery', 'dedupe', consumers.filter((c) => dedupeKind(c.dedupe) === 'dedupe'));
+  pushConsumers('Duplicate delivery', 'noDedupe', consumers.filter((c) => !c.dedupe && c.effects.length && c.redelivers !== false));
+  pushConsumers('Duplicate delivery', 'noRedelivery', consumers.filter((c) => !c.dedupe && c.effects.length && c.redelivers === false));
   push('Poison messages', 'deadLetter', consumers.map((c) => c.deadLetter?.at).filter((r): r is Ref => !!r));
   push('Poison messages', 'boundedRetry', consumers.map((c) => c.retry?.at).filter((r): r is Ref => !!r));
   for (const w of t.workflows) push('Transactions across services', w.kind === 'orchestration' ? 'sagaOrchestration' : 'sagaChoreography', [w.at]);
@@ -138,7 +145,7 @@ function matrix(ctx: DocContext): string {
   if (t.datastores.length) push('Replication', 'replication', [], 'per datastore');
   if (!rows.length) return '_No patterns found._';
   return table(['Concern', 'Pattern', 'Rationale', 'Trade-off'], rows.map((r) => {
-    const info = PATTERNS[r.key];
+    const info = patternFor(r.key, r.consumers ?? []);
     const where = uniqueRefs(r.at).map((a) => link.ref(a));
     return [
       r.concern,

@@ -13,6 +13,7 @@ import type { Fact } from '../../engine/facts/facts';
 import { isFunctionLike } from '../../engine/facts/analysis';
 import { isOutboxTable } from '../../engine/facts/sql';
 import { channelNames } from '../../engine/facts/hops';
+import { consumerDelivery } from '../../engine/rules/consumerDelivery';
 import type { Finding } from '../../engine/types';
 import type { SystemDescription } from '../../engine/system/describe';
 import { DEAD_LETTER, GUARD_CALL, MESSAGE_KEY, REQUEUE, RETRY } from './mitigations';
@@ -176,8 +177,10 @@ function consumerView(
   const related = lines.files().filter((file) => !files.includes(file) && model.layout.serviceOf(file)?.name === service && lines.contains(file, `'${channel}'`));
   const search = [...files, ...related];
   const finding = open.find((x) => x.ruleId === 'non-idempotent-consumer' && sameLine(x.location, at));
+  const delivery = consumerDelivery(model, f);
   return {
     channel, service, at, detail: f.detail, library: f.library,
+    redelivers: delivery.redelivers, transports: delivery.transports,
     declared: !!arch && !!service && arch.consumers.includes(service),
     dedupe, effects,
     transaction: tx ? { text: tx.fact.detail, at: refOf(model, tx.fact.node) } : undefined,

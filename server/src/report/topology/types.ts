@@ -6,6 +6,7 @@
  */
 import type { ArchChannel } from '../../engine/architecture/model';
 import type { CorrelationState } from '../../engine/facts/facts';
+import type { TransportId } from '../../engine/facts/libraries/delivery';
 import type { RuleMeta } from '../../engine/rules/createRule';
 import type { Finding } from '../../engine/types';
 import type { SystemDescription } from '../../engine/system/describe';
@@ -77,6 +78,10 @@ export interface ConsumerView {
   at: Ref;
   detail: string;
   library: string;
+  /** Whether its transport redelivers (facts/libraries/delivery.ts): true, false (request/response, at most once) or not known. */
+  redelivers: boolean | undefined;
+  /** The transports it serves, when known. */
+  transports: TransportId[];
   /** The service is a declared consumer of the channel. */
   declared: boolean;
   /** Deduplication on the message identity reached from the handler. */

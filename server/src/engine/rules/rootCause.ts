@@ -1,0 +1,131 @@
+/**
+ * One finding per root cause: what the rules share to report an effect once, where it is, with
+ * the flows that reach it (its entry points) as related locations, and to pick the headline
+ * effect of a handler (the most consequential one).
+ */
+import { Node, type SourceFile, type ts } from 'ts-morph';
+import { isFunctionLike } from '../facts/analysis';
+import { functionLikesOf } from '../facts/walk';
+import type { Fact } from '../facts/facts';
+import type { Reached } from '../facts/effects';
+import type { RelatedLocation } from '../types';
+import type { SystemModel } from '../model';
+
+/**
+ * The functions of a file, kept while its syntax tree is unchanged (the
+ * language server re-runs the rules after every edit; only the edited file
+ * gets a new tree).
+ */
+const functionsByTree = new WeakMap<ts.SourceFile, Node[]>();
+
+export function functionsOf(file: SourceFile): Node[] {
+  let fns = functionsByTree.get(file.compilerNode);
+  if (!fns) functionsByTree.set(file.compilerNode, fns = functionLikesOf(file).filter(isFunctionLike));
+  return fns;
+}
+
+/** A function that reaches a fact through calls, and the functions it passes through. */
+export interface Caller {
+  fn: Node;
+  path: Node[];
+}
+
+/** For each of `targets`, the workspace functions that reach it through at least one call (its callers, direct or not). */
+export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<Fact, Caller[]> {
+  const out = new Map<Fact, Caller[]>();
+  if (!targets.size) return out;
+  for (const { sourceFile } of model.files) {
+    for (const fn of functionsOf(sourceFile)) {
+      for (const r of model.effects.of(fn)) {
+        if (!r.path.length || !targets.has(r.fact)) continue;
+        out.set(r.fact, [...(out.get(r.fact) ?? []), { fn, path: r.path }]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The outermost callers: a caller that another one passes through (a service method a route
+ * calls) or that sits inside another (a callback of a scheduler) is not an entry point. Consumer
+ * handlers always are: a handler is a flow of its own.
+ */
+function outermost(callers: Caller[], consumers: Map<Node, Fact>): Node[] {
+  const fns = [...new Set(callers.map((c) => c.fn))];
+  return fns.filter((g) => consumers.has(g) || !callers.some((c) => c.fn !== g && (c.path.includes(g) || (c.fn.getSourceFile() === g.getSourceFile() && c.fn.getPos() <= g.getPos() && g.getEnd() <= c.fn.getEnd()))));
+}
+
+/** The consumer registration of each handler function. */
+export function consumersByHandler(model: SystemModel): Map<Node, Fact> {
+  const out = new Map<Node, Fact>();
+  for (const f of model.facts) if (f.kind === 'consumer' && f.handler && !out.has(f.handler)) out.set(f.handler, f);
+  return out;
+}
+
+/** Entry points as related locations: consumer handlers first, then the other outermost callers (at most five). */
+export function entryPoints(model: SystemModel, callers: Caller[], consumers: Map<Node, Fact>): RelatedLocation[] {
+  const sorted = outermost(callers, consumers).sort((a, b) => Number(consumers.has(b)) - Number(consumers.has(a)));
+  return sorted.slice(0, 5).map((g) => ({
+    ...model.locationOf(nameOf(g)),
+    message: consumers.has(g) ? `reached from the ${consumers.get(g)!.detail}` : `reached from ${nameOf(g).getText().slice(0, 60)}`,
+  }));
+}
+
+export function nameOf(fn: Node): Node {
+  const named = fn as unknown as { getNameNode?(): Node | undefined };
+  const n = named.getNameNode?.();
+  if (n) return n;
+  const parent = fn.getParent();
+  if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent))) return parent.getNameNode();
+  return fn;
+}
+
+/** A write to a table named as a log (`action_log`, `ActionLog`, `audit_events`, `analytics`), not `catalog` or `blog`. */
+const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking)$/i;
+
+export function isAppendOnly(fact: Fact): boolean {
+  if (fact.kind !== 'write' || !fact.table) return false;
+  const words = fact.table.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? '';
+  return APPEND_ONLY_WORD.test(last) || /^audit/i.test(words[0] ?? '') || (/^entr(y|ies)$/i.test(last) && words.some((w) => /^(log|audit)$/i.test(w)));
+}
+
+/**
+ * How much a repeat of an effect costs, lowest first: a payment, then an e-mail/SMS/push, an
+ * HTTP call that changes something, a publish, a datastore write, and last an append-only row.
+ */
+export function consequence(fact: Fact): number {
+  switch (fact.kind) {
+    case 'sideEffect': return fact.library === 'stripe' || /payment|charge/i.test(fact.detail) ? 0 : 1;
+    case 'http': return 2;
+    case 'publish': return 3;
+    case 'write': return isAppendOnly(fact) ? 5 : 4;
+    default: return 6;
+  }
+}
+
+/** Names that ask rather than tell (`getUser`, `checkWallet`, `findOrder`, `kafkaTopics.getUser`). */
+const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
+
+/**
+ * A NestJS request/response `send` that asks rather than tells: its pattern is named as a query
+ * (`send(kafkaTopics.getUser, { id })`) or the function making it is (a gateway's
+ * `getUserById`). A read over RPC, like an HTTP GET: not a change another service commits, and
+ * nothing a redelivery repeats harmfully.
+ */
+export function isQuery(r: Reached): boolean {
+  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
+  const call = r.fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
+  const pattern = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
+  const patternName = pattern ? (Node.isStringLiteral(pattern) ? pattern.getLiteralText() : pattern.getText().split('.').pop() ?? '') : '';
+  const names = [patternName, calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  return names.some((n) => QUERY_NAME.test(n));
+}
+
+function calleeName(call: Node): Node {
+  if (Node.isCallExpression(call) || Node.isNewExpression(call)) {
+    const e = call.getExpression();
+    return Node.isPropertyAccessExpression(e) ? e.getNameNode() : e;
+  }
+  return call;
+}
