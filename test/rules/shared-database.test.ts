@@ -168,6 +168,16 @@ runRuleTests('shared-database', {
       },
     },
     {
+      name: 'a second service importing only types from the shared client package',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': `${pgPool('DATABASE_URL')}export interface Order { id: string }\n`,
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/view.ts': "import type { Order } from '@acme/db';\nimport { type Pool } from '@acme/db';\n\nexport const label = (o: Order, _p?: Pool) => o.id;\n",
+      },
+    },
+    {
       name: 'a shared pool factory, each service passing its own database',
       files: {
         'package.json': ROOT_PACKAGE,

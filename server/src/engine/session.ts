@@ -14,7 +14,7 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Project, type Node, type SourceFile } from 'ts-morph';
+import { Node, Project, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
@@ -514,7 +514,7 @@ export class AnalysisSession {
           const specifier = decl.getModuleSpecifier();
           let target: SourceFile | undefined;
           try { target = specifier ? decl.getModuleSpecifierSourceFile() : undefined; } catch { target = undefined; }
-          if (!specifier || !target || !frontier.has(target)) continue;
+          if (!specifier || !target || !frontier.has(target) || typeOnly(decl)) continue;
           const svc = layout.serviceOf(relOf(f));
           if (svc) {
             if (!seen.has(svc.name)) {
@@ -539,6 +539,17 @@ const MAX_FAILED_FILES = 8;
 /** The files the analysis covers, in path order. */
 function analysedEntries(state: State): Entry[] {
   return [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** `import type { X }`, `import { type X }` or `export type { X } from`: types only, nothing runs. */
+function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
+  if (decl.isTypeOnly()) return true;
+  if (Node.isImportDeclaration(decl)) {
+    const named = decl.getNamedImports();
+    return !decl.getDefaultImport() && !decl.getNamespaceImport() && named.length > 0 && named.every((n) => n.isTypeOnly());
+  }
+  const named = decl.getNamedExports();
+  return named.length > 0 && named.every((n) => n.isTypeOnly());
 }
 
 /** Open buffers of files other than sources (compose, .env, package.json...): their unsaved edits change the configuration. */
