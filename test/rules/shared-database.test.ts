@@ -203,6 +203,35 @@ runRuleTests('shared-database', {
       },
     },
     {
+      // The same name is no evidence of one database: each service's deployment (not in the
+      // repository) may give it its own. Only a binding, a URL or a shared client module is.
+      name: 'two services read the same DATABASE_URL and nothing in the repository binds it',
+      files: {
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
+      name: 'each service has its own TypeORM data source on DB_HOST/DB_NAME, set by no deployment file',
+      files: {
+        'services/orders/src/data-source.ts': "import { DataSource } from 'typeorm';\n\nexport const ds = new DataSource({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME });\n",
+        'services/billing/src/data-source.ts': "import { DataSource } from 'typeorm';\n\nexport const ds = new DataSource({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME });\n",
+      },
+    },
+    {
+      name: 'a second service importing only a constant and a DTO from the barrel of the shared client package',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': "export * from './pool';\nexport * from './constants';\nexport * from './order.dto';\n",
+        'libs/db/src/pool.ts': pgPool('DATABASE_URL'),
+        'libs/db/src/constants.ts': "export const ORDERS_QUEUE = 'orders';\n",
+        'libs/db/src/order.dto.ts': 'export class OrderDto { id = \'\'; }\n',
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/main.ts': "import { ORDERS_QUEUE, OrderDto } from '@acme/db';\n\nexport const queue = ORDERS_QUEUE;\nexport const empty = new OrderDto();\n",
+      },
+    },
+    {
       name: 'a one-off script outside any service shares nothing with a service',
       files: {
         'services/orders/src/db.ts': pgPool('DATABASE_URL'),
@@ -272,17 +301,6 @@ runRuleTests('shared-database', {
     },
   ],
   invalid: [
-    {
-      name: 'two services read the same DATABASE_URL (no deployment config to tell them apart)',
-      files: {
-        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
-        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
-      },
-      errors: [
-        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25, endColumn: 29 },
-        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
-      ],
-    },
     {
       name: 'compose gives two env var names the same database URL',
       files: {
@@ -375,6 +393,31 @@ runRuleTests('shared-database', {
       ],
     },
     {
+      name: 'two services import the repository a shared package builds on its client, through the barrel',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': "export * from './orders.repository';\nexport * from './constants';\n",
+        'libs/db/src/client.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+        'libs/db/src/orders.repository.ts': "import { prisma } from './client';\n\nexport const findOrder = (id: string) => prisma.order.findUnique({ where: { id } });\n",
+        'libs/db/src/constants.ts': "export const ORDERS_QUEUE = 'orders';\n",
+        'services/orders/src/main.ts': lines(
+          "import { findOrder } from '@acme/db';", //                                          1
+          '',
+          "export const show = (id: string) => findOrder(id);",
+        ),
+        'services/billing/src/main.ts': lines(
+          "import { ORDERS_QUEUE, findOrder } from '@acme/db';", //                              1
+          '',
+          'export const check = (id: string) => findOrder(id).then(() => ORDERS_QUEUE);',
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/main.ts', line: 1, column: 41 },
+        { messageId: 'shared', file: 'services/orders/src/main.ts', line: 1, column: 27 },
+      ],
+    },
+    {
       name: 'architecture.yaml: billing reads the env var of a datastore orders owns',
       files: {
         'architecture.yaml': ARCHITECTURE,
@@ -440,8 +483,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'TypeORM DataSource and NestJS TypeOrmModule.forRoot on the same env var',
+      name: 'TypeORM DataSource and NestJS TypeOrmModule.forRoot on the same env var, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'services/orders/src/data-source.ts': lines(
           "import { DataSource } from 'typeorm';", //                                                          1
           '', //                                                                                                2
@@ -505,8 +549,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'a shared pool factory called with the same env var from three services',
+      name: 'a shared pool factory called with the same env var from three services, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'package.json': ROOT_PACKAGE,
         'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
         'libs/db/src/index.ts': lines(
@@ -527,8 +572,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'NestJS TypeOrmModule.forRootAsync reading the same env var through ConfigService',
+      name: 'NestJS TypeOrmModule.forRootAsync reading the same env var through ConfigService, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'services/orders/src/app.module.ts': lines(
           "import { Module } from '@nestjs/common';", //                                       1
           "import { ConfigService } from '@nestjs/config';", //                                2

@@ -14,7 +14,8 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Node, Project, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Project, type ExportDeclaration, type ImportDeclaration, type Node, type SourceFile } from 'ts-morph';
+import { typeOnly } from './system/imports';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
@@ -414,7 +415,7 @@ export class AnalysisSession {
       justification: (pattern, node) => justified(pattern, relOf(node)),
       hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name),
       tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name, library),
-      importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
+      importersInServices: (file, accept) => this.importersInServices(state, file, relOf, layout, accept),
       findFiles: (patterns) => {
         const key = patterns.join('\n');
         let found = state.globs.get(key);
@@ -498,7 +499,7 @@ export class AnalysisSession {
   }
 
   /** Services whose files import a (service-less, shared) module, up to 3 levels of shared modules away. */
-  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout) {
+  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout, accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean) {
     const out: { service: NonNullable<ReturnType<WorkspaceLayout['serviceOf']>>; node: Node; via: string }[] = [];
     const seen = new Set<string>();
     const via = relOf(file);
@@ -514,7 +515,7 @@ export class AnalysisSession {
           const specifier = decl.getModuleSpecifier();
           let target: SourceFile | undefined;
           try { target = specifier ? decl.getModuleSpecifierSourceFile() : undefined; } catch { target = undefined; }
-          if (!specifier || !target || !frontier.has(target) || typeOnly(decl)) continue;
+          if (!specifier || !target || !frontier.has(target) || typeOnly(decl) || (accept && !accept(decl))) continue;
           const svc = layout.serviceOf(relOf(f));
           if (svc) {
             if (!seen.has(svc.name)) {
@@ -539,17 +540,6 @@ const MAX_FAILED_FILES = 8;
 /** The files the analysis covers, in path order. */
 function analysedEntries(state: State): Entry[] {
   return [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-}
-
-/** `import type { X }`, `import { type X }` or `export type { X } from`: types only, nothing runs. */
-function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
-  if (decl.isTypeOnly()) return true;
-  if (Node.isImportDeclaration(decl)) {
-    const named = decl.getNamedImports();
-    return !decl.getDefaultImport() && !decl.getNamespaceImport() && named.length > 0 && named.every((n) => n.isTypeOnly());
-  }
-  const named = decl.getNamedExports();
-  return named.length > 0 && named.every((n) => n.isTypeOnly());
 }
 
 /** Open buffers of files other than sources (compose, .env, package.json...): their unsaved edits change the configuration. */

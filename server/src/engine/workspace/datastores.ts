@@ -92,6 +92,11 @@ export class DatastoreResolver {
     return dedupe(out);
   }
 
+  /** True when the service's deployment environment (or the workspace's root env) sets the variable. */
+  isBound(service: ServiceInfo | undefined, name: string): boolean {
+    return this.binding(service, name) !== undefined;
+  }
+
   private binding(service: ServiceInfo | undefined, name: string): EnvValue | undefined {
     return service?.env.get(name) ?? this.layout.rootEnv.get(name);
   }
