@@ -232,6 +232,22 @@ runRuleTests('shared-database', {
       },
     },
     {
+      name: 'each compose service given its own env file that is written at deploy time',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    env_file: ./deploy/orders.env',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file: ./deploy/billing.env',
+        ),
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
       name: 'a one-off script outside any service shares nothing with a service',
       files: {
         'services/orders/src/db.ts': pgPool('DATABASE_URL'),
@@ -415,6 +431,62 @@ runRuleTests('shared-database', {
       errors: [
         { messageId: 'shared', file: 'services/billing/src/main.ts', line: 1, column: 41 },
         { messageId: 'shared', file: 'services/orders/src/main.ts', line: 1, column: 27 },
+      ],
+    },
+    {
+      name: 'two compose services given the same env file, written at deploy time',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    env_file: .env.production',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file:',
+          '      - .env.production',
+        ),
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
+      ],
+    },
+    {
+      name: 'one Dockerfile for every app chosen by a build arg, compose naming the same host and an interpolated database',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  acme-orders:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: ./deploy/Dockerfile',
+          '      args:',
+          '        SERVICE: orders',
+          '    environment:',
+          "      DB_HOST: 'acme-db'",
+          '      DB_DATABASE: ${POSTGRES_DB:?POSTGRES_DB is missing}',
+          '  acme-billing:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: ./deploy/Dockerfile',
+          '      args:',
+          '        - SERVICE=billing',
+          '    environment:',
+          "      DB_HOST: 'acme-db'",
+          '      DB_DATABASE: ${POSTGRES_DB:?POSTGRES_DB is missing}',
+          '  acme-db:',
+          '    image: postgres:16',
+        ),
+        'deploy/Dockerfile': 'FROM node:20\nARG SERVICE\nENV DB_PORT 5432\nCMD node dist/apps/${SERVICE}/main.js\n',
+        'apps/orders/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
+        'apps/billing/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'apps/billing/src/main.ts', line: 3, column: 23 },
+        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 3, column: 23 },
       ],
     },
     {
