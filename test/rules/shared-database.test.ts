@@ -490,6 +490,43 @@ runRuleTests('shared-database', {
       ],
     },
     {
+      name: 'two services import a common Nest module that imports the database module of another shared package, through barrels',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/database/src/index.ts': "export * from './lib/database.module';\n",
+        'libs/database/src/lib/database.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { TypeOrmModule } from '@nestjs/typeorm';",
+          '',
+          "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
+          'export class DatabaseModule {}',
+        ),
+        'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/common/src/index.ts': "export * from './lib/common.module';\nexport const VERSION = '1';\n",
+        'libs/common/src/lib/common.module.ts': "import { Module } from '@nestjs/common';\nimport { DatabaseModule } from '@acme/database';\n\n@Module({ imports: [DatabaseModule] })\nexport class CommonModule {}\n",
+        'services/orders/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { CommonModule } from '@acme/common';", //                                   2
+          '',
+          '@Module({ imports: [CommonModule] })',
+          'export class AppModule {}',
+        ),
+        'services/billing/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { CommonModule } from '@acme/common';", //                                   2
+          '',
+          '@Module({ imports: [CommonModule] })',
+          'export class AppModule {}',
+        ),
+        'services/shipping/src/main.ts': "import { VERSION } from '@acme/common';\n\nexport const version = VERSION;\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/app.module.ts', line: 2, column: 30 },
+        { messageId: 'shared', file: 'services/orders/src/app.module.ts', line: 2, column: 30 },
+      ],
+    },
+    {
       name: 'architecture.yaml: billing reads the env var of a datastore orders owns',
       files: {
         'architecture.yaml': ARCHITECTURE,

@@ -41,9 +41,10 @@ export interface SystemModel {
   /**
    * Services whose files import this (service-less, shared) module, with the importing node. `accept`,
    * when given, keeps only the imports and re-exports that bring in what matters (the names a service
-   * imports from a barrel, say); the others neither count nor lead further.
+   * imports from a barrel, say); the others neither count nor lead further. `depth` is how many shared
+   * modules away an importer may be (3 unless given).
    */
-  importersInServices(file: SourceFile, accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean): { service: ServiceInfo; node: Node; via: string }[];
+  importersInServices(file: SourceFile, options?: { accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean; depth?: number }): { service: ServiceInfo; node: Node; via: string }[];
   /** True when OpenTelemetry instrumentation is registered in the node's service. */
   hasTracing(node: Node): boolean;
   /**

@@ -415,7 +415,7 @@ export class AnalysisSession {
       justification: (pattern, node) => justified(pattern, relOf(node)),
       hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name),
       tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name, library),
-      importersInServices: (file, accept) => this.importersInServices(state, file, relOf, layout, accept),
+      importersInServices: (file, options) => this.importersInServices(state, file, relOf, layout, options?.accept, options?.depth),
       findFiles: (patterns) => {
         const key = patterns.join('\n');
         let found = state.globs.get(key);
@@ -498,14 +498,14 @@ export class AnalysisSession {
     }
   }
 
-  /** Services whose files import a (service-less, shared) module, up to 3 levels of shared modules away. */
-  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout, accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean) {
+  /** Services whose files import a (service-less, shared) module, up to `maxDepth` levels of shared modules away. */
+  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout, accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean, maxDepth = 3) {
     const out: { service: NonNullable<ReturnType<WorkspaceLayout['serviceOf']>>; node: Node; via: string }[] = [];
     const seen = new Set<string>();
     const via = relOf(file);
     let frontier = new Set<SourceFile>([file]);
     const visited = new Set<SourceFile>([file]);
-    for (let depth = 0; depth < 3 && frontier.size; depth++) {
+    for (let depth = 0; depth < maxDepth && frontier.size; depth++) {
       const next = new Set<SourceFile>();
       const importers = new Set<SourceFile>();
       for (const target of frontier) for (const f of state.importers.get(target) ?? []) importers.add(f);

@@ -48,7 +48,7 @@ export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
     // client's connection, the one shared client module is what the services have in common.
     const file = fact.node.getSourceFile();
     let owners = importers.get(file);
-    if (!owners) importers.set(file, owners = model.importersInServices(file, bringsIn(file)));
+    if (!owners) importers.set(file, owners = model.importersInServices(file, { accept: bringsIn(file), depth: 5 }));
     for (const owner of owners) {
       const ids = resolved(model.datastores.identities(owner.service, envVars, urls, hints));
       if (!ids.length && !envVars.some((name) => model.datastores.isBound(owner.service, name))) ids.push(sharedModuleIdentity(model.relOf(file), fact.store, envVars));

@@ -18,56 +18,57 @@ export function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
 }
 
 /** How many files of imports, at most, lie between a declaration a service imports and the client's file. */
-const MAX_DEPTH = 3;
+const MAX_DEPTH = 5;
 
 /**
  * A predicate over import and re-export declarations: true when the declaration brings in something
- * declared in `target` or in a file that (through value imports, up to MAX_DEPTH files) uses it.
- * Namespace, default and side-effect imports and `export *` bring in the whole module, so they count;
- * named imports count only when one of the names resolves (through barrels) to such a declaration.
- * A name the checker cannot resolve counts, so a gap in resolution never hides a use.
+ * declared in `target`, or declared in a file whose own value imports bring in such a thing (up to
+ * MAX_DEPTH files away). Named imports count only when one of the names resolves (through barrels)
+ * to such a declaration, so a constant declared beside `export *` lines in a barrel does not;
+ * namespace, default and side-effect imports and `export *` bring in the whole module and what it
+ * re-exports. A name the checker cannot resolve counts, so a gap in resolution never hides a use.
  */
 export function bringsIn(target: SourceFile): (decl: ImportDeclaration | ExportDeclaration) => boolean {
   const memo = new Map<SourceFile, boolean>();
+  /** The file's declarations use the target: it is the target, or one of its value imports brings it in. */
   const leads = (file: SourceFile, depth: number): boolean => {
     if (file === target) return true;
     const known = memo.get(file);
     if (known !== undefined) return known;
     if (depth >= MAX_DEPTH) return false;
     memo.set(file, false);
-    let hit = false;
-    for (const d of file.getImportDeclarations()) {
-      if (typeOnly(d)) continue;
-      let next: SourceFile | undefined;
-      try { next = d.getModuleSpecifierSourceFile(); } catch { next = undefined; }
-      if (next && leads(next, depth + 1)) {
-        hit = true;
-        break;
-      }
-    }
+    const hit = file.getImportDeclarations().some((d) => brings(d, depth + 1));
     memo.set(file, hit);
     return hit;
   };
-  const resolvesToUse = (name: Node): boolean => {
+  /** The whole module: its own declarations, and what it re-exports. */
+  const moduleBrings = (file: SourceFile | undefined, depth: number): boolean => {
+    if (!file) return false;
+    if (leads(file, depth)) return true;
+    return depth < MAX_DEPTH && file.getExportDeclarations().some((e) => !typeOnly(e) && e.getModuleSpecifier() !== undefined && brings(e, depth + 1));
+  };
+  const resolvesToUse = (name: Node, depth: number): boolean => {
     try {
       let symbol = name.getSymbol();
       if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
       const decls = symbol?.getDeclarations() ?? [];
       if (!decls.length) return true;
-      return decls.some((d) => leads(d.getSourceFile(), 0));
+      return decls.some((d) => leads(d.getSourceFile(), depth));
     } catch {
       return true;
     }
   };
-  return (decl) => {
-    if (Node.isImportDeclaration(decl)) {
-      if (decl.getDefaultImport() || decl.getNamespaceImport()) return true;
-      const named = decl.getNamedImports().filter((n) => !n.isTypeOnly());
-      if (!decl.getImportClause()) return true;
-      return named.some((n) => resolvesToUse(n.getAliasNode() ?? n.getNameNode()));
-    }
-    const named = decl.getNamedExports().filter((n) => !n.isTypeOnly());
-    if (!decl.hasNamedExports()) return true;
-    return named.some((n) => resolvesToUse(n.getNameNode()));
+  const moduleOf = (decl: ImportDeclaration | ExportDeclaration): SourceFile | undefined => {
+    try { return decl.getModuleSpecifierSourceFile(); } catch { return undefined; }
   };
+  const brings = (decl: ImportDeclaration | ExportDeclaration, depth: number): boolean => {
+    if (typeOnly(decl)) return false;
+    if (Node.isImportDeclaration(decl)) {
+      if (!decl.getImportClause() || decl.getDefaultImport() || decl.getNamespaceImport()) return moduleBrings(moduleOf(decl), depth);
+      return decl.getNamedImports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getAliasNode() ?? n.getNameNode(), depth));
+    }
+    if (!decl.hasNamedExports()) return moduleBrings(moduleOf(decl), depth);
+    return decl.getNamedExports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getNameNode(), depth));
+  };
+  return (decl) => brings(decl, 0);
 }

@@ -198,6 +198,8 @@ function redact(url: string): string {
 }
 
 function isConnectionEnv(name: string): boolean {
+  // Credentials name no datastore (`DB_USERNAME` is not the database name).
+  if (/(USER|PASS|PWD|SECRET|TOKEN)/i.test(name)) return false;
   return /(DATABASE|DB|POSTGRES|PG|MYSQL|MONGO|SQL)/i.test(name) && /(URL|URI|DSN|CONNECTION|HOST|NAME|_DB$|DATABASE$)/i.test(name);
 }
 
