@@ -481,12 +481,19 @@ runRuleTests('shared-database', {
           '    image: postgres:16',
         ),
         'deploy/Dockerfile': 'FROM node:20\nARG SERVICE\nENV DB_PORT 5432\nCMD node dist/apps/${SERVICE}/main.js\n',
-        'apps/orders/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
+        'apps/orders/src/main.ts': lines(
+          "import { Sequelize } from 'sequelize';", //                                                    1
+          '',
+          "const options: Record<string, unknown> = { dialect: 'postgres', database: process.env.DB_DATABASE };", // 3
+          'if (process.env.DB_READ_HOST) options.replication = { read: [{ host: process.env.DB_READ_HOST }] };',
+          'else options.host = process.env.DB_HOST;',
+          'export const db = new Sequelize(options);', //                                                    6
+        ),
         'apps/billing/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
       },
       errors: [
         { messageId: 'shared', file: 'apps/billing/src/main.ts', line: 3, column: 23 },
-        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 3, column: 23 },
+        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 6, column: 23 },
       ],
     },
     {

@@ -118,7 +118,11 @@ export class DatastoreResolver {
    * the env var names. A known server with an unknown database is no
    * identity at all: one server often holds a database per service.
    */
-  private splitIdentity(service: ServiceInfo | undefined, parts: SplitPart[], envVars: string[], hints: ConnectionHints): DatastoreIdentity | undefined {
+  private splitIdentity(service: ServiceInfo | undefined, all: SplitPart[], envVars: string[], hints: ConnectionHints): DatastoreIdentity | undefined {
+    // A deployment that sets a host and a database has said where the client connects; settings it
+    // leaves unset (`DB_READ_HOST` of an optional replica) are alternatives, not part of the identity.
+    const set = all.filter((p) => p.bound);
+    const parts = set.some((p) => p.role === 'host') && set.some((p) => p.role === 'db') ? set : all;
     const names = parts.map((p) => p.name).sort();
     if (parts.some((p) => !p.bound)) {
       if (!parts.some((p) => p.role === 'db') && hints.database === undefined && parts.some((p) => p.bound)) return undefined;
