@@ -248,6 +248,18 @@ runRuleTests('shared-database', {
       },
     },
     {
+      name: 'a second service importing a config from the barrel of a package that also holds the database module',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/shared/package.json': JSON.stringify({ name: '@acme/shared', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/shared/src/index.ts': "export * from './postgres.module';\nexport * from './grpc.config';\n",
+        'libs/shared/src/postgres.module.ts': "import { Module } from '@nestjs/common';\nimport { TypeOrmModule } from '@nestjs/typeorm';\n\n@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL })] })\nexport class PostgresModule {}\n",
+        'libs/shared/src/grpc.config.ts': "import { registerAs } from '@nestjs/config';\n\nexport const grpcConfig = registerAs('grpc', () => ({ url: process.env.GRPC_URL }));\n",
+        'services/orders/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { PostgresModule } from '@acme/shared';\n\n@Module({ imports: [PostgresModule] })\nexport class AppModule {}\n",
+        'services/gateway/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { grpcConfig } from '@acme/shared';\n\n@Module({ providers: [{ provide: 'GRPC', useFactory: grpcConfig }] })\nexport class AppModule {}\n",
+      },
+    },
+    {
       name: 'a one-off script outside any service shares nothing with a service',
       files: {
         'services/orders/src/db.ts': pgPool('DATABASE_URL'),
@@ -484,16 +496,17 @@ runRuleTests('shared-database', {
         'apps/orders/src/main.ts': lines(
           "import { Sequelize } from 'sequelize';", //                                                    1
           '',
-          "const options: Record<string, unknown> = { dialect: 'postgres', database: process.env.DB_DATABASE };", // 3
+          'const database = process.env.DB_DATABASE;', //                                                  3
+          "const options: Record<string, unknown> = { dialect: 'postgres', database };",
           'if (process.env.DB_READ_HOST) options.replication = { read: [{ host: process.env.DB_READ_HOST }] };',
           'else options.host = process.env.DB_HOST;',
-          'export const db = new Sequelize(options);', //                                                    6
+          'export const db = new Sequelize(options);', //                                                    7
         ),
         'apps/billing/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
       },
       errors: [
         { messageId: 'shared', file: 'apps/billing/src/main.ts', line: 3, column: 23 },
-        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 6, column: 23 },
+        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 7, column: 23 },
       ],
     },
     {

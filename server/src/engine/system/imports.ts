@@ -62,12 +62,14 @@ export function bringsIn(target: SourceFile): (decl: ImportDeclaration | ExportD
     try { return decl.getModuleSpecifierSourceFile(); } catch { return undefined; }
   };
   const brings = (decl: ImportDeclaration | ExportDeclaration, depth: number): boolean => {
-    if (typeOnly(decl)) return false;
+    // A module outside the workspace (a package, a built-in) or not found never leads to the target.
+    const module = moduleOf(decl);
+    if (typeOnly(decl) || !module || module.isDeclarationFile() || module.getFilePath().includes('/node_modules/')) return false;
     if (Node.isImportDeclaration(decl)) {
-      if (!decl.getImportClause() || decl.getDefaultImport() || decl.getNamespaceImport()) return moduleBrings(moduleOf(decl), depth);
+      if (!decl.getImportClause() || decl.getDefaultImport() || decl.getNamespaceImport()) return moduleBrings(module, depth);
       return decl.getNamedImports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getAliasNode() ?? n.getNameNode(), depth));
     }
-    if (!decl.hasNamedExports()) return moduleBrings(moduleOf(decl), depth);
+    if (!decl.hasNamedExports()) return moduleBrings(module, depth);
     return decl.getNamedExports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getNameNode(), depth));
   };
   return (decl) => brings(decl, 0);
