@@ -168,6 +168,16 @@ runRuleTests('shared-database', {
       },
     },
     {
+      name: 'a second service importing only types from the shared client package',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': `${pgPool('DATABASE_URL')}export interface Order { id: string }\n`,
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/view.ts': "import type { Order } from '@acme/db';\nimport { type Pool } from '@acme/db';\n\nexport const label = (o: Order, _p?: Pool) => o.id;\n",
+      },
+    },
+    {
       name: 'a shared pool factory, each service passing its own database',
       files: {
         'package.json': ROOT_PACKAGE,
@@ -190,6 +200,63 @@ runRuleTests('shared-database', {
         'services/orders/src/db.ts': pgPool('ORDERS_DATABASE_URL'),
         'services/orders/src/read-model.ts': pgPool('ORDERS_DATABASE_URL'),
         'services/billing/src/db.ts': pgPool('BILLING_DATABASE_URL'),
+      },
+    },
+    {
+      // The same name is no evidence of one database: each service's deployment (not in the
+      // repository) may give it its own. Only a binding, a URL or a shared client module is.
+      name: 'two services read the same DATABASE_URL and nothing in the repository binds it',
+      files: {
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
+      name: 'each service has its own TypeORM data source on DB_HOST/DB_NAME, set by no deployment file',
+      files: {
+        'services/orders/src/data-source.ts': "import { DataSource } from 'typeorm';\n\nexport const ds = new DataSource({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME });\n",
+        'services/billing/src/data-source.ts': "import { DataSource } from 'typeorm';\n\nexport const ds = new DataSource({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME });\n",
+      },
+    },
+    {
+      name: 'a second service importing only a constant and a DTO from the barrel of the shared client package',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': "export * from './pool';\nexport * from './constants';\nexport * from './order.dto';\n",
+        'libs/db/src/pool.ts': pgPool('DATABASE_URL'),
+        'libs/db/src/constants.ts': "export const ORDERS_QUEUE = 'orders';\n",
+        'libs/db/src/order.dto.ts': 'export class OrderDto { id = \'\'; }\n',
+        'services/orders/src/repo.ts': "import { pool } from '@acme/db';\n\nexport const count = () => pool.query('SELECT count(*) FROM orders');\n",
+        'services/billing/src/main.ts': "import { ORDERS_QUEUE, OrderDto } from '@acme/db';\n\nexport const queue = ORDERS_QUEUE;\nexport const empty = new OrderDto();\n",
+      },
+    },
+    {
+      name: 'each compose service given its own env file that is written at deploy time',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    env_file: ./deploy/orders.env',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file: ./deploy/billing.env',
+        ),
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+    },
+    {
+      name: 'a second service importing a config from the barrel of a package that also holds the database module',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/shared/package.json': JSON.stringify({ name: '@acme/shared', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/shared/src/index.ts': "export * from './postgres.module';\nexport * from './grpc.config';\n",
+        'libs/shared/src/postgres.module.ts': "import { Module } from '@nestjs/common';\nimport { TypeOrmModule } from '@nestjs/typeorm';\n\n@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL })] })\nexport class PostgresModule {}\n",
+        'libs/shared/src/grpc.config.ts': "import { registerAs } from '@nestjs/config';\n\nexport const grpcConfig = registerAs('grpc', () => ({ url: process.env.GRPC_URL }));\n",
+        'services/orders/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { PostgresModule } from '@acme/shared';\n\n@Module({ imports: [PostgresModule] })\nexport class AppModule {}\n",
+        'services/gateway/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { grpcConfig } from '@acme/shared';\n\n@Module({ providers: [{ provide: 'GRPC', useFactory: grpcConfig }] })\nexport class AppModule {}\n",
       },
     },
     {
@@ -262,17 +329,6 @@ runRuleTests('shared-database', {
     },
   ],
   invalid: [
-    {
-      name: 'two services read the same DATABASE_URL (no deployment config to tell them apart)',
-      files: {
-        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
-        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
-      },
-      errors: [
-        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25, endColumn: 29 },
-        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
-      ],
-    },
     {
       name: 'compose gives two env var names the same database URL',
       files: {
@@ -365,6 +421,132 @@ runRuleTests('shared-database', {
       ],
     },
     {
+      name: 'two services import the repository a shared package builds on its client, through the barrel',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/db/src/index.ts': "export * from './orders.repository';\nexport * from './constants';\n",
+        'libs/db/src/client.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
+        'libs/db/src/orders.repository.ts': "import { prisma } from './client';\n\nexport const findOrder = (id: string) => prisma.order.findUnique({ where: { id } });\n",
+        'libs/db/src/constants.ts': "export const ORDERS_QUEUE = 'orders';\n",
+        'services/orders/src/main.ts': lines(
+          "import { findOrder } from '@acme/db';", //                                          1
+          '',
+          "export const show = (id: string) => findOrder(id);",
+        ),
+        'services/billing/src/main.ts': lines(
+          "import { ORDERS_QUEUE, findOrder } from '@acme/db';", //                              1
+          '',
+          'export const check = (id: string) => findOrder(id).then(() => ORDERS_QUEUE);',
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/main.ts', line: 1, column: 41 },
+        { messageId: 'shared', file: 'services/orders/src/main.ts', line: 1, column: 27 },
+      ],
+    },
+    {
+      name: 'two compose services given the same env file, written at deploy time',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    env_file: .env.production',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file:',
+          '      - .env.production',
+        ),
+        'services/orders/src/db.ts': pgPool('DATABASE_URL'),
+        'services/billing/src/db.ts': pgPool('DATABASE_URL'),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25 },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
+      ],
+    },
+    {
+      name: 'one Dockerfile for every app chosen by a build arg, compose naming the same host and an interpolated database',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  acme-orders:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: ./deploy/Dockerfile',
+          '      args:',
+          '        SERVICE: orders',
+          '    environment:',
+          "      DB_HOST: 'acme-db'",
+          '      DB_DATABASE: ${POSTGRES_DB:?POSTGRES_DB is missing}',
+          '  acme-billing:',
+          '    build:',
+          '      context: .',
+          '      dockerfile: ./deploy/Dockerfile',
+          '      args:',
+          '        - SERVICE=billing',
+          '    environment:',
+          "      DB_HOST: 'acme-db'",
+          '      DB_DATABASE: ${POSTGRES_DB:?POSTGRES_DB is missing}',
+          '  acme-db:',
+          '    image: postgres:16',
+        ),
+        'deploy/Dockerfile': 'FROM node:20\nARG SERVICE\nENV DB_PORT 5432\nCMD node dist/apps/${SERVICE}/main.js\n',
+        'apps/orders/src/main.ts': lines(
+          "import { Sequelize } from 'sequelize';", //                                                    1
+          '',
+          'const database = process.env.DB_DATABASE;', //                                                  3
+          "const options: Record<string, unknown> = { dialect: 'postgres', database };",
+          'if (process.env.DB_READ_HOST) options.replication = { read: [{ host: process.env.DB_READ_HOST }] };',
+          'else options.host = process.env.DB_HOST;',
+          'export const db = new Sequelize(options);', //                                                    7
+        ),
+        'apps/billing/src/main.ts': "import { Sequelize } from 'sequelize';\n\nexport const db = new Sequelize({ dialect: 'postgres', host: process.env.DB_HOST, database: process.env.DB_DATABASE });\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'apps/billing/src/main.ts', line: 3, column: 23 },
+        { messageId: 'shared', file: 'apps/orders/src/main.ts', line: 7, column: 23 },
+      ],
+    },
+    {
+      name: 'two services import a common Nest module that imports the database module of another shared package, through barrels',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/database/src/index.ts': "export * from './lib/database.module';\n",
+        'libs/database/src/lib/database.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { TypeOrmModule } from '@nestjs/typeorm';",
+          '',
+          "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
+          'export class DatabaseModule {}',
+        ),
+        'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/common/src/index.ts': "export * from './lib/common.module';\nexport const VERSION = '1';\n",
+        'libs/common/src/lib/common.module.ts': "import { Module } from '@nestjs/common';\nimport { DatabaseModule } from '@acme/database';\n\n@Module({ imports: [DatabaseModule] })\nexport class CommonModule {}\n",
+        'services/orders/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { CommonModule } from '@acme/common';", //                                   2
+          '',
+          '@Module({ imports: [CommonModule] })',
+          'export class AppModule {}',
+        ),
+        'services/billing/src/app.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { CommonModule } from '@acme/common';", //                                   2
+          '',
+          '@Module({ imports: [CommonModule] })',
+          'export class AppModule {}',
+        ),
+        'services/shipping/src/main.ts': "import { VERSION } from '@acme/common';\n\nexport const version = VERSION;\n",
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/app.module.ts', line: 2, column: 30 },
+        { messageId: 'shared', file: 'services/orders/src/app.module.ts', line: 2, column: 30 },
+      ],
+    },
+    {
       name: 'architecture.yaml: billing reads the env var of a datastore orders owns',
       files: {
         'architecture.yaml': ARCHITECTURE,
@@ -430,8 +612,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'TypeORM DataSource and NestJS TypeOrmModule.forRoot on the same env var',
+      name: 'TypeORM DataSource and NestJS TypeOrmModule.forRoot on the same env var, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'services/orders/src/data-source.ts': lines(
           "import { DataSource } from 'typeorm';", //                                                          1
           '', //                                                                                                2
@@ -495,8 +678,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'a shared pool factory called with the same env var from three services',
+      name: 'a shared pool factory called with the same env var from three services, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'package.json': ROOT_PACKAGE,
         'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0' }),
         'libs/db/src/index.ts': lines(
@@ -517,8 +701,9 @@ runRuleTests('shared-database', {
       ],
     },
     {
-      name: 'NestJS TypeOrmModule.forRootAsync reading the same env var through ConfigService',
+      name: 'NestJS TypeOrmModule.forRootAsync reading the same env var through ConfigService, bound by the root .env',
       files: {
+        '.env': 'DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
         'services/orders/src/app.module.ts': lines(
           "import { Module } from '@nestjs/common';", //                                       1
           "import { ConfigService } from '@nestjs/config';", //                                2

@@ -2,7 +2,7 @@
  * The system model the rules read: services, the architecture file, code
  * facts and the effect index, plus helpers to turn nodes into locations.
  */
-import type { Node, SourceFile } from 'ts-morph';
+import type { ExportDeclaration, ImportDeclaration, Node, SourceFile } from 'ts-morph';
 import picomatch from 'picomatch';
 import type { Architecture, ArchDecision, ArchitectureProblem, DecisionPattern } from './architecture/model';
 import type { Directive } from './suppressions';
@@ -38,8 +38,13 @@ export interface SystemModel {
   /** The recorded decision that justifies `pattern` at this file, if any. */
   justification(pattern: DecisionPattern, node: Node): ArchDecision | undefined;
   datastores: DatastoreResolver;
-  /** Services whose files import this (service-less, shared) module, with the importing node. */
-  importersInServices(file: SourceFile): { service: ServiceInfo; node: Node; via: string }[];
+  /**
+   * Services whose files import this (service-less, shared) module, with the importing node. `accept`,
+   * when given, keeps only the imports and re-exports that bring in what matters (the names a service
+   * imports from a barrel, say); the others neither count nor lead further. `depth` is how many shared
+   * modules away an importer may be (3 unless given).
+   */
+  importersInServices(file: SourceFile, options?: { accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean; depth?: number }): { service: ServiceInfo; node: Node; via: string }[];
   /** True when OpenTelemetry instrumentation is registered in the node's service. */
   hasTracing(node: Node): boolean;
   /**

@@ -14,7 +14,8 @@
  */
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Project, type Node, type SourceFile } from 'ts-morph';
+import { Project, type ExportDeclaration, type ImportDeclaration, type Node, type SourceFile } from 'ts-morph';
+import { typeOnly } from './system/imports';
 import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
 import type { Finding, Location } from './types';
 import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
@@ -414,7 +415,7 @@ export class AnalysisSession {
       justification: (pattern, node) => justified(pattern, relOf(node)),
       hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name),
       tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name, library),
-      importersInServices: (file) => this.importersInServices(state, file, relOf, layout),
+      importersInServices: (file, options) => this.importersInServices(state, file, relOf, layout, options?.accept, options?.depth),
       findFiles: (patterns) => {
         const key = patterns.join('\n');
         let found = state.globs.get(key);
@@ -497,14 +498,14 @@ export class AnalysisSession {
     }
   }
 
-  /** Services whose files import a (service-less, shared) module, up to 3 levels of shared modules away. */
-  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout) {
+  /** Services whose files import a (service-less, shared) module, up to `maxDepth` levels of shared modules away. */
+  private importersInServices(state: State, file: SourceFile, relOf: (n: Node) => string, layout: WorkspaceLayout, accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean, maxDepth = 3) {
     const out: { service: NonNullable<ReturnType<WorkspaceLayout['serviceOf']>>; node: Node; via: string }[] = [];
     const seen = new Set<string>();
     const via = relOf(file);
     let frontier = new Set<SourceFile>([file]);
     const visited = new Set<SourceFile>([file]);
-    for (let depth = 0; depth < 3 && frontier.size; depth++) {
+    for (let depth = 0; depth < maxDepth && frontier.size; depth++) {
       const next = new Set<SourceFile>();
       const importers = new Set<SourceFile>();
       for (const target of frontier) for (const f of state.importers.get(target) ?? []) importers.add(f);
@@ -514,7 +515,7 @@ export class AnalysisSession {
           const specifier = decl.getModuleSpecifier();
           let target: SourceFile | undefined;
           try { target = specifier ? decl.getModuleSpecifierSourceFile() : undefined; } catch { target = undefined; }
-          if (!specifier || !target || !frontier.has(target)) continue;
+          if (!specifier || !target || !frontier.has(target) || typeOnly(decl) || (accept && !accept(decl))) continue;
           const svc = layout.serviceOf(relOf(f));
           if (svc) {
             if (!seen.has(svc.name)) {

@@ -145,7 +145,10 @@ function constantValue(node: Node): string | undefined {
 /** The initializer of the variable/property an identifier refers to, if it has one. */
 export function initializerOf(node: Node): Node | undefined {
   try {
-    let symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol() : node.getSymbol();
+    const parent = node.getParent();
+    // `{ database }`: the value is the variable of that name, not the property being declared.
+    let symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol()
+      : parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === node ? parent.getValueSymbol() : node.getSymbol();
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
     const decl = symbol?.getDeclarations()[0];
     if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;

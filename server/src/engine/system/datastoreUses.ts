@@ -6,7 +6,7 @@
  * The shared-database rule and the system model (`model` command) both read
  * this, so they agree on who shares what.
  */
-import { Node, ts, type CallExpression } from 'ts-morph';
+import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { wrapperFor } from '../facts/walk';
 import { isFunctionLike } from '../facts/analysis';
 import { envVarsIn, urlsIn } from '../facts/syntax';
@@ -14,6 +14,7 @@ import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
 import type { DatastoreIdentity } from '../workspace/datastores';
 import type { ServiceInfo } from '../workspace/services';
+import { bringsIn } from './imports';
 
 export interface DatastoreUsage {
   service: ServiceInfo;
@@ -28,22 +29,48 @@ export interface DatastoreUsage {
 
 export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
   const usages: DatastoreUsage[] = [];
+  const importers = new Map<SourceFile, ReturnType<SystemModel['importersInServices']>>();
   for (const fact of model.facts) {
     if (fact.kind !== 'client') continue;
     const envVars = [...(fact.envVars ?? [])];
     if (fact.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(fact.node.getSourceFile().getFilePath()));
-    // Nothing names a datastore: no identities whoever the owner is, so the importers (a workspace scan) are not needed.
-    if (!envVars.length && !fact.urls?.length) continue;
+    const urls = fact.urls ?? [];
+    const hints = { kind: fact.store, ...fact.connection };
     const own = model.serviceOf(fact.node);
-    const owners = own ? [{ service: own, node: fact.node, via: undefined }] : model.importersInServices(fact.node.getSourceFile());
+    if (own) {
+      for (const identity of resolved(model.datastores.identities(own, envVars, urls, hints))) usages.push({ service: own, node: fact.node, identity, store: fact.store });
+      continue;
+    }
+    // A client built from a factory's parameters is decided at each call site (factoryCallUsages).
+    if (!envVars.length && !urls.length && fact.node.getFirstAncestor(isFunctionLike)) continue;
+    // A client in a shared module runs in every service that imports it (or what is built on it): each
+    // one's own deployment environment says where it connects. When nothing in that deployment sets the
+    // client's connection, the one shared client module is what the services have in common.
+    const file = fact.node.getSourceFile();
+    let owners = importers.get(file);
+    if (!owners) importers.set(file, owners = model.importersInServices(file, { accept: bringsIn(file), depth: 5 }));
     for (const owner of owners) {
-      for (const identity of model.datastores.identities(owner.service, envVars, fact.urls ?? [], { kind: fact.store, ...fact.connection })) {
-        usages.push({ service: owner.service, node: owner.node, identity, store: fact.store, via: owner.via });
-      }
+      const ids = resolved(model.datastores.identities(owner.service, envVars, urls, hints));
+      if (!ids.length && !envVars.some((name) => model.datastores.isBound(owner.service, name))) ids.push(sharedModuleIdentity(model.relOf(file), fact.store, envVars));
+      for (const identity of ids) usages.push({ service: owner.service, node: owner.node, identity, store: fact.store, via: owner.via });
     }
   }
   usages.push(...factoryCallUsages(model));
   return usages;
+}
+
+/**
+ * Identities the deployment or the code decides. A bare env var name that nothing binds (`env:NAME`)
+ * is not one: two services reading `DATABASE_URL` may each be given their own database.
+ */
+function resolved(ids: DatastoreIdentity[]): DatastoreIdentity[] {
+  return ids.filter((i) => !i.key.startsWith('env:'));
+}
+
+/** One client module in a shared package, the identity of what its importing services share. */
+function sharedModuleIdentity(rel: string, store: string | undefined, envVars: string[]): DatastoreIdentity {
+  const unset = envVars.length ? ` (its ${envVars.join(', ')} set by no deployment configuration)` : '';
+  return { key: `module:${rel}`, label: `${store ?? 'datastore'} client of shared module ${rel}`, evidence: `one ${store ?? ''} client in ${rel}${unset}`.replace(/ {2}/g, ' ') };
 }
 
 /**
@@ -86,7 +113,7 @@ function factoryCallUsages(model: SystemModel): DatastoreUsage[] {
       if (!fact || !service) continue;
       const envVars = node.getArguments().flatMap((a) => envVarsIn(a));
       const urls = node.getArguments().flatMap((a) => urlsIn(a));
-      for (const identity of model.datastores.identities(service, envVars, urls)) {
+      for (const identity of resolved(model.datastores.identities(service, envVars, urls))) {
         out.push({ service, node: callee, identity, store: fact.store, via: model.relOf(fact.node) });
       }
     }

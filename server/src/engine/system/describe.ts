@@ -135,7 +135,7 @@ function describeDatastores(model: SystemModel, ref: (n: Node) => EvidenceRef): 
     let entry = byKey.get(key);
     if (!entry) {
       const kind = u.identity.declared?.kind ?? /^url:(\w+):/.exec(key)?.[1] ?? u.store ?? 'unknown';
-      entry = { id: key.replace(/^(url|declared|env|split):/, ''), kind, identity: u.identity.evidence, users: new Set(), owner: u.identity.declared?.owner ?? null, evidence: [] };
+      entry = { id: key.replace(/^(url|declared|env|split|module):/, ''), kind, identity: u.identity.evidence, users: new Set(), owner: u.identity.declared?.owner ?? null, evidence: [] };
       byKey.set(key, entry);
     }
     entry.users.add(u.service.name);

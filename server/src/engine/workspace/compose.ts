@@ -15,6 +15,8 @@ export interface ComposeService {
   image?: string;
   environment: Map<string, { value: string; line: number }>;
   envFiles: string[];
+  /** Values of `build.args` (`SERVICE: orders`: one Dockerfile building the package a service names). */
+  buildArgs: string[];
 }
 
 export function parseCompose(text: string, rel: string): ComposeService[] {
@@ -36,7 +38,7 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
     const value = pair.value as YamlNode | null;
     if (!name || !isMap(value)) continue;
     const line = lineOf(pair.key as YamlNode, lineCounter);
-    const svc: ComposeService = { name, file: rel, line, environment: new Map(), envFiles: [] };
+    const svc: ComposeService = { name, file: rel, line, environment: new Map(), envFiles: [], buildArgs: [] };
     const build = value.get('build', true) as unknown;
     if (isScalar(build)) svc.context = contextRel(dir, String(build.value));
     else if (isMap(build)) {
@@ -44,6 +46,9 @@ export function parseCompose(text: string, rel: string): ComposeService[] {
       svc.context = contextRel(dir, typeof ctx === 'string' ? ctx : '.');
       const dockerfile = build.get('dockerfile');
       if (svc.context !== undefined && typeof dockerfile === 'string' && !dockerfile.includes('$')) svc.dockerfile = joinRel(svc.context === '.' ? '' : svc.context, dockerfile);
+      const args = deref(build.get('args', true), doc);
+      if (isMap(args)) for (const item of args.items) if (isScalar(item.value) && item.value.value !== null) svc.buildArgs.push(String(item.value.value));
+      if (isSeq(args)) for (const item of args.items) if (isScalar(item) && String(item.value).includes('=')) svc.buildArgs.push(String(item.value).slice(String(item.value).indexOf('=') + 1));
     }
     const image = value.get('image');
     if (typeof image === 'string') svc.image = image;

@@ -66,13 +66,17 @@ export class DatastoreResolver {
     for (const name of envVars) {
       const declared = this.architecture?.datastores.find((d) => d.env.includes(name));
       const bound = this.binding(service, name);
-      const url = bound ? withDatabase(normalizeUrl(expand(bound.value, service, this.layout.rootEnv)), hints.database) : undefined;
+      const value = bound ? expand(bound, service, this.layout.rootEnv) : undefined;
+      const url = value !== undefined ? withDatabase(normalizeUrl(value), hints.database) : undefined;
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
         out.push({ key: `declared:${d.name}`, label: d.name, declared: d, evidence: bound ? `${name}=${redact(bound.value)} (${bound.file}:${bound.line})` : `${name} (declared for ${d.name})` });
       } else if (url) {
         out.push({ key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: `${name}=${redact(bound!.value)} (${bound!.file}:${bound!.line})` });
+      } else if (isConnectionEnv(name) && value !== undefined && OPAQUE.test(value) && !splitRole(name)) {
+        // Not known here, but one value: the same unresolved variable or the same deploy-time env file.
+        out.push({ key: `opaque:${value}`, label: `$${name} (${value.slice(3, -1)})`, evidence: `${name}=${bound!.value} (${bound!.file}:${bound!.line})` });
       } else if (isConnectionEnv(name)) {
         const role = splitRole(name);
         if (role) parts.push({ name, role, bound });
@@ -92,8 +96,19 @@ export class DatastoreResolver {
     return dedupe(out);
   }
 
+  /** True when the service's deployment environment (or the workspace's root env) sets the variable. */
+  isBound(service: ServiceInfo | undefined, name: string): boolean {
+    return this.binding(service, name) !== undefined;
+  }
+
   private binding(service: ServiceInfo | undefined, name: string): EnvValue | undefined {
-    return service?.env.get(name) ?? this.layout.rootEnv.get(name);
+    const own = service?.env.get(name);
+    if (own) return own;
+    // An env file the deployment names but the repository does not hold (written at deploy time):
+    // whatever it sets, every service given that same file reads the same value.
+    const unread = service?.unreadEnvFiles?.[0];
+    if (unread) return { value: `\${@${unread}:${name}}`, file: unread, line: 0 };
+    return this.layout.rootEnv.get(name);
   }
 
   /**
@@ -103,18 +118,22 @@ export class DatastoreResolver {
    * the env var names. A known server with an unknown database is no
    * identity at all: one server often holds a database per service.
    */
-  private splitIdentity(service: ServiceInfo | undefined, parts: SplitPart[], envVars: string[], hints: ConnectionHints): DatastoreIdentity | undefined {
+  private splitIdentity(service: ServiceInfo | undefined, all: SplitPart[], envVars: string[], hints: ConnectionHints): DatastoreIdentity | undefined {
+    // A deployment that sets a host and a database has said where the client connects; settings it
+    // leaves unset (`DB_READ_HOST` of an optional replica) are alternatives, not part of the identity.
+    const set = all.filter((p) => p.bound);
+    const parts = set.some((p) => p.role === 'host') && set.some((p) => p.role === 'db') ? set : all;
     const names = parts.map((p) => p.name).sort();
     if (parts.some((p) => !p.bound)) {
       if (!parts.some((p) => p.role === 'db') && hints.database === undefined && parts.some((p) => p.bound)) return undefined;
       return { key: `env:${names.join('+')}`, label: names.map((n) => `$${n}`).join('/'), evidence: `env ${names.join(', ')}` };
     }
-    const value = (role: SplitPart['role']) => parts.filter((p) => p.role === role).map((p) => expand(p.bound!.value, service, this.layout.rootEnv).toLowerCase()).sort().join(',');
+    const value = (role: SplitPart['role']) => parts.filter((p) => p.role === role).map((p) => expand(p.bound!, service, this.layout.rootEnv).toLowerCase()).sort().join(',');
     const host = value('host') || hints.host?.toLowerCase();
     const database = value('db') || hints.database;
     if (!host || !database) return undefined;
     const portVar = envVars.find((n) => /PORT/i.test(n) && this.binding(service, n));
-    const port = portVar ? expand(this.binding(service, portVar)!.value, service, this.layout.rootEnv) : undefined;
+    const port = portVar ? expand(this.binding(service, portVar)!, service, this.layout.rootEnv) : undefined;
     const scheme = hints.kind && DEFAULT_PORTS[hints.kind] ? hints.kind : undefined;
     const url = scheme ? normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`) : undefined;
     const evidence = parts.map((p) => `${p.name}=${p.bound!.value} (${p.bound!.file}:${p.bound!.line})`).join(', ');
@@ -157,11 +176,22 @@ export class DatastoreResolver {
  * workspace's root `.env` (what compose interpolates from), else the default. A variable whose own
  * value is still a reference (`DATABASE_URL: ${DATABASE_URL:-postgres://...}`) is not a value.
  */
-function expand(value: string, service: ServiceInfo | undefined, rootEnv: Map<string, EnvValue>): string {
-  const plain = (v: string | undefined) => (v !== undefined && !v.includes('${') ? v : undefined);
-  return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, name: string, fallback?: string) =>
-    plain(service?.env.get(name)?.value) ?? plain(rootEnv.get(name)?.value) ?? fallback ?? '');
+function expand(bound: EnvValue, service: ServiceInfo | undefined, rootEnv: Map<string, EnvValue>): string {
+  const plain = (v: string | undefined) => (v !== undefined && !/\$(\{|[A-Za-z_])/.test(v) ? v : undefined);
+  const compose = COMPOSE_FILE.test(bound.file);
+  return bound.value.replace(/\$\{(\w+)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (_, braced?: string, op?: string, arg?: string, bare?: string) => {
+    const name = (braced ?? bare)!;
+    const known = plain(service?.env.get(name)?.value) ?? plain(rootEnv.get(name)?.value) ?? (op?.endsWith('-') ? arg : undefined);
+    if (known !== undefined) return known;
+    // Compose interpolates every service of one file from one environment: an unknown variable there
+    // is still one value, the same for all of them (`DB: ${POSTGRES_DB:?missing}` in each service).
+    return compose ? `\${@${path.posix.dirname(bound.file)}:${name}}` : '';
+  });
 }
+
+const COMPOSE_FILE = /(^|\/)(docker-)?compose[^/]*\.ya?ml$/;
+/** A value that is only an unresolved compose variable, or the content of an env file not in the workspace. */
+const OPAQUE = /^\$\{[^}]+\}$/;
 
 function stripPort(url: string): string {
   return url.replace(/:\d+(?=\/|$)/, '');
@@ -172,6 +202,8 @@ function redact(url: string): string {
 }
 
 function isConnectionEnv(name: string): boolean {
+  // Credentials name no datastore (`DB_USERNAME` is not the database name).
+  if (/(USER|PASS|PWD|SECRET|TOKEN)/i.test(name)) return false;
   return /(DATABASE|DB|POSTGRES|PG|MYSQL|MONGO|SQL)/i.test(name) && /(URL|URI|DSN|CONNECTION|HOST|NAME|_DB$|DATABASE$)/i.test(name);
 }
 

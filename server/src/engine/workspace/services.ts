@@ -29,6 +29,8 @@ export interface ServiceInfo {
   /** Where the deployment configuration shows it (compose service, Dockerfile, manifest...), besides `origin`. */
   evidence?: { file: string; line: number }[];
   env: Map<string, EnvValue>;
+  /** Env files the deployment gives the service that are not in the workspace (written at deploy time). */
+  unreadEnvFiles?: string[];
   compose?: ComposeService;
 }
 
@@ -64,8 +66,10 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
     : inferDeployables(root, compose, matching([...DOCKERFILES, ...DEPLOYMENT_FILES]), overlays, workloads);
   for (const svc of services) {
     svc.compose = compose.find((c) => c.name === svc.name) ??
-      compose.find((c) => c.context !== undefined && svc.paths.includes(c.context));
+      compose.find((c) => c.context !== undefined && svc.paths.includes(c.context)) ??
+      builtByName(compose, svc);
   }
+  const dockerfiles = matching(DOCKERFILES);
   const envFiles = matching(ENV_FILES);
   const rootEnv = new Map<string, EnvValue>();
   for (const rel of envFiles) {
@@ -73,12 +77,19 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
     addDotenv(rootEnv, rel, readOptional(path.join(root, rel), overlays, root));
   }
   for (const svc of services) {
+    // Lowest first: the image's `ENV`, then the service's own .env files, then compose.
+    const dockerfile = svc.compose?.dockerfile ?? dockerfiles.find((f) => svc.paths.includes(path.posix.dirname(f)) && path.posix.basename(f) === 'Dockerfile');
+    if (dockerfile) addDockerfileEnv(svc.env, dockerfile, readOptional(path.join(root, dockerfile), overlays, root));
     for (const rel of envFiles) {
       const dir = path.posix.dirname(rel);
       if (dir !== '.' && svc.paths.some((p) => dir === p || dir.startsWith(p + '/'))) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays, root));
     }
     if (svc.compose) {
-      for (const rel of svc.compose.envFiles) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays, root));
+      for (const rel of svc.compose.envFiles) {
+        const text = readOptional(path.join(root, rel), overlays, root);
+        if (text === undefined && !TEST_ENV.test(rel)) (svc.unreadEnvFiles ??= []).push(rel);
+        addDotenv(svc.env, rel, text);
+      }
       for (const [k, v] of svc.compose.environment) svc.env.set(k, { value: v.value, file: svc.compose.file, line: v.line });
     }
   }
@@ -110,4 +121,37 @@ const TEST_ENV = /(^|\/)\.env\.(test|tests|e2e|ci|spec|testing)(\.|$)/;
 function addDotenv(into: Map<string, EnvValue>, rel: string, text: string | undefined): void {
   if (text === undefined || TEST_ENV.test(rel)) return;
   for (const [k, v] of parseDotenv(text)) into.set(k, { value: v.value, file: rel, line: v.line });
+}
+
+/**
+ * The compose service that builds a service whose folder it does not name as its context: one
+ * Dockerfile for every app, told which one by a build arg (`args: { SERVICE: orders }`), or a
+ * compose service named after the folder with a prefix (`acme-orders` for `apps/orders`). Only a
+ * single match counts.
+ */
+function builtByName(compose: ComposeService[], svc: ServiceInfo): ComposeService | undefined {
+  const base = path.posix.basename(svc.paths[0] ?? '');
+  if (!base || svc.paths.length !== 1) return undefined;
+  const built = compose.filter((c) => c.context !== undefined || c.dockerfile !== undefined);
+  const byArg = built.filter((c) => c.buildArgs.includes(base));
+  if (byArg.length === 1) return byArg[0];
+  const byName = built.filter((c) => c.name.endsWith(`-${base}`));
+  return byArg.length === 0 && byName.length === 1 ? byName[0] : undefined;
+}
+
+/** `ENV KEY value` and `ENV KEY=value OTHER=value` lines of a Dockerfile; empty values set nothing. */
+function addDockerfileEnv(into: Map<string, EnvValue>, rel: string, text: string | undefined): void {
+  if (text === undefined) return;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const m = /^\s*ENV\s+(.+)$/i.exec(raw);
+    if (!m) return;
+    const body = m[1].trim();
+    const pairs = /^[A-Za-z_]\w*=/.test(body)
+      ? [...body.matchAll(/([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)/g)].map((p) => [p[1], p[2]])
+      : [[body.split(/\s+/)[0], body.slice(body.split(/\s+/)[0].length).trim()]];
+    for (const [key, rawValue] of pairs) {
+      const value = rawValue.replace(/^(['"])(.*)\1$/, '$2');
+      if (value) into.set(key, { value, file: rel, line: i + 1 });
+    }
+  });
 }

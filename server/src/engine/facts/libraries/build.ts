@@ -371,7 +371,7 @@ export function clientFact(library: string, node: Node, store: string, config: N
   const envVars = new Set<string>(extraEnv);
   const urls = new Set<string>();
   const literal: { host?: string; database?: string } = {};
-  for (const c of config) {
+  for (const c of [...config, ...config.flatMap(laterAssignments)]) {
     envVarsIn(c).forEach((e) => envVars.add(e));
     urlsIn(c).forEach((u) => urls.add(u));
     literal.host ??= literalString(prop(c, 'host')) ?? literalString(prop(c, 'hostname'));
@@ -384,6 +384,24 @@ export function clientFact(library: string, node: Node, store: string, config: N
     library, store, detail: `${library} client`, envVars: [...envVars].sort(), urls: [...urls].sort(),
     ...(host !== undefined || database !== undefined ? { connection: { host, database } } : {}),
   };
+}
+
+/**
+ * What is assigned to an options object after it is declared (`options.host = host` in the function
+ * that builds it), so settings added on one branch (`if (cluster) options.replication = ...`) count.
+ */
+function laterAssignments(config: Node): Node[] {
+  if (!Node.isIdentifier(config)) return [];
+  let decl: Node | undefined;
+  try { decl = config.getSymbol()?.getDeclarations()[0]; } catch { decl = undefined; }
+  if (!decl || !Node.isVariableDeclaration(decl) || decl.getSourceFile() !== config.getSourceFile()) return [];
+  const scope = decl.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
+  if (!scope) return [];
+  const name = decl.getName();
+  return scope.getDescendantsOfKind(SyntaxKind.BinaryExpression)
+    .filter((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && b.getStart() > decl!.getStart())
+    .filter((b) => { const left = b.getLeft(); return Node.isPropertyAccessExpression(left) && left.getExpression().getText() === name; })
+    .map((b) => b.getRight());
 }
 
 /**

@@ -46,7 +46,7 @@ const staticUpdate: OperationAnalyzer = (call) => {
 
 const client = (call: Node) => {
   const opts = (call as unknown as { getArguments(): Node[] }).getArguments();
-  const options = opts.find((o) => Node.isObjectLiteralExpression(o));
+  const options = opts.map((o) => objectLiteral(o)).find((o) => o !== undefined);
   const dialect = stringValue(prop(options, 'dialect')) ?? stringValue(opts[0])?.split(':')[0];
   return clientFact('sequelize', call, storeOf(dialect), opts);
 };
