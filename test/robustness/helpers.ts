@@ -16,9 +16,10 @@ export const HANG_GUARD_MS = 60_000;
 export const POSIX = process.platform !== 'win32';
 export const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Two services sharing one database, a consumer that inserts without dedupe: a few findings in two files. */
+/** Two services sharing one database (bound in the root .env), a consumer that inserts without dedupe: a few findings in two files. */
 export const BASE_FILES: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'fault-ws', private: true, workspaces: ['services/*'] }),
+  '.env': 'SHARED_DATABASE_URL=postgres://app:secret@postgres:5432/shop\n',
   'services/orders/package.json': JSON.stringify({ name: 'orders' }),
   'services/billing/package.json': JSON.stringify({ name: 'billing' }),
   'services/orders/src/repo.ts': [
