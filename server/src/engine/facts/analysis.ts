@@ -13,7 +13,8 @@ import { declarationOf } from './syntax';
 import { generatedLibraryOf, libraryOf } from './modules';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, MAX_SYNTAX_DEPTH, rememberOutline, walkDescendants } from './walk';
 import type { Fact } from './facts';
-import type { LibraryTable, OperationAnalyzer } from './libraries/table';
+import type { HandlerAnalyzer, LibraryTable, OperationAnalyzer } from './libraries/table';
+import { typedHandlerFacts, typedHandlersOf, type TypedHandlers } from './typedHandlers';
 
 const MAX_TYPE_DEPTH = 12;
 
@@ -27,6 +28,8 @@ export type FunctionLike = Node;
 export class Analysis {
   private readonly transitions = new Map<string, string>();
   private readonly operations = new Map<string, OperationAnalyzer>();
+  /** Entry functions recognized by the library type they are declared with (see typedHandlers.ts). */
+  private readonly handlers: TypedHandlers;
   /** Library types by compiler node (factsOf types receivers before, or without, wrapping their calls). */
   private readonly typeMemo = new Map<ts.Node, string | undefined>();
   private readonly inProgress = new Set<ts.Node>();
@@ -60,6 +63,7 @@ export class Analysis {
       for (const [k, v] of Object.entries(table.transitions)) this.transitions.set(k, v);
       for (const [k, v] of Object.entries(table.operations)) this.operations.set(k, v);
     }
+    this.handlers = typedHandlersOf(tables.flatMap((t) => Object.entries(t.handlers ?? {}) as [string, HandlerAnalyzer][]));
     const names = new Set<string>();
     let anyName = false;
     for (const key of this.operations.keys()) {
@@ -822,6 +826,7 @@ export class Analysis {
         facts.push(...produced);
       }
     }
+    facts.push(...typedHandlerFacts(file, this, this.handlers));
     this.factsByFile.set(file, facts);
     return facts;
   }
