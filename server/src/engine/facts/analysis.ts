@@ -312,7 +312,9 @@ export class Analysis {
       if (holder && Node.isParameterDeclaration(holder)) {
         const typeNode = holder.getTypeNode();
         const member = typeNode ? this.memberTypeNode(typeNode, prop) : undefined;
-        return member ? this.typeFromTypeNode(member, depth) : undefined;
+        if (member) return this.typeFromTypeNode(member, depth);
+        // `({ manager }: InsertEvent<User>)`: a member of a library type, as its table says.
+        return typeNode ? this.step(this.typeFromTypeNode(typeNode, depth), `.${prop}`) : undefined;
       }
       return undefined;
     }
