@@ -279,7 +279,7 @@ export class Analysis {
     if (Node.isImportSpecifier(decl)) {
       const lib = moduleOfImportNode(decl);
       if (lib) return `${lib}#${decl.getNameNode().getText()}`;
-      return this.typeOfAliased(symbol, depth);
+      return this.typeOfAliased(symbol, depth) ?? reexportedLibraryType(decl);
     }
     if (Node.isImportClause(decl)) {
       const lib = moduleOfImportNode(decl);
@@ -1106,6 +1106,29 @@ function functionOfDeclaration(decl: Node): FunctionLike | undefined {
 }
 
 /** The library an import comes from; undefined when it resolves to a workspace file. */
+/**
+ * `import { PrismaClient } from '../db'` where `db.ts` re-exports a library (`export * from
+ * '@prisma/client'`) and declares no such name itself: the library's export, when exactly one
+ * library is re-exported that way (without node_modules the re-export does not resolve).
+ */
+function reexportedLibraryType(spec: Node): string | undefined {
+  if (!Node.isImportSpecifier(spec)) return undefined;
+  const name = spec.getNameNode().getText();
+  try {
+    const target = spec.getImportDeclaration().getModuleSpecifierSourceFile();
+    if (!target || target.isDeclarationFile()) return undefined;
+    if (target.getExportSymbols().some((s) => s.getName() === name)) return undefined;
+    const libs = target.getExportDeclarations()
+      .filter((e) => !e.hasNamedExports() && !e.getNamespaceExport())
+      .map((e) => e.getModuleSpecifierValue())
+      .map((m) => (m ? libraryOf(m) : undefined))
+      .filter((l): l is string => !!l);
+    return libs.length === 1 ? `${libs[0]}#${name}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function moduleOfImportNode(node: Node): string | undefined {
   const decl = node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
   if (!decl) return undefined;
