@@ -689,35 +689,6 @@ export class Analysis {
   // ---------------------------------------------------------------- facts
 
   operationOf(node: Node): OperationAnalyzer | undefined {
-    const op = this.directOperationOf(node);
-    if (op || !Node.isCallExpression(node) || !Node.isDecorator(node.getParent())) return op;
-    return this.decoratorFactoryOperation(node, 0);
-  }
-
-  /**
-   * A workspace decorator factory (`@KafkaEventPattern(topic)` whose body returns
-   * `EventPattern(prefix + topic)`, or `applyDecorators(EventPattern(topic), ...)`) is the library
-   * decorator it returns, applied where the factory is used: the operation reads the factory's
-   * arguments and the decorated member. Only what the factory returns counts, not what it calls.
-   */
-  private decoratorFactoryOperation(call: Node, depth: number): OperationAnalyzer | undefined {
-    if (depth > 2) return undefined;
-    const fn = this.resolveCallee(call);
-    if (!fn) return undefined;
-    const body = Node.isArrowFunction(fn) ? fn.getBody() : undefined;
-    const returned = body && !Node.isBlock(body) ? [body]
-      : fn.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor(isFunctionLike) === fn).map((r) => r.getExpression());
-    for (const expr of returned) {
-      if (!expr || !Node.isCallExpression(expr)) continue;
-      for (const inner of [expr, ...expr.getArguments().filter((a) => Node.isCallExpression(a))]) {
-        const op = this.directOperationOf(inner) ?? this.decoratorFactoryOperation(inner, depth + 1);
-        if (op) return op;
-      }
-    }
-    return undefined;
-  }
-
-  private directOperationOf(node: Node): OperationAnalyzer | undefined {
     if (Node.isNewExpression(node)) return this.operationFor(true, undefined, this.typeOf(node.getExpression()));
     if (!Node.isCallExpression(node) && !Node.isTaggedTemplateExpression(node)) return undefined;
     const callee = Node.isTaggedTemplateExpression(node) ? node.getTag() : node.getExpression();
@@ -841,12 +812,11 @@ export class Analysis {
     for (const raw of candidates) {
       // Most calls are typed on the compiler node and, not being operations, never wrapped.
       const decided = this.rawOperationOf(raw, context);
-      // A call in a decorator may be a workspace decorator factory (see operationOf).
-      if (decided && !decided[0] && (raw.parent.kind !== SyntaxKind.Decorator || !this.mayCallWorkspace(raw))) continue;
+      if (decided && !decided[0]) continue;
       const node = wrap(raw);
       let produced: Fact[] = [];
       try {
-        const op = decided?.[0] ?? this.operationOf(node);
+        const op = decided ? decided[0] : this.operationOf(node);
         const out = op?.(node, this);
         produced = out === undefined ? [] : Array.isArray(out) ? out : [out];
       } catch {
