@@ -33,13 +33,13 @@ function endpoint(call: Node, role: 'producer' | 'consumer', options: Node | und
 const producer = (index: number, detail: string): OperationAnalyzer => (call) => endpoint(call, 'producer', arg(call, index), detail);
 
 /** A workflow start: the task-queue endpoint and the publish the rules see (see above). */
-const start = (index: number, library: string): OperationAnalyzer => (call, analysis) => {
+const start = (index: number): OperationAnalyzer => (call, analysis) => {
   const options = arg(call, index);
   const workflow = stringValue(arg(call, 0)) ?? arg(call, 0)?.getText();
   const queue = prop(options, 'taskQueue');
   const queueName = queue ? channelName(queue) ?? queue.getText() : undefined;
   const detail = ['starts Temporal workflow', workflow && `"${workflow}"`, queueName && `on task queue ${queueName}`].filter(Boolean).join(' ');
-  const publish = { ...publishFact(library, call, detail, queueName, [], { nonIdempotent: !prop(options, 'workflowId') }), correlation: 'present' as const, correlationValues: [] };
+  const publish = { ...publishFact(LIBRARY, call, detail, queueName, [], { nonIdempotent: !prop(options, 'workflowId') }), correlation: 'present' as const, correlationValues: [] };
   const ep = producer(index, 'Temporal workflow start')(call, analysis);
   return [...(ep ? (Array.isArray(ep) ? ep : [ep]) : []), publish];
 };
@@ -77,10 +77,10 @@ export const temporal: LibraryTable = {
     '@temporalio/workflow#proxyActivities|()': producer(0, 'Temporal activities'),
     '@temporalio/workflow#startChild|()': producer(1, 'Temporal child workflow'),
     '@temporalio/workflow#executeChild|()': producer(1, 'Temporal child workflow'),
-    'temporal.WorkflowClient|start': start(1, '@temporalio/client'),
-    'temporal.WorkflowClient|execute': start(1, '@temporalio/client'),
-    'temporal.WorkflowClient|signalWithStart': start(1, '@temporalio/client'),
-    'temporal.NestService|startWorkflow': start(2, 'nestjs-temporal-core'),
+    'temporal.WorkflowClient|start': start(1),
+    'temporal.WorkflowClient|execute': start(1),
+    'temporal.WorkflowClient|signalWithStart': start(1),
+    'temporal.NestService|startWorkflow': start(2),
     '@temporalio/worker#Worker|create': (call) => endpoint(call, 'consumer', arg(call, 0), 'Temporal worker'),
     'nestjs-temporal-core#TemporalModule|register': registration,
     'nestjs-temporal-core#TemporalModule|registerAsync': registration,
