@@ -13,7 +13,8 @@ import { declarationOf } from './syntax';
 import { generatedLibraryOf, libraryOf } from './modules';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, MAX_SYNTAX_DEPTH, rememberOutline, walkDescendants } from './walk';
 import type { Fact } from './facts';
-import type { LibraryTable, OperationAnalyzer } from './libraries/table';
+import type { HandlerAnalyzer, LibraryTable, OperationAnalyzer } from './libraries/table';
+import { typedHandlerFacts, typedHandlersOf, type TypedHandlers } from './typedHandlers';
 
 const MAX_TYPE_DEPTH = 12;
 
@@ -27,6 +28,8 @@ export type FunctionLike = Node;
 export class Analysis {
   private readonly transitions = new Map<string, string>();
   private readonly operations = new Map<string, OperationAnalyzer>();
+  /** Entry functions recognized by the library type they are declared with (see typedHandlers.ts). */
+  private readonly handlers: TypedHandlers;
   /** Library types by compiler node (factsOf types receivers before, or without, wrapping their calls). */
   private readonly typeMemo = new Map<ts.Node, string | undefined>();
   private readonly inProgress = new Set<ts.Node>();
@@ -60,6 +63,7 @@ export class Analysis {
       for (const [k, v] of Object.entries(table.transitions)) this.transitions.set(k, v);
       for (const [k, v] of Object.entries(table.operations)) this.operations.set(k, v);
     }
+    this.handlers = typedHandlersOf(tables.flatMap((t) => Object.entries(t.handlers ?? {}) as [string, HandlerAnalyzer][]));
     const names = new Set<string>();
     let anyName = false;
     for (const key of this.operations.keys()) {
@@ -275,7 +279,7 @@ export class Analysis {
     if (Node.isImportSpecifier(decl)) {
       const lib = moduleOfImportNode(decl);
       if (lib) return `${lib}#${decl.getNameNode().getText()}`;
-      return this.typeOfAliased(symbol, depth);
+      return this.typeOfAliased(symbol, depth) ?? reexportedLibraryType(decl);
     }
     if (Node.isImportClause(decl)) {
       const lib = moduleOfImportNode(decl);
@@ -308,7 +312,9 @@ export class Analysis {
       if (holder && Node.isParameterDeclaration(holder)) {
         const typeNode = holder.getTypeNode();
         const member = typeNode ? this.memberTypeNode(typeNode, prop) : undefined;
-        return member ? this.typeFromTypeNode(member, depth) : undefined;
+        if (member) return this.typeFromTypeNode(member, depth);
+        // `({ manager }: InsertEvent<User>)`: a member of a library type, as its table says.
+        return typeNode ? this.step(this.typeFromTypeNode(typeNode, depth), `.${prop}`) : undefined;
       }
       return undefined;
     }
@@ -822,6 +828,7 @@ export class Analysis {
         facts.push(...produced);
       }
     }
+    facts.push(...typedHandlerFacts(file, this, this.handlers));
     this.factsByFile.set(file, facts);
     return facts;
   }
@@ -1069,6 +1076,29 @@ function functionOfDeclaration(decl: Node): FunctionLike | undefined {
 }
 
 /** The library an import comes from; undefined when it resolves to a workspace file. */
+/**
+ * `import { PrismaClient } from '../db'` where `db.ts` re-exports a library (`export * from
+ * '@prisma/client'`) and declares no such name itself: the library's export, when exactly one
+ * library is re-exported that way (without node_modules the re-export does not resolve).
+ */
+function reexportedLibraryType(spec: Node): string | undefined {
+  if (!Node.isImportSpecifier(spec)) return undefined;
+  const name = spec.getNameNode().getText();
+  try {
+    const target = spec.getImportDeclaration().getModuleSpecifierSourceFile();
+    if (!target || target.isDeclarationFile()) return undefined;
+    if (target.getExportSymbols().some((s) => s.getName() === name)) return undefined;
+    const libs = target.getExportDeclarations()
+      .filter((e) => !e.hasNamedExports() && !e.getNamespaceExport())
+      .map((e) => e.getModuleSpecifierValue())
+      .map((m) => (m ? libraryOf(m) : undefined))
+      .filter((l): l is string => !!l);
+    return libs.length === 1 ? `${libs[0]}#${name}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function moduleOfImportNode(node: Node): string | undefined {
   const decl = node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
   if (!decl) return undefined;

@@ -6,7 +6,7 @@
  * wrappers, a bounded number of levels), so a finding lands on the line that
  * builds the message.
  */
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
 import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/build';
@@ -79,15 +79,18 @@ export function argumentsAtCallSites(param: Node, analysis: Analysis): { site: C
   return callSites(fn, name, analysis).map((site) => ({ site, arg: site.getArguments()[index] }));
 }
 
-function functionName(fn: Node): string | undefined {
+export function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();
   if (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent) || Node.isPropertyDeclaration(parent))) return parent.getName();
   return undefined;
 }
 
-/** Calls of a workspace function, found by name and confirmed by symbol resolution (first MAX_SITES). */
-function callSites(fn: Node, name: string, analysis: Analysis): CallExpression[] {
+/**
+ * Calls of a workspace function, found by name and confirmed by symbol resolution (first
+ * MAX_SITES); `dependent` is the file whose facts depend on the answer.
+ */
+export function callSites(fn: Node, name: string, analysis: Analysis, dependent?: SourceFile): CallExpression[] {
   const needle = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
   const index = analysis.index<CallExpression>(`calls:${name}`, needle, (sf) => {
     const out: [object, CallExpression][] = [];
@@ -99,5 +102,5 @@ function callSites(fn: Node, name: string, analysis: Analysis): CallExpression[]
     }
     return out;
   });
-  return index.get(fn).slice(0, MAX_SITES);
+  return index.get(fn, dependent).slice(0, MAX_SITES);
 }

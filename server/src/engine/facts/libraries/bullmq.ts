@@ -7,6 +7,8 @@ import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, declarationOf, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { registrationSites } from '../registrations';
+import type { Fact } from '../facts';
 
 /**
  * The queue a `queue.add` goes to: the name given to `new Queue(name)` where the receiver was
@@ -80,7 +82,8 @@ function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
   const queue = queueName(call, analysis);
-  return handler ? consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull') : undefined;
+  if (handler) return consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull');
+  return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
 }
 
 /** The parameter of the enclosing function a name refers to, when it is one. */
@@ -88,6 +91,21 @@ function parameterOf(node: Node | undefined): Node | undefined {
   if (!node || !Node.isIdentifier(node)) return undefined;
   const decl = declarationOf(node);
   return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
+}
+
+/**
+ * A worker or `process` registered inside a wrapper (`register(queue, processor)`): one consumer at
+ * each call of the wrapper, with the processor and queue name given there (see registrations.ts).
+ */
+function throughWrapper(call: Node, handlerExpr: Node | undefined, queueExpr: Node | undefined, analysis: Analysis,
+  transport: 'bullmq' | 'bull', detail: (queue: string | undefined) => string): Fact[] | undefined {
+  const sites = registrationSites(call, handlerExpr, analysis);
+  if (!sites?.length) return undefined;
+  return sites.map(({ site, handler, argument }) => {
+    const q = argument(queueExpr);
+    const queue = channelName(q) ?? (q && q !== queueExpr ? q.getText() : undefined);
+    return consumerFact(transport, site, calleeName(site), handler, queue, `${detail(queue)}, registered through ${calleeName(site).getText()}()`, transport);
+  });
 }
 
 /** The class a decorator call (`@Processor('emails')`) decorates, and the method a `@Process()` decorates. */
@@ -138,7 +156,9 @@ export const bullmq: LibraryTable = {
       const fact = consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
       // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
       const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
-      return param ? { ...fact, channelFrom: { param } } : fact;
+      const own = param ? { ...fact, channelFrom: { param } } : fact;
+      const wrapped = handler ? undefined : throughWrapper(node, arg(node, 1), arg(node, 0), analysis, 'bullmq', (q) => `BullMQ worker for "${q ?? '?'}"`);
+      return wrapped ? [own, ...wrapped] : own;
     },
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
     'bullmq.Queue|addBulk': (call, analysis) => publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]),

@@ -26,9 +26,11 @@ import { drizzle } from './drizzle';
 import { dynamodb } from './dynamodb';
 import { httpClients } from './httpClients';
 import { temporal } from './temporal';
+import { lambda } from './lambda';
+import { lomray } from './lomray';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, keyedInsert, sqlFacts, writeFact } from './build';
-import { arg, calleeName, prop, receiver } from '../syntax';
+import { arg, calleeName, objectLiteral, prop, propName, receiver } from '../syntax';
 
 function model(call: Node): string | undefined {
   const recv = receiver(call);
@@ -20,10 +20,34 @@ const create: OperationAnalyzer = (call) => {
   const note = skips ? ' (skipDuplicates)' : keyed ? ' (keyed on a given id)' : '';
   return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
 };
+const ID_KEY = /^id$|Id$/;
+
+function keysOf(node: Node | undefined): string[] {
+  const obj = objectLiteral(node);
+  return obj ? obj.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? [propName(p.getNameNode())] : [])) : [];
+}
+
+/**
+ * `updateMany({ where: { id: runId, status: 'QUEUED' }, data: { status: 'RUNNING' } })`: a
+ * compare-and-set on one row's state (the row's id and a field the update changes are both in the
+ * condition), so a second delivery of the same message matches no row. A claim, like a
+ * version-conditional UPDATE.
+ */
+function claims(call: Node): string | undefined {
+  const where = keysOf(prop(arg(call, 0), 'where'));
+  const data = keysOf(prop(arg(call, 0), 'data'));
+  if (!where.some((k) => ID_KEY.test(k))) return undefined;
+  return where.find((k) => !ID_KEY.test(k) && data.includes(k));
+}
+
 const update: OperationAnalyzer = (call) => {
   const data = prop(arg(call, 0), 'data');
   const inc = !!data && INCREMENT.test(data.getText());
-  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${inc ? ' (increment)' : ''}`, inc, model(call));
+  const claim = inc ? undefined : claims(call);
+  const write = writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${inc ? ' (increment)' : ''}`, inc, model(call));
+  if (!claim) return write;
+  const guard = { kind: 'guard' as const, node: calleeName(call), library: 'prisma', detail: `prisma.${model(call) ?? '?'}.${calleeName(call).getText()} only where ${claim} is unchanged (a claim)`, table: model(call) };
+  return [guard, ...(Array.isArray(write) ? write : [write])];
 };
 /** An upsert is idempotent unless its `update` branch increments (a counter upserted per event). */
 const upsert: OperationAnalyzer = (call) => {
@@ -53,6 +77,7 @@ export const prisma: LibraryTable = {
     'prisma.Delegate|createMany': create,
     'prisma.Delegate|update': update,
     'prisma.Delegate|updateMany': update,
+    'prisma.Delegate|updateManyAndReturn': update,
     'prisma.Delegate|upsert': upsert,
     'prisma.Delegate|delete': idempotent,
     'prisma.Delegate|deleteMany': idempotent,

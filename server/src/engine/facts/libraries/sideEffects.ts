@@ -1,10 +1,24 @@
-/** Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer) and payments (Stripe). */
+/** Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES) and payments (Stripe). */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { calleeName, receiver } from '../syntax';
 
 const email = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an e-mail', nonIdempotent: true });
+
+const SES_SEND_COMMANDS = /^(SendEmail|SendRawEmail|SendTemplatedEmail|SendBulkTemplatedEmail|SendBulkEmail)Command$/;
+
+/** SES SDK v3 `client.send(new SendEmailCommand(...))` (inline or through a const). */
+const sesSend = (module: string): OperationAnalyzer => (call, analysis) => {
+  let cmd: Node | undefined = (call as unknown as { getArguments(): Node[] }).getArguments()[0];
+  if (cmd && Node.isIdentifier(cmd)) {
+    const decl = cmd.getSymbol()?.getDeclarations()[0];
+    cmd = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  }
+  if (!cmd || !Node.isNewExpression(cmd)) return undefined;
+  const t = analysis.typeOf(cmd.getExpression());
+  return t?.startsWith(`${module}#`) && SES_SEND_COMMANDS.test(t.slice(module.length + 1)) ? email('ses')(call, analysis) : undefined;
+};
 
 const stripeCreate: OperationAnalyzer = (call) => {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
@@ -31,6 +45,14 @@ export const sideEffects: LibraryTable = {
     'stripe#Stripe|new': 'stripe.Client',
     'stripe#default|instance': 'stripe.Client',
     'stripe.Client|.*': 'stripe.Resource',
+    'aws-sdk#SES|new': 'ses.Client',
+    'aws-sdk#SES|instance': 'ses.Client',
+    'aws-sdk/clients/ses#default|new': 'ses.Client',
+    '@aws-sdk/client-ses#SES|new': 'ses.Client',
+    '@aws-sdk/client-ses#SESClient|new': 'sesv3.Client',
+    '@aws-sdk/client-ses#SESClient|instance': 'sesv3.Client',
+    '@aws-sdk/client-sesv2#SESv2Client|new': 'sesv2.Client',
+    '@aws-sdk/client-sesv2#SESv2Client|instance': 'sesv2.Client',
   },
   operations: {
     'nodemailer.Transport|sendMail': email('nodemailer'),
@@ -41,5 +63,11 @@ export const sideEffects: LibraryTable = {
     '@sendgrid/mail#default|sendMultiple': email('@sendgrid/mail'),
     'stripe.Resource|create': stripeCreate,
     'stripe.Resource|capture': stripeCreate,
+    'ses.Client|sendEmail': email('ses'),
+    'ses.Client|sendRawEmail': email('ses'),
+    'ses.Client|sendTemplatedEmail': email('ses'),
+    'ses.Client|sendBulkTemplatedEmail': email('ses'),
+    'sesv3.Client|send': sesSend('@aws-sdk/client-ses'),
+    'sesv2.Client|send': sesSend('@aws-sdk/client-sesv2'),
   },
 };

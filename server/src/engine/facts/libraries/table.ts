@@ -14,8 +14,18 @@ import type { Analysis } from '../analysis';
 
 export type OperationAnalyzer = (node: Node, analysis: Analysis) => Fact | Fact[] | undefined;
 
+/**
+ * A function the library (or its runtime) calls, recognized by a type of the library it is
+ * declared with: its first parameter's type (`(event: SQSEvent) => ...`) or the declared type
+ * of the variable holding it (`const handler: SQSHandler = ...`). Only exported functions count:
+ * an entry point, not a helper that takes the same value.
+ */
+export type HandlerAnalyzer = (fn: Node, reportAt: Node, analysis: Analysis) => Fact | Fact[] | undefined;
+
 export interface LibraryTable {
   name: string;
   transitions: Record<string, string>;
   operations: Record<string, OperationAnalyzer>;
+  /** Keyed by the export that types the function (`aws-lambda#SQSEvent`); see HandlerAnalyzer. */
+  handlers?: Record<string, HandlerAnalyzer>;
 }

@@ -7,11 +7,19 @@
  * `TemporalModule.register({ taskQueue, worker })`). A registration whose options come from a
  * wrapper's parameter (`static forRoot(options) { return TemporalModule.registerAsync({ useFactory:
  * () => ({ ...options }) }) }`) names its queue where the wrapper is called.
+ *
+ * A workflow start is also a publish for the rules: it hands work to other processes (the workers
+ * polling its task queue), so a flow that writes its own datastore and then starts a workflow is
+ * a dual write. A start with a `workflowId` is idempotent (Temporal refuses a second running
+ * execution with that id); the workflow id and Temporal's history tie the workflow to its caller,
+ * so a start is not checked for a correlation id. Activities are not consumers: Temporal records
+ * their completion, it does not redeliver a message.
  */
 import { Node } from 'ts-morph';
 import type { Fact } from '../facts';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { arg, calleeName, channelName, objectLiteral, prop } from '../syntax';
+import { arg, calleeName, channelName, objectLiteral, prop, stringValue } from '../syntax';
+import { publishFact } from './build';
 
 const LIBRARY = 'temporal';
 
@@ -23,6 +31,18 @@ function endpoint(call: Node, role: 'producer' | 'consumer', options: Node | und
 }
 
 const producer = (index: number, detail: string): OperationAnalyzer => (call) => endpoint(call, 'producer', arg(call, index), detail);
+
+/** A workflow start: the task-queue endpoint and the publish the rules see (see above). */
+const start = (index: number): OperationAnalyzer => (call, analysis) => {
+  const options = arg(call, index);
+  const workflow = stringValue(arg(call, 0)) ?? arg(call, 0)?.getText();
+  const queue = prop(options, 'taskQueue');
+  const queueName = queue ? channelName(queue) ?? queue.getText() : undefined;
+  const detail = ['starts Temporal workflow', workflow && `"${workflow}"`, queueName && `on task queue ${queueName}`].filter(Boolean).join(' ');
+  const publish = { ...publishFact(LIBRARY, call, detail, queueName, [], { nonIdempotent: !prop(options, 'workflowId') }), correlation: 'present' as const, correlationValues: [] };
+  const ep = producer(index, 'Temporal workflow start')(call, analysis);
+  return [...(ep ? (Array.isArray(ep) ? ep : [ep]) : []), publish];
+};
 
 /** nestjs-temporal-core module registration: a worker when the options configure one. */
 const registration: OperationAnalyzer = (call) => {
@@ -57,10 +77,10 @@ export const temporal: LibraryTable = {
     '@temporalio/workflow#proxyActivities|()': producer(0, 'Temporal activities'),
     '@temporalio/workflow#startChild|()': producer(1, 'Temporal child workflow'),
     '@temporalio/workflow#executeChild|()': producer(1, 'Temporal child workflow'),
-    'temporal.WorkflowClient|start': producer(1, 'Temporal workflow start'),
-    'temporal.WorkflowClient|execute': producer(1, 'Temporal workflow start'),
-    'temporal.WorkflowClient|signalWithStart': producer(1, 'Temporal workflow start'),
-    'temporal.NestService|startWorkflow': producer(2, 'Temporal workflow start'),
+    'temporal.WorkflowClient|start': start(1),
+    'temporal.WorkflowClient|execute': start(1),
+    'temporal.WorkflowClient|signalWithStart': start(1),
+    'temporal.NestService|startWorkflow': start(2),
     '@temporalio/worker#Worker|create': (call) => endpoint(call, 'consumer', arg(call, 0), 'Temporal worker'),
     'nestjs-temporal-core#TemporalModule|register': registration,
     'nestjs-temporal-core#TemporalModule|registerAsync': registration,

@@ -93,6 +93,12 @@ export const typeorm: LibraryTable = {
     'typeorm.EntityManager|transaction():param1': 'typeorm.EntityManager',
     'typeorm#Repository|instance': 'typeorm.Repository',
     'typeorm.Repository|.manager': 'typeorm.EntityManager',
+    // Entity subscriber events (`afterInsert({ entity, manager }: InsertEvent<User>)`): the manager
+    // and query runner of the transaction that made the change.
+    ...Object.fromEntries(['InsertEvent', 'UpdateEvent', 'RemoveEvent', 'SoftRemoveEvent', 'RecoverEvent', 'LoadEvent', 'TransactionCommitEvent']
+      .map((e) => [`typeorm#${e}|instance`, 'typeorm.EntityEvent'])),
+    'typeorm.EntityEvent|.manager': 'typeorm.EntityManager',
+    'typeorm.EntityEvent|.queryRunner': 'typeorm.QueryRunner',
   },
   operations: {
     'typeorm#DataSource|new': dataSource,

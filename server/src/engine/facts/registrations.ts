@@ -1,0 +1,78 @@
+/**
+ * Registration wrappers: `register(queue, processor) { new Worker(queue, metricWrapper(processor)) }`.
+ * The registration inside sees only a parameter, so the handler it registers is the function each
+ * caller of the wrapper passes. This finds those call sites (through wrappers of wrappers, a
+ * bounded number of levels): one registration per call site, reported there, with the caller's
+ * arguments standing for the wrapper's parameters.
+ */
+import { Node, type CallExpression } from 'ts-morph';
+import type { Analysis } from './analysis';
+import { isFunctionLike } from './analysis';
+import { callSites, functionName } from './carriers';
+
+const MAX_WRAPPER_DEPTH = 2;
+
+export interface RegistrationSite {
+  /** The call of the wrapper (its callee name is where a finding points). */
+  site: CallExpression;
+  /** The function passed there as the handler, when it can be seen. */
+  handler: Node | undefined;
+  /** An expression of the registration, as the caller gives it (a wrapper parameter becomes the caller's argument). */
+  argument(expr: Node | undefined): Node | undefined;
+}
+
+/**
+ * The call sites that register a handler through the function enclosing `registration`, when the
+ * handler expression is one of that function's parameters, directly or as an argument of a call
+ * that wraps it (`metricWrapper(processor, name)`). Undefined when it is not a parameter.
+ */
+export function registrationSites(registration: Node, handlerExpr: Node | undefined, analysis: Analysis, depth = 0): RegistrationSite[] | undefined {
+  if (!handlerExpr || depth >= MAX_WRAPPER_DEPTH) return undefined;
+  const fn = registration.getFirstAncestor(isFunctionLike);
+  if (!fn) return undefined;
+  const params = (fn as unknown as { getParameters(): Node[] }).getParameters();
+  const index = handlerParamIndex(handlerExpr, params);
+  if (index < 0) return undefined;
+  const name = functionName(fn);
+  if (!name) return undefined;
+  const out: RegistrationSite[] = [];
+  for (const site of callSites(fn, name, analysis, registration.getSourceFile())) {
+    const args = site.getArguments();
+    const argument = (expr: Node | undefined): Node | undefined => {
+      const i = expr ? params.findIndex((p) => isParam(expr, p)) : -1;
+      return i >= 0 ? args[i] : expr;
+    };
+    const given = args[index];
+    const further = registrationSites(site, given, analysis, depth + 1);
+    if (further) {
+      out.push(...further.map((f) => ({ ...f, argument: (e: Node | undefined) => f.argument(argument(e)) })));
+      continue;
+    }
+    out.push({ site, handler: analysis.functionFrom(given), argument });
+  }
+  return out;
+}
+
+function handlerParamIndex(expr: Node, params: Node[]): number {
+  let e: Node = expr;
+  while (Node.isParenthesizedExpression(e) || Node.isAsExpression(e)) e = e.getExpression();
+  const direct = params.findIndex((p) => isParam(e, p));
+  if (direct >= 0 || !Node.isCallExpression(e)) return direct;
+  // A higher-order wrapper around the handler: `metricWrapper(processor, queueName)`, `processor.bind(this)`.
+  const callee = e.getExpression();
+  const candidates = [...e.getArguments(), ...(Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind' ? [callee.getExpression()] : [])];
+  for (const a of candidates) {
+    const i = params.findIndex((p) => isParam(a, p));
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+function isParam(expr: Node, param: Node): boolean {
+  if (!Node.isIdentifier(expr)) return false;
+  try {
+    return expr.getSymbol()?.getDeclarations()[0] === param;
+  } catch {
+    return false;
+  }
+}
