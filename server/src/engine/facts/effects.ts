@@ -94,6 +94,31 @@ export class EffectIndex {
     return out;
   }
 
+  /**
+   * One level of what `of` walks: whether the function's own body produces one of `targets`, and
+   * the workspace functions it calls (the edges `of` follows). Lets a caller search narrow the
+   * functions whose full summary it needs without changing what those summaries hold.
+   */
+  step(fn: Node, targets: ReadonlySet<Fact>): { direct: boolean; callees: Node[] } {
+    const analysis = this.analysis;
+    analysis.factsOf(fn.getSourceFile());
+    const wrap = wrapperFor(fn);
+    let direct = false;
+    const callees: Node[] = [];
+    this.forEachCall(fn, (raw) => {
+      const facts = analysis.factsAtRaw(raw);
+      if (facts?.length) {
+        if (facts.some((f) => targets.has(f))) direct = true;
+      } else if (analysis.mayCallWorkspace(raw)) {
+        for (const callee of analysis.resolveCallees(wrap(raw))) {
+          if (callee !== fn && !this.separateFlows.has(callee)) callees.push(callee);
+        }
+      }
+      return false;
+    });
+    return { direct, callees };
+  }
+
   /** True when the function, or a workspace function it calls, calls something whose name matches. */
   callsNamed(fn: Node, pattern: RegExp): boolean {
     let byPattern = this.namedMemo.get(fn);

@@ -34,15 +34,48 @@ export interface Caller {
 export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<Fact, Caller[]> {
   const out = new Map<Fact, Caller[]>();
   if (!targets.size) return out;
-  for (const { sourceFile } of model.files) {
-    for (const fn of functionsOf(sourceFile)) {
-      for (const r of model.effects.of(fn)) {
-        if (!r.path.length || !targets.has(r.fact)) continue;
-        out.set(r.fact, [...(out.get(r.fact) ?? []), { fn, path: r.path }]);
-      }
+  for (const fn of mayReach(model, targets)) {
+    for (const r of model.effects.of(fn)) {
+      if (!r.path.length || !targets.has(r.fact)) continue;
+      const list = out.get(r.fact);
+      if (list) list.push({ fn, path: r.path });
+      else out.set(r.fact, [{ fn, path: r.path }]);
     }
   }
   return out;
+}
+
+/**
+ * The workspace functions from which a call chain can lead to one of `targets`, in file order:
+ * one step of every function's calls, then the reverse closure from the functions that produce a
+ * target themselves. A superset of the callers, so that only their summaries are computed (a
+ * summary of every function of a large workspace costs far more than one step of each).
+ */
+function mayReach(model: SystemModel, targets: ReadonlySet<Fact>): Node[] {
+  const all: Node[] = [];
+  const callersOfFn = new Map<Node, Node[]>();
+  const reached = new Set<Node>();
+  for (const { sourceFile } of model.files) {
+    for (const fn of functionsOf(sourceFile)) {
+      all.push(fn);
+      const { direct, callees } = model.effects.step(fn, targets);
+      if (direct) reached.add(fn);
+      for (const callee of callees) {
+        const list = callersOfFn.get(callee);
+        if (list) list.push(fn);
+        else callersOfFn.set(callee, [fn]);
+      }
+    }
+  }
+  const queue = [...reached];
+  while (queue.length) {
+    for (const caller of callersOfFn.get(queue.pop()!) ?? []) {
+      if (reached.has(caller)) continue;
+      reached.add(caller);
+      queue.push(caller);
+    }
+  }
+  return all.filter((fn) => reached.has(fn));
 }
 
 /**
