@@ -88,6 +88,34 @@ export async function place(id: string, valid: boolean) {
       },
     },
     {
+      name: 'a dead-letter publish in the catch of the write: it runs only when the write failed',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function place(id: string) {
+  try {
+    await prisma.order.create({ data: { id } });
+  } catch (err) {
+    await producer.send({ topic: 'orders.dead-letter', messages: [{ key: id, value: String(err) }] });
+  }
+}
+`,
+      },
+    },
+    {
+      name: 'a compensating write in the catch of the publish: it undoes nothing the publish did',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function announce(id: string) {
+  try {
+    await producer.send({ topic: 'orders.announced', messages: [{ key: id, value: id }] });
+  } catch {
+    await prisma.order.update({ where: { id }, data: { status: 'ANNOUNCE_FAILED' } });
+  }
+}
+`,
+      },
+    },
+    {
       name: 'code after an unconditional return never runs',
       files: {
         'services/orders/src/orders.ts': `${HEAD}
@@ -213,6 +241,22 @@ export async function touch(id: string, changed: boolean) {
 `,
       },
       errors: [{ messageId: 'dualWrite', line: 9, column: 18 }],
+    },
+    {
+      name: 'write and publish in one try block: the catch does not make them one commit',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function place(id: string) {
+  try {
+    await prisma.order.create({ data: { id } });
+    await producer.send({ topic: 'orders.placed', messages: [{ key: id, value: id }] });
+  } catch (err) {
+    console.error(err);
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 10, column: 20 }],
     },
     {
       name: 'publish before the write: the event is out if the write then fails',

@@ -1,7 +1,8 @@
 /**
  * Path questions about two points of one function body, answered from its
  * syntax: can both run in one execution, and in which order? Exclusive
- * branches (`if`/`else`, `? :`, `switch` cases that do not fall through) and
+ * branches (`if`/`else`, `? :`, `switch` cases that do not fall through, a
+ * `try` block and its `catch`, which runs only when the try failed) and
  * jumps that always leave a block first (`return`, `throw`, `break`,
  * `continue`) separate them. Loops are read as one iteration: an effect in one
  * iteration and another in the next are not one flow (they usually handle
@@ -165,6 +166,9 @@ export function pathRelation(a: Node, b: Node, fn: Node): PathRelation {
   if (listenerOf(first, lca) && listenerOf(second, lca)) return 'exclusive';
   if (ts.isIfStatement(lca) && fromFirst === lca.thenStatement && fromSecond === lca.elseStatement) return 'exclusive';
   if (ts.isConditionalExpression(lca) && fromFirst === lca.whenTrue && fromSecond === lca.whenFalse) return 'exclusive';
+  // A `catch` block runs because the `try` failed: what it does compensates for or reports that
+  // failure (a dead-letter publish, restoring a row), it is not the other half of the try's flow.
+  if (ts.isTryStatement(lca) && fromFirst === lca.tryBlock && fromSecond === lca.catchClause) return 'exclusive';
 
   // Below the common ancestor: does something after `first` always leave before control gets back up?
   for (let i = 0; i < (lcaIndex > 0 ? lcaIndex : up.length); i++) {
