@@ -116,6 +116,27 @@ export async function announce(id: string) {
       },
     },
     {
+      name: 'a factory that returns closures does not run them: calling it publishes nothing',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+function processorFor(id: string) {
+  return {
+    announce: async () => {
+      await producer.send({ topic: 'orders.announced', messages: [{ key: id, value: id }] });
+    },
+    later: () => producer.send({ topic: 'orders.later', messages: [{ key: id, value: id }] }),
+  };
+}
+
+export async function invite(id: string) {
+  const processor = processorFor(id);
+  await prisma.order.create({ data: { id } });
+  return processor;
+}
+`,
+      },
+    },
+    {
       name: 'code after an unconditional return never runs',
       files: {
         'services/orders/src/orders.ts': `${HEAD}
@@ -253,6 +274,20 @@ export async function place(id: string) {
   } catch (err) {
     console.error(err);
   }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 10, column: 20 }],
+    },
+    {
+      name: 'a returned closure that writes and publishes is a flow of its own',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export function placeHandler() {
+  return async (id: string) => {
+    await prisma.order.create({ data: { id } });
+    await producer.send({ topic: 'orders.placed', messages: [{ key: id, value: id }] });
+  };
 }
 `,
       },

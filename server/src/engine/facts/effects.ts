@@ -156,7 +156,7 @@ export class EffectIndex {
       for (let i = start + 1; i < ends[start]; i++) {
         const raw = nodes[i];
         if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
-          if (this.isSeparate(raw)) i = ends[i] - 1;
+          if (this.isSeparate(raw) || isHandedBack(raw, fn.compilerNode)) i = ends[i] - 1;
         } else if (visit(raw)) {
           return true;
         }
@@ -166,7 +166,7 @@ export class EffectIndex {
     let found = false;
     const walk = (raw: ts.Node): void => {
       if (found) return;
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && this.isSeparate(raw)) return;
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || isHandedBack(raw, fn.compilerNode))) return;
       if (CALL_KINDS.has(raw.kind) && visit(raw)) {
         found = true;
         return;
@@ -176,4 +176,31 @@ export class EffectIndex {
     ts.forEachChild(fn.compilerNode, walk);
     return found;
   }
+}
+
+/** Skips wrappers that do not change what an expression is: `(x)`, `x as T`, `x satisfies T`, `x!`. */
+function outerOf(n: ts.Node): ts.Node {
+  let p = n.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isNonNullExpression(p))) p = p.parent;
+  return p;
+}
+
+/**
+ * True when a function nested in `fn` is handed back to fn's caller instead of run: returned
+ * (`return async () => …`), or a member of a returned object literal (`return { handleCreate:
+ * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later
+ * reaches its effects through that call. A callback passed as an argument (`$transaction(async
+ * (tx) => …)`, `new Promise(…)`) does run, and stays part of fn.
+ */
+function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
+  const returned = (expr: ts.Node): boolean => {
+    const p = outerOf(expr);
+    return !!p && (ts.isReturnStatement(p) || (p === fnRaw && ts.isArrowFunction(fnRaw)));
+  };
+  if (returned(raw)) return true;
+  const parent = raw.parent;
+  if (!parent) return false;
+  if (ts.isMethodDeclaration(raw) && ts.isObjectLiteralExpression(parent)) return returned(parent);
+  if (ts.isPropertyAssignment(parent) && parent.initializer === raw && ts.isObjectLiteralExpression(parent.parent)) return returned(parent.parent);
+  return false;
 }
