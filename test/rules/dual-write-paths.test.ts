@@ -137,6 +137,17 @@ export async function invite(id: string) {
       },
     },
     {
+      name: 'an append-only log row beside a publish is a record, not the state the message announces',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function announce(id: string) {
+  await prisma.actionLog.create({ data: { message: 'announcing ' + id } });
+  await producer.send({ topic: 'orders.announced', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+    },
+    {
       name: 'code after an unconditional return never runs',
       files: {
         'services/orders/src/orders.ts': `${HEAD}
@@ -292,6 +303,19 @@ export function placeHandler() {
 `,
       },
       errors: [{ messageId: 'dualWrite', line: 10, column: 20 }],
+    },
+    {
+      name: 'a state write and a log row: the state write is the one reported',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function ship(id: string) {
+  await prisma.order.update({ where: { id }, data: { status: 'SHIPPED' } });
+  await prisma.auditEntry.create({ data: { message: 'shipped ' + id } });
+  await producer.send({ topic: 'orders.shipped', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 10, column: 18, messageIncludes: 'prisma.order.update' }],
     },
     {
       name: 'publish before the write: the event is out if the write then fails',

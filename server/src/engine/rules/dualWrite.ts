@@ -9,7 +9,7 @@ import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { consumerDelivery } from './consumerDelivery';
-import { consumersByHandler, entryPoints, functionsOf, isQuery, nameOf } from './rootCause';
+import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -160,7 +160,9 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
   const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table));
-  const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table));
+  // Append-only log, audit and analytics rows are not the state a message announces: losing one
+  // beside a publish loses a record, not a business change, so they neither pair nor headline.
+  const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table) && !isAppendOnly(r.fact));
   const outboxWrites = allWrites.filter((r) => isOutboxTable(r.fact.table));
   if (!writes.length) return out;
   for (const publish of publishes) {
