@@ -322,3 +322,56 @@ test('bullmq: a queue handed out by a singleton getter and a worker registered t
   });
   assert.deepEqual(channels, [{ name: 'notification-queue', transport: 'bullmq', producers: ['orders'], consumers: ['billing'] }]);
 });
+
+test('a queue field the constructor assigns once resolves to its name; subscribe/publish wrappers are named by their callers', () => {
+  const channels = channelsOf({
+    'services/orders/src/jobs.ts': lines(
+      "import { Queue, Worker } from 'bullmq';",
+      "const QUEUE_NAME = 'order-jobs';",
+      'export class Jobs {',
+      '  private queue: Queue;',
+      '  constructor() {',
+      "    this.queue = new Queue(QUEUE_NAME, { connection: { host: 'redis' } });",
+      '    new Worker(QUEUE_NAME, async (job) => { console.log(job.data); });',
+      '  }',
+      "  add(id: string) { return this.queue.add('job', { id }); }",
+      '}',
+    ),
+    'services/orders/src/redis.ts': lines(
+      "import Redis from 'ioredis';",
+      'const pub = new Redis();',
+      'const sub = new Redis();',
+      'export const publishEvent = (channel: string, message: string) => pub.publish(channel, message);',
+      'export function listen(channel: string, callback: (m: string) => void) {',
+      '  void sub.subscribe(channel);',
+      "  sub.on('message', (received, message) => { if (received === channel) callback(message); });",
+      '}',
+    ),
+    'services/orders/src/events.ts': lines(
+      "import { listen, publishEvent } from './redis';",
+      "listen('order_events', (m) => console.log(m));",
+      "export const announce = (id: string) => publishEvent('order_events', id);",
+    ),
+  });
+  assert.deepEqual(channels.filter((c) => c.name === 'order-jobs' || c.name === 'order_events'), [
+    { name: 'order-jobs', transport: 'bullmq', producers: ['orders'], consumers: ['orders'] },
+    { name: 'order_events', transport: 'redis', producers: ['orders'], consumers: ['orders'] },
+  ]);
+});
+
+test('a queue named only by a constructor parameter is not linked in the model (no name to show, no guess)', () => {
+  const channels = channelsOf({
+    'services/orders/src/jobs.ts': lines(
+      "import { Queue, Worker } from 'bullmq';",
+      'export class Jobs {',
+      '  private queue: Queue;',
+      '  constructor(private queueName: string) {',
+      "    this.queue = new Queue(queueName, { connection: { host: 'redis' } });",
+      '    new Worker(this.queueName, async (job) => { console.log(job.data); });',
+      '  }',
+      "  add(id: string) { return this.queue.add('job', { id }); }",
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, []);
+});

@@ -219,6 +219,28 @@ export async function flagOrder(orderId: string) {
       },
     },
     {
+      name: 'a Redis pub/sub notification to the replicas of the same service is nothing another service acts on',
+      files: {
+        'services/backend/src/recordings.ts': `import Redis from 'ioredis';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const publisher = new Redis(process.env.REDIS_URL!);
+const subscriber = new Redis(process.env.REDIS_URL!);
+const CHANNEL = 'backend_events';
+
+void subscriber.subscribe(CHANNEL, (err) => { if (err) console.error(err); });
+subscriber.on('message', (_channel, message) => console.log('cancel cleanup timer', message));
+
+export async function recordingActive(id: string) {
+  await pool.query('UPDATE recordings SET status = $1 WHERE id = $2', ['active', id]);
+  await publisher.publish(CHANNEL, JSON.stringify({ type: 'recording_active', id }));
+}
+`,
+        'services/web/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
       name: 'a Redis cache write next to a publish is not a datastore of record',
       files: {
         'services/catalog/src/prices.ts': `import Redis from 'ioredis';
@@ -320,6 +342,29 @@ export async function legacyCreate(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a Redis pub/sub publish that another service subscribes to is still a dual write',
+      files: {
+        'services/backend/src/recordings.ts': `import Redis from 'ioredis';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const publisher = new Redis(process.env.REDIS_URL!);
+
+export async function recordingActive(id: string) {
+  await pool.query('UPDATE recordings SET status = $1 WHERE id = $2', ['active', id]);
+  await publisher.publish('recordings', JSON.stringify({ type: 'recording_active', id }));
+}
+`,
+        'services/notifier/src/listen.ts': `import Redis from 'ioredis';
+
+const subscriber = new Redis(process.env.REDIS_URL!);
+void subscriber.subscribe('recordings');
+subscriber.on('message', (_channel, message) => console.log('notify', message));
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 9, column: 19 }],
+    },
     {
       name: 'pg INSERT then kafkajs producer.send in a route handler',
       files: {

@@ -523,6 +523,123 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'BullMQ: the queue name held in a field the constructor sets, fed and worked by the same class',
+      files: {
+        'packages/workflows/src/storage.ts': lines(
+          "import { Queue, Worker } from 'bullmq';",
+          'export class JobStorage {',
+          '  private queueName: string;',
+          '  private queue: Queue;',
+          '  private worker?: Worker;',
+          '  constructor({ redisQueueName }: { redisQueueName: string }) {',
+          '    this.queueName = redisQueueName;',
+          "    this.queue = new Queue(redisQueueName, { connection: { host: 'redis' } });",
+          '  }',
+          '  start() {',
+          "    this.worker = new Worker(this.queueName, async (job) => { console.log(job.data); }, { connection: { host: 'redis' } });",
+          '  }',
+          '  async scheduleRetry(workflowId: string) {',
+          "    await this.queue.add('retry', { workflowId }, { delay: 1000 });",
+          '  }',
+          '}',
+        ),
+        'services/api/src/main.ts': lines("import { JobStorage } from '../../../packages/workflows/src/storage';", "export const storage = new JobStorage({ redisQueueName: 'jobs' });"),
+      },
+    },
+    {
+      name: 'BullMQ: a queue field assigned in the constructor from a const name, and its worker in the same class',
+      files: {
+        'packages/lib/jobs/bullmq.ts': lines(
+          "import { Queue, Worker } from 'bullmq';",
+          "const QUEUE_NAME = 'app-jobs';",
+          'export class JobProvider {',
+          '  private _queue: Queue;',
+          '  private _worker: Worker;',
+          '  constructor() {',
+          "    this._queue = new Queue(QUEUE_NAME, { connection: { host: 'redis' } });",
+          '    this._worker = new Worker(QUEUE_NAME, async (job) => { console.log(job.data); });',
+          '  }',
+          '  async triggerJob(name: string, payload: unknown) {',
+          '    await this._queue.add(name, { name, payload });',
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'Redis pub/sub: a channel built by a template the same class subscribes to is a broadcast among its replicas',
+      files: {
+        'services/engine/src/orchestrator.ts': lines(
+          "import Redis from 'ioredis';",
+          'export class Orchestrator {',
+          '  constructor(private redisPublisher: Redis, private redisSubscriber: Redis) {',
+          "    this.redisSubscriber.on('message', async (_channel, message) => { console.log(JSON.parse(message)); });",
+          '  }',
+          '  subscribe(workflowId: string) {',
+          '    void this.redisSubscriber.subscribe(this.getChannelName(workflowId));',
+          '  }',
+          '  async notify(options: { workflowId: string }) {',
+          '    await this.redisPublisher.publish(this.getChannelName(options.workflowId), JSON.stringify(options));',
+          '  }',
+          '  private getChannelName(workflowId: string): string {',
+          '    return `orchestrator:${workflowId}`;',
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'Redis pub/sub: a literal channel published and subscribed through a prefix option in the same file',
+      files: {
+        'services/runs/src/runQueue.ts': lines(
+          "import Redis from 'ioredis';",
+          'export class RunQueue {',
+          '  private subscriber: Redis;',
+          '  constructor(private redis: Redis, private options: { name: string }) {',
+          '    this.subscriber = this.redis.duplicate();',
+          '    this.subscriber.subscribe(`${this.options.name}:redrive`, (err) => { if (err) console.error(err); });',
+          "    this.subscriber.on('message', (_channel, message) => { console.log(message); });",
+          '  }',
+          '  async redriveMessage(messageId: string) {',
+          "    await this.redis.publish('rq:redrive', JSON.stringify({ runId: messageId }));",
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
+      name: 'Redis pub/sub wrappers: the one channel every replica of the service subscribes to, named by the callers',
+      files: {
+        'services/backend/src/redis.service.ts': lines(
+          "import Redis from 'ioredis';",
+          'export class RedisService {',
+          "  private redisPublisher = new Redis(process.env.REDIS_URL!);",
+          "  private redisSubscriber = new Redis(process.env.REDIS_URL!);",
+          '  async publishEvent(channel: string, message: string) {',
+          '    await this.redisPublisher.publish(channel, message);',
+          '  }',
+          '  subscribe(channel: string, callback: (message: string) => void) {',
+          '    void this.redisSubscriber.subscribe(channel, (err) => { if (err) console.error(err); });',
+          "    this.redisSubscriber.on('message', (received, message) => { if (received === channel) callback(message); });",
+          '  }',
+          '}',
+        ),
+        'services/backend/src/events.service.ts': lines(
+          "import { RedisService } from './redis.service';",
+          'export class DistributedEventService {',
+          "  protected readonly CHANNEL = 'meet_channel';",
+          '  constructor(protected redisService: RedisService) {',
+          '    this.redisService.subscribe(this.CHANNEL, (m) => console.log(m));',
+          '  }',
+          '  async publishEvent(eventType: string, payload: Record<string, unknown>) {',
+          '    await this.redisService.publishEvent(this.CHANNEL, JSON.stringify({ eventType, payload }));',
+          '  }',
+          '}',
+        ),
+        'services/web/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
       name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
       files: {
         'services/airtable/src/airtable.service.ts': lines(
@@ -667,6 +784,43 @@ runRuleTests('missing-correlation-id', {
         ),
       },
       errors: [{ messageId: 'missing', line: 10, column: 13 }],
+    },
+    {
+      name: 'BullMQ: a queue named by a constructor parameter that nothing in the workspace consumes',
+      files: {
+        'services/orders/src/jobs.ts': lines(
+          "import { Queue } from 'bullmq';", //                                                 1
+          'export class Jobs {', //                                                              2
+          '  private queue: Queue;', //                                                         3
+          '  constructor(queueName: string) {', //                                              4
+          "    this.queue = new Queue(queueName, { connection: { host: 'redis' } });", //      5
+          '  }', //                                                                              6
+          '  async schedule(orderId: string) {', //                                             7
+          "    await this.queue.add('receipt', { orderId });", //                               8
+          '  }',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 8, column: 22 }],
+    },
+    {
+      name: 'Redis pub/sub: a templated channel subscribed by a pattern in another service is still a hop',
+      files: {
+        'services/orders/src/notify.ts': lines(
+          "import Redis from 'ioredis';", //                                                     1
+          'const redis = new Redis();', //                                                       2
+          'export async function notify(orderId: string) {', //                                 3
+          '  await redis.publish(`orders:${orderId}`, JSON.stringify({ orderId }));', //        4
+          '}',
+        ),
+        'services/billing/src/listen.ts': lines(
+          "import Redis from 'ioredis';",
+          'const sub = new Redis();',
+          "void sub.psubscribe('orders:*');",
+          "sub.on('pmessage', (_pattern, _channel, message) => console.log(message));",
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 4, column: 15 }],
     },
     {
       name: 'BullMQ: job data without a correlationId',

@@ -33,6 +33,11 @@ export interface Fact {
   nonIdempotent?: boolean;
   table?: string;
   channel?: string;
+  /**
+   * publish/consumer: symbolic identities of a channel whose name is not a literal (see
+   * channelIdentity.ts): two ends with a common identity use the same channel.
+   */
+  channelIds?: string[];
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
   reply?: boolean;
   /** endpoint: which end of its channel it is. */
@@ -59,6 +64,7 @@ export interface Fact {
    * consumer: the transport the messages arrive over, when the registration decides it (see
    * libraries/delivery.ts); undefined for NestJS pattern handlers, whose app bootstrap decides.
    * server: the transport it serves, undefined when it cannot be determined.
+   * publish: the transport it sends over, where the call decides it (Redis PUBLISH, NATS core).
    */
   transport?: TransportId;
   /** consumer (NestJS): the transport given in the decorator (`@EventPattern('x', Transport.KAFKA)`). */

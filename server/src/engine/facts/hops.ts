@@ -3,7 +3,10 @@
  * besides a correlation key: used by missing-correlation-id.
  *
  * - A channel whose consumers are all in the producing service (a job queue
- *   the service feeds itself) is not a hop between services.
+ *   the service feeds itself, a broadcast to its own replicas) is not a hop
+ *   between services. Ends are matched by name, by symbolic identity (the
+ *   same field, parameter or env var, see channelIdentity.ts) and, within one
+ *   file, by names with unresolved parts (`orchestrator:?` and `orchestrator:*`).
  * - A field copied from the incoming message's envelope or id
  *   (`msg.headers`, `msg.properties.messageId`, `job.id`) ties the follow-up
  *   to the message that caused it.
@@ -13,6 +16,10 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { Fact } from './facts';
 import type { SystemModel } from '../model';
 import { variableOf } from './libraries/build';
+import { broadcasts, type TransportId } from './libraries/delivery';
+import { argumentsAtCallSites, functionName } from './carriers';
+import { channelIdentity, namesMatch } from './channelIdentity';
+import { calleeName, channelName } from './syntax';
 import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrumentation';
 
 /** Channel names of a fact: `a | b` (one of two literals) or `a, b` (several subscriptions). */
@@ -31,40 +38,133 @@ export function channelNames(name: string | undefined): string[] {
   return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** A consumer end of a channel: the service it runs in (undefined: shared code or the architecture file's), where, over what. */
+interface ConsumerEnd {
+  service: string | undefined;
+  file?: string;
+  transport?: TransportId;
+}
+
 export interface HopIndex {
   /** Services consuming a channel in code or in the architecture file (undefined: a consumer outside any service). */
   consumersOf(channel: string): (string | undefined)[];
+  /** The consumer ends a publish reaches: by name, by symbolic identity, or by a pattern written in the same file. */
+  endsOf(key: PublishKey): ConsumerEnd[];
+  model: SystemModel;
+}
+
+/** What a publish (or one call site of a publish wrapper) names its channel by. */
+interface PublishKey {
+  names: string[];
+  /** Names with unresolved parts (`orchestrator:?`): matched only against consumers in the same file. */
+  raw: string[];
+  ids: string[];
+  file: string;
+  service: string | undefined;
+}
+
+/** The parts of a channel string, unresolved ones included (`orders.?`). */
+function rawParts(name: string | undefined): string[] {
+  return name ? name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter(Boolean) : [];
 }
 
 export function hopIndex(model: SystemModel): HopIndex {
-  const byChannel = new Map<string, (string | undefined)[]>();
-  const add = (channel: string, service: string | undefined) => {
-    const list = byChannel.get(channel) ?? [];
-    if (!list.includes(service)) list.push(service);
-    byChannel.set(channel, list);
+  const byChannel = new Map<string, ConsumerEnd[]>();
+  const byId = new Map<string, ConsumerEnd[]>();
+  const byFile = new Map<string, { name: string; end: ConsumerEnd }[]>();
+  const push = <K>(map: Map<K, ConsumerEnd[]>, key: K, end: ConsumerEnd) => map.set(key, [...(map.get(key) ?? []), end]);
+  const addEnd = (at: Node, names: string[], ids: string[], transport: TransportId | undefined) => {
+    const file = at.getSourceFile().getFilePath();
+    const end: ConsumerEnd = { service: model.serviceOf(at)?.name, file, transport };
+    for (const n of channelNames(names.join(', '))) push(byChannel, n, end);
+    for (const id of ids) push(byId, id, end);
+    const local = byFile.get(file) ?? [];
+    for (const n of names) local.push({ name: n, end });
+    byFile.set(file, local);
   };
   for (const f of model.facts) {
-    if (f.kind === 'consumer') for (const c of channelsOf(f)) add(c, model.serviceOf(f.node)?.name);
+    if (f.kind !== 'consumer') continue;
+    addEnd(f.node, rawParts(f.channel), f.channelIds ?? [], f.transport);
+    // A subscription wrapper (`subscribe(channel, callback)`): its callers name the channel.
+    if (!f.channel && f.channelFrom) {
+      for (const { site, arg } of argumentsAtCallSites(f.channelFrom.param, model.analysis)) {
+        const id = channelIdentity(arg);
+        addEnd(site, rawParts(channelName(arg)), id ? [id] : [], f.transport);
+      }
+    }
   }
-  for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) add(c.name, s);
-  return { consumersOf: (channel) => byChannel.get(channel) ?? [] };
+  for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) push(byChannel, c.name, { service: s });
+  return {
+    model,
+    consumersOf: (channel) => [...new Set((byChannel.get(channel) ?? []).map((e) => e.service))],
+    endsOf: (key) => {
+      const ends = new Set<ConsumerEnd>();
+      for (const n of key.names) for (const e of byChannel.get(n) ?? []) ends.add(e);
+      // An identity or a pattern only ever shows a channel the service keeps to itself: it never
+      // links two services (the same env var or parameter may hold different names in each).
+      for (const id of key.ids) for (const e of byId.get(id) ?? []) if (e.service === key.service) ends.add(e);
+      for (const local of byFile.get(key.file) ?? []) {
+        if (local.end.service === key.service && [...key.names, ...key.raw].some((n) => namesMatch(n, local.name))) ends.add(local.end);
+      }
+      return [...ends];
+    },
+  };
 }
 
 /** Where a publish goes, as far as the code and the architecture file show. */
 export type Destination =
-  | { kind: 'self' }                     // every consumer is in the publishing service (or shared code, both)
+  | { kind: 'self'; broadcast?: boolean } // every consumer is in the publishing service (or shared code, both); broadcast: to its replicas
   | { kind: 'other'; services: string[] } // consumed by other services (direct evidence)
   | { kind: 'unseen' };                  // no consumer found: taken to be another service's
 
-export function destinationOf(fact: Fact, service: string | undefined, hops: HopIndex): Destination {
-  const channels = channelsOf(fact);
-  const consumers = channels.flatMap((c) => hops.consumersOf(c));
-  if (!consumers.length) return { kind: 'unseen' };
-  const others = [...new Set(consumers.filter((s): s is string => s !== undefined && s !== service))].sort();
+/**
+ * Where a publish goes. A publish wrapper whose channel is its caller's argument (`publishEvent(channel,
+ * message)`) goes where the call `site` names, or where every call site names when none is given.
+ */
+export function destinationOf(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): Destination {
+  const keys = publishKeys(fact, service, hops, site);
+  const found = keys.map((k) => destinationOfKey(k, hops.endsOf(k), fact.transport));
+  if (!found.length) return { kind: 'unseen' };
+  const others = [...new Set(found.flatMap((d) => (d.kind === 'other' ? d.services : [])))].sort();
+  if (others.length) return { kind: 'other', services: others };
+  if (found.every((d) => d.kind === 'self')) return { kind: 'self', broadcast: found.every((d) => d.kind === 'self' && d.broadcast) };
+  return { kind: 'unseen' };
+}
+
+function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): PublishKey[] {
+  const own: PublishKey = {
+    names: channelsOf(fact), raw: rawParts(fact.channel).filter((n) => /[?*]/.test(n)), ids: fact.channelIds ?? [],
+    file: fact.node.getSourceFile().getFilePath(), service,
+  };
+  const param = fact.channelFrom?.param;
+  if (fact.channel || !param) return [own];
+  const fn = param.getParent();
+  const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param) ?? -1 : -1;
+  const wrapper = fn ? functionName(fn) : undefined;
+  const call = site?.getFirstAncestor((a) => Node.isCallExpression(a));
+  const siteArgs = call && Node.isCallExpression(call) && wrapper && calleeName(call).getText() === wrapper && index >= 0
+    ? [{ site: call as Node, arg: call.getArguments()[index] }]
+    : argumentsAtCallSites(param, hops.model.analysis);
+  if (!siteArgs.length) return [own];
+  return siteArgs.map(({ site: at, arg }) => {
+    const name = channelName(arg);
+    const id = channelIdentity(arg);
+    return {
+      names: channelNames(name), raw: rawParts(name).filter((n) => /[?*]/.test(n)), ids: id ? [id] : [],
+      file: at.getSourceFile().getFilePath(), service: hops.model.serviceOf(at)?.name,
+    };
+  });
+}
+
+function destinationOfKey(key: PublishKey, ends: ConsumerEnd[], transport: TransportId | undefined): Destination {
+  if (!ends.length) return { kind: 'unseen' };
+  const others = [...new Set(ends.map((e) => e.service).filter((s): s is string => s !== undefined && s !== key.service))].sort();
   if (others.length) return { kind: 'other', services: others };
   // Every consumer in the publishing service; or a shared module (outside every service) that both
   // feeds and consumes the queue, which runs inside whichever service loads it.
-  if (consumers.every((s) => s === service)) return { kind: 'self' };
+  if (ends.every((e) => e.service === key.service)) {
+    return { kind: 'self', broadcast: broadcasts(transport) && ends.every((e) => broadcasts(e.transport)) };
+  }
   return { kind: 'unseen' };
 }
 

@@ -71,7 +71,7 @@ function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
       if (decl && ev.env.has(decl)) return ev.env.get(decl);
     }
     if (ev.follow <= 0) return undefined;
-    const init = Node.isElementAccessExpression(node) ? undefined : initializerOf(node);
+    const init = Node.isElementAccessExpression(node) ? undefined : initializerOf(node) ?? assignedFieldValue(node);
     const value = init ? evaluate(init, { ...ev, follow: ev.follow - 1, env: NO_ENV }) : undefined;
     return value ?? constantValue(node);
   }
@@ -159,6 +159,39 @@ export function initializerOf(node: Node): Node | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * The value a declaration holds: its initializer, or for a class field without one the single
+ * expression the class assigns to it (`this.queueName = name` in the constructor).
+ */
+export function valueOfDeclaration(decl: Node): Node | undefined {
+  if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl)) return decl.getInitializer();
+  if (Node.isPropertyDeclaration(decl)) return decl.getInitializer() ?? soleAssignment(decl);
+  return undefined;
+}
+
+/** The single value assigned to the class field a `this.x` names, when it has no initializer. */
+export function assignedFieldValue(node: Node): Node | undefined {
+  if (!Node.isPropertyAccessExpression(node) || !Node.isThisExpression(node.getExpression())) return undefined;
+  const decl = declarationOf(node.getNameNode());
+  return decl && Node.isPropertyDeclaration(decl) && !decl.getInitializer() ? soleAssignment(decl) : undefined;
+}
+
+/** The one expression a class assigns to its field (`this.name = <expr>`); undefined when none or several. */
+function soleAssignment(decl: Node): Node | undefined {
+  const cls = decl.getParent();
+  if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls)) || !Node.isPropertyDeclaration(decl)) return undefined;
+  const name = decl.getName();
+  const found: Node[] = [];
+  for (const bin of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const left = bin.getLeft();
+    if (bin.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isPropertyAccessExpression(left)) continue;
+    if (!Node.isThisExpression(left.getExpression()) || left.getName() !== name) continue;
+    found.push(bin.getRight());
+    if (found.length > 1) return undefined;
+  }
+  return found[0];
 }
 
 /** An object literal given directly or through a const identifier. */

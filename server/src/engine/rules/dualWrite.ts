@@ -10,6 +10,8 @@ import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { consumerDelivery } from './consumerDelivery';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
+import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
+import { broadcasts } from '../facts/libraries/delivery';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -40,7 +42,14 @@ export const dualWrite = createRule({
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
+    let hops: HopIndex | undefined;
     for (const c of candidates) {
+      // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
+      if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
+        hops ??= hopIndex(model);
+        const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops);
+        if (d.kind === 'self' && d.broadcast) continue;
+      }
       const nested = byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
       if (nested) continue;
       const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;

@@ -47,7 +47,7 @@ export const missingCorrelationId = createRule({
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
       const service = model.serviceOf(fact.node)?.name;
-      // A job queue the service feeds itself is not a hop between services.
+      // A job queue the service feeds itself (or a broadcast to its own replicas) is not a hop between services.
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
@@ -62,13 +62,17 @@ export const missingCorrelationId = createRule({
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
           if (silencedByTracing || copiesIncomingId(callOf(site.node), handlers)) continue;
+          // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
+          const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
+          if (at?.kind === 'self') continue;
+          const siteInferred = at === destination ? inferred : inferredNote(model, fact, at);
           report({
             messageId: 'missing',
-            data: { what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`, tracing: trace.note, source: '', inferred: inferred ?? '' },
+            data: { what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
             location: model.locationOf(site.node),
             snippet: `${site.wrapper}|${fact.detail}`,
-            inferred: !!inferred,
-            inferredOnly: !!inferred,
+            inferred: !!siteInferred,
+            inferredOnly: !!siteInferred,
           });
         }
       } else if (fact.correlation === 'absent') {

@@ -6,7 +6,8 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, declarationOf, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { arg, assignedFieldValue, calleeName, channelName, declarationOf, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { channelIdentity } from '../channelIdentity';
 import { registrationSites } from '../registrations';
 import type { Fact } from '../facts';
 
@@ -20,7 +21,7 @@ function queueName(call: Node, analysis?: Analysis): string | undefined {
   while (recv && (Node.isNonNullExpression(recv) || Node.isParenthesizedExpression(recv) || Node.isAwaitExpression(recv))) recv = recv.getExpression();
   if (!recv) return undefined;
   if (Node.isCallExpression(recv)) return analysis ? returnedQueueName(recv, analysis) : undefined;
-  const init = initializerOf(recv);
+  const init = initializerOf(recv) ?? assignedFieldValue(recv);
   const call0 = init && Node.isAwaitExpression(init) ? init.getExpression() : init;
   if (analysis && call0 && Node.isCallExpression(call0) && !isQueueFactory(call0)) return returnedQueueName(call0, analysis);
   return constructedQueueName(recv) ?? injectedQueueName(recv);
@@ -42,7 +43,7 @@ function returnedQueueName(call: Node, analysis: Analysis): string | undefined {
 
 /** The name a queue object was built with: `new Queue(name)`, bull's `Queue(name)`, held in a const or field. */
 function constructedQueueName(queue: Node): string | undefined {
-  const init = initializerOf(queue);
+  const init = initializerOf(queue) ?? assignedFieldValue(queue);
   if (init && (Node.isNewExpression(init) || isQueueFactory(init))) {
     return channelName(arg(init, 0));
   }
@@ -56,6 +57,31 @@ function workerQueueName(node: Node | undefined): string | undefined {
   }
   return channelName(node);
 }
+
+/**
+ * The symbolic identity of the queue a call is made on (`this.queue.add` where `this.queue = new
+ * Queue(this.queueName)`): the declaration its name resolves to, when the name is not a literal.
+ */
+function queueIdentity(call: Node): string[] | undefined {
+  let recv = receiver(call);
+  while (recv && (Node.isNonNullExpression(recv) || Node.isParenthesizedExpression(recv) || Node.isAwaitExpression(recv))) recv = recv.getExpression();
+  if (!recv || Node.isCallExpression(recv)) return undefined;
+  const init = initializerOf(recv) ?? assignedFieldValue(recv);
+  const id = init && (Node.isNewExpression(init) || isQueueFactory(init)) ? channelIdentity(arg(init, 0)) : undefined;
+  return id ? [id] : undefined;
+}
+
+/** The identity of the queue a `new Worker(name)` takes jobs from (a queue object's `.name` is that queue's). */
+function workerQueueIdentity(node: Node | undefined): string[] | undefined {
+  let id = channelIdentity(node);
+  if (node && Node.isPropertyAccessExpression(node) && node.getName() === 'name') {
+    const init = initializerOf(node.getExpression()) ?? assignedFieldValue(node.getExpression());
+    if (init && (Node.isNewExpression(init) || isQueueFactory(init))) id = channelIdentity(arg(init, 0));
+  }
+  return id ? [id] : undefined;
+}
+
+const withIds = (fact: Fact, ids: string[] | undefined): Fact => (ids?.length ? { ...fact, channelIds: ids } : fact);
 
 function injectedQueueName(recv: Node): string | undefined {
   let decl: Node | undefined;
@@ -75,14 +101,14 @@ function add(call: Node, analysis: Analysis) {
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
-  return publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId });
+  return withIds(publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId }), queueIdentity(call));
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
   const queue = queueName(call, analysis);
-  if (handler) return consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull');
+  if (handler) return withIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull'), queueIdentity(call));
   return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
 }
 
@@ -153,7 +179,7 @@ export const bullmq: LibraryTable = {
     'bullmq#Worker|new': (node, analysis) => {
       const queue = workerQueueName(arg(node, 0));
       const handler = analysis.functionFrom(arg(node, 1));
-      const fact = consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq');
+      const fact = withIds(consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq'), workerQueueIdentity(arg(node, 0)));
       // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
       const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
       const own = param ? { ...fact, channelFrom: { param } } : fact;
@@ -161,14 +187,14 @@ export const bullmq: LibraryTable = {
       return wrapped ? [own, ...wrapped] : own;
     },
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
-    'bullmq.Queue|addBulk': (call, analysis) => publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]),
+    'bullmq.Queue|addBulk': (call, analysis) => withIds(publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]), queueIdentity(call)),
     'bull.Queue|add': (call, analysis) => {
       const first = arg(call, 0);
       const named = first && stringValue(first) !== undefined;
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
       const queue = queueName(call, analysis);
-      return publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') });
+      return withIds(publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') }), queueIdentity(call));
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),

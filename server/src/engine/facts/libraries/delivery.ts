@@ -16,6 +16,13 @@ export interface TransportSemantics {
   delivery: Delivery;
   /** Why, in a few words (docs table, finding message). */
   why: string;
+  /**
+   * Every subscriber connected at that moment receives each message (fan-out, nothing stored): a
+   * service that subscribes to the channel it publishes on hears its own message in every replica,
+   * so such a publish is a notification among the replicas of one service, not a hop to another
+   * service and not state another service acts on.
+   */
+  broadcast?: boolean;
 }
 
 export const TRANSPORTS = {
@@ -36,8 +43,8 @@ export const TRANSPORTS = {
   'nest-tcp': { name: 'NestJS TCP transport', delivery: 'request-response', why: 'a request over a socket; nothing stores or redelivers it' },
   'nest-grpc': { name: 'gRPC', delivery: 'request-response', why: 'a call the client waits on; nothing redelivers it' },
   'http-rpc': { name: 'HTTP / JSON-RPC endpoint', delivery: 'request-response', why: 'the caller waits for the response; a client retry is a new request' },
-  'redis-pubsub': { name: 'Redis pub/sub', delivery: 'at-most-once', why: 'a message reaches the subscribers connected at that moment, once' },
-  'nats-core': { name: 'NATS core', delivery: 'at-most-once', why: 'no persistence and no acknowledgement' },
+  'redis-pubsub': { name: 'Redis pub/sub', delivery: 'at-most-once', why: 'a message reaches the subscribers connected at that moment, once', broadcast: true },
+  'nats-core': { name: 'NATS core', delivery: 'at-most-once', why: 'no persistence and no acknowledgement', broadcast: true },
 } satisfies Record<string, TransportSemantics>;
 
 export type TransportId = keyof typeof TRANSPORTS;
@@ -48,6 +55,11 @@ export function deliveryOf(id: TransportId): TransportSemantics {
 
 export function redelivers(id: TransportId): boolean {
   return TRANSPORTS[id].delivery === 'at-least-once';
+}
+
+/** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
+export function broadcasts(id: TransportId | undefined): boolean {
+  return !!id && (TRANSPORTS[id] as TransportSemantics).broadcast === true;
 }
 
 /**

@@ -37,12 +37,13 @@ function iterated(call: Node): boolean {
 }
 
 /** `msgID` (JetStream) deduplicates a republished message inside the stream's duplicate window. */
-function natsPublish(library: string, jetstream: boolean): OperationAnalyzer {
+function natsPublish(library: string, jetstream: boolean, transport?: TransportId): OperationAnalyzer {
   return (call) => {
     const subject = channelName(arg(call, 0));
     const opts = arg(call, 2);
     const dedup = jetstream && !!prop(opts, 'msgID');
-    return publishFact(library, call, `${jetstream ? 'JetStream ' : ''}publish to "${subject ?? '?'}"`, subject, [arg(call, 2), arg(call, 1)], { nonIdempotent: !dedup });
+    const fact = publishFact(library, call, `${jetstream ? 'JetStream ' : ''}publish to "${subject ?? '?'}"`, subject, [arg(call, 2), arg(call, 1)], { nonIdempotent: !dedup });
+    return transport ? { ...fact, transport } : fact;
   };
 }
 
@@ -135,7 +136,7 @@ export const nats: LibraryTable = {
     'nats.Connection|wrapped': 'nats.Wrapper',
   },
   operations: {
-    'nats.Connection|publish': natsPublish('nats', false),
+    'nats.Connection|publish': natsPublish('nats', false, 'nats-core'),
     'nats.Connection|request': natsPublish('nats', false),
     'nats.JetStream|publish': natsPublish('nats', true),
     'nats.Connection|subscribe': subscription('nats', 'NATS subscription', 'nats-core'),

@@ -4,11 +4,12 @@
  * ioredis `on('message')`). Stream entries are field/value pairs: a
  * correlation id is a field whose name says so.
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact, CorrelationState } from '../facts';
 import { consumerFact, inspectCarrier, publishFact } from './build';
-import { CORRELATION_KEY, arg, calleeName, channelName, parameterNames, stringValue } from '../syntax';
+import { CORRELATION_KEY, arg, calleeName, channelName, declarationOf, parameterNames, receiver, stringValue } from '../syntax';
+import { channelIdentity } from '../channelIdentity';
 import { isFunctionLike } from '../analysis';
 
 const STREAM_ID = /^(\*|\d+-\d+|\d+)$/;
@@ -64,9 +65,26 @@ const readGroup: OperationAnalyzer = (call) => {
   return fn ? consumerFact('redis', call, calleeName(call), fn, stream, `Redis stream consumer-group loop${stream ? ` on "${stream}"` : ''}`, 'redis-stream') : undefined;
 };
 
+/**
+ * The channel ends a name expression gives: its name, its symbolic identity when not a literal,
+ * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
+ * sites name it.
+ */
+function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
+  const channel = channelName(node);
+  const id = channelIdentity(node);
+  const decl = node && Node.isIdentifier(node) ? declarationOf(node) : undefined;
+  return {
+    channel,
+    ...(id ? { channelIds: [id] } : {}),
+    ...(channel === undefined && decl && Node.isParameterDeclaration(decl) ? { channelFrom: { param: decl } } : {}),
+  };
+}
+
 const publish: OperationAnalyzer = (call) => {
-  const channel = channelName(arg(call, 0));
-  return publishFact('redis', call, `Redis PUBLISH "${channel ?? '?'}"`, channel, [arg(call, 1)]);
+  const end = channelEnd(arg(call, 0));
+  const fact = publishFact('redis', call, `Redis PUBLISH "${end.channel ?? '?'}"`, end.channel, [arg(call, 1)]);
+  return { ...fact, ...end, transport: 'redis-pubsub' };
 };
 
 /** node-redis v4: `subscribe(channel, listener)`; ioredis `subscribe(channel)` has its listener on `on('message')`. */
@@ -75,15 +93,57 @@ const subscribe: OperationAnalyzer = (call, analysis) => {
   if (!listener) return undefined;
   // ioredis: the second argument is a completion callback `(err, count) => ...`.
   if (/^e(rr|rror)?$/.test(parameterNames(listener)[0] ?? '')) return undefined;
-  const channel = channelName(arg(call, 0));
-  return consumerFact('redis', call, calleeName(call), listener, channel, `Redis subscriber on "${channel ?? '?'}"`, 'redis-pubsub');
+  const end = channelEnd(arg(call, 0));
+  return { ...consumerFact('redis', call, calleeName(call), listener, end.channel, `Redis subscriber on "${end.channel ?? '?'}"`, 'redis-pubsub'), ...end };
 };
+
+const SUBSCRIBE = /^(p?subscribe|pSubscribe|SUBSCRIBE|PSUBSCRIBE)$/;
+
+/**
+ * ioredis: `client.subscribe(channel)` somewhere, `client.on('message', listener)` elsewhere. The
+ * listener hears the channels subscribed on the same client (the same field or variable) in the
+ * same class, or file outside a class.
+ */
+function subscribedChannels(call: Node): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
+  const recv = receiver(call);
+  const target = recv ? clientOf(recv) : undefined;
+  if (!recv || !target) return {};
+  const scope = call.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a)) ?? call.getSourceFile();
+  const names: string[] = [];
+  const ids: string[] = [];
+  let from: Fact['channelFrom'];
+  for (const sub of scope.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = sub.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || !SUBSCRIBE.test(callee.getName()) || clientOf(callee.getExpression()) !== target) continue;
+    for (const a of sub.getArguments()) {
+      if (Node.isArrowFunction(a) || Node.isFunctionExpression(a)) continue;
+      const end = channelEnd(a);
+      if (end.channel) names.push(end.channel);
+      ids.push(...(end.channelIds ?? []));
+      from ??= end.channelFrom;
+    }
+  }
+  return {
+    ...(names.length ? { channel: [...new Set(names)].join(', ') } : {}),
+    ...(ids.length ? { channelIds: [...new Set(ids)] } : {}),
+    ...(from && !names.length ? { channelFrom: from } : {}),
+  };
+}
+
+/** The declaration a client expression names (`this.subscriber`, `sub`), else its text. */
+function clientOf(node: Node): Node | string | undefined {
+  const decl = declarationOf(Node.isPropertyAccessExpression(node) ? node.getNameNode() : node);
+  return decl ?? node.getText();
+}
 
 const onMessage: OperationAnalyzer = (call, analysis) => {
   const event = stringValue(arg(call, 0));
   if (!event || !/^(p?message|p?messageBuffer)$/.test(event)) return undefined;
   const listener = analysis.functionFrom(arg(call, 1));
-  return listener ? consumerFact('redis', call, calleeName(call), listener, undefined, `Redis pub/sub ${event} listener`, 'redis-pubsub') : undefined;
+  if (!listener) return undefined;
+  const end = subscribedChannels(call);
+  const detail = end.channel ? `Redis pub/sub ${event} listener on "${end.channel}"` : `Redis pub/sub ${event} listener`;
+  return { ...consumerFact('redis', call, calleeName(call), listener, undefined, detail, 'redis-pubsub'), ...end };
 };
 
 export const redisStreams: LibraryTable = {
