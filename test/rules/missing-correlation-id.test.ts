@@ -640,6 +640,34 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'kafkajs: a failed message requeued to a retry topic with its own value and key is not a new message',
+      files: {
+        'services/rotor/src/rotor.ts': lines(
+          "import { Kafka, KafkaMessage } from 'kafkajs';",
+          "const kafka = new Kafka({ clientId: 'rotor', brokers: ['kafka:9092'] });",
+          'const producer = kafka.producer();',
+          "const consumer = kafka.consumer({ groupId: 'rotor' });",
+          'const retryTopic = () => process.env.RETRY_TOPIC!;',
+          'declare function handle(value: string): Promise<void>;',
+          'async function onMessage(message: KafkaMessage, topic: string) {',
+          '  const value = message.value;',
+          '  if (!value) return;',
+          '  await handle(value.toString()).catch(async (e) => {',
+          '    const newMessage = e.event ? JSON.stringify({ ...JSON.parse(value.toString()), httpPayload: e.event }) : value;',
+          '    await producer.send({',
+          '      topic: retryTopic(),',
+          "      messages: [{ value: newMessage, key: message.key, headers: { 'retry-count': '1', 'original-topic': topic } }],",
+          '    });',
+          '  });',
+          '}',
+          'export async function start() {',
+          "  await consumer.subscribe({ topic: 'events' });",
+          '  await consumer.run({ eachMessage: async ({ message, topic }) => onMessage(message, topic) });',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
       files: {
         'services/airtable/src/airtable.service.ts': lines(
@@ -821,6 +849,24 @@ runRuleTests('missing-correlation-id', {
         ),
       },
       errors: [{ messageId: 'missing', line: 4, column: 15 }],
+    },
+    {
+      name: 'kafkajs: a handler forwarding a rebuilt body (never the incoming one unchanged) sends a new message',
+      files: {
+        'services/payments/src/forward.ts': lines(
+          "import { Kafka } from 'kafkajs';", //                                                  1
+          "const kafka = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] });", //     2
+          'const producer = kafka.producer();', //                                               3
+          "const consumer = kafka.consumer({ groupId: 'payments' });", //                       4
+          'export async function start() {', //                                                  5
+          '  await consumer.run({ eachMessage: async ({ message }) => {', //                   6
+          "    const paid = { ...JSON.parse(message.value!.toString()), status: 'paid' };", //  7
+          "    await producer.send({ topic: 'payments.done', messages: [{ value: JSON.stringify(paid) }] });", // 8
+          '  } });',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'missing', line: 8, column: 20 }],
     },
     {
       name: 'BullMQ: job data without a correlationId',

@@ -8,6 +8,7 @@ import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, tr
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
+import { isRequeue } from '../facts/requeue';
 
 const PER_HOP_KEY = /request[-_]?id/i;
 
@@ -77,6 +78,9 @@ export const missingCorrelationId = createRule({
         }
       } else if (fact.correlation === 'absent') {
         if (silencedByTracing || copiesIncomingId(callOf(fact.node), handlers)) continue;
+        // The message being handled, sent again (to a retry or dead-letter destination) with no id of its own: it carries
+        // what the incoming message carried. Not when it goes to a channel another service consumes: that is a new hop.
+        if (destination?.kind !== 'other' && isRequeue(fact, handlers, model.analysis)) continue;
         report({
           messageId: 'missing',
           data: { what, tracing: trace.note, source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },

@@ -1,0 +1,123 @@
+/**
+ * A requeue of the message being handled: a publish inside a consumer's flow whose body is the
+ * incoming message's own body (`message.value`, `msg.content`, `job.data`), sent again (to a retry
+ * or dead-letter destination, or back to its own topic) possibly with retry headers added. It is
+ * the same message, not a new hop: it carries whatever the incoming message carried.
+ *
+ * Decided by data flow from the handler's message parameter, never by destination names: the body
+ * expression must be that parameter's body (through consts, serializers and conditionals), and a
+ * body rebuilt from it (`{ ...JSON.parse(value), extra }`) counts only on a branch next to one that
+ * sends it unchanged (a retry that may attach what the failure produced).
+ */
+import { Node } from 'ts-morph';
+import type { Fact } from './facts';
+import type { Analysis } from './analysis';
+import { callSites, functionName } from './carriers';
+import { variableOf } from './libraries/build';
+import { isFunctionLike } from './analysis';
+import { propName } from './syntax';
+
+/** Members that hold a message's body. */
+const BODY_MEMBER = /^(value|content|body|Body|data|payload|Message|MessageBody)$/;
+/** Keys of an outgoing message object under which its body goes. */
+const BODY_KEY = /^(value|content|body|Body|data|payload|Message|MessageBody)$/;
+const MAX_DEPTH = 12;
+
+type Derivation = 'same' | 'extended' | 'mixed' | undefined;
+
+/** True when the publish re-sends the body of the message its enclosing handler received. */
+export function isRequeue(fact: Fact, handlers: Map<Node, string[]>, analysis: Analysis): boolean {
+  if (fact.kind !== 'publish') return false;
+  const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a));
+  if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) return false;
+  const names = incomingNames(call, handlers, analysis, 0);
+  if (!names.size) return false;
+  const bodies = call.getArguments().flatMap((a) => bodiesIn(a));
+  return bodies.some((b) => {
+    const d = derive(b, names, 0);
+    return d === 'same' || d === 'mixed';
+  });
+}
+
+/** The body expressions of a publish's arguments: `{ messages: [{ value }] }`, `{ body }`, or a bare argument. */
+function bodiesIn(arg: Node): Node[] {
+  if (!Node.isObjectLiteralExpression(arg)) return [arg];
+  const out: Node[] = [];
+  for (const p of arg.getProperties()) {
+    if (!Node.isPropertyAssignment(p) && !Node.isShorthandPropertyAssignment(p)) continue;
+    const key = propName(p.getNameNode());
+    const value = Node.isPropertyAssignment(p) ? p.getInitializer() : p.getNameNode();
+    if (!value) continue;
+    if (/^(messages|entries|Entries)$/.test(key) && Node.isArrayLiteralExpression(value)) {
+      for (const e of value.getElements()) out.push(...(Node.isObjectLiteralExpression(e) ? bodiesIn(e) : [e]));
+    } else if (BODY_KEY.test(key)) out.push(value);
+  }
+  return out;
+}
+
+/**
+ * Names bound to the incoming message in the functions enclosing `at`: a handler's own message
+ * parameters, and a parameter of a named function every call of which passes it an incoming
+ * message (`onMessage(message, topic)` called from the handler).
+ */
+function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analysis, depth: number): Set<string> {
+  const names = new Set<string>();
+  for (let fn = at.getFirstAncestor(isFunctionLike); fn; fn = fn.getFirstAncestor(isFunctionLike)) {
+    for (const n of handlers.get(fn) ?? []) names.add(n);
+    if (depth >= 2) continue;
+    const name = functionName(fn);
+    const params = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
+    if (!name || !params.length) continue;
+    const sites = callSites(fn, name, analysis);
+    if (!sites.length) continue;
+    params.forEach((p, i) => {
+      const id = Node.isParameterDeclaration(p) ? p.getNameNode() : undefined;
+      if (!id || !Node.isIdentifier(id)) return;
+      const fromIncoming = sites.every((site) => {
+        const a = site.getArguments()[i];
+        return !!a && Node.isIdentifier(a) && incomingNames(site, handlers, analysis, depth + 1).has(a.getText());
+      });
+      if (fromIncoming) names.add(id.getText());
+    });
+  }
+  return names;
+}
+
+/** How an expression derives from an incoming message's body. */
+function derive(node: Node, names: Set<string>, depth: number): Derivation {
+  if (depth > MAX_DEPTH) return undefined;
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isAwaitExpression(node)) {
+    return derive(node.getExpression(), names, depth);
+  }
+  if (Node.isIdentifier(node)) {
+    if (names.has(node.getText())) return 'same';
+    const init = variableOf(node)?.getInitializer();
+    return init ? derive(init, names, depth + 1) : undefined;
+  }
+  if (Node.isPropertyAccessExpression(node)) {
+    const root = node.getExpression();
+    return Node.isIdentifier(root) && names.has(root.getText()) && BODY_MEMBER.test(node.getName()) ? 'same' : undefined;
+  }
+  if (Node.isConditionalExpression(node)) {
+    const a = derive(node.getWhenTrue(), names, depth + 1);
+    const b = derive(node.getWhenFalse(), names, depth + 1);
+    if (!a || !b) return undefined;
+    if (a === 'same' && b === 'same') return 'same';
+    return a === 'extended' && b === 'extended' ? 'extended' : 'mixed';
+  }
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    const text = callee.getText();
+    const args = node.getArguments();
+    // Serializing or parsing keeps the body: `value.toString()`, `JSON.parse(...)`, `Buffer.from(...)`.
+    if (Node.isPropertyAccessExpression(callee) && /^(toString|toJSON)$/.test(callee.getName()) && !args.length) return derive(callee.getExpression(), names, depth + 1);
+    if (/^(JSON\.parse|JSON\.stringify|Buffer\.from|String)$/.test(text) && args[0]) return derive(args[0], names, depth + 1);
+    return undefined;
+  }
+  if (Node.isObjectLiteralExpression(node)) {
+    // `{ ...JSON.parse(value.toString()), extra }`: the body rebuilt with additions.
+    const spreads = node.getProperties().filter((p) => Node.isSpreadAssignment(p));
+    return spreads.some((p) => Node.isSpreadAssignment(p) && derive(p.getExpression(), names, depth + 1)) ? 'extended' : undefined;
+  }
+  return undefined;
+}
