@@ -49,7 +49,7 @@ const xadd: OperationAnalyzer = (call) => {
   }
   if (values.length) state = 'present';
   const fact: Fact = {
-    kind: 'publish', node: calleeName(call), library: 'redis', detail: `XADD ${stream ?? '?'}`, channel: stream,
+    kind: 'publish', node: calleeName(call), library: 'redis', detail: `XADD ${stream ?? '?'}`, channel: stream, channelNode: args[0],
     correlation: state, correlationValues: values, nonIdempotent: true,
   };
   return fact;
@@ -66,7 +66,7 @@ const readGroup: OperationAnalyzer = (call) => {
 
 const publish: OperationAnalyzer = (call) => {
   const channel = channelName(arg(call, 0));
-  return publishFact('redis', call, `Redis PUBLISH "${channel ?? '?'}"`, channel, [arg(call, 1)]);
+  return publishFact('redis', call, `Redis PUBLISH "${channel ?? '?'}"`, channel, [arg(call, 1)], { channelNode: arg(call, 0) });
 };
 
 /** node-redis v4: `subscribe(channel, listener)`; ioredis `subscribe(channel)` has its listener on `on('message')`. */
