@@ -38,6 +38,8 @@ export interface Fact {
    * channelIdentity.ts): two ends with a common identity use the same channel.
    */
   channelIds?: string[];
+  /** publish: the expression naming the channel, when the recognizer has one (read for telemetry streams, libraries/telemetry.ts). */
+  channelNode?: Node;
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
   reply?: boolean;
   /** endpoint: which end of its channel it is. */

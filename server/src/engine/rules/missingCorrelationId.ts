@@ -4,6 +4,7 @@ import { correlationKeyOf, isFreshId } from '../facts/libraries/build';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';
+import { telemetryChannel } from '../facts/libraries/telemetry';
 import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
@@ -51,6 +52,8 @@ export const missingCorrelationId = createRule({
       // A job queue the service feeds itself (or a broadcast to its own replicas) is not a hop between services.
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
+      // Metrics, gauges, traces and log lines are data points, not business messages (libraries/telemetry.ts).
+      if (fact.kind === 'publish' && telemetryChannel(fact)) continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
       const trace = tracingFor(model, fact, librariesOf);
       // Instrumentation of the client library carries the trace context: that is propagation, unless the team requires a business id.

@@ -44,7 +44,7 @@ export const amqplib: LibraryTable = {
       const exchange = channelName(arg(call, 0));
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
+      return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0) });
     },
     'amqplib.Channel|sendToQueue': (call) => {
       const target = arg(call, 0);
@@ -53,7 +53,7 @@ export const amqplib: LibraryTable = {
         return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
       }
       const queue = channelName(target);
-      return publishFact('amqplib', call, `channel.sendToQueue "${queue ?? '?'}"`, queue, [arg(call, 2), arg(call, 1)]);
+      return publishFact('amqplib', call, `channel.sendToQueue "${queue ?? '?'}"`, queue, [arg(call, 2), arg(call, 1)], { channelNode: target });
     },
   },
 };

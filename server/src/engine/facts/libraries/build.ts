@@ -1,11 +1,13 @@
 /** Fact builders shared by the library tables. */
-import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, type ShorthandPropertyAssignment, type VariableDeclaration } from 'ts-morph';
 import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { nodesOfKinds } from '../walk';
-import { CORRELATION_KEY, calleeName, correlationProps, declarationOf, envVarsIn, initializerOf, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
+import { targetText } from '../urlOrigin';
+import { destructuredFrom, returnedBy, type Returned } from '../returns';
+import { CORRELATION_KEY, calleeName, correlationProps, declarationOf, envVarsIn, parameterNames, prop, propName, receiver, stringValue, urlsIn } from '../syntax';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
   channel: string | undefined, detail: string, transport?: TransportId): Fact {
@@ -22,7 +24,7 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
  * entry that is not a literal makes the correlation state unknown.
  */
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
-  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean } = {}): Fact {
+  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node } = {}): Fact {
   const values: Node[] = [];
   const params: Node[] = [];
   let state: CorrelationState = 'absent';
@@ -39,6 +41,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
   if (opts.opaque && state === 'absent') state = 'unknown';
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
+    ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
     correlation: state, correlationValues: values, nonIdempotent: opts.nonIdempotent ?? true,
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
     ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
@@ -68,7 +71,9 @@ const BODY_KEY = /^(value|body|data|payload|message|messages|content|json|detail
 const SERIALIZER = /^(JSON\.stringify|Buffer\.from|String|encoder\.encode|new TextEncoder\(\)\.encode)$/;
 /** Methods that encode a message for the wire (`this.serializer.serialize(message)`, `codec.encode(data)`). */
 const SERIALIZER_METHOD = /^(serialize|encode|stringify|marshal|pack|toBuffer)$/i;
-const MAX_CARRIER_DEPTH = 6;
+const MAX_CARRIER_DEPTH = 9;
+/** Declared types that hold no envelope. */
+const PRIMITIVE_TYPE = /^(string|number|boolean|bigint)$/;
 
 /**
  * Looks into a carrier for keys matching `key`: object and array literals,
@@ -119,7 +124,11 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     if (node.getText() === 'undefined') return { values: [], closed: true };
     const decl = variableOf(node);
     const init = decl?.getInitializer();
-    if (!decl || !init) return declaredContent(node, key) ?? { values: [], closed: false, opaque: true };
+    if (!decl || !init) {
+      const binding = destructuredFrom(node);
+      if (binding) return memberContent(binding.source, binding.member, key, depth + 1);
+      return declaredContent(node, key) ?? { values: [], closed: false, opaque: true };
+    }
     const out = inspectCarrier(init, key, depth + 1);
     const later = laterWrites(decl, node, key);
     return {
@@ -137,12 +146,62 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
       const body = fn && (Node.isArrowFunction(fn) ? fn.getBody() : undefined);
       if (body && !Node.isBlock(body)) return inspectCarrier(body, key, depth + 1);
     }
+    // A message built by a workspace helper (`getCommandMessage(data, metadata)`): what it returns.
+    const returned = depth + HELPER_COST <= MAX_CARRIER_DEPTH ? returnedBy(node) : undefined;
+    if (returned) return helperContent(returned, (v) => inspectCarrier(v, key, depth + HELPER_COST), key, depth);
   }
   if (Node.isPropertyAccessExpression(node)) {
     const declared = declaredContent(node, key);
     if (declared) return declared;
   }
   return { values: keyedValuesIn(node, key), closed: false, opaque: true };
+}
+
+/** Following a helper call costs more depth than a const: a few levels of helpers at most, and recursion ends. */
+const HELPER_COST = 2;
+
+/** `const { message } = source`: the carrier content of one member of an object literal, or of what a helper returns. */
+function memberContent(source: Node, member: string, key: RegExp, depth: number): CarrierContent {
+  if (depth > MAX_CARRIER_DEPTH) return { values: [], closed: false };
+  let node = source;
+  while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isAwaitExpression(node) || Node.isNonNullExpression(node)) node = node.getExpression();
+  if (Node.isObjectLiteralExpression(node)) {
+    const p = node.getProperty(member);
+    if (p && Node.isPropertyAssignment(p)) return inspectCarrier(p.getInitializer(), key, depth + 1);
+    if (p && Node.isShorthandPropertyAssignment(p)) return inspectCarrier(p.getNameNode(), key, depth + 1);
+    return node.getProperties().some((x) => Node.isSpreadAssignment(x)) ? { values: [], closed: false, opaque: true } : { values: [], closed: true };
+  }
+  if (Node.isIdentifier(node)) {
+    const init = variableOf(node)?.getInitializer();
+    if (init) return memberContent(init, member, key, depth + 1);
+  }
+  if (Node.isCallExpression(node)) {
+    const returned = depth + HELPER_COST <= MAX_CARRIER_DEPTH ? returnedBy(node) : undefined;
+    if (returned) return helperContent(returned, (v) => memberContent(v, member, key, depth + HELPER_COST), key, depth);
+  }
+  return inspectCarrier(node, key, depth + 1);
+}
+
+/**
+ * The content of what a helper returns, seen at one call: the helper's own parameters it passes
+ * through (`headers: metadata`) are this call's arguments.
+ */
+function helperContent(returned: Returned, inspectValue: (v: Node) => CarrierContent, key: RegExp, depth: number): CarrierContent {
+  const out: CarrierContent = { values: [], closed: true };
+  for (const v of returned.values) {
+    const content = inspectValue(v);
+    const params = content.params ?? [];
+    const own = params.filter((p) => p.getParent() === returned.fn);
+    const others = params.filter((p) => !own.includes(p));
+    // Open only because of the helper's own parameters: the arguments decide.
+    const closed = content.closed || (own.length > 0 && !others.length && !content.opaque);
+    merge(out, { ...content, closed, ...(others.length ? { params: others } : { params: undefined }) }, true);
+    for (const p of own) {
+      const a = returned.argumentOf(p);
+      if (a) merge(out, inspectCarrier(a, key, depth + HELPER_COST), true);
+    }
+  }
+  return out;
 }
 
 function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean, keepsParams = true): void {
@@ -163,20 +222,38 @@ function merge(into: CarrierContent, from: CarrierContent, countsForClosed: bool
  */
 function declaredContent(node: Node, key: RegExp): CarrierContent | undefined {
   let decl: Node | undefined;
+  const parent = node.getParent();
+  const shorthand = !!parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === node;
   try {
-    let symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol() : node.getSymbol();
+    // `{ headers }`: the value is the variable or parameter of that name, not the property being declared.
+    let symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol()
+      : shorthand ? (parent as ShorthandPropertyAssignment).getValueSymbol() : node.getSymbol();
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
     decl = symbol?.getDeclarations()[0];
   } catch {
     decl = undefined;
   }
   if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
+  // A text or number field (`{ buildId, message }`) is payload, not an envelope its callers fill.
+  if (shorthand && Node.isParameterDeclaration(decl) && holdsNoEnvelope(decl.getTypeNode())) return undefined;
   const typeNode = Node.isParameterDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isPropertySignature(decl) || Node.isVariableDeclaration(decl)
     ? decl.getTypeNode() : undefined;
   const shape = typeNode ? shapeOf(typeNode, key, 0) : undefined;
   if (shape) return shape;
   if (Node.isParameterDeclaration(decl) && Node.isIdentifier(decl.getNameNode())) return { values: [], closed: false, params: [decl] };
   return undefined;
+}
+
+/** A primitive, a literal, an enum or a union of them: a value that holds no envelope. */
+function holdsNoEnvelope(typeNode: Node | undefined): boolean {
+  if (!typeNode) return false;
+  if (PRIMITIVE_TYPE.test(typeNode.getText()) || Node.isLiteralTypeNode(typeNode)) return true;
+  if (Node.isUnionTypeNode(typeNode)) return typeNode.getTypeNodes().every((t) => /^(null|undefined)$/.test(t.getText()) || holdsNoEnvelope(t));
+  if (Node.isTypeReference(typeNode)) {
+    const decl = declarationOf(typeNode.getTypeName());
+    return !!decl && (Node.isEnumDeclaration(decl) || Node.isEnumMember(decl));
+  }
+  return false;
 }
 
 /** The fields of a workspace type: definite (closed) content, or undefined when the type does not say. */
@@ -442,7 +519,7 @@ export function literalString(node: Node | undefined): string | undefined {
  */
 export function httpFact(library: string, call: Node, method: string, urlNode: Node | undefined,
   headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean } = {}): Fact {
-  const urlText = [opts.base, urlNode].map(urlTargetText).join(' ').trim();
+  const urlText = targetText(urlNode, opts.base);
   const target = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
   const values: Node[] = [];
   let state: CorrelationState = 'absent';
@@ -465,32 +542,6 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
   };
 }
 
-/**
- * Text that names where a URL points: the expression itself plus what the
- * consts and properties it is built from hold, and the env vars it reads
- * (`process.env.X`, `config.get('X')`), written as `process.env.X`.
- */
-function urlTargetText(node: Node | undefined): string {
-  if (!node) return '';
-  const parts = [node.getText()];
-  const seen = new Set<Node>();
-  const visit = (n: Node, depth: number) => {
-    if (depth > 2) return;
-    for (const m of nodesOfKinds(n, NAME_KINDS)) {
-      const init = Node.isIdentifier(m) ? variableOf(m)?.getInitializer() ?? initializerOf(m) : initializerOf(m);
-      if (init && !seen.has(init)) {
-        seen.add(init);
-        parts.push(init.getText());
-        visit(init, depth + 1);
-      }
-    }
-  };
-  visit(node, 0);
-  for (const env of envVarsIn(node)) parts.push(`process.env.${env}`);
-  return parts.join(' ');
-}
-
-const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, SyntaxKind.PropertyAccessExpression]);
 
 /** Calls that mint a new id (`randomUUID()`, `uuid.v4()`, `nanoid()`...). */
 const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;

@@ -66,7 +66,7 @@ export const kafkajs: LibraryTable = {
       const opts = arg(call, 0);
       const topic = channelName(prop(opts, 'topic'));
       const messages = prop(opts, 'messages');
-      return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts]);
+      return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts], { channelNode: prop(opts, 'topic') });
     },
     'kafkajs.Producer|sendBatch': (call) => {
       const opts = arg(call, 0);

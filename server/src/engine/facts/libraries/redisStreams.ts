@@ -50,7 +50,7 @@ const xadd: OperationAnalyzer = (call) => {
   }
   if (values.length) state = 'present';
   const fact: Fact = {
-    kind: 'publish', node: calleeName(call), library: 'redis', detail: `XADD ${stream ?? '?'}`, channel: stream,
+    kind: 'publish', node: calleeName(call), library: 'redis', detail: `XADD ${stream ?? '?'}`, channel: stream, channelNode: args[0],
     correlation: state, correlationValues: values, nonIdempotent: true,
   };
   return fact;
@@ -83,7 +83,7 @@ function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds'
 
 const publish: OperationAnalyzer = (call) => {
   const end = channelEnd(arg(call, 0));
-  const fact = publishFact('redis', call, `Redis PUBLISH "${end.channel ?? '?'}"`, end.channel, [arg(call, 1)]);
+  const fact = publishFact('redis', call, `Redis PUBLISH "${end.channel ?? '?'}"`, end.channel, [arg(call, 1)], { channelNode: arg(call, 0) });
   return { ...fact, ...end, transport: 'redis-pubsub' };
 };
 

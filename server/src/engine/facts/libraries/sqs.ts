@@ -44,7 +44,7 @@ function snsPublish(library: string, call: Node, detail: string, input: Node | u
   const carriers = batch ? [prop(input, 'PublishBatchRequestEntries')] : [prop(input, 'MessageAttributes'), prop(input, 'Message')];
   // An input built elsewhere (`this.transform(...)`, a parameter) is opaque: its attributes are unknown, not absent.
   return publishFact(library, call, detail, topic ? channelName(topic) ?? topic.getText() : undefined,
-    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input) });
+    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input), channelNode: topic });
 }
 
 function receiveLoop(call: Node): Fact[] {

@@ -1,0 +1,153 @@
+/**
+ * The origin (scheme, host and port) of an outgoing URL expression, which is
+ * what names the server an HTTP call goes to. Only what stands in the origin
+ * position counts: `https://graph.facebook.com/oauth?client_id=${process.env.APP_ID}`
+ * goes to graph.facebook.com whatever env vars the path or query reads, while
+ * `${process.env.ORDERS_URL}/orders` goes wherever ORDERS_URL points.
+ *
+ * Templates, `+` concatenation, consts and properties they are built from,
+ * `new URL(path, base)` and `url.href` / `url.toString()` are followed.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import { envVarsIn, initializerOf } from './syntax';
+import { nodesOfKinds } from './walk';
+
+export type UrlOrigin =
+  /** `scheme://host[:port]` written in the code. */
+  | { kind: 'literal'; origin: string }
+  /** The origin is the value of an expression (an env var, a config value, a base URL constant or parameter). */
+  | { kind: 'expr'; node: Node }
+  /** A path without an origin (`/orders`): the client's base URL decides. */
+  | { kind: 'relative' }
+  /** Not a URL the analysis can take apart. */
+  | { kind: 'unknown' };
+
+const MAX_FOLLOW = 3;
+/** A written origin followed by a delimiter (`/`, `?`, `#`) or the end of the URL. */
+const ORIGIN = /^([a-z][a-z0-9+.-]*:)?\/\/[^/?#]*/i;
+
+type Part = string | Node;
+
+/** The origin of the URL `node` evaluates to. */
+export function urlOrigin(node: Node | undefined, depth = 0): UrlOrigin {
+  if (!node) return { kind: 'unknown' };
+  const parts = partsOf(node, depth).filter((p) => p !== '');
+  // `${protocol}://${host}/x`: the scheme is no server; the host after it is.
+  if (typeof parts[0] !== 'string' && typeof parts[1] === 'string' && parts[1].startsWith('://')) parts[0] = 'scheme';
+  let text = '';
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      text += part;
+      const m = ORIGIN.exec(text);
+      if (m && m[0].length < text.length) return { kind: 'literal', origin: m[0] };
+      continue;
+    }
+    if (!text) {
+      // The URL starts with an expression: it is the origin, or it is a URL whose origin it has.
+      const inner = nestedUrl(part, depth);
+      return inner ?? { kind: 'expr', node: part };
+    }
+    const m = ORIGIN.exec(text);
+    if (!m) return text.startsWith('/') ? { kind: 'relative' } : { kind: 'unknown' };
+    // `http://${host}/x` or `https://api.${domain}`: the host is (partly) the expression's value.
+    const host = m[0].replace(/^[^/]*\/\//, '').replace(/:$/, '');
+    if (!host || /[.-]$/.test(host) || host.includes('@')) return { kind: 'expr', node: part };
+    // `http://localhost:${port}/x`, `'https://api.stripe.com' + path`: the host is written.
+    return { kind: 'literal', origin: m[0].replace(/:$/, '') };
+  }
+  if (!text) return { kind: 'unknown' };
+  if (ORIGIN.test(text)) return { kind: 'literal', origin: ORIGIN.exec(text)![0] };
+  return text.startsWith('/') ? { kind: 'relative' } : { kind: 'unknown' };
+}
+
+/** `new URL(path, base)`, `url.href`, `url.toString()`: the origin of the URL object. */
+function nestedUrl(node: Node, depth: number): UrlOrigin | undefined {
+  if (depth >= MAX_FOLLOW) return undefined;
+  if (Node.isNewExpression(node) && node.getExpression().getText() === 'URL') {
+    const [path, base] = node.getArguments();
+    const own = urlOrigin(path, depth + 1);
+    if (own.kind === 'relative' || (own.kind === 'unknown' && base)) return base ? urlOrigin(base, depth + 1) : own;
+    return own;
+  }
+  if (Node.isPropertyAccessExpression(node) && /^(href|origin)$/.test(node.getName())) {
+    const inner = urlOrigin(node.getExpression(), depth + 1);
+    return inner.kind === 'literal' || inner.kind === 'relative' ? inner : undefined;
+  }
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'toString' && !node.getArguments().length) {
+      const inner = urlOrigin(callee.getExpression(), depth + 1);
+      return inner.kind === 'literal' || inner.kind === 'relative' ? inner : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The literal pieces and expressions a URL is concatenated from, in order. */
+function partsOf(node: Node, depth: number): Part[] {
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isSatisfiesExpression(node)) {
+    return partsOf(node.getExpression(), depth);
+  }
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [node.getLiteralValue()];
+  if (Node.isTemplateExpression(node)) {
+    const out: Part[] = [node.getHead().getLiteralText()];
+    for (const span of node.getTemplateSpans()) out.push(...partsOf(span.getExpression(), depth), span.getLiteral().getLiteralText());
+    return out;
+  }
+  if (Node.isBinaryExpression(node) && node.getOperatorToken().getText() === '+') {
+    return [...partsOf(node.getLeft(), depth), ...partsOf(node.getRight(), depth)];
+  }
+  if ((Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) && depth < MAX_FOLLOW) {
+    const init = initializerOf(node);
+    if (init && (Node.isStringLiteral(init) || Node.isNoSubstitutionTemplateLiteral(init) || Node.isTemplateExpression(init) ||
+        Node.isBinaryExpression(init) || Node.isNewExpression(init) || Node.isParenthesizedExpression(init))) {
+      return partsOf(init, depth + 1);
+    }
+  }
+  return [node];
+}
+
+/**
+ * Text that names the server a URL points at: only its origin (scheme + host) counts, so a
+ * literal public host is an external API whatever env vars its path or query reads; an
+ * expression in the origin position (an env var, a config value, a base URL) is followed.
+ * A path is resolved against the client's base URL (axios `baseURL`, got `prefixUrl`).
+ */
+export function targetText(urlNode: Node | undefined, base: Node | undefined): string {
+  const own = urlOrigin(urlNode);
+  if (own.kind === 'literal') return own.origin;
+  const baseText = (): string => {
+    const o = urlOrigin(base);
+    return o.kind === 'literal' ? o.origin : urlTargetText(o.kind === 'expr' ? o.node : base);
+  };
+  if (own.kind === 'relative' || !urlNode) return baseText();
+  // An expression may be a whole URL or a path under the base: both may name the server.
+  return [baseText(), urlTargetText(own.kind === 'expr' ? own.node : urlNode)].join(' ').trim();
+}
+
+/**
+ * Text that names where a URL points: the expression itself plus what the
+ * consts and properties it is built from hold, and the env vars it reads
+ * (`process.env.X`, `config.get('X')`), written as `process.env.X`.
+ */
+function urlTargetText(node: Node | undefined): string {
+  if (!node) return '';
+  const parts = [node.getText()];
+  const seen = new Set<Node>();
+  const visit = (n: Node, depth: number) => {
+    if (depth > 2) return;
+    for (const m of nodesOfKinds(n, NAME_KINDS)) {
+      const init = initializerOf(m);
+      if (init && !seen.has(init)) {
+        seen.add(init);
+        parts.push(init.getText());
+        visit(init, depth + 1);
+      }
+    }
+  };
+  visit(node, 0);
+  for (const env of envVarsIn(node)) parts.push(`process.env.${env}`);
+  return parts.join(' ');
+}
+
+const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, SyntaxKind.PropertyAccessExpression]);
