@@ -148,6 +148,17 @@ export async function announce(id: string) {
       },
     },
     {
+      name: 'an analytics event beside a write is a data point, not the change the write makes',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function ship(id: string) {
+  await prisma.order.update({ where: { id }, data: { status: 'SHIPPED' } });
+  await producer.send({ topic: 'orders.analytics', messages: [{ key: id, value: id }] });
+}
+`,
+      },
+    },
+    {
       name: 'code after an unconditional return never runs',
       files: {
         'services/orders/src/orders.ts': `${HEAD}

@@ -8,6 +8,7 @@ import { isUnreachable, pathRelation } from '../facts/paths';
 import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
+import { telemetryChannel } from '../facts/libraries/telemetry';
 import { consumerDelivery } from './consumerDelivery';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
 import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
@@ -175,6 +176,8 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const outboxWrites = allWrites.filter((r) => isOutboxTable(r.fact.table));
   if (!writes.length) return out;
   for (const publish of publishes) {
+    // Data points about the system (metrics, analytics events) are not the state change a write makes.
+    if (publish.fact.kind === 'publish' && telemetryChannel(publish.fact)) continue;
     const pair = pairFor(fn, publish, writes);
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact) });

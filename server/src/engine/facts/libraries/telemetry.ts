@@ -1,9 +1,10 @@
 /**
  * Telemetry channels: topics and streams that carry data points about the
  * system (metrics, gauges, traces, spans, log lines) rather than business
- * messages. A flush of buffered metric rows or a sampled gauge snapshot is not
- * a step of a business flow, and nobody asks it for a correlation id
- * (missing-correlation-id skips them; see docs/rules/missing-correlation-id.md).
+ * messages. A flush of buffered metric rows, a sampled gauge snapshot or a
+ * product-analytics event is not a step of a business flow: nobody asks it for
+ * a correlation id (missing-correlation-id skips them) and it is not the state
+ * change a write beside it makes (dual-write skips them); see the rules' docs.
  *
  * A channel is telemetry when a word of its name is one of TELEMETRY_WORDS:
  * words are split at separators and camelCase humps, so `in.id.metrics.m.batch`,
@@ -19,7 +20,7 @@ import { initializerOf } from '../syntax';
 
 /** Words that name a telemetry channel. Singular `trace`, `span` and `log` are left out: `order-trace`, `audit-log` may be business records. */
 export const TELEMETRY_WORDS: ReadonlySet<string> = new Set([
-  'metric', 'metrics', 'telemetry', 'gauge', 'gauges', 'traces', 'spans', 'logs', 'otel', 'otlp', 'statsd',
+  'metric', 'metrics', 'telemetry', 'gauge', 'gauges', 'traces', 'spans', 'logs', 'otel', 'otlp', 'statsd', 'analytics',
 ]);
 
 /** The words of a name: split at non-letters and camelCase humps, lower case (`queueMetrics:{0}` → queue, metrics). */
