@@ -229,6 +229,27 @@ export async function requestWithdraw(users: UserGateway, userId: string, amount
       },
     },
     {
+      name: 'a NestJS TCP send whose object pattern asks ({ cmd: \'get_product_by_id\' }) before the write is a read over RPC',
+      files: {
+        'services/orders/src/orders.service.ts': `import { ClientProxy } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { firstValueFrom } from 'rxjs';
+
+const prisma = new PrismaClient();
+
+export class OrdersService {
+  constructor(private readonly products: ClientProxy) {}
+
+  async create(productId: string, quantity: number) {
+    const product = await firstValueFrom(this.products.send({ cmd: 'get_product_by_id' }, { productId }));
+    if (!product) throw new Error('unknown product');
+    await prisma.order.create({ data: { productId, quantity } });
+  }
+}
+`,
+      },
+    },
+    {
       name: 'outbox row and business row on the transaction handle the caller passes in',
       files: {
         'services/orders/src/orders.ts': `import { Prisma } from '@prisma/client';
@@ -327,6 +348,27 @@ export async function ship(id: string) {
 `,
       },
       errors: [{ messageId: 'dualWrite', line: 10, column: 18, messageIncludes: 'prisma.order.update' }],
+    },
+    {
+      name: 'a NestJS TCP send whose object pattern tells ({ cmd: \'reserve_stock\' }) before the write is a change in another service',
+      files: {
+        'services/orders/src/orders.service.ts': `import { ClientProxy } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { firstValueFrom } from 'rxjs';
+
+const prisma = new PrismaClient();
+
+export class OrdersService {
+  constructor(private readonly products: ClientProxy) {}
+
+  async create(productId: string, quantity: number) {
+    await firstValueFrom(this.products.send({ cmd: 'reserve_stock' }, { productId, quantity }));
+    await prisma.order.create({ data: { productId, quantity } });
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 11, column: 40 }],
     },
     {
       name: 'publish before the write: the event is out if the write then fails',

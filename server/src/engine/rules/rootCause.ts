@@ -150,9 +150,25 @@ export function isQuery(r: Reached): boolean {
   if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
   const call = r.fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   const pattern = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
-  const patternName = pattern ? (Node.isStringLiteral(pattern) ? pattern.getLiteralText() : pattern.getText().split('.').pop() ?? '') : '';
-  const names = [patternName, calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  const names = [...patternNames(pattern), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
   return names.some((n) => QUERY_NAME.test(n));
+}
+
+/**
+ * The names a NestJS message pattern gives: a string (`'get_user'`), the last member of a
+ * constant (`kafkaTopics.getUser`), or the string values of an object pattern
+ * (`{ cmd: 'get_product_by_id' }`, `{ role: 'user', cmd: 'find' }`).
+ */
+function patternNames(pattern: Node | undefined): string[] {
+  if (!pattern) return [];
+  if (Node.isStringLiteral(pattern) || Node.isNoSubstitutionTemplateLiteral(pattern)) return [pattern.getLiteralText()];
+  if (Node.isObjectLiteralExpression(pattern)) {
+    return pattern.getProperties().flatMap((p) => {
+      const init = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+      return init && (Node.isStringLiteral(init) || Node.isNoSubstitutionTemplateLiteral(init)) ? [init.getLiteralText()] : init ? patternNames(init) : [];
+    });
+  }
+  return [pattern.getText().split('.').pop() ?? ''];
 }
 
 function calleeName(call: Node): Node {
