@@ -31,6 +31,23 @@ const OTEL_AUTO = [
 runRuleTests('missing-correlation-id', {
   valid: [
     {
+      name: 'BullMQ: a job queue whose worker is not found in the workspace is taken as the service\'s own',
+      files: {
+        'services/orders/src/jobs.ts': lines(
+          "import { Queue } from 'bullmq';", //                                                 1
+          'export class Jobs {', //                                                              2
+          '  private queue: Queue;', //                                                         3
+          '  constructor(queueName: string) {', //                                              4
+          "    this.queue = new Queue(queueName, { connection: { host: 'redis' } });", //      5
+          '  }', //                                                                              6
+          '  async schedule(orderId: string) {', //                                             7
+          "    await this.queue.add('receipt', { orderId });", //                               8
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'kafkajs: correlation and causation ids in the message headers',
       files: {
         'services/orders/src/publish.ts': lines(
@@ -814,24 +831,6 @@ runRuleTests('missing-correlation-id', {
       errors: [{ messageId: 'missing', line: 10, column: 13 }],
     },
     {
-      name: 'BullMQ: a queue named by a constructor parameter that nothing in the workspace consumes',
-      files: {
-        'services/orders/src/jobs.ts': lines(
-          "import { Queue } from 'bullmq';", //                                                 1
-          'export class Jobs {', //                                                              2
-          '  private queue: Queue;', //                                                         3
-          '  constructor(queueName: string) {', //                                              4
-          "    this.queue = new Queue(queueName, { connection: { host: 'redis' } });", //      5
-          '  }', //                                                                              6
-          '  async schedule(orderId: string) {', //                                             7
-          "    await this.queue.add('receipt', { orderId });", //                               8
-          '  }',
-          '}',
-        ),
-      },
-      errors: [{ messageId: 'missing', line: 8, column: 22 }],
-    },
-    {
       name: 'Redis pub/sub: a templated channel subscribed by a pattern in another service is still a hop',
       files: {
         'services/orders/src/notify.ts': lines(
@@ -879,6 +878,10 @@ runRuleTests('missing-correlation-id', {
           'export async function scheduleReceipt(orderId: string, email: string) {', //        5
           "  await receipts.add('send-receipt', { orderId, email });", //                       6
           '}',
+        ),
+        'services/mailer/src/worker.ts': lines(
+          "import { Worker } from 'bullmq';",
+          "export const worker = new Worker('receipts', async (job) => console.log(job.data));",
         ),
       },
       errors: [{ messageId: 'missing', line: 6, column: 18 }],
@@ -1122,6 +1125,10 @@ runRuleTests('missing-correlation-id', {
           "export const worker = new Worker('receipts', async (job) => {", //                              6
           "  await emails.add('send', { to: job.data.email, correlationId: randomUUID() });", //           7
           '});',
+        ),
+        'services/mailer/src/worker.ts': lines(
+          "import { Worker } from 'bullmq';",
+          "export const worker = new Worker('emails', async (job) => console.log(job.data));",
         ),
       },
       errors: [{ messageId: 'notPropagated', line: 7, column: 16 }],

@@ -5,6 +5,7 @@ import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';
 import { telemetryChannel } from '../facts/libraries/telemetry';
+import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
@@ -52,6 +53,8 @@ export const missingCorrelationId = createRule({
       // A job queue the service feeds itself (or a broadcast to its own replicas) is not a hop between services.
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
+      // A job queue whose worker is not found is taken as the service's own (prefer silence to a guess).
+      if (destination?.kind === 'unseen' && isJobQueueLibrary(fact.library)) continue;
       // Metrics, gauges, traces and log lines are data points, not business messages (libraries/telemetry.ts).
       if (fact.kind === 'publish' && telemetryChannel(fact)) continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;

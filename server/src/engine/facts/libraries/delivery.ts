@@ -23,6 +23,12 @@ export interface TransportSemantics {
    * service and not state another service acts on.
    */
   broadcast?: boolean;
+  /**
+   * A named queue of jobs that a service usually both feeds and works (BullMQ, Bull): a job whose
+   * worker is not found in the workspace (a queue name that does not resolve, a worker in a
+   * package that is not checked out) is taken as the service's own, not as a hop to another service.
+   */
+  jobQueue?: boolean;
 }
 
 export const TRANSPORTS = {
@@ -32,8 +38,8 @@ export const TRANSPORTS = {
   sqs: { name: 'Amazon SQS', delivery: 'at-least-once', why: 'a message not deleted before its visibility timeout is received again' },
   'sns-lambda': { name: 'SNS → Lambda', delivery: 'at-least-once', why: 'SNS retries a failed Lambda invocation and may deliver twice' },
   'dynamodb-stream': { name: 'DynamoDB / Kinesis streams → Lambda', delivery: 'at-least-once', why: 'a failed batch is retried from the same position' },
-  bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1' },
-  bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1' },
+  bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true },
+  bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true },
   'nats-jetstream': { name: 'NATS JetStream', delivery: 'at-least-once', why: 'an unacked message is redelivered after ack_wait' },
   stan: { name: 'NATS Streaming (STAN)', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack wait' },
   pubsub: { name: 'Google Pub/Sub', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack deadline' },
@@ -55,6 +61,11 @@ export function deliveryOf(id: TransportId): TransportSemantics {
 
 export function redelivers(id: TransportId): boolean {
   return TRANSPORTS[id].delivery === 'at-least-once';
+}
+
+/** Whether a fact's library sends to a job queue (see `jobQueue`): the library names the transport. */
+export function isJobQueueLibrary(library: string): boolean {
+  return library in TRANSPORTS && (TRANSPORTS[library as TransportId] as TransportSemantics).jobQueue === true;
 }
 
 /** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
