@@ -371,6 +371,30 @@ export class OrdersService {
       errors: [{ messageId: 'dualWrite', line: 11, column: 40 }],
     },
     {
+      name: 'the same event sent on both branches after one write is one missing outbox, the other send related',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+const retryProducer = new Kafka({ brokers: ['kafka-retry:9092'] }).producer();
+
+export async function place(id: string, circuitOpen: boolean) {
+  await prisma.order.create({ data: { id } });
+  if (circuitOpen) {
+    await retryProducer.send({ topic: 'order.created', messages: [{ key: id, value: id }] });
+  } else {
+    await producer.send({ topic: 'order.created', messages: [{ key: id, value: id }] });
+  }
+}
+`,
+      },
+      errors: [{
+        messageId: 'dualWrite', line: 12, column: 25,
+        related: [
+          'services/orders/src/orders.ts:10:22 the datastore write: prisma.order.create (keyed on a given id)',
+          'services/orders/src/orders.ts:14:20 the same event on another branch: producer.send to "order.created"',
+        ],
+      }],
+    },
+    {
       name: 'publish before the write: the event is out if the write then fails',
       files: {
         'services/orders/src/orders.ts': `${HEAD}

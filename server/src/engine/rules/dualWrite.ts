@@ -43,8 +43,10 @@ export const dualWrite = createRule({
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
+    const alternates = sameEventOnBranches(candidates);
     let hops: HopIndex | undefined;
     for (const c of candidates) {
+      if (alternates.dropped.has(c)) continue;
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
         hops ??= hopIndex(model);
@@ -66,6 +68,7 @@ export const dualWrite = createRule({
       const related = [
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
         ...(c.at.path.length ? [{ ...model.locationOf(c.at.fact.node), message: `${c.kind === 'brokenOutbox' ? 'the outbox write' : 'the publish'}: ${c.at.fact.detail}` }] : []),
+        ...(alternates.of.get(c) ?? []).map((o) => ({ ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node), message: `the same event on another branch: ${o.at.fact.detail}` })),
         ...entryPoints(model, callers, consumers),
       ];
       const common = { location, related, inferred: inferredWhat.length > 0, ...(inferredWhat.length ? { maxSeverity: 'warning' as const } : {}) };
@@ -100,6 +103,36 @@ export const dualWrite = createRule({
     }
   },
 });
+
+/**
+ * One flow that sends the same event on exclusive branches (`if (circuitOpen) retryClient.emit('order.created', e)
+ * else client.emit('order.created', e)`) after the same write has one missing outbox, not two: the
+ * first send is reported, the others are its related locations.
+ */
+function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, Candidate[]> } {
+  const dropped = new Set<Candidate>();
+  const of = new Map<Candidate, Candidate[]>();
+  const groups = new Map<string, Candidate[]>();
+  candidates.forEach((c) => {
+    if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || !c.at.fact.channel) return;
+    const list = groups.get(`${c.fn.getPos()}:${c.fn.getSourceFile().getFilePath()}`) ?? [];
+    list.push(c);
+    groups.set(`${c.fn.getPos()}:${c.fn.getSourceFile().getFilePath()}`, list);
+  });
+  for (const list of groups.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (dropped.has(c)) continue;
+      for (const o of list.slice(i + 1)) {
+        if (dropped.has(o) || o.fn !== c.fn || o.write.fact !== c.write.fact || o.at.fact.channel !== c.at.fact.channel || o.at.via === c.at.via) continue;
+        if (pathRelation(c.at.via, o.at.via, c.fn) !== 'exclusive') continue;
+        dropped.add(o);
+        of.set(c, [...(of.get(c) ?? []), o]);
+      }
+    }
+  }
+  return { dropped, of };
+}
 
 interface Candidate {
   kind: 'dualWrite' | 'brokenOutbox';
