@@ -31,6 +31,28 @@ const OTEL_AUTO = [
 runRuleTests('missing-correlation-id', {
   valid: [
     {
+      name: 'amqplib: a queue the service consumes itself through its own publish and consume wrappers',
+      files: {
+        'services/cinema/src/rabbit.ts': lines(
+          "import * as amqp from 'amqplib';",
+          'let channel: amqp.Channel;',
+          'export async function publish(queue: string, payload: object) {',
+          '  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));',
+          '}',
+          'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
+          '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
+          '}',
+        ),
+        'services/cinema/src/reservations.ts': lines(
+          "import { consume, publish } from './rabbit';",
+          'export async function reserve(seatId: string) {',
+          "  await publish('reservation.expire', { seatId });",
+          '}',
+          "export const started = consume('reservation.expire', async (body) => console.log(body));",
+        ),
+      },
+    },
+    {
       name: 'BullMQ: a job queue whose worker is not found in the workspace is taken as the service\'s own',
       files: {
         'services/orders/src/jobs.ts': lines(
@@ -741,6 +763,30 @@ runRuleTests('missing-correlation-id', {
     },
   ],
   invalid: [
+    {
+      name: 'amqplib: a publish wrapper whose caller names a queue another service consumes',
+      files: {
+        'services/cinema/src/rabbit.ts': lines(
+          "import * as amqp from 'amqplib';",
+          'let channel: amqp.Channel;',
+          'export async function publish(queue: string, payload: object) {',
+          '  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));',
+          '}',
+        ),
+        'services/cinema/src/reservations.ts': lines(
+          "import { publish } from './rabbit';", //                        1
+          'export async function reserve(seatId: string) {', //           2
+          "  await publish('reservation.made', { seatId });", //          3
+          '}',
+        ),
+        'services/billing/src/listen.ts': lines(
+          "import * as amqp from 'amqplib';",
+          'let channel: amqp.Channel;',
+          "export const started = channel.consume('reservation.made', (msg) => console.log(msg));",
+        ),
+      },
+      errors: [{ messageId: 'missing', file: 'services/cinema/src/reservations.ts', line: 3, column: 9 }],
+    },
     {
       name: 'fetch: POST to a service named by a <SERVICE>_API_URL env var',
       files: {

@@ -9,6 +9,7 @@
  */
 import { Node } from 'ts-morph';
 import { channelName, declarationOf, valueOfDeclaration } from './syntax';
+import type { Fact } from './facts';
 
 const MAX_DEPTH = 6;
 
@@ -67,4 +68,20 @@ export function namesMatch(a: string, b: string): boolean {
   if (wild(a) && !wild(b)) return pattern(a).test(b);
   if (wild(b) && !wild(a)) return pattern(b).test(a);
   return false;
+}
+
+/**
+ * The channel ends a name expression gives: its name, its symbolic identity when not a literal,
+ * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
+ * sites name it.
+ */
+export function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
+  const channel = channelName(node);
+  const id = channelIdentity(node);
+  const decl = node && Node.isIdentifier(node) ? declarationOf(node) : undefined;
+  return {
+    channel,
+    ...(id ? { channelIds: [id] } : {}),
+    ...(channel === undefined && decl && Node.isParameterDeclaration(decl) ? { channelFrom: { param: decl } } : {}),
+  };
 }

@@ -3,6 +3,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, prop } from '../syntax';
+import { channelEnd } from '../channelIdentity';
 import type { TransportId } from './delivery';
 
 /** `consume(queue, fn, { noAck: true })` is at most once; amqplib's default (noAck: false) needs an ack. Options we cannot read: unknown. */
@@ -36,9 +37,11 @@ export const amqplib: LibraryTable = {
   },
   operations: {
     'amqplib.Channel|consume': (call, analysis) => {
-      const queue = channelName(arg(call, 0));
+      // A consume wrapper (`consume(queue, handler)`) is named by its callers, like a Redis subscribe wrapper.
+      const end = channelEnd(arg(call, 0));
       const handler = analysis.functionFrom(arg(call, 1));
-      return consumerFact('amqplib', call, calleeName(call), handler, queue, `amqplib consumer of queue "${queue ?? '?'}"`, ackMode(arg(call, 2)));
+      const fact = consumerFact('amqplib', call, calleeName(call), handler, end.channel, `amqplib consumer of queue "${end.channel ?? '?'}"`, ackMode(arg(call, 2)));
+      return fact ? { ...fact, ...end } : fact;
     },
     'amqplib.Channel|publish': (call) => {
       const exchange = channelName(arg(call, 0));
@@ -52,8 +55,10 @@ export const amqplib: LibraryTable = {
       if (target && /\.replyTo$/.test(target.getText())) {
         return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
       }
-      const queue = channelName(target);
-      return publishFact('amqplib', call, `channel.sendToQueue "${queue ?? '?'}"`, queue, [arg(call, 2), arg(call, 1)], { channelNode: target });
+      // A send wrapper (`publish(queue, payload)`) goes where its callers name.
+      const end = channelEnd(target);
+      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target });
+      return { ...fact, ...end };
     },
   },
 };

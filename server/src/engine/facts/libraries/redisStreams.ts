@@ -9,7 +9,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact, CorrelationState } from '../facts';
 import { consumerFact, inspectCarrier, publishFact } from './build';
 import { CORRELATION_KEY, arg, calleeName, channelName, declarationOf, parameterNames, receiver, stringValue } from '../syntax';
-import { channelIdentity } from '../channelIdentity';
+import { channelEnd } from '../channelIdentity';
 import { isFunctionLike } from '../analysis';
 
 const STREAM_ID = /^(\*|\d+-\d+|\d+)$/;
@@ -64,22 +64,6 @@ const readGroup: OperationAnalyzer = (call) => {
   const stream = streamsAt >= 0 ? channelName(args[streamsAt + 1]) : undefined;
   return fn ? consumerFact('redis', call, calleeName(call), fn, stream, `Redis stream consumer-group loop${stream ? ` on "${stream}"` : ''}`, 'redis-stream') : undefined;
 };
-
-/**
- * The channel ends a name expression gives: its name, its symbolic identity when not a literal,
- * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
- * sites name it.
- */
-function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
-  const channel = channelName(node);
-  const id = channelIdentity(node);
-  const decl = node && Node.isIdentifier(node) ? declarationOf(node) : undefined;
-  return {
-    channel,
-    ...(id ? { channelIds: [id] } : {}),
-    ...(channel === undefined && decl && Node.isParameterDeclaration(decl) ? { channelFrom: { param: decl } } : {}),
-  };
-}
 
 const publish: OperationAnalyzer = (call) => {
   const end = channelEnd(arg(call, 0));
