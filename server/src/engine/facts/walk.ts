@@ -16,7 +16,7 @@ import { type KindToNodeMappings, type Node, type SourceFile, SyntaxKind, ts } f
  */
 export const MAX_SYNTAX_DEPTH = 1000;
 
-/** The node kinds `isFunctionLike` (analysis.ts) accepts; a test keeps the two in step. */
+/** The node kinds `isFunctionLike` (callResolution.ts) accepts; a test keeps the two in step. */
 export const FUNCTION_LIKE_KINDS: ReadonlySet<SyntaxKind> = new Set([
   SyntaxKind.ArrowFunction, SyntaxKind.FunctionExpression, SyntaxKind.FunctionDeclaration,
   SyntaxKind.MethodDeclaration, SyntaxKind.Constructor, SyntaxKind.GetAccessor,

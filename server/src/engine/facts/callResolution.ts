@@ -1,0 +1,249 @@
+/**
+ * Which workspace function a call runs: resolveCallee (the declaration its
+ * callee resolves to), resolveCallees (for a method declared by an interface
+ * or as abstract, its implementations in workspace classes), functionFrom
+ * (the function an expression denotes, such as a handler passed by
+ * reference), and mayCallWorkspace, which skips before asking the checker
+ * the calls no workspace function can answer (by the callee names of the
+ * project's files, see fileSyntax.ts).
+ */
+import { Node, SyntaxKind, type Project, type SourceFile, type ts, type Symbol as TsSymbol } from 'ts-morph';
+import { declarationOf } from './syntax';
+import { countNames, type FileSyntax, type NameCounts } from './fileSyntax';
+import type { Analysis } from './analysis';
+
+export type FunctionLike = Node;
+
+const MAX_IMPLEMENTATIONS = 8;
+
+export class CallResolver {
+  private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
+  private readonly calleesMemo = new Map<Node, FunctionLike[]>();
+  /** The union of the callee names of the project's files (rebuilt after an invalidation). */
+  /** How many files declare each name a workspace function can be called by (kept up to date across edits). */
+  private calleeNames: NameCounts | undefined;
+  private namesPending = new Set<SourceFile>();
+
+  constructor(private readonly analysis: Analysis) {}
+
+  /** Forgets the callees memoized for calls in these files (or in forgotten nodes); see Analysis.invalidate. */
+  forgetCalls(affected: ReadonlySet<SourceFile>): void {
+    const stale = (node: Node) => node.wasForgotten() || affected.has(node.getSourceFile());
+    for (const map of [this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
+      for (const node of map.keys()) if (stale(node)) map.delete(node);
+    }
+  }
+
+  /** Takes the callee names of a file out of the counts until they are counted again (its syntax is about to be dropped). */
+  forgetNames(f: SourceFile, syntax: FileSyntax | undefined): void {
+    if (syntax && this.calleeNames && !this.namesPending.has(f)) countNames(this.calleeNames, syntax.names, -1);
+    if (this.calleeNames) this.namesPending.add(f);
+  }
+
+  /** The workspace function a call runs, if it can be resolved statically. */
+  resolveCallee(call: Node): FunctionLike | undefined {
+    if (this.calleeMemo.has(call)) return this.calleeMemo.get(call);
+    const fn = this.computeCallee(call);
+    this.calleeMemo.set(call, fn);
+    return fn;
+  }
+
+  private computeCallee(call: Node): FunctionLike | undefined {
+    if (!Node.isCallExpression(call) && !Node.isNewExpression(call)) return undefined;
+    this.analysis.project ??= call.getProject();
+    if (!this.mayCallWorkspace(call.compilerNode)) return undefined;
+    let callee: Node = call.getExpression();
+    while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+    let symbol: TsSymbol | undefined;
+    try {
+      symbol = Node.isPropertyAccessExpression(callee) ? callee.getNameNode().getSymbol() : callee.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    } catch {
+      return undefined;
+    }
+    if (!symbol) return undefined;
+    for (const decl of symbol.getDeclarations()) {
+      const fn = functionOfDeclaration(decl);
+      if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
+    }
+    return undefined;
+  }
+
+  /**
+   * The workspace functions a call may run: the callee itself, or, for a
+   * method declared by an interface or as abstract (`handler.handle(msg)`
+   * through an injected interface, `this.onMessage(...)` in a base class),
+   * the implementations in workspace classes (at most MAX_IMPLEMENTATIONS).
+   */
+  resolveCallees(call: Node): FunctionLike[] {
+    let fns = this.calleesMemo.get(call);
+    if (!fns) {
+      fns = this.computeCallees(call);
+      this.calleesMemo.set(call, fns);
+    }
+    return fns;
+  }
+
+  private computeCallees(call: Node): FunctionLike[] {
+    const direct = this.resolveCallee(call);
+    if (direct) return [direct];
+    if (!Node.isCallExpression(call) || !this.mayCallWorkspace(call.compilerNode)) return [];
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return [];
+    let decls: Node[];
+    try {
+      decls = callee.getNameNode().getSymbol()?.getDeclarations() ?? [];
+    } catch {
+      return [];
+    }
+    const name = callee.getName();
+    const out: FunctionLike[] = [];
+    for (const decl of decls) {
+      if (decl.getSourceFile().isDeclarationFile()) continue;
+      const owner = decl.getParent();
+      const abstractMethod = Node.isMethodDeclaration(decl) && !decl.getBody() && owner && Node.isClassDeclaration(owner);
+      if (!(Node.isMethodSignature(decl) || Node.isPropertySignature(decl)) && !abstractMethod) continue;
+      if (!owner || !(Node.isInterfaceDeclaration(owner) || Node.isClassDeclaration(owner))) continue;
+      for (const cls of this.implementationsOf(owner, call.getSourceFile())) {
+        const m = methodIn(cls, name);
+        if (m && !out.includes(m)) out.push(m);
+        if (out.length >= MAX_IMPLEMENTATIONS) return out;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * False when a call or `new` cannot run a workspace function: its callee is
+   * a name (`f(...)`) or a member (`x.m(...)`) that no workspace declaration
+   * resolveCallee or resolveCallees accepts could bear, so asking the checker
+   * (which type-checks the receiver) would find nothing. True otherwise.
+   */
+  mayCallWorkspace(raw: ts.Node): boolean {
+    if (raw.kind !== SyntaxKind.CallExpression && raw.kind !== SyntaxKind.NewExpression) return false;
+    let callee: ts.Expression = (raw as ts.CallExpression | ts.NewExpression).expression;
+    while (callee.kind === SyntaxKind.ParenthesizedExpression || callee.kind === SyntaxKind.NonNullExpression) {
+      callee = (callee as ts.ParenthesizedExpression | ts.NonNullExpression).expression;
+    }
+    if (callee.kind !== SyntaxKind.Identifier && callee.kind !== SyntaxKind.PropertyAccessExpression) return true;
+    if (!this.analysis.project) return true;
+    const names = this.workspaceCalleeNames(this.analysis.project);
+    if (callee.kind === SyntaxKind.Identifier) return names.identifiers.has((callee as ts.Identifier).text);
+    return names.anyMember > 0 || names.members.has((callee as ts.PropertyAccessExpression).name.text);
+  }
+
+  private workspaceCalleeNames(project: Project): NameCounts {
+    if (!this.calleeNames) {
+      this.calleeNames = { members: new Map([['default', 1]]), identifiers: new Map(), anyMember: 0 };
+      this.namesPending = new Set(project.getSourceFiles());
+    }
+    // Files invalidated since the last call add their names back (their old names were taken out then).
+    if (this.namesPending.size) {
+      for (const sf of this.namesPending) if (!sf.wasForgotten()) countNames(this.calleeNames, this.analysis.syntaxOf(sf).names, 1);
+      this.namesPending.clear();
+    }
+    return this.calleeNames;
+  }
+
+  /** Workspace classes implementing an interface or extending a class (directly or through workspace bases). */
+  private implementationsOf(owner: Node, dependent: SourceFile): Node[] {
+    const index = this.analysis.index('implementors', /\b(implements|extends)\b/, (sf) => {
+      const out: [Node, Node][] = [];
+      for (const cls of sf.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+        if (cls.isAbstract()) continue;
+        for (const clause of cls.getHeritageClauses()) {
+          for (const t of clause.getTypeNodes()) {
+            const target = declarationOf(t.getExpression());
+            if (!target || target.getSourceFile().isDeclarationFile()) continue;
+            out.push([target, cls]);
+            // A class extending an abstract workspace class implements what that class implements.
+            for (let base = Node.isClassDeclaration(target) ? target : undefined, i = 0; base && i < 4; i++) {
+              for (const impl of base.getImplements()) {
+                try {
+                  const d = impl.getExpression().getSymbol()?.getDeclarations()[0];
+                  if (d && !d.getSourceFile().isDeclarationFile()) out.push([d, cls]);
+                } catch {
+                  // unresolvable interface
+                }
+              }
+              const next: Node | undefined = base.getBaseClass();
+              if (next) out.push([next, cls]);
+              base = next && Node.isClassDeclaration(next) ? next : undefined;
+            }
+          }
+        }
+      }
+      return out;
+    }, { signature: classHeadersAndImports });
+    return index.get(owner, dependent);
+  }
+
+  /** The function an expression denotes (a handler passed by reference, a bound method...). */
+  functionFrom(expr: Node | undefined): FunctionLike | undefined {
+    if (!expr) return undefined;
+    if (isFunctionLike(expr)) return expr;
+    if (Node.isParenthesizedExpression(expr) || Node.isAsExpression(expr)) return this.functionFrom(expr.getExpression());
+    if (Node.isCallExpression(expr)) {
+      const callee = expr.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') return this.functionFrom(callee.getExpression());
+      return undefined;
+    }
+    if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
+      let symbol: TsSymbol | undefined;
+      try {
+        // `{ eachMessage }`: the shorthand's name is the property; the function is the variable it reads.
+        const parent = expr.getParent();
+        const shorthand = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === expr;
+        symbol = Node.isPropertyAccessExpression(expr) ? expr.getNameNode().getSymbol() : shorthand ? parent.getValueSymbol() : expr.getSymbol();
+        if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      } catch {
+        return undefined;
+      }
+      for (const decl of symbol?.getDeclarations() ?? []) {
+        const fn = functionOfDeclaration(decl);
+        if (fn) return fn;
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * What the implementors a file contributes depend on: its class headers, and the imports of the
+ * names they extend or implement (an edit elsewhere in the file cannot add or change one).
+ */
+function classHeadersAndImports(text: string): string {
+  const headers = [...text.matchAll(/\bclass\s[^{]*\{/g)].map((m) => m[0]);
+  const names = new Set(headers.flatMap((h) => [...h.matchAll(/\b(?:extends|implements)\s([^{]*)/g)].flatMap((m) => m[1].match(/[A-Za-z_$][\w$]*/g) ?? [])));
+  const imports = [...text.matchAll(/\bimport\s[^;]*;?/g)].map((m) => m[0])
+    .filter((i) => (i.match(/[A-Za-z_$][\w$]*/g) ?? []).some((word) => names.has(word)));
+  return [...headers, ...imports].join('\n');
+}
+
+
+/** A method with a body named `name` in a class or its workspace base classes. */
+function methodIn(cls: Node, name: string): FunctionLike | undefined {
+  let c: Node | undefined = cls;
+  for (let i = 0; i < 5 && c && Node.isClassDeclaration(c); i++) {
+    const m = c.getInstanceMethod(name);
+    if (m && m.getBody()) return m;
+    const p = c.getProperty(name)?.getInitializer();
+    if (p && (Node.isArrowFunction(p) || Node.isFunctionExpression(p))) return p;
+    c = c.getBaseClass();
+  }
+  return undefined;
+}
+
+export function isFunctionLike(node: Node): boolean {
+  return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node);
+}
+
+function functionOfDeclaration(decl: Node): FunctionLike | undefined {
+  if (Node.isFunctionDeclaration(decl) || Node.isMethodDeclaration(decl)) return decl.getBody() ? decl : undefined;
+  if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl) || Node.isPropertyDeclaration(decl)) {
+    const init = decl.getInitializer();
+    if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
+  }
+  return undefined;
+}

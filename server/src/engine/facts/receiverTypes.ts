@@ -1,0 +1,141 @@
+/**
+ * Receiver typing beyond declarations: what `this.client` is in a class
+ * (its field, constructor parameter, an assignment in any method, or the
+ * broker client a library base class is constructed with), what
+ * `new Publisher(client)` wraps, and what a workspace function returns.
+ * Helpers of the type follower (typeFollower.ts), which memoizes them.
+ */
+import { Node, SyntaxKind, type ClassDeclaration, type NewExpression } from 'ts-morph';
+import { declarationOf } from './syntax';
+import { isFunctionLike } from './callResolution';
+import type { TypeFollower } from './typeFollower';
+
+/**
+ * `new OrderCreatedPublisher(stan)`: a class the analysis cannot see into
+ * (it extends a library's base class) built around a broker client. Tables
+ * say what such a wrapper is with a `<clientType>|wrapped` transition.
+ */
+export function wrappedClientType(types: TypeFollower, args: Node[], depth: number): string | undefined {
+  for (const a of args) {
+    const t = types.typeOf(a, depth);
+    const wrapped = t ? types.transitions.get(`${t}|wrapped`) : undefined;
+    if (wrapped) return wrapped;
+  }
+  return undefined;
+}
+
+/**
+ * A member a class inherits from a library base class (`this.client` in a
+ * `Listener` subclass): the broker client its construction sites pass in,
+ * when they all agree on one.
+ */
+function inheritedClientType(types: TypeFollower, cls: Node, depth: number): string | undefined {
+  if (!Node.isClassDeclaration(cls)) return undefined;
+  let base: Node | undefined = cls;
+  for (let i = 0; i < 5 && base && Node.isClassDeclaration(base); i++) {
+    const next: Node | undefined = base.getBaseClass();
+    if (!next) break;
+    base = next;
+  }
+  if (!base || !Node.isClassDeclaration(base) || !base.getExtends()) return undefined; // no library base class
+  const found = new Set<string>();
+  for (const site of constructionSites(types, cls)) {
+    for (const a of site.getArguments()) {
+      const t = types.typeOf(a, depth);
+      if (t && types.transitions.has(`${t}|wrapped`)) found.add(t);
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** `new C(...)` expressions of a workspace class; the class's file depends on them. */
+function constructionSites(types: TypeFollower, cls: Node): NewExpression[] {
+  const index = types.analysis.index('constructions', /\bnew\s/, (sf) => {
+    const out: [Node, NewExpression][] = [];
+    sf.forEachDescendant((n) => {
+      if (!Node.isNewExpression(n)) return;
+      const e = n.getExpression();
+      if (!Node.isIdentifier(e)) return;
+      const decl = declarationOf(e);
+      if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
+    });
+    return out;
+  }, { nameOf: (key) => (Node.isClassDeclaration(key as Node) ? (key as ClassDeclaration).getName() : undefined) });
+  return index.get(cls, cls.getSourceFile()) as NewExpression[];
+}
+
+export function typeOfThisMember(types: TypeFollower, access: Node, depth: number): string | undefined {
+  if (!Node.isPropertyAccessExpression(access)) return undefined;
+  const name = access.getName();
+  const cls = access.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+  if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return undefined;
+  const prop = cls.getProperty(name);
+  if (prop) {
+    const t = types.typeOfDeclaration(prop, undefined, depth);
+    if (t) return t;
+  }
+  for (const ctor of cls.getConstructors()) {
+    const param = ctor.getParameter(name);
+    if (param) {
+      const t = types.typeOfDeclaration(param, undefined, depth);
+      if (t) return t;
+    }
+    // this.x = <expr> inside the constructor
+    for (const bin of ctor.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      const left = bin.getLeft();
+      if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+          Node.isThisExpression(left.getExpression()) && left.getName() === name) {
+        const t = types.typeOf(bin.getRight(), depth);
+        if (t) return t;
+      }
+    }
+  }
+  // Assignments in other methods (e.g. async init()).
+  let assigned = false;
+  for (const bin of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const left = bin.getLeft();
+    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+        Node.isThisExpression(left.getExpression()) && left.getName() === name) {
+      assigned = true;
+      const t = types.typeOf(bin.getRight(), depth);
+      if (t) return t;
+    }
+  }
+  if (!prop && !assigned && !cls.getConstructors().some((c) => c.getParameter(name)) && !declaredInWorkspaceBase(cls, name)) {
+    return inheritedClientType(types, cls, depth);
+  }
+  return undefined;
+}
+
+/** True when a workspace base class of `cls` declares member `name`. */
+function declaredInWorkspaceBase(cls: Node, name: string): boolean {
+  if (!Node.isClassDeclaration(cls)) return false;
+  let base = cls.getBaseClass();
+  for (let i = 0; i < 5 && base; i++) {
+    if (base.getProperty(name) || base.getMethod(name) || base.getGetAccessor(name) ||
+        base.getConstructors().some((c) => c.getParameter(name))) return true;
+    base = base.getBaseClass();
+  }
+  return false;
+}
+
+export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth: number): string | undefined {
+  const fn = types.analysis.resolveCallee(call);
+  if (!fn) return undefined;
+  if (Node.isArrowFunction(fn)) {
+    const body = fn.getBody();
+    if (!Node.isBlock(body)) return types.typeOf(body, depth);
+  }
+  const declaredReturn = (fn as unknown as { getReturnTypeNode?(): Node | undefined }).getReturnTypeNode?.();
+  if (declaredReturn) {
+    const t = types.typeFromTypeNode(declaredReturn, depth);
+    if (t) return t;
+  }
+  for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+    if (ret.getFirstAncestor(isFunctionLike) !== fn) continue;
+    const expr = ret.getExpression();
+    const t = expr ? types.typeOf(expr, depth) : undefined;
+    if (t) return t;
+  }
+  return undefined;
+}

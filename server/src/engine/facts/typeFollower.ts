@@ -1,0 +1,332 @@
+/**
+ * Which library type an expression has (`kafkajs.Producer`), or which
+ * library export it is (`kafkajs#Kafka`): followed back through variables,
+ * parameters, type annotations, aliases and calls to the import it comes
+ * from, never by name alone, and stepped along the library tables'
+ * transitions (`kafkajs#Kafka|new` → ...). Memoized per compiler node.
+ *
+ * Works on syntax plus symbol resolution of workspace code only: library
+ * type declarations are never loaded, so the result is the same with or
+ * without node_modules. Receiver typing (`this.x`, wrapped clients, return
+ * types) is in receiverTypes.ts, import modules in importedTypes.ts.
+ */
+import { Node, SyntaxKind, type SourceFile, type ts, type Symbol as TsSymbol } from 'ts-morph';
+import { declarationOf } from './syntax';
+import { libraryOf } from './modules';
+import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
+import { returnTypeOfWorkspaceCall, typeOfThisMember, wrappedClientType } from './receiverTypes';
+import type { Analysis } from './analysis';
+
+const MAX_TYPE_DEPTH = 12;
+
+/** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
+export interface MorphContext {
+  typeChecker: { compilerObject: ts.TypeChecker };
+  compilerFactory: {
+    getSymbol(symbol: ts.Symbol): TsSymbol;
+    getNodeFromCompilerNode(node: ts.Node, sourceFile: SourceFile): Node;
+    getSourceFileForNode(node: ts.Node): SourceFile;
+  };
+}
+
+export class TypeFollower {
+  /** Library types by compiler node (factsOf types receivers before, or without, wrapping their calls). */
+  private readonly typeMemo = new Map<ts.Node, string | undefined>();
+  private readonly inProgress = new Set<ts.Node>();
+
+  /** `transitions`: the library tables' type steps; `analysis`: for workspace calls, indexes and cache keys. */
+  constructor(readonly transitions: ReadonlyMap<string, string>, readonly analysis: Analysis) {}
+
+  /** Forgets the type memoized for a compiler node (see Analysis.invalidate). */
+  forget(key: ts.Node): void {
+    this.typeMemo.delete(key);
+  }
+
+  /** The library type of an expression (`kafkajs.Producer`), an export (`kafkajs#Kafka`), or undefined. */
+  typeOf(node: Node, depth = 0): string | undefined {
+    if (depth > MAX_TYPE_DEPTH) return undefined;
+    const key = node.compilerNode;
+    if (this.typeMemo.has(key)) return this.typeMemo.get(key);
+    if (this.inProgress.has(key)) return undefined;
+    this.inProgress.add(key);
+    let result: string | undefined;
+    try {
+      result = this.computeType(node, depth + 1);
+    } catch {
+      result = undefined;
+    }
+    this.inProgress.delete(key);
+    this.typeMemo.set(key, result);
+    this.analysis.keyOf(node.getSourceFile().compilerNode, key);
+    return result;
+  }
+
+  /**
+   * typeOf(identifier) at depth 0 on the compiler node, wrapping only the
+   * declaration it resolves to (typeOfIdentifier and typeOfSymbol without the
+   * wrappers): factsOf types most receivers this way and wraps a call only
+   * when it is an operation.
+   */
+  typeOfRawIdentifier(id: ts.Identifier, context: MorphContext): string | undefined {
+    if (this.typeMemo.has(id)) return this.typeMemo.get(id);
+    if (this.inProgress.has(id)) return undefined;
+    this.inProgress.add(id);
+    let result: string | undefined;
+    try {
+      const symbol = (id as ts.Identifier & { symbol?: ts.Symbol }).symbol ?? context.typeChecker.compilerObject.getSymbolAtLocation(id);
+      const name = id.getText();
+      const decl = symbol?.declarations?.[0];
+      const declFile = decl?.getSourceFile();
+      if (!symbol || !decl || declFile!.isDeclarationFile || declFile!.fileName.indexOf('/node_modules/') >= 0) {
+        result = name === 'fetch' ? 'global#fetch' : undefined;
+      } else {
+        const factory = context.compilerFactory;
+        result = this.typeOfDeclaration(factory.getNodeFromCompilerNode(decl, factory.getSourceFileForNode(decl)), factory.getSymbol(symbol), 1);
+      }
+    } catch {
+      result = undefined;
+    }
+    this.inProgress.delete(id);
+    this.typeMemo.set(id, result);
+    this.analysis.keyOf(id.getSourceFile(), id);
+    return result;
+  }
+
+  step(from: string | undefined, step: string): string | undefined {
+    if (!from) return undefined;
+    const direct = this.transitions.get(`${from}|${step}`);
+    if (direct) return direct;
+    const hash = from.indexOf('#');
+    const isNamespace = from.endsWith('#*') || from.endsWith('#default');
+    if (isNamespace && step.startsWith('.')) return this.namespaceMember(from, step.slice(1));
+    if (isNamespace && step.endsWith('()')) {
+      const member = this.namespaceMember(from, step.slice(0, -2));
+      return this.step(member, '()');
+    }
+    if (step === 'instance' && hash > 0) return this.transitions.get(`${from}|new`);
+    if (step.startsWith('.')) return this.transitions.get(`${from}|.*`);
+    if (step.endsWith('()') && step !== '()') return this.transitions.get(`${from}|*()`);
+    return undefined;
+  }
+
+  namespaceMember(from: string, member: string): string {
+    const mapped = this.transitions.get(`${from}|.${member}`);
+    if (mapped) return mapped;
+    return `${from.slice(0, from.indexOf('#'))}#${member}`;
+  }
+
+  private computeType(node: Node, depth: number): string | undefined {
+    if (
+      Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) ||
+      Node.isAwaitExpression(node) || Node.isSatisfiesExpression(node) || Node.isTypeAssertion(node)
+    ) {
+      return this.typeOf(node.getExpression(), depth);
+    }
+    if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
+    if (Node.isNewExpression(node)) {
+      return this.step(this.typeOf(node.getExpression(), depth), 'new') ?? wrappedClientType(this, node.getArguments(), depth);
+    }
+    if (Node.isCallExpression(node)) {
+      const callee = node.getExpression();
+      if (Node.isPropertyAccessExpression(callee)) {
+        const base = this.typeOf(callee.getExpression(), depth);
+        if (base) return this.step(base, `${callee.getName()}()`);
+      } else {
+        const t = this.typeOf(callee, depth);
+        if (t) return this.step(t, '()');
+        if (Node.isIdentifier(callee) && callee.getText() === 'require') return requireType(node);
+      }
+      return returnTypeOfWorkspaceCall(this, node, depth);
+    }
+    if (Node.isPropertyAccessExpression(node)) {
+      const target = node.getExpression();
+      if (Node.isThisExpression(target)) return typeOfThisMember(this, node, depth);
+      const base = this.typeOf(target, depth);
+      if (base) return this.step(base, `.${node.getName()}`);
+      return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
+    }
+    return undefined;
+  }
+
+  private typeOfIdentifier(id: Node, depth: number): string | undefined {
+    const symbol = id.getSymbol();
+    if (!symbol) return id.getText() === 'fetch' ? 'global#fetch' : undefined;
+    return this.typeOfSymbol(symbol, depth, id.getText());
+  }
+
+  private typeOfSymbol(symbol: TsSymbol | undefined, depth: number, name?: string): string | undefined {
+    if (!symbol) return undefined;
+    const decl = symbol.getDeclarations()[0];
+    if (!decl) return name === 'fetch' ? 'global#fetch' : undefined;
+    if (decl.getSourceFile().isDeclarationFile() || decl.getSourceFile().isInNodeModules()) {
+      return name === 'fetch' ? 'global#fetch' : undefined;
+    }
+    return this.typeOfDeclaration(decl, symbol, depth);
+  }
+
+  typeOfDeclaration(decl: Node, symbol: TsSymbol | undefined, depth: number): string | undefined {
+    if (Node.isImportSpecifier(decl)) {
+      const lib = moduleOfImportNode(decl);
+      if (lib) return `${lib}#${decl.getNameNode().getText()}`;
+      return this.typeOfAliased(symbol, depth) ?? reexportedLibraryType(decl);
+    }
+    if (Node.isImportClause(decl)) {
+      const lib = moduleOfImportNode(decl);
+      if (lib) return `${lib}#default`;
+      return this.typeOfAliased(symbol, depth);
+    }
+    if (Node.isNamespaceImport(decl)) {
+      const lib = moduleOfImportNode(decl);
+      return lib ? `${lib}#*` : undefined;
+    }
+    if (Node.isImportEqualsDeclaration(decl)) {
+      const ref = decl.getModuleReference();
+      if (Node.isExternalModuleReference(ref)) {
+        const expr = ref.getExpression();
+        const lib = expr && Node.isStringLiteral(expr) ? libraryOf(expr.getLiteralValue()) : undefined;
+        return lib ? `${lib}#*` : undefined;
+      }
+      return undefined;
+    }
+    if (Node.isExportSpecifier(decl)) return this.typeOfAliased(symbol, depth);
+    if (Node.isBindingElement(decl)) {
+      const pattern = decl.getParent();
+      const holder = pattern?.getParent();
+      const prop = decl.getPropertyNameNode()?.getText() ?? decl.getName();
+      if (holder && Node.isVariableDeclaration(holder)) {
+        const init = holder.getInitializer();
+        if (!init) return undefined;
+        return this.step(this.typeOf(init, depth), `.${prop}`);
+      }
+      if (holder && Node.isParameterDeclaration(holder)) {
+        const typeNode = holder.getTypeNode();
+        const member = typeNode ? this.memberTypeNode(typeNode, prop) : undefined;
+        if (member) return this.typeFromTypeNode(member, depth);
+        // `({ manager }: InsertEvent<User>)`: a member of a library type, as its table says.
+        return typeNode ? this.step(this.typeFromTypeNode(typeNode, depth), `.${prop}`) : undefined;
+      }
+      return undefined;
+    }
+    // Untyped (or `any`) callback parameters take their type from the call they are passed to.
+    if (Node.isParameterDeclaration(decl) && (!decl.getTypeNode() || decl.getTypeNode()!.getKind() === SyntaxKind.AnyKeyword)) {
+      return this.callbackParameterType(decl, depth);
+    }
+    if (Node.isClassDeclaration(decl)) {
+      const base = decl.getExtends()?.getExpression();
+      return base ? this.typeOf(base, depth) : undefined;
+    }
+    if (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) || Node.isParameterDeclaration(decl) ||
+        Node.isPropertySignature(decl)) {
+      const typeNode = decl.getTypeNode();
+      if (typeNode) {
+        const t = this.typeFromTypeNode(typeNode, depth);
+        if (t) return t;
+      }
+      const init = Node.isPropertySignature(decl) ? undefined : decl.getInitializer();
+      return init ? this.typeOf(init, depth) : undefined;
+    }
+    if (Node.isPropertyAssignment(decl)) {
+      const init = decl.getInitializer();
+      return init ? this.typeOf(init, depth) : undefined;
+    }
+    if (Node.isGetAccessorDeclaration(decl)) {
+      // `get client(): Stan { return this._client; }`
+      const declared = decl.getReturnTypeNode();
+      const t = declared ? this.typeFromTypeNode(declared, depth) : undefined;
+      if (t) return t;
+      for (const ret of decl.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+        const expr = ret.getExpression();
+        const rt = expr ? this.typeOf(expr, depth) : undefined;
+        if (rt) return rt;
+      }
+      return undefined;
+    }
+    if (Node.isShorthandPropertyAssignment(decl)) {
+      return this.typeOf(decl.getNameNode(), depth);
+    }
+    return undefined;
+  }
+
+  /** `prisma.$transaction(async (tx) => ...)`: the parameter's type comes from the call it is passed to. */
+  private callbackParameterType(param: Node, depth: number): string | undefined {
+    if (!Node.isParameterDeclaration(param)) return undefined;
+    const fn = param.getParent();
+    const call = fn?.getParent();
+    if (!fn || !call || !Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    const base = this.typeOf(callee.getExpression(), depth);
+    if (!base) return undefined;
+    const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
+    const argIndex = call.getArguments().indexOf(fn);
+    return this.transitions.get(`${base}|${callee.getName()}():param${index}`) ??
+      (argIndex > 0 ? this.transitions.get(`${base}|${callee.getName()}():param${index + argIndex}`) : undefined);
+  }
+
+  private typeOfAliased(symbol: TsSymbol | undefined, depth: number): string | undefined {
+    if (!symbol || !symbol.isAlias()) return undefined;
+    const target = symbol.getAliasedSymbol();
+    const decl = target?.getDeclarations()[0];
+    if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
+    return this.typeOfDeclaration(decl, target, depth);
+  }
+
+  /** The aliased type node of a workspace `type X = ...`, if the name is one. */
+  private localTypeAlias(nameNode: Node): Node | undefined {
+    try {
+      let symbol = nameNode.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      const decl = symbol?.getDeclarations()[0];
+      return decl && Node.isTypeAliasDeclaration(decl) && !decl.getSourceFile().isDeclarationFile() ? decl.getTypeNode() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The declared type of property `name` of a local interface, type alias or type literal. */
+  private memberTypeNode(typeNode: Node, name: string): Node | undefined {
+    let members: Node[] | undefined;
+    if (Node.isTypeLiteral(typeNode)) members = typeNode.getMembers();
+    else if (Node.isTypeReference(typeNode)) {
+      const decl = declarationOf(typeNode.getTypeName());
+      if (decl && Node.isInterfaceDeclaration(decl)) members = decl.getMembers();
+      else if (decl && Node.isTypeAliasDeclaration(decl)) {
+        const aliased = decl.getTypeNode();
+        return aliased ? this.memberTypeNode(aliased, name) : undefined;
+      }
+    }
+    for (const m of members ?? []) {
+      if (Node.isPropertySignature(m) && m.getName() === name) return m.getTypeNode();
+    }
+    return undefined;
+  }
+
+  typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
+    // `typeof User`: the class itself (an injected sequelize/mongoose model).
+    if (Node.isTypeQuery(typeNode)) return this.typeOf(typeNode.getExprName(), depth);
+    if (Node.isTypeReference(typeNode)) {
+      const nameNode = typeNode.getTypeName();
+      const name = nameNode.getText();
+      if (name === 'Promise' || name === 'Awaited') {
+        const arg = typeNode.getTypeArguments()[0];
+        return arg ? this.typeFromTypeNode(arg, depth) : undefined;
+      }
+      let t: string | undefined;
+      const alias = Node.isIdentifier(nameNode) ? this.localTypeAlias(nameNode) : undefined;
+      if (alias) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(alias, depth + 1) : undefined;
+      if (Node.isIdentifier(nameNode)) t = this.typeOfIdentifier(nameNode, depth);
+      else if (Node.isQualifiedName(nameNode)) {
+        const left = this.typeOf(nameNode.getLeft(), depth);
+        t = this.step(left, `.${nameNode.getRight().getText()}`);
+      }
+      return this.step(t, 'instance');
+    }
+    if (Node.isUnionTypeNode(typeNode)) {
+      for (const member of typeNode.getTypeNodes()) {
+        const t = this.typeFromTypeNode(member, depth);
+        if (t) return t;
+      }
+    }
+    return undefined;
+  }
+}
