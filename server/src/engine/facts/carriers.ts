@@ -9,7 +9,7 @@
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
 import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
-import { inspectCarrier } from './libraries/build';
+import { inspectCarrier } from './libraries/carrierInspection';
 
 const MAX_WRAPPER_DEPTH = 3;
 const MAX_SITES = 200;

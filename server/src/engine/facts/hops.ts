@@ -15,7 +15,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fact } from './facts';
 import type { SystemModel } from '../model';
-import { variableOf } from './libraries/build';
+import { variableOf } from './libraries/staticValues';
 import { broadcasts, type TransportId } from './libraries/delivery';
 import { argumentsAtCallSites, functionName } from './carriers';
 import { channelIdentity, namesMatch } from './channelIdentity';

@@ -13,7 +13,7 @@ import { Node } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { callSites, functionName } from './carriers';
-import { variableOf } from './libraries/build';
+import { variableOf } from './libraries/staticValues';
 import { isFunctionLike } from './analysis';
 import { propName } from './syntax';
 

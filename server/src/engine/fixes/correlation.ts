@@ -10,7 +10,8 @@ import { Node, type CallExpression, type ObjectLiteralExpression } from 'ts-morp
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import type { Fix, TextEdit } from '../types';
-import { correlationKeyOf, isFreshId, variableOf } from '../facts/libraries/build';
+import { correlationKeyOf } from '../facts/libraries/carrierInspection';
+import { isFreshId, variableOf } from '../facts/libraries/staticValues';
 import { isFunctionLike } from '../facts/analysis';
 import { consumerReaching, incomingOf, rootAt } from './incoming';
 import { randomUUIDIn } from './imports';

@@ -17,7 +17,7 @@ import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import type { Fix, TextEdit } from '../types';
 import { isFunctionLike } from '../facts/analysis';
-import { variableOf } from '../facts/libraries/build';
+import { variableOf } from '../facts/libraries/staticValues';
 import { isGuardTable } from '../facts/sql';
 import { identityOf } from './incoming';
 import { importEdit, relativeSpecifier } from './imports';

@@ -1,6 +1,7 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
-import { correlationKeyOf, isFreshId } from '../facts/libraries/build';
+import { correlationKeyOf } from '../facts/libraries/carrierInspection';
+import { isFreshId } from '../facts/libraries/staticValues';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites } from '../facts/carriers';

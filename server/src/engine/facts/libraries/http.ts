@@ -1,7 +1,8 @@
 /** Outgoing HTTP: fetch (global, node-fetch, undici), axios (and @nestjs/axios HttpService), got. */
 import { Node, SyntaxKind, type PropertyAccessExpression } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { httpFact, variableOf } from './build';
+import { httpFact } from './build';
+import { variableOf } from './staticValues';
 import type { Analysis } from '../analysis';
 import { arg, initializerOf, prop, receiver, stringValue } from '../syntax';
 

@@ -6,7 +6,8 @@
  */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { httpFact, variableOf } from './build';
+import { httpFact } from './build';
+import { variableOf } from './staticValues';
 import { arg, initializerOf, prop, stringValue } from '../syntax';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];

@@ -2,7 +2,8 @@
 import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
-import { clientFact, keyedInsert, literalString, nestModuleOptions, writeFact } from './build';
+import { clientFact, nestModuleOptions, writeFact } from './build';
+import { keyedInsert, literalString } from './staticValues';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */

@@ -1,7 +1,8 @@
 /** Prisma: `prisma.<model>.create/update/upsert`, `$transaction`, raw SQL. */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, keyedInsert, sqlFacts, writeFact } from './build';
+import { clientFact, sqlFacts, writeFact } from './build';
+import { keyedInsert } from './staticValues';
 import { arg, calleeName, objectLiteral, prop, propName, receiver } from '../syntax';
 
 function model(call: Node): string | undefined {

@@ -7,7 +7,8 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact, CorrelationState } from '../facts';
-import { consumerFact, inspectCarrier, publishFact } from './build';
+import { consumerFact, publishFact } from './build';
+import { inspectCarrier } from './carrierInspection';
 import { CORRELATION_KEY, arg, calleeName, channelName, declarationOf, parameterNames, receiver, stringValue } from '../syntax';
 import { channelEnd } from '../channelIdentity';
 import { isFunctionLike } from '../analysis';

@@ -1,0 +1,77 @@
+/**
+ * What a value is, statically: the workspace variable an identifier reads,
+ * a string fully known (a host, a database or channel name), an id minted
+ * here (`randomUUID()`) rather than carried over, and whether an insert's
+ * primary key comes from the message.
+ */
+import { Node, type VariableDeclaration } from 'ts-morph';
+import { propName, stringValue } from '../syntax';
+
+/** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
+export function variableOf(id: Node): VariableDeclaration | undefined {
+  try {
+    const parent = id.getParent();
+    let symbol = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === id ? parent.getValueSymbol() : id.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    const decl = symbol?.getDeclarations()[0];
+    if (decl && Node.isVariableDeclaration(decl) && !decl.getSourceFile().isDeclarationFile()) return decl;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A string fully known statically (no `${...}` parts). */
+export function literalString(node: Node | undefined): string | undefined {
+  const value = stringValue(node);
+  return value !== undefined && !value.includes('?') ? value : undefined;
+}
+
+/** Calls that mint a new id (`randomUUID()`, `uuid.v4()`, `nanoid()`...). */
+const FRESH_ID = /uuid|randomUUID|\bv4\b|nanoid|ulid|cuid|generateId|createId/i;
+
+/** Expressions that mint a new document id or a time-based key. */
+const FRESH_KEY = /ObjectId\(\s*\)|Date\.now\(|new Date\(|Math\.random\(/;
+
+/**
+ * True when the data of an insert sets its primary key (`id`, `_id`) to a value that is not minted
+ * here (`_id: event.orderId`, `{ id }` from the message; `key` names the primary key: `_id` in MongoDB): a repeat of the same message hits the
+ * unique key instead of inserting a second row. A literal we cannot read is not keyed.
+ */
+export function keyedInsert(data: Node | undefined, key: RegExp = /^_?id$/): boolean {
+  const lit = objectLiteralOf(data);
+  if (!lit) return false;
+  for (const p of lit.getProperties()) {
+    if (Node.isShorthandPropertyAssignment(p) && key.test(p.getName())) return !isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()));
+    if (Node.isPropertyAssignment(p) && key.test(propName(p.getNameNode()))) {
+      const value = p.getInitializer();
+      return !!value && !isFreshId(value) && !FRESH_KEY.test(value.getText()) && !FRESH_KEY.test(initText(value)) && !Node.isNullLiteral(value);
+    }
+  }
+  return false;
+}
+
+function objectLiteralOf(node: Node | undefined): Node & { getProperties(): Node[] } | undefined {
+  if (!node) return undefined;
+  if (Node.isObjectLiteralExpression(node)) return node;
+  if (Node.isIdentifier(node)) {
+    const init = variableOf(node)?.getInitializer();
+    return init && Node.isObjectLiteralExpression(init) ? init : undefined;
+  }
+  return undefined;
+}
+
+function initText(node: Node): string {
+  return Node.isIdentifier(node) ? variableOf(node)?.getInitializer()?.getText() ?? '' : '';
+}
+
+/** True when a correlation value is an id minted here (directly, awaited, or through a const or two) rather than carried over. */
+export function isFreshId(value: Node, depth = 0): boolean {
+  if (Node.isCallExpression(value)) return FRESH_ID.test(value.getExpression().getText());
+  if (Node.isIdentifier(value) && depth < 2) {
+    const init = variableOf(value)?.getInitializer();
+    return !!init && isFreshId(init, depth + 1);
+  }
+  if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFreshId(value.getExpression(), depth);
+  return false;
+}
