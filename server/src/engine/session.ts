@@ -11,133 +11,31 @@
  * over the whole system model, which is cheap once those are warm. A change
  * of configuration (architecture file, tsconfig paths, services, added or
  * removed files) recomputes all facts but keeps the parsed files.
+ *
+ * This file runs facts and rules over the files (analyse); sessionInputs.ts
+ * keeps the configuration, file list and parsed texts up to date, and
+ * sessionState.ts declares what a session keeps between runs.
  */
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
-import { Project, type ExportDeclaration, type ImportDeclaration, type Node, type SourceFile } from 'ts-morph';
+import { type ExportDeclaration, type ImportDeclaration, type Node, type SourceFile } from 'ts-morph';
 import { typeOnly } from './system/imports';
-import type { AnalysisResult, AnalyzeOptions, Notice } from './api';
-import type { Finding, Location } from './types';
-import { architectureSource, compilerOptionsFor, readArchitecture, type ArchitectureInput } from './config';
-import { MAX_FILE_BYTES, MAX_SOURCE_FILES, findConfigFiles, listSourceFiles, readTextFile, toRel } from './workspace/files';
-import { discoverLayout, type WorkspaceLayout } from './workspace/services';
-import { DatastoreResolver } from './workspace/datastores';
-import { serviceForUrl } from './workspace/serviceUrls';
-import { createScope, type OutOfScopeKind, type Scope } from './system/scope';
-import { Analysis } from './facts/analysis';
+import type { AnalysisResult } from './api';
+import type { Finding } from './types';
+import { architectureSource } from './config';
+import { findConfigFiles, toRel } from './workspace/files';
+import type { WorkspaceLayout } from './workspace/services';
 import { EffectIndex } from './facts/effects';
-import { importedFiles, isGlobalScript } from './facts/imports';
-import { LIBRARIES } from './facts/libraries';
 import type { Fact } from './facts/facts';
 import { RULES, RULE_IDS } from './rules';
 import { compareFindings, runRule, severityFor } from './runRules';
 import { decisionMatcher, locationOf, type SystemModel, type WorkspaceFile } from './model';
 import { applyDirectives, parseDirectives, type Directive } from './suppressions';
-import { preloadsOf, registrationIn, TracingIndex, type Registration } from './workspace/tracing';
+import { preloadsOf, registrationIn, TracingIndex } from './workspace/tracing';
+import { analysedEntries, CancelledError, overlaySignature, SOURCE_RE, type Entry, type RunStats, type SessionRunOptions, type State } from './sessionState';
+import { SessionInputs } from './sessionInputs';
+export { CancelledError, type RunStats, type SessionRunOptions } from './sessionState';
 
-export interface SessionRunOptions {
-  /** Open editor buffers by absolute path; they override the disk. */
-  overlays?: Map<string, string>;
-  /** Re-read the file list and configuration from disk (always done on the first run). */
-  rescan?: boolean;
-  /** Build quick fixes: for every finding, or for findings in the files this accepts (root-relative). */
-  withFixes?: boolean | ((rel: string) => boolean);
-  /** Restrict reported findings to these files/folders (absolute or root-relative). */
-  paths?: string[];
-  onProgress?(done: number, total: number): void;
-  /** Polled between files; when it returns true the run stops with a CancelledError and the next run resumes the work. */
-  isCancelled?(): boolean;
-}
-
-export interface RunStats {
-  /** Root-relative files parsed (again) by this run. */
-  parsed: string[];
-  /** Root-relative files whose facts this run computed (the others came from the previous run). */
-  analysed: string[];
-  /** True when configuration changed and every file's facts were recomputed. */
-  full: boolean;
-  /** Milliseconds spent bringing the project up to date, computing facts, and running the rules. */
-  timings: { update: number; facts: number; rules: number };
-}
-
-const SOURCE_RE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
-
-export class CancelledError extends Error {
-  constructor() {
-    super('analysis cancelled');
-  }
-}
-
-interface Config {
-  input: ArchitectureInput;
-  layout: WorkspaceLayout;
-  datastores: DatastoreResolver;
-  compilerOptions: ReturnType<typeof compilerOptionsFor>;
-  /** Which source files are production code (the rest is not analysed). */
-  scope: Scope;
-  /** Configuration entries ignored (a tsconfig `paths` entry of the wrong type...). */
-  notices: Notice[];
-  /** What facts depend on besides source text; a change recomputes every file's facts. */
-  signature: string;
-  /** Modules each service preloads (`node --require`), read once per configuration. */
-  preloads?: Map<string, ReturnType<typeof preloadsOf>>;
-}
-
-interface Entry {
-  rel: string;
-  sourceFile: SourceFile;
-  /** Text on disk at the last rescan (undefined for a file that exists only as an open buffer). */
-  disk: string | undefined;
-  /** Text analysed (the open buffer, or the disk text). */
-  text: string;
-  /** The analysed text came from an open buffer (when it closes, the disk is read again). */
-  fromOverlay?: boolean;
-  /** Text the parser refused or the analysis could not handle (not retried until it changes). */
-  unparsable?: string;
-  /** Why that text is not analysed. */
-  skipReason?: string;
-  directives?: Directive[];
-  /** The OpenTelemetry instrumentation the file registers (null: none). */
-  registration?: Registration | null;
-}
-
-interface State {
-  config: Config;
-  project: Project;
-  analysis: Analysis;
-  effects: EffectIndex | undefined;
-  /** The consumer handlers the effect index treats as separate flows. */
-  handlers: Set<Node>;
-  /** Files the last update invalidated (their handlers may have moved). */
-  affected: Set<SourceFile>;
-  /** Locations of nodes already reported (a changed file gets new nodes). */
-  locations: WeakMap<Node, Location>;
-  /** Globs listed since the last rescan (quick fixes look for migrations after every edit). */
-  globs: Map<string, string[]>;
-  files: Map<string, Entry>;
-  listingSkipped: { file: string; reason: string }[];
-  /** Source files left out as non-production code, by kind. */
-  outOfScope: Partial<Record<OutOfScopeKind, number>>;
-  /** The listing stopped at MAX_SOURCE_FILES: said in every result. */
-  listingNotice: Notice | undefined;
-  imports: Map<SourceFile, SourceFile[]>;
-  importers: Map<SourceFile, Set<SourceFile>>;
-  /** Non-source open buffers (config files) of the last run, to notice unsaved config edits. */
-  configOverlays: string;
-  /** Open buffers when the disk was last listed. */
-  listedOverlays: Set<string>;
-}
-
-export class AnalysisSession {
-  private state: State | undefined;
-  readonly root: string;
-  private readonly log: (message: string) => void;
-
-  constructor(private readonly options: Pick<AnalyzeOptions, 'root' | 'architectureFile' | 'includeTests' | 'log' | 'maxFiles'>) {
-    this.root = path.resolve(options.root);
-    this.log = options.log ?? (() => undefined);
-  }
-
+export class AnalysisSession extends SessionInputs {
   run(opts: SessionRunOptions = {}): { result: AnalysisResult; model: SystemModel; stats: RunStats } {
     const overlays = opts.overlays ?? new Map<string, string>();
     const stats: RunStats = { parsed: [], analysed: [], full: false, timings: { update: 0, facts: 0, rules: 0 } };
@@ -156,208 +54,6 @@ export class AnalysisSession {
     this.update(state, overlays, stats);
     stats.timings.update = performance.now() - started;
     return this.analyse(state, opts, stats);
-  }
-
-  // ------------------------------------------------------------- inputs
-
-  private readConfig(overlays: Map<string, string>): Config {
-    const input = readArchitecture(this.root, { ...this.options, overlays });
-    const layout = discoverLayout(this.root, input.architecture, overlays);
-    const datastores = new DatastoreResolver(layout, input.architecture, this.root);
-    const notices: Notice[] = [];
-    const compilerOptions = compilerOptionsFor(this.root, overlays, notices);
-    for (const n of notices) this.log(n.message);
-    const scope = createScope({ includeTests: this.options.includeTests, ignores: input.architecture?.ignores, include: input.architecture?.include });
-    const signature = createHash('sha1').update(JSON.stringify(
-      { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },
-      (_key, value: unknown) => (value instanceof Map ? [...value] : value),
-    )).digest('hex');
-    return { input, layout, datastores, compilerOptions, scope, notices, signature };
-  }
-
-  /** Re-reads configuration and the file list; a different configuration starts from fresh facts. */
-  private rescan(overlays: Map<string, string>, stats: RunStats): State {
-    const config = this.readConfig(overlays);
-    let state = this.state;
-    if (!state || state.config.signature !== config.signature) {
-      const project = state && JSON.stringify(state.config.compilerOptions) === JSON.stringify(config.compilerOptions)
-        ? state.project
-        : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
-      const files = state && project === state.project ? state.files : new Map<string, Entry>();
-      state = {
-        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
-        files, listingSkipped: [], listingNotice: undefined, outOfScope: {}, imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
-      };
-      stats.full = true;
-    } else {
-      state.config = config;
-    }
-    state.globs.clear();
-    const maxFiles = this.options.maxFiles ?? MAX_SOURCE_FILES;
-    const listed = listSourceFiles(this.root, undefined, config.scope, maxFiles);
-    state.listingSkipped = listed.skipped;
-    state.outOfScope = listed.outOfScope;
-    state.listingNotice = listed.overLimit === undefined ? undefined : {
-      kind: 'configuration',
-      message: `found ${listed.overLimit} source files under ${this.root}, more than the limit of ${maxFiles}: only the first ${maxFiles} in path order are analysed; check a project folder, pass --root, or raise --max-files`,
-    };
-    if (state.listingNotice) this.log(state.listingNotice.message);
-    for (const s of listed.skipped) this.log(`skipped ${s.file}: ${s.reason}`);
-    const onDisk = new Set<string>();
-    for (const entry of listed.files) {
-      onDisk.add(entry.abs);
-      const known = state.files.get(entry.abs);
-      if (known) known.disk = entry.text;
-      else state.files.set(entry.abs, { rel: entry.rel, disk: entry.text, text: '', sourceFile: undefined as unknown as SourceFile });
-    }
-    for (const [abs, entry] of state.files) if (!onDisk.has(abs)) entry.disk = undefined;
-    this.state = state;
-    return state;
-  }
-
-  private newAnalysis(config: Config): Analysis {
-    const { layout, input } = config;
-    return new Analysis(LIBRARIES, {
-      serviceForUrl: (text, file) => serviceForUrl(text, layout.serviceOf(toRel(this.root, file)), layout, input.architecture),
-    });
-  }
-
-  /** Brings the project to the current texts, forgetting what the changes can affect. */
-  private update(state: State, overlays: Map<string, string>, stats: RunStats): void {
-    const changed: { abs: string; entry: Entry; text: string }[] = [];
-    const added: { abs: string; entry: Entry; text: string }[] = [];
-    const removed: string[] = [];
-    let screenedOut = false;
-    for (const [abs, entry] of state.files) {
-      const overlay = overlays.get(abs);
-      if (overlay === undefined && entry.fromOverlay) entry.disk = readDisk(abs) ?? entry.disk;
-      entry.fromOverlay = overlay !== undefined;
-      // Only files on disk are analysed (as before, an open buffer of a deleted file is not).
-      const text = entry.disk === undefined ? undefined : overlay ?? entry.disk;
-      if (text === undefined) removed.push(abs);
-      else if (text === entry.unparsable) continue;
-      else if (text.length > MAX_FILE_BYTES) {
-        // An open buffer gets the disk's size budget: a 6 MB paste must not hold up every other file's analysis.
-        const reason = `open buffer of ${(text.length / 1048576).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit of analysed files`;
-        if (entry.unparsable !== undefined) {
-          entry.unparsable = text;
-          entry.skipReason = reason;
-        } else {
-          this.drop(state, entry, text, reason);
-          screenedOut = true;
-        }
-      }
-      else if (!entry.sourceFile) added.push({ abs, entry, text });
-      else if (text !== entry.text) changed.push({ abs, entry, text });
-    }
-    let structural = stats.full || added.length > 0 || removed.length > 0 ||
-      changed.some((c) => isGlobalScript(c.entry.sourceFile));
-    if (structural && !stats.full) {
-      state.analysis = this.newAnalysis(state.config);
-      state.effects = undefined;
-      stats.full = true;
-    } else if (changed.length) {
-      const affected = this.affectedBy(state, changed.map((c) => c.entry.sourceFile), changed.map((c): [string, string] => [c.entry.text, c.text]));
-      state.affected = affected;
-      state.analysis.invalidate(affected);
-      state.effects?.invalidate(affected);
-      for (const entry of state.files.values()) {
-        if (affected.has(entry.sourceFile)) entry.directives = undefined;
-      }
-    }
-    for (const abs of removed) {
-      const entry = state.files.get(abs)!;
-      if (entry.sourceFile) state.project.removeSourceFile(entry.sourceFile);
-      state.files.delete(abs);
-    }
-    for (const c of [...changed, ...added]) {
-      try {
-        // A new file is created without `overwrite`, which looks the path up first and throws internally when absent.
-        c.entry.sourceFile = c.entry.sourceFile
-          ? state.project.createSourceFile(c.abs, c.text, { overwrite: true })
-          : state.project.createSourceFile(c.abs, c.text);
-        c.entry.text = c.text;
-        c.entry.directives = undefined;
-        c.entry.registration = undefined;
-        stats.parsed.push(c.entry.rel);
-        c.entry.unparsable = undefined;
-        c.entry.skipReason = undefined;
-      } catch (error) {
-        const message = (error as Error).message;
-        const reason = error instanceof RangeError ? `could not be parsed: nested too deeply for the parser (${message})` : `could not be parsed (${message})`;
-        this.drop(state, c.entry, c.text, reason);
-        screenedOut = true;
-        continue;
-      }
-      // Walked once here, before the compiler binds or checks anything: a tree too deep for it never enters the program.
-      const tooDeep = state.analysis.screen(c.entry.sourceFile);
-      if (tooDeep) {
-        this.drop(state, c.entry, c.text, tooDeep);
-        screenedOut = true;
-      }
-    }
-    if (screenedOut && !structural) {
-      // A file left the program: what other files import from it changed.
-      state.analysis = this.newAnalysis(state.config);
-      state.effects = undefined;
-      stats.full = true;
-      structural = true;
-    }
-    if (structural) {
-      for (const entry of state.files.values()) entry.directives = undefined;
-      state.imports.clear();
-    }
-    const rebuild = (structural ? [...state.files.values()].map((e) => e.sourceFile) : changed.map((c) => c.entry.sourceFile)).filter((f) => f);
-    if (rebuild.length) this.updateImports(state, rebuild, structural);
-  }
-
-  /** Takes a file out of the program and the analysis until its text changes, saying why. */
-  private drop(state: State, entry: Entry, text: string, reason: string): void {
-    this.log(`skipped ${entry.rel}: ${reason}`);
-    if (entry.sourceFile && !entry.sourceFile.wasForgotten()) state.project.removeSourceFile(entry.sourceFile);
-    entry.sourceFile = undefined as unknown as SourceFile;
-    entry.text = '';
-    entry.unparsable = text;
-    entry.skipReason = reason;
-    entry.directives = undefined;
-  }
-
-  /** The changed files, what imports them (transitively), and the dependents of indexes they touch. */
-  private affectedBy(state: State, changed: SourceFile[], edits: [string, string][]): Set<SourceFile> {
-    const affected = new Set<SourceFile>();
-    const queue: SourceFile[] = [];
-    const add = (f: SourceFile) => {
-      if (affected.has(f)) return;
-      affected.add(f);
-      queue.push(f);
-    };
-    changed.forEach(add);
-    for (;;) {
-      while (queue.length) for (const importer of state.importers.get(queue.pop()!) ?? []) add(importer);
-      const more = state.analysis.indexDependents(affected, edits);
-      if (!more.length) break;
-      more.forEach(add);
-    }
-    return affected;
-  }
-
-  private updateImports(state: State, files: SourceFile[], all: boolean): void {
-    if (all) state.importers.clear();
-    for (const file of files) {
-      for (const old of state.imports.get(file) ?? []) state.importers.get(old)?.delete(file);
-      let targets: SourceFile[] = [];
-      try {
-        targets = importedFiles(state.project, file);
-      } catch (error) {
-        this.log(`could not resolve the imports of ${toRel(this.root, file.getFilePath())}: ${(error as Error).message}`);
-      }
-      state.imports.set(file, targets);
-      for (const t of targets) {
-        let set = state.importers.get(t);
-        if (!set) state.importers.set(t, set = new Set());
-        set.add(file);
-      }
-    }
   }
 
   // ------------------------------------------------------------- analysis
@@ -536,23 +232,3 @@ export class AnalysisSession {
 
 /** How many failing files a run drops and starts again without (see allFacts). */
 const MAX_FAILED_FILES = 8;
-
-/** The files the analysis covers, in path order. */
-function analysedEntries(state: State): Entry[] {
-  return [...state.files.values()].filter((e) => e.sourceFile && e.unparsable === undefined).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-}
-
-/** Open buffers of files other than sources (compose, .env, package.json...): their unsaved edits change the configuration. */
-function overlaySignature(overlays: Map<string, string>, state: State | undefined): string {
-  const parts: string[] = [];
-  for (const [abs, text] of [...overlays].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (state?.files.has(abs) || SOURCE_RE.test(abs)) continue;
-    parts.push(`${abs}\n${createHash('sha1').update(text).digest('hex')}`);
-  }
-  return parts.join('\n');
-}
-
-function readDisk(abs: string): string | undefined {
-  const text = readTextFile(abs);
-  return typeof text === 'string' ? text : undefined;
-}
