@@ -11,8 +11,10 @@
  * Offered when the publish and the writes are in the flow's own body on one
  * pg pool or client; writes made inside other functions, other datastores
  * and other brokers get no fix.
+ *
+ * This file rewrites the flow; outboxTable.ts maps the message onto the
+ * outbox table's columns, outboxRelay.ts holds the migration and relay added.
  */
-import * as path from 'node:path';
 import { Node, SyntaxKind, type CallExpression, type PropertyAccessExpression, type SourceFile, type Statement } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
@@ -23,23 +25,10 @@ import { callOf } from './correlation';
 import { randomUUIDIn } from './imports';
 import { propOf } from './objects';
 import { createFile, eolOf, indentAt, indentUnit, lineStartOf, quoteOf, replaceRange } from './text';
-import { exists, fileText, moduleDir, newMigrationPath, serviceDir, sqlTables, type SqlTable } from './workspace';
+import { serviceDir } from './workspace';
+import { insertText, outboxColumns, UUID, type MessageParts } from './outboxTable';
 
 export const OUTBOX_FIX_TITLE = 'Route through a transactional outbox';
-
-interface MessageParts {
-  key?: Node;
-  value: Node;
-  headers?: Node;
-}
-
-interface OutboxColumns {
-  table: string;
-  /** Column name → how its value is written, given one message. */
-  columns: { name: string; value: (m: MessageParts, topic: Node) => string | undefined }[];
-  migration?: { file: string; text: string };
-  relay?: { file: string; text: string };
-}
 
 export function outboxFix(model: SystemModel, fn: Node, publish: Reached): Fix[] {
   if (publish.path.length || publish.fact.kind !== 'publish' || publish.fact.library !== 'kafkajs') return [];
@@ -189,8 +178,6 @@ export function outboxFix(model: SystemModel, fn: Node, publish: Reached): Fix[]
   return [{ title, edits, isPreferred: true }];
 }
 
-const UUID = '\u0000uuid';
-
 function isAsync(fn: Node): boolean {
   return (fn as unknown as { isAsync?(): boolean }).isAsync?.() === true;
 }
@@ -284,198 +271,3 @@ function movable(range: Statement[], after: Statement[], fn: Node): boolean {
   }
   return !after.some((s) => s.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => declared.has(i.getText())));
 }
-
-/** Moves an expression's text to a new indentation (lines after the first keep their relative indent). */
-function moved(sf: SourceFile, node: Node, indent: string, eol: string): string {
-  const base = indentAt(sf, node.getStart());
-  return node.getText().split(/\r?\n/).map((l, i) => (i === 0 ? l : l.startsWith(base) ? indent + l.slice(base.length) : l)).join(eol);
-}
-
-function insertText(sf: SourceFile, outbox: OutboxColumns, m: MessageParts, topic: Node, client: string, indent: string, unit: string, eol: string, uuid: string): string {
-  const q = quoteOf(sf);
-  const cols = outbox.columns.map((c) => ({ name: c.name, value: c.value(m, topic)! }));
-  const values = cols.map((c) => (c.value === UUID ? uuid : c.value));
-  const placeholders = cols.map((_, i) => `$${i + 1}`).join(', ');
-  const inner = indent + unit;
-  const deeper = inner + unit;
-  return [
-    `${indent}await ${client}.query(`,
-    `${inner}${q}INSERT INTO ${outbox.table} (${cols.map((c) => c.name).join(', ')}) VALUES (${placeholders})${q},`,
-    `${inner}[`,
-    ...values.map((v) => `${deeper}${v.replace(/\u0001[^\u0002]*\u0002/g, (key) => moved(sf, NODE_REFS.get(key)!, deeper, eol))},`),
-    `${inner}],`,
-    `${indent});`,
-  ].join(eol);
-}
-
-/** Node references passed through the column mappers (so the text can be re-indented where it lands). */
-const NODE_REFS = new Map<string, Node>();
-function ref(node: Node): string {
-  const key = `\u0001${node.getSourceFile().getFilePath()}:${node.getStart()}:${node.getEnd()}\u0002`;
-  NODE_REFS.set(key, node);
-  return key;
-}
-
-function headerValue(m: MessageParts, key: RegExp): string | undefined {
-  if (!m.headers || !Node.isObjectLiteralExpression(m.headers)) return undefined;
-  for (const p of m.headers.getProperties()) {
-    if (!Node.isPropertyAssignment(p)) continue;
-    const n = p.getNameNode();
-    const name = Node.isStringLiteral(n) ? n.getLiteralValue() : n.getText();
-    if (key.test(name)) return ref(p.getInitializer()!);
-  }
-  return undefined;
-}
-
-const MAPPERS: { names: RegExp; value: (m: MessageParts, topic: Node) => string | undefined }[] = [
-  { names: /^(aggregate_?id|aggregateid|message_key|key|partition_key)$/i, value: (m) => (m.key ? ref(m.key) : undefined) },
-  { names: /^(topic|destination|channel|type|event_type|aggregatetype|routing_key)$/i, value: (_, topic) => ref(topic) },
-  { names: /^(payload|body|data|value|message)$/i, value: (m) => ref(m.value) },
-  { names: /^(headers|metadata)$/i, value: (m) => (m.headers ? `JSON.stringify(${ref(m.headers)})` : "'{}'") },
-  { names: /^(message_?id|event_?id|id)$/i, value: () => UUID },
-  { names: /^correlation_?id$/i, value: (m) => headerValue(m, /correlation/i) },
-  { names: /^causation_?id$/i, value: (m) => headerValue(m, /causation/i) },
-];
-
-/** The service's outbox table and how each column is filled, or a new table (with its relay) when it has none. */
-function outboxColumns(model: SystemModel, dir: string, file: string, messages: MessageParts[], flavour: 'pg' | 'typeorm'): OutboxColumns | undefined {
-  const existing = sqlTables(model, dir, isOutboxTable)[0];
-  if (existing) return mapExisting(existing, messages);
-  const columns: OutboxColumns['columns'] = [
-    { name: 'aggregate_id', value: (m) => (m.key ? ref(m.key) : 'null') },
-    { name: 'topic', value: (_, topic) => ref(topic) },
-    { name: 'payload', value: (m) => ref(m.value) },
-    { name: 'headers', value: (m) => (m.headers ? `JSON.stringify(${`${ref(m.headers)}`})` : "'{}'") },
-  ];
-  const migration = { file: newMigrationPath(model, dir, 'outbox'), text: OUTBOX_TABLE };
-  const relayFile = path.posix.join(moduleDir(model, dir, file), 'outbox-relay.ts');
-  const hasRelay = model.facts.some((f) => f.kind === 'read' && isOutboxTable(f.table) && serviceDir(model, f.node) === dir);
-  const relay = hasRelay ? undefined : exists(model, relayFile) ? (/relayOutbox/.test(fileText(model, relayFile) ?? '') ? undefined : null) : { file: relayFile, text: flavour === 'typeorm' ? TYPEORM_RELAY : RELAY };
-  if (relay === null) return undefined;
-  return { table: 'outbox', columns, migration, relay };
-}
-
-function mapExisting(table: SqlTable, messages: MessageParts[]): OutboxColumns | undefined {
-  const columns: OutboxColumns['columns'] = [];
-  for (const c of table.columns) {
-    if (c.hasDefault && !/^(payload|topic)$/i.test(c.name)) continue;
-    const mapper = MAPPERS.find((m) => m.names.test(c.name));
-    const filled = mapper && messages.every((m) => mapper.value(m, m.value) !== undefined);
-    if (mapper && filled) columns.push({ name: c.name, value: mapper.value });
-    else if (c.notNull && !c.hasDefault) return undefined; // a required column the fix cannot fill
-  }
-  if (!columns.some((c) => /^(payload|body|data|value|message)$/i.test(c.name))) return undefined;
-  return { table: table.name, columns };
-}
-
-const OUTBOX_TABLE = [
-  '-- Transactional outbox: events written in the same transaction as the state they',
-  '-- describe, published afterwards by the relay (outbox-relay.ts).',
-  'CREATE TABLE IF NOT EXISTS outbox (',
-  '  id           bigserial   PRIMARY KEY,',
-  '  aggregate_id text,',
-  '  topic        text        NOT NULL,',
-  '  payload      jsonb       NOT NULL,',
-  "  headers      jsonb       NOT NULL DEFAULT '{}',",
-  '  created_at   timestamptz NOT NULL DEFAULT now(),',
-  '  published_at timestamptz',
-  ');',
-  '',
-  'CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;',
-  '',
-].join('\n');
-
-/** The generated relay module, for a pg `Pool` or a TypeORM `DataSource`: only the transaction around the batch differs. */
-function relaySource(db: { importLine: string; param: string; arg: string; batch: string[] }): string {
-  return [
-    "import type { Producer } from 'kafkajs';",
-    db.importLine,
-    '',
-    'interface OutboxRow {',
-    '  id: string;',
-    '  aggregate_id: string | null;',
-    '  topic: string;',
-    '  payload: unknown;',
-    '  headers: Record<string, string> | null;',
-    '}',
-    '',
-    '/**',
-    ' * Publishes unpublished outbox rows in id order and marks them published.',
-    ' * Rows are locked with FOR UPDATE SKIP LOCKED, so several replicas can relay;',
-    ' * a row is marked only after the broker acknowledged it, so a crash in between',
-    ' * publishes it again (consumers dedupe on the message id). Returns the number',
-    ' * of rows published.',
-    ' */',
-    `export async function relayOutbox(${db.param}, producer: Producer, batchSize = 100): Promise<number> {`,
-    ...db.batch,
-    '}',
-    '',
-    '/** Relays the outbox every `intervalMs` until the returned function is called. Start it beside the producer. */',
-    `export function startOutboxRelay(${db.param}, producer: Producer, intervalMs = 500): () => void {`,
-    '  let busy = false;',
-    '  const timer = setInterval(() => {',
-    '    if (busy) return;',
-    '    busy = true;',
-    `    relayOutbox(${db.arg}, producer)`,
-    "      .catch((err: unknown) => console.error('outbox relay failed, retrying on the next tick', err))",
-    '      .finally(() => {',
-    '        busy = false;',
-    '      });',
-    '  }, intervalMs);',
-    '  return () => clearInterval(timer);',
-    '}',
-    '',
-  ].join('\n');
-}
-
-/** Select a batch, publish each row, mark the batch; `q` is the query receiver inside the transaction. */
-function relayBatch(q: string, indent: string, selectCall: string): string[] {
-  return [
-    `${indent}const ${selectCall}(`,
-    `${indent}  'SELECT id, aggregate_id, topic, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',`,
-    `${indent}  [batchSize],`,
-    `${indent});`,
-    `${indent}for (const row of rows) {`,
-    `${indent}  await producer.send({`,
-    `${indent}    topic: row.topic,`,
-    `${indent}    messages: [{ key: row.aggregate_id, value: JSON.stringify(row.payload), headers: row.headers ?? undefined }],`,
-    `${indent}  });`,
-    `${indent}}`,
-    `${indent}if (rows.length) {`,
-    `${indent}  await ${q}.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);`,
-    `${indent}}`,
-  ];
-}
-
-const TYPEORM_RELAY = relaySource({
-  importLine: "import type { DataSource } from 'typeorm';",
-  param: 'dataSource: DataSource',
-  arg: 'dataSource',
-  batch: [
-    '  return dataSource.transaction(async (manager) => {',
-    ...relayBatch('manager', '    ', 'rows: OutboxRow[] = await manager.query'),
-    '    return rows.length;',
-    '  });',
-  ],
-});
-
-const RELAY = relaySource({
-  importLine: "import type { Pool } from 'pg';",
-  param: 'pool: Pool',
-  arg: 'pool',
-  batch: [
-    '  const client = await pool.connect();',
-    '  try {',
-    "    await client.query('BEGIN');",
-    ...relayBatch('client', '    ', '{ rows } = await client.query<OutboxRow>'),
-    "    await client.query('COMMIT');",
-    '    return rows.length;',
-    '  } catch (err) {',
-    "    await client.query('ROLLBACK');",
-    '    throw err;',
-    '  } finally {',
-    '    client.release();',
-    '  }',
-  ],
-});
-
