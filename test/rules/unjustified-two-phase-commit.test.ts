@@ -40,6 +40,20 @@ const twoPools = lines(
   '}',
 );
 
+/** Knex: PREPARE TRANSACTION (line 3), COMMIT PREPARED (line 6) and ROLLBACK PREPARED (line 9), one helper each. */
+const knexHelpers = lines(
+  "import type { Knex } from 'knex';",
+  'export const prepareTransaction = async (db: Knex, gid: string) => {',
+  "  await db.raw(`PREPARE TRANSACTION '${gid}';`);",
+  '};',
+  'export const commitPreparedTransaction = async (db: Knex, gid: string) => {',
+  "  await db.raw(`COMMIT PREPARED '${gid}';`);",
+  '};',
+  'export const rollbackPreparedTransaction = async (db: Knex, gid: string) => {',
+  "  await db.raw(`ROLLBACK PREPARED '${gid}';`);",
+  '};',
+);
+
 const decision = (...where: string[]) => lines(
   'decisions:',
   '  - flow: ledger-transfer',
@@ -244,12 +258,12 @@ runRuleTests('unjustified-two-phase-commit', {
   ],
   invalid: [
     {
-      name: 'pg PREPARE TRANSACTION and COMMIT PREPARED in one flow: one finding at the first',
+      name: 'pg PREPARE TRANSACTION and COMMIT PREPARED in one flow: one finding at the PREPARE, the COMMIT related',
       code: pgTransfer,
-      errors: [{ messageId: 'twoPhase', line: 7, column: 16 }],
+      errors: [{ messageId: 'twoPhase', line: 7, column: 16, related: ['src/index.ts:8:16 COMMIT PREPARED of the same two-phase commit'] }],
     },
     {
-      name: 'COMMIT PREPARED in a separate recovery job is a flow of its own',
+      name: 'COMMIT and ROLLBACK PREPARED of a recovery module with no PREPARE: one finding at the first, the other related',
       code: lines(
         "import { Client } from 'pg';",
         'export async function resolveInDoubt(gid: string) {',
@@ -262,10 +276,7 @@ runRuleTests('unjustified-two-phase-commit', {
         "  await client.query({ text: `ROLLBACK PREPARED '${gid}'` });",
         '}',
       ),
-      errors: [
-        { messageId: 'twoPhase', line: 5, column: 16 },
-        { messageId: 'twoPhase', line: 9, column: 16 },
-      ],
+      errors: [{ messageId: 'twoPhase', line: 5, column: 16, related: ['src/index.ts:9:16 ROLLBACK PREPARED of the same two-phase commit'] }],
     },
     {
       name: 'mysql2 XA START / END / PREPARE / COMMIT',
@@ -282,7 +293,14 @@ runRuleTests('unjustified-two-phase-commit', {
         '  conn.release();',
         '}',
       ),
-      errors: [{ messageId: 'twoPhase', line: 5, column: 14 }],
+      errors: [{
+        messageId: 'twoPhase', line: 5, column: 14,
+        related: [
+          'src/index.ts:7:14 XA END of the same two-phase commit',
+          'src/index.ts:8:14 XA PREPARE of the same two-phase commit',
+          'src/index.ts:9:14 XA COMMIT of the same two-phase commit',
+        ],
+      }],
     },
     {
       name: 'TypeORM query runner running PREPARE TRANSACTION',
@@ -310,9 +328,78 @@ runRuleTests('unjustified-two-phase-commit', {
         '  await prisma.$executeRaw`COMMIT PREPARED ${gid}`;',
         '}',
       ),
+      errors: [{ messageId: 'twoPhase', line: 4, column: 16, related: ['src/index.ts:7:16 COMMIT PREPARED of the same two-phase commit'] }],
+    },
+    {
+      name: 'PREPARE, COMMIT PREPARED and ROLLBACK PREPARED in three helpers of one module: one finding at the PREPARE',
+      files: {
+        'src/shared/dbHelper.ts': knexHelpers,
+      },
+      errors: [{
+        messageId: 'twoPhase', file: 'src/shared/dbHelper.ts', line: 3, column: 12,
+        related: [
+          'src/shared/dbHelper.ts:6:12 COMMIT PREPARED of the same two-phase commit',
+          'src/shared/dbHelper.ts:9:12 ROLLBACK PREPARED of the same two-phase commit',
+        ],
+      }],
+    },
+    {
+      name: 'the PREPARE is the location even when the COMMIT PREPARED comes first in the file',
+      code: lines(
+        "import { Pool } from 'pg';",
+        'const pool = new Pool();',
+        "export const commit = (gid: string) => pool.query(`COMMIT PREPARED '${gid}'`);",
+        "export const prepare = (gid: string) => pool.query(`PREPARE TRANSACTION '${gid}'`);",
+      ),
+      errors: [{ messageId: 'twoPhase', line: 4, column: 46, related: ['src/index.ts:3:45 COMMIT PREPARED of the same two-phase commit'] }],
+    },
+    {
+      name: 'helpers in two modules that one flow calls are one mechanism',
+      files: {
+        'src/prepare.ts': lines(
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          "export const prepare = (gid: string) => pool.query(`PREPARE TRANSACTION '${gid}'`);",
+        ),
+        'src/finish.ts': lines(
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          "export const commit = (gid: string) => pool.query(`COMMIT PREPARED '${gid}'`);",
+        ),
+        'src/transfer.ts': lines(
+          "import { prepare } from './prepare';",
+          "import { commit } from './finish';",
+          'export async function transfer(gid: string) {',
+          '  await prepare(gid);',
+          '  await commit(gid);',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'twoPhase', file: 'src/prepare.ts', line: 3, column: 46, related: ['src/finish.ts:3:45 COMMIT PREPARED of the same two-phase commit'] }],
+    },
+    {
+      name: 'two unrelated 2PC implementations in two modules are two findings',
+      files: {
+        'src/ledger/dbHelper.ts': knexHelpers,
+        'src/inventory/reserve.ts': lines(
+          "import mysql from 'mysql2/promise';",
+          'const db = mysql.createPool({ uri: process.env.INVENTORY_DATABASE_URL });',
+          'export async function reserve(xid: string) {',
+          "  await db.query(`XA START '${xid}'`);",
+          "  await db.query(`XA END '${xid}'`);",
+          '}',
+          "export const finish = (xid: string) => db.query(`XA COMMIT '${xid}'`);",
+        ),
+      },
       errors: [
-        { messageId: 'twoPhase', line: 4, column: 16 },
-        { messageId: 'twoPhase', line: 7, column: 16 },
+        {
+          messageId: 'twoPhase', file: 'src/inventory/reserve.ts', line: 4, column: 12,
+          related: ['src/inventory/reserve.ts:5:12 XA END of the same two-phase commit', 'src/inventory/reserve.ts:7:43 XA COMMIT of the same two-phase commit'],
+        },
+        {
+          messageId: 'twoPhase', file: 'src/ledger/dbHelper.ts', line: 3, column: 12,
+          related: ['src/ledger/dbHelper.ts:6:12 COMMIT PREPARED of the same two-phase commit', 'src/ledger/dbHelper.ts:9:12 ROLLBACK PREPARED of the same two-phase commit'],
+        },
       ],
     },
     {

@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type SourceFile, type StringLiteral } from 'ts-morph';
 import { createRule } from './createRule';
+import { callersOf } from './rootCause';
 import { DISTRIBUTED_TRANSACTION_MODULES } from '../facts/libraries';
 import { isFunctionLike } from '../facts/analysis';
 import { calleeName } from '../facts/syntax';
@@ -27,19 +28,13 @@ export const unjustifiedTwoPhaseCommit = createRule({
     },
   },
   check({ model, report }) {
-    // One finding per function: the first 2PC statement, with the others as related locations.
-    const twoPhaseByFunction = new Map<Node, Fact[]>();
-    for (const fact of model.facts) {
-      if (fact.kind !== 'twoPhase' || model.justification('two-phase-commit', fact.node)) continue;
-      const scope = fact.node.getFirstAncestor(isFunctionLike) ?? fact.node.getSourceFile();
-      twoPhaseByFunction.set(scope, [...(twoPhaseByFunction.get(scope) ?? []), fact]);
-    }
-    for (const [, facts] of twoPhaseByFunction) {
-      const [first, ...rest] = facts;
+    // One finding per 2PC mechanism: its opening statement, with the others as related locations.
+    const twoPhase = model.facts.filter((f) => f.kind === 'twoPhase' && !model.justification('two-phase-commit', f.node));
+    for (const [head, ...rest] of twoPhaseMechanisms(model, twoPhase)) {
       report({
-        messageId: 'twoPhase', data: { detail: first.detail }, location: model.locationOf(first.node), snippet: first.detail,
-        related: rest.map((f) => ({ ...model.locationOf(f.node), message: f.detail })),
-        fixes: () => justificationFix(model, first.node, 'two-phase-commit'),
+        messageId: 'twoPhase', data: { detail: head.detail }, location: model.locationOf(head.node), snippet: head.detail,
+        related: rest.map((f) => ({ ...model.locationOf(f.node), message: `${f.detail} of the same two-phase commit` })),
+        fixes: () => justificationFix(model, head.node, 'two-phase-commit'),
       });
     }
     for (const { sourceFile } of model.files) {
@@ -81,6 +76,53 @@ export const unjustifiedTwoPhaseCommit = createRule({
     }
   },
 });
+
+/**
+ * The 2PC statements grouped by mechanism, each group opening statement first. Two statements
+ * belong to one mechanism when they are in the same file (the helpers of one module or class:
+ * `prepareTransaction`, `commitPrepared`, `rollbackPrepared`), or when one workspace function
+ * reaches both through its calls (the flow that prepares in one module and commits through
+ * another). Statements in different files that no common function reaches are separate mechanisms.
+ */
+function twoPhaseMechanisms(model: SystemModel, facts: Fact[]): Fact[][] {
+  const parent = facts.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+  const index = new Map(facts.map((f, i) => [f, i]));
+  const byFile = new Map<SourceFile, number>();
+  for (const [i, f] of facts.entries()) {
+    const file = f.node.getSourceFile();
+    const first = byFile.get(file);
+    if (first === undefined) byFile.set(file, i);
+    else union(i, first);
+  }
+  // A common caller only matters across files; finding callers walks the workspace, so only then.
+  if (byFile.size > 1) {
+    const reachedBy = new Map<Node, number>();
+    for (const [fact, callers] of callersOf(model, new Set(facts))) {
+      for (const { fn } of callers) {
+        const other = reachedBy.get(fn);
+        if (other === undefined) reachedBy.set(fn, index.get(fact)!);
+        else union(index.get(fact)!, other);
+      }
+    }
+  }
+  const groups = new Map<number, Fact[]>();
+  for (const [i, f] of facts.entries()) groups.set(find(i), [...(groups.get(find(i)) ?? []), f]);
+  const order = (f: Fact) => [STATEMENT_ORDER.findIndex((re) => re.test(f.detail)), f.node.getSourceFile().getFilePath(), f.node.getStart()] as const;
+  const compare = (a: Fact, b: Fact) => {
+    const [ra, fa, pa] = order(a);
+    const [rb, fb, pb] = order(b);
+    return ra - rb || (fa < fb ? -1 : fa > fb ? 1 : 0) || pa - pb;
+  };
+  return [...groups.values()].map((g) => g.sort(compare));
+}
+
+/**
+ * Which statement of a mechanism a finding points at: the one that opens it (PREPARE TRANSACTION,
+ * XA START), then the prepare phase, then the decision (COMMIT / ROLLBACK PREPARED), then recovery.
+ */
+const STATEMENT_ORDER = [/^(PREPARE TRANSACTION|XA (START|BEGIN))$/, /^XA (END|PREPARE)$/, /^(COMMIT PREPARED|XA COMMIT)$/, /^(ROLLBACK PREPARED|XA ROLLBACK)$/, /./];
 
 /** Transaction facts that end a transaction (or run one to its end, like `$transaction(fn)`). */
 const COMMITS = new Set(['COMMIT', 'commitTransaction', 'transaction', '$transaction', 'withTransaction']);
