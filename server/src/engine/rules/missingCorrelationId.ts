@@ -115,9 +115,10 @@ function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<type
   if (libraries.length && covered.every((e) => e)) {
     const evidence = covered.find((e) => e!.direct) ?? covered[0]!;
     const via = inferredFrom ? ` (its transport, ${inferredFrom}, read from the service's configuration)` : '';
+    const started = evidence.startedBy ? `, started by ${evidence.startedBy}${evidence.direct ? '' : ' (inferred: load order not seen)'}` : '';
     return {
       evidence,
-      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}, propagates the trace context, but not a business correlation id)`,
+      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}${started}, propagates the trace context, but not a business correlation id)`,
     };
   }
   if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };
