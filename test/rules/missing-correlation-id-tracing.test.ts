@@ -2,7 +2,7 @@
  * missing-correlation-id and OpenTelemetry registered inside a function of a shared package
  * (`export function initTelemetry() { new NodeSDK(...).start() }`): it covers the services
  * that call it, through wrappers and `export *` barrels; shared code is covered where every
- * service that imports it is.
+ * service that imports it is. Also: a publish wrapper that writes the headers itself.
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -91,6 +91,20 @@ runRuleTests('missing-correlation-id', {
       name: 'a publish in a shared package, every service that imports it starts OpenTelemetry',
       files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...bootstrap('billing', 'later') },
     },
+    {
+      name: 'a wrapper that writes the headers itself and takes the body from callers that put the id in it: the callers decide',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'async function send(content: Buffer, workspace: string) {',
+          "  await producer.send({ topic: 'mail', messages: [{ value: content, headers: { workspace } }] });",
+          '}',
+          'export async function created(id: string, correlationId: string) {',
+          '  await send(Buffer.from(JSON.stringify({ id, correlationId })), id);',
+          '}',
+        ),
+      },
+    },
   ],
   invalid: [
     {
@@ -127,6 +141,30 @@ runRuleTests('missing-correlation-id', {
         { messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18, messageIncludes: 'called at services/orders/src/main.ts:7 (inferred: load order not seen)' },
         { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18, messageIncludes: 'called at services/orders/src/main.ts:7 (inferred: load order not seen)' },
       ],
+    },
+    {
+      name: 'a wrapper that writes the headers itself and takes only the body from its callers: one finding at the send',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'async function send(content: Buffer, workspace: string) {', //                                             6
+          "  await producer.send({ topic: 'mail', messages: [{ value: content, headers: { workspace } }] });", // 7
+          '}', //                                                                                                    8
+          'export async function created(id: string) {', //                                                          9
+          "  await send(Buffer.from(JSON.stringify({ id, kind: 'created' })), id);", //                             10
+          '}', //                                                                                                    11
+          'export async function removed(id: string) {', //                                                          12
+          "  await send(Buffer.from(JSON.stringify({ id, kind: 'removed' })), id);", //                             13
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
+        related: [
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`)',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`)',
+        ],
+      }],
     },
   ],
 });

@@ -65,7 +65,23 @@ export const missingCorrelationId = createRule({
       const inferred = inferredNote(model, fact, destination);
       // A publish wrapper with callers: the message is built by them, and findings belong there.
       const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
-      if (sites.length) {
+      // The wrapper writes the headers itself and takes only the body from its callers (none of which puts the id in
+      // it, and none names the channel): the id belongs in those headers, so this is one finding at the send, with
+      // the calls as related locations.
+      if (sites.length && fact.ownEnvelope && !fact.channelFrom && !sites.some((site) => site.correlation === 'present')) {
+        const lacking = sites.filter((site) => site.correlation === 'absent' && !copiesIncomingId(callOf(site.node), handlers));
+        if (!lacking.length || silencedByTracing) continue;
+        report({
+          messageId: 'missing',
+          data: { what, tracing: trace.note, source: '', inferred: inferred ?? '' },
+          location: model.locationOf(fact.node),
+          snippet: fact.detail,
+          related: lacking.slice(0, 5).map((site) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`)` })),
+          inferred: !!inferred,
+          inferredOnly: !!inferred,
+          fixes: () => addCorrelationFix(model, fact),
+        });
+      } else if (sites.length) {
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
