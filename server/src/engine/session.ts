@@ -88,7 +88,7 @@ export class AnalysisSession extends SessionInputs {
     const preloads = config.preloads ??= new Map();
     for (const e of entries) if (e.registration === undefined) e.registration = registrationIn(e.sourceFile) ?? null;
     const tracing = new TracingIndex({
-      root: this.root, layout, importers: state.importers,
+      root: this.root, layout, importers: state.importers, resolveCallees: (call) => analysis.resolveCallees(call),
       files: entries.map((e) => ({ rel: e.rel, sourceFile: e.sourceFile, registration: e.registration ?? undefined })),
       preloads: (svc) => {
         let found = preloads.get(svc.name);
@@ -97,6 +97,13 @@ export class AnalysisSession extends SessionInputs {
       },
     });
 
+    const users = new Map<SourceFile, string[]>();
+    const usersOf = (node: Node) => {
+      const sf = node.getSourceFile();
+      let found = users.get(sf);
+      if (!found) users.set(sf, found = [...new Set(this.importersInServices(state, sf, relOf, layout, undefined, 5).map((i) => i.service.name))]);
+      return found;
+    };
     const model: SystemModel = {
       root: this.root, architecture: input.architecture, architectureFile: input.architectureFile, architectureProblems: input.problems,
       layout, analysis, effects: state.effects, files, facts, directives, ruleIds: RULE_IDS, datastores: config.datastores,
@@ -109,8 +116,9 @@ export class AnalysisSession extends SessionInputs {
       },
       serviceOf: serviceOfNode,
       justification: (pattern, node) => justified(pattern, relOf(node)),
-      hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name),
-      tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name, library),
+      // Shared code (no service of its own) is traced where every service that imports it is.
+      hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name ?? usersOf(node)),
+      tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name ?? usersOf(node), library),
       importersInServices: (file, options) => this.importersInServices(state, file, relOf, layout, options?.accept, options?.depth),
       findFiles: (patterns) => {
         const key = patterns.join('\n');

@@ -60,6 +60,11 @@ export interface Fact {
    * wrapper). Where the wrapper has call sites, they decide what the message carries.
    */
   carrierParams?: Node[];
+  /**
+   * publish: a wrapper that writes the envelope (headers, properties) itself and takes only the
+   * body from its callers: the id belongs in that envelope, so a finding is the send's, not each caller's.
+   */
+  ownEnvelope?: boolean;
   /** consumer: the handler function (arrow, function expression, method or function declaration). */
   handler?: Node;
   /**

@@ -65,7 +65,23 @@ export const missingCorrelationId = createRule({
       const inferred = inferredNote(model, fact, destination);
       // A publish wrapper with callers: the message is built by them, and findings belong there.
       const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
-      if (sites.length) {
+      // The wrapper writes the headers itself and takes only the body from its callers (none of which puts the id in
+      // it, and none names the channel): the id belongs in those headers, so this is one finding at the send, with
+      // the calls as related locations.
+      if (sites.length && fact.ownEnvelope && !fact.channelFrom && !sites.some((site) => site.correlation === 'present')) {
+        const lacking = sites.filter((site) => site.correlation === 'absent' && !copiesIncomingId(callOf(site.node), handlers));
+        if (!lacking.length || silencedByTracing) continue;
+        report({
+          messageId: 'missing',
+          data: { what, tracing: trace.note, source: '', inferred: inferred ?? '' },
+          location: model.locationOf(fact.node),
+          snippet: fact.detail,
+          related: lacking.slice(0, 5).map((site) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`)` })),
+          inferred: !!inferred,
+          inferredOnly: !!inferred,
+          fixes: () => addCorrelationFix(model, fact),
+        });
+      } else if (sites.length) {
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
@@ -115,9 +131,10 @@ function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<type
   if (libraries.length && covered.every((e) => e)) {
     const evidence = covered.find((e) => e!.direct) ?? covered[0]!;
     const via = inferredFrom ? ` (its transport, ${inferredFrom}, read from the service's configuration)` : '';
+    const started = evidence.startedBy ? `, started by ${evidence.startedBy}${evidence.direct ? '' : ' (inferred: load order not seen)'}` : '';
     return {
       evidence,
-      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}, propagates the trace context, but not a business correlation id)`,
+      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}${started}, propagates the trace context, but not a business correlation id)`,
     };
   }
   if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };

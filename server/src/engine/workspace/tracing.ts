@@ -13,18 +13,24 @@
  * hook); otherwise it is inferred: imported somewhere, load order not seen.
  */
 import * as path from 'node:path';
-import type { SourceFile } from 'ts-morph';
+import type { Node, SourceFile } from 'ts-morph';
 import { ts } from 'ts-morph';
 import { instrumentedBy, isRegisteringModule } from '../facts/libraries/instrumentation';
 import type { ServiceInfo, WorkspaceLayout } from './services';
 import { readOptional } from './files';
+import { moduleFunction, startingCalls } from './tracingCalls';
 
 /** What one file registers. */
 export interface Registration {
   covers: string[];
-  /** 1-based line of the instrumentation import. */
+  /** 1-based line of the instrumentation import (of its use, for a registration inside functions). */
   line: number;
   module: string;
+  /**
+   * Module-level functions that register when called (`export function initTelemetry() { new NodeSDK(...) }`),
+   * when every use of the instrumentation is inside one; absent when the module registers on load.
+   */
+  functions?: string[];
 }
 
 export interface TracingEvidence {
@@ -36,6 +42,8 @@ export interface TracingEvidence {
   direct: boolean;
   /** How it reaches the service, for messages: "preloaded by package.json script start". */
   how: string;
+  /** For a registration inside a function: the call that starts it in the service, for messages. */
+  startedBy?: string;
 }
 
 const SPECIFIER_RE = /\b(?:require|import)\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
@@ -66,7 +74,50 @@ export function registrationIn(file: SourceFile): Registration | undefined {
     first ??= f;
   }
   if (!first) return undefined;
-  return { covers: [...covers].sort(), line: sf.getLineAndCharacterOfPosition(first.pos).line + 1, module: first.module };
+  const reg: Registration = { covers: [...covers].sort(), line: sf.getLineAndCharacterOfPosition(first.pos).line + 1, module: first.module };
+  const inside = registeringFunctions(sf, found.filter((f) => instrumentedBy(f.module).length));
+  if (inside) {
+    reg.functions = inside.names;
+    reg.line = sf.getLineAndCharacterOfPosition(inside.pos).line + 1;
+  }
+  return reg;
+}
+
+/**
+ * The module-level functions the instrumentation is used in, when every use is inside one
+ * (`function start() { new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }) }`);
+ * undefined when any use runs on load or somewhere not followed (a class method, a callback).
+ */
+function registeringFunctions(sf: ts.SourceFile, imports: { module: string; pos: number }[]): { names: string[]; pos: number } | undefined {
+  const bindings = new Set<string>();
+  for (const s of sf.statements) {
+    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier) || !imports.some((i) => i.module === (s.moduleSpecifier as ts.StringLiteral).text)) continue;
+    const clause = s.importClause;
+    if (!clause) return undefined; // a side-effect import registers on load
+    if (clause.name) bindings.add(clause.name.text);
+    const named = clause.namedBindings;
+    if (named && ts.isNamespaceImport(named)) bindings.add(named.name.text);
+    else if (named) named.elements.forEach((e) => bindings.add(e.name.text));
+  }
+  const names = new Set<string>();
+  let first: number | undefined;
+  let onLoad = false;
+  const visit = (node: ts.Node): void => {
+    if (onLoad || ts.isImportDeclaration(node)) return;
+    const loads = ts.isCallExpression(node) && ((ts.isIdentifier(node.expression) && node.expression.text === 'require') || node.expression.kind === ts.SyntaxKind.ImportKeyword);
+    const arg = loads ? (node as ts.CallExpression).arguments[0] : undefined;
+    const isUse = (ts.isIdentifier(node) && bindings.has(node.text)) || (!!arg && ts.isStringLiteral(arg) && imports.some((i) => i.module === arg.text));
+    if (isUse) {
+      const fn = moduleFunction(node);
+      if (!fn) { onLoad = true; return; }
+      names.add(fn);
+      first ??= node.getStart(sf);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return onLoad || !names.size || first === undefined ? undefined : { names: [...names].sort(), pos: first };
 }
 
 /** Side-effect imports at the top of a file (`import './tracing'` before anything else): what loads first. */
@@ -101,6 +152,8 @@ export function preloadsOf(root: string, service: ServiceInfo): { module: string
 /** Which client libraries each service's messages and calls are instrumented for. */
 export class TracingIndex {
   private readonly byService = new Map<string, Map<string, TracingEvidence>>();
+  /** Files' leading side-effect imports: what loads first. */
+  private readonly leading = new Map<SourceFile, string[]>();
 
   constructor(input: {
     root: string;
@@ -108,39 +161,39 @@ export class TracingIndex {
     files: { rel: string; sourceFile: SourceFile; registration: Registration | undefined }[];
     importers: Map<SourceFile, Set<SourceFile>>;
     preloads: (service: ServiceInfo) => { module: string; file: string; line: number }[];
+    /** The workspace functions a call runs (the checker's declaration of the callee). */
+    resolveCallees: (call: Node) => Node[];
   }) {
     const { layout, files, importers } = input;
     const relOf = new Map(files.map((f) => [f.sourceFile, f.rel]));
+    const serviceOfFile = (sf: SourceFile) => {
+      const rel = relOf.get(sf);
+      return rel ? layout.serviceOf(rel) : undefined;
+    };
     const registering = files.filter((f) => f.registration);
-    // Files loaded first: a side-effect import as a file's first statement, and Next.js's instrumentation hook.
-    const leading = new Map<SourceFile, string[]>();
     for (const f of registering) {
       const reg = f.registration!;
-      const direct = NEXT_HOOK.test(f.rel);
-      const own = layout.serviceOf(f.rel);
-      if (own) this.add(own.name, reg.covers, { file: f.rel, line: reg.line, module: reg.module, direct, how: `registered in ${f.rel}` });
-      // Importers, through shared modules, up to a few levels.
-      let frontier = new Set<SourceFile>([f.sourceFile]);
-      const seen = new Set<SourceFile>([f.sourceFile]);
-      for (let depth = 0; depth < MAX_IMPORT_DEPTH && frontier.size; depth++) {
-        const next = new Set<SourceFile>();
-        for (const target of frontier) {
-          for (const importer of importers.get(target) ?? []) {
-            if (seen.has(importer)) continue;
-            seen.add(importer);
-            next.add(importer);
-            const rel = relOf.get(importer);
-            const svc = rel ? layout.serviceOf(rel) : undefined;
-            if (!svc || !rel) continue;
-            if (!leading.has(importer)) leading.set(importer, leadingImports(importer));
-            const first = depth === 0 && leading.get(importer)!.some((s) => sameModule(s, f.rel));
-            this.add(svc.name, reg.covers, {
-              file: f.rel, line: reg.line, module: reg.module, direct: first,
-              how: first ? `loaded first by ${rel}` : `imported (through ${rel}), load order not seen`,
-            });
-          }
+      const evidence = { file: f.rel, line: reg.line, module: reg.module };
+      if (!reg.functions) {
+        this.coverImporters(f.sourceFile, f.rel, reg.covers, evidence, relOf, layout, importers);
+        continue;
+      }
+      // Registered inside functions: the services whose code calls them (through shared wrappers).
+      const calls = startingCalls({
+        file: f.sourceFile, functions: reg.functions, importers, resolveCallees: input.resolveCallees,
+        isServiceFile: (sf) => !!serviceOfFile(sf), maxDepth: MAX_IMPORT_DEPTH,
+      });
+      for (const call of calls) {
+        const rel = relOf.get(call.file) ?? '';
+        const startedBy = `\`${call.chain}\` called at ${rel}:${call.line}`;
+        if (call.onLoad) {
+          this.coverImporters(call.file, rel, reg.covers, { ...evidence, startedBy }, relOf, layout, importers);
+          continue;
         }
-        frontier = next;
+        this.add(serviceOfFile(call.file)!.name, reg.covers, {
+          ...evidence, direct: call.first, startedBy,
+          how: call.first ? `started first by ${rel}` : `started by a call in ${rel}, load order not seen`,
+        });
       }
     }
     for (const svc of layout.services) {
@@ -157,14 +210,56 @@ export class TracingIndex {
     }
   }
 
-  /** The instrumentation of `library` in `service`, preferring direct evidence. */
-  coverage(service: string | undefined, library: string): TracingEvidence | undefined {
-    return service === undefined ? undefined : this.byService.get(service)?.get(library);
+  /** A module that registers on load covers its own service and the services whose code imports it, through shared modules. */
+  private coverImporters(file: SourceFile, fileRel: string, covers: string[], evidence: { file: string; line: number; module: string; startedBy?: string },
+    relOf: Map<SourceFile, string>, layout: WorkspaceLayout, importers: Map<SourceFile, Set<SourceFile>>): void {
+    const own = layout.serviceOf(fileRel);
+    if (own) this.add(own.name, covers, { ...evidence, direct: NEXT_HOOK.test(fileRel), how: `registered in ${fileRel}` });
+    // Importers, through shared modules, up to a few levels; a side-effect import as a file's first statement loads first.
+    let frontier = new Set<SourceFile>([file]);
+    const seen = new Set<SourceFile>([file]);
+    for (let depth = 0; depth < MAX_IMPORT_DEPTH && frontier.size; depth++) {
+      const next = new Set<SourceFile>();
+      for (const target of frontier) {
+        for (const importer of importers.get(target) ?? []) {
+          if (seen.has(importer)) continue;
+          seen.add(importer);
+          next.add(importer);
+          const rel = relOf.get(importer);
+          const svc = rel ? layout.serviceOf(rel) : undefined;
+          if (!svc || !rel) continue;
+          let leading = this.leading.get(importer);
+          if (!leading) this.leading.set(importer, leading = leadingImports(importer));
+          const first = depth === 0 && leading.some((s) => sameModule(s, fileRel));
+          this.add(svc.name, covers, {
+            ...evidence, direct: first,
+            how: first ? `loaded first by ${rel}` : `imported (through ${rel}), load order not seen`,
+          });
+        }
+      }
+      frontier = next;
+    }
   }
 
-  /** True when the service registers any instrumentation. */
-  traced(service: string | undefined): boolean {
-    return service !== undefined && (this.byService.get(service)?.size ?? 0) > 0;
+  /**
+   * The instrumentation of `library` in `service`, preferring direct evidence. For shared code, the
+   * services that import it: covered when every one of them is (direct only when each is).
+   */
+  coverage(service: string | string[] | undefined, library: string): TracingEvidence | undefined {
+    if (service === undefined) return undefined;
+    if (typeof service === 'string') return this.byService.get(service)?.get(library);
+    const all = service.map((s) => this.byService.get(s)?.get(library));
+    if (!all.length || !all.every((e) => e)) return undefined;
+    const pick = all.find((e) => !e!.direct) ?? all[0]!;
+    const names = service.length > 3 ? `${service.slice(0, 3).join(', ')} and ${service.length - 3} more` : service.join(', ');
+    return { ...pick, how: `in every service that uses this module (${names}): ${pick.how}` };
+  }
+
+  /** True when the service registers any instrumentation (for shared code: every service that imports it does). */
+  traced(service: string | string[] | undefined): boolean {
+    const one = (s: string) => (this.byService.get(s)?.size ?? 0) > 0;
+    if (service === undefined) return false;
+    return typeof service === 'string' ? one(service) : service.length > 0 && service.every(one);
   }
 
   private add(service: string, libraries: readonly string[], evidence: TracingEvidence): void {

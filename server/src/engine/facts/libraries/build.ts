@@ -34,6 +34,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
   const params: Node[] = [];
   let state: CorrelationState = 'absent';
   let opaque = false;
+  let ownEnvelope = false;
+  let envelopeFromCaller = false;
   for (const carrier of carriers) {
     if (!carrier) continue;
     const content = inspectCarrier(carrier);
@@ -41,6 +43,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
     params.push(...(content.params ?? []));
     if (!content.closed) state = 'unknown';
     if (content.opaque) opaque = true;
+    if (content.ownEnvelope) ownEnvelope = true;
+    if (content.envelopeFromCaller) envelopeFromCaller = true;
   }
   if (values.length) state = 'present';
   if (opts.opaque && state === 'absent') state = 'unknown';
@@ -50,6 +54,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
     correlation: state, correlationValues: values, nonIdempotent: opts.nonIdempotent ?? true,
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
     ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
+    ...(state !== 'present' && params.length && ownEnvelope && !envelopeFromCaller ? { ownEnvelope: true } : {}),
   };
 }
 

@@ -25,6 +25,10 @@ export interface CarrierContent {
   params?: Node[];
   /** Part of the envelope is built where the analysis cannot see, other than by a caller's parameter. */
   opaque?: boolean;
+  /** An envelope (`headers`, `properties`...) written out here, with nothing in it from a caller. */
+  ownEnvelope?: boolean;
+  /** A caller's parameter gives an envelope or the whole message (`headers: meta`, `{ ...message }`), not only its body. */
+  envelopeFromCaller?: boolean;
 }
 
 /** Keys whose value is the message envelope (headers, properties, attributes): if it is opaque, so is the message. */
@@ -56,15 +60,17 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     const out: CarrierContent = { values: [], closed: true };
     for (const p of node.getProperties()) {
       if (Node.isSpreadAssignment(p)) {
-        merge(out, inspectCarrier(p.getExpression(), key, depth + 1), true);
+        const inner = inspectCarrier(p.getExpression(), key, depth + 1);
+        if (inner.params?.length) out.envelopeFromCaller = true;
+        merge(out, inner, true);
       } else if (Node.isPropertyAssignment(p)) {
         const name = propName(p.getNameNode());
         const init = p.getInitializer();
         if (key.test(name) && init) out.values.push(init);
-        else merge(out, inspectCarrier(init, key, depth + 1), ENVELOPE_KEY.test(name), ENVELOPE_KEY.test(name) || BODY_KEY.test(name));
+        else mergeMember(out, name, inspectCarrier(init, key, depth + 1));
       } else if (Node.isShorthandPropertyAssignment(p)) {
         if (key.test(p.getName())) out.values.push(p.getNameNode());
-        else merge(out, inspectCarrier(p.getNameNode(), key, depth + 1), ENVELOPE_KEY.test(p.getName()), ENVELOPE_KEY.test(p.getName()) || BODY_KEY.test(p.getName()));
+        else mergeMember(out, p.getName(), inspectCarrier(p.getNameNode(), key, depth + 1));
       }
     }
     return out;
@@ -168,7 +174,17 @@ function helperContent(returned: Returned, inspectValue: (v: Node) => CarrierCon
   return out;
 }
 
+/** A member of a message object literal: an envelope key (headers), the body (value), or a payload field. */
+function mergeMember(into: CarrierContent, name: string, from: CarrierContent): void {
+  const envelope = ENVELOPE_KEY.test(name);
+  if (envelope && from.params?.length) into.envelopeFromCaller = true;
+  else if (envelope && from.closed) into.ownEnvelope = true;
+  merge(into, from, envelope, envelope || BODY_KEY.test(name));
+}
+
 function merge(into: CarrierContent, from: CarrierContent, countsForClosed: boolean, keepsParams = true): void {
+  if (from.ownEnvelope) into.ownEnvelope = true;
+  if (from.envelopeFromCaller) into.envelopeFromCaller = true;
   into.values.push(...from.values);
   if (countsForClosed && !from.closed) into.closed = false;
   if (countsForClosed && from.opaque) into.opaque = true;

@@ -1,0 +1,170 @@
+/**
+ * missing-correlation-id and OpenTelemetry registered inside a function of a shared package
+ * (`export function initTelemetry() { new NodeSDK(...).start() }`): it covers the services
+ * that call it, through wrappers and `export *` barrels; shared code is covered where every
+ * service that imports it is. Also: a publish wrapper that writes the headers itself.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const ROOT_PACKAGE = JSON.stringify({ name: 'acme', private: true, workspaces: ['services/*', 'libs/*'] }, null, 2);
+
+/** `@acme/telemetry`: the NodeSDK starts inside `initTelemetry()`, wrapped by `createContext()`, behind an `export *` barrel. */
+const TELEMETRY = {
+  'package.json': ROOT_PACKAGE,
+  'libs/telemetry/package.json': JSON.stringify({ name: '@acme/telemetry', version: '1.0.0', main: 'src/index.ts' }),
+  'libs/telemetry/src/index.ts': lines("export * from './sdk';", "export * from './context';", "export const VERSION = '1';"),
+  'libs/telemetry/src/sdk.ts': lines(
+    "import { NodeSDK } from '@opentelemetry/sdk-node';", //                                    1
+    "import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';", // 2
+    '', //                                                                                      3
+    'export function initTelemetry(name: string): boolean {', //                               4
+    '  if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT) return false;', //                        5
+    '  new NodeSDK({ serviceName: name, instrumentations: [getNodeAutoInstrumentations()] }).start();', // 6
+    '  return true;', //                                                                        7
+    '}', //                                                                                     8
+  ),
+  'libs/telemetry/src/context.ts': lines(
+    "import { initTelemetry } from './sdk';",
+    'export function createContext(name: string) {',
+    '  initTelemetry(name);',
+    '  return { name };',
+    '}',
+  ),
+};
+
+const KAFKA_SETUP = [
+  "import { Kafka } from 'kafkajs';", //                                                         1
+  '', //                                                                                         2
+  "const kafka = new Kafka({ clientId: 'orders', brokers: [process.env.KAFKA_BROKER!] });", //  3
+  'const producer = kafka.producer();', //                                                      4
+  '', //                                                                                         5
+];
+
+/** A publish without headers, in a service. */
+const publishIn = (service: string) => ({
+  [`services/${service}/src/publish.ts`]: lines(
+    ...KAFKA_SETUP,
+    'export async function publishOrderCreated(order: { id: string }) {', //                                   6
+    "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: order.id }] });", //  7
+    '}',
+  ),
+});
+
+/** A shared package whose publish has no headers, used by two services. */
+const EVENTS = {
+  'libs/events/package.json': JSON.stringify({ name: '@acme/events', version: '1.0.0', main: 'src/index.ts' }),
+  'libs/events/src/index.ts': lines(
+    ...KAFKA_SETUP,
+    'export async function publishOrderCreated(order: { id: string }) {', //                                   6
+    "  await producer.send({ topic: 'order.created', messages: [{ key: order.id, value: order.id }] });", //  7
+    '}',
+  ),
+};
+
+/** A service bootstrap that calls the wrapper first, or later, or not at all. */
+const bootstrap = (service: string, start: 'first' | 'later' | 'none') => ({
+  [`services/${service}/src/main.ts`]: lines(
+    `import { ${start === 'none' ? 'VERSION' : 'createContext'} } from '@acme/telemetry';`, // 1
+    "import { publishOrderCreated } from '@acme/events';", //                                    2
+    '', //                                                                                       3
+    'async function main() {', //                                                                4
+    start === 'first' ? `  const ctx = createContext('${service}');` : `  console.log('${service}');`, // 5
+    "  await publishOrderCreated({ id: '1' });", //                                              6
+    start === 'later' ? `  const ctx = createContext('${service}');` : start === 'none' ? '  console.log(VERSION);' : '', // 7
+    '}', //                                                                                      8
+    'void main();',
+  ),
+});
+
+const REQUIRE_BUSINESS_ID = { 'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [warning, { requireBusinessCorrelationId: true }]') };
+
+runRuleTests('missing-correlation-id', {
+  valid: [
+    {
+      name: 'OpenTelemetry started in an exported function of a shared package, called from the bootstrap through a wrapper and an export * barrel',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...publishIn('orders') },
+    },
+    {
+      name: 'a publish in a shared package, every service that imports it starts OpenTelemetry',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...bootstrap('billing', 'later') },
+    },
+    {
+      name: 'a wrapper that writes the headers itself and takes the body from callers that put the id in it: the callers decide',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'async function send(content: Buffer, workspace: string) {',
+          "  await producer.send({ topic: 'mail', messages: [{ value: content, headers: { workspace } }] });",
+          '}',
+          'export async function created(id: string, correlationId: string) {',
+          '  await send(Buffer.from(JSON.stringify({ id, correlationId })), id);',
+          '}',
+        ),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the registering function exists, and the service imports its package, but nothing calls it',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'none'), ...publishIn('orders') },
+      errors: [
+        { messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18 },
+        { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18 },
+      ],
+    },
+    {
+      name: 'a publish in a shared package, one of the services that import it starts no OpenTelemetry',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...bootstrap('billing', 'none') },
+      errors: [{ messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18 }],
+    },
+    {
+      name: 'requireBusinessCorrelationId: the message names the registration and the call that starts it (first in the bootstrap: direct)',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...publishIn('orders'), ...REQUIRE_BUSINESS_ID },
+      errors: [
+        {
+          messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18,
+          messageIncludes: 'registered at libs/telemetry/src/sdk.ts:6, started by `createContext() → initTelemetry()` called at services/orders/src/main.ts:5, propagates',
+        },
+        {
+          messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
+          messageIncludes: 'registered at libs/telemetry/src/sdk.ts:6, started by `createContext() → initTelemetry()` called at services/orders/src/main.ts:5, propagates',
+        },
+      ],
+    },
+    {
+      name: 'requireBusinessCorrelationId: started after other code in the bootstrap: inferred, and said so',
+      files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'later'), ...publishIn('orders'), ...REQUIRE_BUSINESS_ID },
+      errors: [
+        { messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18, messageIncludes: 'called at services/orders/src/main.ts:7 (inferred: load order not seen)' },
+        { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18, messageIncludes: 'called at services/orders/src/main.ts:7 (inferred: load order not seen)' },
+      ],
+    },
+    {
+      name: 'a wrapper that writes the headers itself and takes only the body from its callers: one finding at the send',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'async function send(content: Buffer, workspace: string) {', //                                             6
+          "  await producer.send({ topic: 'mail', messages: [{ value: content, headers: { workspace } }] });", // 7
+          '}', //                                                                                                    8
+          'export async function created(id: string) {', //                                                          9
+          "  await send(Buffer.from(JSON.stringify({ id, kind: 'created' })), id);", //                             10
+          '}', //                                                                                                    11
+          'export async function removed(id: string) {', //                                                          12
+          "  await send(Buffer.from(JSON.stringify({ id, kind: 'removed' })), id);", //                             13
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
+        related: [
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`)',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`)',
+        ],
+      }],
+    },
+  ],
+});
