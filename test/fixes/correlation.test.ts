@@ -197,6 +197,8 @@ describe('fix: add correlation and causation ids', () => {
           "  await receipts.add('send-receipt', { orderId, email });",
           '}',
         ),
+        // The worker runs in another service: the job is a hop between services.
+        'services/mailer/src/worker.ts': lines("import { Worker } from 'bullmq';", "export const worker = new Worker('receipts', async (job) => console.log(job.data));"),
       },
       title: 'Add a correlation id (new UUID)',
       rewrites: ["await receipts.add('send-receipt', { orderId, email });"],
@@ -214,6 +216,7 @@ describe('fix: add correlation and causation ids', () => {
         "  await receipts.add('send-receipt', { orderId });",
         '}',
       ),
+      'services/mailer/src/worker.ts': lines("import { Worker } from 'bullmq';", "export const worker = new Worker('receipts', async (job) => console.log(job.data));"),
     });
     const finding = analyzeWithFixes(root).find((f) => f.ruleId === RULE);
     assert.ok(finding);
