@@ -375,3 +375,28 @@ test('a queue named only by a constructor parameter is not linked in the model (
   });
   assert.deepEqual(channels, []);
 });
+
+test("a channel name imported through a package's tsconfig (its baseUrl, another's paths) links producer and consumer", () => {
+  const channels = channelsOf({
+    'services/orders/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: './' } }),
+    'services/orders/src/integrations/topics.ts': "export enum Topics { OrderPlaced = 'order.placed' }\n",
+    'services/orders/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "import { Topics } from 'src/integrations/topics';",
+      "const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();",
+      "export async function publish(id: string) { await producer.send({ topic: Topics.OrderPlaced, messages: [{ value: id }] }); }",
+    ),
+    'services/billing/tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json' }),
+    'services/billing/tsconfig.base.json': JSON.stringify({ compilerOptions: { paths: { '@orders/*': ['../orders/src/*'] } } }),
+    'services/billing/src/main.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "import { Topics } from '@orders/integrations/topics';",
+      "const consumer = new Kafka({ clientId: 'billing', brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });",
+      'export async function start() {',
+      '  await consumer.subscribe({ topics: [Topics.OrderPlaced] });',
+      '  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.value); } });',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, [{ name: 'order.placed', transport: 'kafka', producers: ['orders'], consumers: ['billing'] }]);
+});

@@ -11,6 +11,7 @@ import type { Architecture, ArchitectureProblem } from './architecture/model';
 import { loadArchitecture } from './architecture/load';
 import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, toRel } from './workspace/files';
 import { RULE_IDS } from './rules';
+import { describe } from './workspace/tsconfigs';
 
 export const ARCHITECTURE_FILE_NAMES = ['architecture.yaml', 'architecture.yml'];
 
@@ -77,12 +78,29 @@ export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'ar
   return { problems: [] };
 }
 
+/** Workspace package names (package.json `name` below the root) -> their root-relative folders. */
+export function workspacePackages(root: string, overlays?: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rel of findConfigFiles(root, ['**/package.json'])) {
+    const dir = path.posix.dirname(rel);
+    if (dir === '.') continue;
+    try {
+      const name = JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}').name;
+      if (typeof name === 'string' && name) out.set(name, dir);
+    } catch {
+      // not a usable manifest
+    }
+  }
+  return out;
+}
+
 /**
  * The compiler options the analysis parses with: workspace packages and the
- * tsconfig's `paths` as aliases. A `paths` entry that is not an array of
- * strings is left out, and said so in `notices`.
+ * root tsconfig's `paths` as aliases (the fallback after each file's own
+ * tsconfig, see workspace/tsconfigs.ts). A `paths` entry that is not an array
+ * of strings is left out, and said so in `notices`.
  */
-export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = []): ts.CompilerOptions {
+export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = [], packages = workspacePackages(root, overlays)): ts.CompilerOptions {
   const base: ts.CompilerOptions = {
     allowJs: true, checkJs: false, noLib: true, types: [], target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -93,17 +111,9 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
   };
   const paths: Record<string, string[]> = {};
   // Workspace packages resolve to their folders, so `@acme/db` is workspace code, not a library.
-  for (const rel of findConfigFiles(root, ['**/package.json'])) {
-    const dir = path.posix.dirname(rel);
-    if (dir === '.') continue;
-    try {
-      const name = JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}').name;
-      if (typeof name !== 'string' || !name) continue;
-      paths[name] = [`${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
-      paths[`${name}/*`] = [`${dir}/src/*`, `${dir}/*`];
-    } catch {
-      // not a usable manifest
-    }
+  for (const [name, dir] of packages) {
+    paths[name] = [`${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
+    paths[`${name}/*`] = [`${dir}/src/*`, `${dir}/*`];
   }
   const tsconfig = ['tsconfig.json', 'tsconfig.base.json'].find((name) => readOptional(path.join(root, name), overlays, root) !== undefined);
   const text = tsconfig ? readOptional(path.join(root, tsconfig), overlays, root) : undefined;
@@ -129,10 +139,4 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array with a non-string item';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value} (${JSON.stringify(value)})`;
 }

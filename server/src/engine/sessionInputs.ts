@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Project, type SourceFile } from 'ts-morph';
 import type { AnalyzeOptions, Notice } from './api';
-import { compilerOptionsFor, readArchitecture } from './config';
+import { compilerOptionsFor, readArchitecture, workspacePackages } from './config';
+import { ModuleResolver, readTsconfigs } from './workspace/tsconfigs';
 import { MAX_FILE_BYTES, MAX_SOURCE_FILES, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout } from './workspace/services';
 import { DatastoreResolver } from './workspace/datastores';
@@ -34,15 +35,19 @@ export abstract class SessionInputs {
     const input = readArchitecture(this.root, { ...this.options, overlays });
     const layout = discoverLayout(this.root, input.architecture, overlays);
     const datastores = new DatastoreResolver(layout, input.architecture, this.root);
-    const notices: Notice[] = [];
-    const compilerOptions = compilerOptionsFor(this.root, overlays, notices);
+    const found: Notice[] = [];
+    const packages = workspacePackages(this.root, overlays);
+    const compilerOptions = compilerOptionsFor(this.root, overlays, found, packages);
+    const tsconfigs = readTsconfigs(this.root, packages, overlays, found);
+    // The root tsconfig is read by both: each problem is said once.
+    const notices = found.filter((n, i) => found.findIndex((m) => m.message === n.message) === i);
     for (const n of notices) this.log(n.message);
     const scope = createScope({ includeTests: this.options.includeTests, ignores: input.architecture?.ignores, include: input.architecture?.include });
     const signature = createHash('sha1').update(JSON.stringify(
-      { text: input.text, compilerOptions, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },
+      { text: input.text, compilerOptions, tsconfigs: tsconfigs.signature, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },
       (_key, value: unknown) => (value instanceof Map ? [...value] : value),
     )).digest('hex');
-    return { input, layout, datastores, compilerOptions, scope, notices, signature };
+    return { input, layout, datastores, compilerOptions, tsconfigs, scope, notices, signature };
   }
 
   /** Re-reads configuration and the file list; a different configuration starts from fresh facts. */
@@ -50,12 +55,15 @@ export abstract class SessionInputs {
     const config = this.readConfig(overlays);
     let state = this.state;
     if (!state || state.config.signature !== config.signature) {
-      const project = state && JSON.stringify(state.config.compilerOptions) === JSON.stringify(config.compilerOptions)
-        ? state.project
-        : new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions });
+      const reuse = state && JSON.stringify(state.config.compilerOptions) === JSON.stringify(config.compilerOptions) &&
+        state.config.tsconfigs.signature === config.tsconfigs.signature;
+      const resolver = reuse ? state!.resolver : new ModuleResolver(this.root, config.tsconfigs, config.compilerOptions);
+      const project = reuse ? state!.project : new Project({
+        useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: config.compilerOptions, resolutionHost: resolver.factory,
+      });
       const files = state && project === state.project ? state.files : new Map<string, Entry>();
       state = {
-        config, project, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
+        config, project, resolver, analysis: this.newAnalysis(config), effects: undefined, handlers: new Set(), affected: new Set(), locations: new WeakMap(), globs: new Map(),
         files, listingSkipped: [], listingNotice: undefined, outOfScope: {}, imports: new Map(), importers: new Map(), configOverlays: '', listedOverlays: new Set(),
       };
       stats.full = true;
@@ -135,6 +143,8 @@ export abstract class SessionInputs {
         if (affected.has(entry.sourceFile)) entry.directives = undefined;
       }
     }
+    // A file that appears or goes changes what an import resolves to.
+    if (removed.length || added.length) state.resolver.clear();
     for (const abs of removed) {
       const entry = state.files.get(abs)!;
       if (entry.sourceFile) state.project.removeSourceFile(entry.sourceFile);
@@ -185,6 +195,7 @@ export abstract class SessionInputs {
   protected drop(state: State, entry: Entry, text: string, reason: string): void {
     this.log(`skipped ${entry.rel}: ${reason}`);
     if (entry.sourceFile && !entry.sourceFile.wasForgotten()) state.project.removeSourceFile(entry.sourceFile);
+    state.resolver.clear();
     entry.sourceFile = undefined as unknown as SourceFile;
     entry.text = '';
     entry.unparsable = text;
@@ -217,7 +228,7 @@ export abstract class SessionInputs {
       for (const old of state.imports.get(file) ?? []) state.importers.get(old)?.delete(file);
       let targets: SourceFile[] = [];
       try {
-        targets = importedFiles(state.project, file);
+        targets = importedFiles(state.project, file, state.resolver);
       } catch (error) {
         this.log(`could not resolve the imports of ${toRel(this.root, file.getFilePath())}: ${(error as Error).message}`);
       }

@@ -9,6 +9,7 @@ import type { Node, Project, SourceFile } from 'ts-morph';
 import type { Notice } from './api';
 import type { Location } from './types';
 import type { ArchitectureInput, compilerOptionsFor } from './config';
+import type { ModuleResolver, TsconfigGraph } from './workspace/tsconfigs';
 import type { WorkspaceLayout } from './workspace/services';
 import type { DatastoreResolver } from './workspace/datastores';
 import type { OutOfScopeKind, Scope } from './system/scope';
@@ -55,6 +56,8 @@ export interface Config {
   layout: WorkspaceLayout;
   datastores: DatastoreResolver;
   compilerOptions: ReturnType<typeof compilerOptionsFor>;
+  /** The tsconfigs governing the workspace's folders (module resolution per package). */
+  tsconfigs: TsconfigGraph;
   /** Which source files are production code (the rest is not analysed). */
   scope: Scope;
   /** Configuration entries ignored (a tsconfig `paths` entry of the wrong type...). */
@@ -86,6 +89,8 @@ export interface Entry {
 export interface State {
   config: Config;
   project: Project;
+  /** Resolves the project's imports by each file's tsconfig (made with the project). */
+  resolver: ModuleResolver;
   analysis: Analysis;
   effects: EffectIndex | undefined;
   /** The consumer handlers the effect index treats as separate flows. */

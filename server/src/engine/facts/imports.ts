@@ -4,6 +4,7 @@
  * file (types and call targets are followed through imports).
  */
 import { ts, type Project, type SourceFile } from 'ts-morph';
+import type { ModuleResolver } from '../workspace/tsconfigs';
 
 /** `require('./x')` in TypeScript files, which the compiler does not list as imports. */
 const REQUIRE_RE = /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
@@ -12,7 +13,7 @@ interface ResolvedModules {
   getResolvedModule?(file: ts.SourceFile, name: string, mode: ts.ResolutionMode): { resolvedModule?: { resolvedFileName: string } } | undefined;
 }
 
-export function importedFiles(project: Project, file: SourceFile): SourceFile[] {
+export function importedFiles(project: Project, file: SourceFile, resolver?: ModuleResolver): SourceFile[] {
   const program = project.getProgram().compilerObject;
   const options = program.getCompilerOptions();
   const node = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
@@ -25,7 +26,9 @@ export function importedFiles(project: Project, file: SourceFile): SourceFile[] 
     fileExists: (f) => project.getSourceFile(f) !== undefined,
     readFile: () => undefined,
   };
-  const resolve = (name: string) => ts.resolveModuleName(name, file.getFilePath(), options, host).resolvedModule?.resolvedFileName;
+  const resolve = (name: string) => (resolver
+    ? resolver.resolve(name, file.getFilePath(), host)
+    : ts.resolveModuleName(name, file.getFilePath(), options, host).resolvedModule)?.resolvedFileName;
   // The program's own resolution (internal API, present in TypeScript 5 and 6); the same resolver otherwise.
   const resolved = (program as unknown as ResolvedModules).getResolvedModule;
   const literals = (node as ts.SourceFile & { imports?: readonly ts.StringLiteralLike[] }).imports ?? [];
