@@ -1,6 +1,7 @@
 /**
- * A tsconfig `paths` entry of the wrong type is left out with a message naming
- * it; the other aliases still resolve, and the analysis runs.
+ * A tsconfig `paths` entry of the wrong type (or a tsconfig that is not valid
+ * JSON) is left out with a message naming it; the other aliases still
+ * resolve, and the analysis runs.
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,6 +67,21 @@ describe('tsconfig paths of the wrong type', () => {
     const overlays = new Map([[path.join(root, 'tsconfig.json'), tsconfig({ '@db/*': ['src/db/*'] })]]);
     const fixed = session.run({ overlays }).result;
     assert.equal(consumerFindings(fixed), 1);
+    assert.deepEqual(fixed.notices, []);
+  });
+  it("a session follows a package's tsconfig from malformed to fixed: its baseUrl then resolves", () => {
+    const nested = Object.fromEntries(Object.entries(FILES).map(([rel, text]) => [`services/orders/${rel}`, text.replace("'@db/orders'", "'src/db/orders'")]));
+    const root = writeWorkspace({ ...nested, 'services/orders/tsconfig.json': '{ "compilerOptions": { "baseUrl": "./" ' });
+    roots.push(root);
+    const session = new AnalysisSession({ root });
+    const count = (r: { findings: { ruleId: string; location: { file: string } }[] }) =>
+      r.findings.filter((f) => f.ruleId === 'non-idempotent-consumer' && f.location.file === 'services/orders/src/consumer.ts').length;
+    const broken = session.run().result;
+    assert.equal(count(broken), 0, 'the baseUrl import resolves to nothing: the insert is not seen');
+    assert.deepEqual(broken.notices?.map((n) => n.message), ["services/orders/tsconfig.json: not a valid tsconfig ('}' expected.); its baseUrl and paths are ignored"]);
+    const overlays = new Map([[path.join(root, 'services/orders/tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: './' } })]]);
+    const fixed = session.run({ overlays }).result;
+    assert.equal(count(fixed), 1);
     assert.deepEqual(fixed.notices, []);
   });
 });
