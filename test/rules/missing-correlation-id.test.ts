@@ -28,17 +28,22 @@ const OTEL_AUTO = [
   'new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }).start();',
 ];
 
+/** A service's own amqplib send wrapper: the queue is its caller's argument. */
+const RABBIT_PUBLISH_WRAPPER = [
+  "import * as amqp from 'amqplib';",
+  'let channel: amqp.Channel;',
+  'export async function publish(queue: string, payload: object) {',
+  '  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));',
+  '}',
+];
+
 runRuleTests('missing-correlation-id', {
   valid: [
     {
       name: 'amqplib: a queue the service consumes itself through its own publish and consume wrappers',
       files: {
         'services/cinema/src/rabbit.ts': lines(
-          "import * as amqp from 'amqplib';",
-          'let channel: amqp.Channel;',
-          'export async function publish(queue: string, payload: object) {',
-          '  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));',
-          '}',
+          ...RABBIT_PUBLISH_WRAPPER,
           'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
           '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
           '}',
@@ -766,13 +771,7 @@ runRuleTests('missing-correlation-id', {
     {
       name: 'amqplib: a publish wrapper whose caller names a queue another service consumes',
       files: {
-        'services/cinema/src/rabbit.ts': lines(
-          "import * as amqp from 'amqplib';",
-          'let channel: amqp.Channel;',
-          'export async function publish(queue: string, payload: object) {',
-          '  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));',
-          '}',
-        ),
+        'services/cinema/src/rabbit.ts': lines(...RABBIT_PUBLISH_WRAPPER),
         'services/cinema/src/reservations.ts': lines(
           "import { publish } from './rabbit';", //                        1
           'export async function reserve(seatId: string) {', //           2

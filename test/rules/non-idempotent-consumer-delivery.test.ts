@@ -176,6 +176,22 @@ export async function main() {
 `,
       },
     },
+    {
+      name: 'an outbox relay forwards each entry at least once by design: the consumers downstream deduplicate',
+      files: {
+        'services/cart/src/outbox-relay.ts': `import amqp from 'amqplib';
+
+export async function relay() {
+  const channel = await (await amqp.connect('amqp://rabbit')).createChannel();
+  await channel.consume('cart.outbox', async (msg) => {
+    if (!msg) return;
+    channel.publish('cart.events', 'cart.updated', Buffer.from(msg.content.toString()));
+    channel.ack(msg);
+  });
+}
+`,
+      },
+    },
   ],
   invalid: [
     {

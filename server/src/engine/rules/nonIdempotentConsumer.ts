@@ -6,6 +6,7 @@ import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery } from './rootCause';
 import type { Reached } from '../facts/effects';
+import { isOutboxTable } from '../facts/sql';
 
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
@@ -43,6 +44,9 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r));
       if (!risky.length) continue;
+      // An outbox relay (a consumer of an outbox stream or queue that only forwards what it reads):
+      // publishing each entry at least once is its job; the consumers downstream deduplicate.
+      if (registrations.every((c) => isOutboxTable(c.channel)) && risky.every((r) => r.fact.kind === 'publish')) continue;
       // The headline is the most consequential effect (payment > e-mail > HTTP > publish > write > log row).
       const ranked = uniqueByNode(risky).sort((a, b) => consequence(a.fact) - consequence(b.fact));
       const first = ranked[0];
