@@ -769,6 +769,26 @@ runRuleTests('missing-correlation-id', {
   ],
   invalid: [
     {
+      name: 'amqplib: each call of a publish wrapper goes where it names: only the queue nobody here consumes is reported',
+      files: {
+        'services/cinema/src/rabbit.ts': lines(
+          ...RABBIT_PUBLISH_WRAPPER,
+          'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
+          '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
+          '}',
+        ),
+        'services/cinema/src/reservations.ts': lines(
+          "import { consume, publish } from './rabbit';", //                              1
+          'export async function reserve(seatId: string) {', //                          2
+          "  await publish('reservation.expire', { seatId });", //                       3
+          "  await publish('reservation.made', { seatId });", //                         4
+          '}',
+          "export const started = consume<{ seatId: string }>('reservation.expire', async (body) => console.log(body));",
+        ),
+      },
+      errors: [{ messageId: 'missing', file: 'services/cinema/src/reservations.ts', line: 4, column: 9 }],
+    },
+    {
       name: 'amqplib: a publish wrapper whose caller names a queue another service consumes',
       files: {
         'services/cinema/src/rabbit.ts': lines(...RABBIT_PUBLISH_WRAPPER),

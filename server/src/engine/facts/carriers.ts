@@ -91,7 +91,8 @@ export function functionName(fn: Node): string | undefined {
  * MAX_SITES); `dependent` is the file whose facts depend on the answer.
  */
 export function callSites(fn: Node, name: string, analysis: Analysis, dependent?: SourceFile): CallExpression[] {
-  const needle = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\(`);
+  // Explicit type arguments may sit between the name and the call: `consume<PaymentEvent>(queue, ...)`.
+  const needle = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*(?:<[^;()]*?>\\s*)?\\(`);
   const index = analysis.index<CallExpression>(`calls:${name}`, needle, (sf) => {
     const out: [object, CallExpression][] = [];
     for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
