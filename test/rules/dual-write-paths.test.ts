@@ -12,6 +12,18 @@ const prisma = new PrismaClient();
 const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
 `;
 
+/** A NestJS service that calls the products service over a ClientProxy before writing (lines 1-10). */
+const NEST_ORDERS_HEAD = `import { ClientProxy } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { firstValueFrom } from 'rxjs';
+
+const prisma = new PrismaClient();
+
+export class OrdersService {
+  constructor(private readonly products: ClientProxy) {}
+
+  async create(productId: string, quantity: number) {`;
+
 runRuleTests('dual-write', {
   valid: [
     {
@@ -231,16 +243,7 @@ export async function requestWithdraw(users: UserGateway, userId: string, amount
     {
       name: 'a NestJS TCP send whose object pattern asks ({ cmd: \'get_product_by_id\' }) before the write is a read over RPC',
       files: {
-        'services/orders/src/orders.service.ts': `import { ClientProxy } from '@nestjs/microservices';
-import { PrismaClient } from '@prisma/client';
-import { firstValueFrom } from 'rxjs';
-
-const prisma = new PrismaClient();
-
-export class OrdersService {
-  constructor(private readonly products: ClientProxy) {}
-
-  async create(productId: string, quantity: number) {
+        'services/orders/src/orders.service.ts': `${NEST_ORDERS_HEAD}
     const product = await firstValueFrom(this.products.send({ cmd: 'get_product_by_id' }, { productId }));
     if (!product) throw new Error('unknown product');
     await prisma.order.create({ data: { productId, quantity } });
@@ -352,16 +355,7 @@ export async function ship(id: string) {
     {
       name: 'a NestJS TCP send whose object pattern tells ({ cmd: \'reserve_stock\' }) before the write is a change in another service',
       files: {
-        'services/orders/src/orders.service.ts': `import { ClientProxy } from '@nestjs/microservices';
-import { PrismaClient } from '@prisma/client';
-import { firstValueFrom } from 'rxjs';
-
-const prisma = new PrismaClient();
-
-export class OrdersService {
-  constructor(private readonly products: ClientProxy) {}
-
-  async create(productId: string, quantity: number) {
+        'services/orders/src/orders.service.ts': `${NEST_ORDERS_HEAD}
     await firstValueFrom(this.products.send({ cmd: 'reserve_stock' }, { productId, quantity }));
     await prisma.order.create({ data: { productId, quantity } });
   }

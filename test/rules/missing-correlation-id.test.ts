@@ -37,6 +37,13 @@ const RABBIT_PUBLISH_WRAPPER = [
   '}',
 ];
 
+/** Its consume wrapper: the queue is its caller's argument too. */
+const RABBIT_CONSUME_WRAPPER = [
+  'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
+  '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
+  '}',
+];
+
 runRuleTests('missing-correlation-id', {
   valid: [
     {
@@ -44,9 +51,7 @@ runRuleTests('missing-correlation-id', {
       files: {
         'services/cinema/src/rabbit.ts': lines(
           ...RABBIT_PUBLISH_WRAPPER,
-          'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
-          '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
-          '}',
+          ...RABBIT_CONSUME_WRAPPER,
         ),
         'services/cinema/src/reservations.ts': lines(
           "import { consume, publish } from './rabbit';",
@@ -773,9 +778,7 @@ runRuleTests('missing-correlation-id', {
       files: {
         'services/cinema/src/rabbit.ts': lines(
           ...RABBIT_PUBLISH_WRAPPER,
-          'export async function consume(queue: string, handler: (body: unknown) => Promise<void>) {',
-          '  await channel.consume(queue, async (msg) => { if (msg) await handler(JSON.parse(msg.content.toString())); });',
-          '}',
+          ...RABBIT_CONSUME_WRAPPER,
         ),
         'services/cinema/src/reservations.ts': lines(
           "import { consume, publish } from './rabbit';", //                              1
