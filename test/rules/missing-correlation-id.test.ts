@@ -484,6 +484,18 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a Datadog dd-trace agent initialised at the entry point carries the trace on fetch',
+      files: {
+        'services/orders/src/main.ts': lines("import tracer from 'dd-trace';", 'tracer.init();', "import './inventory';"),
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string) {',
+          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });',
+          '}',
+        ),
+        ...INVENTORY,
+      },
+    },
+    {
       name: 'kafkajs instrumentation registered in a shared module that the service loads first',
       files: {
         'libs/common/src/instrumentation.ts': lines(
@@ -1016,6 +1028,20 @@ runRuleTests('missing-correlation-id', {
         ...INVENTORY,
       },
       errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 3, column: 10 }],
+    },
+    {
+      name: 'requireBusinessCorrelationId: an APM agent is named as what carries the trace',
+      files: {
+        'services/orders/src/main.ts': lines("require('dd-trace').init();", "import './inventory';"),
+        'services/orders/src/inventory.ts': lines(
+          'export async function reserve(sku: string) {', //                                                    1
+          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });', //  2
+          '}',
+        ),
+        'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]'),
+        ...INVENTORY,
+      },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 2, column: 10, messageIncludes: '(dd-trace instrumentation of fetch', severity: 'warning' }],
     },
     {
       name: 'requireBusinessCorrelationId: OpenTelemetry propagates the trace, yet the team requires a business id',

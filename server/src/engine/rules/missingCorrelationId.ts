@@ -7,6 +7,7 @@ import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation
 import { correlationAtCallSites } from '../facts/carriers';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
+import { tracerName } from '../facts/libraries/instrumentation';
 import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
@@ -134,7 +135,7 @@ function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<type
     const started = evidence.startedBy ? `, started by ${evidence.startedBy}${evidence.direct ? '' : ' (inferred: load order not seen)'}` : '';
     return {
       evidence,
-      note: ` (OpenTelemetry instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}${started}, propagates the trace context, but not a business correlation id)`,
+      note: ` (${tracerName(evidence.module)} instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}${started}, propagates the trace context, but not a business correlation id)`,
     };
   }
   if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };

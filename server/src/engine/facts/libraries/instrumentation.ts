@@ -46,7 +46,22 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { module: '@jenniferplusplus/opentelemetry-instrumentation-bullmq', covers: BULLMQ },
   // BullMQ's own telemetry option: `new Queue(name, { telemetry: new BullMQOtel(...) })`.
   { module: 'bullmq-otel', covers: BULLMQ },
+  // APM agents that patch the same clients and inject the trace context (`tracer.init()`,
+  // `apm.start()`, `require('newrelic')`), registered at the entry point or preloaded.
+  { module: 'dd-trace', covers: AUTO_INSTRUMENTATIONS },
+  { module: 'elastic-apm-node', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
+  { module: 'newrelic', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
 ];
+
+/** Modules that register by being loaded (`node --require dd-trace/init`, `import 'newrelic'`). */
+const REGISTERING_MODULES: ReadonlySet<string> = new Set([
+  '@opentelemetry/auto-instrumentations-node/register', 'dd-trace/init', 'elastic-apm-node/start', 'newrelic',
+]);
+
+/** How a message names what carries the trace: OpenTelemetry, or the APM agent's package. */
+export function tracerName(module: string): string {
+  return module.startsWith('@opentelemetry/') || module.includes('opentelemetry') || module.endsWith('-otel') ? 'OpenTelemetry' : module.replace(/\/.*$/, '');
+}
 
 /**
  * NestJS microservice clients send through the library of their transport
@@ -62,11 +77,11 @@ export const NEST_MICROSERVICES = '@nestjs/microservices';
 
 /** The client libraries an imported module's instrumentation covers (empty when it is not an instrumentation). */
 export function instrumentedBy(specifier: string): readonly string[] {
-  const base = specifier.replace(/\/(register|build\/.*)$/, '');
+  const base = specifier.replace(/\/(register|init|start|build\/.*)$/, '');
   return INSTRUMENTATIONS.find((e) => e.module === base)?.covers ?? [];
 }
 
-/** A module that registers the auto-instrumentations when loaded (`node --require @opentelemetry/auto-instrumentations-node/register`). */
+/** A module that registers its instrumentation when loaded (`node --require @opentelemetry/auto-instrumentations-node/register`, `dd-trace/init`). */
 export function isRegisteringModule(specifier: string): boolean {
-  return specifier === '@opentelemetry/auto-instrumentations-node/register';
+  return REGISTERING_MODULES.has(specifier);
 }
