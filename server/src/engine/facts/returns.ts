@@ -6,6 +6,7 @@
  * functions with a body in the workspace are followed.
  */
 import { Node, SyntaxKind } from 'ts-morph';
+import { isFunctionLike } from './callResolution';
 
 /** Helpers with more return statements than this are not followed (a dispatcher, not a message builder). */
 const MAX_RETURNS = 4;
@@ -30,7 +31,7 @@ export function returnedBy(call: Node): Returned | undefined {
   if (!Node.isBlock(body)) values.push(body);
   else {
     for (const ret of body.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
-      if (ret.getFirstAncestor(isFunction) !== fn) continue;
+      if (ret.getFirstAncestor(isFunctionLike) !== fn) continue;
       const e = ret.getExpression();
       if (e) values.push(e);
     }
@@ -65,11 +66,6 @@ function calledFunction(callee: Node): Node | undefined {
     if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
   }
   return undefined;
-}
-
-function isFunction(node: Node): boolean {
-  return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) ||
-    Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node);
 }
 
 /**

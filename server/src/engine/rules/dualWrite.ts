@@ -112,19 +112,16 @@ export const dualWrite = createRule({
 function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, Candidate[]> } {
   const dropped = new Set<Candidate>();
   const of = new Map<Candidate, Candidate[]>();
-  const groups = new Map<string, Candidate[]>();
-  candidates.forEach((c) => {
-    if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || !c.at.fact.channel) return;
-    const list = groups.get(`${c.fn.getPos()}:${c.fn.getSourceFile().getFilePath()}`) ?? [];
-    list.push(c);
-    groups.set(`${c.fn.getPos()}:${c.fn.getSourceFile().getFilePath()}`, list);
-  });
-  for (const list of groups.values()) {
+  const byFlow = new Map<Node, Candidate[]>();
+  for (const c of candidates) {
+    if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish' && c.at.fact.channel) byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
+  }
+  for (const list of byFlow.values()) {
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       if (dropped.has(c)) continue;
       for (const o of list.slice(i + 1)) {
-        if (dropped.has(o) || o.fn !== c.fn || o.write.fact !== c.write.fact || o.at.fact.channel !== c.at.fact.channel || o.at.via === c.at.via) continue;
+        if (dropped.has(o) || o.write.fact !== c.write.fact || o.at.fact.channel !== c.at.fact.channel || o.at.via === c.at.via) continue;
         if (pathRelation(c.at.via, o.at.via, c.fn) !== 'exclusive') continue;
         dropped.add(o);
         of.set(c, [...(of.get(c) ?? []), o]);
