@@ -20,6 +20,16 @@ const KAFKA_SETUP = [
   '', //                                                                                         5
 ];
 
+/** The orders service reserves stock over HTTP (line 2: the fetch to the inventory service). */
+const RESERVE_BY_FETCH = lines(
+  'export async function reserve(sku: string) {',
+  '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });',
+  '}',
+);
+
+/** An architecture file whose team requires a business correlation id even where tracing propagates. */
+const REQUIRE_BUSINESS_ID = lines('version: 1', 'rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]');
+
 /** A tracing file that registers the auto-instrumentations (fetch, http, kafkajs, amqplib, AWS SDK...). */
 const OTEL_AUTO = [
   "import { NodeSDK } from '@opentelemetry/sdk-node';",
@@ -475,11 +485,7 @@ runRuleTests('missing-correlation-id', {
       name: 'OpenTelemetry auto-instrumentations registered with the NodeSDK carry the trace on fetch',
       files: {
         'services/orders/src/tracing.ts': lines(...OTEL_AUTO),
-        'services/orders/src/inventory.ts': lines(
-          'export async function reserve(sku: string) {',
-          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });',
-          '}',
-        ),
+        'services/orders/src/inventory.ts': RESERVE_BY_FETCH,
         ...INVENTORY,
       },
     },
@@ -487,11 +493,7 @@ runRuleTests('missing-correlation-id', {
       name: 'a Datadog dd-trace agent initialised at the entry point carries the trace on fetch',
       files: {
         'services/orders/src/main.ts': lines("import tracer from 'dd-trace';", 'tracer.init();', "import './inventory';"),
-        'services/orders/src/inventory.ts': lines(
-          'export async function reserve(sku: string) {',
-          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });',
-          '}',
-        ),
+        'services/orders/src/inventory.ts': RESERVE_BY_FETCH,
         ...INVENTORY,
       },
     },
@@ -1033,12 +1035,8 @@ runRuleTests('missing-correlation-id', {
       name: 'requireBusinessCorrelationId: an APM agent is named as what carries the trace',
       files: {
         'services/orders/src/main.ts': lines("require('dd-trace').init();", "import './inventory';"),
-        'services/orders/src/inventory.ts': lines(
-          'export async function reserve(sku: string) {', //                                                    1
-          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });', //  2
-          '}',
-        ),
-        'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]'),
+        'services/orders/src/inventory.ts': RESERVE_BY_FETCH,
+        'architecture.yaml': REQUIRE_BUSINESS_ID,
         ...INVENTORY,
       },
       errors: [{ messageId: 'missing', file: 'services/orders/src/inventory.ts', line: 2, column: 10, messageIncludes: '(dd-trace instrumentation of fetch', severity: 'warning' }],
@@ -1047,12 +1045,8 @@ runRuleTests('missing-correlation-id', {
       name: 'requireBusinessCorrelationId: OpenTelemetry propagates the trace, yet the team requires a business id',
       files: {
         'services/orders/src/tracing.ts': lines(...OTEL_AUTO),
-        'services/orders/src/inventory.ts': lines(
-          'export async function reserve(sku: string) {', //                                                    1
-          '  return fetch(`${process.env.INVENTORY_URL}/reservations`, { method: \'POST\', body: sku });', //  2
-          '}',
-        ),
-        'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [error, { requireBusinessCorrelationId: true }]'),
+        'services/orders/src/inventory.ts': RESERVE_BY_FETCH,
+        'architecture.yaml': REQUIRE_BUSINESS_ID,
         ...INVENTORY,
       },
       errors: [{
