@@ -141,7 +141,7 @@ function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, si
   const fn = param.getParent();
   const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param) ?? -1 : -1;
   const wrapper = fn ? functionName(fn) : undefined;
-  const call = site && Node.isCallExpression(site) ? site : site?.getFirstAncestor((a) => Node.isCallExpression(a));
+  const call = site?.getFirstAncestor((a) => Node.isCallExpression(a));
   const siteArgs = call && Node.isCallExpression(call) && wrapper && calleeName(call).getText() === wrapper && index >= 0
     ? [{ site: call as Node, arg: call.getArguments()[index] }]
     : argumentsAtCallSites(param, hops.model.analysis);
