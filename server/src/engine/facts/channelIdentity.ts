@@ -42,7 +42,7 @@ function identityOf(node: Node, depth: number): string | undefined {
   return undefined;
 }
 
-function unwrap(node: Node): Node {
+export function unwrap(node: Node): Node {
   let n = node;
   while (Node.isParenthesizedExpression(n) || Node.isAsExpression(n) || Node.isNonNullExpression(n) || Node.isAwaitExpression(n) || Node.isSatisfiesExpression(n)) n = n.getExpression();
   return n;

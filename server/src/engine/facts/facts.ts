@@ -18,6 +18,7 @@ export type FactKind =
   | 'sideEffect' // e-mail, payment, SMS: irreversible outside effects
   | 'client'     // construction of a datastore client (connection identity)
   | 'server'     // a microservice server bootstrap (NestJS createMicroservice / connectMicroservice): its transport
+  | 'binding'    // a broker routing declaration: a queue bound to an exchange, or an exchange declared with its type (RabbitMQ)
   | 'endpoint';  // for the system model only: a producer or consumer end of a channel no rule checks (a Temporal task queue)
 
 export type CorrelationState = 'present' | 'absent' | 'unknown';
@@ -38,6 +39,14 @@ export interface Fact {
    * channelIdentity.ts): two ends with a common identity use the same channel.
    */
   channelIds?: string[];
+  /**
+   * An exchange (RabbitMQ) and a routing key. publish: the exchange it sends to and the routing key it
+   * sends with. binding (with `channel`/`channelIds` naming the queue) and consumer (a subscription that
+   * declares its own binding): the exchange the queue is bound to and the binding pattern. binding
+   * without a queue: an exchange declaration and its `type` (topic, direct, fanout, headers).
+   * Unresolved parts are left out; `ids` are symbolic identities (channelIdentity.ts) of a name that is not a literal.
+   */
+  exchange?: { name?: string; ids?: string[]; key?: string; type?: string };
   /** publish: the expression naming the channel, when the recognizer has one (read for telemetry streams, libraries/telemetry.ts). */
   channelNode?: Node;
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */

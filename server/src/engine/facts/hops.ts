@@ -7,6 +7,8 @@
  *   between services. Ends are matched by name, by symbolic identity (the
  *   same field, parameter or env var, see channelIdentity.ts) and, within one
  *   file, by names with unresolved parts (`orchestrator:?` and `orchestrator:*`).
+ *   A publish to a RabbitMQ exchange reaches the consumers of every queue bound
+ *   to it whose binding matches the routing key (libraries/exchangeRouting.ts).
  * - A field copied from the incoming message's envelope or id
  *   (`msg.headers`, `msg.properties.messageId`, `job.id`) ties the follow-up
  *   to the message that caused it.
@@ -21,6 +23,7 @@ import { argumentsAtCallSites, functionName } from './carriers';
 import { channelIdentity, namesMatch } from './channelIdentity';
 import { calleeName, channelName } from './syntax';
 import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrumentation';
+import { bindingMatches, exchangeType, type ExchangeType } from './libraries/exchangeRouting';
 
 /** Channel names of a fact: `a | b` (one of two literals) or `a, b` (several subscriptions). */
 export function channelsOf(fact: Fact): string[] {
@@ -61,6 +64,15 @@ interface PublishKey {
   ids: string[];
   file: string;
   service: string | undefined;
+  /** A publish to an exchange: its name or identities and the routing key. */
+  exchange?: Fact['exchange'];
+}
+
+/** The consumer ends of a queue bound to an exchange, with the binding pattern. */
+interface BoundQueue {
+  pattern: string | undefined;
+  ends: ConsumerEnd[];
+  service: string | undefined;
 }
 
 /** The parts of a channel string, unresolved ones included (`orders.?`). */
@@ -94,6 +106,7 @@ export function hopIndex(model: SystemModel): HopIndex {
     }
   }
   for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) push(byChannel, c.name, { service: s });
+  const exchanges = exchangeIndex(model, byChannel, byId);
   return {
     model,
     consumersOf: (channel) => [...new Set((byChannel.get(channel) ?? []).map((e) => e.service))],
@@ -106,7 +119,52 @@ export function hopIndex(model: SystemModel): HopIndex {
       for (const local of byFile.get(key.file) ?? []) {
         if (local.end.service === key.service && [...key.names, ...key.raw].some((n) => namesMatch(n, local.name))) ends.add(local.end);
       }
+      for (const e of exchanges.endsOf(key)) ends.add(e);
       return [...ends];
+    },
+  };
+}
+
+/**
+ * Queues bound to exchanges (`bindQueue`, a subscription declaring its exchange and pattern) and the
+ * exchanges' types. An exchange named by an identity links only ends in the publishing service, as
+ * channel identities do.
+ */
+function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>, byId: Map<string, ConsumerEnd[]>) {
+  const byName = new Map<string, BoundQueue[]>();
+  const byIdentity = new Map<string, BoundQueue[]>();
+  const types = new Map<string, ExchangeType>();
+  const add = (exchange: NonNullable<Fact['exchange']>, bound: BoundQueue) => {
+    if (exchange.name) byName.set(exchange.name, [...(byName.get(exchange.name) ?? []), bound]);
+    for (const id of exchange.ids ?? []) byIdentity.set(id, [...(byIdentity.get(id) ?? []), bound]);
+  };
+  for (const f of model.facts) {
+    if (!f.exchange) continue;
+    const service = model.serviceOf(f.node)?.name;
+    if (f.kind === 'binding' && !f.channel && !f.channelIds?.length) {
+      const type = exchangeType(f.exchange.type);
+      if (type) for (const k of [f.exchange.name, ...(f.exchange.ids ?? [])]) if (k) types.set(k, type);
+    } else if (f.kind === 'binding') {
+      const ends = new Set<ConsumerEnd>();
+      for (const n of channelNames(f.channel)) for (const e of byChannel.get(n) ?? []) ends.add(e);
+      for (const id of f.channelIds ?? []) for (const e of byId.get(id) ?? []) if (e.service === service) ends.add(e);
+      if (ends.size) add(f.exchange, { pattern: f.exchange.key, ends: [...ends], service });
+    } else if (f.kind === 'consumer') {
+      add(f.exchange, { pattern: f.exchange.key, ends: [{ service, file: f.node.getSourceFile().getFilePath(), transport: f.transport }], service });
+    }
+  }
+  const routes = (bound: BoundQueue, key: string | undefined, type: ExchangeType | undefined) =>
+    (key === undefined ? [undefined] : key.split(/\s*\|\s*/)).some((k) => bindingMatches(bound.pattern, k, type));
+  return {
+    endsOf(key: PublishKey): ConsumerEnd[] {
+      const x = key.exchange;
+      if (!x) return [];
+      const out: ConsumerEnd[] = [];
+      if (x.name) for (const b of byName.get(x.name) ?? []) if (routes(b, x.key, types.get(x.name))) out.push(...b.ends);
+      for (const id of x.ids ?? []) {
+        for (const b of byIdentity.get(id) ?? []) if (b.service === key.service && routes(b, x.key, types.get(id))) out.push(...b.ends);
+      }
+      return out;
     },
   };
 }
@@ -134,7 +192,7 @@ export function destinationOf(fact: Fact, service: string | undefined, hops: Hop
 function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): PublishKey[] {
   const own: PublishKey = {
     names: channelsOf(fact), raw: rawParts(fact.channel).filter((n) => /[?*]/.test(n)), ids: fact.channelIds ?? [],
-    file: fact.node.getSourceFile().getFilePath(), service,
+    file: fact.node.getSourceFile().getFilePath(), service, ...(fact.exchange ? { exchange: fact.exchange } : {}),
   };
   const param = fact.channelFrom?.param;
   if (fact.channel || !param) return [own];

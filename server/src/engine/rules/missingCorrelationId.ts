@@ -149,6 +149,11 @@ function inferredNote(model: SystemModel, fact: Fact, destination: Destination |
     return declared ? undefined : ` Inferred: the URL is taken to point at service "${fact.target}" from its name.`;
   }
   if (destination?.kind === 'unseen') {
+    const exchange = fact.exchange?.name;
+    if (exchange && namedInFile(fact.node, exchange)) {
+      const key = fact.exchange?.key !== undefined && !fact.exchange.key.includes('?') ? ` with a binding that matches routing key "${fact.exchange.key}"` : '';
+      return ` Inferred: no consumer of a queue bound to exchange "${exchange}"${key} was found in this workspace, so it is taken to go to another service.`;
+    }
     const channels = channelsOf(fact).filter((c) => namedInFile(fact.node, c));
     return channels.length
       ? ` Inferred: no consumer of ${channels.map((c) => `"${c}"`).join(' or ')} was found in this workspace, so it is taken to go to another service.`

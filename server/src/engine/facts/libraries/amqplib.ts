@@ -1,10 +1,51 @@
-/** amqplib (and amqp-connection-manager): `channel.consume`, `channel.publish`, `channel.sendToQueue`. */
+/**
+ * amqplib (and amqp-connection-manager): `channel.consume`, `channel.publish`, `channel.sendToQueue`,
+ * and the routing that links them: `bindQueue(queue, exchange, pattern)` and `assertExchange(name, type)`
+ * (see exchangeRouting.ts). A queue named by the result of `assertQueue(name)` (`q.queue`) is that name;
+ * a server-named queue (`assertQueue('')`) is the variable holding the result.
+ */
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
+import type { Fact } from '../facts';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, prop } from '../syntax';
-import { channelEnd } from '../channelIdentity';
+import { arg, calleeName, channelName, declarationOf, prop, stringValue } from '../syntax';
+import { channelEnd, channelIdentity, unwrap } from '../channelIdentity';
 import type { TransportId } from './delivery';
+import { exchangeType } from './exchangeRouting';
+
+/** The queue a name expression names: through `q.queue` / `{ queue }` of `await ch.assertQueue(name)`. */
+function queueEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
+  const asserted = node ? assertedQueue(unwrap(node)) : undefined;
+  if (!asserted) return channelEnd(node);
+  const name = arg(asserted.call, 0);
+  if (name && channelName(name)) return channelEnd(name);
+  // A server-named queue: the variable holding it is its identity.
+  return { channelIds: [`queue:${asserted.holder.getSourceFile().getFilePath()}:${asserted.holder.getStart()}`] };
+}
+
+function assertedQueue(node: Node): { call: Node; holder: Node } | undefined {
+  let decl: Node | undefined;
+  if (Node.isPropertyAccessExpression(node) && node.getName() === 'queue' && Node.isIdentifier(node.getExpression())) {
+    decl = declarationOf(node.getExpression());
+  } else if (Node.isIdentifier(node)) {
+    const element = declarationOf(node);
+    if (element && Node.isBindingElement(element) && (element.getPropertyNameNode()?.getText() ?? element.getName()) === 'queue') {
+      decl = element.getFirstAncestor((a) => Node.isVariableDeclaration(a));
+    }
+  }
+  if (!decl || !Node.isVariableDeclaration(decl)) return undefined;
+  const init = decl.getInitializer();
+  const call = init ? unwrap(init) : undefined;
+  if (!call || !Node.isCallExpression(call) || calleeName(call).getText() !== 'assertQueue') return undefined;
+  return { call, holder: decl };
+}
+
+/** An exchange name expression: its name, and its identity when not a literal. */
+function exchangeOf(node: Node | undefined): { name?: string; ids?: string[] } {
+  const name = channelName(node);
+  const id = channelIdentity(node);
+  return { ...(name && !name.includes('?') ? { name } : {}), ...(id ? { ids: [id] } : {}) };
+}
 
 /** `consume(queue, fn, { noAck: true })` is at most once; amqplib's default (noAck: false) needs an ack. Options we cannot read: unknown. */
 function ackMode(options: Node | undefined): TransportId | undefined {
@@ -38,7 +79,7 @@ export const amqplib: LibraryTable = {
   operations: {
     'amqplib.Channel|consume': (call, analysis) => {
       // A consume wrapper (`consume(queue, handler)`) is named by its callers, like a Redis subscribe wrapper.
-      const end = channelEnd(arg(call, 0));
+      const end = queueEnd(arg(call, 0));
       const handler = analysis.functionFrom(arg(call, 1));
       const fact = consumerFact('amqplib', call, calleeName(call), handler, end.channel, `amqplib consumer of queue "${end.channel ?? '?'}"`, ackMode(arg(call, 2)));
       return fact ? { ...fact, ...end } : fact;
@@ -47,7 +88,24 @@ export const amqplib: LibraryTable = {
       const exchange = channelName(arg(call, 0));
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0) });
+      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0) });
+      return { ...fact, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
+    },
+    // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
+    'amqplib.Channel|bindQueue': (call) => {
+      const queue = queueEnd(arg(call, 0));
+      if (!queue.channel && !queue.channelIds?.length) return undefined;
+      const pattern = stringValue(arg(call, 2));
+      return {
+        kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `bindQueue to exchange "${channelName(arg(call, 1)) ?? '?'}"`,
+        channel: queue.channel, ...(queue.channelIds ? { channelIds: queue.channelIds } : {}),
+        exchange: { ...exchangeOf(arg(call, 1)), ...(pattern !== undefined ? { key: pattern } : {}) },
+      };
+    },
+    'amqplib.Channel|assertExchange': (call) => {
+      const type = exchangeType(stringValue(arg(call, 1)));
+      if (!type) return undefined;
+      return { kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `assertExchange "${channelName(arg(call, 0)) ?? '?'}" (${type})`, exchange: { ...exchangeOf(arg(call, 0)), type } };
     },
     'amqplib.Channel|sendToQueue': (call) => {
       const target = arg(call, 0);
@@ -56,7 +114,7 @@ export const amqplib: LibraryTable = {
         return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
       }
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.
-      const end = channelEnd(target);
+      const end = queueEnd(target);
       const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target });
       return { ...fact, ...end };
     },

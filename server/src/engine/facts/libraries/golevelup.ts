@@ -21,7 +21,9 @@ function handler(kind: string): OperationAnalyzer {
     const key = stringValue(prop(opts, 'routingKey'));
     const exchange = stringValue(prop(opts, 'exchange'));
     const channel = queue ?? [exchange, key].filter(Boolean).join('/') ?? undefined;
-    return consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`, 'rabbitmq-ack');
+    const fact = consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`, 'rabbitmq-ack');
+    // The subscription binds its queue to the exchange with the routing key as pattern (libraries/exchangeRouting.ts).
+    return exchange ? { ...fact, exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : fact;
   };
 }
 
@@ -30,7 +32,8 @@ const publish: OperationAnalyzer = (call) => {
   const exchange = stringValue(arg(call, 0));
   const key = stringValue(arg(call, 1));
   const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-  return publishFact(MODULES[0], call, `amqpConnection.${calleeName(call).getText()} to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
+  const fact = publishFact(MODULES[0], call, `amqpConnection.${calleeName(call).getText()} to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)]);
+  return exchange ? { ...fact, exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : fact;
 };
 
 /** `request({ exchange, routingKey, payload, headers, correlationId })`. */
