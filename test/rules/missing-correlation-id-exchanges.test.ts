@@ -55,6 +55,29 @@ const BILLING_CONSUMER = (exchange: string, pattern: string) => lines(
   '}', //                                                                                 8
 );
 
+/** golevelup: a subscription that binds its queue to exchange `orders` with a topic pattern, in the service `service`. */
+const GOLEVELUP_LISTENER = (pattern: string) => lines(
+  "import { Injectable } from '@nestjs/common';",
+  "import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';",
+  '@Injectable()',
+  'export class Listener {',
+  `  @RabbitSubscribe({ exchange: 'orders', routingKey: '${pattern}', queue: 'own.orders' })`,
+  '  async onOrder(event: { orderId: string }) { console.log(event.orderId); }',
+  '}',
+);
+
+const GOLEVELUP_PUBLISHER = lines(
+  "import { Injectable } from '@nestjs/common';", //                                  1
+  "import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';", //                 2
+  '@Injectable()', //                                                                 3
+  'export class OrderEvents {', //                                                   4
+  '  constructor(private readonly amqp: AmqpConnection) {}', //                      5
+  '  async created(orderId: string) {', //                                           6
+  "    await this.amqp.publish('orders', 'order.created', { orderId });", //         7
+  '  }', //                                                                          8
+  '}', //                                                                            9
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
     {
@@ -81,8 +104,17 @@ runRuleTests('missing-correlation-id', {
         ),
       },
     },
+    {
+      name: 'golevelup: a publish whose only matching subscription (`order.#`) is in the same service',
+      files: { 'services/orders/src/events.ts': GOLEVELUP_PUBLISHER, 'services/orders/src/listener.ts': GOLEVELUP_LISTENER('order.#') },
+    },
   ],
   invalid: [
+    {
+      name: 'golevelup: the same subscription in another service is a hop',
+      files: { 'services/orders/src/events.ts': GOLEVELUP_PUBLISHER, 'services/audit/src/listener.ts': GOLEVELUP_LISTENER('order.#') },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/events.ts', line: 7, column: 21 }],
+    },
     {
       name: 'an exchange another service binds its queue to with a matching pattern is a hop to that service (not inferred)',
       files: {
