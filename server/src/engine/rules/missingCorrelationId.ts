@@ -70,7 +70,7 @@ export const missingCorrelationId = createRule({
       // it, and none names the channel): the id belongs in those headers, so this is one finding at the send, with
       // the calls as related locations.
       if (sites.length && fact.ownEnvelope && !fact.channelFrom && !sites.some((site) => site.correlation === 'present')) {
-        const lacking = sites.filter((site) => site.correlation === 'absent' && !copiesIncomingId(callOf(site.node), handlers));
+        const lacking = sites.filter((site) => site.correlation === 'absent' && !site.emptyBody && !copiesIncomingId(callOf(site.node), handlers));
         if (!lacking.length || silencedByTracing) continue;
         report({
           messageId: 'missing',
@@ -86,7 +86,7 @@ export const missingCorrelationId = createRule({
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
-          if (silencedByTracing || copiesIncomingId(callOf(site.node), handlers)) continue;
+          if (silencedByTracing || site.emptyBody || copiesIncomingId(callOf(site.node), handlers)) continue;
           // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
           const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
           if (at?.kind === 'self') continue;
@@ -101,7 +101,8 @@ export const missingCorrelationId = createRule({
           });
         }
       } else if (fact.correlation === 'absent') {
-        if (silencedByTracing || copiesIncomingId(callOf(fact.node), handlers)) continue;
+        // An empty message (`emit('car_state', null)`) names an event and carries no business data: no flow to correlate.
+        if (silencedByTracing || fact.emptyBody || copiesIncomingId(callOf(fact.node), handlers)) continue;
         // The message being handled, sent again (to a retry or dead-letter destination) with no id of its own: it carries
         // what the incoming message carried. Not when it goes to a channel another service consumes: that is a new hop.
         if (destination?.kind !== 'other' && isRequeue(fact, handlers, model.analysis)) continue;

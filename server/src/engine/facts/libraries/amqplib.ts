@@ -47,7 +47,7 @@ export const amqplib: LibraryTable = {
       const exchange = channelName(arg(call, 0));
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0) });
+      return publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) } });
     },
     'amqplib.Channel|sendToQueue': (call) => {
       const target = arg(call, 0);
@@ -57,7 +57,7 @@ export const amqplib: LibraryTable = {
       }
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.
       const end = channelEnd(target);
-      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target });
+      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) } });
       return { ...fact, ...end };
     },
   },
