@@ -1,8 +1,8 @@
 /**
  * missing-correlation-id: what the message body is.
- * - A message whose body is statically empty (not given, `null`, `undefined`, `{}`) names an event and
+ * - An event whose body is statically empty (not given, `null`, `undefined`, `{}`) names an event and
  *   carries no business data: there is no flow to correlate, so it is not reported, at the send or at
- *   the call sites of a publish wrapper.
+ *   the call sites of a publish wrapper. A request whose reply the caller waits for still is.
  * - A record built by a library's record builder (NestJS `RmqRecordBuilder(data).setOptions({ headers })
  *   .build()`, `new RmqRecord(data, options)`) carries its body and its envelope: headers set through the
  *   builder count, and a record built without them is reported like a plain message.
@@ -43,7 +43,7 @@ const EMITTER_HEAD = [
 runRuleTests('missing-correlation-id', {
   valid: [
     {
-      name: 'NestJS: an empty message (null, undefined, {}, no data) carries no business data to correlate',
+      name: 'NestJS: an empty event (null, undefined, {}, a record of null) carries no business data to correlate',
       files: {
         'services/fleet/src/emitter.service.ts': lines(
           ...EMITTER_HEAD,
@@ -177,6 +177,20 @@ runRuleTests('missing-correlation-id', {
         ...PENALTIES,
       },
       errors: [{ messageId: 'missing', line: 14, column: 10 }],
+    },
+    {
+      name: 'NestJS: a request with an empty body is still a step of the caller\'s flow',
+      files: {
+        'services/fleet/src/emitter.service.ts': lines(
+          ...EMITTER_HEAD,
+          '  states() {', //                                            9
+          "    return this.client.send('car_state', {});", //           10
+          '  }',
+          '}',
+        ),
+        ...PENALTIES,
+      },
+      errors: [{ messageId: 'missing', line: 10, column: 24 }],
     },
     {
       name: 'NestJS RmqRecordBuilder through a namespace import',
