@@ -10,6 +10,7 @@ import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph
 import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/carrierInspection';
+import { isEmptyBody } from './libraries/staticValues';
 
 const MAX_WRAPPER_DEPTH = 3;
 const MAX_SITES = 200;
@@ -21,15 +22,18 @@ export interface CallSiteCorrelation {
   wrapper: string;
   correlation: CorrelationState;
   values: Node[];
+  /** The caller gives the message body nothing (no argument, `null`, `{}`): it names an event and carries no data. */
+  emptyBody?: boolean;
 }
 
 /** The state at each call site of the wrapper(s) a publish's message comes from; empty when there are none to see. */
 export function correlationAtCallSites(fact: Fact, analysis: Analysis): CallSiteCorrelation[] {
   if (!fact.carrierParams?.length) return [];
-  return resolve(fact.carrierParams, analysis, 0, new Set());
+  return resolve(fact.carrierParams, analysis, 0, new Set(), new Set(fact.payloadParams));
 }
 
-function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<Node>): CallSiteCorrelation[] {
+/** `payload`: the parameters among `params` that give the message body (not its envelope). */
+function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<Node>, payload: ReadonlySet<Node>): CallSiteCorrelation[] {
   if (depth >= MAX_WRAPPER_DEPTH) return [];
   const byFn = new Map<Node, number[]>();
   for (const p of params) {
@@ -44,10 +48,13 @@ function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<No
     seen.add(fn);
     const name = functionName(fn);
     if (!name) continue;
+    const fnParams = (fn as unknown as { getParameters(): Node[] }).getParameters();
+    const bodyIndexes = indexes.filter((i) => payload.has(fnParams[i]!));
     for (const site of callSites(fn, name, analysis)) {
       const args = site.getArguments();
       const values: Node[] = [];
       const innerParams: Node[] = [];
+      const innerPayload = new Set<Node>();
       let state: CorrelationState = 'absent';
       for (const i of indexes) {
         const a = args[i];
@@ -56,15 +63,17 @@ function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<No
         const content = inspectCarrier(a);
         values.push(...content.values);
         innerParams.push(...(content.params ?? []));
+        if (bodyIndexes.includes(i)) (content.params ?? []).forEach((p) => innerPayload.add(p));
         if (!content.closed) state = 'unknown';
       }
       const callee = site.getExpression();
       const at = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
+      const emptyBody = bodyIndexes.length > 0 && bodyIndexes.every((i) => isEmptyBody(args[i]));
       if (values.length) out.push({ node: at, wrapper: name, correlation: 'present', values });
       else if (innerParams.length) {
         // A wrapper of the wrapper: follow its callers instead.
-        out.push(...resolve(innerParams, analysis, depth + 1, seen));
-      } else out.push({ node: at, wrapper: name, correlation: state, values });
+        out.push(...resolve(innerParams, analysis, depth + 1, seen, innerPayload));
+      } else out.push({ node: at, wrapper: name, correlation: state, values, ...(emptyBody ? { emptyBody } : {}) });
     }
   }
   return out;

@@ -74,6 +74,13 @@ export interface Fact {
    * body from its callers: the id belongs in that envelope, so a finding is the send's, not each caller's.
    */
   ownEnvelope?: boolean;
+  /**
+   * publish: the message body is statically empty (not given, `null`, `undefined`, `{}`): the message
+   * names an event and carries no business data (see libraries/staticValues.ts isEmptyBody).
+   */
+  emptyBody?: boolean;
+  /** publish: the carrierParams the message body (not its envelope) comes from; a caller passing nothing in them sends an empty body. */
+  payloadParams?: Node[];
   /** consumer: the handler function (arrow, function expression, method or function declaration). */
   handler?: Node;
   /**

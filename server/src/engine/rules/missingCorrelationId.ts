@@ -4,7 +4,7 @@ import { correlationKeyOf } from '../facts/libraries/carrierInspection';
 import { isFreshId } from '../facts/libraries/staticValues';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
-import { correlationAtCallSites } from '../facts/carriers';
+import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
@@ -70,7 +70,7 @@ export const missingCorrelationId = createRule({
       // it, and none names the channel): the id belongs in those headers, so this is one finding at the send, with
       // the calls as related locations.
       if (sites.length && fact.ownEnvelope && !fact.channelFrom && !sites.some((site) => site.correlation === 'present')) {
-        const lacking = sites.filter((site) => site.correlation === 'absent' && !copiesIncomingId(callOf(site.node), handlers));
+        const lacking = sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers));
         if (!lacking.length || silencedByTracing) continue;
         report({
           messageId: 'missing',
@@ -86,7 +86,7 @@ export const missingCorrelationId = createRule({
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
-          if (silencedByTracing || copiesIncomingId(callOf(site.node), handlers)) continue;
+          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers)) continue;
           // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
           const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
           if (at?.kind === 'self') continue;
@@ -101,7 +101,7 @@ export const missingCorrelationId = createRule({
           });
         }
       } else if (fact.correlation === 'absent') {
-        if (silencedByTracing || copiesIncomingId(callOf(fact.node), handlers)) continue;
+        if (silencedByTracing || emptyEvent(fact) || copiesIncomingId(callOf(fact.node), handlers)) continue;
         // The message being handled, sent again (to a retry or dead-letter destination) with no id of its own: it carries
         // what the incoming message carried. Not when it goes to a channel another service consumes: that is a new hop.
         if (destination?.kind !== 'other' && isRequeue(fact, handlers, model.analysis)) continue;
@@ -166,6 +166,15 @@ function inferredNote(model: SystemModel, fact: Fact, destination: Destination |
 function namedInFile(node: Node, channel: string): boolean {
   const text = node.getSourceFile().getFullText();
   return ['\'', '"', '`'].some((q) => text.includes(`${q}${channel}${q}`));
+}
+
+/**
+ * An event sent with an empty body (`emit('car_state', null)`, or a wrapper's call site passing none): it names an
+ * event and carries no business data, so there is no flow to correlate. A request whose reply the caller waits for
+ * (`send({ cmd: 'get_all_users' }, {})`) is a step of the caller's flow whatever its body, and is still checked.
+ */
+function emptyEvent(fact: Fact, site?: CallSiteCorrelation): boolean {
+  return !fact.request && !!(site ? site.emptyBody : fact.emptyBody);
 }
 
 /** The call a fact's (callee name) node belongs to. */

@@ -88,7 +88,7 @@ export const amqplib: LibraryTable = {
       const exchange = channelName(arg(call, 0));
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0) });
+      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) } });
       return { ...fact, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
     },
     // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
@@ -115,7 +115,7 @@ export const amqplib: LibraryTable = {
       }
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.
       const end = queueEnd(target);
-      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target });
+      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) } });
       return { ...fact, ...end };
     },
   },

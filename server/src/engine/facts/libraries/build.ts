@@ -12,7 +12,7 @@ import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { targetText } from '../urlOrigin';
 import { calleeName, envVarsIn, parameterNames, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
-import { literalString } from './staticValues';
+import { isEmptyBody, literalString } from './staticValues';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
   channel: string | undefined, detail: string, transport?: TransportId): Fact {
@@ -27,9 +27,14 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
  * A publish fact. `carriers` are the nodes that may hold headers or payload
  * (message objects, options); undefined entries mean "not given" and an
  * entry that is not a literal makes the correlation state unknown.
+ * `opts.payload` is the argument the transport takes the message body in
+ * (its node undefined when the call leaves it out), for libraries whose body
+ * is one argument: a body that is statically empty is recorded (`emptyBody`),
+ * or, when it is a parameter of the enclosing function, left to its callers
+ * (`payloadParams`).
  */
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
-  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node } = {}): Fact {
+  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node; payload?: { node: Node | undefined } } = {}): Fact {
   const values: Node[] = [];
   const params: Node[] = [];
   let state: CorrelationState = 'absent';
@@ -48,6 +53,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
   }
   if (values.length) state = 'present';
   if (opts.opaque && state === 'absent') state = 'unknown';
+  const payloadParams = opts.payload?.node && state !== 'present' ? inspectCarrier(opts.payload.node).params ?? [] : [];
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
@@ -55,6 +61,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
     ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
     ...(state !== 'present' && params.length && ownEnvelope && !envelopeFromCaller ? { ownEnvelope: true } : {}),
+    ...(state === 'absent' && opts.payload && isEmptyBody(opts.payload.node) ? { emptyBody: true } : {}),
+    ...(payloadParams.length ? { payloadParams } : {}),
   };
 }
 

@@ -101,7 +101,7 @@ function add(call: Node, analysis: Analysis) {
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
-  return withIds(publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId }), queueIdentity(call));
+  return withIds(publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } }), queueIdentity(call));
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
@@ -194,7 +194,7 @@ export const bullmq: LibraryTable = {
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
       const queue = queueName(call, analysis);
-      return withIds(publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') }), queueIdentity(call));
+      return withIds(publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } }), queueIdentity(call));
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),

@@ -11,6 +11,7 @@ import { nodesOfKinds } from '../walk';
 import { destructuredFrom, returnedBy, type Returned } from '../returns';
 import { CORRELATION_KEY, correlationProps, declarationOf, propName, stringValue } from '../syntax';
 import { variableOf } from './staticValues';
+import { recordParts, type RecordParts } from './recordBuilders';
 
 /** What a message/options/headers expression is seen to carry. */
 export interface CarrierContent {
@@ -106,6 +107,9 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
       ...(out.params ? { params: out.params } : {}), ...(out.opaque || later.opaque ? { opaque: true } : {}),
     };
   }
+  // A record a library builds (`new RmqRecordBuilder(data).setOptions({ headers }).build()`): its body and envelope.
+  const record = Node.isCallExpression(node) || Node.isNewExpression(node) ? recordParts(node) : undefined;
+  if (record) return recordContent(record, key, depth);
   if (Node.isCallExpression(node)) {
     const callee = node.getExpression();
     const args = node.getArguments();
@@ -125,6 +129,14 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     if (declared) return declared;
   }
   return { values: keyedValuesIn(node, key), closed: false, opaque: true };
+}
+
+/** A library-built record: its body read as a message body, its envelope arguments as headers; open when a step is not understood. */
+function recordContent(record: RecordParts, key: RegExp, depth: number): CarrierContent {
+  const out: CarrierContent = record.complete ? { values: [], closed: true } : { values: [], closed: false, opaque: true };
+  mergeMember(out, 'data', inspectCarrier(record.body, key, depth + 1));
+  for (const envelope of record.envelope) mergeMember(out, 'headers', inspectCarrier(envelope, key, depth + 1));
+  return out;
 }
 
 /** Following a helper call costs more depth than a const: a few levels of helpers at most, and recursion ends. */

@@ -42,7 +42,7 @@ function natsPublish(library: string, jetstream: boolean, transport?: TransportI
     const subject = channelName(arg(call, 0));
     const opts = arg(call, 2);
     const dedup = jetstream && !!prop(opts, 'msgID');
-    const fact = publishFact(library, call, `${jetstream ? 'JetStream ' : ''}publish to "${subject ?? '?'}"`, subject, [arg(call, 2), arg(call, 1)], { nonIdempotent: !dedup, channelNode: arg(call, 0) });
+    const fact = publishFact(library, call, `${jetstream ? 'JetStream ' : ''}publish to "${subject ?? '?'}"`, subject, [arg(call, 2), arg(call, 1)], { nonIdempotent: !dedup, channelNode: arg(call, 0), payload: { node: arg(call, 1) } });
     return transport ? { ...fact, transport } : fact;
   };
 }

@@ -25,7 +25,7 @@ function patternHandler(call: Node, kind: string) {
 function emit(call: Node) {
   const pattern = nestPattern(arg(call, 0));
   const method = calleeName(call).getText();
-  const fact = publishFact(NEST, call, `client.${method}("${pattern ?? arg(call, 0)?.getText() ?? '?'}")`, pattern, [arg(call, 1)], { channelNode: arg(call, 0) });
+  const fact = publishFact(NEST, call, `client.${method}("${pattern ?? arg(call, 0)?.getText() ?? '?'}")`, pattern, [arg(call, 1)], { channelNode: arg(call, 0), payload: { node: arg(call, 1) } });
   return method === 'send' ? { ...fact, request: true } : fact;
 }
 

@@ -68,7 +68,7 @@ const readGroup: OperationAnalyzer = (call) => {
 
 const publish: OperationAnalyzer = (call) => {
   const end = channelEnd(arg(call, 0));
-  const fact = publishFact('redis', call, `Redis PUBLISH "${end.channel ?? '?'}"`, end.channel, [arg(call, 1)], { channelNode: arg(call, 0) });
+  const fact = publishFact('redis', call, `Redis PUBLISH "${end.channel ?? '?'}"`, end.channel, [arg(call, 1)], { channelNode: arg(call, 0), payload: { node: arg(call, 1) } });
   return { ...fact, ...end, transport: 'redis-pubsub' };
 };
 

@@ -1,11 +1,12 @@
 /**
  * What a value is, statically: the workspace variable an identifier reads,
  * a string fully known (a host, a database or channel name), an id minted
- * here (`randomUUID()`) rather than carried over, and whether an insert's
- * primary key comes from the message.
+ * here (`randomUUID()`) rather than carried over, whether an insert's
+ * primary key comes from the message, and whether a message body is empty.
  */
-import { Node, type VariableDeclaration } from 'ts-morph';
+import { Node, VariableDeclarationKind, type VariableDeclaration } from 'ts-morph';
 import { propName, stringValue } from '../syntax';
+import { recordParts } from './recordBuilders';
 
 /** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
 export function variableOf(id: Node): VariableDeclaration | undefined {
@@ -73,5 +74,38 @@ export function isFreshId(value: Node, depth = 0): boolean {
     return !!init && isFreshId(init, depth + 1);
   }
   if (Node.isAwaitExpression(value) || Node.isParenthesizedExpression(value)) return isFreshId(value.getExpression(), depth);
+  return false;
+}
+
+/** Calls that only encode their argument for the wire: an empty argument is an empty body. */
+const ENCODER = /^(JSON\.stringify|Buffer\.from|String)$/;
+
+/**
+ * True when a message body is statically empty: not given, `null`, `undefined`, `void 0`, `{}` or
+ * `''`, directly, encoded (`Buffer.from(JSON.stringify({}))`), through a const, or as the body of a
+ * library-built record (`new RmqRecordBuilder(null).build()`). Such a message names an event and
+ * nothing else: no entity, no business data.
+ */
+export function isEmptyBody(node: Node | undefined, depth = 0): boolean {
+  if (!node) return true;
+  if (depth > 4) return false;
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isSatisfiesExpression(node)) {
+    return isEmptyBody(node.getExpression(), depth);
+  }
+  if (Node.isNullLiteral(node)) return true;
+  if (Node.isIdentifier(node)) {
+    if (node.getText() === 'undefined') return true;
+    const decl = variableOf(node);
+    const init = decl?.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const ? decl.getInitializer() : undefined;
+    return !!init && isEmptyBody(init, depth + 1);
+  }
+  if (Node.isVoidExpression(node)) return Node.isNumericLiteral(node.getExpression());
+  if (Node.isObjectLiteralExpression(node)) return node.getProperties().length === 0;
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue() === '';
+  if (Node.isCallExpression(node) && ENCODER.test(node.getExpression().getText())) return isEmptyBody(node.getArguments()[0], depth + 1);
+  if (Node.isCallExpression(node) || Node.isNewExpression(node)) {
+    const record = recordParts(node);
+    return !!record && record.complete && isEmptyBody(record.body, depth + 1);
+  }
   return false;
 }
