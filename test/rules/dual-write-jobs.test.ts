@@ -78,6 +78,24 @@ export async function challenge(userId: string, challenge: string) {
 `,
       },
     },
+    {
+      name: 'a caller that writes, then calls the function that lets the refresh go ahead of its own insert',
+      files: {
+        ...WORKER,
+        ...GATHERING,
+        'services/portfolio/src/activities.ts': `${HEAD}
+export async function createActivity(symbol: string, accountId: string, quantity: number) {
+  gathering.addJob({ data: { symbol }, name: 'GATHER_ASSET_PROFILE', opts: { jobId: \`profile-\${symbol}\` } });
+  return prisma.order.create({ data: { symbol, accountId, quantity } });
+}
+
+export async function importActivities(accountId: string, rows: { symbol: string; quantity: number }[]) {
+  await prisma.marketData.createMany({ data: rows.map((r) => ({ symbol: r.symbol })) });
+  for (const row of rows) await createActivity(row.symbol, accountId, row.quantity);
+}
+`,
+      },
+    },
   ],
   invalid: [
     {
@@ -122,6 +140,24 @@ export async function createActivity(symbol: string, accountId: string, quantity
 `,
       },
       errors: [{ messageId: 'dualWrite', file: 'services/portfolio/src/activities.ts', line: 8, column: 13 }],
+    },
+    {
+      name: 'a caller that writes, then calls a function that only lets the job go: the job follows the write',
+      files: {
+        ...WORKER,
+        ...GATHERING,
+        'services/portfolio/src/activities.ts': `${HEAD}
+export function refreshProfile(symbol: string) {
+  gathering.addJob({ data: { symbol }, name: 'GATHER_ASSET_PROFILE', opts: { jobId: \`profile-\${symbol}\` } });
+}
+
+export async function createActivity(symbol: string, accountId: string, quantity: number) {
+  await prisma.order.create({ data: { symbol, accountId, quantity } });
+  refreshProfile(symbol);
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/portfolio/src/activities.ts', line: 12, column: 3 }],
     },
     {
       name: 'let go with a deterministic jobId before the insert, on a queue another service works',

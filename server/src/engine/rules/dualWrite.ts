@@ -42,7 +42,8 @@ export const dualWrite = createRule({
     }
     let hops: HopIndex | undefined;
     const hopsOf = () => (hops ??= hopIndex(model));
-    const candidates = found.filter((c) => !ownRefreshBeforeWrite(model, c, hopsOf));
+    const refreshes = ownRefreshes(model, found, hopsOf);
+    const candidates = found.filter((c) => !refreshes.has(c));
     const consumers = consumersByHandler(model);
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
@@ -107,20 +108,32 @@ export const dualWrite = createRule({
 });
 
 /**
- * A refresh the service gives itself before the write: a job on a job queue whose workers are in
- * the same service (or not found: a job queue is taken as the service's own, see `jobQueue` in
- * facts/libraries/delivery.ts), enqueued before every write of the flow, let go of (the flow does
- * not await it) and with a caller-chosen id (see facts/backgroundJob.ts). It does not announce the
- * write: it is queued whether or not the write then succeeds, and if the write fails the only effect
- * is a redundant refresh of the id it names. The same job after the write, awaited, or with a
- * random id is still reported.
+ * A refresh the service gives itself: a job on a job queue whose workers are in the same service
+ * (or not found: a job queue is taken as the service's own, see `jobQueue` in
+ * facts/libraries/delivery.ts), let go of (the flow does not await it) and with a caller-chosen id
+ * (see facts/backgroundJob.ts).
  */
-function ownRefreshBeforeWrite(model: SystemModel, c: Candidate, hops: () => HopIndex): boolean {
-  if (c.kind !== 'dualWrite' || c.writeFirst || c.at.fact.kind !== 'publish' || !isJobQueueLibrary(c.at.fact.library)) return false;
+function isOwnRefresh(model: SystemModel, c: Candidate, hops: () => HopIndex): boolean {
+  if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || !isJobQueueLibrary(c.at.fact.library)) return false;
   const job = backgroundJob(model.analysis, c.at);
   if (!job.letGo || !job.ownId) return false;
   const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops());
   return d.kind === 'self' || d.kind === 'unseen';
+}
+
+/**
+ * The flows in which an own refresh (isOwnRefresh) is not the announcement of a write. Enqueued
+ * before every write of a flow, it is queued whether or not the write then succeeds, and if the
+ * write fails the only effect is a redundant refresh of the id it names. A caller that writes and
+ * then calls such a function does not make the job its announcement either: the function enqueues
+ * it ahead of its own write, whatever came before. The same job after the write in the function
+ * that enqueues it, awaited, or with a random id is still reported.
+ */
+function ownRefreshes(model: SystemModel, found: Candidate[], hops: () => HopIndex): Set<Candidate> {
+  const refreshes = found.filter((c) => isOwnRefresh(model, c, hops));
+  const before = new Map<Fact, Set<Node>>();
+  for (const c of refreshes) if (!c.writeFirst) before.set(c.at.fact, (before.get(c.at.fact) ?? new Set()).add(c.fn));
+  return new Set(refreshes.filter((c) => !c.writeFirst || c.at.path.some((fn) => before.get(c.at.fact)?.has(fn))));
 }
 
 /**
