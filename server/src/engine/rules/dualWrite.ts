@@ -12,7 +12,8 @@ import { telemetryChannel } from '../facts/libraries/telemetry';
 import { consumerDelivery } from './consumerDelivery';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
 import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
-import { broadcasts } from '../facts/libraries/delivery';
+import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
+import { backgroundJob } from '../facts/backgroundJob';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -30,27 +31,29 @@ export const dualWrite = createRule({
     },
   },
   check({ model, report }) {
-    const candidates: Candidate[] = [];
+    const found: Candidate[] = [];
     const entries = new Map<Fact, { fn: Node; r: Reached }[]>();
     for (const { sourceFile } of model.files) {
       for (const fn of functionsOf(sourceFile)) {
-        const found = flowsOf(model, fn, model.effects.of(fn));
-        candidates.push(...found.flows);
-        for (const r of found.reachedThroughCallee) entries.set(r.fact, [...(entries.get(r.fact) ?? []), { fn, r }]);
+        const flows = flowsOf(model, fn, model.effects.of(fn));
+        found.push(...flows.flows);
+        for (const r of flows.reachedThroughCallee) entries.set(r.fact, [...(entries.get(r.fact) ?? []), { fn, r }]);
       }
     }
+    let hops: HopIndex | undefined;
+    const hopsOf = () => (hops ??= hopIndex(model));
+    const refreshes = ownRefreshes(model, found, hopsOf);
+    const candidates = found.filter((c) => !refreshes.has(c));
     const consumers = consumersByHandler(model);
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     const alternates = sameEventOnBranches(candidates);
-    let hops: HopIndex | undefined;
     for (const c of candidates) {
       if (alternates.dropped.has(c)) continue;
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
-        hops ??= hopIndex(model);
-        const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops);
+        const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf());
         if (d.kind === 'self' && d.broadcast) continue;
       }
       const nested = byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
@@ -103,6 +106,35 @@ export const dualWrite = createRule({
     }
   },
 });
+
+/**
+ * A refresh the service gives itself: a job on a job queue whose workers are in the same service
+ * (or not found: a job queue is taken as the service's own, see `jobQueue` in
+ * facts/libraries/delivery.ts), let go of (the flow does not await it) and with a caller-chosen id
+ * (see facts/backgroundJob.ts).
+ */
+function isOwnRefresh(model: SystemModel, c: Candidate, hops: () => HopIndex): boolean {
+  if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || !isJobQueueLibrary(c.at.fact.library)) return false;
+  const job = backgroundJob(model.analysis, c.at);
+  if (!job.letGo || !job.ownId) return false;
+  const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops());
+  return d.kind === 'self' || d.kind === 'unseen';
+}
+
+/**
+ * The flows in which an own refresh (isOwnRefresh) is not the announcement of a write. Enqueued
+ * before every write of a flow, it is queued whether or not the write then succeeds, and if the
+ * write fails the only effect is a redundant refresh of the id it names. A caller that writes and
+ * then calls such a function does not make the job its announcement either: the function enqueues
+ * it ahead of its own write, whatever came before. The same job after the write in the function
+ * that enqueues it, awaited, or with a random id is still reported.
+ */
+function ownRefreshes(model: SystemModel, found: Candidate[], hops: () => HopIndex): Set<Candidate> {
+  const refreshes = found.filter((c) => isOwnRefresh(model, c, hops));
+  const before = new Map<Fact, Set<Node>>();
+  for (const c of refreshes) if (!c.writeFirst) before.set(c.at.fact, (before.get(c.at.fact) ?? new Set()).add(c.fn));
+  return new Set(refreshes.filter((c) => !c.writeFirst || c.at.path.some((fn) => before.get(c.at.fact)?.has(fn))));
+}
 
 /**
  * One flow that sends the same event on exclusive branches (`if (circuitOpen) retryClient.emit('order.created', e)

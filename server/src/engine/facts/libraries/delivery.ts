@@ -29,6 +29,12 @@ export interface TransportSemantics {
    * package that is not checked out) is taken as the service's own, not as a hop to another service.
    */
   jobQueue?: boolean;
+  /**
+   * Job queues: the job options that give a job a caller-chosen id (`{ jobId: `refresh-${symbol}` }`,
+   * BullMQ's `deduplication: { id }`): a second add with an id still waiting is dropped, so the job is
+   * "the refresh of that id", not one job per call.
+   */
+  jobIdOptions?: string[];
 }
 
 export const TRANSPORTS = {
@@ -38,8 +44,8 @@ export const TRANSPORTS = {
   sqs: { name: 'Amazon SQS', delivery: 'at-least-once', why: 'a message not deleted before its visibility timeout is received again' },
   'sns-lambda': { name: 'SNS → Lambda', delivery: 'at-least-once', why: 'SNS retries a failed Lambda invocation and may deliver twice' },
   'dynamodb-stream': { name: 'DynamoDB / Kinesis streams → Lambda', delivery: 'at-least-once', why: 'a failed batch is retried from the same position' },
-  bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true },
-  bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true },
+  bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true, jobIdOptions: ['jobId', 'deduplication'] },
+  bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true, jobIdOptions: ['jobId'] },
   'nats-jetstream': { name: 'NATS JetStream', delivery: 'at-least-once', why: 'an unacked message is redelivered after ack_wait' },
   stan: { name: 'NATS Streaming (STAN)', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack wait' },
   pubsub: { name: 'Google Pub/Sub', delivery: 'at-least-once', why: 'an unacked message is redelivered after the ack deadline' },
@@ -66,6 +72,11 @@ export function redelivers(id: TransportId): boolean {
 /** Whether a fact's library sends to a job queue (see `jobQueue`): the library names the transport. */
 export function isJobQueueLibrary(library: string): boolean {
   return library in TRANSPORTS && (TRANSPORTS[library as TransportId] as TransportSemantics).jobQueue === true;
+}
+
+/** The job options naming a job's caller-chosen id on a job queue library (see `jobIdOptions`); empty elsewhere. */
+export function jobIdOptions(library: string): string[] {
+  return library in TRANSPORTS ? (TRANSPORTS[library as TransportId] as TransportSemantics).jobIdOptions ?? [] : [];
 }
 
 /** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
