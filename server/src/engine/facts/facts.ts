@@ -100,6 +100,8 @@ export interface Fact {
   urls?: string[];
   /** client: literal server host and database name in its configuration (`dbName: 'orders'`, `client.db('orders')`). */
   connection?: { host?: string; database?: string };
+  /** client: its configuration objects, read again per deployable for settings its env decides (the Postgres schema). */
+  config?: Node[];
   /** tx: identity of the client the transaction runs on. */
   clientKey?: string;
   /** http: method and whether the target looks like another service of the system. */

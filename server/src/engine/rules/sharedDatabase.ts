@@ -51,7 +51,7 @@ export const sharedDatabase = createRule({
           snippet: `${u.service.name}->${u.identity.key}`,
           inferred,
           related: group.filter((o) => o.service.name !== u.service.name).slice(0, 3).map((o) => ({
-            ...model.locationOf(o.node), message: `service "${o.service.name}" uses the same datastore`,
+            ...model.locationOf(o.node), message: o.access ? `service "${o.service.name}" reaches it: ${o.access}` : `service "${o.service.name}" uses the same datastore`,
           })),
         });
       }
@@ -60,5 +60,6 @@ export const sharedDatabase = createRule({
 });
 
 function evidence(u: DatastoreUsage): string {
+  if (u.access) return u.access;
   return u.via ? `${u.identity.evidence}, through shared module ${u.via}` : u.identity.evidence;
 }

@@ -6,7 +6,7 @@
  * The shared-database rule and the system model (`model` command) both read
  * this, so they agree on who shares what.
  */
-import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { wrapperFor } from '../facts/walk';
 import { isFunctionLike } from '../facts/analysis';
 import { envVarsIn, urlsIn } from '../facts/syntax';
@@ -15,6 +15,7 @@ import type { Fact } from '../facts/facts';
 import type { DatastoreIdentity } from '../workspace/datastores';
 import type { ServiceInfo } from '../workspace/services';
 import { bringsIn } from './imports';
+import { configuredSchema, configuredString, createdSchema, schemaTables, UNKNOWN, type EnvLookup } from './pgSchemas';
 
 export interface DatastoreUsage {
   service: ServiceInfo;
@@ -25,6 +26,8 @@ export interface DatastoreUsage {
   store?: string;
   /** The shared module the client lives in, when the service reaches it through an import. */
   via?: string;
+  /** Direct evidence other than a connection: the SQL that reaches another service's schema. */
+  access?: string;
 }
 
 export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
@@ -35,10 +38,10 @@ export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
     const envVars = [...(fact.envVars ?? [])];
     if (fact.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(fact.node.getSourceFile().getFilePath()));
     const urls = fact.urls ?? [];
-    const hints = { kind: fact.store, ...fact.connection };
+    const hintsFor = (service: ServiceInfo) => ({ kind: fact.store, ...fact.connection, schema: schemaOf(model, fact, service) });
     const own = model.serviceOf(fact.node);
     if (own) {
-      for (const identity of resolved(model.datastores.identities(own, envVars, urls, hints))) usages.push({ service: own, node: fact.node, identity, store: fact.store });
+      for (const identity of resolved(model.datastores.identities(own, envVars, urls, hintsFor(own)))) usages.push({ service: own, node: fact.node, identity, store: fact.store });
       continue;
     }
     // A client built from a factory's parameters is decided at each call site (factoryCallUsages).
@@ -50,13 +53,78 @@ export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
     let owners = importers.get(file);
     if (!owners) importers.set(file, owners = model.importersInServices(file, { accept: bringsIn(file), depth: 5 }));
     for (const owner of owners) {
-      const ids = resolved(model.datastores.identities(owner.service, envVars, urls, hints));
+      const ids = resolved(model.datastores.identities(owner.service, envVars, urls, hintsFor(owner.service)));
       if (!ids.length && !envVars.some((name) => model.datastores.isBound(owner.service, name))) ids.push(sharedModuleIdentity(model.relOf(file), fact.store, envVars));
       for (const identity of ids) usages.push({ service: owner.service, node: owner.node, identity, store: fact.store, via: owner.via });
     }
   }
   usages.push(...factoryCallUsages(model));
+  usages.push(...crossSchemaUsages(model, usages));
   return usages;
+}
+
+function envOf(model: SystemModel, service: ServiceInfo): EnvLookup {
+  return (name) => model.datastores.envValue(service, name, UNKNOWN);
+}
+
+/** The Postgres schema a client works in, in this deployable: its configuration's, else the one it only creates. */
+function schemaOf(model: SystemModel, fact: Fact, service: ServiceInfo): string | undefined {
+  if (fact.store !== 'postgres' && fact.store !== 'prisma') return undefined;
+  const env = envOf(model, service);
+  return configuredSchema(fact.config ?? [], env) ?? createdSchema(fact.node, env);
+}
+
+/**
+ * Raw SQL naming a table in another service's own schema (`SELECT … FROM identity.users` in
+ * orders, whose connection reaches the same database in schema `orders`): the service reads or
+ * writes that datastore directly. Only schemas that a service's client is configured with count,
+ * and only from a service whose own connection reaches that same database.
+ */
+function crossSchemaUsages(model: SystemModel, usages: DatastoreUsage[]): DatastoreUsage[] {
+  const split = (key: string) => /^(.*)\?schema=([^&]+)$/.exec(key);
+  // database key -> schema -> the usages that own it
+  const owners = new Map<string, Map<string, DatastoreUsage[]>>();
+  const databasesOf = new Map<ServiceInfo, Set<string>>();
+  for (const u of usages) {
+    if (u.access || u.via) continue;
+    const m = split(u.identity.key);
+    const database = m ? m[1] : u.identity.key;
+    databasesOf.set(u.service, (databasesOf.get(u.service) ?? new Set()).add(database));
+    if (!m) continue;
+    const bySchema = owners.get(database) ?? new Map<string, DatastoreUsage[]>();
+    owners.set(database, bySchema);
+    bySchema.set(m[2], [...(bySchema.get(m[2]) ?? []), u]);
+  }
+  if (!owners.size) return [];
+  const out: DatastoreUsage[] = [];
+  const seen = new Set<Node>();
+  for (const fact of model.facts) {
+    if (fact.kind !== 'read' && fact.kind !== 'write' && fact.kind !== 'guard') continue;
+    const call = fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression);
+    if (!call || seen.has(call)) continue;
+    seen.add(call);
+    const service = model.serviceOf(call);
+    const databases = service && databasesOf.get(service);
+    if (!service || !databases) continue;
+    const sql = configuredString(call.getArguments()[0], envOf(model, service), true);
+    if (!sql) continue;
+    const named = new Set<string>();
+    for (const { schema, table } of schemaTables(sql)) {
+      if (named.has(schema)) continue;
+      named.add(schema);
+      for (const database of databases) {
+        const schemaOwners = (owners.get(database)?.get(schema) ?? []).filter((o) => o.service !== service);
+        // A schema the service itself also works in is its own, even when another service shares it.
+        if (!schemaOwners.length || owners.get(database)?.get(schema)?.some((o) => o.service === service)) continue;
+        const names = [...new Set(schemaOwners.map((o) => `"${o.service.name}"`))].join(', ');
+        out.push({
+          service, node: fact.node, identity: schemaOwners[0].identity, store: schemaOwners[0].store,
+          access: `its SQL names ${schema}.${table}, a table in the schema of ${names}`,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ConnectionHints {
   host?: string;
   /** Literal database name (`database: 'orders'`, `dbName`, `client.db('orders')`). */
   database?: string;
+  /** Postgres schema the client works in, as its deployable's environment decides (see system/pgSchemas.ts). */
+  schema?: string;
 }
 
 interface SplitPart {
@@ -67,7 +69,7 @@ export class DatastoreResolver {
       const declared = this.architecture?.datastores.find((d) => d.env.includes(name));
       const bound = this.binding(service, name);
       const value = bound ? expand(bound, service, this.layout.rootEnv) : undefined;
-      const url = value !== undefined ? withDatabase(normalizeUrl(value), hints.database) : undefined;
+      const url = value !== undefined ? withSchema(withDatabase(normalizeUrl(value), hints.database), hints.schema) : undefined;
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
@@ -76,7 +78,7 @@ export class DatastoreResolver {
         out.push({ key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: `${name}=${redact(bound!.value)} (${bound!.file}:${bound!.line})` });
       } else if (isConnectionEnv(name) && value !== undefined && OPAQUE.test(value) && !splitRole(name)) {
         // Not known here, but one value: the same unresolved variable or the same deploy-time env file.
-        out.push({ key: `opaque:${value}`, label: `$${name} (${value.slice(3, -1)})`, evidence: `${name}=${bound!.value} (${bound!.file}:${bound!.line})` });
+        out.push({ key: `opaque:${value}${hints.schema ? `?schema=${hints.schema}` : ''}`, label: `$${name} (${value.slice(3, -1)})`, evidence: `${name}=${bound!.value} (${bound!.file}:${bound!.line})` });
       } else if (isConnectionEnv(name)) {
         const role = splitRole(name);
         if (role) parts.push({ name, role, bound });
@@ -88,12 +90,23 @@ export class DatastoreResolver {
       if (split) out.push(split);
     }
     for (const raw of urls) {
-      const url = withDatabase(normalizeUrl(raw), hints.database);
+      const url = withSchema(withDatabase(normalizeUrl(raw), hints.database), hints.schema);
       if (!url) continue;
       const d = this.declaredByUrl(url);
       out.push(d ? { key: `declared:${d.name}`, label: d.name, declared: d, evidence: redact(raw) } : { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: redact(raw) });
     }
     return dedupe(out);
+  }
+
+  /**
+   * An env var's value in a service's deployment, `${...}` references expanded; undefined when nothing
+   * sets it, `unknown` when something does but its value is not in the workspace.
+   */
+  envValue(service: ServiceInfo | undefined, name: string, unknown: string): string | undefined {
+    const bound = this.binding(service, name);
+    if (!bound) return undefined;
+    const value = expand(bound, service, this.layout.rootEnv);
+    return value.includes('${@') ? unknown : value;
   }
 
   /** True when the service's deployment environment (or the workspace's root env) sets the variable. */
@@ -135,13 +148,13 @@ export class DatastoreResolver {
     const portVar = envVars.find((n) => /PORT/i.test(n) && this.binding(service, n));
     const port = portVar ? expand(this.binding(service, portVar)!, service, this.layout.rootEnv) : undefined;
     const scheme = hints.kind && DEFAULT_PORTS[hints.kind] ? hints.kind : undefined;
-    const url = scheme ? normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`) : undefined;
+    const url = scheme ? withSchema(normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`), hints.schema) : undefined;
     const evidence = parts.map((p) => `${p.name}=${p.bound!.value} (${p.bound!.file}:${p.bound!.line})`).join(', ');
     const declared = url ? this.declaredByUrl(url) : undefined;
     if (declared) return { key: `declared:${declared.name}`, label: declared.name, declared, evidence };
     return url
       ? { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence }
-      : { key: `split:${host}/${database}`, label: `${host}/${database}`, evidence };
+      : { key: `split:${host}/${database}${hints.schema ? `?schema=${hints.schema}` : ''}`, label: `${host}/${database}`, evidence };
   }
 
   private declaredByUrl(url: string): ArchDatastore | undefined {
@@ -219,6 +232,12 @@ function splitRole(name: string): SplitPart['role'] | undefined {
 function withDatabase(url: string | undefined, database: string | undefined): string | undefined {
   if (!url || !database || /^\w+:\/\/[^/]+\/./.test(url)) return url;
   return `${url.replace(/\/$/, '')}/${database}`;
+}
+
+/** A Postgres URL completed with the schema the client works in, unless the URL already names one. */
+function withSchema(url: string | undefined, schema: string | undefined): string | undefined {
+  if (!url || !schema || url.includes('?schema=') || !url.startsWith('postgres://')) return url;
+  return `${url}?schema=${schema}`;
 }
 
 function dedupe(ids: DatastoreIdentity[]): DatastoreIdentity[] {

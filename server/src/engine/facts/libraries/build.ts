@@ -143,7 +143,7 @@ export function clientFact(library: string, node: Node, store: string, config: N
   const database = connection.database ?? literal.database;
   return {
     kind: 'client', node: Node.isNewExpression(node) || Node.isCallExpression(node) ? node.getExpression() : node,
-    library, store, detail: `${library} client`, envVars: [...envVars].sort(), urls: [...urls].sort(),
+    library, store, detail: `${library} client`, envVars: [...envVars].sort(), urls: [...urls].sort(), config,
     ...(host !== undefined || database !== undefined ? { connection: { host, database } } : {}),
   };
 }
