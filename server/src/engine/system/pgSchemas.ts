@@ -2,8 +2,8 @@
  * Postgres schemas in one database: which schema a client works in, evaluated in one deployable's
  * own environment, and which `schema.table` names raw SQL reaches.
  *
- * A schema is chosen by the client's configuration (TypeORM/Sequelize `schema`, knex `searchPath`,
- * pg `options: '-c search_path=…'`, already read from a URL's `?schema=`), or, for a bootstrap client
+ * A schema is chosen by the client's configuration (TypeORM `schema`, knex `searchPath`,
+ * pg `options: '-c search_path=…'`; a URL's `?schema=` is read with the URL), or, for a bootstrap client
  * whose only statements are `CREATE SCHEMA x`, by the schema it creates. Env reads resolve through
  * the deployable's deployment (compose `DB_SCHEMA: ${ORDERS_DB_SCHEMA:-orders}`); when nothing sets
  * them, the code's literal default (`process.env.DB_SCHEMA || 'orders'`) is the value.
