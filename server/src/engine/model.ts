@@ -52,6 +52,12 @@ export interface SystemModel {
    * library) sends from the node's service, with where it is registered and how it is loaded.
    */
   tracingOf(node: Node, library: string): TracingEvidence | undefined;
+  /**
+   * For an insert (a write with `insertKeys`): the primary or unique key of the written model, as
+   * its ORM schema declares it (workspace/ormKeys.ts), that the insert sets from outside, so a
+   * repeat collides on it. Undefined when no schema says so.
+   */
+  insertKey(fact: Fact): string[] | undefined;
   /** Root-relative files matching the globs (SQL migrations...), listed once until the workspace is rescanned. */
   findFiles(patterns: string[]): string[];
 }

@@ -31,6 +31,7 @@ import { compareFindings, runRule, severityFor } from './runRules';
 import { decisionMatcher, locationOf, type SystemModel, type WorkspaceFile } from './model';
 import { applyDirectives, parseDirectives, type Directive } from './suppressions';
 import { preloadsOf, registrationIn, TracingIndex } from './workspace/tracing';
+import { OrmKeys } from './workspace/ormKeys';
 import { analysedEntries, CancelledError, overlaySignature, SOURCE_RE, type Entry, type RunStats, type SessionRunOptions, type State } from './sessionState';
 import { SessionInputs } from './sessionInputs';
 export { CancelledError, type RunStats, type SessionRunOptions } from './sessionState';
@@ -104,6 +105,7 @@ export class AnalysisSession extends SessionInputs {
       if (!found) users.set(sf, found = [...new Set(this.importersInServices(state, sf, relOf, layout, undefined, 5).map((i) => i.service.name))]);
       return found;
     };
+    const ormKeys = new OrmKeys(this.root);
     const model: SystemModel = {
       root: this.root, architecture: input.architecture, architectureFile: input.architectureFile, architectureProblems: input.problems,
       layout, analysis, effects: state.effects, files, facts, directives, ruleIds: RULE_IDS, datastores: config.datastores,
@@ -120,6 +122,11 @@ export class AnalysisSession extends SessionInputs {
       hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name ?? usersOf(node)),
       tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name ?? usersOf(node), library),
       importersInServices: (file, options) => this.importersInServices(state, file, relOf, layout, options?.accept, options?.depth),
+      insertKey: (fact) => {
+        if (!fact.insertKeys?.length || !fact.table) return undefined;
+        const keys = ormKeys.keysOf(fact.node.getSourceFile().getFilePath(), fact.library, fact.table);
+        return keys?.find((k) => k.length && k.every((field) => fact.insertKeys!.includes(field)));
+      },
       findFiles: (patterns) => {
         const key = patterns.join('\n');
         let found = state.globs.get(key);

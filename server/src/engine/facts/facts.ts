@@ -33,6 +33,12 @@ export interface Fact {
   /** For writes, publishes, HTTP and side effects: repeating it changes the outcome. */
   nonIdempotent?: boolean;
   table?: string;
+  /**
+   * write (an insert): the fields its data sets to values not minted here (from the message or its
+   * caller). Where the written model declares one of them (or a set of them) as its primary or a
+   * unique key (workspace/ormKeys.ts), a repeat of the message hits that key instead of adding a row.
+   */
+  insertKeys?: string[];
   channel?: string;
   /**
    * publish/consumer: symbolic identities of a channel whose name is not a literal (see

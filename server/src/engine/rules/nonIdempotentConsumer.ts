@@ -2,6 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery } from './rootCause';
@@ -42,7 +43,7 @@ export const nonIdempotentConsumer = createRule({
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact));
       if (!risky.length) continue;
       // An outbox relay (a consumer of an outbox stream or queue that only forwards what it reads):
       // publishing each entry at least once is its job; the consumers downstream deduplicate.
@@ -75,6 +76,14 @@ export const nonIdempotentConsumer = createRule({
     }
   },
 });
+
+/**
+ * An insert that sets its model's primary or unique key (as the ORM schema declares it) from the
+ * message: a redelivery collides on that key instead of adding a second row, like an insert keyed on `id`.
+ */
+function keyedByDeclaredKey(model: SystemModel, fact: Fact): boolean {
+  return fact.kind === 'write' && !!fact.insertKeys?.length && !!model.insertKey(fact);
+}
 
 /** One entry per effect (a fact reached through two calls is one effect), in the order reached. */
 function uniqueByNode(list: Reached[]): Reached[] {

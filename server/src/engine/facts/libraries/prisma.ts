@@ -2,7 +2,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, sqlFacts, writeFact } from './build';
-import { keyedInsert } from './staticValues';
+import { givenFields, keyedInsert } from './staticValues';
 import { arg, calleeName, objectLiteral, prop, propName, receiver } from '../syntax';
 
 function model(call: Node): string | undefined {
@@ -19,8 +19,32 @@ const create: OperationAnalyzer = (call) => {
   // `create({ data: { id: event.id } })`: the primary key comes from outside, a repeat fails on it.
   const keyed = calleeName(call).getText() === 'create' && keyedInsert(prop(arg(call, 0), 'data'), /^id$/);
   const note = skips ? ' (skipDuplicates)' : keyed ? ' (keyed on a given id)' : '';
-  return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
+  const facts = writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
+  // Other fields it sets from the message may be the model's key or a unique field (schema.prisma decides).
+  const given = !skips && !keyed && calleeName(call).getText() === 'create' ? givenFields(prop(arg(call, 0), 'data')) : undefined;
+  return given?.length ? facts.map((f) => (f.kind === 'write' ? { ...f, insertKeys: given } : f)) : facts;
 };
+
+/**
+ * The primary and unique keys of each model of a Prisma schema (`schema.prisma` text): field
+ * attributes `@id` and `@unique`, block attributes `@@id([a, b])` and `@@unique([a, b])`. Keyed by
+ * the client's accessor name (`model AdminUser` is `prisma.adminUser`).
+ */
+export function prismaModelKeys(text: string): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  const source = text.replace(/\/\/.*$/gm, '');
+  for (const m of source.matchAll(/^\s*model\s+(\w+)\s*\{([^}]*)\}/gm)) {
+    const keys: string[][] = [];
+    for (const line of m[2].split('\n')) {
+      const field = /^\s*(\w+)\s+\w+/.exec(line);
+      if (field && /@(id|unique)\b/.test(line) && !/^\s*@@/.test(line)) keys.push([field[1]]);
+      const block = /^\s*@@(id|unique)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(line);
+      if (block) keys.push(block[2].split(',').map((f) => f.trim().replace(/\(.*$/, '')).filter(Boolean));
+    }
+    out.set(m[1].charAt(0).toLowerCase() + m[1].slice(1), keys);
+  }
+  return out;
+}
 const ID_KEY = /^id$|Id$/;
 
 function keysOf(node: Node | undefined): string[] {

@@ -52,6 +52,31 @@ export function keyedInsert(data: Node | undefined, key: RegExp = /^_?id$/): boo
   return false;
 }
 
+/**
+ * The fields an insert's data sets to values that are not minted here (`userId: event.user_id`,
+ * `{ email }`): the candidates for a key that makes a repeat collide. Undefined for data we cannot read.
+ */
+export function givenFields(data: Node | undefined): string[] | undefined {
+  const lit = objectLiteralOf(data);
+  if (!lit) return undefined;
+  const out: string[] = [];
+  for (const p of lit.getProperties()) {
+    if (Node.isShorthandPropertyAssignment(p)) {
+      if (!isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()))) out.push(p.getName());
+    } else if (Node.isPropertyAssignment(p)) {
+      const value = p.getInitializer();
+      if (value && !isFreshId(value) && !FRESH_KEY.test(value.getText()) && !FRESH_KEY.test(initText(value)) && !Node.isNullLiteral(value) && !isConstant(value)) out.push(propName(p.getNameNode()));
+    }
+  }
+  return out;
+}
+
+/** A literal (`status: 'NEW'`): the same for every message, so no key of one message. */
+function isConstant(value: Node): boolean {
+  return Node.isStringLiteral(value) || Node.isNumericLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)
+    || Node.isTrueLiteral(value) || Node.isFalseLiteral(value) || (Node.isIdentifier(value) && value.getText() === 'undefined');
+}
+
 function objectLiteralOf(node: Node | undefined): Node & { getProperties(): Node[] } | undefined {
   if (!node) return undefined;
   if (Node.isObjectLiteralExpression(node)) return node;
