@@ -40,8 +40,21 @@ async function bootstrap() {
 bootstrap();
 `;
 
+/** A custom RabbitMQ strategy from a package (`strategy: new AmqpServer(options)`), the handler's decorator naming Transport.RMQ. */
+const rmqStrategyApp = (noAck: string) => ({
+  'apps/tickets/src/orders.controller.ts': ordersController.replace("import { EventPattern, Payload } from '@nestjs/microservices';", "import { EventPattern, Payload, Transport } from '@nestjs/microservices';").replace("@EventPattern('order.placed')", "@EventPattern('order.placed', Transport.RMQ)"),
+  'apps/tickets/src/main.ts': nestMain('options', `import { AmqpServer, type AmqpOptions } from '@acme/nest-amqp-transport';
+const amqpOptions: AmqpOptions = { urls: [process.env.RMQ_URL!], queue: 'tickets', noAck: ${noAck} };
+const options = { strategy: new AmqpServer(amqpOptions) };
+`),
+});
+
 runRuleTests('non-idempotent-consumer', {
   valid: [
+    {
+      name: 'decorator Transport.RMQ on an app whose custom strategy is given noAck: true: at most once',
+      files: rmqStrategyApp('true'),
+    },
     {
       name: 'NestJS @MessagePattern served over TCP (createMicroservice with Transport.TCP): request/response, no redelivery',
       files: {
@@ -194,6 +207,16 @@ export async function relay() {
     },
   ],
   invalid: [
+    {
+      name: 'decorator Transport.RMQ on an app whose custom strategy is given noAck: false: RabbitMQ with manual ack redelivers (direct evidence)',
+      files: rmqStrategyApp('false'),
+      errors: [{ messageId: 'unguarded', file: 'apps/tickets/src/orders.controller.ts', line: 9, column: 4, severity: 'error' }],
+    },
+    {
+      name: 'a custom strategy without a noAck option: still inferred (warning)',
+      files: rmqStrategyApp('undefined as unknown as boolean'),
+      errors: [{ messageId: 'unguarded', file: 'apps/tickets/src/orders.controller.ts', line: 9, column: 4, severity: 'warning' }],
+    },
     {
       name: 'NestJS @EventPattern in an app whose bootstrap connects Kafka through a config function: error, the message names the bootstrap',
       files: {

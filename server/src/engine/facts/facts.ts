@@ -96,6 +96,11 @@ export interface Fact {
    * publish: the transport it sends over, where the call decides it (Redis PUBLISH, NATS core).
    */
   transport?: TransportId;
+  /**
+   * server: the RabbitMQ delivery the static options of a custom strategy of an unknown class give
+   * (`strategy: new AmqpServer({ noAck: false })`), taken when a handler's decorator names `Transport.RMQ`.
+   */
+  rmqIf?: TransportId;
   /** consumer (NestJS): the transport given in the decorator (`@EventPattern('x', Transport.KAFKA)`). */
   transportHint?: string;
   /** consumer: names bound to the incoming message inside the handler. */

@@ -31,13 +31,19 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
   if (consumer.transportHint && consumer.transportHint !== 'rmq') return known([consumer.transportHint as TransportId], true, ' (the transport named in the decorator)');
   const rel = (s: Fact) => `${model.relOf(s.node)}:${model.locationOf(s.node).range.start.line}`;
   let relevant = servers;
-  if (consumer.transportHint === 'rmq') relevant = servers.filter((s) => s.transport === 'rabbitmq-ack' || s.transport === 'rabbitmq-noack' || !s.transport);
+  // A decorator naming RMQ on an app whose custom strategy's options set `noAck`: that is the RabbitMQ delivery.
+  if (consumer.transportHint === 'rmq') {
+    relevant = servers.filter((s) => s.transport === 'rabbitmq-ack' || s.transport === 'rabbitmq-noack' || !s.transport)
+      .map((s) => (!s.transport && s.rmqIf ? { ...s, transport: s.rmqIf } : s));
+  }
   if (!relevant.length) {
     return { redelivers: undefined, direct: false, said: 'no NestJS microservice bootstrap (createMicroservice / connectMicroservice) was found for this app; assumed its transport redelivers', transports: [] };
   }
   const unknown = relevant.filter((s) => !s.transport);
   const transports = [...new Set(relevant.flatMap((s) => (s.transport ? [s.transport] : [])))];
-  const where = direct ? `this app's bootstrap at ${rel(relevant[0])}` : `the workspace's microservice bootstraps (${relevant.slice(0, 3).map(rel).join(', ')}), as this handler is in no app folder`;
+  const custom = consumer.transportHint === 'rmq' ? relevant.find((s) => s.rmqIf && s.transport === s.rmqIf) : undefined;
+  const where = custom ? `the decorator's Transport.RMQ and the \`noAck\` option of the custom strategy at ${rel(custom)}`
+    : direct ? `this app's bootstrap at ${rel(relevant[0])}` : `the workspace's microservice bootstraps (${relevant.slice(0, 3).map(rel).join(', ')}), as this handler is in no app folder`;
   const result = known(transports, direct, ` (from ${where})`);
   if (result.redelivers) return result;
   if (unknown.length) {

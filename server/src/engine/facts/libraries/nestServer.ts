@@ -97,18 +97,35 @@ export function serverTransport(options: Node | undefined, analysis: Analysis, d
   return found;
 }
 
-function serverFact(call: Node, transport: TransportId | undefined, how: string): Fact {
+/**
+ * A custom strategy of a class we do not know (`strategy: new AmqpServer({ noAck: false, ... })`):
+ * the RabbitMQ delivery its static options give, should it serve RabbitMQ (a handler's decorator
+ * names `Transport.RMQ`). Undefined when the options do not say `noAck: true | false`.
+ */
+function customStrategyAck(options: Node | undefined, analysis: Analysis): TransportId | undefined {
+  const obj = optionsObject(options, analysis);
+  const strategy = obj && Node.isObjectLiteralExpression(obj) ? prop(obj, 'strategy') : undefined;
+  if (!strategy || !Node.isNewExpression(strategy) || strategyTransport(strategy)) return undefined;
+  const given = optionsObject(strategy.getArguments()[0], analysis);
+  const noAck = prop(given, 'noAck') ?? prop(prop(given, 'options'), 'noAck');
+  if (noAck && Node.isFalseLiteral(noAck)) return 'rabbitmq-ack';
+  if (noAck && Node.isTrueLiteral(noAck)) return 'rabbitmq-noack';
+  return undefined;
+}
+
+function serverFact(call: Node, options: Node | undefined, analysis: Analysis, defaultTcp: boolean, how: string): Fact {
+  const transport = serverTransport(options, analysis, defaultTcp);
+  const rmqIf = transport ? undefined : customStrategyAck(options, analysis);
   return {
     kind: 'server', node: calleeName(call), library: '@nestjs/microservices', transport,
+    ...(rmqIf ? { rmqIf } : {}),
     detail: `${how} (${transport ? TRANSPORTS[transport].name : 'transport not determined'})`,
   };
 }
 
 export const nestServerOperations: Record<string, OperationAnalyzer> = {
-  '@nestjs/core#NestFactory|createMicroservice': (call, analysis) =>
-    serverFact(call, serverTransport(arg(call, 1), analysis, true), 'NestFactory.createMicroservice'),
-  'nest.App|connectMicroservice': (call, analysis) =>
-    serverFact(call, serverTransport(arg(call, 0), analysis, false), 'app.connectMicroservice'),
+  '@nestjs/core#NestFactory|createMicroservice': (call, analysis) => serverFact(call, arg(call, 1), analysis, true, 'NestFactory.createMicroservice'),
+  'nest.App|connectMicroservice': (call, analysis) => serverFact(call, arg(call, 0), analysis, false, 'app.connectMicroservice'),
 };
 
 export const nestServerTransitions: Record<string, string> = {
