@@ -100,10 +100,10 @@ export class DatastoreResolver {
 
   /**
    * True when the service's deployment environment (or the workspace's root env) sets the variable,
-   * or the deployment sets it per service (a service it does not configure is no evidence either way).
+   * a root template (`perService`) included.
    */
   isBound(service: ServiceInfo | undefined, name: string): boolean {
-    return this.binding(service, name) !== undefined || this.perService(name);
+    return this.binding(service, name) !== undefined || this.layout.rootEnv.has(name);
   }
 
   private binding(service: ServiceInfo | undefined, name: string): EnvValue | undefined {
