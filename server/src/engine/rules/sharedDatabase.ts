@@ -20,11 +20,13 @@ export const sharedDatabase = createRule({
     const usages = datastoreUsages(model);
     const byStore = new Map<string, DatastoreUsage[]>();
     for (const u of usages) byStore.set(u.identity.key, [...(byStore.get(u.identity.key) ?? []), u]);
+    // One finding per service, datastore and file: two clients a module builds on one connection
+    // (a pool and the ORM on it) are one cause, reported at the first.
     const reported = new Set<string>();
     for (const group of byStore.values()) {
       const services = [...new Set(group.map((u) => u.service.name))].sort();
-      for (const u of group) {
-        const key = `${u.service.name}|${u.identity.key}|${u.node.getSourceFile().getFilePath()}:${u.node.getStart()}`;
+      for (const u of [...group].sort(byPosition)) {
+        const key = `${u.service.name}|${u.identity.key}|${u.node.getSourceFile().getFilePath()}`;
         if (reported.has(key)) continue;
         const owner = u.identity.declared?.owner;
         const inferred = u.service.inferred || !u.identity.declared;
@@ -58,6 +60,12 @@ export const sharedDatabase = createRule({
     }
   },
 });
+
+function byPosition(a: DatastoreUsage, b: DatastoreUsage): number {
+  const fa = a.node.getSourceFile().getFilePath();
+  const fb = b.node.getSourceFile().getFilePath();
+  return fa < fb ? -1 : fa > fb ? 1 : a.node.getStart() - b.node.getStart();
+}
 
 function evidence(u: DatastoreUsage): string {
   if (u.access) return u.access;

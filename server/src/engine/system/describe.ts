@@ -105,7 +105,7 @@ function frameworkKinds(model: SystemModel): Map<string, string> {
 }
 
 function describeInfrastructure(model: SystemModel): SystemDescription['infrastructure'] {
-  const deployed = new Set(model.layout.services.map((s) => s.compose).filter(Boolean));
+  const deployed = new Set(model.layout.services.flatMap((s) => s.composeServices ?? []));
   const byName = new Map<string, SystemDescription['infrastructure'][number]>();
   for (const c of model.layout.compose) {
     if (deployed.has(c)) continue;

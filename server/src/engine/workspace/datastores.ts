@@ -55,6 +55,8 @@ export function normalizeUrl(url: string): string | undefined {
 }
 
 export class DatastoreResolver {
+  private readonly perServiceNames = new Map<string, boolean>();
+
   constructor(private readonly layout: WorkspaceLayout, private readonly architecture: Architecture | undefined, private readonly root: string) {}
 
   /**
@@ -109,9 +111,12 @@ export class DatastoreResolver {
     return value.includes('${@') ? unknown : value;
   }
 
-  /** True when the service's deployment environment (or the workspace's root env) sets the variable. */
+  /**
+   * True when the service's deployment environment (or the workspace's root env) sets the variable,
+   * a root template (`perService`) included.
+   */
   isBound(service: ServiceInfo | undefined, name: string): boolean {
-    return this.binding(service, name) !== undefined;
+    return this.binding(service, name) !== undefined || this.layout.rootEnv.has(name);
   }
 
   private binding(service: ServiceInfo | undefined, name: string): EnvValue | undefined {
@@ -121,7 +126,28 @@ export class DatastoreResolver {
     // whatever it sets, every service given that same file reads the same value.
     const unread = service?.unreadEnvFiles?.[0];
     if (unread) return { value: `\${@${unread}:${name}}`, file: unread, line: 0 };
-    return this.layout.rootEnv.get(name);
+    return this.perService(name) ? undefined : this.layout.rootEnv.get(name);
+  }
+
+  /**
+   * True when the services' own deployment environments give `name` different values (compose
+   * puts `orders_db` in one service and `billing_db` in the other): the root `.env`'s value is then a
+   * template the deployment replaces per service, not where a service it does not configure connects.
+   */
+  private perService(name: string): boolean {
+    let known = this.perServiceNames.get(name);
+    if (known === undefined) {
+      const values = new Set<string>();
+      for (const svc of this.layout.services) {
+        const own = svc.env.get(name);
+        if (!own) continue;
+        const value = expand(own, svc, this.layout.rootEnv);
+        values.add(normalizeUrl(value) ?? value);
+      }
+      known = values.size > 1;
+      this.perServiceNames.set(name, known);
+    }
+    return known;
   }
 
   /**

@@ -19,7 +19,7 @@ export function serviceForUrl(urlText: string, from: ServiceInfo | undefined, la
     const host = m[1].toLowerCase();
     const [label, ...rest] = host.split('.');
     if (rest.length && !/(^|\.)(svc|cluster\.local|internal|local|consul)$/.test(rest.join('.'))) continue;
-    const hit = names.find((n) => norm(n) === norm(label) || layout.services.find((s) => s.name === n)?.compose?.name === label);
+    const hit = names.find((n) => norm(n) === norm(label) || layout.services.find((s) => s.name === n)?.composeServices?.some((c) => c.name === label));
     if (hit) return hit;
   }
   return undefined;

@@ -31,7 +31,10 @@ export interface ServiceInfo {
   env: Map<string, EnvValue>;
   /** Env files the deployment gives the service that are not in the workspace (written at deploy time). */
   unreadEnvFiles?: string[];
+  /** The compose service that deploys it (the first of `composeServices`). */
   compose?: ComposeService;
+  /** Every compose service, across compose files, that builds or runs it, the primary one first. */
+  composeServices?: ComposeService[];
 }
 
 export interface WorkspaceLayout {
@@ -64,11 +67,7 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
       name: s.name, paths: s.paths.map(normalizeDir), inferred: false, origin: architecture.file, owner: s.owner, env: new Map(),
     }))
     : inferDeployables(root, compose, matching([...DOCKERFILES, ...DEPLOYMENT_FILES]), overlays, workloads);
-  for (const svc of services) {
-    svc.compose = compose.find((c) => c.name === svc.name) ??
-      compose.find((c) => c.context !== undefined && svc.paths.includes(c.context)) ??
-      builtByName(compose, svc);
-  }
+  bindCompose(services, compose);
   const dockerfiles = matching(DOCKERFILES);
   const envFiles = matching(ENV_FILES);
   const rootEnv = new Map<string, EnvValue>();
@@ -84,13 +83,14 @@ export function discoverLayout(root: string, architecture: Architecture | undefi
       const dir = path.posix.dirname(rel);
       if (dir !== '.' && svc.paths.some((p) => dir === p || dir.startsWith(p + '/'))) addDotenv(svc.env, rel, readOptional(path.join(root, rel), overlays, root));
     }
-    if (svc.compose) {
-      for (const rel of svc.compose.envFiles) {
+    // Every compose file that deploys the service, the primary one last so that its values win.
+    for (const c of envSources(svc.composeServices ?? []).reverse()) {
+      for (const rel of c.envFiles) {
         const text = readOptional(path.join(root, rel), overlays, root);
         if (text === undefined && !TEST_ENV.test(rel)) (svc.unreadEnvFiles ??= []).push(rel);
         addDotenv(svc.env, rel, text);
       }
-      for (const [k, v] of svc.compose.environment) svc.env.set(k, { value: v.value, file: svc.compose.file, line: v.line });
+      for (const [k, v] of c.environment) svc.env.set(k, { value: v.value, file: c.file, line: v.line });
     }
   }
   const matchers = services.map((svc) => ({
@@ -121,6 +121,53 @@ const TEST_ENV = /(^|\/)\.env\.(test|tests|e2e|ci|spec|testing)(\.|$)/;
 function addDotenv(into: Map<string, EnvValue>, rel: string, text: string | undefined): void {
   if (text === undefined || TEST_ENV.test(rel)) return;
   for (const [k, v] of parseDotenv(text)) into.set(k, { value: v.value, file: rel, line: v.line });
+}
+
+/**
+ * The compose services that deploy each service. A compose service that builds a service's folder
+ * (its build context, else the folder of its Dockerfile: `context: .` with
+ * `dockerfile: apps/orders/Dockerfile`) deploys that service, whatever its name; one that builds no
+ * service's folder deploys the service of its name, else the one found by `builtByName`. A service
+ * several compose files deploy (development, production, preview) gets all of them, ranked by
+ * `composeRank`.
+ */
+function bindCompose(services: ServiceInfo[], compose: ComposeService[]): void {
+  const byPath = new Map<string, ServiceInfo>();
+  for (const svc of services) for (const p of svc.paths) if (!byPath.has(p)) byPath.set(p, svc);
+  const builds = new Map<ComposeService, ServiceInfo>();
+  for (const c of compose) {
+    const target = (c.context !== undefined ? byPath.get(c.context) : undefined) ?? (c.dockerfile !== undefined ? byPath.get(path.posix.dirname(c.dockerfile)) : undefined);
+    if (target) builds.set(c, target);
+  }
+  for (const svc of services) {
+    let bound = compose.filter((c) => builds.get(c) === svc);
+    if (!bound.length) bound = compose.filter((c) => c.name === svc.name && !builds.has(c));
+    if (!bound.length) {
+      const one = builtByName(compose.filter((c) => !builds.has(c)), svc);
+      if (one) bound = [one];
+    }
+    if (!bound.length) continue;
+    svc.composeServices = [...bound].sort((a, b) => composeRank(a.file) - composeRank(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    svc.compose = svc.composeServices[0];
+  }
+}
+
+/**
+ * The compose file a service's configuration is read from first: the workspace root's before nested
+ * ones, the plain `docker-compose.yml`/`compose.yaml` before variants of it, test setups last.
+ */
+function composeRank(file: string): number {
+  const plain = /^(docker-)?compose\.ya?ml$/.test(path.posix.basename(file));
+  return (TEST_COMPOSE.test(file) ? 100 : 0) + file.split('/').length * 2 + (plain ? 0 : 1);
+}
+
+/** Compose files of test runs (`docker-compose.test.yml`, `compose.e2e.yaml`). */
+const TEST_COMPOSE = /(^|\/)[^/]*[.-](test|tests|e2e|ci|spec|testing)[^/]*\.ya?ml$/;
+
+/** The compose services whose environment the service runs with: not test setups, unless only they deploy it. */
+function envSources(bound: ComposeService[]): ComposeService[] {
+  const deployed = bound.filter((c) => !TEST_COMPOSE.test(c.file));
+  return deployed.length ? deployed : bound;
 }
 
 /**
