@@ -93,6 +93,16 @@ export class Analysis {
     return this.calls.resolveCallees(call);
   }
 
+  /** True when a call's callees come from a callback registry (see CallResolver.isRegistryCall). */
+  isRegistryCall(call: Node): boolean {
+    return this.calls.isRegistryCall(call);
+  }
+
+  /** Registry calls resolved so far whose registry may hold functions the code does not show (see CallResolver). */
+  incompleteRegistryCalls(): Node[] {
+    return this.calls.incompleteRegistryCalls();
+  }
+
   /** False when a call or `new` cannot run a workspace function (see CallResolver.mayCallWorkspace). */
   mayCallWorkspace(raw: ts.Node): boolean {
     return this.calls.mayCallWorkspace(raw);

@@ -11,6 +11,7 @@ import { Node, SyntaxKind, type Project, type SourceFile, type ts, type Symbol a
 import { declarationOf } from './syntax';
 import { countNames, type FileSyntax, type NameCounts } from './fileSyntax';
 import type { Analysis } from './analysis';
+import { registeredCallees } from './callbackRegistry';
 
 export type FunctionLike = Node;
 
@@ -19,6 +20,8 @@ const MAX_IMPLEMENTATIONS = 8;
 export class CallResolver {
   private readonly calleeMemo = new Map<Node, FunctionLike | undefined>();
   private readonly calleesMemo = new Map<Node, FunctionLike[]>();
+  /** Calls resolved through a callback registry: the functions it holds are seen registered, not inferred. */
+  private readonly registryCalls = new Map<Node, boolean>();
   /** The union of the callee names of the project's files (rebuilt after an invalidation). */
   /** How many files declare each name a workspace function can be called by (kept up to date across edits). */
   private calleeNames: NameCounts | undefined;
@@ -32,6 +35,7 @@ export class CallResolver {
     for (const map of [this.calleeMemo, this.calleesMemo] as Map<Node, unknown>[]) {
       for (const node of map.keys()) if (stale(node)) map.delete(node);
     }
+    for (const node of this.registryCalls.keys()) if (stale(node)) this.registryCalls.delete(node);
   }
 
   /** Takes the callee names of a file out of the counts until they are counted again (its syntax is about to be dropped). */
@@ -88,6 +92,12 @@ export class CallResolver {
     const direct = this.resolveCallee(call);
     if (direct) return [direct];
     if (!Node.isCallExpression(call) || !this.mayCallWorkspace(call.compilerNode)) return [];
+    // A function taken from a callback registry or handler map (callbackRegistry.ts).
+    const registered = registeredCallees(call, this.analysis);
+    if (registered) {
+      this.registryCalls.set(call, registered.complete);
+      return registered.fns;
+    }
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) return [];
     let decls: Node[];
@@ -111,6 +121,21 @@ export class CallResolver {
       }
     }
     return out;
+  }
+
+  /**
+   * True when the call's callees were read from a callback registry (a function added to a field
+   * and called from it): each runs when the call runs, as far as the code shows, not one inferred
+   * implementation among several.
+   */
+  isRegistryCall(call: Node): boolean {
+    this.resolveCallees(call);
+    return this.registryCalls.has(call);
+  }
+
+  /** Registry calls resolved so far whose registry holds something the code does not show as a function. */
+  incompleteRegistryCalls(): Node[] {
+    return [...this.registryCalls].filter(([, complete]) => !complete).map(([call]) => call);
   }
 
   /**

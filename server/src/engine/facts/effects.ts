@@ -78,7 +78,7 @@ export class EffectIndex {
         const declared = analysis.resolveCallee(node);
         for (const callee of analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
-          const inferred = callee !== declared;
+          const inferred = callee !== declared && !analysis.isRegistryCall(node);
           for (const r of this.of(callee, depth + 1)) {
             out.push({ fact: r.fact, via: node, path: [callee, ...r.path], ...(inferred || r.inferred ? { inferred: true } : {}) });
           }

@@ -104,6 +104,7 @@ export function scanFile(file: ts.SourceFile, operationNames: Set<string> | unde
       open.push(outlined.push(n) - 1);
       ends.push(0);
     }
+    if (kind === SyntaxKind.CallExpression) forEachParam(n as ts.CallExpression, identifiers);
     if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression || kind === SyntaxKind.TaggedTemplateExpression) {
       const callee = kind === SyntaxKind.TaggedTemplateExpression ? (n as ts.TaggedTemplateExpression).tag : (n as ts.CallExpression | ts.NewExpression).expression;
       const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression;
@@ -125,6 +126,9 @@ export function scanFile(file: ts.SourceFile, operationNames: Set<string> | unde
         const decl = n as ts.VariableDeclaration;
         if (decl.name.kind === SyntaxKind.Identifier && isFunctionValue(decl.initializer)) {
           members.add(decl.name.text);
+          identifiers.add(decl.name.text);
+        } else if (decl.name.kind === SyntaxKind.Identifier && (isLookup(decl.initializer) || decl.parent?.parent?.kind === SyntaxKind.ForOfStatement)) {
+          // A function taken from a callback registry (callbackRegistry.ts): `for (const h of this.handlers)`, `const h = handlers.get(k)`.
           identifiers.add(decl.name.text);
         }
         break;
@@ -187,4 +191,27 @@ function isTypeable(expr: ts.Expression): boolean {
         return false;
     }
   }
+}
+
+/** `x.get(k)`, `x[k]`, optionally `?? fallback`: a value looked up in a container (a callback registry or handler map). */
+function isLookup(init: ts.Expression | undefined): boolean {
+  while (init && (init.kind === SyntaxKind.ParenthesizedExpression || init.kind === SyntaxKind.NonNullExpression || init.kind === SyntaxKind.AsExpression)) {
+    init = (init as ts.ParenthesizedExpression).expression;
+  }
+  if (!init) return false;
+  if (init.kind === SyntaxKind.BinaryExpression && (init as ts.BinaryExpression).operatorToken.kind === SyntaxKind.QuestionQuestionToken) return isLookup((init as ts.BinaryExpression).left);
+  if (init.kind === SyntaxKind.ElementAccessExpression) return true;
+  if (init.kind !== SyntaxKind.CallExpression) return false;
+  const callee = (init as ts.CallExpression).expression;
+  return callee.kind === SyntaxKind.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).name.text === 'get';
+}
+
+/** The element parameter of `x.forEach((h) => ...)`, a function a callback registry holds (callbackRegistry.ts). */
+function forEachParam(call: ts.CallExpression, identifiers: Set<string>): void {
+  const callee = call.expression;
+  if (callee.kind !== SyntaxKind.PropertyAccessExpression || (callee as ts.PropertyAccessExpression).name.text !== 'forEach') return;
+  const fn = call.arguments[0];
+  if (!fn || (fn.kind !== SyntaxKind.ArrowFunction && fn.kind !== SyntaxKind.FunctionExpression)) return;
+  const param = (fn as ts.ArrowFunction).parameters[0];
+  if (param && param.name.kind === SyntaxKind.Identifier) identifiers.add(param.name.text);
 }

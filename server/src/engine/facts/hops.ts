@@ -46,6 +46,8 @@ interface ConsumerEnd {
   service: string | undefined;
   file?: string;
   transport?: TransportId;
+  /** The consumer fact in code (none for the architecture file's consumers). */
+  fact?: Fact;
 }
 
 export interface HopIndex {
@@ -85,9 +87,9 @@ export function hopIndex(model: SystemModel): HopIndex {
   const byId = new Map<string, ConsumerEnd[]>();
   const byFile = new Map<string, { name: string; end: ConsumerEnd }[]>();
   const push = <K>(map: Map<K, ConsumerEnd[]>, key: K, end: ConsumerEnd) => map.set(key, [...(map.get(key) ?? []), end]);
-  const addEnd = (at: Node, names: string[], ids: string[], transport: TransportId | undefined) => {
+  const addEnd = (at: Node, names: string[], ids: string[], transport: TransportId | undefined, fact: Fact) => {
     const file = at.getSourceFile().getFilePath();
-    const end: ConsumerEnd = { service: model.serviceOf(at)?.name, file, transport };
+    const end: ConsumerEnd = { service: model.serviceOf(at)?.name, file, transport, fact };
     for (const n of channelNames(names.join(', '))) push(byChannel, n, end);
     for (const id of ids) push(byId, id, end);
     const local = byFile.get(file) ?? [];
@@ -96,12 +98,12 @@ export function hopIndex(model: SystemModel): HopIndex {
   };
   for (const f of model.facts) {
     if (f.kind !== 'consumer') continue;
-    addEnd(f.node, rawParts(f.channel), f.channelIds ?? [], f.transport);
+    addEnd(f.node, rawParts(f.channel), f.channelIds ?? [], f.transport, f);
     // A subscription wrapper (`subscribe(channel, callback)`): its callers name the channel.
     if (!f.channel && f.channelFrom) {
       for (const { site, arg } of argumentsAtCallSites(f.channelFrom.param, model.analysis)) {
         const id = channelIdentity(arg);
-        addEnd(site, rawParts(channelName(arg)), id ? [id] : [], f.transport);
+        addEnd(site, rawParts(channelName(arg)), id ? [id] : [], f.transport, f);
       }
     }
   }
@@ -150,7 +152,7 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
       for (const id of f.channelIds ?? []) for (const e of byId.get(id) ?? []) if (e.service === service) ends.add(e);
       if (ends.size) add(f.exchange, { pattern: f.exchange.key, ends: [...ends], service });
     } else if (f.kind === 'consumer') {
-      add(f.exchange, { pattern: f.exchange.key, ends: [{ service, file: f.node.getSourceFile().getFilePath(), transport: f.transport }], service });
+      add(f.exchange, { pattern: f.exchange.key, ends: [{ service, file: f.node.getSourceFile().getFilePath(), transport: f.transport, fact: f }], service });
     }
   }
   const routes = (bound: BoundQueue, key: string | undefined, type: ExchangeType | undefined) =>
@@ -187,6 +189,21 @@ export function destinationOf(fact: Fact, service: string | undefined, hops: Hop
   if (others.length) return { kind: 'other', services: others };
   if (found.every((d) => d.kind === 'self')) return { kind: 'self', broadcast: found.every((d) => d.kind === 'self' && d.broadcast) };
   return { kind: 'unseen' };
+}
+
+/**
+ * The consumers in code of a publish whose every consumer is in the publishing service; undefined
+ * when one is elsewhere, is the architecture file's (not seen in code), or none is found.
+ */
+export function ownConsumers(fact: Fact, service: string | undefined, hops: HopIndex): Fact[] | undefined {
+  const keys = publishKeys(fact, service, hops);
+  const out = new Set<Fact>();
+  for (const key of keys) {
+    const ends = hops.endsOf(key);
+    if (!ends.length || ends.some((e) => e.service !== key.service || !e.fact)) return undefined;
+    for (const e of ends) out.add(e.fact!);
+  }
+  return out.size ? [...out] : undefined;
 }
 
 function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): PublishKey[] {

@@ -14,6 +14,7 @@ import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, na
 import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
+import { ownCounterConsumers } from './ownCounterChannel';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -49,12 +50,19 @@ export const dualWrite = createRule({
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     const alternates = sameEventOnBranches(candidates);
+    const ownCounter = new Map<Fact, boolean>();
     for (const c of candidates) {
       if (alternates.dropped.has(c)) continue;
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
         const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf());
         if (d.kind === 'self' && d.broadcast) continue;
+      }
+      // A channel the service keeps for its own counters (every consumer its own, doing only cache writes).
+      if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') {
+        let own = ownCounter.get(c.at.fact);
+        if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf()) !== undefined);
+        if (own) continue;
       }
       const nested = byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
       if (nested) continue;

@@ -40,6 +40,42 @@ const lock = (library: string): OperationAnalyzer => (call) =>
 const namedLock = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${keyText(arg(call, 1)).slice(0, 40)})` });
 
+/**
+ * Cache and counter writes (ioredis names, and node-redis camelCase): a counter step is not
+ * idempotent (a repeat counts twice); EXPIRE and PFADD (HyperLogLog add) are. Plain SET without NX
+ * is not a write fact (a cache fill). Every Redis write is a cache or counter write for the rules
+ * (isCacheWrite): dual-write does not pair it with a publish, and a consumer doing only these is
+ * bookkeeping (dual-write's own-analytics channels).
+ */
+const COUNTER_COMMANDS: [string[], string, boolean][] = [
+  [['incr', 'INCR'], 'INCR', true],
+  [['incrby', 'incrBy', 'INCRBY'], 'INCRBY', true],
+  [['incrbyfloat', 'incrByFloat', 'INCRBYFLOAT'], 'INCRBYFLOAT', true],
+  [['decr', 'DECR'], 'DECR', true],
+  [['decrby', 'decrBy', 'DECRBY'], 'DECRBY', true],
+  [['hincrby', 'hIncrBy', 'HINCRBY'], 'HINCRBY', true],
+  [['hincrbyfloat', 'hIncrByFloat', 'HINCRBYFLOAT'], 'HINCRBYFLOAT', true],
+  [['zincrby', 'zIncrBy', 'ZINCRBY'], 'ZINCRBY', true],
+  [['pfadd', 'pfAdd', 'PFADD'], 'PFADD', false],
+  [['expire', 'EXPIRE'], 'EXPIRE', false],
+];
+
+function counterWrites(): Record<string, OperationAnalyzer> {
+  const out: Record<string, OperationAnalyzer> = {};
+  for (const [methods, command, counts] of COUNTER_COMMANDS) {
+    const op: OperationAnalyzer = (call) => ({
+      kind: 'write', node: calleeName(call), library: 'redis', detail: `${command} ${keyText(arg(call, 0))}`, ...(counts ? { nonIdempotent: true } : {}),
+    });
+    for (const m of methods) out[`redis.Client|${m}`] = op;
+  }
+  return out;
+}
+
+/** A Redis write: a cache or counter entry, not business state (see COUNTER_COMMANDS). */
+export function isCacheWrite(fact: Fact): boolean {
+  return fact.kind === 'write' && fact.library === 'redis';
+}
+
 export const redis: LibraryTable = {
   name: 'redis',
   transitions: {
@@ -74,9 +110,7 @@ export const redis: LibraryTable = {
     'redis.Client|setnx': setnx('redis'),
     'redis.Client|setNX': setnx('redis'),
     'redis.Client|SETNX': setnx('redis'),
-    'redis.Client|incr': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCR ${keyText(arg(call, 0))}`, nonIdempotent: true }),
-    'redis.Client|incrby': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCRBY ${keyText(arg(call, 0))}`, nonIdempotent: true }),
-    'redis.Client|incrBy': (call) => ({ kind: 'write', node: calleeName(call), library: 'redis', detail: `INCRBY ${keyText(arg(call, 0))}`, nonIdempotent: true }),
+    ...counterWrites(),
     'redlock.Redlock|acquire': lock('redlock'),
     'redlock.Redlock|lock': lock('redlock'),
     'redlock.Redlock|using': lock('redlock'),
