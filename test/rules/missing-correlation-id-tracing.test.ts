@@ -2,7 +2,8 @@
  * missing-correlation-id and OpenTelemetry registered inside a function of a shared package
  * (`export function initTelemetry() { new NodeSDK(...).start() }`): it covers the services
  * that call it, through wrappers and `export *` barrels; shared code is covered where every
- * service that imports it is. Also: a publish wrapper that writes the headers itself.
+ * service that imports it is. Also: a publish wrapper that writes the headers itself (whether or
+ * not its callers name the channel).
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -160,6 +161,34 @@ runRuleTests('missing-correlation-id', {
       },
       errors: [{
         messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
+        related: [
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`)',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`)',
+        ],
+      }],
+    },
+    {
+      name: 'a wrapper that writes the headers itself, with callers naming the queue: still one finding at the send',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          "import * as amqp from 'amqplib';", //                                                                   1
+          '', //                                                                                                  2
+          'let channel: amqp.Channel;', //                                                                        3
+          '', //                                                                                                  4
+          '', //                                                                                                  5
+          'async function send(queue: string, content: Buffer, workspace: string) {', //                          6
+          '  channel.sendToQueue(queue, content, { headers: { workspace } });', //                                7
+          '}', //                                                                                                 8
+          'export async function created(id: string) {', //                                                      9
+          "  await send('billing.orders', Buffer.from(JSON.stringify({ id, kind: 'created' })), id);", //          10
+          '}', //                                                                                                 11
+          'export async function removed(id: string) {', //                                                      12
+          "  await send('billing.orders', Buffer.from(JSON.stringify({ id, kind: 'removed' })), id);", //          13
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 11,
         related: [
           'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`)',
           'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`)',

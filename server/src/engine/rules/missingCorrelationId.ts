@@ -66,20 +66,25 @@ export const missingCorrelationId = createRule({
       const inferred = inferredNote(model, fact, destination);
       // A publish wrapper with callers: the message is built by them, and findings belong there.
       const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
-      // The wrapper writes the headers itself and takes only the body from its callers (none of which puts the id in
-      // it, and none names the channel): the id belongs in those headers, so this is one finding at the send, with
-      // the calls as related locations.
-      if (sites.length && fact.ownEnvelope && !fact.channelFrom && !sites.some((site) => site.correlation === 'present')) {
-        const lacking = sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers));
+      // The wrapper writes the headers itself and takes only the body (and perhaps the channel) from its callers,
+      // none of which puts the id in it: the id belongs in those headers, so this is one finding at the send, with the
+      // calls as related locations. A caller naming a channel of its own service is not a hop and is left out.
+      if (sites.length && fact.ownEnvelope && !sites.some((site) => site.correlation === 'present')) {
+        const lacking = sites
+          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers))
+          .map((site) => ({ site, at: fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination }))
+          .filter(({ at }) => at?.kind !== 'self');
         if (!lacking.length || silencedByTracing) continue;
+        const shown = lacking.find(({ at }) => at?.kind === 'other') ?? lacking[0];
+        const groupInferred = fact.channelFrom ? inferredNote(model, fact, shown.at) : inferred;
         report({
           messageId: 'missing',
-          data: { what, tracing: trace.note, source: '', inferred: inferred ?? '' },
+          data: { what, tracing: trace.note, source: '', inferred: groupInferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
-          related: lacking.slice(0, 5).map((site) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`)` })),
-          inferred: !!inferred,
-          inferredOnly: !!inferred,
+          related: lacking.slice(0, 5).map(({ site }) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`)` })),
+          inferred: !!groupInferred,
+          inferredOnly: !!groupInferred,
           fixes: () => addCorrelationFix(model, fact),
         });
       } else if (sites.length) {
