@@ -171,6 +171,38 @@ const CORE_PUBLISH_BARE = lines(
   '}',
 );
 
+/** The same service publishes a core subject and subscribes to it, the handler assigned to `sub.callback`. */
+const CORE_OWN_SUBJECT = {
+  'services/calls/src/envs.ts': lines("export const TRACK_CALL_SUBJECT = 'calls.track';"),
+  'services/calls/src/publish.ts': lines(
+    "import { connect, StringCodec } from 'nats';",
+    "import { TRACK_CALL_SUBJECT } from './envs';",
+    '',
+    'const sc = StringCodec();',
+    '',
+    'export async function trackCall(ref: string) {',
+    '  const nc = await connect({ servers: process.env.NATS_URL });',
+    '  nc.publish(TRACK_CALL_SUBJECT, sc.encode(JSON.stringify({ ref })));',
+    '}',
+  ),
+  'services/calls/src/track.ts': lines(
+    "import { connect, StringCodec } from 'nats';",
+    "import { TRACK_CALL_SUBJECT } from './envs';",
+    '',
+    'const sc = StringCodec();',
+    'const active = new Map<string, string>();',
+    '',
+    'export async function startTracking() {',
+    '  const nc = await connect({ servers: process.env.NATS_URL });',
+    '  const sub = nc.subscribe(TRACK_CALL_SUBJECT);',
+    '  sub.callback = (err, msg) => {',
+    '    const { ref } = JSON.parse(sc.decode(msg.data));',
+    "    active.set(ref, 'tracked');",
+    '  };',
+    '}',
+  ),
+};
+
 runRuleTests('non-idempotent-consumer', {
   valid: [
     { name: 'nats: async-iterated subscription deduplicated through a processed_messages insert', files: { 'services/ledger/src/consumer.ts': ITERATED_CONSUMER } },
@@ -190,6 +222,8 @@ runRuleTests('non-idempotent-consumer', {
 runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'nats JetStream: correlation id in the NATS headers', files: { 'services/orders/src/publish.ts': JETSTREAM_PUBLISH } },
+    // The subscription's handler is assigned after the call (`sub.callback = …`): the subject is the service's own.
+    { name: 'nats: a core subject the same service subscribes to through sub.callback', files: CORE_OWN_SUBJECT },
   ],
   invalid: [
     {

@@ -4,7 +4,7 @@
  * (`new OrderCreatedPublisher(stan).publish(data)`,
  * `new TicketCreatedListener(stan).listen()` with an `onMessage(data, msg)`).
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
@@ -20,10 +20,27 @@ function subscription(library: string, detail: string, transport: TransportId): 
     if (callback) {
       return consumerFact(library, call, optionKeyNode(callback), analysis.functionFrom(callback), subject, `${detail} for "${subject ?? '?'}"`, transport);
     }
+    // `const sub = nc.subscribe(subject); sub.callback = (err, msg) => …`: the handler is assigned after the call.
+    const assigned = assignedCallback(call);
+    if (assigned) return consumerFact(library, call, calleeName(call), analysis.functionFrom(assigned), subject, `${detail} for "${subject ?? '?'}"`, transport);
     if (!iterated(call)) return undefined; // a subscription handed elsewhere: its consumer is found where it is read
     const fn = call.getFirstAncestor(isFunctionLike);
     return fn ? consumerFact(library, call, calleeName(call), fn, subject, `${detail} for "${subject ?? '?'}"`, transport) : undefined;
   };
+}
+
+/** The function assigned to `sub.callback` in the function that holds `const sub = nc.subscribe(…)`. */
+function assignedCallback(call: Node): Node | undefined {
+  const fn = call.getFirstAncestor(isFunctionLike);
+  const decl = call.getFirstAncestor((a) => Node.isVariableDeclaration(a));
+  const name = decl && Node.isVariableDeclaration(decl) ? decl.getName() : undefined;
+  if (!fn || !name) return undefined;
+  for (const n of fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const left = n.getLeft();
+    if (n.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+      left.getName() === 'callback' && left.getExpression().getText() === name) return n.getRight();
+  }
+  return undefined;
 }
 
 /** True when the subscription is read in the same function with `for await (const m of sub)`. */
