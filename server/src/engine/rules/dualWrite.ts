@@ -265,14 +265,17 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
 
 /**
  * The business write that runs on one path with `effect` in fn, or 'callee'
- * when every such write is reached through the same call as the effect (the
- * callee is the flow and reports itself).
+ * when a write is reached through the same call as the effect (the callee is
+ * the flow and reports itself; the caller's own writes are not what it announces).
  */
 function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached; writeFirst: boolean } | 'callee' | undefined {
   const onPath = writes.filter((w) => !alternatives(w, effect) && (w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential'));
   if (!onPath.length) return undefined;
-  const own = onPath.filter((w) => !(effect.path.length > 0 && w.via === effect.via));
-  if (!own.length) return 'callee';
+  const throughSameCall = (w: Reached) => effect.path.length > 0 && w.via === effect.via;
+  const own = onPath.filter((w) => !throughSameCall(w));
+  // The callee writes and publishes itself: that callee is the flow, and its event announces its own write, not
+  // an unrelated write its caller made before calling it.
+  if (!own.length || onPath.some(throughSameCall)) return 'callee';
   const start = (r: Reached) => r.via.getStart();
   const before = own.filter((w) => start(w) <= start(effect) && w.via !== effect.via);
   // The headline write: the last one committed before the effect (its loss is what the effect reports), else the first after it.

@@ -1,0 +1,63 @@
+/**
+ * dual-write and callees that are flows of their own: a function that writes and
+ * publishes is the flow and is reported once; a caller that makes an unrelated
+ * write before calling it is not paired with the callee's event.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const SETUP = [
+  "import { Kafka } from 'kafkajs';", //                                                              1
+  "import { Pool } from 'pg';", //                                                                    2
+  '', //                                                                                             3
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                        4
+  "const producer = new Kafka({ clientId: 'delivery', brokers: ['kafka:9092'] }).producer();", //     5
+  '', //                                                                                             6
+  'export async function assignRider(orderId: string, riderId: string) {', //                         7
+  "  const { rows } = await pool.query('INSERT INTO deliveries (order_id, rider_id) VALUES ($1, $2) RETURNING id', [orderId, riderId]);", // 8
+  "  await producer.send({ topic: 'delivery.assigned', messages: [{ key: orderId, value: JSON.stringify({ id: rows[0].id }) }] });", // 9
+  '}', //                                                                                            10
+  '', //                                                                                             11
+];
+
+runRuleTests('dual-write', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a caller cancels a row, then calls a callee that writes and publishes: one finding, in the callee',
+      files: {
+        'services/delivery/src/delivery.ts': lines(
+          ...SETUP,
+          'export async function reassign(deliveryId: string, orderId: string, riderId: string) {', //       12
+          "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 13
+          '  await assignRider(orderId, riderId);', //                                                        14
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/delivery/src/delivery.ts', line: 9, column: 18 }],
+    },
+    {
+      name: 'a caller writes, then publishes through a callee that only publishes: the caller is the flow',
+      files: {
+        'services/delivery/src/delivery.ts': lines(
+          "import { Kafka } from 'kafkajs';", //                                                              1
+          "import { Pool } from 'pg';", //                                                                    2
+          '', //                                                                                             3
+          'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                        4
+          "const producer = new Kafka({ clientId: 'delivery', brokers: ['kafka:9092'] }).producer();", //     5
+          '', //                                                                                             6
+          'async function announce(id: string) {', //                                                          7
+          "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
+          '}', //                                                                                            9
+          'export async function cancel(deliveryId: string) {', //                                            10
+          "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 11
+          '  await announce(deliveryId);', //                                                                 12
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/delivery/src/delivery.ts', line: 12, column: 9 }],
+    },
+  ],
+});
