@@ -8,13 +8,18 @@ import { runRuleTests } from '../support/ruleTester';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
-const SETUP = [
+/** Lines 1-6: a pg pool and a kafkajs producer. */
+const CLIENTS = [
   "import { Kafka } from 'kafkajs';", //                                                              1
   "import { Pool } from 'pg';", //                                                                    2
   '', //                                                                                             3
   'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                        4
   "const producer = new Kafka({ clientId: 'delivery', brokers: ['kafka:9092'] }).producer();", //     5
   '', //                                                                                             6
+];
+
+const SETUP = [
+  ...CLIENTS,
   'export async function assignRider(orderId: string, riderId: string) {', //                         7
   "  const { rows } = await pool.query('INSERT INTO deliveries (order_id, rider_id) VALUES ($1, $2) RETURNING id', [orderId, riderId]);", // 8
   "  await producer.send({ topic: 'delivery.assigned', messages: [{ key: orderId, value: JSON.stringify({ id: rows[0].id }) }] });", // 9
@@ -42,12 +47,7 @@ runRuleTests('dual-write', {
       name: 'a caller writes, then publishes through a callee that only publishes: the caller is the flow',
       files: {
         'services/delivery/src/delivery.ts': lines(
-          "import { Kafka } from 'kafkajs';", //                                                              1
-          "import { Pool } from 'pg';", //                                                                    2
-          '', //                                                                                             3
-          'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                        4
-          "const producer = new Kafka({ clientId: 'delivery', brokers: ['kafka:9092'] }).producer();", //     5
-          '', //                                                                                             6
+          ...CLIENTS,
           'async function announce(id: string) {', //                                                          7
           "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
           '}', //                                                                                            9
