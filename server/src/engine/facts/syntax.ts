@@ -264,23 +264,32 @@ const CORRELATION_CARRIER_KINDS: ReadonlySet<SyntaxKind> = new Set([
   SyntaxKind.PropertyAssignment, SyntaxKind.ShorthandPropertyAssignment, SyntaxKind.CallExpression,
 ]);
 
-/** Names of `process.env.X` / `process.env['X']` / `config.get('X')` reads inside a node. */
+/**
+ * An env read: `process.env.X`, `process.env['X']`, or a config read `config.get('X')` /
+ * `config.getOrThrow('X', fallback)` (`fromConfig`, with its fallback argument).
+ */
+export function envRead(n: Node): { name: string; fromConfig: boolean; fallback?: Node } | undefined {
+  if (Node.isPropertyAccessExpression(n) && n.getExpression().getText() === 'process.env') return { name: n.getName(), fromConfig: false };
+  if (Node.isElementAccessExpression(n) && n.getExpression().getText() === 'process.env') {
+    const key = stringValue(n.getArgumentExpression());
+    return key ? { name: key, fromConfig: false } : undefined;
+  }
+  if (Node.isCallExpression(n)) {
+    const callee = n.getExpression();
+    const [keyNode, fallback] = n.getArguments();
+    const key = Node.isPropertyAccessExpression(callee) && /^(get|getOrThrow)$/.test(callee.getName()) ? stringValue(keyNode) : undefined;
+    if (key) return { name: key, fromConfig: true, ...(fallback ? { fallback } : {}) };
+  }
+  return undefined;
+}
+
+/** Names of `process.env.X` / `process.env['X']` / `config.get('X')` reads inside a node (config keys in env-var case only). */
 export function envVarsIn(node: Node | undefined, follow = 2): string[] {
   if (!node) return [];
   const names = new Set<string>();
   for (const n of nodesOfKinds(node, ENV_READ_KINDS)) {
-    if (Node.isPropertyAccessExpression(n) && n.getExpression().getText() === 'process.env') names.add(n.getName());
-    if (Node.isElementAccessExpression(n) && n.getExpression().getText() === 'process.env') {
-      const key = stringValue(n.getArgumentExpression());
-      if (key) names.add(key);
-    }
-    if (Node.isCallExpression(n)) {
-      const callee = n.getExpression();
-      if (Node.isPropertyAccessExpression(callee) && /^(get|getOrThrow)$/.test(callee.getName())) {
-        const key = stringValue(n.getArguments()[0]);
-        if (key && /^[A-Z][A-Z0-9_]*$/.test(key)) names.add(key);
-      }
-    }
+    const read = envRead(n);
+    if (read && (!read.fromConfig || /^[A-Z][A-Z0-9_]*$/.test(read.name))) names.add(read.name);
     if (Node.isIdentifier(n) && follow > 0 && !Node.isPropertyAccessExpression(n.getParent())) {
       const init = initializerOf(n);
       if (init && init !== node) for (const name of envVarsIn(init, follow - 1)) names.add(name);

@@ -9,7 +9,7 @@
  * them, the code's literal default (`process.env.DB_SCHEMA || 'orders'`) is the value.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import { initializerOf, prop } from '../facts/syntax';
+import { envRead, initializerOf, prop } from '../facts/syntax';
 
 /**
  * An env var's value in one deployable: undefined when nothing sets it (the code's default applies),
@@ -123,23 +123,6 @@ function evaluate(node: Node, env: EnvLookup, partial: boolean, follow: number):
   if ((Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) && follow > 0) {
     const init = initializerOf(node);
     return init && init !== node ? again(init, follow - 1) : undefined;
-  }
-  return undefined;
-}
-
-/** `process.env.X`, `process.env['X']`, `config.get('X')` / `config.get('X', fallback)`. */
-function envRead(node: Node): { name: string; fallback?: Node } | undefined {
-  if (Node.isPropertyAccessExpression(node) && node.getExpression().getText() === 'process.env') return { name: node.getName() };
-  if (Node.isElementAccessExpression(node) && node.getExpression().getText() === 'process.env') {
-    const key = node.getArgumentExpression();
-    return key && Node.isStringLiteral(key) ? { name: key.getLiteralValue() } : undefined;
-  }
-  if (Node.isCallExpression(node)) {
-    const callee = node.getExpression();
-    const [key, fallback] = node.getArguments();
-    if (Node.isPropertyAccessExpression(callee) && /^(get|getOrThrow)$/.test(callee.getName()) && key && Node.isStringLiteral(key)) {
-      return { name: key.getLiteralValue(), fallback };
-    }
   }
   return undefined;
 }

@@ -29,28 +29,32 @@ function subscription(library: string, detail: string, transport: TransportId): 
   };
 }
 
+/** The function that holds `const sub = nc.subscribe(…)`, and the variable's name. */
+function heldSubscription(call: Node): { fn: Node; name: string | undefined } | undefined {
+  const fn = call.getFirstAncestor(isFunctionLike);
+  if (!fn) return undefined;
+  const decl = call.getFirstAncestor((a) => Node.isVariableDeclaration(a));
+  return { fn, name: decl && Node.isVariableDeclaration(decl) ? decl.getName() : undefined };
+}
+
 /** The function assigned to `sub.callback` in the function that holds `const sub = nc.subscribe(…)`. */
 function assignedCallback(call: Node): Node | undefined {
-  const fn = call.getFirstAncestor(isFunctionLike);
-  const decl = call.getFirstAncestor((a) => Node.isVariableDeclaration(a));
-  const name = decl && Node.isVariableDeclaration(decl) ? decl.getName() : undefined;
-  if (!fn || !name) return undefined;
-  for (const n of fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+  const held = heldSubscription(call);
+  if (!held?.name) return undefined;
+  for (const n of held.fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
     const left = n.getLeft();
     if (n.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
-      left.getName() === 'callback' && left.getExpression().getText() === name) return n.getRight();
+      left.getName() === 'callback' && left.getExpression().getText() === held.name) return n.getRight();
   }
   return undefined;
 }
 
 /** True when the subscription is read in the same function with `for await (const m of sub)`. */
 function iterated(call: Node): boolean {
-  const fn = call.getFirstAncestor(isFunctionLike);
-  if (!fn) return false;
-  const decl = call.getFirstAncestor((a) => Node.isVariableDeclaration(a));
-  const name = decl && Node.isVariableDeclaration(decl) ? decl.getName() : undefined;
-  return fn.getDescendants().some((n) => Node.isForOfStatement(n) && n.isAwaited() &&
-    (n.getExpression() === call || n.getExpression().getText() === name || n.getExpression().getText().includes(call.getText())));
+  const held = heldSubscription(call);
+  if (!held) return false;
+  return held.fn.getDescendants().some((n) => Node.isForOfStatement(n) && n.isAwaited() &&
+    (n.getExpression() === call || n.getExpression().getText() === held.name || n.getExpression().getText().includes(call.getText())));
 }
 
 /** `msgID` (JetStream) deduplicates a republished message inside the stream's duplicate window. */
