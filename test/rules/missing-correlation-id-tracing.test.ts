@@ -168,6 +168,56 @@ runRuleTests('missing-correlation-id', {
       }],
     },
     {
+      name: 'a wrapper that builds the event envelope itself (id, type, time around the caller\'s data): one finding at the send',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          "import { randomUUID } from 'node:crypto';", //                                                           6
+          'async function publish(topic: string, type: string, data: Record<string, unknown>) {', //               7
+          "  const event = { specversion: '1.0', id: randomUUID(), source: 'orders', type, time: new Date().toISOString(), data };", // 8
+          '  await producer.send({ topic, messages: [{ key: event.id, value: JSON.stringify(event) }] });', //     9
+          '}', //                                                                                                  10
+          'export async function created(id: string) {', //                                                       11
+          "  await publish('orders.events', 'created', { id });", //                                               12
+          '}', //                                                                                                  13
+          'export async function removed(id: string) {', //                                                       14
+          "  await publish('orders.events', 'removed', { id });", //                                               15
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/publish.ts', line: 9, column: 18,
+        related: [
+          'services/orders/src/publish.ts:12:9 called from here with a message that carries no id (`publish()`)',
+          'services/orders/src/publish.ts:15:9 called from here with a message that carries no id (`publish()`)',
+        ],
+      }],
+    },
+    {
+      name: 'a business key that ends in request_id (the id of a return request) is not a request id: still one finding at the send',
+      files: {
+        'services/orders/src/publish.ts': lines(
+          ...KAFKA_SETUP,
+          'async function publish(topic: string, eventType: string, data: unknown) {', //                            6
+          "  await producer.send({ topic, messages: [{ value: JSON.stringify(data), headers: { 'event-type': eventType } }] });", // 7
+          '}', //                                                                                                  8
+          'export async function opened(id: string, returnRequestId: string) {', //                              9
+          "  await publish('returns.events', 'opened', { id, return_request_id: returnRequestId });", //           10
+          '}', //                                                                                                  11
+          'export async function closed(id: string) {', //                                                        12
+          "  await publish('returns.events', 'closed', { id });", //                                               13
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
+        related: [
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`publish()`)',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`publish()`)',
+        ],
+      }],
+    },
+    {
       name: 'a wrapper that writes the headers itself, with callers naming the queue: still one finding at the send',
       files: {
         'services/orders/src/publish.ts': lines(

@@ -241,7 +241,13 @@ export function isClosedObject(obj: ObjectLiteralExpression): boolean {
   return obj.getProperties().every((p) => !Node.isSpreadAssignment(p));
 }
 
-export const CORRELATION_KEY = /correlation|causation|trace[-_]?id|traceparent|request[-_]?(unique[-_]?)?id|conversation[-_]?id/i;
+/**
+ * Keys that carry a correlation, causation or trace id. `correlation`/`causation` may stand anywhere in
+ * the key (`msgCorrelationId`); a request, trace or conversation id must be the whole key, perhaps
+ * `x-`-prefixed (`requestId`, `x-b3-traceid`), so a business reference such as `return_request_id`
+ * (the id of a return request) is not taken for one.
+ */
+export const CORRELATION_KEY = /correlation|causation|traceparent|^(x[-_])?(b3[-_]|amzn[-_]|uber[-_]|cloud[-_])?trace[-_]?id$|^(x[-_])?request[-_]?(unique[-_]?)?id$|^(x[-_])?conversation[-_]?id$/i;
 
 /** Property nodes anywhere inside `node` whose key looks like a correlation/causation/trace id. */
 export function correlationProps(node: Node | undefined): Node[] {

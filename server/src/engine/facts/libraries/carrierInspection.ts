@@ -59,6 +59,7 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
   }
   if (Node.isObjectLiteralExpression(node)) {
     const out: CarrierContent = { values: [], closed: true };
+    if (mintsEventEnvelope(node)) out.ownEnvelope = true;
     for (const p of node.getProperties()) {
       if (Node.isSpreadAssignment(p)) {
         const inner = inspectCarrier(p.getExpression(), key, depth + 1);
@@ -105,6 +106,7 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     return {
       values: [...out.values, ...later.values], closed: out.closed && !later.opaque,
       ...(out.params ? { params: out.params } : {}), ...(out.opaque || later.opaque ? { opaque: true } : {}),
+      ...(out.ownEnvelope ? { ownEnvelope: true } : {}), ...(out.envelopeFromCaller ? { envelopeFromCaller: true } : {}),
     };
   }
   // A record a library builds (`new RmqRecordBuilder(data).setOptions({ headers }).build()`): its body and envelope.
@@ -137,6 +139,32 @@ function recordContent(record: RecordParts, key: RegExp, depth: number): Carrier
   mergeMember(out, 'data', inspectCarrier(record.body, key, depth + 1));
   for (const envelope of record.envelope) mergeMember(out, 'headers', inspectCarrier(envelope, key, depth + 1));
   return out;
+}
+
+/** Metadata members of an event envelope (CloudEvents and the like) besides its id. */
+const EVENT_METADATA_KEY = /^(type|event[-_]?type|source|time|timestamp|occurred[-_]?at|created[-_]?at|spec[-_]?version|version|producer)$/i;
+/** The envelope's own identity: `id: uuidv4()`, `eventId: randomUUID()`. */
+const EVENT_ID_KEY = /^(id|event[-_]?id|message[-_]?id)$/i;
+
+/**
+ * An event envelope the enclosing function builds around its caller's payload
+ * (`{ id: uuidv4(), type, source, time, data }`): it mints the event's identity,
+ * so the correlation id belongs in it, like in headers the function writes itself.
+ */
+function mintsEventEnvelope(obj: Node): boolean {
+  if (!Node.isObjectLiteralExpression(obj)) return false;
+  let mintedId = false;
+  let metadata = 0;
+  let body = false;
+  for (const p of obj.getProperties()) {
+    if (Node.isSpreadAssignment(p)) return false;
+    const name = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? propName(p.getNameNode()) : '';
+    const init = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+    if (EVENT_ID_KEY.test(name) && init && (Node.isCallExpression(init) || Node.isNewExpression(init))) mintedId = true;
+    else if (EVENT_METADATA_KEY.test(name)) metadata++;
+    else if (BODY_KEY.test(name)) body = true;
+  }
+  return mintedId && metadata >= 2 && body;
 }
 
 /** Following a helper call costs more depth than a const: a few levels of helpers at most, and recursion ends. */
