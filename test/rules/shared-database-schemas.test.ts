@@ -138,14 +138,12 @@ runRuleTests('shared-database', {
         'services/identity/src/app.module.ts': appModule('identity'),
         'services/orders/src/review.service.ts': ordersQuery('`SELECT id, name FROM "${identitySchema}"."users" WHERE id = ANY($1)`'),
       },
+      // The schema's owner (identity) is the one service connecting to it: only the service that
+      // reaches into it is reported, with the owner's connection as the related location.
       errors: [
         {
-          messageId: 'shared', file: 'services/identity/src/app.module.ts', line: 9, column: 5,
-          related: ['services/orders/src/review.service.ts:7:45 service "orders" reaches it: its SQL names identity.users, a table in the schema of "identity"'],
-        },
-        {
           messageId: 'shared', file: 'services/orders/src/review.service.ts', line: 7, column: 45,
-          messageIncludes: 'datastore postgres:5432/shop?schema=identity, which service "identity" also uses (its SQL names identity.users, a table in the schema of "identity")',
+          messageIncludes: 'datastore postgres:5432/shop (schema identity), which service "identity" also uses (its SQL names identity.users, a table in the schema of "identity")',
           related: ['services/identity/src/app.module.ts:9:5 service "identity" uses the same datastore'],
         },
       ],
@@ -158,7 +156,7 @@ runRuleTests('shared-database', {
         'services/identity/src/app.module.ts': appModule('identity'),
       },
       errors: [
-        { messageId: 'shared', file: 'services/identity/src/app.module.ts', line: 9, column: 5, messageIncludes: 'postgres:5432/shop?schema=shop' },
+        { messageId: 'shared', file: 'services/identity/src/app.module.ts', line: 9, column: 5, messageIncludes: 'postgres:5432/shop (schema shop)' },
         { messageId: 'shared', file: 'services/orders/src/app.module.ts', line: 9, column: 5 },
       ],
     },

@@ -462,7 +462,45 @@ runRuleTests('shared-database', {
         'services/billing/src/db.ts': pgPool('DATABASE_URL'),
       },
       errors: [
-        { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25 },
+        {
+          messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25,
+          messageIncludes: '(DATABASE_URL from .env.production (set at deploy time, not in the workspace))',
+        },
+        { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
+      ],
+    },
+    {
+      name: 'a host compose names, with the port and database from an env file written at deploy time: the datastore is shown by its variables',
+      files: {
+        'docker-compose.yml': lines(
+          'services:',
+          '  orders:',
+          '    build: ./services/orders',
+          '    env_file: .env',
+          '    environment:',
+          '      DB_HOST: shop-postgres',
+          '  billing:',
+          '    build: ./services/billing',
+          '    env_file: .env',
+          '    environment:',
+          '      DB_HOST: shop-postgres',
+        ),
+        'services/orders/src/db.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export const pool = new Pool({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT), database: process.env.DB_NAME });',
+        ),
+        'services/billing/src/db.ts': lines(
+          "import { Pool } from 'pg';",
+          '',
+          'export const pool = new Pool({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT), database: process.env.DB_NAME });',
+        ),
+      },
+      errors: [
+        {
+          messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 25,
+          messageIncludes: 'connects to datastore shop-postgres:$DB_PORT/$DB_NAME, which service "orders" also uses (DB_HOST=shop-postgres (docker-compose.yml:11), DB_NAME from .env (set at deploy time, not in the workspace)',
+        },
         { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 25 },
       ],
     },

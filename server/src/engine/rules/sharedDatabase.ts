@@ -25,7 +25,12 @@ export const sharedDatabase = createRule({
     const reported = new Set<string>();
     for (const group of byStore.values()) {
       const services = [...new Set(group.map((u) => u.service.name))].sort();
+      // A schema only one service connects to, which others reach by naming its tables in their SQL:
+      // the others are the finding; the owner's own connection is not a second one.
+      const connecting = new Set(group.filter((u) => !u.access).map((u) => u.service.name));
+      const ownerOfReachedSchema = connecting.size === 1 && group.some((u) => u.access) ? [...connecting][0] : undefined;
       for (const u of [...group].sort(byPosition)) {
+        if (!u.access && u.service.name === ownerOfReachedSchema) continue;
         const key = `${u.service.name}|${u.identity.key}|${u.node.getSourceFile().getFilePath()}`;
         if (reported.has(key)) continue;
         const owner = u.identity.declared?.owner;

@@ -40,7 +40,8 @@ const DEFAULT_PORTS: Record<string, string> = { postgres: '5432', mysql: '3306',
 
 /** `postgres://user:pw@Host:5432/db?ssl=1` -> `postgres://host:5432/db`; undefined for non-URLs. */
 export function normalizeUrl(url: string): string | undefined {
-  const m = /^([a-z+]+):\/\/(?:[^@/]*@)?([^/?#]+)(\/[^?#]*)?/i.exec(url.trim());
+  // A deploy-time value (`${@.env:POSTGRES_PORT}`) holds `@`, `:` and `/`: parse it as one opaque token.
+  const m = /^([a-z+]+):\/\/(?:[^@/]*@)?([^/?#]+)(\/[^?#]*)?/i.exec(url.trim().replace(DEPLOY_TIME_VALUE, encodeURIComponent));
   if (!m) return undefined;
   let scheme = m[1].toLowerCase();
   if (scheme === 'postgresql') scheme = 'postgres';
@@ -51,7 +52,27 @@ export function normalizeUrl(url: string): string | undefined {
   const db = (m[3] ?? '/').replace(/\/+$/, '') || '';
   // A Postgres schema per service in one database (`?schema=orders`, Prisma's convention) is a datastore of its own.
   const schema = /[?&](?:schema|currentSchema)=([^&#]+)/i.exec(url)?.[1];
-  return `${scheme}://${hosts}${db}${schema && schema.toLowerCase() !== 'public' ? `?schema=${decodeURIComponent(schema)}` : ''}`;
+  const decoded = (text: string) => text.replace(/%24%7b%40[^/?#,]*?%7d/gi, (token) => decodeURIComponent(token));
+  return `${scheme}://${decoded(hosts)}${decoded(db)}${schema && schema.toLowerCase() !== 'public' ? `?schema=${decodeURIComponent(schema)}` : ''}`;
+}
+
+/** Where a variable's value comes from, for a message: `DB_URL=postgres://host/db (compose.yml:12)`. */
+function boundEvidence(name: string, bound: EnvValue): string {
+  if (bound.line === 0 && /^\$\{@[^}]*\}$/.test(bound.value)) return `${name} from ${bound.file} (set at deploy time, not in the workspace)`;
+  return `${name}=${redact(bound.value)} (${bound.file}:${bound.line})`;
+}
+
+/** A value the deployment sets from an env file or variable not in the workspace: `${@<folder>:<NAME>}`. */
+const DEPLOY_TIME_VALUE = /\$\{@[^}]*\}/g;
+
+/**
+ * How a normalized URL is shown to a reader: no scheme, a deploy-time value as its variable
+ * (`$POSTGRES_DB`), a schema in words: `db-host/$POSTGRES_DB (schema orders)`.
+ */
+export function urlLabel(url: string): string {
+  const schema = /\?schema=(.*)$/.exec(url)?.[1];
+  const bare = url.replace(/^\w+:\/\//, '').replace(/\?schema=.*$/, '').replace(/\$\{@[^}]*:([^}:]+)\}/g, (_, name: string) => `$${name.toUpperCase()}`);
+  return schema ? `${bare} (schema ${schema})` : bare;
 }
 
 export class DatastoreResolver {
@@ -75,12 +96,12 @@ export class DatastoreResolver {
       const byUrl = url ? this.declaredByUrl(url) : undefined;
       if (byUrl || (declared && !url)) {
         const d = (byUrl ?? declared)!;
-        out.push({ key: `declared:${d.name}`, label: d.name, declared: d, evidence: bound ? `${name}=${redact(bound.value)} (${bound.file}:${bound.line})` : `${name} (declared for ${d.name})` });
+        out.push({ key: `declared:${d.name}`, label: d.name, declared: d, evidence: bound ? boundEvidence(name, bound) : `${name} (declared for ${d.name})` });
       } else if (url) {
-        out.push({ key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: `${name}=${redact(bound!.value)} (${bound!.file}:${bound!.line})` });
+        out.push({ key: `url:${url}`, label: urlLabel(url), evidence: boundEvidence(name, bound!) });
       } else if (isConnectionEnv(name) && value !== undefined && OPAQUE.test(value) && !splitRole(name)) {
         // Not known here, but one value: the same unresolved variable or the same deploy-time env file.
-        out.push({ key: `opaque:${value}${hints.schema ? `?schema=${hints.schema}` : ''}`, label: `$${name} (${value.slice(3, -1)})`, evidence: `${name}=${bound!.value} (${bound!.file}:${bound!.line})` });
+        out.push({ key: `opaque:${value}${hints.schema ? `?schema=${hints.schema}` : ''}`, label: `$${name} (${value.slice(3, -1)})`, evidence: boundEvidence(name, bound!) });
       } else if (isConnectionEnv(name)) {
         const role = splitRole(name);
         if (role) parts.push({ name, role, bound });
@@ -95,7 +116,7 @@ export class DatastoreResolver {
       const url = withSchema(withDatabase(normalizeUrl(raw), hints.database), hints.schema);
       if (!url) continue;
       const d = this.declaredByUrl(url);
-      out.push(d ? { key: `declared:${d.name}`, label: d.name, declared: d, evidence: redact(raw) } : { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence: redact(raw) });
+      out.push(d ? { key: `declared:${d.name}`, label: d.name, declared: d, evidence: redact(raw) } : { key: `url:${url}`, label: urlLabel(url), evidence: redact(raw) });
     }
     return dedupe(out);
   }
@@ -175,11 +196,11 @@ export class DatastoreResolver {
     const port = portVar ? expand(this.binding(service, portVar)!, service, this.layout.rootEnv) : undefined;
     const scheme = hints.kind && DEFAULT_PORTS[hints.kind] ? hints.kind : undefined;
     const url = scheme ? withSchema(normalizeUrl(`${scheme}://${host}${port ? `:${port}` : ''}/${database}`), hints.schema) : undefined;
-    const evidence = parts.map((p) => `${p.name}=${p.bound!.value} (${p.bound!.file}:${p.bound!.line})`).join(', ');
+    const evidence = parts.map((p) => boundEvidence(p.name, p.bound!)).join(', ');
     const declared = url ? this.declaredByUrl(url) : undefined;
     if (declared) return { key: `declared:${declared.name}`, label: declared.name, declared, evidence };
     return url
-      ? { key: `url:${url}`, label: url.replace(/^\w+:\/\//, ''), evidence }
+      ? { key: `url:${url}`, label: urlLabel(url), evidence }
       : { key: `split:${host}/${database}${hints.schema ? `?schema=${hints.schema}` : ''}`, label: `${host}/${database}`, evidence };
   }
 
