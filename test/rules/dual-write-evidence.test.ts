@@ -8,6 +8,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findingsFor } from '../support/ruleTester';
 
+/** A consumer of "shipments.created" in another service, so that the event is seen to be consumed. */
+const SHIPMENTS_CONSUMER = {
+  'services/billing/src/shipments.consumer.ts': `import { Kafka } from 'kafkajs';
+
+const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });
+
+export async function start() {
+  await consumer.subscribe({ topic: 'shipments.created' });
+  await consumer.run({ eachMessage: async ({ message }) => console.log(message.value) });
+}
+`,
+};
+
 describe('dual-write evidence and wording', () => {
   it('a call to a service inferred from the folder layout is a warning that says so', () => {
     const findings = findingsFor('dual-write', {
@@ -65,11 +78,42 @@ export async function start() {
   });
 }
 `,
+      ...SHIPMENTS_CONSUMER,
     });
     assert.equal(findings.length, 1);
     assert.equal(findings[0].severity, 'error');
     assert.match(findings[0].message, /redelivers the message and the handler runs again, repeating the write/);
     assert.doesNotMatch(findings[0].message, /nothing retries/);
+  });
+
+  it('an event no code in the workspace consumes: a warning that says so, at the call that names the topic through a wrapper', () => {
+    const files = {
+      'services/shipping/src/shipments.ts': `import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+async function publish(topic: string, data: unknown) {
+  await producer.send({ topic, messages: [{ value: JSON.stringify(data) }] });
+}
+
+export async function ship(orderId: string) {
+  await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [orderId]);
+  await publish('shipments.created', { orderId });
+}
+`,
+    };
+    const unconsumed = findingsFor('dual-write', files);
+    assert.equal(unconsumed.length, 1);
+    assert.equal(unconsumed[0].severity, 'warning');
+    assert.equal(unconsumed[0].location.range.start.line, 13);
+    assert.match(unconsumed[0].message, /\(Inferred: no consumer of this event is in the workspace, so it is taken to be one that other systems consume\.\)/);
+    // The same flow, once another service consumes the topic its caller names: direct evidence, an error.
+    const consumed = findingsFor('dual-write', { ...files, ...SHIPMENTS_CONSUMER });
+    assert.equal(consumed.length, 1);
+    assert.equal(consumed[0].severity, 'error');
+    assert.doesNotMatch(consumed[0].message, /Inferred/);
   });
 
   it('the failure follows the transport table: a Redis stream consumer group redelivers, a Redis pub/sub listener does not', () => {

@@ -75,10 +75,23 @@ export function namesMatch(a: string, b: string): boolean {
  * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
  * sites name it.
  */
+/** What a name refers to; for the name of a shorthand property (`{ topic }`), the variable or parameter it reads. */
+function valueDeclarationOf(name: Node): Node | undefined {
+  const parent = name.getParent();
+  if (parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === name) {
+    try {
+      return parent.getValueSymbol()?.getDeclarations()[0];
+    } catch {
+      return undefined;
+    }
+  }
+  return declarationOf(name);
+}
+
 export function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
   const channel = channelName(node);
   const id = channelIdentity(node);
-  const decl = node && Node.isIdentifier(node) ? declarationOf(node) : undefined;
+  const decl = node && Node.isIdentifier(node) ? valueDeclarationOf(node) : undefined;
   return {
     channel,
     ...(id ? { channelIds: [id] } : {}),

@@ -75,6 +75,7 @@ export const dualWrite = createRule({
       const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
+      if (unconsumedEvent(model, c, at, hopsOf())) inferredWhat.push('no consumer of this event is in the workspace, so it is taken to be one that other systems consume');
       const inferred = inferredWhat.length ? ` (Inferred: ${inferredWhat.join('; ')}.)` : '';
       const related = [
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
@@ -114,6 +115,16 @@ export const dualWrite = createRule({
     }
   },
 });
+
+/**
+ * An event no code in the workspace consumes (nor the architecture file routes): the lost event
+ * matters only if a consumer elsewhere exists, which the engine cannot see. Job queues are left
+ * out: a queue's worker not in the checkout is handled as the service's own (isOwnRefresh).
+ */
+function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIndex): boolean {
+  if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || isJobQueueLibrary(c.at.fact.library)) return false;
+  return destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at).kind === 'unseen';
+}
 
 /**
  * A refresh the service gives itself: a job on a job queue whose workers are in the same service
