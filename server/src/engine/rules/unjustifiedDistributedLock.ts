@@ -2,6 +2,9 @@ import { createRule } from './createRule';
 import type { Node } from 'ts-morph';
 import { justificationFix } from '../fixes/justification';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
+import { bringsIn } from '../system/imports';
+import type { SystemModel } from '../model';
+import type { Fact } from '../facts/facts';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -23,6 +26,7 @@ export const unjustifiedDistributedLock = createRule({
     for (const fact of locks) {
       if (seen.has(fact.node)) continue;
       seen.add(fact.node);
+      if (unusedSharedCode(model, fact, callers.get(fact) ?? [])) continue;
       report({
         messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
         related: entryPoints(model, callers.get(fact) ?? [], consumers),
@@ -31,3 +35,16 @@ export const unjustifiedDistributedLock = createRule({
     }
   },
 });
+
+/**
+ * A lock in shared code (a library package outside every deployable) that no deployable runs: no
+ * service imports what declares it (through barrels, by the names it imports) and no service code
+ * calls it. Nothing takes that lock in this system; a workspace with no deployable at all is not
+ * concerned.
+ */
+function unusedSharedCode(model: SystemModel, fact: Fact, callers: { fn: Node }[]): boolean {
+  if (model.serviceOf(fact.node) || !model.layout.services.length) return false;
+  if (callers.some((c) => model.serviceOf(c.fn))) return false;
+  const file = fact.node.getSourceFile();
+  return model.importersInServices(file, { accept: bringsIn(file), depth: 5 }).length === 0;
+}
