@@ -108,6 +108,8 @@ export async function ship(orderId: string) {
     assert.equal(unconsumed.length, 1);
     assert.equal(unconsumed[0].severity, 'warning');
     assert.equal(unconsumed[0].location.range.start.line, 13);
+    // The topic the call site names, not the wrapper's parameter.
+    assert.match(unconsumed[0].message, /publishes \(`producer\.send to "shipments\.created"`\)/);
     assert.match(unconsumed[0].message, /\(Inferred: no consumer of this event is in the workspace, so it is taken to be one that other systems consume\.\)/);
     // The same flow, once another service consumes the topic its caller names: direct evidence, an error.
     const consumed = findingsFor('dual-write', { ...files, ...SHIPMENTS_CONSUMER });

@@ -206,6 +206,26 @@ export function ownConsumers(fact: Fact, service: string | undefined, hops: HopI
   return out.size ? [...out] : undefined;
 }
 
+/**
+ * A publish's description as a call site of its wrapper sees it: `producer.send to "?"` in a wrapper
+ * whose caller names the topic reads `producer.send to "orders.events"` there.
+ */
+export function detailAt(fact: Fact, site: Node | undefined): string {
+  const arg = fact.channel === undefined ? siteArgument(fact, site) : undefined;
+  const name = arg ? channelName(arg) : undefined;
+  return name !== undefined && fact.detail.includes('"?"') ? fact.detail.replace('"?"', `"${name}"`) : fact.detail;
+}
+
+/** The argument a call of the publish's wrapper gives for the channel parameter, when `site` is such a call. */
+function siteArgument(fact: Fact, site: Node | undefined): Node | undefined {
+  const param = fact.channelFrom?.param;
+  const fn = param?.getParent();
+  const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param!) ?? -1 : -1;
+  const wrapper = fn ? functionName(fn) : undefined;
+  const call = site?.getFirstAncestor((a) => Node.isCallExpression(a));
+  return call && Node.isCallExpression(call) && wrapper && calleeName(call).getText() === wrapper && index >= 0 ? call.getArguments()[index] : undefined;
+}
+
 function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): PublishKey[] {
   const own: PublishKey = {
     names: channelsOf(fact), raw: rawParts(fact.channel).filter((n) => /[?*]/.test(n)), ids: fact.channelIds ?? [],
@@ -213,12 +233,9 @@ function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, si
   };
   const param = fact.channelFrom?.param;
   if (fact.channel || !param) return [own];
-  const fn = param.getParent();
-  const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param) ?? -1 : -1;
-  const wrapper = fn ? functionName(fn) : undefined;
-  const call = site?.getFirstAncestor((a) => Node.isCallExpression(a));
-  const siteArgs = call && Node.isCallExpression(call) && wrapper && calleeName(call).getText() === wrapper && index >= 0
-    ? [{ site: call as Node, arg: call.getArguments()[index] }]
+  const atSite = siteArgument(fact, site);
+  const siteArgs = atSite
+    ? [{ site: atSite.getFirstAncestorOrThrow((a) => Node.isCallExpression(a)) as Node, arg: atSite }]
     : argumentsAtCallSites(param, hops.model.analysis);
   if (!siteArgs.length) return [own];
   return siteArgs.map(({ site: at, arg }) => {

@@ -11,7 +11,7 @@ import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { consumerDelivery } from './consumerDelivery';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
-import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
+import { destinationOf, detailAt, hopIndex, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
@@ -102,7 +102,7 @@ export const dualWrite = createRule({
         messageId: 'dualWrite',
         data: {
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
-          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${c.at.fact.detail}\`)`,
+          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at)}\`)`,
           order: c.writeFirst ? '' : ' before the write',
           failure: publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,

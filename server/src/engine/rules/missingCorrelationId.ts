@@ -8,7 +8,7 @@ import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carri
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
-import { channelsOf, copiesIncomingId, destinationOf, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
+import { channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
@@ -98,7 +98,7 @@ export const missingCorrelationId = createRule({
           const siteInferred = at === destination ? inferred : inferredNote(model, fact, at);
           report({
             messageId: 'missing',
-            data: { what: `The message sent through \`${site.wrapper}()\` (\`${fact.detail}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
+            data: { what: `The message sent through \`${site.wrapper}()\` (\`${detailAt(fact, site.node)}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
             location: model.locationOf(site.node),
             snippet: `${site.wrapper}|${fact.detail}`,
             inferred: !!siteInferred,
