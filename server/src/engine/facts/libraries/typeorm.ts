@@ -3,12 +3,19 @@ import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
 import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
+import { givenFields } from './staticValues';
+import { entityClass, keyAmong } from './typeormKeys';
 
 /** Entity name of a repository receiver: `getRepository(X)`, `Repository<X>`, `@InjectRepository(X)`. */
 function entityOf(call: Node): string | undefined {
+  return entityNodeOf(call)?.getText();
+}
+
+/** The node naming a repository receiver's entity (a type argument or a call argument). */
+function entityNodeOf(call: Node): Node | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
-  if (Node.isCallExpression(recv)) return arg(recv, 0)?.getText();
+  if (Node.isCallExpression(recv)) return arg(recv, 0);
   const nameNode = Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv;
   let decl: Node | undefined;
   try { decl = nameNode.getSymbol()?.getDeclarations()[0]; } catch { decl = undefined; }
@@ -21,11 +28,14 @@ function entityOf(call: Node): string | undefined {
     const typeNode = decl.getTypeNode();
     if (typeNode && Node.isTypeReference(typeNode)) {
       const t = typeNode.getTypeArguments()[0];
-      if (t) return t.getText();
+      if (t) return t;
     }
     const init = Node.isPropertyDeclaration(decl) ? decl.getInitializer() : undefined;
-    if (init && Node.isCallExpression(init)) return arg(init, 0)?.getText();
+    if (init && Node.isCallExpression(init)) return arg(init, 0);
   }
+  // `const repo = dataSource.getRepository(X)`
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  if (init && Node.isCallExpression(init) && /getRepository$/.test(init.getExpression().getText())) return arg(init, 0);
   return undefined;
 }
 
@@ -37,11 +47,29 @@ function managerEntity(call: Node): string | undefined {
 const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call) => {
   const entity = entityOf(call);
   const ni = typeof nonIdempotent === 'function' ? nonIdempotent(call) : nonIdempotent;
-  return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()`, ni, entity);
+  // An insert that sets a primary or unique key its entity declares from outside collides on a repeat.
+  const key = ni && /^(save|insert)$/.test(calleeName(call).getText()) ? keyAmong(entityClass(entityNodeOf(call)), givenFields(insertedData(arg(call, 0)))) : undefined;
+  const note = key ? ` (keyed on ${key.join(', ')})` : '';
+  return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()${note}`, ni && !key, entity);
 };
+
+/** The data an insert sets: an object literal, or the one given to `repo.create({...})`, directly or through a const. */
+function insertedData(a: Node | undefined): Node | undefined {
+  let node = a;
+  if (node && Node.isIdentifier(node)) {
+    const decl = node.getSymbol()?.getDeclarations()[0];
+    const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (init && Node.isCallExpression(init)) node = init;
+  }
+  if (node && Node.isAwaitExpression(node)) node = node.getExpression();
+  if (node && Node.isCallExpression(node) && /\.create$/.test(node.getExpression().getText())) return arg(node, 0);
+  return a;
+}
 const managerWrite = (nonIdempotent: boolean): OperationAnalyzer => (call) => {
   const entity = managerEntity(call);
-  return writeFact('typeorm', call, `manager.${calleeName(call).getText()}(${entity ?? ''})`, nonIdempotent, entity);
+  const key = nonIdempotent && calleeName(call).getText() === 'insert' ? keyAmong(entityClass(arg(call, 0)), givenFields(insertedData(arg(call, 1)))) : undefined;
+  const note = key ? ` (keyed on ${key.join(', ')})` : '';
+  return writeFact('typeorm', call, `manager.${calleeName(call).getText()}(${entity ?? ''})${note}`, nonIdempotent && !key, entity);
 };
 
 /** `save` inserts when given a freshly created entity or object literal; otherwise it may be an update. */
@@ -116,7 +144,9 @@ export const typeorm: LibraryTable = {
     'typeorm.EntityManager|save': (call) => {
       const second = arg(call, 1);
       const entity = second ? managerEntity(call) : undefined;
-      return writeFact('typeorm', call, `manager.save(${entity ?? ''})`, !!second && Node.isObjectLiteralExpression(second), entity);
+      const inserts = !!second && Node.isObjectLiteralExpression(second);
+      const key = inserts ? keyAmong(entityClass(arg(call, 0)), givenFields(second)) : undefined;
+      return writeFact('typeorm', call, `manager.save(${entity ?? ''})${key ? ` (keyed on ${key.join(', ')})` : ''}`, inserts && !key, entity);
     },
     'typeorm.EntityManager|insert': managerWrite(true),
     'typeorm.EntityManager|increment': managerWrite(true),
