@@ -3,7 +3,8 @@ import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { clientFact, nestModuleOptions, writeFact } from './build';
-import { keyedInsert, literalString } from './staticValues';
+import { givenFields, keyedInsert, literalString } from './staticValues';
+import { keyGiven, modelKeys, modelKeysOf } from './mongooseKeys';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
@@ -46,9 +47,10 @@ function update(library: string): OperationAnalyzer {
 function insert(library: string): OperationAnalyzer {
   return (call) => {
     const name = collectionName(call);
-    // The driver's primary key is `_id`; mongoose also maps a given `id` to it.
-    const keyed = calleeName(call).getText() !== 'insertMany' && keyedInsert(arg(call, 0), library === 'mongodb' ? /^_id$/ : /^_?id$/);
-    return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}${keyed ? ' (keyed on a given _id)' : ''}`, !keyed, name);
+    // The driver's primary key is `_id`; mongoose also maps a given `id` to it, and its schema may declare unique paths.
+    const many = calleeName(call).getText() === 'insertMany';
+    const key = many ? undefined : library === 'mongodb' ? (keyedInsert(arg(call, 0), /^_id$/) ? ['_id'] : undefined) : keyGiven(modelKeys(call), givenFields(arg(call, 0)));
+    return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}${key ? ` (keyed on a given ${key.join(', ')})` : ''}`, !key, name);
   };
 }
 
@@ -80,7 +82,8 @@ function keyedConstruction(call: Node): boolean {
   }
   while (recv && (Node.isAwaitExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
   if (!recv || !(Node.isNewExpression(recv) || Node.isCallExpression(recv))) return false;
-  return keyedInsert(objectLiteral(recv.getArguments()[0]));
+  const data = objectLiteral(recv.getArguments()[0]);
+  return keyedInsert(data) || (Node.isNewExpression(recv) && keyGiven(modelKeysOf(recv.getExpression()), givenFields(data)) !== undefined);
 }
 
 const mongooseConnect: OperationAnalyzer = (node) => clientFact('mongoose', node, 'mongodb', [arg(node, 0), arg(node, 1)].filter((n): n is Node => !!n));
