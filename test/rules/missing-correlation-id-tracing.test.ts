@@ -187,9 +187,10 @@ runRuleTests('missing-correlation-id', {
       },
       errors: [{
         messageId: 'missing', file: 'services/orders/src/publish.ts', line: 9, column: 18,
+        messageIncludes: 'The message sent by `producer.send to "orders.events"` carries no correlation or causation id',
         related: [
-          'services/orders/src/publish.ts:12:9 called from here with a message that carries no id (`publish()`)',
-          'services/orders/src/publish.ts:15:9 called from here with a message that carries no id (`publish()`)',
+          'services/orders/src/publish.ts:12:9 called from here with a message that carries no id (`publish()`, to "orders.events")',
+          'services/orders/src/publish.ts:15:9 called from here with a message that carries no id (`publish()`, to "orders.events")',
         ],
       }],
     },
@@ -212,8 +213,8 @@ runRuleTests('missing-correlation-id', {
       errors: [{
         messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18,
         related: [
-          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`publish()`)',
-          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`publish()`)',
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`publish()`, to "returns.events")',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`publish()`, to "returns.events")',
         ],
       }],
     },
@@ -240,8 +241,8 @@ runRuleTests('missing-correlation-id', {
       errors: [{
         messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 11,
         related: [
-          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`)',
-          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`)',
+          'services/orders/src/publish.ts:10:9 called from here with a message that carries no id (`send()`, to "billing.orders")',
+          'services/orders/src/publish.ts:13:9 called from here with a message that carries no id (`send()`, to "billing.orders")',
         ],
       }],
     },

@@ -211,9 +211,14 @@ export function ownConsumers(fact: Fact, service: string | undefined, hops: HopI
  * whose caller names the topic reads `producer.send to "orders.events"` there.
  */
 export function detailAt(fact: Fact, site: Node | undefined): string {
-  const arg = fact.channel === undefined ? siteArgument(fact, site) : undefined;
-  const name = arg ? channelName(arg) : undefined;
+  const name = channelNamedAt(fact, site);
   return name !== undefined && fact.detail.includes('"?"') ? fact.detail.replace('"?"', `"${name}"`) : fact.detail;
+}
+
+/** The channel a call site of a publish wrapper names, when the wrapper's own channel is that parameter. */
+export function channelNamedAt(fact: Fact, site: Node | undefined): string | undefined {
+  const arg = fact.channel === undefined ? siteArgument(fact, site) : undefined;
+  return arg ? channelName(arg) : undefined;
 }
 
 /** The argument a call of the publish's wrapper gives for the channel parameter, when `site` is such a call. */

@@ -8,7 +8,7 @@ import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carri
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
-import { channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
+import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
@@ -77,12 +77,15 @@ export const missingCorrelationId = createRule({
         if (!lacking.length || silencedByTracing) continue;
         const shown = lacking.find(({ at }) => at?.kind === 'other') ?? lacking[0];
         const groupInferred = fact.channelFrom ? inferredNote(model, fact, shown.at) : inferred;
+        // The channels its callers name, when the wrapper's own is a parameter (`producer.send to "orders.events", "users.events"`).
+        const named = [...new Set(lacking.map(({ site }) => detailAt(fact, site.node)))];
+        const groupWhat = named.length === 1 ? `The message sent by \`${named[0]}\`` : what;
         report({
           messageId: 'missing',
-          data: { what, tracing: trace.note, source: '', inferred: groupInferred ?? '' },
+          data: { what: groupWhat, tracing: trace.note, source: '', inferred: groupInferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
-          related: lacking.slice(0, 5).map(({ site }) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`)` })),
+          related: lacking.slice(0, 5).map(({ site }) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`${toChannel(fact, site.node)})` })),
           inferred: !!groupInferred,
           inferredOnly: !!groupInferred,
           fixes: () => addCorrelationFix(model, fact),
@@ -180,6 +183,12 @@ function namedInFile(node: Node, channel: string): boolean {
  */
 function emptyEvent(fact: Fact, site?: CallSiteCorrelation): boolean {
   return !fact.request && !!(site ? site.emptyBody : fact.emptyBody);
+}
+
+/** `, to "orders.events"` when the call site names the wrapper's channel. */
+function toChannel(fact: Fact, site: Node): string {
+  const name = channelNamedAt(fact, site);
+  return name === undefined ? '' : `, to "${name}"`;
 }
 
 /** The call a fact's (callee name) node belongs to. */
