@@ -1,6 +1,7 @@
 /**
- * unjustified-distributed-lock and shared code: a lock helper in a library package outside every
- * deployable is reported only when some deployable runs it (imports what declares it, or calls it).
+ * unjustified-distributed-lock and shared code: a lock helper in a shared-code folder (`libs/`,
+ * `packages/`) outside every deployable is reported only when some deployable runs it (imports what
+ * declares it, or calls it). Code outside every known deployable elsewhere is still reported.
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -55,6 +56,15 @@ runRuleTests('unjustified-distributed-lock', {
         ),
       },
       errors: [{ messageId: 'lock', file: 'libs/common/src/lock.ts', line: 6, column: 26, related: ['services/booking/src/main.ts:2:23 reached from reserve'] }],
+    },
+    {
+      name: 'a lock outside every known deployable but not in a shared-code folder (a root app the layout did not recognize): still reported',
+      files: {
+        ...COMMON,
+        'services/booking/src/main.ts': lines("export const name = 'booking';"),
+        'src/lib/lock.ts': COMMON['libs/common/src/lock.ts'],
+      },
+      errors: [{ messageId: 'lock', file: 'src/lib/lock.ts', line: 6, column: 26 }],
     },
   ],
 });

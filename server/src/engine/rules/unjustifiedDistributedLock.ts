@@ -3,6 +3,7 @@ import type { Node } from 'ts-morph';
 import { justificationFix } from '../fixes/justification';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
 import { bringsIn } from '../system/imports';
+import { inSharedCodeFolder } from '../workspace/deployables';
 import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
 
@@ -37,13 +38,15 @@ export const unjustifiedDistributedLock = createRule({
 });
 
 /**
- * A lock in shared code (a library package outside every deployable) that no deployable runs: no
+ * A lock in shared code (a `libs/` or `packages/` folder outside every deployable) that no deployable runs: no
  * service imports what declares it (through barrels, by the names it imports) and no service code
  * calls it. Nothing takes that lock in this system; a workspace with no deployable at all is not
  * concerned.
  */
 function unusedSharedCode(model: SystemModel, fact: Fact, callers: { fn: Node }[]): boolean {
-  if (model.serviceOf(fact.node) || !model.layout.services.length) return false;
+  // Only code in a shared-code folder (`libs/`, `packages/`): other code outside every known deployable may be
+  // a deployable the layout did not recognize (a root app), where silence would be a guess.
+  if (model.serviceOf(fact.node) || !model.layout.services.length || !inSharedCodeFolder(model.relOf(fact.node))) return false;
   if (callers.some((c) => model.serviceOf(c.fn))) return false;
   const file = fact.node.getSourceFile();
   return model.importersInServices(file, { accept: bringsIn(file), depth: 5 }).length === 0;

@@ -27,6 +27,13 @@ import type { ServiceInfo } from './services';
 export const DEPLOYMENT_FILES = ['**/package.json', '**/project.json', '**/cdk.json', '**/serverless.{yml,yaml,ts}'];
 
 const LIBRARY_DIRS = /^(libs?|packages|shared|common|tools|tooling|scripts|examples?|test|tests|e2e|docs)(\/|$)/;
+/** Folders of a monorepo that hold code shared by its deployables (`libs/common`, `packages/db`). */
+const SHARED_CODE_DIRS = /^(libs?|packages|shared|common)\//;
+
+/** True for a root-relative path inside a shared-code folder of a monorepo (not a deployable's own code). */
+export function inSharedCodeFolder(rel: string): boolean {
+  return SHARED_CODE_DIRS.test(rel);
+}
 /** A CDK app's construct that runs the package's code. */
 const LAMBDA_CONSTRUCT = /new\s+(?:\w+\.)?(?:Function|NodejsFunction|DockerImageFunction)\s*\(/;
 
