@@ -10,7 +10,8 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { clientFact, sqlFacts, writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, initializerOf, stringValue } from '../syntax';
+import { arg, calleeName, initializerOf, objectLiteral, propName, stringValue } from '../syntax';
+import { givenFields } from './staticValues';
 
 const DRIVERS: Record<string, string> = {
   'drizzle-orm/node-postgres': 'postgres', 'drizzle-orm/postgres-js': 'postgres', 'drizzle-orm/neon-http': 'postgres',
@@ -60,9 +61,40 @@ const insert: OperationAnalyzer = (call) => {
   if (nothing && (isGuardTable(table) || /message|event|idempot|dedup/i.test(target))) {
     facts.push({ kind: 'guard', node: calleeName(call), library: 'drizzle-orm', detail: `insert into ${table ?? '?'} onConflictDoNothing`, table });
   }
-  facts.push(...writeFact('drizzle-orm', call, `insert into ${table ?? '?'}${nothing ? ' onConflictDoNothing' : upsert ? ' onConflictDoUpdate' : ''}`, !nothing && !upsert, table));
+  // A primary or unique key the table declares, set from outside: a repeat collides on it.
+  const values = chain.find((c) => c.name === 'values');
+  const given = !nothing && !upsert && values ? givenFields(arg(values.call, 0)) : undefined;
+  const key = given?.length ? tableKeys(arg(call, 0)).find((k) => k.length > 0 && k.every((f) => given.includes(f))) : undefined;
+  const note = nothing ? ' onConflictDoNothing' : upsert ? ' onConflictDoUpdate' : key ? ` (keyed on ${key.join(', ')})` : '';
+  facts.push(...writeFact('drizzle-orm', call, `insert into ${table ?? '?'}${note}`, !nothing && !upsert && !key, table));
   return facts;
 };
+
+/**
+ * The primary and unique keys a drizzle table declares (by column property name): `.primaryKey()` /
+ * `.unique()` on a column builder, and in the extra-config callback `primaryKey({ columns: [t.a, t.b] })`,
+ * `unique().on(t.a, t.b)` and `uniqueIndex(name).on(t.a)`.
+ */
+function tableKeys(node: Node | undefined): string[][] {
+  const init = node && (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) ? initializerOf(node) : undefined;
+  if (!init || !Node.isCallExpression(init) || !/Table$/.test(init.getExpression().getText())) return [];
+  const keys: string[][] = [];
+  const primary: string[] = [];
+  const columns = objectLiteral(arg(init, 1));
+  for (const p of columns?.getProperties() ?? []) {
+    if (!Node.isPropertyAssignment(p)) continue;
+    const text = p.getInitializer()?.getText() ?? '';
+    if (/\.primaryKey\(\s*\)/.test(text)) primary.push(propName(p.getNameNode()));
+    else if (/\.unique\(/.test(text)) keys.push([propName(p.getNameNode())]);
+  }
+  if (primary.length) keys.push(primary);
+  const extra = arg(init, 2)?.getText() ?? '';
+  for (const m of extra.matchAll(/\b(?:unique|uniqueIndex)\([^)]*\)\s*\.on\(([^)]*)\)|\bprimaryKey\(\s*\{\s*columns:\s*\[([^\]]*)\]/g)) {
+    const fields = (m[1] ?? m[2]).split(',').map((f) => f.trim().replace(/^\w+\./, '')).filter(Boolean);
+    if (fields.length) keys.push(fields);
+  }
+  return keys;
+}
 
 const update: OperationAnalyzer = (call) => {
   const table = tableName(arg(call, 0));
