@@ -91,6 +91,16 @@ describe('analysis scope', () => {
     const root = workspace(files);
     assert.deepEqual(consumerFindings(root, { includeTests: true }), ['examples/demo/consumer.ts', 'scripts/replay.ts', 'src/consumer.ts', 'test/support/consumer.ts']);
   });
+  it('analyses a `vendor` domain module under src/ (TypeScript), never vendored third-party code', () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'market', private: true }),
+      'src/modules/vendor/vendor.consumer.ts': consumer('vendor_payouts'),
+      'src/vendor/legacy-sdk.js': consumer('sdk_rows'),
+      'public/vendor/widget.ts': consumer('widget_rows'),
+      'vendor/acme/client.ts': consumer('acme_rows'),
+    });
+    assert.deepEqual(consumerFindings(root), ['src/modules/vendor/vendor.consumer.ts']);
+  });
   it('follows the architecture file: include brings a folder back, ignores leaves one out', () => {
     const root = workspace({
       ...files,

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fg from 'fast-glob';
-import { IGNORED_DIRS, MAX_FILE_BYTES, SOURCE_GLOB, toRel } from '../workspace/files';
+import { MAX_FILE_BYTES, SOURCE_GLOB, SOURCE_WALK_IGNORE, toRel } from '../workspace/files';
 import { isRefusal, readBounded } from '../workspace/safeRead';
 
 const CONFIG_GLOBS = [
@@ -39,7 +39,7 @@ export function collectInputs(options: InputsOptions): Map<string, string> {
   const exclude = new Set((options.exclude ?? []).map((p) => path.resolve(p)));
   const inputs = new Map<string, string>();
   const files = fg.sync([SOURCE_GLOB, ...CONFIG_GLOBS], {
-    cwd: root, ignore: [...IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d)), ...NEVER],
+    cwd: root, ignore: [...SOURCE_WALK_IGNORE, ...NEVER],
     dot: true, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true,
   }).sort();
   for (const rel of files) {

@@ -40,6 +40,24 @@ export function toRel(root: string, abs: string): string {
 
 /** Build output folder names that are also common source folder names (`src/core/build`, `src/out`). */
 const OUTPUT_OR_SOURCE = new Set(['build', 'out']);
+/**
+ * The folders the source walk skips: the ignored ones except those decided per path (build/out
+ * output vs a source folder of that name, vendored code vs a `vendor` domain module).
+ */
+export const SOURCE_WALK_IGNORE = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**', '**/vendor/**'].includes(d));
+/** TypeScript sources (vendored third-party code is JavaScript). */
+const TYPESCRIPT = /\.(ts|tsx|mts|cts)$/;
+
+/**
+ * True for vendored third-party code: a `vendor` folder outside `src/` (`public/vendor`, a package's
+ * `vendor/`), or JavaScript in one under `src/`. TypeScript in `src/.../vendor/` is a domain module
+ * (`src/modules/vendor/vendor.service.ts` of a marketplace).
+ */
+function isVendoredPath(segments: string[]): boolean {
+  const at = segments.lastIndexOf('vendor', segments.length - 2);
+  if (at < 0) return false;
+  return !segments.slice(0, at).includes('src') || !TYPESCRIPT.test(segments[segments.length - 1]);
+}
 
 /** True for `build/` and `out/` output folders; the same names under a `src/` folder are source (a "build" domain module). */
 function isOutputPath(segments: string[]): boolean {
@@ -53,7 +71,7 @@ function isOutputPath(segments: string[]): boolean {
 /** A listed source file that is not source: build output, declarations and bundles. */
 function isExcluded(rel: string): boolean {
   const segments = rel.split('/');
-  return isOutputPath(segments) || IGNORED_FILE_NAME.test(segments[segments.length - 1]);
+  return isOutputPath(segments) || isVendoredPath(segments) || IGNORED_FILE_NAME.test(segments[segments.length - 1]);
 }
 
 /**
@@ -61,7 +79,7 @@ function isExcluded(rel: string): boolean {
  * system/scope.ts), and how many were left out of scope by kind.
  */
 export function listSourceFiles(root: string, overlays?: Map<string, string>, scope: Scope = createScope(), maxFiles = MAX_SOURCE_FILES): ListResult {
-  const ignore = IGNORED_DIRS.filter((d) => !['**/build/**', '**/out/**'].includes(d));
+  const ignore = SOURCE_WALK_IGNORE;
   const outOfScope: Partial<Record<OutOfScopeKind, number>> = {};
   const walk = watchedWalk(root, ignore);
   const rels = fg.sync(SOURCE_GLOB, {
