@@ -116,6 +116,22 @@ export async function ship(orderId: string) {
     assert.equal(consumed.length, 1);
     assert.equal(consumed[0].severity, 'error');
     assert.doesNotMatch(consumed[0].message, /Inferred/);
+    // A consumer whose topic is not resolved (a config value) may be this event's: nothing is inferred.
+    const unnamed = findingsFor('dual-write', {
+      ...files,
+      'services/audit/src/consumer.ts': `import { Kafka } from 'kafkajs';
+
+const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'audit' });
+
+export async function start() {
+  await consumer.subscribe({ topic: process.env.AUDIT_TOPIC! });
+  await consumer.run({ eachMessage: async ({ message }) => console.log(message.value) });
+}
+`,
+    });
+    assert.equal(unnamed.length, 1);
+    assert.equal(unnamed[0].severity, 'error');
+    assert.doesNotMatch(unnamed[0].message, /no consumer of this event/);
   });
 
   it('the failure follows the transport table: a Redis stream consumer group redelivers, a Redis pub/sub listener does not', () => {

@@ -55,6 +55,12 @@ export interface HopIndex {
   consumersOf(channel: string): (string | undefined)[];
   /** The consumer ends a publish reaches: by name, by symbolic identity, or by a pattern written in the same file. */
   endsOf(key: PublishKey): ConsumerEnd[];
+  /**
+   * True when some consumer in the workspace listens on a channel whose name is not resolved (a
+   * parameter no call site names, a config value): any publish may be reaching it, so "nothing
+   * consumes this" cannot be said.
+   */
+  hasUnnamedConsumers: boolean;
   model: SystemModel;
 }
 
@@ -96,21 +102,28 @@ export function hopIndex(model: SystemModel): HopIndex {
     for (const n of names) local.push({ name: n, end });
     byFile.set(file, local);
   };
+  let hasUnnamedConsumers = false;
+  const unnamed = (name: string | undefined) => name === undefined || name.includes('?');
   for (const f of model.facts) {
+    if (f.kind === 'endpoint' && f.role === 'consumer' && unnamed(f.channel)) hasUnnamedConsumers = true;
     if (f.kind !== 'consumer') continue;
     addEnd(f.node, rawParts(f.channel), f.channelIds ?? [], f.transport, f);
     // A subscription wrapper (`subscribe(channel, callback)`): its callers name the channel.
     if (!f.channel && f.channelFrom) {
-      for (const { site, arg } of argumentsAtCallSites(f.channelFrom.param, model.analysis)) {
+      const sites = argumentsAtCallSites(f.channelFrom.param, model.analysis);
+      if (!sites.length) hasUnnamedConsumers = true;
+      for (const { site, arg } of sites) {
         const id = channelIdentity(arg);
+        if (unnamed(channelName(arg))) hasUnnamedConsumers = true;
         addEnd(site, rawParts(channelName(arg)), id ? [id] : [], f.transport, f);
       }
-    }
+    } else if (unnamed(f.channel) && !f.exchange) hasUnnamedConsumers = true;
   }
   for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) push(byChannel, c.name, { service: s });
   const exchanges = exchangeIndex(model, byChannel, byId);
   return {
     model,
+    hasUnnamedConsumers,
     consumersOf: (channel) => [...new Set((byChannel.get(channel) ?? []).map((e) => e.service))],
     endsOf: (key) => {
       const ends = new Set<ConsumerEnd>();

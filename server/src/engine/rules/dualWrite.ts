@@ -11,7 +11,7 @@ import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { consumerDelivery } from './consumerDelivery';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
-import { destinationOf, detailAt, hopIndex, type HopIndex } from '../facts/hops';
+import { channelNamedAt, destinationOf, detailAt, hopIndex, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
@@ -123,6 +123,9 @@ export const dualWrite = createRule({
  */
 function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIndex): boolean {
   if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || isJobQueueLibrary(c.at.fact.library)) return false;
+  // Said only when it can be known: the event's channel is named, and every consumer's channel is too.
+  const name = c.at.fact.channel ?? channelNamedAt(c.at.fact, at);
+  if (name === undefined || name.includes('?') || hops.hasUnnamedConsumers) return false;
   return destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at).kind === 'unseen';
 }
 
