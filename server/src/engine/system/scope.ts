@@ -29,7 +29,7 @@ export interface Scope {
 /** Folder names, matched against each folder of a path, and the kind of code they hold. */
 const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
   [/^(fixtures?|__fixtures__|testdata|test-data|stubs?|stories|storybook|\.storybook)$/i, 'fixture'],
-  [/^(tests?|__tests?__|specs?|e2e|[\w.-]+-e2e|e2e-[\w.-]+|[\w.-]+-tests?|tests?-[\w.-]+|integration-tests?|test-?utils|test-?helpers|testing|__mocks__|mocks?|cypress|playwright)$/i, 'test'],
+  [/^(tests?|__tests?__|specs?|e2e|__e2e__|[\w.-]+-e2e|e2e-[\w.-]+|[\w.-]+-tests?|tests?-[\w.-]+|integration-tests?|test-?utils|test-?helpers|testing|__mocks__|mocks?|cypress|playwright)$/i, 'test'],
   [/^(bench|benchmarks?|[\w.-]+-bench(marks?)?|perf-tests?|load-tests?|k6)$/i, 'benchmark'],
   [/^(scripts?|seeds?|seeders?)$/i, 'script'],
   [/^(examples?|samples?|demos?|playground)$/i, 'example'],
@@ -38,7 +38,7 @@ const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
 
 /** File names of test, benchmark, story and generated code. */
 const FILE_KINDS: [RegExp, OutOfScopeKind][] = [
-  [/\.(spec|test|e2e-spec|e2e|int-spec|integration|it|unit|steps)\.[cm]?[jt]sx?$/i, 'test'],
+  [/\.(spec|test|e2e-spec|e2e|int-spec|integration|it|unit|steps|(server|client|browser|node|api|unit|component|integration)-?(test|spec))\.[cm]?[jt]sx?$/i, 'test'],
   [/^(jest|vitest|playwright|cypress|karma|wdio)\.[\w.-]*config\.[cm]?[jt]s$/i, 'test'],
   [/\.(bench|benchmark|perf)\.[cm]?[jt]sx?$/i, 'benchmark'],
   [/\.(stories|story|fixture|fixtures|mock|mocks)\.[cm]?[jt]sx?$/i, 'fixture'],
