@@ -77,6 +77,18 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a health probe: a liveness check pings the broker with a timestamp',
+      files: {
+        'services/storage/src/queue.ts': lines(
+          ...KAFKA_SETUP,
+          'export async function checkKafka(replica: number) {',
+          '  await producer.send({ topic: `health.internal.storage.${replica}`, messages: [{ value: String(Date.now()) }] });',
+          "  await producer.send({ topic: 'storage-heartbeat', messages: [{ value: String(Date.now()) }] });",
+          '}',
+        ),
+      },
+    },
+    {
       name: 'telemetry: a gauge snapshot XADDed to a stream named from a metric definition',
       files: {
         'services/engine/src/emitter.ts': lines(
@@ -168,12 +180,14 @@ runRuleTests('missing-correlation-id', {
           'export async function publishCatalog(id: string) {', //                                              6
           "  await producer.send({ topic: 'catalogs.updated', messages: [{ key: id, value: id }] });", //     7
           "  await producer.send({ topic: 'geometrics.computed', messages: [{ key: id, value: id }] });", //  8
+          "  await producer.send({ topic: 'shipping.booked', messages: [{ key: id, value: id }] });", //      9
           '}',
         ),
       },
       errors: [
         { messageId: 'missing', file: 'services/catalog/src/publish.ts', line: 7, column: 18 },
         { messageId: 'missing', file: 'services/catalog/src/publish.ts', line: 8, column: 18 },
+        { messageId: 'missing', file: 'services/catalog/src/publish.ts', line: 9, column: 18 },
       ],
     },
     {

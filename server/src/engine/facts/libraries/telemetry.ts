@@ -1,6 +1,6 @@
 /**
  * Telemetry channels: topics and streams that carry data points about the
- * system (metrics, gauges, traces, spans, log lines) rather than business
+ * system (metrics, gauges, traces, spans, log lines, health probes) rather than business
  * messages. A flush of buffered metric rows, a sampled gauge snapshot or a
  * product-analytics event is not a step of a business flow: nobody asks it for
  * a correlation id (missing-correlation-id skips them) and it is not the state
@@ -21,6 +21,8 @@ import { initializerOf } from '../syntax';
 /** Words that name a telemetry channel. Singular `trace`, `span` and `log` are left out: `order-trace`, `audit-log` may be business records. */
 export const TELEMETRY_WORDS: ReadonlySet<string> = new Set([
   'metric', 'metrics', 'telemetry', 'gauge', 'gauges', 'traces', 'spans', 'logs', 'otel', 'otlp', 'statsd', 'analytics',
+  // Health probes: a liveness check that sends a ping through the broker is not a business message.
+  'health', 'healthcheck', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping',
 ]);
 
 /** The words of a name: split at non-letters and camelCase humps, lower case (`queueMetrics:{0}` → queue, metrics). */
