@@ -219,8 +219,29 @@ runRuleTests('non-idempotent-consumer', {
   ],
 });
 
+/** A request/reply responder: it reads a row and answers on the reply subject the request carried. */
+const CORE_RESPONDER = lines(
+  "import { connect, JSONCodec } from 'nats';",
+  "import { Pool } from 'pg';",
+  '',
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+  'const jc = JSONCodec<{ id: string }>();',
+  '',
+  'export async function start() {',
+  "  const nc = await connect({ servers: process.env.NATS_URL });",
+  "  nc.subscribe('orders.get', {",
+  '    callback: async (err, m) => {',
+  "      await pool.query('UPDATE orders SET read_at = now() WHERE id = $1', [jc.decode(m.data).id]);",
+  '      nc.publish(m.reply!, jc.encode({ ok: true }));',
+  '    },',
+  '  });',
+  '}',
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
+    // The requester waits on the reply subject its request carried: the answer is the same hop.
+    { name: 'nats: a responder answering on the request\'s reply subject', files: { 'services/orders/src/responder.ts': CORE_RESPONDER } },
     { name: 'nats JetStream: correlation id in the NATS headers', files: { 'services/orders/src/publish.ts': JETSTREAM_PUBLISH } },
     // The subscription's handler is assigned after the call (`sub.callback = …`): the subject is the service's own.
     { name: 'nats: a core subject the same service subscribes to through sub.callback', files: CORE_OWN_SUBJECT },
@@ -241,6 +262,7 @@ runRuleTests('missing-correlation-id', {
 
 runRuleTests('dual-write', {
   valid: [
+    { name: 'nats: a write, then the reply to the requester (not an event others subscribe to)', files: { 'services/orders/src/responder.ts': CORE_RESPONDER } },
     { name: 'node-nats-streaming: a handler that only saves', files: stanFiles(STAN_GUARDED_LISTENER) },
   ],
   invalid: [

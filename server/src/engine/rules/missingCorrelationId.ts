@@ -53,6 +53,8 @@ export const missingCorrelationId = createRule({
       seen.add(fact.node);
       const service = model.serviceOf(fact.node)?.name;
       // A job queue the service feeds itself (or a broadcast to its own replicas) is not a hop between services.
+      // A reply goes back to the requester, who waits for it on the address its request carried: the same hop.
+      if (fact.kind === 'publish' && fact.reply) continue;
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
       // A job queue whose worker is not found is taken as the service's own (prefer silence to a guess).

@@ -23,6 +23,9 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
   };
 }
 
+/** A reply address read from an incoming request: `msg.reply` (NATS), `message.replyTo`, `properties.replyTo`, `responseTopic` (MQTT 5). */
+const REPLY_ADDRESS = /\.(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
+
 /**
  * A publish fact. `carriers` are the nodes that may hold headers or payload
  * (message objects, options); undefined entries mean "not given" and an
@@ -33,6 +36,7 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
  * or, when it is a parameter of the enclosing function, left to its callers
  * (`payloadParams`).
  */
+
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
   carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node; payload?: { node: Node | undefined } } = {}): Fact {
   const values: Node[] = [];
@@ -52,12 +56,15 @@ export function publishFact(library: string, call: Node, detail: string, channel
     if (content.envelopeFromCaller) envelopeFromCaller = true;
   }
   if (values.length) state = 'present';
+  // A reply to the requester, at the address its request carried (`publish(msg.reply, ...)`, `msg.replyTo`).
+  const reply = opts.channelNode !== undefined && REPLY_ADDRESS.test(opts.channelNode.getText().replace(/[!\s]+$/, ''));
   if (opts.opaque && state === 'absent') state = 'unknown';
   const payloadParams = opts.payload?.node && state !== 'present' ? inspectCarrier(opts.payload.node).params ?? [] : [];
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
-    correlation: state, correlationValues: values, nonIdempotent: opts.nonIdempotent ?? true,
+    correlation: state, correlationValues: values, nonIdempotent: reply ? false : opts.nonIdempotent ?? true,
+    ...(reply ? { reply: true } : {}),
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
     ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
     ...(state !== 'present' && params.length && ownEnvelope && !envelopeFromCaller ? { ownEnvelope: true } : {}),
