@@ -195,6 +195,46 @@ runRuleTests('missing-correlation-id', {
       }],
     },
     {
+      name: 'an inherited SNS wrapper that builds the whole PublishInput around the body its subclasses give: one finding at the send',
+      files: {
+        'services/orders/src/base.sns.ts': lines(
+          "import { SNS } from 'aws-sdk';", //                                                          1
+          '', //                                                                                        2
+          'export abstract class BaseSnsService<T> {', //                                              3
+          '  protected sns = new SNS();', //                                                            4
+          '  constructor(protected topicArn: string) {}', //                                           5
+          '  protected async publish(message: T): Promise<void> {', //                                 6
+          '    const input: SNS.Types.PublishInput = { TopicArn: this.topicArn, Message: JSON.stringify(message) };', // 7
+          '    await this.sns.publish(input).promise();', //                                            8
+          '  }', //                                                                                     9
+          '}', //                                                                                      10
+        ),
+        'services/orders/src/created.sns.ts': lines(
+          "import { BaseSnsService } from './base.sns';", //                                                    1
+          'export class OrderCreatedSns extends BaseSnsService<{ id: string }> {', //                          2
+          '  async send(id: string) {', //                                                                      3
+          '    await this.publish({ id });', //                                                                 4
+          '  }', //                                                                                             5
+          '}', //                                                                                              6
+        ),
+        'services/orders/src/removed.sns.ts': lines(
+          "import { BaseSnsService } from './base.sns';", //                                                    1
+          'export class OrderRemovedSns extends BaseSnsService<{ id: string }> {', //                          2
+          '  async send(id: string) {', //                                                                      3
+          '    await this.publish({ id });', //                                                                 4
+          '  }', //                                                                                             5
+          '}', //                                                                                              6
+        ),
+      },
+      errors: [{
+        messageId: 'missing', file: 'services/orders/src/base.sns.ts', line: 8, column: 20,
+        related: [
+          'services/orders/src/created.sns.ts:4:16 called from here with a message that carries no id (`publish()`)',
+          'services/orders/src/removed.sns.ts:4:16 called from here with a message that carries no id (`publish()`)',
+        ],
+      }],
+    },
+    {
       name: 'a business key that ends in request_id (the id of a return request) is not a request id: still one finding at the send',
       files: {
         'services/orders/src/publish.ts': lines(

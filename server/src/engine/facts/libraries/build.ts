@@ -38,7 +38,7 @@ const REPLY_ADDRESS = /\.(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
  */
 
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
-  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node; payload?: { node: Node | undefined } } = {}): Fact {
+  carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node; payload?: { node: Node | undefined }; envelopeWrittenHere?: boolean } = {}): Fact {
   const values: Node[] = [];
   const params: Node[] = [];
   let state: CorrelationState = 'absent';
@@ -56,6 +56,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
     if (content.envelopeFromCaller) envelopeFromCaller = true;
   }
   if (values.length) state = 'present';
+  // The call's input is built here and leaves its envelope out (SNS `{ TopicArn, Message }` with no MessageAttributes).
+  if (opts.envelopeWrittenHere) ownEnvelope = true;
   // A reply to the requester, at the address its request carried (`publish(msg.reply, ...)`, `msg.replyTo`).
   const reply = opts.channelNode !== undefined && REPLY_ADDRESS.test(opts.channelNode.getText().replace(/[!\s]+$/, ''));
   if (opts.opaque && state === 'absent') state = 'unknown';

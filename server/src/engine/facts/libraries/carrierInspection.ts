@@ -60,8 +60,16 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
   if (Node.isObjectLiteralExpression(node)) {
     const out: CarrierContent = { values: [], closed: true };
     if (mintsEventEnvelope(node)) out.ownEnvelope = true;
+    let bodyFromCaller = false;
+    let spread = false;
     for (const p of node.getProperties()) {
+      const bodyName = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? propName(p.getNameNode()) : '';
+      if (BODY_KEY.test(bodyName) && !ENVELOPE_KEY.test(bodyName)) {
+        const init = Node.isPropertyAssignment(p) ? p.getInitializer() : Node.isShorthandPropertyAssignment(p) ? p.getNameNode() : undefined;
+        if (init && inspectCarrier(init, key, depth + 1).params?.length) bodyFromCaller = true;
+      }
       if (Node.isSpreadAssignment(p)) {
+        spread = true;
         const inner = inspectCarrier(p.getExpression(), key, depth + 1);
         if (inner.params?.length) out.envelopeFromCaller = true;
         merge(out, inner, true);
@@ -75,6 +83,9 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
         else mergeMember(out, p.getName(), inspectCarrier(p.getNameNode(), key, depth + 1));
       }
     }
+    // The message itself is built here around a body its caller gives (`{ TopicArn, Message: JSON.stringify(message) }`):
+    // where the envelope goes, this function decides, even when it writes none.
+    if (bodyFromCaller && !spread && !out.envelopeFromCaller) out.ownEnvelope = true;
     return out;
   }
   if (Node.isArrayLiteralExpression(node)) {
