@@ -59,5 +59,34 @@ runRuleTests('dual-write', {
       },
       errors: [{ messageId: 'dualWrite', file: 'services/delivery/src/delivery.ts', line: 12, column: 9 }],
     },
+    {
+      name: 'after one write, either branch sends an e-mail job through a base class method whose queue is a parameter: one finding, the other branch related',
+      files: {
+        'services/users/src/users.ts': lines(
+          "import { Queue } from 'bullmq';", //                                                                   1
+          "import { Pool } from 'pg';", //                                                                        2
+          'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                            3
+          'abstract class Email {', //                                                                            4
+          '  constructor(private readonly data: { userId: string }) {}', //                                      5
+          "  async sendLater(queue: Queue) { await queue.add('send', this.data); }", //                          6
+          '}', //                                                                                                 7
+          'class ApprovedEmail extends Email {}', //                                                              8
+          'class RejectedEmail extends Email {}', //                                                              9
+          'export async function decide(queue: Queue, userId: string, approved: boolean) {', //                 10
+          "  await pool.query('UPDATE users SET decided = true WHERE id = $1', [userId]);", //                    11
+          '  if (approved) await new ApprovedEmail({ userId }).sendLater(queue);', //                            12
+          '  else await new RejectedEmail({ userId }).sendLater(queue);', //                                      13
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'dualWrite', file: 'services/users/src/users.ts', line: 12, column: 53,
+        related: [
+          "services/users/src/users.ts:11:14 the datastore write: UPDATE users",
+          'services/users/src/users.ts:6:47 the publish: queue.add "send"',
+          'services/users/src/users.ts:13:44 the same event on another branch: queue.add "send"',
+        ],
+      }],
+    },
   ],
 });

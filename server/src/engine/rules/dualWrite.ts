@@ -168,14 +168,16 @@ function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>
   const of = new Map<Candidate, Candidate[]>();
   const byFlow = new Map<Node, Candidate[]>();
   for (const c of candidates) {
-    if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish' && c.at.fact.channel) byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
+    if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
   }
   for (const list of byFlow.values()) {
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       if (dropped.has(c)) continue;
       for (const o of list.slice(i + 1)) {
-        if (dropped.has(o) || o.write.fact !== c.write.fact || o.at.fact.channel !== c.at.fact.channel || o.at.via === c.at.via) continue;
+        // The same event: one publish reached on both branches (through a wrapper whose channel is its own), or one named channel.
+        const sameEvent = o.at.fact === c.at.fact || (!!c.at.fact.channel && o.at.fact.channel === c.at.fact.channel);
+        if (dropped.has(o) || o.write.fact !== c.write.fact || !sameEvent || o.at.via === c.at.via) continue;
         if (pathRelation(c.at.via, o.at.via, c.fn) !== 'exclusive') continue;
         dropped.add(o);
         of.set(c, [...(of.get(c) ?? []), o]);
