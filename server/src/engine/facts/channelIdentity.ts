@@ -70,11 +70,6 @@ export function namesMatch(a: string, b: string): boolean {
   return false;
 }
 
-/**
- * The channel ends a name expression gives: its name, its symbolic identity when not a literal,
- * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
- * sites name it.
- */
 /** What a name refers to; for the name of a shorthand property (`{ topic }`), the variable or parameter it reads. */
 function valueDeclarationOf(name: Node): Node | undefined {
   const parent = name.getParent();
@@ -88,6 +83,11 @@ function valueDeclarationOf(name: Node): Node | undefined {
   return declarationOf(name);
 }
 
+/**
+ * The channel ends a name expression gives: its name, its symbolic identity when not a literal,
+ * and the enclosing function's parameter it is (`publishEvent(channel, message)`), whose call
+ * sites name it.
+ */
 export function channelEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' | 'channelFrom'> {
   const channel = channelName(node);
   const id = channelIdentity(node);
