@@ -1,7 +1,7 @@
 /**
- * A Prisma compare-and-set claim (`updateMany` whose `where` names the row's id and a field the
- * update changes, such as `status: 'QUEUED'` → `'RUNNING'`) is a guard: a second delivery matches
- * no row. An update that only names the id, or whose condition is a field it does not change, is not.
+ * A Prisma compare-and-set claim (`updateMany` whose `where` names a selector, such as the row's id
+ * or `projectId`, and a field the update changes, such as `status: 'QUEUED'` → `'RUNNING'`) is a
+ * guard: a second delivery matches no row. An update that only names the id, or whose condition is a field it does not change, is not.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -23,6 +23,9 @@ const worker = (update: string) => lines(
 
 const CLAIM = worker("updateMany({ where: { id: job.data.runId, status: 'QUEUED' }, data: { status: 'RUNNING' } })");
 const ID_ONLY = worker("updateMany({ where: { id: job.data.runId }, data: { status: 'RUNNING' } })");
+/** The selector is a unique field not named like an id (a feed's slug), the compared state a timestamp the update moves. */
+const PROJECT_CLAIM = worker("updateMany({ where: { slug: job.data.slug, lastSyncAt: job.data.lastSyncAt }, data: { lastSyncAt: new Date() } })");
+const STATE_ONLY = worker("updateMany({ where: { status: 'QUEUED' }, data: { status: 'RUNNING' } })");
 const OTHER_FIELD = worker("updateMany({ where: { id: job.data.runId, projectId: job.data.projectId }, data: { status: 'RUNNING' } })");
 
 /** The client type imported through a workspace barrel that re-exports the library (`export * from '@prisma/client'`). */
@@ -54,12 +57,18 @@ runRuleTests('non-idempotent-consumer', {
       name: 'a claim through a client typed by a barrel re-exporting @prisma/client, in a helper taking it in an options object',
       files: { 'services/runner/src/db.ts': BARREL, 'services/runner/src/worker.ts': CLAIM_THROUGH_BARREL },
     },
+    { name: 'a claim selecting rows by a field not named like an id (slug) and comparing the field it moves', files: { 'services/runner/src/worker.ts': PROJECT_CLAIM } },
   ],
   invalid: [
     {
       name: 'updateMany on the id alone claims nothing',
       files: { 'services/runner/src/worker.ts': ID_ONLY },
       errors: [{ messageId: 'unguarded', ...at(ID_ONLY, 'Worker(') }],
+    },
+    {
+      name: 'updateMany conditioned only on the state it changes selects no rows of this message: not a claim',
+      files: { 'services/runner/src/worker.ts': STATE_ONLY },
+      errors: [{ messageId: 'unguarded', ...at(STATE_ONLY, 'Worker(') }],
     },
     {
       name: 'updateMany conditioned on a field it does not change claims nothing',

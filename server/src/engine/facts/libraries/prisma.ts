@@ -54,14 +54,15 @@ function keysOf(node: Node | undefined): string[] {
 
 /**
  * `updateMany({ where: { id: runId, status: 'QUEUED' }, data: { status: 'RUNNING' } })`: a
- * compare-and-set on one row's state (the row's id and a field the update changes are both in the
- * condition), so a second delivery of the same message matches no row. A claim, like a
- * version-conditional UPDATE.
+ * compare-and-set on the rows' state (a selector such as the row's id or `projectId`, and a field
+ * the update changes, are both in the condition), so a second delivery of the same message matches
+ * no row. A claim, like a version-conditional UPDATE. Whether the selector is the model's key does
+ * not matter: the rows it selects are changed, so a repeat finds none of them.
  */
 function claims(call: Node): string | undefined {
   const where = keysOf(prop(arg(call, 0), 'where'));
   const data = keysOf(prop(arg(call, 0), 'data'));
-  if (!where.some((k) => ID_KEY.test(k))) return undefined;
+  if (!where.some((k) => !data.includes(k))) return undefined;
   return where.find((k) => !ID_KEY.test(k) && data.includes(k));
 }
 
