@@ -77,6 +77,46 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a NestJS Kafka emit wrapper whose callers name the topic by an enum member the same service consumes',
+      files: {
+        'libs/topics/src/index.ts': lines("export enum TOPICS { IMPORT_REQUEST = 'user-action.import.request.1' }"),
+        'libs/topics/package.json': JSON.stringify({ name: '@acme/topics', main: 'src/index.ts' }),
+        'services/server/src/kafka.producer.ts': lines(
+          "import { Inject, Injectable } from '@nestjs/common';",
+          "import { ClientKafka } from '@nestjs/microservices';",
+          '@Injectable()',
+          'export class KafkaProducer {',
+          "  constructor(@Inject('KAFKA') private readonly client: ClientKafka) {}",
+          '  emitMessage(topic: string, message: { key: string | null; value: unknown }) {',
+          '    return this.client.emit(topic, message);',
+          '  }',
+          '}',
+        ),
+        'services/server/src/import.service.ts': lines(
+          "import { TOPICS } from '../../../libs/topics/src';",
+          "import { KafkaProducer } from './kafka.producer';",
+          'export class ImportService {',
+          '  constructor(private readonly producer: KafkaProducer) {}',
+          '  async start(actionId: string) {',
+          '    await this.producer.emitMessage(TOPICS.IMPORT_REQUEST, { key: null, value: { actionId } });',
+          '  }',
+          '}',
+        ),
+        'services/server/src/import.controller.ts': lines(
+          "import { Controller } from '@nestjs/common';",
+          "import { EventPattern, Payload } from '@nestjs/microservices';",
+          "import { TOPICS } from '../../../libs/topics/src';",
+          '@Controller()',
+          'export class ImportController {',
+          '  @EventPattern(TOPICS.IMPORT_REQUEST)',
+          '  async onImport(@Payload() message: { actionId: string }) {',
+          '    return message.actionId;',
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'a health probe: a liveness check pings the broker with a timestamp',
       files: {
         'services/storage/src/queue.ts': lines(

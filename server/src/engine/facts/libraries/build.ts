@@ -12,6 +12,7 @@ import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { targetText } from '../urlOrigin';
 import { calleeName, envVarsIn, parameterNames, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
+import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
 
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
@@ -36,6 +37,11 @@ const REPLY_ADDRESS = /\.(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
  * or, when it is a parameter of the enclosing function, left to its callers
  * (`payloadParams`).
  */
+
+function callerChannel(node: Node): Pick<Fact, 'channelFrom'> {
+  const from = channelEnd(node).channelFrom;
+  return from ? { channelFrom: from } : {};
+}
 
 export function publishFact(library: string, call: Node, detail: string, channel: string | undefined,
   carriers: (Node | undefined)[], opts: { nonIdempotent?: boolean; opaque?: boolean; channelNode?: Node; payload?: { node: Node | undefined }; envelopeWrittenHere?: boolean } = {}): Fact {
@@ -65,6 +71,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
+    // A channel given by the enclosing function's caller (`emitMessage(topic, message)`): its call sites name it.
+    ...(channel === undefined && opts.channelNode ? callerChannel(opts.channelNode) : {}),
     correlation: state, correlationValues: values, nonIdempotent: reply ? false : opts.nonIdempotent ?? true,
     ...(reply ? { reply: true } : {}),
     // The body comes from the enclosing function's caller: where it is called, the callers decide.

@@ -4,7 +4,6 @@ import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, channelName, optionKeyNode, prop, receiver } from '../syntax';
-import { channelEnd } from '../channelIdentity';
 
 function subscribedTopic(call: Node): string | undefined {
   const recv = receiver(call);
@@ -65,13 +64,9 @@ export const kafkajs: LibraryTable = {
     },
     'kafkajs.Producer|send': (call) => {
       const opts = arg(call, 0);
-      const topicNode = prop(opts, 'topic');
-      const topic = channelName(topicNode);
+      const topic = channelName(prop(opts, 'topic'));
       const messages = prop(opts, 'messages');
-      // A topic given by the enclosing function's caller (`publish(topic, ...)`) is named at its call sites.
-      const from = topic === undefined ? channelEnd(topicNode).channelFrom : undefined;
-      const fact = publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts], { channelNode: topicNode });
-      return from ? { ...fact, channelFrom: from } : fact;
+      return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts], { channelNode: prop(opts, 'topic') });
     },
     'kafkajs.Producer|sendBatch': (call) => {
       const opts = arg(call, 0);
