@@ -140,6 +140,25 @@ runRuleTests('non-idempotent-consumer', {
       files: workspace('      await dataSource.manager.insert(Line, { orderId: event.orderId, lineNo: event.lineNo, sku: event.sku });'),
     },
     {
+      name: 'a repository method inserts its parameter; its only caller gives a literal setting the @Column({ unique: true })',
+      files: {
+        ...workspace('      await new ReceiptRepository().create({ eventId: event.id, orderId: event.orderId });'),
+        'services/billing/src/consumer.ts': consumer('      await new ReceiptRepository().create({ eventId: event.id, orderId: event.orderId });').replace(
+          "import { Line, Payment, Receipt } from './entities';", "import { Line, Payment, Receipt } from './entities';\nimport { ReceiptRepository } from './receipt.repository';"),
+        'services/billing/src/receipt.repository.ts': lines(
+          "import { DataSource } from 'typeorm';",
+          "import { Receipt } from './entities';",
+          "const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });",
+          'export class ReceiptRepository {',
+          '  private readonly repo = dataSource.getRepository(Receipt);',
+          '  async create(body: { eventId: string; orderId: string }) {',
+          '    return this.repo.insert(body);',
+          '  }',
+          '}',
+        ),
+      },
+    },
+    {
       name: 'mongoose Model.create sets a schema path declared unique: true',
       files: mongooseWorkspace('      await Payment.create({ orderId: event.orderId, amount: event.amount });'),
     },

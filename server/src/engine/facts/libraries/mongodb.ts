@@ -5,6 +5,7 @@ import type { Fact } from '../facts';
 import { clientFact, nestModuleOptions, writeFact } from './build';
 import { givenFields, keyedInsert, literalString } from './staticValues';
 import { keyGiven, modelKeys, modelKeysOf } from './mongooseKeys';
+import { givenFieldsThrough } from './givenData';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
@@ -45,11 +46,11 @@ function update(library: string): OperationAnalyzer {
 
 /** `insertOne(doc)` / `Model.create(doc)`; keyed on an id it is given, a repeat fails on the unique `_id`. */
 function insert(library: string): OperationAnalyzer {
-  return (call) => {
+  return (call, analysis) => {
     const name = collectionName(call);
     // The driver's primary key is `_id`; mongoose also maps a given `id` to it, and its schema may declare unique paths.
     const many = calleeName(call).getText() === 'insertMany';
-    const key = many ? undefined : library === 'mongodb' ? (keyedInsert(arg(call, 0), /^_id$/) ? ['_id'] : undefined) : keyGiven(modelKeys(call), givenFields(arg(call, 0)));
+    const key = many ? undefined : library === 'mongodb' ? (keyedInsert(arg(call, 0), /^_id$/) ? ['_id'] : undefined) : keyGiven(modelKeys(call), givenFieldsThrough(arg(call, 0), analysis));
     return writeFact(library, call, `${calleeName(call).getText()} into ${name ?? 'collection'}${key ? ` (keyed on a given ${key.join(', ')})` : ''}`, !key, name);
   };
 }

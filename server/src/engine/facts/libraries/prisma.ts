@@ -2,7 +2,8 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, sqlFacts, writeFact } from './build';
-import { givenFields, keyedInsert } from './staticValues';
+import { keyedInsert } from './staticValues';
+import { givenFieldsThrough } from './givenData';
 import { arg, calleeName, objectLiteral, prop, propName, receiver } from '../syntax';
 
 function model(call: Node): string | undefined {
@@ -13,7 +14,7 @@ function model(call: Node): string | undefined {
 const INCREMENT = /\b(increment|decrement|multiply|push)\s*:/;
 
 /** `createMany({ data, skipDuplicates: true })` is INSERT ... ON CONFLICT DO NOTHING: a repeat inserts nothing. */
-const create: OperationAnalyzer = (call) => {
+const create: OperationAnalyzer = (call, analysis) => {
   const skipDuplicates = prop(arg(call, 0), 'skipDuplicates');
   const skips = !!skipDuplicates && skipDuplicates.getText() === 'true';
   // `create({ data: { id: event.id } })`: the primary key comes from outside, a repeat fails on it.
@@ -21,7 +22,7 @@ const create: OperationAnalyzer = (call) => {
   const note = skips ? ' (skipDuplicates)' : keyed ? ' (keyed on a given id)' : '';
   const facts = writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}${note}`, !skips && !keyed, model(call));
   // Other fields it sets from the message may be the model's key or a unique field (schema.prisma decides).
-  const given = !skips && !keyed && calleeName(call).getText() === 'create' ? givenFields(prop(arg(call, 0), 'data')) : undefined;
+  const given = !skips && !keyed && calleeName(call).getText() === 'create' ? givenFieldsThrough(prop(arg(call, 0), 'data'), analysis) : undefined;
   return given?.length ? facts.map((f) => (f.kind === 'write' ? { ...f, insertKeys: given } : f)) : facts;
 };
 

@@ -4,6 +4,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
 import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
 import { givenFields } from './staticValues';
+import { givenFieldsThrough } from './givenData';
 import { entityClass, keyAmong } from './typeormKeys';
 
 /** Entity name of a repository receiver: `getRepository(X)`, `Repository<X>`, `@InjectRepository(X)`. */
@@ -44,11 +45,11 @@ function managerEntity(call: Node): string | undefined {
   return arg(call, 0)?.getText();
 }
 
-const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call) => {
+const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call, analysis) => {
   const entity = entityOf(call);
   const ni = typeof nonIdempotent === 'function' ? nonIdempotent(call) : nonIdempotent;
   // An insert that sets a primary or unique key its entity declares from outside collides on a repeat.
-  const key = ni && /^(save|insert)$/.test(calleeName(call).getText()) ? keyAmong(entityClass(entityNodeOf(call)), givenFields(insertedData(arg(call, 0)))) : undefined;
+  const key = ni && /^(save|insert)$/.test(calleeName(call).getText()) ? keyAmong(entityClass(entityNodeOf(call)), givenFieldsThrough(arg(call, 0), analysis, insertedData)) : undefined;
   const note = key ? ` (keyed on ${key.join(', ')})` : '';
   return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()${note}`, ni && !key, entity);
 };
