@@ -253,6 +253,18 @@ export async function requestWithdraw(users: UserGateway, userId: string, amount
       },
     },
     {
+      name: 'a NestJS Kafka send whose topic ends in a query segment (...-findCustomerStatus) before the write is a read over RPC',
+      files: {
+        'services/orders/src/orders.service.ts': `${NEST_ORDERS_HEAD}
+    const status = await firstValueFrom(this.products.send('saga-topic-order-to-customer-findCustomerStatus', JSON.stringify({ productId })));
+    if (!status) throw new Error('unknown customer');
+    await prisma.order.create({ data: { productId, quantity } });
+  }
+}
+`,
+      },
+    },
+    {
       name: 'outbox row and business row on the transaction handle the caller passes in',
       files: {
         'services/orders/src/orders.ts': `import { Prisma } from '@prisma/client';

@@ -141,8 +141,9 @@ export function consequence(fact: Fact): number {
 const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
 
 /**
- * A NestJS request/response `send` that asks rather than tells: its pattern is named as a query
- * (`send(kafkaTopics.getUser, { id })`) or the function making it is (a gateway's
+ * A NestJS request/response `send` that asks rather than tells: its pattern, or a segment of it, is
+ * named as a query (`send(kafkaTopics.getUser, { id })`, `'order-to-customer-findCustomerStatus'`)
+ * or the function making it is (a gateway's
  * `getUserById`). A read over RPC, like an HTTP GET: not a change another service commits, and
  * nothing a redelivery repeats harmfully.
  */
@@ -150,7 +151,8 @@ export function isQuery(r: Reached): boolean {
   if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
   const call = r.fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   const pattern = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
-  const names = [...patternNames(pattern), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  // A pattern is read segment by segment (`saga-topic-order-to-customer-findCustomerStatus` ends in a query).
+  const names = [...patternNames(pattern).flatMap((n) => [n, ...n.split(/[-_.:/\s]+/)]), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
   return names.some((n) => QUERY_NAME.test(n));
 }
 
