@@ -1,7 +1,8 @@
 /**
  * dual-write and callees that are flows of their own: a function that writes and
  * publishes is the flow and is reported once; a caller that makes an unrelated
- * write before calling it is not paired with the callee's event.
+ * write before calling it is not paired with the callee's event, nor is the callee's
+ * write paired with an unrelated publish the caller makes after it.
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -38,6 +39,19 @@ runRuleTests('dual-write', {
           'export async function reassign(deliveryId: string, orderId: string, riderId: string) {', //       12
           "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 13
           '  await assignRider(orderId, riderId);', //                                                        14
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/delivery/src/delivery.ts', line: 9, column: 18 }],
+    },
+    {
+      name: 'a callee that writes and publishes, then an unrelated publish of the caller: the callee\'s write is not paired again',
+      files: {
+        'services/delivery/src/delivery.ts': lines(
+          ...SETUP,
+          'export async function track(orderId: string, riderId: string, point: string) {', //                12
+          '  await assignRider(orderId, riderId);', //                                                        13
+          "  await producer.send({ topic: 'rider.positions', messages: [{ key: riderId, value: point }] });", // 14
           '}',
         ),
       },

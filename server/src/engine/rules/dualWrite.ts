@@ -261,10 +261,13 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table) && !isAppendOnly(r.fact));
   const outboxWrites = allWrites.filter((r) => isOutboxTable(r.fact.table));
   if (!writes.length) return out;
+  // A call whose callee writes and publishes is that callee's own flow (reported there): its write is
+  // not what a later, unrelated publish of the caller announces.
+  const flowCalls = new Set(publishes.filter((p) => p.path.length > 0).map((p) => p.via));
   for (const publish of publishes) {
     // Data points about the system (metrics, analytics events) are not the state change a write makes.
     if (publish.fact.kind === 'publish' && telemetryChannel(publish.fact)) continue;
-    const pair = pairFor(fn, publish, writes);
+    const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact) });
   }
