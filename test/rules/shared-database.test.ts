@@ -327,6 +327,26 @@ runRuleTests('shared-database', {
         'services/billing/src/prisma.ts': "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n",
       },
     },
+    {
+      name: 'two services import a common Nest module whose import of the database module is left behind, commented out of its imports',
+      files: {
+        'package.json': ROOT_PACKAGE,
+        'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/database/src/index.ts': "export * from './lib/database.module';\n",
+        'libs/database/src/lib/database.module.ts': lines(
+          "import { Module } from '@nestjs/common';",
+          "import { TypeOrmModule } from '@nestjs/typeorm';",
+          '',
+          "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
+          'export class DatabaseModule {}',
+        ),
+        'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+        'libs/common/src/index.ts': "export * from './lib/common.module';\n",
+        'libs/common/src/lib/common.module.ts': "import { Module } from '@nestjs/common';\nimport { DatabaseModule } from '@acme/database';\n\n@Module({ imports: [/* DatabaseModule */] })\nexport class CommonModule {}\n",
+        'services/orders/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { CommonModule } from '@acme/common';\n\n@Module({ imports: [CommonModule] })\nexport class AppModule {}\n",
+        'services/billing/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { CommonModule } from '@acme/common';\n\n@Module({ imports: [CommonModule] })\nexport class AppModule {}\n",
+      },
+    },
   ],
   invalid: [
     {

@@ -4,7 +4,7 @@
  * the same package builds; one that imports the client, the module that
  * provides it, or a repository built on it does.
  */
-import { Node, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
 
 /** `import type { X }`, `import { type X }` or `export type { X } from`: types only, nothing runs. */
 export function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
@@ -15,6 +15,21 @@ export function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
   }
   const named = decl.getNamedExports();
   return named.length > 0 && named.every((n) => n.isTypeOnly());
+}
+
+const usedCache = new WeakMap<SourceFile, Set<string>>();
+
+/** The identifiers a file uses outside its import declarations (comments are not identifiers). */
+function usedNames(file: SourceFile): Set<string> {
+  let used = usedCache.get(file);
+  if (used) return used;
+  used = new Set<string>();
+  for (const statement of file.getStatements()) {
+    if (Node.isImportDeclaration(statement)) continue;
+    for (const id of statement.getDescendantsOfKind(SyntaxKind.Identifier)) used.add(id.getText());
+  }
+  usedCache.set(file, used);
+  return used;
 }
 
 /** How many files of imports, at most, lie between a declaration a service imports and the client's file. */
@@ -66,8 +81,14 @@ export function bringsIn(target: SourceFile): (decl: ImportDeclaration | ExportD
     const module = moduleOf(decl);
     if (typeOnly(decl) || !module || module.isDeclarationFile() || module.getFilePath().includes('/node_modules/')) return false;
     if (Node.isImportDeclaration(decl)) {
-      if (!decl.getImportClause() || decl.getDefaultImport() || decl.getNamespaceImport()) return moduleBrings(module, depth);
-      return decl.getNamedImports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getAliasNode() ?? n.getNameNode(), depth));
+      if (!decl.getImportClause()) return moduleBrings(module, depth);
+      // An import none of whose names the file uses is elided by the compiler (an import left behind
+      // when `MongodbModule` was commented out of a module's `imports`): nothing of it runs.
+      const used = usedNames(decl.getSourceFile());
+      const def = decl.getDefaultImport();
+      const ns = decl.getNamespaceImport();
+      if ((def && used.has(def.getText())) || (ns && used.has(ns.getText()))) return moduleBrings(module, depth);
+      return decl.getNamedImports().some((n) => !n.isTypeOnly() && used.has((n.getAliasNode() ?? n.getNameNode()).getText()) && resolvesToUse(n.getAliasNode() ?? n.getNameNode(), depth));
     }
     if (!decl.hasNamedExports()) return moduleBrings(module, depth);
     return decl.getNamedExports().some((n) => !n.isTypeOnly() && resolvesToUse(n.getNameNode(), depth));
