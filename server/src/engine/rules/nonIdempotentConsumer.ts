@@ -1,5 +1,6 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
+import { guardedByStateTransition } from './stateTransitionGuard';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
@@ -45,6 +46,8 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact));
       if (!risky.length) continue;
+      // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
+      if (guardedByStateTransition(handler, risky)) continue;
       // An outbox relay (a consumer of an outbox stream or queue that only forwards what it reads):
       // publishing each entry at least once is its job; the consumers downstream deduplicate.
       if (registrations.every((c) => isOutboxTable(c.channel)) && risky.every((r) => r.fact.kind === 'publish')) continue;

@@ -1,0 +1,98 @@
+/**
+ * A state-machine guard: before its effects, a handler (or a function on the way to them) refuses
+ * to go on unless an entity is in one state (`if (order.status !== OrderStatus.READY) throw ...`),
+ * and the flow then moves the entity to another state (`order.status = OrderStatus.PICKED_UP`, an
+ * update setting `status`). A redelivered message finds the entity already moved and stops at the
+ * check, so the effects after it do not repeat. Which fields name a state is a table (STATE_FIELD).
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import type { Reached } from '../facts/effects';
+
+/** Fields that hold an entity's state in a state machine. */
+const STATE_FIELD = /^(status|state|stage|phase)$/i;
+
+/** True when every effect is reached through a function that checks a state and the flow moves that state on. */
+export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
+  if (!effects.length) return false;
+  const checked = (fn: Node) => requiredStates(fn).size > 0;
+  const fns = new Set<Node>([handler, ...effects.flatMap((r) => r.path)]);
+  const required = new Set<string>([...fns].flatMap((fn) => [...requiredStates(fn)]));
+  if (!required.size) return false;
+  // The flow moves the state on: to a value other than one it requires (`!== READY`, then `= PICKED_UP`),
+  // or to a value it refuses (`=== CANCELED` throws, then `= CANCELED`). Either way a repeat stops at the check.
+  const requires = [...required].filter((v) => !v.startsWith('not:'));
+  const moved = [...fns].some((fn) => setStates(fn).some((v) => required.has(`not:${v}`) || (requires.length > 0 && !requires.includes(v))));
+  if (!moved) return false;
+  return effects.every((r) => checked(handler) || r.path.some(checked));
+}
+
+const requiredCache = new WeakMap<Node, Set<string>>();
+
+/** `if (x.status !== A) throw|return` (or `if (x.status === B) throw|return`): the state values the function requires, by text. */
+function requiredStates(fn: Node): Set<string> {
+  let out = requiredCache.get(fn);
+  if (out) return out;
+  out = new Set<string>();
+  for (const stmt of fn.getDescendantsOfKind(SyntaxKind.IfStatement)) {
+    if (!exits(stmt.getThenStatement())) continue;
+    for (const cmp of comparisons(stmt.getExpression())) {
+      const op = cmp.getOperatorToken().getKind();
+      const [field, value] = stateOperands(cmp);
+      if (!field || !value) continue;
+      if (op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.ExclamationEqualsToken) out.add(value);
+      else if (op === SyntaxKind.EqualsEqualsEqualsToken || op === SyntaxKind.EqualsEqualsToken) out.add(`not:${value}`);
+    }
+  }
+  requiredCache.set(fn, out);
+  return out;
+}
+
+/** The comparisons of a condition joined by && and ||. */
+function comparisons(expr: Node): import('ts-morph').BinaryExpression[] {
+  if (Node.isParenthesizedExpression(expr)) return comparisons(expr.getExpression());
+  if (!Node.isBinaryExpression(expr)) return [];
+  const kind = expr.getOperatorToken().getKind();
+  if (kind === SyntaxKind.AmpersandAmpersandToken || kind === SyntaxKind.BarBarToken) return [...comparisons(expr.getLeft()), ...comparisons(expr.getRight())];
+  return [expr];
+}
+
+/** `x.status` against a constant (`OrderStatus.READY`, `'READY'`): the constant's text. */
+function stateOperands(cmp: import('ts-morph').BinaryExpression): [boolean, string | undefined] {
+  const sides = [cmp.getLeft(), cmp.getRight()];
+  const field = sides.find((s) => Node.isPropertyAccessExpression(s) && STATE_FIELD.test(s.getName()));
+  const value = sides.find((s) => s !== field && isConstant(s));
+  return [!!field, value ? constantText(value) : undefined];
+}
+
+function isConstant(n: Node): boolean {
+  return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) || Node.isNumericLiteral(n)
+    || (Node.isPropertyAccessExpression(n) && /^[A-Z]/.test(n.getExpression().getText()));
+}
+
+function constantText(n: Node): string {
+  return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralText() : n.getText().split('.').pop() ?? n.getText();
+}
+
+/** A then-branch that leaves: `throw`, `return`, or a block ending in one. */
+function exits(stmt: Node): boolean {
+  if (Node.isThrowStatement(stmt) || Node.isReturnStatement(stmt)) return true;
+  if (Node.isBlock(stmt)) {
+    const last = stmt.getStatements().at(-1);
+    return !!last && (Node.isThrowStatement(last) || Node.isReturnStatement(last));
+  }
+  return false;
+}
+
+/** State values a function sets: `x.status = A`, `{ status: A }` (an update's data). */
+function setStates(fn: Node): string[] {
+  const out: string[] = [];
+  for (const bin of fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const left = bin.getLeft();
+    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && STATE_FIELD.test(left.getName()) && isConstant(bin.getRight())) out.push(constantText(bin.getRight()));
+  }
+  for (const p of fn.getDescendantsOfKind(SyntaxKind.PropertyAssignment)) {
+    const init = p.getInitializer();
+    if (STATE_FIELD.test(p.getName()) && init && isConstant(init)) out.push(constantText(init));
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * non-idempotent-consumer and state machines: a handler that refuses to go on unless an entity is in
+ * one state (`if (order.status !== 'READY') throw`), and then moves it to another, stops a redelivered
+ * message at the check; so does one that refuses a state (`=== 'CANCELED'`) it then sets. A check the
+ * flow never moves past (the state is not changed) guards nothing.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+/** A kafkajs consumer whose handler (line 9) calls `handle(orderId)`, defined from line 13 on. */
+const consumer = (...handle: string[]) => lines(
+  "import { Kafka } from 'kafkajs';", //                                                                 1
+  "import { Pool } from 'pg';", //                                                                       2
+  '', //                                                                                                 3
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });', //                           4
+  "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'orders' });", //        5
+  '', //                                                                                                 6
+  'export async function start() {', //                                                                  7
+  '  await consumer.run({', //                                                                           8
+  '    eachMessage: async ({ message }) => handle(message.key!.toString()),', //                         9
+  '  });', //                                                                                           10
+  '}', //                                                                                               11
+  '', //                                                                                                12
+  'async function handle(orderId: string) {', //                                                        13
+  "  const order: { status: string } = (await pool.query('SELECT status FROM orders WHERE id = $1', [orderId])).rows[0];", // 14
+  ...handle,
+  '}',
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    {
+      name: 'requires READY_FOR_PICKUP, then moves the order to PICKED_UP before logging the activity',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  if (order.status !== 'READY_FOR_PICKUP') throw new Error('not ready');",
+          "  order.status = 'PICKED_UP';",
+          "  await pool.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, order.status]);",
+          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'picked up']);",
+        ),
+      },
+    },
+    {
+      name: 'refuses CANCELED, then cancels',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  if (order.status === 'CANCELED') return;",
+          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'canceled']);",
+          "  const next = { status: 'CANCELED' };",
+          "  await pool.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, next.status]);",
+        ),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a state check the flow never moves past guards nothing',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  if (order.status !== 'OPEN') throw new Error('closed');",
+          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'touched']);",
+        ),
+      },
+      errors: [{ messageId: 'unguarded', file: 'services/orders/src/consumer.ts', line: 9, column: 5 }],
+    },
+  ],
+});
