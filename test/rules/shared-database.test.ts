@@ -18,6 +18,21 @@ const pgPool = (env: string) => lines(
 
 const ROOT_PACKAGE = JSON.stringify({ name: 'acme', private: true, workspaces: ['services/*', 'libs/*'] }, null, 2);
 
+/** `@acme/database` (a Nest module connecting TypeORM) and the manifest of `@acme/common`, whose module may import it. */
+const DATABASE_AND_COMMON_PACKAGES = {
+  'package.json': ROOT_PACKAGE,
+  'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
+  'libs/database/src/index.ts': "export * from './lib/database.module';\n",
+  'libs/database/src/lib/database.module.ts': lines(
+    "import { Module } from '@nestjs/common';",
+    "import { TypeOrmModule } from '@nestjs/typeorm';",
+    '',
+    "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
+    'export class DatabaseModule {}',
+  ),
+  'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+};
+
 const ARCHITECTURE = lines(
   'version: 1',
   'services:',
@@ -330,17 +345,7 @@ runRuleTests('shared-database', {
     {
       name: 'two services import a common Nest module whose import of the database module is left behind, commented out of its imports',
       files: {
-        'package.json': ROOT_PACKAGE,
-        'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
-        'libs/database/src/index.ts': "export * from './lib/database.module';\n",
-        'libs/database/src/lib/database.module.ts': lines(
-          "import { Module } from '@nestjs/common';",
-          "import { TypeOrmModule } from '@nestjs/typeorm';",
-          '',
-          "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
-          'export class DatabaseModule {}',
-        ),
-        'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+        ...DATABASE_AND_COMMON_PACKAGES,
         'libs/common/src/index.ts': "export * from './lib/common.module';\n",
         'libs/common/src/lib/common.module.ts': "import { Module } from '@nestjs/common';\nimport { DatabaseModule } from '@acme/database';\n\n@Module({ imports: [/* DatabaseModule */] })\nexport class CommonModule {}\n",
         'services/orders/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { CommonModule } from '@acme/common';\n\n@Module({ imports: [CommonModule] })\nexport class AppModule {}\n",
@@ -570,17 +575,7 @@ runRuleTests('shared-database', {
     {
       name: 'two services import a common Nest module that imports the database module of another shared package, through barrels',
       files: {
-        'package.json': ROOT_PACKAGE,
-        'libs/database/package.json': JSON.stringify({ name: '@acme/database', version: '1.0.0', main: 'src/index.ts' }),
-        'libs/database/src/index.ts': "export * from './lib/database.module';\n",
-        'libs/database/src/lib/database.module.ts': lines(
-          "import { Module } from '@nestjs/common';",
-          "import { TypeOrmModule } from '@nestjs/typeorm';",
-          '',
-          "@Module({ imports: [TypeOrmModule.forRoot({ type: 'postgres', host: process.env.DB_HOST, database: process.env.DB_NAME })] })",
-          'export class DatabaseModule {}',
-        ),
-        'libs/common/package.json': JSON.stringify({ name: '@acme/common', version: '1.0.0', main: 'src/index.ts' }),
+        ...DATABASE_AND_COMMON_PACKAGES,
         'libs/common/src/index.ts': "export * from './lib/common.module';\nexport const VERSION = '1';\n",
         'libs/common/src/lib/common.module.ts': "import { Module } from '@nestjs/common';\nimport { DatabaseModule } from '@acme/database';\n\n@Module({ imports: [DatabaseModule] })\nexport class CommonModule {}\n",
         'services/orders/src/app.module.ts': lines(
