@@ -137,7 +137,8 @@ runRuleTests('missing-correlation-id', {
         'services/orders/src/orders.ts': ORDERS_CALLER,
         'services/billing/src/consume.ts': BILLING_CONSUMER('shop.domain.events', 'order.*'),
       },
-      errors: [{ messageId: 'missing', file: 'services/orders/src/orders.ts', line: 5, column: 20 }],
+      // The event bus writes the whole message (no options): one finding at its send, the call as related location.
+      errors: [{ messageId: 'missing', file: 'services/orders/src/event-bus.ts', line: 18, column: 25, related: ['services/orders/src/orders.ts:5:20 called from here with a message that carries no id (`publish()`)'] }],
     },
     {
       name: 'a topic pattern matches one word per `*`: `order.*` does not take `order.item.added`, so no consumer is known',
