@@ -8,7 +8,7 @@
  * iteration and another in the next are not one flow (they usually handle
  * different items).
  */
-import { ts, type Node } from 'ts-morph';
+import { Node, SyntaxKind, ts } from 'ts-morph';
 
 const SK = ts.SyntaxKind;
 
@@ -150,7 +150,45 @@ export type PathRelation = 'exclusive' | 'sequential';
  * before the later one), else 'sequential' (the earlier one, in source order,
  * runs first).
  */
-export function pathRelation(a: Node, b: Node, fn: Node): PathRelation {
+export function pathRelation(a: Node, b: Node, fn: Node, gates = true): PathRelation {
+  const relation = branchRelation(a, b, fn);
+  if (relation === 'sequential' && gates && gatedApart(a, b, fn)) return 'exclusive';
+  return relation;
+}
+
+/**
+ * Two points kept apart by a flag variable: the later one runs only under `if (job)` (a
+ * conjunction naming `job`), `job` starts unset (`let job;`) and every assignment to it is on a
+ * branch exclusive with the earlier point (`if (x) job = {...} else await unlock(); if (job) await
+ * queue.add(job)`).
+ */
+function gatedApart(a: Node, b: Node, fn: Node): boolean {
+  const [earlier, later] = a.getPos() <= b.getPos() ? [a, b] : [b, a];
+  for (const anc of later.getAncestors()) {
+    if (anc === fn) break;
+    if (!Node.isIfStatement(anc) || anc.getExpression().containsRange(later.getPos(), later.getEnd())) continue;
+    if (anc.containsRange(earlier.getPos(), earlier.getEnd())) continue;
+    for (const flag of conjuncts(anc.getExpression())) {
+      const decl = flag.getSymbol()?.getDeclarations()[0];
+      if (!decl || !Node.isVariableDeclaration(decl) || !fn.containsRange(decl.getPos(), decl.getEnd())) continue;
+      const init = decl.getInitializer();
+      if (init && !/^(undefined|null|false)$/.test(init.getText())) continue;
+      const assignments = fn.getDescendantsOfKind(SyntaxKind.BinaryExpression).filter((e) => e.getOperatorToken().getKind() === SyntaxKind.EqualsToken && e.getLeft().getText() === flag.getText() && e.getLeft().getSymbol() === flag.getSymbol());
+      if (assignments.length && assignments.every((e) => pathRelation(e, earlier, fn, false) === 'exclusive')) return true;
+    }
+  }
+  return false;
+}
+
+/** The bare identifiers a condition requires to be truthy: `job`, `next && job`. */
+function conjuncts(expr: Node): Node[] {
+  if (Node.isParenthesizedExpression(expr)) return conjuncts(expr.getExpression());
+  if (Node.isIdentifier(expr)) return [expr];
+  if (Node.isBinaryExpression(expr) && expr.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(expr.getLeft()), ...conjuncts(expr.getRight())];
+  return [];
+}
+
+function branchRelation(a: Node, b: Node, fn: Node): PathRelation {
   const stop = fn.compilerNode;
   let first = a.compilerNode;
   let second = b.compilerNode;
