@@ -39,12 +39,12 @@ const ENTITIES = lines(
 );
 
 /** A Kafka consumer whose handler body starts at line 12. */
-function consumer(body: string): string {
+function consumer(body: string, extraImport = ''): string {
   return lines(
     "import { Kafka } from 'kafkajs';", //                                                               1
     "import { DataSource } from 'typeorm';", //                                                          2
     "import { Line, Payment, Receipt } from './entities';", //                                           3
-    '', //                                                                                               4
+    extraImport, //                                                                                      4
     "const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });", //        5
     "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });", //     6
     '', //                                                                                               7
@@ -59,10 +59,10 @@ function consumer(body: string): string {
   );
 }
 
-const workspace = (body: string) => ({
+const workspace = (body: string, extraImport = '') => ({
   'services/billing/package.json': '{ "name": "billing", "dependencies": { "typeorm": "^0.3.0", "kafkajs": "^2.0.0" } }\n',
   'services/billing/src/entities.ts': ENTITIES,
-  'services/billing/src/consumer.ts': consumer(body),
+  'services/billing/src/consumer.ts': consumer(body, extraImport),
 });
 
 const MONGOOSE_MODELS = lines(
@@ -142,9 +142,7 @@ runRuleTests('non-idempotent-consumer', {
     {
       name: 'a repository method inserts its parameter; its only caller gives a literal setting the @Column({ unique: true })',
       files: {
-        ...workspace('      await new ReceiptRepository().create({ eventId: event.id, orderId: event.orderId });'),
-        'services/billing/src/consumer.ts': consumer('      await new ReceiptRepository().create({ eventId: event.id, orderId: event.orderId });').replace(
-          "import { Line, Payment, Receipt } from './entities';", "import { Line, Payment, Receipt } from './entities';\nimport { ReceiptRepository } from './receipt.repository';"),
+        ...workspace('      await new ReceiptRepository().create({ eventId: event.id, orderId: event.orderId });', "import { ReceiptRepository } from './receipt.repository';"),
         'services/billing/src/receipt.repository.ts': lines(
           "import { DataSource } from 'typeorm';",
           "import { Receipt } from './entities';",

@@ -34,6 +34,7 @@ import { preloadsOf, registrationIn, TracingIndex } from './workspace/tracing';
 import { OrmKeys } from './workspace/ormKeys';
 import { analysedEntries, CancelledError, overlaySignature, SOURCE_RE, type Entry, type RunStats, type SessionRunOptions, type State } from './sessionState';
 import { SessionInputs } from './sessionInputs';
+import { keyGiven } from './facts/libraries/givenData';
 export { CancelledError, type RunStats, type SessionRunOptions } from './sessionState';
 
 export class AnalysisSession extends SessionInputs {
@@ -125,7 +126,7 @@ export class AnalysisSession extends SessionInputs {
       insertKey: (fact) => {
         if (!fact.insertKeys?.length || !fact.table) return undefined;
         const keys = ormKeys.keysOf(fact.node.getSourceFile().getFilePath(), fact.library, fact.table);
-        return keys?.find((k) => k.length && k.every((field) => fact.insertKeys!.includes(field)));
+        return keys ? keyGiven(keys, fact.insertKeys) : undefined;
       },
       findFiles: (patterns) => {
         const key = patterns.join('\n');

@@ -5,7 +5,7 @@
  * update setting `status`). A redelivered message finds the entity already moved and stops at the
  * check, so the effects after it do not repeat. Which fields name a state is a table (STATE_FIELD).
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 
 /** Fields that hold an entity's state in a state machine. */
@@ -48,7 +48,7 @@ function requiredStates(fn: Node): Set<string> {
 }
 
 /** The comparisons of a condition joined by && and ||. */
-function comparisons(expr: Node): import('ts-morph').BinaryExpression[] {
+function comparisons(expr: Node): BinaryExpression[] {
   if (Node.isParenthesizedExpression(expr)) return comparisons(expr.getExpression());
   if (!Node.isBinaryExpression(expr)) return [];
   const kind = expr.getOperatorToken().getKind();
@@ -57,14 +57,14 @@ function comparisons(expr: Node): import('ts-morph').BinaryExpression[] {
 }
 
 /** `x.status` against a constant (`OrderStatus.READY`, `'READY'`): the constant's text. */
-function stateOperands(cmp: import('ts-morph').BinaryExpression): [boolean, string | undefined] {
+function stateOperands(cmp: BinaryExpression): [boolean, string | undefined] {
   const sides = [cmp.getLeft(), cmp.getRight()];
   const field = sides.find((s) => Node.isPropertyAccessExpression(s) && STATE_FIELD.test(s.getName()));
-  const value = sides.find((s) => s !== field && isConstant(s));
+  const value = sides.find((s) => s !== field && isStateValue(s));
   return [!!field, value ? constantText(value) : undefined];
 }
 
-function isConstant(n: Node): boolean {
+function isStateValue(n: Node): boolean {
   return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) || Node.isNumericLiteral(n)
     || (Node.isPropertyAccessExpression(n) && /^[A-Z]/.test(n.getExpression().getText()));
 }
@@ -88,11 +88,11 @@ function setStates(fn: Node): string[] {
   const out: string[] = [];
   for (const bin of fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
     const left = bin.getLeft();
-    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && STATE_FIELD.test(left.getName()) && isConstant(bin.getRight())) out.push(constantText(bin.getRight()));
+    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && STATE_FIELD.test(left.getName()) && isStateValue(bin.getRight())) out.push(constantText(bin.getRight()));
   }
   for (const p of fn.getDescendantsOfKind(SyntaxKind.PropertyAssignment)) {
     const init = p.getInitializer();
-    if (STATE_FIELD.test(p.getName()) && init && isConstant(init)) out.push(constantText(init));
+    if (STATE_FIELD.test(p.getName()) && init && isStateValue(init)) out.push(constantText(init));
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * the same package builds; one that imports the client, the module that
  * provides it, or a repository built on it does.
  */
-import { Node, SyntaxKind, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Node, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
 
 /** `import type { X }`, `import { type X }` or `export type { X } from`: types only, nothing runs. */
 export function typeOnly(decl: ImportDeclaration | ExportDeclaration): boolean {
@@ -23,11 +23,14 @@ const usedCache = new WeakMap<SourceFile, Set<string>>();
 function usedNames(file: SourceFile): Set<string> {
   let used = usedCache.get(file);
   if (used) return used;
-  used = new Set<string>();
-  for (const statement of file.getStatements()) {
-    if (Node.isImportDeclaration(statement)) continue;
-    for (const id of statement.getDescendantsOfKind(SyntaxKind.Identifier)) used.add(id.getText());
-  }
+  const names = new Set<string>();
+  // On the compiler nodes: wrapping every identifier of the file would cost for nothing.
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) names.add(n.text);
+    else ts.forEachChild(n, visit);
+  };
+  for (const statement of file.compilerNode.statements) if (!ts.isImportDeclaration(statement)) visit(statement);
+  used = names;
   usedCache.set(file, used);
   return used;
 }

@@ -8,7 +8,8 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Fact } from '../facts';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, declarationOf, objectLiteral, prop, stringValue } from '../syntax';
+import { envelopeWrittenIn } from './carrierInspection';
+import { arg, calleeName, channelName, declarationOf, prop, stringValue } from '../syntax';
 import { channelEnd, channelIdentity, unwrap } from '../channelIdentity';
 import type { TransportId } from './delivery';
 import { exchangeType } from './exchangeRouting';
@@ -23,17 +24,9 @@ function queueEnd(node: Node | undefined): Pick<Fact, 'channel' | 'channelIds' |
   return { channelIds: [`queue:${asserted.holder.getSourceFile().getFilePath()}:${asserted.holder.getStart()}`] };
 }
 
-/**
- * The message properties (headers included) are this code's: not given at all, or an options literal
- * written here whose `headers`, if any, are a literal too (`{ persistent: true, contentType }`).
- * A caller then gives at most the body.
- */
-function optionsWrittenHere(options: Node | undefined): boolean {
-  if (!options) return true;
-  const literal = objectLiteral(options);
-  if (!literal || literal.getProperties().some((p) => Node.isSpreadAssignment(p))) return false;
-  const headers = prop(literal, 'headers');
-  return !headers || objectLiteral(headers) !== undefined;
+/** The message properties are this code's: not given at all, or options written here (`{ persistent: true, contentType }`). */
+function propertiesWrittenHere(options: Node | undefined): boolean {
+  return !options || envelopeWrittenIn(options, 'headers');
 }
 
 function assertedQueue(node: Node): { call: Node; holder: Node } | undefined {
@@ -101,7 +94,7 @@ export const amqplib: LibraryTable = {
       const exchange = channelName(arg(call, 0));
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: optionsWrittenHere(arg(call, 3)) });
+      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 3)) });
       return { ...fact, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
     },
     // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
@@ -128,7 +121,7 @@ export const amqplib: LibraryTable = {
       }
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.
       const end = queueEnd(target);
-      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) }, envelopeWrittenHere: optionsWrittenHere(arg(call, 2)) });
+      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 2)) });
       return { ...fact, ...end };
     },
   },

@@ -9,7 +9,7 @@
 import { Node, SyntaxKind, type ShorthandPropertyAssignment, type VariableDeclaration } from 'ts-morph';
 import { nodesOfKinds } from '../walk';
 import { destructuredFrom, returnedBy, type Returned } from '../returns';
-import { CORRELATION_KEY, correlationProps, declarationOf, propName, stringValue } from '../syntax';
+import { CORRELATION_KEY, correlationProps, declarationOf, objectLiteral, prop, propName, stringValue } from '../syntax';
 import { variableOf } from './staticValues';
 import { recordParts, type RecordParts } from './recordBuilders';
 
@@ -63,25 +63,23 @@ export function inspectCarrier(node: Node | undefined, key: RegExp = CORRELATION
     let bodyFromCaller = false;
     let spread = false;
     for (const p of node.getProperties()) {
-      const bodyName = Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? propName(p.getNameNode()) : '';
-      if (BODY_KEY.test(bodyName) && !ENVELOPE_KEY.test(bodyName)) {
-        const init = Node.isPropertyAssignment(p) ? p.getInitializer() : Node.isShorthandPropertyAssignment(p) ? p.getNameNode() : undefined;
-        if (init && inspectCarrier(init, key, depth + 1).params?.length) bodyFromCaller = true;
-      }
       if (Node.isSpreadAssignment(p)) {
         spread = true;
         const inner = inspectCarrier(p.getExpression(), key, depth + 1);
         if (inner.params?.length) out.envelopeFromCaller = true;
         merge(out, inner, true);
-      } else if (Node.isPropertyAssignment(p)) {
-        const name = propName(p.getNameNode());
-        const init = p.getInitializer();
-        if (key.test(name) && init) out.values.push(init);
-        else mergeMember(out, name, inspectCarrier(init, key, depth + 1));
-      } else if (Node.isShorthandPropertyAssignment(p)) {
-        if (key.test(p.getName())) out.values.push(p.getNameNode());
-        else mergeMember(out, p.getName(), inspectCarrier(p.getNameNode(), key, depth + 1));
+        continue;
       }
+      if (!Node.isPropertyAssignment(p) && !Node.isShorthandPropertyAssignment(p)) continue;
+      const name = Node.isPropertyAssignment(p) ? propName(p.getNameNode()) : p.getName();
+      const value = Node.isPropertyAssignment(p) ? p.getInitializer() : p.getNameNode();
+      if (key.test(name) && value) {
+        out.values.push(value);
+        continue;
+      }
+      const content = inspectCarrier(value, key, depth + 1);
+      if (BODY_KEY.test(name) && !ENVELOPE_KEY.test(name) && content.params?.length) bodyFromCaller = true;
+      mergeMember(out, name, content);
     }
     // The message itself is built here around a body its caller gives (`{ TopicArn, Message: JSON.stringify(message) }`):
     // where the envelope goes, this function decides, even when it writes none.
@@ -150,6 +148,18 @@ function recordContent(record: RecordParts, key: RegExp, depth: number): Carrier
   mergeMember(out, 'data', inspectCarrier(record.body, key, depth + 1));
   for (const envelope of record.envelope) mergeMember(out, 'headers', inspectCarrier(envelope, key, depth + 1));
   return out;
+}
+
+/**
+ * A message literal (an SNS/SQS input, amqplib options) written out in the code at hand, whose
+ * envelope member (`MessageAttributes`, `headers`), if present, is a literal too: the envelope is
+ * this code's, present or not, and a caller gives at most the body.
+ */
+export function envelopeWrittenIn(literal: Node | undefined, envelopeKey: string): boolean {
+  const obj = objectLiteral(literal);
+  if (!obj || obj.getProperties().some((p) => Node.isSpreadAssignment(p))) return false;
+  const envelope = prop(obj, envelopeKey);
+  return !envelope || objectLiteral(envelope) !== undefined;
 }
 
 /** Metadata members of an event envelope (CloudEvents and the like) besides its id. */

@@ -12,6 +12,7 @@ import { clientFact, sqlFacts, writeFact } from './build';
 import { isGuardTable } from '../sql';
 import { arg, calleeName, initializerOf, objectLiteral, propName, stringValue } from '../syntax';
 import { givenFields } from './staticValues';
+import { keyGiven } from './givenData';
 
 const DRIVERS: Record<string, string> = {
   'drizzle-orm/node-postgres': 'postgres', 'drizzle-orm/postgres-js': 'postgres', 'drizzle-orm/neon-http': 'postgres',
@@ -64,7 +65,7 @@ const insert: OperationAnalyzer = (call) => {
   // A primary or unique key the table declares, set from outside: a repeat collides on it.
   const values = chain.find((c) => c.name === 'values');
   const given = !nothing && !upsert && values ? givenFields(arg(values.call, 0)) : undefined;
-  const key = given?.length ? tableKeys(arg(call, 0)).find((k) => k.length > 0 && k.every((f) => given.includes(f))) : undefined;
+  const key = keyGiven(tableKeys(arg(call, 0)), given);
   const note = nothing ? ' onConflictDoNothing' : upsert ? ' onConflictDoUpdate' : key ? ` (keyed on ${key.join(', ')})` : '';
   facts.push(...writeFact('drizzle-orm', call, `insert into ${table ?? '?'}${note}`, !nothing && !upsert && !key, table));
   return facts;

@@ -1,7 +1,9 @@
 /**
  * The fields an insert sets from outside, also when the insert is a repository method's and its
  * data is the method's parameter (`create(body) { return this.repo.insert(body); }`): then every
- * call site must give an object literal, and only the fields all of them set count.
+ * call site must give an object literal, and only the fields all of them set count. And whether
+ * they cover a key the ORM's schema declares (Prisma, TypeORM, mongoose, Drizzle): a repeat of the
+ * insert then collides on that key.
  */
 import { Node } from 'ts-morph';
 import type { Analysis } from '../analysis';
@@ -19,4 +21,10 @@ export function givenFieldsThrough(data: Node | undefined, analysis: Analysis | 
   const each = sites.map((s) => givenFields(unwrap(s.arg)));
   if (each.some((x) => x === undefined)) return undefined;
   return (each as string[][]).reduce((a, b) => a.filter((x) => b.includes(x)));
+}
+
+/** A declared key (a list of fields) every field of which the insert sets; a given `id` stands for `_id`. */
+export function keyGiven(keys: string[][], given: string[] | undefined): string[] | undefined {
+  if (!given?.length) return undefined;
+  return keys.find((k) => k.length > 0 && k.every((f) => given.includes(f) || (f === '_id' && given.includes('id'))));
 }

@@ -4,8 +4,8 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { clientFact, nestModuleOptions, writeFact } from './build';
 import { givenFields, keyedInsert, literalString } from './staticValues';
-import { keyGiven, modelKeys, modelKeysOf } from './mongooseKeys';
-import { givenFieldsThrough } from './givenData';
+import { modelKeys, modelKeysOf } from './mongooseKeys';
+import { givenFieldsThrough, keyGiven } from './givenData';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */

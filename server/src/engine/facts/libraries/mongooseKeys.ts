@@ -107,9 +107,3 @@ function classKeys(cls: ClassDeclaration): string[][] {
   }
   return keys;
 }
-
-/** A key whose every field is among `given`. */
-export function keyGiven(keys: string[][], given: string[] | undefined): string[] | undefined {
-  if (!given?.length) return undefined;
-  return keys.find((k) => k.length > 0 && k.every((f) => given.includes(f) || (f === '_id' && given.includes('id'))));
-}

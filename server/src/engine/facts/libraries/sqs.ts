@@ -3,6 +3,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
+import { envelopeWrittenIn } from './carrierInspection';
 import { arg, calleeName, channelName, objectLiteral, optionKeyNode, prop } from '../syntax';
 import { isFunctionLike } from '../analysis';
 
@@ -44,18 +45,7 @@ function snsPublish(library: string, call: Node, detail: string, input: Node | u
   const carriers = batch ? [prop(input, 'PublishBatchRequestEntries')] : [prop(input, 'MessageAttributes'), prop(input, 'Message')];
   // An input built elsewhere (`this.transform(...)`, a parameter) is opaque: its attributes are unknown, not absent.
   return publishFact(library, call, detail, topic ? channelName(topic) ?? topic.getText() : undefined,
-    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input), channelNode: topic, envelopeWrittenHere: writesEnvelope(input, batch) });
-}
-
-/**
- * An SNS/SQS input written out here as a literal (a single message): its `MessageAttributes`, present or
- * not, are this code's; a caller gives at most the body. Whether the body comes from a caller is the
- * carriers' business (publishFact).
- */
-function writesEnvelope(input: Node | undefined, batch: boolean): boolean {
-  const literal = objectLiteral(input);
-  const attributes = prop(literal, 'MessageAttributes');
-  return !batch && !!literal && literal.getProperties().every((p) => !Node.isSpreadAssignment(p)) && (!attributes || !!objectLiteral(attributes));
+    input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input), channelNode: topic, envelopeWrittenHere: !batch && envelopeWrittenIn(input, 'MessageAttributes') });
 }
 
 function receiveLoop(call: Node): Fact[] {
@@ -88,7 +78,7 @@ export const sqs: LibraryTable = {
           ? [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')]
           : [prop(input, 'Entries')];
         return publishFact('@aws-sdk/client-sqs', call, `SQS ${name}`, queue ? channelName(queue) ?? queue.getText() : undefined,
-          input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input, envelopeWrittenHere: writesEnvelope(input, name !== 'SendMessageCommand') });
+          input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input, envelopeWrittenHere: name === 'SendMessageCommand' && envelopeWrittenIn(input, 'MessageAttributes') });
       }
       if (name === 'ReceiveMessageCommand') return receiveLoop(call);
       return undefined;
@@ -96,7 +86,7 @@ export const sqs: LibraryTable = {
     'sqs.Client|sendMessage': (call) => {
       const input = arg(call, 0);
       return publishFact('aws-sdk', call, 'SQS sendMessage', channelName(prop(input, 'QueueUrl')),
-        [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')], { envelopeWrittenHere: writesEnvelope(input, false) });
+        [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')], { envelopeWrittenHere: envelopeWrittenIn(input, 'MessageAttributes') });
     },
     'sqs.Client|receiveMessage': (call) => receiveLoop(call),
     'sns.Client|send': (call, analysis) => {

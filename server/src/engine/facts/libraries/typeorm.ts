@@ -4,8 +4,8 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
 import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
 import { givenFields } from './staticValues';
-import { givenFieldsThrough } from './givenData';
-import { entityClass, keyAmong } from './typeormKeys';
+import { givenFieldsThrough, keyGiven } from './givenData';
+import { entityClass, entityKeys } from './typeormKeys';
 
 /** Entity name of a repository receiver: `getRepository(X)`, `Repository<X>`, `@InjectRepository(X)`. */
 function entityOf(call: Node): string | undefined {
@@ -49,7 +49,7 @@ const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): Operatio
   const entity = entityOf(call);
   const ni = typeof nonIdempotent === 'function' ? nonIdempotent(call) : nonIdempotent;
   // An insert that sets a primary or unique key its entity declares from outside collides on a repeat.
-  const key = ni && /^(save|insert)$/.test(calleeName(call).getText()) ? keyAmong(entityClass(entityNodeOf(call)), givenFieldsThrough(arg(call, 0), analysis, insertedData)) : undefined;
+  const key = ni && /^(save|insert)$/.test(calleeName(call).getText()) ? keyGiven(entityKeys(entityClass(entityNodeOf(call))), givenFieldsThrough(arg(call, 0), analysis, insertedData)) : undefined;
   const note = key ? ` (keyed on ${key.join(', ')})` : '';
   return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()${note}`, ni && !key, entity);
 };
@@ -68,7 +68,7 @@ function insertedData(a: Node | undefined): Node | undefined {
 }
 const managerWrite = (nonIdempotent: boolean): OperationAnalyzer => (call) => {
   const entity = managerEntity(call);
-  const key = nonIdempotent && calleeName(call).getText() === 'insert' ? keyAmong(entityClass(arg(call, 0)), givenFields(insertedData(arg(call, 1)))) : undefined;
+  const key = nonIdempotent && calleeName(call).getText() === 'insert' ? keyGiven(entityKeys(entityClass(arg(call, 0))), givenFields(insertedData(arg(call, 1)))) : undefined;
   const note = key ? ` (keyed on ${key.join(', ')})` : '';
   return writeFact('typeorm', call, `manager.${calleeName(call).getText()}(${entity ?? ''})${note}`, nonIdempotent && !key, entity);
 };
@@ -146,7 +146,7 @@ export const typeorm: LibraryTable = {
       const second = arg(call, 1);
       const entity = second ? managerEntity(call) : undefined;
       const inserts = !!second && Node.isObjectLiteralExpression(second);
-      const key = inserts ? keyAmong(entityClass(arg(call, 0)), givenFields(second)) : undefined;
+      const key = inserts ? keyGiven(entityKeys(entityClass(arg(call, 0))), givenFields(second)) : undefined;
       return writeFact('typeorm', call, `manager.save(${entity ?? ''})${key ? ` (keyed on ${key.join(', ')})` : ''}`, inserts && !key, entity);
     },
     'typeorm.EntityManager|insert': managerWrite(true),

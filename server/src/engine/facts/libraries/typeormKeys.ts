@@ -10,8 +10,9 @@ import { Node, type ClassDeclaration, type Decorator } from 'ts-morph';
 import { declarationOf, objectLiteral, prop, stringValue } from '../syntax';
 
 /** The key sets (each a list of property names) of an entity class. */
-export function entityKeys(cls: ClassDeclaration): string[][] {
+export function entityKeys(cls: ClassDeclaration | undefined): string[][] {
   const keys: string[][] = [];
+  if (!cls) return keys;
   const primary: string[] = [];
   for (const p of cls.getProperties()) {
     for (const d of p.getDecorators()) {
@@ -43,10 +44,3 @@ export function entityClass(name: Node | undefined): ClassDeclaration | undefine
   const decl = declarationOf(target);
   return decl && Node.isClassDeclaration(decl) ? decl : undefined;
 }
-
-/** A key of `cls` whose every field is among `given`, if any. */
-export function keyAmong(cls: ClassDeclaration | undefined, given: string[] | undefined): string[] | undefined {
-  if (!cls || !given?.length) return undefined;
-  return entityKeys(cls).find((k) => k.length > 0 && k.every((f) => given.includes(f)));
-}
-
