@@ -101,6 +101,8 @@ export interface Fact {
    * (`strategy: new AmqpServer({ noAck: false })`), taken when a handler's decorator names `Transport.RMQ`.
    */
   rmqIf?: TransportId;
+  /** server: the app's root module class (`createMicroservice(AppModule, ...)`, `NestFactory.create(AppModule)`), when known. */
+  rootModule?: Node;
   /** consumer (NestJS): the transport given in the decorator (`@EventPattern('x', Transport.KAFKA)`). */
   transportHint?: string;
   /** consumer: names bound to the incoming message inside the handler. */

@@ -4,9 +4,12 @@
  * serves whatever its app's bootstrap connects (`createMicroservice`, `connectMicroservice`),
  * found in the handler's deployable: the same service, else the nearest folder above it that
  * bootstraps an app. A handler outside every app (a shared library) takes the transports of all
- * bootstraps of the workspace, as an inference.
+ * bootstraps of the workspace, as an inference. Of several apps in one process, only those whose
+ * module graph holds the handler's controller serve it (facts/nestModuleGraph.ts).
  */
 import * as path from 'node:path';
+import { Node } from 'ts-morph';
+import { moduleReaches } from '../facts/nestModuleGraph';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import { TRANSPORTS, type TransportId } from '../facts/libraries/delivery';
@@ -27,7 +30,8 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
   if (consumer.library !== '@nestjs/microservices') {
     return { redelivers: undefined, direct: false, said: 'the transport could not be determined from the registration; assumed to redeliver', transports: [] };
   }
-  const { servers, direct } = serversOf(model, consumer);
+  const { servers: found, direct } = serversOf(model, consumer);
+  const servers = servingApps(found, consumer);
   if (consumer.transportHint && consumer.transportHint !== 'rmq') return known([consumer.transportHint as TransportId], true, ' (the transport named in the decorator)');
   const rel = (s: Fact) => `${model.relOf(s.node)}:${model.locationOf(s.node).range.start.line}`;
   let relevant = servers;
@@ -78,6 +82,20 @@ function serversOf(model: SystemModel, consumer: Fact): { servers: Fact[]; direc
   }
   if (best) return { servers: best.servers, direct: true };
   return { servers: all, direct: false };
+}
+
+/**
+ * Of the bootstraps found, the ones whose app serves the handler's controller: a process that
+ * starts a TCP app from `AppModule` and a Kafka app from `KafkaAppModule` serves each controller
+ * over the app whose module graph holds it. Only when some app is known to hold the controller are
+ * the apps known not to hold it left out; otherwise all are kept.
+ */
+function servingApps(servers: Fact[], consumer: Fact): Fact[] {
+  const controller = consumer.handler?.getParent();
+  if (!controller || !Node.isClassDeclaration(controller) || servers.length < 2) return servers;
+  const reach = servers.map((s) => (s.rootModule ? moduleReaches(s.rootModule, controller) : undefined));
+  if (!reach.includes(true)) return servers;
+  return servers.filter((_, i) => reach[i] !== false);
 }
 
 /** The app folder of a bootstrap file: its folder, above `src` (`apps/orders/src/main.ts` → `apps/orders`). */

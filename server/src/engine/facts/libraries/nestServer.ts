@@ -10,7 +10,8 @@ import type { Fact } from '../facts';
 import type { Analysis } from '../analysis';
 import type { OperationAnalyzer } from './table';
 import { NEST_SERVER_CLASSES, NEST_TRANSPORTS, TRANSPORTS, type TransportId } from './delivery';
-import { arg, calleeName, initializerOf, prop } from '../syntax';
+import { arg, calleeName, initializerOf, prop, receiver } from '../syntax';
+import { classOf } from '../nestModuleGraph';
 
 const MAX_DEPTH = 4;
 
@@ -113,19 +114,30 @@ function customStrategyAck(options: Node | undefined, analysis: Analysis): Trans
   return undefined;
 }
 
-function serverFact(call: Node, options: Node | undefined, analysis: Analysis, defaultTcp: boolean, how: string): Fact {
+function serverFact(call: Node, options: Node | undefined, analysis: Analysis, defaultTcp: boolean, how: string, root: Node | undefined): Fact {
   const transport = serverTransport(options, analysis, defaultTcp);
   const rmqIf = transport ? undefined : customStrategyAck(options, analysis);
+  const rootModule = classOf(root);
   return {
     kind: 'server', node: calleeName(call), library: '@nestjs/microservices', transport,
     ...(rmqIf ? { rmqIf } : {}),
+    ...(rootModule ? { rootModule } : {}),
     detail: `${how} (${transport ? TRANSPORTS[transport].name : 'transport not determined'})`,
   };
 }
 
+/** `app.connectMicroservice(...)` where `const app = await NestFactory.create(AppModule)`: AppModule. */
+function appRootModule(call: Node): Node | undefined {
+  const app = receiver(call);
+  let init = app && (Node.isIdentifier(app) || Node.isPropertyAccessExpression(app)) ? initializerOf(app) : undefined;
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  if (!init || !Node.isCallExpression(init) || !/^NestFactory\.create$/.test(init.getExpression().getText())) return undefined;
+  return init.getArguments()[0];
+}
+
 export const nestServerOperations: Record<string, OperationAnalyzer> = {
-  '@nestjs/core#NestFactory|createMicroservice': (call, analysis) => serverFact(call, arg(call, 1), analysis, true, 'NestFactory.createMicroservice'),
-  'nest.App|connectMicroservice': (call, analysis) => serverFact(call, arg(call, 0), analysis, false, 'app.connectMicroservice'),
+  '@nestjs/core#NestFactory|createMicroservice': (call, analysis) => serverFact(call, arg(call, 1), analysis, true, 'NestFactory.createMicroservice', arg(call, 0)),
+  'nest.App|connectMicroservice': (call, analysis) => serverFact(call, arg(call, 0), analysis, false, 'app.connectMicroservice', appRootModule(call)),
 };
 
 export const nestServerTransitions: Record<string, string> = {
