@@ -1,6 +1,7 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { guardedByStateTransition } from './stateTransitionGuard';
+import { guardedByExistenceCheck } from './existenceCheckGuard';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
@@ -44,7 +45,7 @@ export const nonIdempotentConsumer = createRule({
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

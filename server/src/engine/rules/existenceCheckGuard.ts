@@ -1,0 +1,123 @@
+/**
+ * An existence check before a write: the flow looks the row up in the store it writes
+ * (`const found = await this.customers.findOne({ externalId })`) and writes only when nothing was
+ * found (`if (found) return;`, `if (!found) await this.customers.create(...)`, or the create in the
+ * `else` of `if (found) { update } else { create }`). A redelivered message finds the row the first
+ * delivery wrote and does not write it again: an application-level upsert. It is not atomic (two
+ * concurrent deliveries can both miss), which the rule's docs say; a reviewer still reads it as the
+ * handler's deduplication.
+ *
+ * Which calls are lookups is a name table (LOOKUP); the lookup and the write must name the same store
+ * (the same receiver, `this.customers`, or the write's model/table).
+ */
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import type { Reached } from '../facts/effects';
+import { exitJumps } from '../facts/paths';
+
+/** Calls that read a row or tell whether one exists. */
+const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
+/** Chained calls that only run or shape a query (`findOne(...).exec()`, `.lean()`). */
+const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRawOne|first|one|maybeOne)$/;
+
+/** True when a write effect runs only when a lookup on its own store found nothing. */
+export function guardedByExistenceCheck(handler: Node, effect: Reached): boolean {
+  if (effect.fact.kind !== 'write') return false;
+  const points: Node[] = [effect.fact.node];
+  if (effect.path.length) points.push(effect.via);
+  return points.some((point) => {
+    const fn = point.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) ?? handler;
+    const stores = storeNames(point, effect);
+    return stores.size > 0 && checkedBefore(point, fn, stores);
+  });
+}
+
+/** The store a point writes to: the last name of its call's receiver, and the fact's table. */
+function storeNames(point: Node, effect: Reached): Set<string> {
+  const out = new Set<string>();
+  const call = Node.isCallExpression(point) ? point : point.getFirstAncestorByKind(SyntaxKind.CallExpression);
+  const callee = call?.getExpression();
+  if (callee && Node.isPropertyAccessExpression(callee)) {
+    const name = lastName(callee.getExpression());
+    if (name) out.add(name);
+  }
+  if (effect.fact.table) out.add(normal(effect.fact.table));
+  return out;
+}
+
+function lastName(node: Node): string | undefined {
+  if (Node.isPropertyAccessExpression(node)) return normal(node.getName());
+  if (Node.isIdentifier(node)) return normal(node.getText());
+  return undefined;
+}
+
+/** `customerModel`, `CustomerModel`, `customersRepository`, `customer`: one store name. */
+function normal(name: string): string {
+  return name.toLowerCase().replace(/(model|repository|repo|collection|table|service|dao|store)$/, '').replace(/s$/, '');
+}
+
+function checkedBefore(point: Node, fn: Node, stores: Set<string>): boolean {
+  for (let child: Node = point, n = point.getParent(); n && n !== fn; child = n, n = n.getParent()) {
+    // The write in the branch of an `if` taken when nothing was found.
+    if (Node.isIfStatement(n) && child !== n.getExpression()) {
+      const found = lookupPolarity(n.getExpression(), fn, stores);
+      if (found !== undefined && (child === n.getThenStatement()) !== found) return true;
+    }
+    // An earlier `if (found) return|throw|continue;` in a statement list holding the write.
+    if (Node.isBlock(n) || Node.isCaseClause(n) || Node.isDefaultClause(n)) {
+      for (const stmt of n.getStatements()) {
+        if (stmt === child) break;
+        if (!Node.isIfStatement(stmt) || stmt.getElseStatement() || !exitJumps(stmt.getThenStatement().compilerNode)) continue;
+        if (lookupPolarity(stmt.getExpression(), fn, stores) === true) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * For a condition on a lookup of one of the stores: true when the condition holds if a row was
+ * found (`found`, `found != null`, `count > 0`), false when it holds if none was (`!found`,
+ * `found === null`), undefined when it is not such a condition.
+ */
+function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | undefined {
+  if (Node.isParenthesizedExpression(cond) || Node.isAwaitExpression(cond)) return lookupPolarity(cond.getExpression(), fn, stores);
+  if (Node.isPrefixUnaryExpression(cond) && cond.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    const inner = lookupPolarity(cond.getOperand(), fn, stores);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (Node.isBinaryExpression(cond)) {
+    const op = cond.getOperatorToken().getKind();
+    const right = cond.getRight().getText();
+    const nothing = /^(null|undefined|0)$/.test(right);
+    if (!nothing) return undefined;
+    const inner = lookupPolarity(cond.getLeft(), fn, stores);
+    if (inner === undefined) return undefined;
+    if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) return !inner;
+    if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.GreaterThanToken) return inner;
+    return undefined;
+  }
+  if (Node.isCallExpression(cond)) return isLookupOf(cond, stores) ? true : undefined;
+  if (!Node.isIdentifier(cond)) return undefined;
+  const decl = cond.getSymbol()?.getDeclarations()[0];
+  if (!decl || !Node.isVariableDeclaration(decl) || !fn.containsRange(decl.getPos(), decl.getEnd())) return undefined;
+  let init = decl.getInitializer();
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init) || Node.isNonNullExpression(init))) init = init.getExpression();
+  return init && Node.isCallExpression(init) && isLookupOf(init, stores) ? true : undefined;
+}
+
+/** `this.customers.findOne({...})`, `prisma.customer.findUnique({...})`, `Model.findOne({...}).exec()`. */
+function isLookupOf(call: CallExpression, stores: Set<string>): boolean {
+  let c: Node = call;
+  while (Node.isCallExpression(c)) {
+    const callee = c.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    if (QUERY_TAIL.test(callee.getName()) && Node.isCallExpression(callee.getExpression())) {
+      c = callee.getExpression();
+      continue;
+    }
+    if (!LOOKUP.test(callee.getName()) || !c.getArguments().length) return false;
+    const store = lastName(callee.getExpression());
+    return !!store && stores.has(store);
+  }
+  return false;
+}

@@ -1,0 +1,121 @@
+/**
+ * non-idempotent-consumer: an existence check before a write (rules/existenceCheckGuard.ts). The
+ * handler looks the row up in the store it writes and writes only when nothing was found: a
+ * redelivery finds the first delivery's row. A lookup in another store, a write on the branch where
+ * the row was found, or a lookup whose result decides nothing keep the finding.
+ * Fixture line numbers are given in the trailing comments.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+const MODELS = lines(
+  "import { Schema, model } from 'mongoose';",
+  "export const Customer = model('Customer', new Schema({ externalId: String, name: String, visits: Number }));",
+  "export const Account = model('Account', new Schema({ ownerId: String, active: Boolean }));",
+);
+
+/** A Kafka consumer whose handler body starts at line 10. */
+function consumer(body: string): string {
+  return lines(
+    "import { Kafka } from 'kafkajs';", //                                                              1
+    "import { Account, Customer } from './models';", //                                                 2
+    "import { customers } from './customers';", //                                                      3
+    "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'crm' });", //         4
+    '', //                                                                                              5
+    'export async function start() {', //                                                               6
+    '  await consumer.run({', //                                                                        7
+    '    eachMessage: async ({ message }) => {', //                                                    8
+    "      const event = JSON.parse(message.value!.toString()) as { id: string; name: string };", //    9
+    body, //                                                                                           10
+    '    },', //
+    '  });', //
+    '}',
+  );
+}
+
+/** A service the handler calls: its own lookup and its own create. */
+const SERVICE = lines(
+  "import { Customer } from './models';",
+  'export const customers = {',
+  '  findByExternalId: (externalId: string) => Customer.findOne({ externalId }).exec(),',
+  '  create: (externalId: string, name: string) => Customer.create({ externalId, name }),',
+  '};',
+);
+
+const workspace = (body: string) => ({
+  'services/crm/package.json': '{ "name": "crm", "dependencies": { "mongoose": "^8.0.0", "kafkajs": "^2.0.0" } }\n',
+  'services/crm/src/models.ts': MODELS,
+  'services/crm/src/customers.ts': SERVICE,
+  'services/crm/src/consumer.ts': consumer(body),
+});
+
+const reported = (line: number) => [{ messageId: 'unguarded', file: 'services/crm/src/consumer.ts', line, column: 5 }];
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    {
+      name: 'found, updated in place; not found, created (an application-level upsert on the same model)',
+      files: workspace(lines(
+        '      const existing = await Customer.findOne({ externalId: event.id }).exec();',
+        '      if (existing) {',
+        '        existing.name = event.name;',
+        '        await existing.save();',
+        '      } else {',
+        '        await Customer.create({ externalId: event.id, name: event.name });',
+        '      }',
+      )),
+    },
+    {
+      name: 'an early return when the row exists',
+      files: workspace(lines(
+        '      const seen = await Customer.findOne({ externalId: event.id });',
+        '      if (seen != null) return;',
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+    },
+    {
+      name: 'the create only under `if (!found)`, the lookup awaited in the condition itself',
+      files: workspace(lines(
+        '      if (!(await Customer.exists({ externalId: event.id }))) {',
+        '        await Customer.create({ externalId: event.id, name: event.name });',
+        '      }',
+      )),
+    },
+    {
+      name: 'a service lookup and a service create: the check is on the same receiver in the handler',
+      files: workspace(lines(
+        '      const existing = await customers.findByExternalId(event.id);',
+        '      if (existing === null) await customers.create(event.id, event.name);',
+      )),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the lookup is in another store: it does not tell whether this message was handled',
+      files: workspace(lines(
+        '      const account = await Account.findOne({ ownerId: event.id });',
+        '      if (!account) return;',
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+      errors: reported(8),
+    },
+    {
+      name: 'the create runs on the branch where the row was found',
+      files: workspace(lines(
+        '      const existing = await Customer.findOne({ externalId: event.id });',
+        '      if (existing) await Customer.create({ externalId: event.id, name: `${event.name} (copy)` });',
+      )),
+      errors: reported(8),
+    },
+    {
+      name: 'a lookup whose result decides nothing',
+      files: workspace(lines(
+        '      const existing = await Customer.findOne({ externalId: event.id });',
+        "      console.log('existing', existing);",
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+      errors: reported(8),
+    },
+  ],
+});
