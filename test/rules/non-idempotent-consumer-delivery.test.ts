@@ -190,6 +190,27 @@ export async function main() {
       },
     },
     {
+      name: 'a failed message put back on its own queue from the catch, with a retry count added, is a requeue',
+      files: {
+        'services/billing/src/consumer.ts': `import amqp from 'amqplib';
+
+export async function main() {
+  const channel = await (await amqp.connect('amqp://rabbit')).createChannel();
+  await channel.consume('payments', async (msg) => {
+    if (!msg) return;
+    const body = JSON.parse(msg.content.toString()) as { orderId: string; retries?: number };
+    try {
+      await fetch('http://ledger/entries/' + body.orderId, { method: 'GET' });
+    } catch {
+      channel.sendToQueue('payments', Buffer.from(JSON.stringify({ ...body, retries: (body.retries ?? 0) + 1 })));
+    }
+    channel.ack(msg);
+  });
+}
+`,
+      },
+    },
+    {
       name: 'an outbox relay forwards each entry at least once by design: the consumers downstream deduplicate',
       files: {
         'services/cart/src/outbox-relay.ts': `import amqp from 'amqplib';

@@ -20,7 +20,7 @@ function consumer(body: string): string {
   return lines(
     "import { Kafka } from 'kafkajs';", //                                                              1
     "import { Account, Customer } from './models';", //                                                 2
-    "import { customers } from './customers';", //                                                      3
+    "import { customers, ingest } from './customers';", //                                              3
     "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'crm' });", //         4
     '', //                                                                                              5
     'export async function start() {', //                                                               6
@@ -36,11 +36,23 @@ function consumer(body: string): string {
 
 /** A service the handler calls: its own lookup and its own create. */
 const SERVICE = lines(
-  "import { Customer } from './models';",
+  "import { Account, Customer } from './models';",
   'export const customers = {',
   '  findByExternalId: (externalId: string) => Customer.findOne({ externalId }).exec(),',
   '  create: (externalId: string, name: string) => Customer.create({ externalId, name }),',
   '};',
+  '',
+  '/** Creates the customer once, then opens its account in another store. */',
+  'export async function ingest(externalId: string, name: string) {',
+  '  const exists = await Customer.findOne({ externalId });',
+  '  if (exists) return;',
+  '  await Customer.create({ externalId, name });',
+  '  await openAccount(externalId);',
+  '}',
+  '',
+  'async function openAccount(ownerId: string) {',
+  '  await Account.create({ ownerId, active: true });',
+  '}',
 );
 
 const workspace = (body: string) => ({
@@ -88,6 +100,10 @@ runRuleTests('non-idempotent-consumer', {
         '      const existing = await customers.findByExternalId(event.id);',
         '      if (existing === null) await customers.create(event.id, event.name);',
       )),
+    },
+    {
+      name: 'a check in a function on the way guards what follows it: the flow writes the checked store after the check, so a repeat stops there',
+      files: workspace('      await ingest(event.id, event.name);'),
     },
   ],
   invalid: [

@@ -19,15 +19,38 @@ const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|
 /** Chained calls that only run or shape a query (`findOne(...).exec()`, `.lean()`). */
 const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRawOne|first|one|maybeOne)$/;
 
-/** True when a write effect runs only when a lookup on its own store found nothing. */
-export function guardedByExistenceCheck(handler: Node, effect: Reached): boolean {
-  if (effect.fact.kind !== 'write') return false;
+/**
+ * True when an effect runs only when a lookup found nothing in a store the flow writes: the
+ * effect's own store, or another the flow writes after the check (`if (await shares.findOne(...))
+ * return; await shares.create(...); await feed.insertMany(...)`: a repeat stops at the check).
+ * The check may sit in the effect's function, in the handler, or in a function on the way.
+ */
+export function guardedByExistenceCheck(handler: Node, effect: Reached, written: Set<string>): boolean {
+  if (effect.fact.kind === 'guard' || effect.fact.kind === 'read') return false;
   const points: Node[] = [effect.fact.node];
   if (effect.path.length) points.push(effect.via);
+  for (let i = 0; i + 1 < effect.path.length; i++) points.push(...callsTo(effect.path[i], effect.path[i + 1]));
   return points.some((point) => {
     const fn = point.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) ?? handler;
-    const stores = storeNames(point, effect);
+    const stores = new Set([...written, ...(effect.fact.kind === 'write' ? storeNames(point, effect) : [])]);
     return stores.size > 0 && checkedBefore(point, fn, stores);
+  });
+}
+
+/** The stores the writes of a flow name (receivers' last names and tables). */
+export function writtenStores(reached: Reached[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of reached) if (r.fact.kind === 'write') for (const name of storeNames(r.fact.node, r)) out.add(name);
+  return out;
+}
+
+/** The calls in `fn` to the function `callee` (matched by name). */
+function callsTo(fn: Node, callee: Node): Node[] {
+  const name = (callee as { getName?(): string | undefined }).getName?.() ?? (Node.isVariableDeclaration(callee.getParent() ?? callee) ? (callee.getParent() as import('ts-morph').VariableDeclaration).getName() : undefined);
+  if (!name) return [];
+  return fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => {
+    const e = c.getExpression();
+    return (Node.isPropertyAccessExpression(e) ? e.getName() : e.getText()) === name;
   });
 }
 

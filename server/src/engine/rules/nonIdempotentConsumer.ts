@@ -1,7 +1,7 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { guardedByStateTransition } from './stateTransitionGuard';
-import { guardedByExistenceCheck } from './existenceCheckGuard';
+import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
@@ -45,7 +45,8 @@ export const nonIdempotentConsumer = createRule({
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r));
+      const written = writtenStores(reached);
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;
@@ -100,15 +101,19 @@ const RETRY_CHANNEL = /retry|dlq|dead.?letter|delay|parking/i;
 
 /**
  * A requeue of the message being handled (`channel.sendToQueue(queue, msg.content, msg.properties)`
- * back to its own queue or to a retry/dead-letter one) is not a new publish: it is the same message,
- * and its consumer sees it as a redelivery.
+ * back to its own queue or to a retry/dead-letter one, or any publish there from a `catch` block,
+ * such as `XADD stream * event e payload p retries n+1`) is not a new publish: it is the same
+ * message, and its consumer sees it as a redelivery.
  */
 function isRequeue(consumer: Fact, fact: Fact): boolean {
-  if (fact.kind !== 'publish' || !consumer.messageNames?.length) return false;
+  if (fact.kind !== 'publish') return false;
   const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   if (!call || !Node.isCallExpression(call)) return false;
   const sameChannel = (!!fact.channel && fact.channel === consumer.channel) || RETRY_CHANNEL.test(fact.channel ?? call.getArguments()[0]?.getText() ?? '');
   if (!sameChannel) return false;
+  // Put back on its own or a retry queue from a `catch`: the failed message again (often with a retry count), not a new event.
+  if (call.getFirstAncestor((a) => Node.isCatchClause(a))) return true;
+  if (!consumer.messageNames?.length) return false;
   const names = consumer.messageNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const carried = new RegExp(`^(${names.join('|')})(\\.(content|value|body|Body|data))?$`);
   return call.getArguments().some((a) => carried.test(a.getText()));
