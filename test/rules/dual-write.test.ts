@@ -573,7 +573,32 @@ export async function placeOrder(customerId: string, total: number) {
 }
 `,
       },
-      errors: [{ messageId: 'dualWrite', line: 10, column: 20 }],
+      errors: [{ messageId: 'dualWrite', line: 10, column: 20, severity: 'warning', messageIncludes: "runs inside the write's transaction (prisma $transaction) before it commits" }],
+    },
+    {
+      name: 'TypeORM queryRunner: save, enqueue, then commitTransaction: a warning that says the commit can fail after the publish',
+      files: {
+        'services/orgs/src/invites.ts': `import { DataSource } from 'typeorm';
+import { Queue } from 'bullmq';
+import { Invite } from './invite.entity';
+
+const mail = new Queue('mail');
+
+export async function invite(dataSource: DataSource, email: string) {
+  const runner = dataSource.createQueryRunner();
+  await runner.startTransaction();
+  try {
+    const created = await runner.manager.save(Invite, { email });
+    await mail.add('invite', { to: email, link: \`/invites/\${created.id}\` });
+    await runner.commitTransaction();
+  } catch (e) {
+    await runner.rollbackTransaction();
+    throw e;
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 12, column: 16, severity: 'warning', messageIncludes: 'if the commit then fails or the process dies before it, other services act on a change that was never saved' }],
     },
     {
       name: 'TypeORM dataSource.transaction commits, then channel.sendToQueue runs outside it',

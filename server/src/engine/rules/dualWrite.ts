@@ -83,7 +83,8 @@ export const dualWrite = createRule({
         ...(alternates.of.get(c) ?? []).map((o) => ({ ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node), message: `the same event on another branch: ${o.at.fact.detail}` })),
         ...entryPoints(model, callers, consumers),
       ];
-      const common = { location, related, inferred: inferredWhat.length > 0, ...(inferredWhat.length ? { maxSeverity: 'warning' as const } : {}) };
+      // Inside the write's transaction the publish cannot be lost with the change saved; only a failed commit after it goes wrong.
+      const common = { location, related, inferred: inferredWhat.length > 0, ...(inferredWhat.length || c.beforeCommit ? { maxSeverity: 'warning' as const } : {}) };
       if (c.kind === 'brokenOutbox') {
         report({
           ...common,
@@ -104,7 +105,8 @@ export const dualWrite = createRule({
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
           publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at)}\`)`,
           order: c.writeFirst ? '' : ' before the write',
-          failure: publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
+          failure: c.beforeCommit ? beforeCommitFailure(c.beforeCommit, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp)
+            : publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,
           event: isHttp ? 'request' : 'event',
           deliver: isHttp ? 'send' : 'publish',
@@ -200,6 +202,20 @@ interface Candidate {
   inferred: string[];
   how?: string;
   sameTx?: string;
+  /** dualWrite: the publish runs inside the write's open transaction, before it commits (how it is opened). */
+  beforeCommit?: string;
+}
+
+/** The transaction that holds both the write and the publish, by how it is opened, when one visibly does. */
+function sharedTx(model: SystemModel, fn: Node, all: Reached[], publish: Reached, write: Reached): string | undefined {
+  if (write.via === publish.via) return undefined;
+  // The flow is itself the callback of a transaction call (`prisma.$transaction(async (tx) => { ... })`).
+  const parent = fn.getParent();
+  const around = parent && Node.isCallExpression(parent) && parent.getArguments().includes(fn) ? model.analysis.factsAt(parent).find((f) => f.kind === 'tx') : undefined;
+  if (around) return `${around.library} ${around.detail}`;
+  const sw = txScopeOf(model.analysis, fn, write.via, all);
+  const sp = sw && txScopeOf(model.analysis, fn, publish.via, all);
+  return sw && sp && sw.known && sp.node === sw.node ? sw.detail : undefined;
 }
 
 /**
@@ -224,6 +240,11 @@ function publishFailure(model: SystemModel, writeFirst: boolean, peer: string, i
   if (r?.redelivers) return `if the process dies or ${peer} is unreachable after the write, ${r.note}: the ${isHttp ? 'call' : 'event'} goes out only if the repeated write succeeds and does not skip it.`;
   if (r) return `if the process dies or ${peer} is unreachable after the write, ${r.note} ${lost}.`;
   return `if the process dies or ${peer} is unreachable after the write, ${lost}, and nothing retries.`;
+}
+
+function beforeCommitFailure(tx: string, peer: string, isHttp: boolean): string {
+  const acted = isHttp ? `${peer} has acted on` : 'other services act on';
+  return `the ${isHttp ? 'call' : 'publish'} runs inside the write's transaction (${tx}) before it commits, so if ${peer} is unreachable the transaction rolls back and nothing is lost; but if the commit then fails or the process dies before it, ${acted} a change that was never saved.`;
 }
 
 function outboxFailure(model: SystemModel, writeFirst: boolean, consumer: Fact | undefined): string {
@@ -269,7 +290,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (publish.fact.kind === 'publish' && telemetryChannel(publish.fact)) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
-    else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact) });
+    else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });
   }
   for (const outbox of outboxWrites) {
     const pair = pairFor(fn, outbox, writes);
