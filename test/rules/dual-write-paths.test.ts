@@ -401,6 +401,27 @@ export async function place(id: string, circuitOpen: boolean) {
       }],
     },
     {
+      name: 'two events on one channel, one after the other, after the same write: one outbox covers both, one finding',
+      files: {
+        'services/chat/src/messages.ts': `${HEAD}
+export async function send(conversationId: string, text: string) {
+  const message = await prisma.message.create({ data: { conversationId, text } });
+  await Promise.all([
+    producer.send({ topic: 'chat.events', messages: [{ key: conversationId, value: JSON.stringify({ type: 'message.created', message }) }] }),
+    producer.send({ topic: 'chat.events', messages: [{ key: conversationId, value: JSON.stringify({ type: 'conversation.updated', conversationId }) }] }),
+  ]);
+}
+`,
+      },
+      errors: [{
+        messageId: 'dualWrite', line: 10, column: 14,
+        related: [
+          'services/chat/src/messages.ts:8:40 the datastore write: prisma.message.create',
+          'services/chat/src/messages.ts:11:14 another publish to the same channel after the same write (one outbox covers both): producer.send to "chat.events"',
+        ],
+      }],
+    },
+    {
       name: 'publish before the write: the event is out if the write then fails',
       files: {
         'services/orders/src/orders.ts': `${HEAD}

@@ -80,7 +80,10 @@ export const dualWrite = createRule({
       const related = [
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
         ...(c.at.path.length ? [{ ...model.locationOf(c.at.fact.node), message: `${c.kind === 'brokenOutbox' ? 'the outbox write' : 'the publish'}: ${c.at.fact.detail}` }] : []),
-        ...(alternates.of.get(c) ?? []).map((o) => ({ ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node), message: `the same event on another branch: ${o.at.fact.detail}` })),
+        ...(alternates.of.get(c) ?? []).map(({ other: o, exclusive }) => ({
+          ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node),
+          message: exclusive ? `the same event on another branch: ${o.at.fact.detail}` : `another publish to the same channel after the same write (one outbox covers both): ${o.at.fact.detail}`,
+        })),
         ...entryPoints(model, callers, consumers),
       ];
       // Inside the write's transaction the publish cannot be lost with the change saved; only a failed commit after it goes wrong.
@@ -161,13 +164,15 @@ function ownRefreshes(model: SystemModel, found: Candidate[], hops: () => HopInd
 }
 
 /**
- * One flow that sends the same event on exclusive branches (`if (circuitOpen) retryClient.emit('order.created', e)
- * else client.emit('order.created', e)`) after the same write has one missing outbox, not two: the
- * first send is reported, the others are its related locations.
+ * One flow that sends the same event after the same write has one missing outbox, not several: on
+ * exclusive branches (`if (circuitOpen) retryClient.emit('order.created', e) else
+ * client.emit('order.created', e)`), or one after the other to the same named channel (a message
+ * and a conversation update both on `chat:events`). The first send is reported, the others are
+ * its related locations.
  */
-function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, Candidate[]> } {
+function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, { other: Candidate; exclusive: boolean }[]> } {
   const dropped = new Set<Candidate>();
-  const of = new Map<Candidate, Candidate[]>();
+  const of = new Map<Candidate, { other: Candidate; exclusive: boolean }[]>();
   const byFlow = new Map<Node, Candidate[]>();
   for (const c of candidates) {
     if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
@@ -178,11 +183,13 @@ function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>
       if (dropped.has(c)) continue;
       for (const o of list.slice(i + 1)) {
         // The same event: one publish reached on both branches (through a wrapper whose channel is its own), or one named channel.
-        const sameEvent = o.at.fact === c.at.fact || (!!c.at.fact.channel && o.at.fact.channel === c.at.fact.channel);
+        const sameChannel = !!c.at.fact.channel && o.at.fact.channel === c.at.fact.channel;
+        const sameEvent = o.at.fact === c.at.fact || sameChannel;
         if (dropped.has(o) || o.write.fact !== c.write.fact || !sameEvent || o.at.via === c.at.via) continue;
-        if (pathRelation(c.at.via, o.at.via, c.fn) !== 'exclusive') continue;
+        const exclusive = pathRelation(c.at.via, o.at.via, c.fn) === 'exclusive';
+        if (!exclusive && (!sameChannel || !!o.beforeCommit !== !!c.beforeCommit)) continue;
         dropped.add(o);
-        of.set(c, [...(of.get(c) ?? []), o]);
+        of.set(c, [...(of.get(c) ?? []), { other: o, exclusive }]);
       }
     }
   }
