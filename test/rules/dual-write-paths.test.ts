@@ -24,6 +24,29 @@ export class OrdersService {
 
   async create(productId: string, quantity: number) {`;
 
+const productsController = (body: string) => `import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+@Controller()
+export class ProductsController {
+  @MessagePattern('product.reserve-stock')
+  async reserve(@Payload() body: { productId: string; quantity: number }) {
+    ${body}
+  }
+}
+`;
+
+/** An orders service that writes, then sends a request (line 12) to the products service. */
+const ordersThenRequest = `${NEST_ORDERS_HEAD}
+    await prisma.order.create({ data: { productId, quantity } });
+    return firstValueFrom(this.products.send('product.reserve-stock', { productId, quantity }));
+  }
+}
+`;
+
 runRuleTests('dual-write', {
   valid: [
     {
@@ -216,6 +239,13 @@ export function wire(bus: EventEmitter) {
       },
     },
     {
+      name: 'a request (whatever its pattern is named) answered by a handler that only reads is a read over RPC',
+      files: {
+        'services/orders/src/orders.service.ts': ordersThenRequest,
+        'services/products/src/products.controller.ts': productsController('return prisma.product.findUnique({ where: { id: body.productId } });'),
+      },
+    },
+    {
       name: 'a NestJS request/response send from a query-named gateway method before the write is a read over RPC',
       files: {
         'services/wallets/src/withdraw.ts': `import { ClientKafka } from '@nestjs/microservices';
@@ -292,6 +322,14 @@ export async function place(dataSource: DataSource, id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a request whose handler changes state after the write is reported',
+      files: {
+        'services/orders/src/orders.service.ts': ordersThenRequest,
+        'services/products/src/products.controller.ts': productsController('return prisma.product.update({ where: { id: body.productId }, data: { stock: { decrement: body.quantity } } });'),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/orders/src/orders.service.ts', line: 12, column: 41 }],
+    },
     {
       name: 'a switch case that falls through from the write to the publish',
       files: {

@@ -219,6 +219,17 @@ export function ownConsumers(fact: Fact, service: string | undefined, hops: HopI
   return out.size ? [...out] : undefined;
 }
 
+/** Every consumer in code a publish reaches; undefined when none is found or one is not in code (the architecture file's). */
+export function consumersInCode(fact: Fact, service: string | undefined, hops: HopIndex): Fact[] | undefined {
+  const out = new Set<Fact>();
+  for (const key of publishKeys(fact, service, hops)) {
+    const ends = hops.endsOf(key);
+    if (!ends.length || ends.some((e) => !e.fact)) return undefined;
+    for (const e of ends) out.add(e.fact!);
+  }
+  return out.size ? [...out] : undefined;
+}
+
 /**
  * A publish's description as a call site of its wrapper sees it: `producer.send to "?"` in a wrapper
  * whose caller names the topic reads `producer.send to "orders.events"` there.

@@ -10,7 +10,7 @@ import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { consumerDelivery } from './consumerDelivery';
-import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, nameOf } from './rootCause';
+import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
 import { channelNamedAt, destinationOf, detailAt, hopIndex, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
@@ -44,7 +44,8 @@ export const dualWrite = createRule({
     let hops: HopIndex | undefined;
     const hopsOf = () => (hops ??= hopIndex(model));
     const refreshes = ownRefreshes(model, found, hopsOf);
-    const candidates = found.filter((c) => !refreshes.has(c));
+    // A request answered by handlers that only read is a read over RPC, not a change to announce.
+    const candidates = found.filter((c) => !refreshes.has(c) && !isReadOnlyRequest(model, hopsOf(), c.at));
     const consumers = consumersByHandler(model);
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);

@@ -7,7 +7,8 @@ import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
-import { consequence, isAppendOnly, isQuery } from './rootCause';
+import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
+import { hopIndex, type HopIndex } from '../facts/hops';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 
@@ -32,6 +33,8 @@ export const nonIdempotentConsumer = createRule({
   check({ model, report }) {
     // One finding per handler: a handler registered for several channels (two decorators, one
     // function passed to several consumers) is one root cause; the other registrations are related.
+    let hops: HopIndex | undefined;
+    const hopsOf = () => (hops ??= hopIndex(model));
     const byHandler = new Map<Node, Fact[]>();
     for (const consumer of model.facts) {
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
@@ -46,7 +49,7 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

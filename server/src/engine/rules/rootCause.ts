@@ -10,6 +10,7 @@ import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import type { RelatedLocation } from '../types';
 import type { SystemModel } from '../model';
+import { consumersInCode, type HopIndex } from '../facts/hops';
 
 /**
  * The functions of a file, kept while its syntax tree is unchanged (the
@@ -154,6 +155,23 @@ export function isQuery(r: Reached): boolean {
   // A pattern is read segment by segment (`saga-topic-order-to-customer-findCustomerStatus` ends in a query).
   const names = [...patternNames(pattern).flatMap((n) => [n, ...n.split(/[-_.:/\s]+/)]), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
   return names.some((n) => QUERY_NAME.test(n));
+}
+
+/** Effects that change something: a handler reaching none of them only answers. */
+const CHANGES = new Set<Fact['kind']>(['write', 'publish', 'http', 'sideEffect']);
+
+/**
+ * A request whose reply the caller waits for (Nest `client.send`) served only by handlers in the
+ * workspace that change nothing (no write, no publish other than the reply, no state-changing HTTP
+ * call, no side effect): a read over RPC, whatever its pattern is named. Unknown handlers (none
+ * found, or one outside the code) keep it a change.
+ */
+export function isReadOnlyRequest(model: SystemModel, hops: HopIndex, r: Reached): boolean {
+  if (r.fact.kind !== 'publish' || !r.fact.request) return false;
+  const handlers = consumersInCode(r.fact, model.serviceOf(r.fact.node)?.name, hops);
+  if (!handlers?.length || handlers.some((c) => !c.handler)) return false;
+  return handlers.every((c) => !model.effects.of(c.handler!).some((e) => CHANGES.has(e.fact.kind) && !e.fact.reply
+    && !(e.fact.kind === 'http' && ['GET', 'HEAD'].includes(e.fact.method ?? ''))));
 }
 
 /**
