@@ -2,6 +2,9 @@
  * Registration wrappers: a BullMQ `Worker` (or bull `queue.process`) created inside a function
  * that takes the processor as a parameter registers, at each call of that function, the
  * processor passed there; the finding points at that call. A wrapper nobody calls registers nothing.
+ * The same for a kafkajs `consumer.run(runConfig)` inside a `consume(topic, config, runConfig)`
+ * service: each caller's `eachMessage` is a handler, also when a handler factory
+ * (`eachMessage: this.handleChanges()`) returns it.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -59,9 +62,52 @@ const UNCALLED = lines(
   '}',
 );
 
+const KAFKA_SERVICE = lines(
+  "import { Kafka, type ConsumerConfig, type ConsumerRunConfig, type ConsumerSubscribeTopics } from 'kafkajs';",
+  '',
+  "const kafka = new Kafka({ brokers: ['kafka:9092'] });",
+  '',
+  'export class ConsumerService {',
+  '  async consume(topic: ConsumerSubscribeTopics, config: ConsumerConfig, runConfig: ConsumerRunConfig) {',
+  '    const consumer = kafka.consumer(config);',
+  '    await consumer.subscribe(topic);',
+  '    await consumer.run(runConfig);',
+  '  }',
+  '}',
+);
+
+const KAFKA_CALLER = (handler: string) => lines(
+  "import type { EachMessagePayload } from 'kafkajs';",
+  "import { PrismaClient } from '@prisma/client';",
+  "import { ConsumerService } from './consumer.service';",
+  '',
+  'const prisma = new PrismaClient();',
+  '',
+  'export class CustomersConsumer {',
+  '  constructor(private readonly consumers: ConsumerService) {}',
+  '',
+  '  async start() {',
+  "    await this.consumers.consume({ topics: ['customers.changes'] }, { groupId: 'segments' }, { eachMessage: this.handleChanges() });",
+  '  }',
+  '',
+  '  private handleChanges() {',
+  '    return async ({ message }: EachMessagePayload) => {',
+  `      ${handler}`,
+  '    };',
+  '  }',
+  '}',
+);
+
 runRuleTests('non-idempotent-consumer', {
   valid: [
     { name: 'a registration wrapper that is never called registers no handler', files: { 'services/worker/src/start.ts': UNCALLED } },
+    {
+      name: 'kafkajs run through a consume() service: a handler whose write is idempotent is not reported',
+      files: {
+        'services/segments/src/consumer.service.ts': KAFKA_SERVICE,
+        'services/segments/src/customers.consumer.ts': KAFKA_CALLER("await prisma.customer.update({ where: { id: String(message.key) }, data: { name: String(message.value) } });"),
+      },
+    },
   ],
   invalid: [
     {
@@ -72,6 +118,17 @@ runRuleTests('non-idempotent-consumer', {
         'services/worker/src/app.ts': APP,
       },
       errors: [{ messageId: 'unguarded', file: 'services/worker/src/app.ts', ...at(APP, 'register(') }],
+    },
+    {
+      name: 'kafkajs run through a consume() service, the handler made by a factory method: reported at the caller\'s eachMessage, topic from the caller',
+      files: {
+        'services/segments/src/consumer.service.ts': KAFKA_SERVICE,
+        'services/segments/src/customers.consumer.ts': KAFKA_CALLER("await prisma.segmentMember.create({ data: { customerId: String(message.key) } });"),
+      },
+      errors: [{
+        messageId: 'unguarded', file: 'services/segments/src/customers.consumer.ts', ...at(KAFKA_CALLER(''), 'eachMessage'),
+        messageIncludes: 'kafkajs eachMessage handler for "customers.changes", registered through consume()',
+      }],
     },
   ],
 });

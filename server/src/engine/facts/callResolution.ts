@@ -211,7 +211,8 @@ export class CallResolver {
     if (Node.isCallExpression(expr)) {
       const callee = expr.getExpression();
       if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') return this.functionFrom(callee.getExpression());
-      return undefined;
+      // A handler factory: `eachMessage: this.handleChanges()`, whose body returns the handler.
+      return returnedFunction(this.resolveCallee(expr));
     }
     if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
       let symbol: TsSymbol | undefined;
@@ -231,6 +232,20 @@ export class CallResolver {
     }
     return undefined;
   }
+}
+
+/** The function a workspace function returns, when its body returns one function (`return async (msg) => { ... }`). */
+function returnedFunction(fn: FunctionLike | undefined): FunctionLike | undefined {
+  if (!fn) return undefined;
+  const body = (fn as unknown as { getBody?(): Node | undefined }).getBody?.();
+  if (!body) return undefined;
+  if (!Node.isBlock(body)) return isFunctionLike(body) ? body : undefined;
+  const returned = body.getStatements().flatMap((st) => (Node.isReturnStatement(st) ? [st.getExpression()] : []));
+  const inner = returned.length === 1 && returned[0] && isFunctionLike(returned[0]) ? returned[0] : undefined;
+  // A higher-order wrapper (`metricWrapper(processor)`) returns a function that calls what it was given: not a factory.
+  const params = new Set(((fn as unknown as { getParameters?(): { getName(): string }[] }).getParameters?.() ?? []).map((p) => p.getName()));
+  const callsParam = inner?.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => params.has(c.getExpression().getText()));
+  return inner && !callsParam ? inner : undefined;
 }
 
 /**

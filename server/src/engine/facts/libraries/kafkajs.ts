@@ -3,9 +3,11 @@ import { Node, type SourceFile } from 'ts-morph';
 import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, channelName, optionKeyNode, prop, receiver } from '../syntax';
+import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
+import { registrationSites } from '../registrations';
 
-function subscribedTopic(call: Node): string | undefined {
+/** The topic the run's consumer subscribes to; `given` maps a wrapper's parameter to its caller's argument. */
+function subscribedTopic(call: Node, given: (n: Node | undefined) => Node | undefined = (n) => n): string | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
   const recvText = recv.getText();
@@ -14,7 +16,7 @@ function subscribedTopic(call: Node): string | undefined {
     const callee = other.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) continue;
     if (callee.getExpression().getText() !== recvText) continue;
-    const opts = arg(other, 0);
+    const opts = given(arg(other, 0));
     const topic = channelName(prop(opts, 'topic'));
     if (topic) return topic;
     const topics = prop(opts, 'topics');
@@ -51,6 +53,17 @@ export const kafkajs: LibraryTable = {
   operations: {
     'kafkajs.Consumer|run': (call, analysis) => {
       const opts = arg(call, 0);
+      // `consume(topic, config, runConfig) { ...; consumer.run(runConfig) }`: the handlers are the callers'.
+      const sites = opts && Node.isIdentifier(opts) ? registrationSites(call, opts, analysis) : undefined;
+      if (sites?.length) {
+        return sites.flatMap(({ site, argument }) => ['eachMessage', 'eachBatch'].flatMap((key) => {
+          const value = prop(argument(opts), key);
+          if (!value) return [];
+          const topic = subscribedTopic(call, argument);
+          return [consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
+            `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka')];
+        }));
+      }
       const facts = [];
       for (const key of ['eachMessage', 'eachBatch']) {
         const value = prop(opts, key);
