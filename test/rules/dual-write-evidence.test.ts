@@ -59,9 +59,8 @@ export async function checkout(orderId: string) {
     assert.doesNotMatch(findings[0].message, /Inferred/);
   });
 
-  it('inside a Kafka consumer the message says the broker redelivers, not that nothing retries', () => {
-    const findings = findingsFor('dual-write', {
-      'services/shipping/src/consumer.ts': `import { Kafka } from 'kafkajs';
+  /** A Kafka consumer that inserts and publishes; `guard` is a statement run first. */
+  const shippingConsumer = (guard: string) => `import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
 const pool = new Pool();
@@ -72,18 +71,36 @@ const producer = kafka.producer();
 export async function start() {
   await consumer.run({
     eachMessage: async ({ message }) => {
+      ${guard}
       await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [message.key!.toString()]);
       await producer.send({ topic: 'shipments.created', messages: [{ key: message.key, value: message.value }] });
     },
   });
 }
-`,
+`;
+
+  it('inside a Kafka consumer that deduplicates, the message says the broker redelivers and the repeat skips the publish', () => {
+    const findings = findingsFor('dual-write', {
+      'services/shipping/src/consumer.ts': shippingConsumer("const { rowCount } = await pool.query('INSERT INTO processed_messages (id) VALUES ($1) ON CONFLICT DO NOTHING', [message.offset]); if (!rowCount) return;"),
       ...SHIPMENTS_CONSUMER,
     });
     assert.equal(findings.length, 1);
     assert.equal(findings[0].severity, 'error');
-    assert.match(findings[0].message, /redelivers the message and the handler runs again, repeating the write/);
+    assert.match(findings[0].message, /redelivers the message and the handler runs again, repeating the write: the event goes out only if the repeated write succeeds and does not skip it/);
     assert.doesNotMatch(findings[0].message, /nothing retries/);
+  });
+
+  it('inside a Kafka consumer that nothing stops on a repeat, the redelivery runs the write and the publish again: non-idempotent-consumer reports it, not dual-write', () => {
+    const files = { 'services/shipping/src/consumer.ts': shippingConsumer(''), ...SHIPMENTS_CONSUMER };
+    assert.deepEqual(findingsFor('dual-write', files), []);
+    const repeated = findingsFor('non-idempotent-consumer', files).filter((f) => f.location.file === 'services/shipping/src/consumer.ts');
+    assert.equal(repeated.length, 1);
+    assert.match(repeated[0].message, /publishes \(`producer.send to "shipments.created"`\)|writes `INSERT INTO shipments`/);
+  });
+
+  it('a fire-and-forget publish in that consumer is lost all the same: its failure never reaches the handler', () => {
+    const files = { 'services/shipping/src/consumer.ts': shippingConsumer('').replace('await producer.send(', 'void producer.send('), ...SHIPMENTS_CONSUMER };
+    assert.equal(findingsFor('dual-write', files).length, 1);
   });
 
   it('an event no code in the workspace consumes: a warning that says so, at the call that names the topic through a wrapper', () => {
@@ -148,6 +165,7 @@ ${register}
     const stream = findingsFor('dual-write', {
       'services/shipping/src/consumer.ts': handler(`export async function poll() {
   const entries = await redis.xreadgroup('GROUP', 'shipping', 'c1', 'STREAMS', 'orders', '>');
+  if (!(await redis.set(\`seen:\${String(entries)}\`, '1', 'EX', 86400, 'NX'))) return;
   await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [String(entries)]);
   await producer.send({ topic: 'shipments.created', messages: [{ value: String(entries) }] });
 }`),

@@ -620,7 +620,7 @@ export async function placeOrder(dataSource: DataSource, channel: Channel, custo
       errors: [{ messageId: 'dualWrite', file: 'services/orders/src/orders.ts', line: 9, column: 11 }],
     },
     {
-      name: 'a consumer that writes and publishes a follow-up event',
+      name: 'a consumer that deduplicates, writes and publishes a follow-up event: a repeat stops at the check, so the event is lost',
       files: {
         'services/shipping/src/consumer.ts': `import { Kafka } from 'kafkajs';
 import { Schema, model } from 'mongoose';
@@ -635,7 +635,7 @@ export async function start() {
   await consumer.run({
     eachMessage: async ({ message }) => {
       const { orderId } = JSON.parse(message.value!.toString());
-      await Shipment.create({ orderId, status: 'PENDING' });
+      if (await Shipment.exists({ orderId })) return; await Shipment.create({ orderId, status: 'PENDING' });
       await producer.send({ topic: 'shipments.created', messages: [{ key: orderId, value: orderId }] });
     },
   });

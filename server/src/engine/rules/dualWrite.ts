@@ -15,6 +15,7 @@ import { channelNamedAt, destinationOf, detailAt, hopIndex, type HopIndex } from
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
+import { repeatedByRedelivery } from './repeatedByRedelivery';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -74,6 +75,8 @@ export const dualWrite = createRule({
       reportedAt.add(key);
       const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
       const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
+      // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
+      if (c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callers, consumers)) continue;
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
       if (unconsumedEvent(model, c, at, hopsOf())) inferredWhat.push('no consumer of this event is in the workspace, so it is taken to be one that other systems consume');

@@ -2,22 +2,15 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { guardedByStateTransition } from './stateTransitionGuard';
 import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
+import { handlerDeduplicates, keyedByDeclaredKey } from './dedupeEvidence';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
-import type { SystemModel } from '../model';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
 import { hopIndex, type HopIndex } from '../facts/hops';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
-
-/**
- * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
- * They check or record that a message was seen (`isDuplicate`, `markProcessed`, `wasHandled`,
- * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one.
- */
-const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*(processed|handled|duplicate|seen|consumed|delivered)|^(processed|handled)\w*|dedup|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
@@ -27,7 +20,7 @@ export const nonIdempotentConsumer = createRule({
   messages: {
     unguarded: {
       message: '{{handler}} {{effect}} ({{where}}) with no deduplication on the message identity, so a redelivered message repeats it. {{delivery}}.{{minor}}{{also}}',
-      hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.{{alternative}}',
+      hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.{{alternative}}{{outbox}}',
     },
   },
   check({ model, report }) {
@@ -42,8 +35,7 @@ export const nonIdempotentConsumer = createRule({
     }
     for (const [handler, registrations] of byHandler) {
       const reached = model.effects.of(handler);
-      if (reached.some((r) => r.fact.kind === 'guard')) continue;
-      if (model.effects.callsNamed(handler, GUARD_CALL)) continue;
+      if (handlerDeduplicates(model, handler)) continue;
       // Registrations whose transport cannot redeliver (request/response, at most once) are not at risk.
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
@@ -67,6 +59,9 @@ export const nonIdempotentConsumer = createRule({
         data: {
           handler: `The ${consumer.detail}`, effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node),
           alternative: alternativeFor(first.fact),
+          // Today the repeat also re-sends its events; once the handler deduplicates, the repeat skips them (dual-write's case).
+          outbox: reached.some((r) => r.fact.kind === 'write' && !isAppendOnly(r.fact)) && reached.some((r) => r.fact.kind === 'publish' && !r.fact.reply && !r.fact.request)
+            ? ' The handler also publishes: once it skips repeats, a message whose first delivery wrote but died before publishing would never publish, so write the event to an outbox table in that same transaction.' : '',
           delivery: direct ? capitalize(delivery.said) : `Inferred: ${delivery.said}`,
           minor: major.length ? '' : ' Only append-only records (log, audit, history, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',
           also: others.length ? ` The same handler is also registered ${others.length === 1 ? 'as' : `${others.length} more times:`} ${others.slice(0, 3).map((x) => `the ${x.consumer.detail}`).join(', ')}${others.length > 3 ? ', ...' : ''}.` : '',
@@ -84,14 +79,6 @@ export const nonIdempotentConsumer = createRule({
     }
   },
 });
-
-/**
- * An insert that sets its model's primary or unique key (as the ORM schema declares it) from the
- * message: a redelivery collides on that key instead of adding a second row, like an insert keyed on `id`.
- */
-function keyedByDeclaredKey(model: SystemModel, fact: Fact): boolean {
-  return fact.kind === 'write' && !!fact.insertKeys?.length && !!model.insertKey(fact);
-}
 
 /** One entry per effect (a fact reached through two calls is one effect), in the order reached. */
 function uniqueByNode(list: Reached[]): Reached[] {

@@ -84,7 +84,7 @@ function mayReach(model: SystemModel, targets: ReadonlySet<Fact>): Node[] {
  * calls) or that sits inside another (a callback of a scheduler) is not an entry point. Consumer
  * handlers always are: a handler is a flow of its own.
  */
-function outermost(callers: Caller[], consumers: Map<Node, Fact>): Node[] {
+export function outermost(callers: Caller[], consumers: Map<Node, Fact>): Node[] {
   const fns = [...new Set(callers.map((c) => c.fn))];
   return fns.filter((g) => consumers.has(g) || !callers.some((c) => c.fn !== g && (c.path.includes(g) || (c.fn.getSourceFile() === g.getSourceFile() && c.fn.getPos() <= g.getPos() && g.getEnd() <= c.fn.getEnd()))));
 }

@@ -1,0 +1,48 @@
+/**
+ * What can stop a redelivered message before it repeats a handler's effects: a deduplication
+ * guard (an inbox row, a conditional write, `SET NX`, a helper named as one), an insert keyed on
+ * a given or declared key (the repeat fails on it), an existence check before a write, or a
+ * state-machine check the flow moves past. non-idempotent-consumer reports a handler with none of
+ * these; dual-write leaves alone a flow whose every entry is such a handler, since the broker's
+ * redelivery runs the write and the publish again.
+ */
+import type { Node } from 'ts-morph';
+import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
+import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
+import { guardedByStateTransition } from './stateTransitionGuard';
+
+/**
+ * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
+ * They check or record that a message was seen (`isDuplicate`, `markProcessed`, `wasHandled`,
+ * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one.
+ */
+export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*(processed|handled|duplicate|seen|consumed|delivered)|^(processed|handled)\w*|dedup|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
+
+/** A guard the handler reaches, or a call to a helper named as one. */
+export function handlerDeduplicates(model: SystemModel, handler: Node): boolean {
+  return model.effects.of(handler).some((r) => r.fact.kind === 'guard') || model.effects.callsNamed(handler, GUARD_CALL);
+}
+
+/**
+ * An insert that sets its model's primary or unique key (as the ORM schema declares it) from the
+ * message: a redelivery collides on that key instead of adding a second row, like an insert keyed on `id`.
+ */
+export function keyedByDeclaredKey(model: SystemModel, fact: Fact): boolean {
+  return fact.kind === 'write' && !!fact.insertKeys?.length && !!model.insertKey(fact);
+}
+
+/** An insert keyed on an id it is given (`create({ data: { id: event.id } })`, `insertOne({ _id })`): a repeat fails on it. */
+function keyedOnGivenId(fact: Fact): boolean {
+  return fact.kind === 'write' && /\(keyed on /.test(fact.detail);
+}
+
+/** True when something in the handler's flow can stop a redelivered message before its effects repeat. */
+export function repeatMayStop(model: SystemModel, handler: Node): boolean {
+  if (handlerDeduplicates(model, handler)) return true;
+  const reached = model.effects.of(handler);
+  const written = writtenStores(reached);
+  if (reached.some((r) => keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact) || (r.fact.kind === 'write' && guardedByExistenceCheck(handler, r, written)))) return true;
+  const effects = reached.filter((r) => ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind));
+  return guardedByStateTransition(handler, effects);
+}
