@@ -9,6 +9,7 @@ import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
 import { hopIndex, type HopIndex } from '../facts/hops';
+import { telemetryChannel } from '../facts/libraries/telemetry';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 
@@ -36,6 +37,8 @@ export const nonIdempotentConsumer = createRule({
     for (const [handler, registrations] of byHandler) {
       const reached = model.effects.of(handler);
       if (handlerDeduplicates(model, handler)) continue;
+      // A consumer of telemetry channels (metrics, analytics, health probes) repeats a data point, not a business effect.
+      if (registrations.every((c) => !!c.channel && telemetryChannel(c))) continue;
       // Registrations whose transport cannot redeliver (request/response, at most once) are not at risk.
       const atRisk = registrations.map((consumer) => ({ consumer, delivery: consumerDelivery(model, consumer) })).filter((x) => x.delivery.redelivers !== false);
       if (!atRisk.length) continue;
@@ -63,7 +66,7 @@ export const nonIdempotentConsumer = createRule({
           outbox: reached.some((r) => r.fact.kind === 'write' && !isAppendOnly(r.fact)) && reached.some((r) => r.fact.kind === 'publish' && !r.fact.reply && !r.fact.request)
             ? ' The handler also publishes: once it skips repeats, a message whose first delivery wrote but died before publishing would never publish, so write the event to an outbox table in that same transaction.' : '',
           delivery: direct ? capitalize(delivery.said) : `Inferred: ${delivery.said}`,
-          minor: major.length ? '' : ' Only append-only records (log, audit, history, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',
+          minor: major.length ? '' : ' Only append-only records (log, audit, history, activity, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',
           also: others.length ? ` The same handler is also registered ${others.length === 1 ? 'as' : `${others.length} more times:`} ${others.slice(0, 3).map((x) => `the ${x.consumer.detail}`).join(', ')}${others.length > 3 ? ', ...' : ''}.` : '',
         },
         maxSeverity: !major.length ? 'info' : direct ? undefined : 'warning',

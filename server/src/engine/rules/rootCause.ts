@@ -114,8 +114,8 @@ export function nameOf(fn: Node): Node {
   return fn;
 }
 
-/** A write to a table named as a log (`action_log`, `ActionLog`, `audit_events`, `analytics`), not `catalog` or `blog`. */
-const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking)$/i;
+/** A write to a table named as a log (`action_log`, `ActionLog`, `audit_events`, `analytics`, `OrderActivity`, `timeline`), not `catalog` or `blog`. */
+const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking|activity|activities|timeline)$/i;
 
 export function isAppendOnly(fact: Fact): boolean {
   if (fact.kind !== 'write' || !fact.table) return false;

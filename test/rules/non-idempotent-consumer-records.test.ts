@@ -1,0 +1,41 @@
+/**
+ * non-idempotent-consumer: what a repeat costs. A handler registered only on telemetry channels
+ * (an `analytics` queue) repeats a data point and is not reported; a handler whose only repeated
+ * effect is an append-only row (an `OrderActivity` timeline entry) is information; a business
+ * queue with the same effects is an error.
+ */
+import { runRuleTests } from '../support/ruleTester';
+import { at, lines } from './libraries/helpers';
+
+/** A BullMQ worker on `queue` whose processor runs `effect`. */
+const worker = (queue: string, effect: string) => lines(
+  "import { Worker } from 'bullmq';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'const prisma = new PrismaClient();',
+  '',
+  `export const worker = new Worker('${queue}', async (job) => {`,
+  `  ${effect}`,
+  "}, { connection: { host: 'redis', port: 6379 } });",
+);
+
+const TRACK = "await fetch('https://api.segment.io/v1/track', { method: 'POST', body: JSON.stringify(job.data) });";
+const ACTIVITY = "await prisma.orderActivity.create({ data: { orderId: job.data.orderId, kind: job.data.kind } });";
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    { name: 'a worker of the analytics queue posting the event to an analytics API repeats a data point', files: { 'services/worker/src/analytics.ts': worker('analytics', TRACK) } },
+  ],
+  invalid: [
+    {
+      name: 'the same POST from a worker of a business queue is an error',
+      files: { 'services/worker/src/orders.ts': worker('order-events', TRACK) },
+      errors: [{ messageId: 'unguarded', file: 'services/worker/src/orders.ts', ...at(worker('order-events', TRACK), 'Worker('), severity: 'error' }],
+    },
+    {
+      name: 'only an OrderActivity timeline row repeats: information',
+      files: { 'services/worker/src/orders.ts': worker('order-events', ACTIVITY) },
+      errors: [{ messageId: 'unguarded', file: 'services/worker/src/orders.ts', ...at(worker('order-events', ACTIVITY), 'Worker('), severity: 'info' }],
+    },
+  ],
+});
