@@ -20,7 +20,7 @@ function consumer(body: string): string {
   return lines(
     "import { Kafka } from 'kafkajs';", //                                                              1
     "import { Account, Customer } from './models';", //                                                 2
-    "import { customers, ingest } from './customers';", //                                              3
+    "import { assertNew, assertOwner, customers, ingest } from './customers';", //                   3
     "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'crm' });", //         4
     '', //                                                                                              5
     'export async function start() {', //                                                               6
@@ -52,6 +52,17 @@ const SERVICE = lines(
   '',
   'async function openAccount(ownerId: string) {',
   '  await Account.create({ ownerId, active: true });',
+  '}',
+  '',
+  '/** Throws when the customer already exists. */',
+  'export async function assertNew(externalId: string) {',
+  '  const found = await Customer.findOne({ externalId });',
+  "  if (found) throw new Error('customer exists');",
+  '}',
+  '',
+  '/** Throws when the owner is unknown: a validation, not a deduplication. */',
+  'export async function assertOwner(ownerId: string) {',
+  "  if (!(await Customer.findOne({ externalId: ownerId }))) throw new Error('unknown owner');",
   '}',
 );
 
@@ -105,8 +116,23 @@ runRuleTests('non-idempotent-consumer', {
       name: 'a check in a function on the way guards what follows it: the flow writes the checked store after the check, so a repeat stops there',
       files: workspace('      await ingest(event.id, event.name);'),
     },
+    {
+      name: 'a validator called before the create throws when the row exists',
+      files: workspace(lines(
+        '      await assertNew(event.id);',
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+    },
   ],
   invalid: [
+    {
+      name: 'a validator that throws when the row is missing does not stop a repeat',
+      files: workspace(lines(
+        '      await assertOwner(event.id);',
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+      errors: reported(8),
+    },
     {
       name: 'the lookup is in another store: it does not tell whether this message was handled',
       files: workspace(lines(

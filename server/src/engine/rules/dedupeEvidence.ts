@@ -42,7 +42,7 @@ export function repeatMayStop(model: SystemModel, handler: Node): boolean {
   if (handlerDeduplicates(model, handler)) return true;
   const reached = model.effects.of(handler);
   const written = writtenStores(reached);
-  if (reached.some((r) => keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact) || (r.fact.kind === 'write' && guardedByExistenceCheck(handler, r, written)))) return true;
+  if (reached.some((r) => keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact) || (r.fact.kind === 'write' && guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c))))) return true;
   const effects = reached.filter((r) => ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind));
   return guardedByStateTransition(handler, effects);
 }

@@ -25,7 +25,7 @@ const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRaw
  * return; await shares.create(...); await feed.insertMany(...)`: a repeat stops at the check).
  * The check may sit in the effect's function, in the handler, or in a function on the way.
  */
-export function guardedByExistenceCheck(handler: Node, effect: Reached, written: Set<string>): boolean {
+export function guardedByExistenceCheck(handler: Node, effect: Reached, written: Set<string>, resolve?: Resolve): boolean {
   if (effect.fact.kind === 'guard' || effect.fact.kind === 'read') return false;
   const points: Node[] = [effect.fact.node];
   if (effect.path.length) points.push(effect.via);
@@ -33,7 +33,7 @@ export function guardedByExistenceCheck(handler: Node, effect: Reached, written:
   return points.some((point) => {
     const fn = point.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) ?? handler;
     const stores = new Set([...written, ...(effect.fact.kind === 'write' ? storeNames(point, effect) : [])]);
-    return stores.size > 0 && checkedBefore(point, fn, stores);
+    return stores.size > 0 && checkedBefore(point, fn, stores, resolve);
   });
 }
 
@@ -78,7 +78,10 @@ function normal(name: string): string {
   return name.toLowerCase().replace(/(model|repository|repo|collection|table|service|dao|store)$/, '').replace(/s$/, '');
 }
 
-function checkedBefore(point: Node, fn: Node, stores: Set<string>): boolean {
+/** The workspace function a call runs, when known. */
+export type Resolve = (call: Node) => Node | undefined;
+
+function checkedBefore(point: Node, fn: Node, stores: Set<string>, resolve?: Resolve): boolean {
   for (let child: Node = point, n = point.getParent(); n && n !== fn; child = n, n = n.getParent()) {
     // The write in the branch of an `if` taken when nothing was found.
     if (Node.isIfStatement(n) && child !== n.getExpression()) {
@@ -89,12 +92,31 @@ function checkedBefore(point: Node, fn: Node, stores: Set<string>): boolean {
     if (Node.isBlock(n) || Node.isCaseClause(n) || Node.isDefaultClause(n)) {
       for (const stmt of n.getStatements()) {
         if (stmt === child) break;
+        if (resolve && validatorCalled(stmt, stores, resolve)) return true;
         if (!Node.isIfStatement(stmt) || stmt.getElseStatement() || !exitJumps(stmt.getThenStatement().compilerNode)) continue;
         if (lookupPolarity(stmt.getExpression(), fn, stores) === true) return true;
       }
     }
   }
   return false;
+}
+
+/**
+ * A statement that calls a validator which throws when the row exists (`await
+ * this.validatePhone(body.phone)` whose body is `if (await this.customers.findByPhone(p)) throw
+ * new ConflictException()`): the write after it runs only when nothing was found.
+ */
+function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boolean {
+  let e: Node | undefined = Node.isExpressionStatement(stmt) ? stmt.getExpression() : undefined;
+  while (e && (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e))) e = e.getExpression();
+  if (!e || !Node.isCallExpression(e)) return false;
+  const callee = resolve(e);
+  const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
+  if (!callee || !body || !Node.isBlock(body)) return false;
+  return body.getStatements().some((st) => Node.isIfStatement(st) && !st.getElseStatement()
+    && (exitJumps(st.getThenStatement().compilerNode) ?? []).every((j) => j.kind === SyntaxKind.ThrowStatement)
+    && !!exitJumps(st.getThenStatement().compilerNode)
+    && lookupPolarity(st.getExpression(), callee, stores) === true);
 }
 
 /**

@@ -44,7 +44,7 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c)));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;
