@@ -151,6 +151,38 @@ export async function start() {
     assert.doesNotMatch(unnamed[0].message, /no consumer of this event/);
   });
 
+  it('the topic named through a wrapper of a wrapper (publishEvent(topic) → publish(topic) → send({ topic })) is the caller\'s', () => {
+    const files = {
+      'services/shipping/src/shipments.ts': `import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+async function publish(topic: string, data: unknown) {
+  await producer.send({ topic, messages: [{ value: JSON.stringify(data) }] });
+}
+
+async function publishEvent(topic: string, data: unknown) {
+  await publish(topic, { ...(data as object), at: Date.now() });
+}
+
+export async function ship(orderId: string) {
+  await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [orderId]);
+  await publishEvent('shipments.created', { orderId });
+}
+`,
+    };
+    const unconsumed = findingsFor('dual-write', files);
+    assert.equal(unconsumed.length, 1);
+    assert.equal(unconsumed[0].severity, 'warning');
+    assert.match(unconsumed[0].message, /publishes \(`producer\.send to "shipments\.created"`\)/);
+    assert.match(unconsumed[0].message, /no consumer of this event is in the workspace/);
+    const consumed = findingsFor('dual-write', { ...files, ...SHIPMENTS_CONSUMER });
+    assert.equal(consumed.length, 1);
+    assert.equal(consumed[0].severity, 'error');
+  });
+
   it('the failure follows the transport table: a Redis stream consumer group redelivers, a Redis pub/sub listener does not', () => {
     const handler = (register: string) => `import Redis from 'ioredis';
 import { Pool } from 'pg';

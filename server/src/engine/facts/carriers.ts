@@ -88,6 +88,33 @@ export function argumentsAtCallSites(param: Node, analysis: Analysis): { site: C
   return callSites(fn, name, analysis).map((site) => ({ site, arg: site.getArguments()[index] }));
 }
 
+/**
+ * Like argumentsAtCallSites, through wrappers of wrappers: a call site whose argument is itself a
+ * parameter of the function around it (`publishEvent(topic, e) { return this.publish(topic, e) }`)
+ * stands for that function's call sites, up to `depth` more levels.
+ */
+export function argumentsThroughWrappers(param: Node, analysis: Analysis, depth = 2): { site: CallExpression; arg: Node | undefined }[] {
+  const out: { site: CallExpression; arg: Node | undefined }[] = [];
+  for (const entry of argumentsAtCallSites(param, analysis)) {
+    const outer = depth > 0 ? parameterDeclaration(entry.arg) : undefined;
+    const further = outer ? argumentsThroughWrappers(outer, analysis, depth - 1) : [];
+    if (further.length) out.push(...further);
+    else out.push(entry);
+  }
+  return out;
+}
+
+/** The parameter declaration an identifier names, when it names one. */
+function parameterDeclaration(node: Node | undefined): Node | undefined {
+  if (!node || !Node.isIdentifier(node)) return undefined;
+  try {
+    const decl = node.getSymbol()?.getDeclarations()[0];
+    return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function functionName(fn: Node): string | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
   const parent = fn.getParent();

@@ -19,7 +19,7 @@ import type { Fact } from './facts';
 import type { SystemModel } from '../model';
 import { variableOf } from './libraries/staticValues';
 import { broadcasts, type TransportId } from './libraries/delivery';
-import { argumentsAtCallSites, functionName } from './carriers';
+import { argumentsThroughWrappers, functionName } from './carriers';
 import { channelIdentity, namesMatch } from './channelIdentity';
 import { calleeName, channelName } from './syntax';
 import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrumentation';
@@ -110,7 +110,7 @@ export function hopIndex(model: SystemModel): HopIndex {
     addEnd(f.node, rawParts(f.channel), f.channelIds ?? [], f.transport, f);
     // A subscription wrapper (`subscribe(channel, callback)`): its callers name the channel.
     if (!f.channel && f.channelFrom) {
-      const sites = argumentsAtCallSites(f.channelFrom.param, model.analysis);
+      const sites = argumentsThroughWrappers(f.channelFrom.param, model.analysis);
       if (!sites.length) hasUnnamedConsumers = true;
       for (const { site, arg } of sites) {
         const id = channelIdentity(arg);
@@ -234,19 +234,28 @@ export function consumersInCode(fact: Fact, service: string | undefined, hops: H
  * A publish's description as a call site of its wrapper sees it: `producer.send to "?"` in a wrapper
  * whose caller names the topic reads `producer.send to "orders.events"` there.
  */
-export function detailAt(fact: Fact, site: Node | undefined): string {
-  const name = channelNamedAt(fact, site);
+export function detailAt(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): string {
+  const name = channelNamedAt(fact, site, analysis);
   return name !== undefined && fact.detail.includes('"?"') ? fact.detail.replace('"?"', `"${name}"`) : fact.detail;
 }
 
 /** The channel a call site of a publish wrapper names, when the wrapper's own channel is that parameter. */
-export function channelNamedAt(fact: Fact, site: Node | undefined): string | undefined {
-  const arg = fact.channel === undefined ? siteArgument(fact, site) : undefined;
+export function channelNamedAt(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): string | undefined {
+  const arg = fact.channel === undefined ? siteArgument(fact, site, analysis) : undefined;
   return arg ? channelName(arg) : undefined;
 }
 
 /** The argument a call of the publish's wrapper gives for the channel parameter, when `site` is such a call. */
-function siteArgument(fact: Fact, site: Node | undefined): Node | undefined {
+function siteArgument(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): Node | undefined {
+  const param = fact.channelFrom?.param;
+  const direct = directSiteArgument(fact, site);
+  if (direct || !param || !site || !analysis) return direct;
+  // Through a wrapper of the wrapper: the call site of the outer wrapper that `site` is.
+  const call = site.getFirstAncestor((a) => Node.isCallExpression(a)) ?? (Node.isCallExpression(site) ? site : undefined);
+  return argumentsThroughWrappers(param, analysis).find((e) => e.site === call || e.site === site)?.arg;
+}
+
+function directSiteArgument(fact: Fact, site: Node | undefined): Node | undefined {
   const param = fact.channelFrom?.param;
   const fn = param?.getParent();
   const index = fn ? (fn as unknown as { getParameters?(): Node[] }).getParameters?.().indexOf(param!) ?? -1 : -1;
@@ -262,10 +271,10 @@ function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, si
   };
   const param = fact.channelFrom?.param;
   if (fact.channel || !param) return [own];
-  const atSite = siteArgument(fact, site);
+  const atSite = siteArgument(fact, site, hops.model.analysis);
   const siteArgs = atSite
     ? [{ site: atSite.getFirstAncestorOrThrow((a) => Node.isCallExpression(a)) as Node, arg: atSite }]
-    : argumentsAtCallSites(param, hops.model.analysis);
+    : argumentsThroughWrappers(param, hops.model.analysis);
   if (!siteArgs.length) return [own];
   return siteArgs.map(({ site: at, arg }) => {
     const name = channelName(arg);

@@ -110,7 +110,7 @@ export const dualWrite = createRule({
         messageId: 'dualWrite',
         data: {
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
-          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at)}\`)`,
+          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at, model.analysis)}\`)`,
           order: c.writeFirst ? '' : ' before the write',
           failure: c.beforeCommit ? beforeCommitFailure(c.beforeCommit, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp)
             : publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
@@ -133,7 +133,7 @@ export const dualWrite = createRule({
 function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIndex): boolean {
   if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || isJobQueueLibrary(c.at.fact.library)) return false;
   // Said only when it can be known: the event's channel is named, and every consumer's channel is too.
-  const name = c.at.fact.channel ?? channelNamedAt(c.at.fact, at);
+  const name = c.at.fact.channel ?? channelNamedAt(c.at.fact, at, model.analysis);
   if (name === undefined || name.includes('?') || hops.hasUnnamedConsumers) return false;
   return destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at).kind === 'unseen';
 }

@@ -80,7 +80,7 @@ export const missingCorrelationId = createRule({
         const shown = lacking.find(({ at }) => at?.kind === 'other') ?? lacking[0];
         const groupInferred = fact.channelFrom ? inferredNote(model, fact, shown.at) : inferred;
         // The channels its callers name, when the wrapper's own is a parameter (`producer.send to "orders.events", "users.events"`).
-        const named = [...new Set(lacking.map(({ site }) => detailAt(fact, site.node)))];
+        const named = [...new Set(lacking.map(({ site }) => detailAt(fact, site.node, model.analysis)))];
         const groupWhat = named.length === 1 ? `The message sent by \`${named[0]}\`` : what;
         report({
           messageId: 'missing',
@@ -103,7 +103,7 @@ export const missingCorrelationId = createRule({
           const siteInferred = at === destination ? inferred : inferredNote(model, fact, at);
           report({
             messageId: 'missing',
-            data: { what: `The message sent through \`${site.wrapper}()\` (\`${detailAt(fact, site.node)}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
+            data: { what: `The message sent through \`${site.wrapper}()\` (\`${detailAt(fact, site.node, model.analysis)}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
             location: model.locationOf(site.node),
             snippet: `${site.wrapper}|${fact.detail}`,
             inferred: !!siteInferred,
