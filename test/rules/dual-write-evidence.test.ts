@@ -151,6 +151,42 @@ export async function start() {
     assert.doesNotMatch(unnamed[0].message, /no consumer of this event/);
   });
 
+  it('a NestJS Kafka @EventPattern handler is redelivered on a failure, a @MessagePattern handler answers it with an error reply', () => {
+    const app = (decorator: string) => ({
+      'services/orders/src/main.ts': `import { NestFactory } from '@nestjs/core';
+import { Transport } from '@nestjs/microservices';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.createMicroservice(AppModule, { transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } });
+  await app.listen();
+}
+bootstrap();
+`,
+      'services/orders/src/orders.controller.ts': `import { Controller, Inject } from '@nestjs/common';
+import { ClientKafka, ${decorator}, Payload } from '@nestjs/microservices';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+
+@Controller()
+export class OrdersController {
+  constructor(@Inject('SHIPPING') private readonly shipping: ClientKafka) {}
+
+  @${decorator}('orders.complete')
+  async complete(@Payload() body: { orderId: string }) {
+    await pool.query('UPDATE orders SET status = $2 WHERE id = $1', [body.orderId, 'COMPLETE']);
+    await this.shipping.emit('orders.completed', { orderId: body.orderId }).toPromise();
+  }
+}
+`,
+    });
+    assert.deepEqual(findingsFor('dual-write', app('EventPattern')), []);
+    const request = findingsFor('dual-write', app('MessagePattern'));
+    assert.equal(request.length, 1);
+    assert.equal(request[0].location.file, 'services/orders/src/orders.controller.ts');
+  });
+
   it('the topic named through a wrapper of a wrapper (publishEvent(topic) → publish(topic) → send({ topic })) is the caller\'s', () => {
     const files = {
       'services/shipping/src/shipments.ts': `import { Kafka } from 'kafkajs';

@@ -64,7 +64,10 @@ export interface Fact {
    * of this parameter (its `key` property) at each call site, where the argument also has `requires`.
    */
   channelFrom?: { param: Node; key?: string; requires?: string };
-  /** publish: a request whose reply the caller waits for (Nest `ClientProxy.send`), not a fire-and-forget event. */
+  /**
+   * publish: a request whose reply the caller waits for (Nest `ClientProxy.send`), not a fire-and-forget event.
+   * consumer: a request handler (Nest `@MessagePattern`): its error becomes the reply, so a failure is not redelivered.
+   */
   request?: boolean;
   /** publish/http: whether a correlation/causation/trace id travels with it. */
   correlation?: CorrelationState;

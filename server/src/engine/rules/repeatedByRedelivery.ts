@@ -1,6 +1,7 @@
 /**
  * A write-then-publish flow whose every entry point is a handler of a transport that redelivers
- * (read from its own registration or app), where nothing can stop a repeat (rules/dedupeEvidence.ts)
+ * (read from its own registration or app) and is not a request handler (a Nest `@MessagePattern`
+ * answers a failure with an error reply), where nothing can stop a repeat (rules/dedupeEvidence.ts)
  * and the publish's failure reaches the handler: if the process dies or the broker fails after the
  * write, the message is redelivered and the handler runs the write and the publish again. The event
  * is not lost; the repeat is non-idempotent-consumer's finding, not dual-write's.
@@ -18,7 +19,8 @@ export function repeatedByRedelivery(model: SystemModel, fn: Node, at: Reached, 
   if (!roots.length) return false;
   for (const root of roots) {
     const consumer = consumers.get(root);
-    if (!consumer) return false;
+    // A request handler answers a failure with an error reply: only a crash redelivers, a failed publish is lost.
+    if (!consumer || consumer.request) return false;
     const delivery = consumerDelivery(model, consumer);
     if (delivery.redelivers !== true || !delivery.direct) return false;
     if (repeatMayStop(model, root)) return false;

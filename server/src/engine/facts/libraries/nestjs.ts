@@ -19,6 +19,8 @@ function patternHandler(call: Node, kind: string) {
   const given = arg(call, 1);
   const member = nestTransportMember(given);
   if (given && member !== undefined) fact.transportHint = member;
+  // A request handler: Nest turns its error into the reply, so a failure is answered, not redelivered.
+  if (kind === 'MessagePattern') fact.request = true;
   return fact;
 }
 
