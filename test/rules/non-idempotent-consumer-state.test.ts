@@ -53,6 +53,18 @@ runRuleTests('non-idempotent-consumer', {
         ),
       },
     },
+    {
+      name: 'a state field named for its aspect (payment_status): returns when already completed, then completes it',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const payment = order as unknown as { payment_status: string };",
+          "  if (payment.payment_status === 'completed') return;",
+          "  await pool.query('INSERT INTO invoices (order_id) VALUES ($1)', [orderId]);",
+          "  const next = { payment_status: 'completed' };",
+          "  await pool.query('UPDATE orders SET payment_status = $2 WHERE id = $1', [orderId, next.payment_status]);",
+        ),
+      },
+    },
   ],
   invalid: [
     {

@@ -8,8 +8,9 @@
 import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 
-/** Fields that hold an entity's state in a state machine. */
-const STATE_FIELD = /^(status|state|stage|phase)$/i;
+/** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
+const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
+const STATE_FIELD = { test: (name: string) => STATE_FIELD_NAME.test(name) || /[a-z0-9](Status|State|Stage|Phase)$/.test(name) };
 
 /** True when every effect is reached through a function that checks a state and the flow moves that state on. */
 export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
