@@ -119,10 +119,10 @@ const mongooseWorkspace = (body: string) => ({
   'services/billing/src/consumer.ts': consumer(body),
 });
 
-const nestWorkspace = (write: string) => ({
+const nestWorkspace = (write: string, payload = '{ id: string; orderId: string }') => ({
   'services/receipts/package.json': '{ "name": "receipts", "dependencies": { "@nestjs/mongoose": "^10.0.0", "mongoose": "^8.0.0", "@nestjs/microservices": "^10.0.0" } }\n',
   'services/receipts/src/receipt.schema.ts': NEST_SCHEMA,
-  'services/receipts/src/receipts.controller.ts': nestHandler(write),
+  'services/receipts/src/receipts.controller.ts': nestHandler(write).replace('event: { id: string; orderId: string }', `event: ${payload}`),
 });
 
 runRuleTests('non-idempotent-consumer', {
@@ -168,6 +168,10 @@ runRuleTests('non-idempotent-consumer', {
       name: 'NestJS @InjectModel: create sets a @Prop({ unique: true }) of the @Schema class behind HydratedDocument',
       files: nestWorkspace('await this.receipts.create({ eventId: event.id, orderId: event.orderId });'),
     },
+    {
+      name: 'the unique key set through a spread of the payload whose type requires it',
+      files: nestWorkspace('await this.receipts.create({ ...event, receivedAt: new Date() });', '{ eventId: string; orderId: string }'),
+    },
   ],
   invalid: [
     {
@@ -189,6 +193,11 @@ runRuleTests('non-idempotent-consumer', {
       name: 'NestJS @InjectModel: create sets only a @Prop that is not unique',
       files: nestWorkspace('await this.receipts.create({ orderId: event.orderId });'),
       errors: [{ messageId: 'unguarded', file: 'services/receipts/src/receipts.controller.ts', line: 11, column: 4, messageIncludes: '(services/receipts/src/receipts.controller.ts:15)' }],
+    },
+    {
+      name: 'a spread of a payload whose type makes the unique key optional does not give it',
+      files: nestWorkspace('await this.receipts.create({ ...event, receivedAt: new Date() });', '{ eventId?: string; orderId: string }'),
+      errors: [{ messageId: 'unguarded', file: 'services/receipts/src/receipts.controller.ts', line: 11, column: 4 }],
     },
   ],
 });

@@ -61,7 +61,8 @@ export function givenFields(data: Node | undefined): string[] | undefined {
   if (!lit) return undefined;
   const out: string[] = [];
   for (const p of lit.getProperties()) {
-    if (Node.isShorthandPropertyAssignment(p)) {
+    if (Node.isSpreadAssignment(p)) out.push(...spreadMessageFields(p.getExpression()));
+    else if (Node.isShorthandPropertyAssignment(p)) {
       if (!isFreshId(p.getNameNode()) && !FRESH_KEY.test(initText(p.getNameNode()))) out.push(p.getName());
     } else if (Node.isPropertyAssignment(p)) {
       const value = p.getInitializer();
@@ -69,6 +70,24 @@ export function givenFields(data: Node | undefined): string[] | undefined {
     }
   }
   return out;
+}
+
+/**
+ * The fields a spread of the incoming data sets (`{ ...payload, createdAt }`, `{ ...msg.data }`):
+ * the required properties of its declared type, when it is a parameter or read from one (data from
+ * the caller or the message, not built here).
+ */
+function spreadMessageFields(expr: Node): string[] {
+  let root: Node = expr;
+  while (Node.isPropertyAccessExpression(root) || Node.isNonNullExpression(root) || Node.isParenthesizedExpression(root)) root = root.getExpression();
+  if (!Node.isIdentifier(root)) return [];
+  try {
+    const decl = root.getSymbol()?.getDeclarations()[0];
+    if (!decl || !Node.isParameterDeclaration(decl)) return [];
+    return expr.getType().getProperties().filter((sym) => !sym.isOptional()).map((sym) => sym.getName());
+  } catch {
+    return [];
+  }
 }
 
 /** A literal (`status: 'NEW'`): the same for every message, so no key of one message. */
