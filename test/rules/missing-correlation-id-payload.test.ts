@@ -179,6 +179,32 @@ runRuleTests('missing-correlation-id', {
       errors: [{ messageId: 'missing', line: 14, column: 10 }],
     },
     {
+      name: 'a helper that passes its callers\' data through as the whole body, called twice without an id: one finding at its send, the calls related',
+      files: {
+        'services/fleet/src/emitter.service.ts': lines(
+          ...EMITTER_HEAD,
+          '  emitState(state: unknown) {', //                            9
+          "    return this.client.emit('car_state', state);", //         10
+          '  }', //                                                      11
+          '  moved(state: CarState) {', //                               12
+          '    return this.emitState({ carId: state.carId, lat: state.lat });', // 13
+          '  }', //                                                      14
+          '  stopped(state: CarState) {', //                             15
+          '    return this.emitState({ carId: state.carId, speed: 0 });', // 16
+          '  }',
+          '}',
+        ),
+        ...PENALTIES,
+      },
+      errors: [{
+        messageId: 'missing', line: 10, column: 24,
+        related: [
+          'services/fleet/src/emitter.service.ts:13:17 called from here with a message that carries no id (`emitState()`)',
+          'services/fleet/src/emitter.service.ts:16:17 called from here with a message that carries no id (`emitState()`)',
+        ],
+      }],
+    },
+    {
       name: 'NestJS: a request with an empty body is still a step of the caller\'s flow',
       files: {
         'services/fleet/src/emitter.service.ts': lines(

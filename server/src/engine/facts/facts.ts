@@ -104,6 +104,8 @@ export interface Fact {
    * (`strategy: new AmqpServer({ noAck: false })`), taken when a handler's decorator names `Transport.RMQ`.
    */
   rmqIf?: TransportId;
+  /** publish: the body is the enclosing function's parameter, passed through unchanged (`send(topic, data) { client.send(topic, data) }`). */
+  bodyPassedThrough?: boolean;
   /** server: the app's root module class (`createMicroservice(AppModule, ...)`, `NestFactory.create(AppModule)`), when known. */
   rootModule?: Node;
   /** consumer (NestJS): the transport given in the decorator (`@EventPattern('x', Transport.KAFKA)`). */

@@ -71,7 +71,11 @@ export const missingCorrelationId = createRule({
       // The wrapper writes the headers itself and takes only the body (and perhaps the channel) from its callers,
       // none of which puts the id in it: the id belongs in those headers, so this is one finding at the send, with the
       // calls as related locations. A caller naming a channel of its own service is not a hop and is left out.
-      if (sites.length && fact.ownEnvelope && !sites.some((site) => site.correlation === 'present')) {
+      // So does a helper that passes its callers' data through as the whole body when two or more of them
+      // send a message without an id (`handleEvents(topic, data) { return this.client.send(topic, data) }`):
+      // the helper is the one place to add it for all. A single such caller is reported where it builds its body.
+      const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site)).length : 0;
+      if (sites.length && (fact.ownEnvelope || passedThroughBy >= 2) && !sites.some((site) => site.correlation === 'present')) {
         const lacking = sites
           .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers))
           .map((site) => ({ site, at: fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination }))

@@ -68,6 +68,9 @@ export function publishFact(library: string, call: Node, detail: string, channel
   const reply = opts.channelNode !== undefined && REPLY_ADDRESS.test(opts.channelNode.getText().replace(/[!\s]+$/, ''));
   if (opts.opaque && state === 'absent') state = 'unknown';
   const payloadParams = opts.payload?.node && state !== 'present' ? inspectCarrier(opts.payload.node).params ?? [] : [];
+  // The caller's data passed through as the whole body (`send(topic, data) { return this.client.send(topic, data) }`):
+  // the wrapper is where every message goes out, and the one place an id can be added for all its callers.
+  const passedThrough = !!opts.payload?.node && isParameter(opts.payload.node);
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
@@ -78,9 +81,21 @@ export function publishFact(library: string, call: Node, detail: string, channel
     // The body comes from the enclosing function's caller: where it is called, the callers decide.
     ...(state !== 'present' && params.length && !opaque && !opts.opaque ? { carrierParams: [...new Set(params)] } : {}),
     ...(state !== 'present' && params.length && ownEnvelope && !envelopeFromCaller ? { ownEnvelope: true } : {}),
+    ...(state !== 'present' && params.length && passedThrough && !envelopeFromCaller ? { bodyPassedThrough: true } : {}),
     ...(state === 'absent' && opts.payload && isEmptyBody(opts.payload.node) ? { emptyBody: true } : {}),
     ...(payloadParams.length ? { payloadParams } : {}),
   };
+}
+
+/** A bare name of a parameter of the function around it. */
+function isParameter(node: Node): boolean {
+  if (!Node.isIdentifier(node)) return false;
+  try {
+    const decl = node.getSymbol()?.getDeclarations()[0];
+    return !!decl && Node.isParameterDeclaration(decl);
+  } catch {
+    return false;
+  }
 }
 
 export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis): Fact[] {
