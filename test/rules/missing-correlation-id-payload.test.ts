@@ -205,6 +205,24 @@ runRuleTests('missing-correlation-id', {
       }],
     },
     {
+      name: 'a wrapper\'s call that names a telemetry channel (a metrics topic) is not a business hop; its other call is',
+      files: {
+        'services/fleet/src/emitter.service.ts': lines(
+          ...EMITTER_HEAD,
+          '  emit(topic: string, state: unknown) {', //                  9
+          '    return this.client.emit(topic, state);', //               10
+          '  }', //                                                      11
+          '  moved(state: CarState) {', //                               12
+          "    this.emit('car.metrics', { carId: state.carId, speed: state.speed });", // 13
+          "    return this.emit('car_state', { carId: state.carId, lat: state.lat });", // 14
+          '  }',
+          '}',
+        ),
+        ...PENALTIES,
+      },
+      errors: [{ messageId: 'missing', line: 14, column: 17 }],
+    },
+    {
       name: 'NestJS: a request with an empty body is still a step of the caller\'s flow',
       files: {
         'services/fleet/src/emitter.service.ts': lines(
