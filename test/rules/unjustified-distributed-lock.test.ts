@@ -23,8 +23,21 @@ const services = lines(
   '    paths: [services/billing]',
 );
 
+const keyBuilt = (prefix: string) => lines(
+  "import Redis from 'ioredis';",
+  'const redis = new Redis();',
+  `function lockKey(team: number, key: string) { return \`${prefix}:\${team}:\${key}\`; }`,
+  'export async function acquire(team: number, key: string) {',
+  "  return (await redis.set(lockKey(team, key), '1', 'EX', 60, 'NX')) === 'OK';",
+  '}',
+);
+
 runRuleTests('unjustified-distributed-lock', {
   valid: [
+    {
+      name: 'the in-flight marker of an idempotency record (a key builder returning `idemlock:...`) is a dedupe guard, not a lock',
+      code: keyBuilt('idemlock'),
+    },
     {
       name: 'SET processed:<id> 1 EX 86400 NX is a dedupe guard on the message, not a lock',
       code: lines(
@@ -174,6 +187,11 @@ runRuleTests('unjustified-distributed-lock', {
     },
   ],
   invalid: [
+    {
+      name: 'a key builder returning a lock key: read from what it returns, reported with the key as written',
+      code: keyBuilt('settle-lock'),
+      errors: [{ messageId: 'lock', line: 5, column: 23, messageIncludes: 'Distributed lock `SET lockKey(team, key) NX with expiry`' }],
+    },
     {
       name: 'redlock.acquire (v5)',
       code: redlockFile("const lock = await redlock.acquire(['lock:x'], 5000); await lock.release();"),

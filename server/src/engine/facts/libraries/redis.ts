@@ -1,33 +1,47 @@
 /**
  * Redis (ioredis, node-redis) and redlock. `SET key value NX` is a dedupe
- * guard when the key names a message, and a lock when the key names a lock;
- * `SET` without NX is neither.
+ * guard when the key names a message, and a lock when the key names a lock
+ * (but not an idempotency record's in-flight marker, `idemlock:...`); a key
+ * built by a workspace function is read from what it returns. `SET` without NX
+ * is neither.
  */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { arg, calleeName, stringValue } from '../syntax';
+import type { Analysis } from '../analysis';
 
 const LOCK_KEY = /lock|mutex|leader|semaphore|lease/i;
+/** Keys of an idempotency record or dedupe marker (`idemlock:<team>:<key>`, `idempotency:...`): a guard even when they say "lock". */
+const IDEMPOTENCY_KEY = /idempot|(^|[^a-z])idem|dedup/i;
 
-function keyText(node: Node | undefined): string {
+/** The key's text: a literal, or the string a workspace key builder returns (`lockKey(team, key)` → `idemlock:${team}:${key}`). */
+function keyText(node: Node | undefined, analysis?: Analysis): string {
   if (!node) return '';
-  return stringValue(node) ?? node.getText();
+  const literal = stringValue(node);
+  if (literal !== undefined) return literal;
+  if (analysis && Node.isCallExpression(node)) {
+    const fn = analysis.resolveCallee(node);
+    const body = fn && (fn as { getBody?(): Node | undefined }).getBody?.();
+    const returned = body && Node.isBlock(body) ? body.getStatements().flatMap((st) => (Node.isReturnStatement(st) && st.getExpression() ? [st.getExpression()!] : [])) : body ? [body] : [];
+    if (returned.length === 1) return `${node.getText()} ${returned[0].getText()}`;
+  }
+  return node.getText();
 }
 
 function setCall(library: string): OperationAnalyzer {
-  return (call) => {
+  return (call, analysis) => {
     const args = (call as unknown as { getArguments(): Node[] }).getArguments();
     const rest = args.slice(2);
     const nx = rest.some((a) => /^['"`]NX['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\bNX\s*:\s*true/.test(a.getText())));
     if (!nx) return undefined;
     const expiry = rest.some((a) => /^['"`](PX|EX)['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\b(PX|EX)\s*:/.test(a.getText())));
-    return classifyNx(library, call, keyText(args[0]), expiry);
+    return classifyNx(library, call, keyText(args[0]), expiry, keyText(args[0], analysis));
   };
 }
 
-function classifyNx(library: string, call: Node, key: string, expiry: boolean): Fact {
-  if (LOCK_KEY.test(key)) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
+function classifyNx(library: string, call: Node, key: string, expiry: boolean, built = key): Fact {
+  if (LOCK_KEY.test(built) && !IDEMPOTENCY_KEY.test(built)) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
   return { kind: 'guard', node: calleeName(call), library, detail: `SET ${key} NX` };
 }
 
