@@ -71,6 +71,22 @@ runRuleTests('non-idempotent-consumer', {
       ],
     },
     {
+      name: 'two handlers on one queue that repeat the same effect (worker replicas) are one finding, the second related',
+      files: {
+        'services/billing/src/worker.ts': amqpWorker([
+          "  await ch.consume('orders.placed', async (m) => { console.log('first'); await handle(m); });",
+          "  await ch.consume('orders.placed', async (m) => { console.log('second'); await handle(m); });",
+        ]),
+      },
+      errors: [{
+        messageId: 'unguarded', line: 9, column: 12,
+        related: [
+          'services/billing/src/worker.ts:14:14 INSERT INTO invoices: repeated on every redelivery',
+          'services/billing/src/worker.ts:10:12 also registered as the amqplib consumer of queue "orders.placed"',
+        ],
+      }],
+    },
+    {
       name: 'the headline effect is the e-mail, not the insert reached before it; both are related',
       files: {
         'services/billing/src/worker.ts': amqpWorker(["  await ch.consume('orders.placed', handle);"], [

@@ -6,7 +6,7 @@ import { handlerDeduplicates, keyedByDeclaredKey } from './dedupeEvidence';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import { inboxFix } from '../fixes/inbox';
-import { consumerDelivery } from './consumerDelivery';
+import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
 import { hopIndex, type HopIndex } from '../facts/hops';
 import { telemetryChannel } from '../facts/libraries/telemetry';
@@ -34,6 +34,9 @@ export const nonIdempotentConsumer = createRule({
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
       byHandler.set(consumer.handler, [...(byHandler.get(consumer.handler) ?? []), consumer]);
     }
+    // Handlers found at risk, reported after grouping: several handlers registered on one channel that repeat the
+    // same effects (three `new Worker('backups', ...)` running one job function) are one finding.
+    const pending: { consumer: Fact; delivery: ConsumerDelivery; reached: Reached[]; ranked: Reached[]; others: { consumer: Fact }[]; key: string | undefined }[] = [];
     for (const [handler, registrations] of byHandler) {
       const reached = model.effects.of(handler);
       if (handlerDeduplicates(model, handler)) continue;
@@ -53,10 +56,16 @@ export const nonIdempotentConsumer = createRule({
       if (registrations.every((c) => isOutboxTable(c.channel)) && risky.every((r) => r.fact.kind === 'publish')) continue;
       // The headline is the most consequential effect (payment > e-mail > HTTP > publish > write > log row).
       const ranked = uniqueByNode(risky).sort((a, b) => consequence(a.fact) - consequence(b.fact));
+      const others = atRisk.filter((x) => x.consumer !== consumer).sort((a, b) => a.consumer.node.getStart() - b.consumer.node.getStart());
+      const key = consumer.channel ? `${consumer.library}|${consumer.channel}|${ranked.map((r) => `${model.relOf(r.fact.node)}:${r.fact.node.getStart()}`).join(',')}` : undefined;
+      const same = key ? pending.find((x) => x.key === key) : undefined;
+      if (same) same.others.push({ consumer }, ...others);
+      else pending.push({ consumer, delivery, reached, ranked, others, key });
+    }
+    for (const { consumer, delivery, reached, ranked, others } of pending) {
       const first = ranked[0];
       const major = ranked.filter((r) => !isAppendOnly(r.fact));
       const direct = delivery.redelivers === true && delivery.direct;
-      const others = atRisk.filter((x) => x.consumer !== consumer).sort((a, b) => a.consumer.node.getStart() - b.consumer.node.getStart());
       report({
         messageId: 'unguarded',
         data: {
