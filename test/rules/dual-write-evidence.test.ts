@@ -21,6 +21,18 @@ export async function start() {
 `,
 };
 
+/** A shipments module whose `publish(topic, data)` wrapper sends with kafkajs (lines 1-9). */
+const PUBLISH_WRAPPER = `import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+async function publish(topic: string, data: unknown) {
+  await producer.send({ topic, messages: [{ value: JSON.stringify(data) }] });
+}
+`;
+
 describe('dual-write evidence and wording', () => {
   it('a call to a service inferred from the folder layout is a warning that says so', () => {
     const findings = findingsFor('dual-write', {
@@ -105,16 +117,7 @@ export async function start() {
 
   it('an event no code in the workspace consumes: a warning that says so, at the call that names the topic through a wrapper', () => {
     const files = {
-      'services/shipping/src/shipments.ts': `import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
-
-const pool = new Pool();
-const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
-
-async function publish(topic: string, data: unknown) {
-  await producer.send({ topic, messages: [{ value: JSON.stringify(data) }] });
-}
-
+      'services/shipping/src/shipments.ts': `${PUBLISH_WRAPPER}
 export async function ship(orderId: string) {
   await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [orderId]);
   await publish('shipments.created', { orderId });
@@ -189,16 +192,7 @@ export class OrdersController {
 
   it('the topic named through a wrapper of a wrapper (publishEvent(topic) → publish(topic) → send({ topic })) is the caller\'s', () => {
     const files = {
-      'services/shipping/src/shipments.ts': `import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
-
-const pool = new Pool();
-const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
-
-async function publish(topic: string, data: unknown) {
-  await producer.send({ topic, messages: [{ value: JSON.stringify(data) }] });
-}
-
+      'services/shipping/src/shipments.ts': `${PUBLISH_WRAPPER}
 async function publishEvent(topic: string, data: unknown) {
   await publish(topic, { ...(data as object), at: Date.now() });
 }
