@@ -87,6 +87,32 @@ runRuleTests('non-idempotent-consumer', {
       }],
     },
     {
+      name: 'two Bull @Process() job names on one queue reaching one mail helper are two findings: different messages, not replicas',
+      files: {
+        'services/notifications/src/mail.processor.ts': lines(
+          "import { Process, Processor } from '@nestjs/bull';",
+          "import { MailerService } from '@nestjs-modules/mailer';",
+          "import { Job } from 'bull';",
+          '',
+          "@Processor('mail')",
+          'export class MailProcessor {',
+          '  constructor(private readonly mailer: MailerService) {}',
+          '',
+          "  @Process('welcome')",
+          "  async welcome(job: Job<{ email: string }>) { await this.send(job.data.email, 'welcome'); }",
+          '',
+          "  @Process('reset')",
+          "  async reset(job: Job<{ email: string }>) { await this.send(job.data.email, 'reset'); }",
+          '',
+          '  private async send(to: string, template: string) {',
+          '    await this.mailer.sendMail({ to, template });',
+          '  }',
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'unguarded', line: 9, column: 4 }, { messageId: 'unguarded', line: 12, column: 4 }],
+    },
+    {
       name: 'the headline effect is the e-mail, not the insert reached before it; both are related',
       files: {
         'services/billing/src/worker.ts': amqpWorker(["  await ch.consume('orders.placed', handle);"], [

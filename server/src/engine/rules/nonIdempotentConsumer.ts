@@ -57,7 +57,8 @@ export const nonIdempotentConsumer = createRule({
       // The headline is the most consequential effect (payment > e-mail > HTTP > publish > write > log row).
       const ranked = uniqueByNode(risky).sort((a, b) => consequence(a.fact) - consequence(b.fact));
       const others = atRisk.filter((x) => x.consumer !== consumer).sort((a, b) => a.consumer.node.getStart() - b.consumer.node.getStart());
-      const key = consumer.channel ? `${consumer.library}|${consumer.channel}|${ranked.map((r) => `${model.relOf(r.fact.node)}:${r.fact.node.getStart()}`).join(',')}` : undefined;
+      // Replicas: the same registration (library, channel and job name, as the detail says) and the same effects.
+      const key = consumer.channel ? `${consumer.library}|${consumer.detail}|${ranked.map((r) => `${model.relOf(r.fact.node)}:${r.fact.node.getStart()}`).join(',')}` : undefined;
       const same = key ? pending.find((x) => x.key === key) : undefined;
       if (same) same.others.push({ consumer }, ...others);
       else pending.push({ consumer, delivery, reached, ranked, others, key });
