@@ -11,7 +11,10 @@
  *     it) gets "Disable ... for this line" and "Show documentation", and the
  *     rule's quick fix where the rule has one;
  *   - the inbox fix, chosen through vim.ui.select, edits the buffer and its
- *     finding goes.
+ *     finding goes; on the payments handler it uncovers a dual write (a repeat
+ *     now skips the publish), whose outbox fix is offered.
+ *   (The example's other dual write publishes through a wrapper the outbox fix
+ *   does not rewrite, so the outbox fix is checked on the uncovered one.)
  *
  *   node scripts/neovim/run.mjs [--no-build]
  *
@@ -133,7 +136,8 @@ for (const f of expected) {
     `got ${JSON.stringify(titles)}`);
 }
 for (const [rule, fix] of Object.entries(RULE_FIXES)) {
-  const on = record.actions.filter((a) => a.rule === rule);
+  // dual-write's outbox fix is also checked on the dual write the inbox fix uncovers (step 4 of e2e.lua).
+  const on = [...record.actions, ...(record.uncovered ?? [])].filter((a) => a.rule === rule);
   if (!on.length) continue;
   const matches = (t) => (typeof fix === 'string' ? t.startsWith(fix) : fix.test(t));
   check(`the ${rule} quick fix is offered on at least one of its findings`, on.some((a) => a.titles.some(matches)),
@@ -144,5 +148,7 @@ const applied = record.applied;
 check(`the inbox fix, chosen through vim.ui.select, edits the buffer (${applied?.title ?? 'not applied'})`, applied?.buffer_modified === true, JSON.stringify(applied ?? null));
 check(`its non-idempotent-consumer finding goes (${applied ? `${applied.file}:${applied.line}` : '-'})`, applied?.finding_gone === true,
   `${JSON.stringify(applied ?? null)}\n-- server log:\n${serverLog()}`);
+check('the inbox on the payments handler uncovers its dual write, as the inbox finding\'s hint says', applied?.file?.includes('payments') && (record.uncovered ?? []).some((a) => a.rule === 'dual-write'),
+  JSON.stringify({ applied: applied ?? null, uncovered: record.uncovered ?? null }));
 fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
 finish();

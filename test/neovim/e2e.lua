@@ -7,7 +7,9 @@
 --   2. on each diagnostic, ask for code actions exactly as :lua
 --      vim.lsp.buf.code_action() does (cursor on the diagnostic, the line's
 --      diagnostics in the context), with vim.ui.select answering;
---   3. apply the inbox fix through that same path and wait for its finding to go.
+--   3. apply the inbox fix through that same path and wait for its finding to go;
+--   4. on the payments handler, that inbox uncovers a dual write (a repeat now skips the publish):
+--      record the code actions offered on it.
 -- Every wait is bounded; the script always writes its record and quits.
 
 local env = vim.env
@@ -85,7 +87,8 @@ local function main()
       local titles = {}
       for _, tuple in ipairs(chosen and chosen.items or {}) do
         table.insert(titles, tuple[2].title)
-        if not inbox and d.code == 'non-idempotent-consumer' and tuple[2].title:match('^Guard with an inbox') then
+        -- Prefer the payments handler: it writes, then publishes, so its inbox uncovers a dual write (step 4).
+        if d.code == 'non-idempotent-consumer' and tuple[2].title:match('^Guard with an inbox') and (not inbox or rel:match('payments')) then
           inbox = { rel = rel, bufnr = bufnr, line = d.lnum, col = d.col }
         end
       end
@@ -127,6 +130,25 @@ local function main()
   out.applied = { file = inbox.rel, line = inbox.line + 1, title = title or vim.NIL, buffer_modified = changed, finding_gone = gone,
     remaining = #vim.diagnostic.get(bufnr, { namespace = ns }) }
   if not gone then fail('the non-idempotent-consumer finding stayed after the inbox fix was applied') end
+
+  -- 4. Once the handler deduplicates, a repeat skips its publish: the dual write that uncovers arrives, with its outbox fix.
+  out.uncovered = {}
+  for rel, b in pairs(buffers) do
+    if rel:match('payments') then
+      vim.wait(WAIT_MS, function()
+        for _, d in ipairs(vim.diagnostic.get(b, { namespace = ns })) do if d.code == 'dual-write' then return true end end
+        return false
+      end, 50)
+      for _, d in ipairs(vim.diagnostic.get(b, { namespace = ns })) do
+        if d.code == 'dual-write' then
+          local found = code_actions_at(b, d)
+          local titles = {}
+          for _, tuple in ipairs(found and found.items or {}) do table.insert(titles, tuple[2].title) end
+          table.insert(out.uncovered, { file = rel, rule = d.code, line = d.lnum + 1, titles = titles })
+        end
+      end
+    end
+  end
 
   vim.lsp.stop_client(client_id)
   vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 50)
