@@ -17,6 +17,7 @@ import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { Analysis } from './analysis';
 import type { FunctionLike } from './callResolution';
 import { callSites, functionName } from './carriers';
+import { parameterOf } from './syntax';
 
 const MAX_CALLBACKS = 8;
 const ADDERS = new Set(['add', 'push', 'unshift', 'set']);
@@ -40,7 +41,7 @@ export function registeredCallees(call: CallExpression, analysis: Analysis): { f
   };
   for (const value of storedValues(decl)) {
     const fn = analysis.functionFrom(value);
-    const param = fn ? undefined : parameterOf(value);
+    const param = fn ? undefined : parameterRead(value);
     const registration = param?.getParent();
     const index = registration ? (registration as unknown as { getParameters(): Node[] }).getParameters().indexOf(param!) : -1;
     const name = registration ? functionName(registration) : undefined;
@@ -193,13 +194,6 @@ function addedThrough(ref: Node): Node[] {
 }
 
 /** The parameter an expression reads (`handler` in `subscribe(handler) { this.handlers.add(handler) }`). */
-function parameterOf(value: Node): Node | undefined {
-  const v = unwrap(value);
-  if (!Node.isIdentifier(v)) return undefined;
-  try {
-    const decl = v.getSymbol()?.getDeclarations()[0];
-    return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
-  } catch {
-    return undefined;
-  }
+function parameterRead(value: Node): Node | undefined {
+  return parameterOf(unwrap(value));
 }

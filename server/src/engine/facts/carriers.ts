@@ -11,6 +11,7 @@ import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/carrierInspection';
 import { isEmptyBody } from './libraries/staticValues';
+import { parameterOf } from './syntax';
 
 const MAX_WRAPPER_DEPTH = 3;
 const MAX_SITES = 200;
@@ -96,23 +97,12 @@ export function argumentsAtCallSites(param: Node, analysis: Analysis): { site: C
 export function argumentsThroughWrappers(param: Node, analysis: Analysis, depth = 2): { site: CallExpression; arg: Node | undefined }[] {
   const out: { site: CallExpression; arg: Node | undefined }[] = [];
   for (const entry of argumentsAtCallSites(param, analysis)) {
-    const outer = depth > 0 ? parameterDeclaration(entry.arg) : undefined;
+    const outer = depth > 0 ? parameterOf(entry.arg) : undefined;
     const further = outer ? argumentsThroughWrappers(outer, analysis, depth - 1) : [];
     if (further.length) out.push(...further);
     else out.push(entry);
   }
   return out;
-}
-
-/** The parameter declaration an identifier names, when it names one. */
-function parameterDeclaration(node: Node | undefined): Node | undefined {
-  if (!node || !Node.isIdentifier(node)) return undefined;
-  try {
-    const decl = node.getSymbol()?.getDeclarations()[0];
-    return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function functionName(fn: Node): string | undefined {

@@ -368,6 +368,13 @@ export function shortText(node: Node, max = 60): string {
 }
 
 /** The first declaration of the symbol a name resolves to (through import aliases); undefined when it does not resolve. */
+/** The parameter declaration a bare name refers to, when it names one (`data` in `send(topic, data) { ... data ... }`). */
+export function parameterOf(node: Node | undefined): Node | undefined {
+  if (!node || !Node.isIdentifier(node)) return undefined;
+  const decl = declarationOf(node);
+  return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
+}
+
 export function declarationOf(name: Node): Node | undefined {
   try {
     let symbol = name.getSymbol();

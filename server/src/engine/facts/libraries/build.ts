@@ -10,7 +10,7 @@ import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { targetText } from '../urlOrigin';
-import { calleeName, envVarsIn, parameterNames, prop, receiver, stringValue, urlsIn } from '../syntax';
+import { calleeName, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
@@ -70,7 +70,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
   const payloadParams = opts.payload?.node && state !== 'present' ? inspectCarrier(opts.payload.node).params ?? [] : [];
   // The caller's data passed through as the whole body (`send(topic, data) { return this.client.send(topic, data) }`):
   // the wrapper is where every message goes out, and the one place an id can be added for all its callers.
-  const passedThrough = !!opts.payload?.node && isParameter(opts.payload.node);
+  const passedThrough = !!parameterOf(opts.payload?.node);
   return {
     kind: 'publish', node: calleeName(call), library, detail, channel,
     ...(opts.channelNode ? { channelNode: opts.channelNode } : {}),
@@ -85,17 +85,6 @@ export function publishFact(library: string, call: Node, detail: string, channel
     ...(state === 'absent' && opts.payload && isEmptyBody(opts.payload.node) ? { emptyBody: true } : {}),
     ...(payloadParams.length ? { payloadParams } : {}),
   };
-}
-
-/** A bare name of a parameter of the function around it. */
-function isParameter(node: Node): boolean {
-  if (!Node.isIdentifier(node)) return false;
-  try {
-    const decl = node.getSymbol()?.getDeclarations()[0];
-    return !!decl && Node.isParameterDeclaration(decl);
-  } catch {
-    return false;
-  }
 }
 
 export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis): Fact[] {

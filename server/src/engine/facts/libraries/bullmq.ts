@@ -6,7 +6,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact } from './build';
-import { arg, assignedFieldValue, calleeName, channelName, declarationOf, initializerOf, prop, receiver, stringValue } from '../syntax';
+import { arg, assignedFieldValue, calleeName, channelName, initializerOf, parameterOf, prop, receiver, stringValue } from '../syntax';
 import { channelIdentity } from '../channelIdentity';
 import { registrationSites } from '../registrations';
 import type { Fact } from '../facts';
@@ -110,13 +110,6 @@ function bullProcess(call: Node, analysis: Analysis) {
   const queue = queueName(call, analysis);
   if (handler) return withIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull'), queueIdentity(call));
   return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
-}
-
-/** The parameter of the enclosing function a name refers to, when it is one. */
-function parameterOf(node: Node | undefined): Node | undefined {
-  if (!node || !Node.isIdentifier(node)) return undefined;
-  const decl = declarationOf(node);
-  return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
 }
 
 /**

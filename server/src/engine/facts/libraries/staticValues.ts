@@ -5,7 +5,7 @@
  * primary key comes from the message, and whether a message body is empty.
  */
 import { Node, VariableDeclarationKind, type VariableDeclaration } from 'ts-morph';
-import { propName, stringValue } from '../syntax';
+import { parameterOf, propName, stringValue } from '../syntax';
 import { recordParts } from './recordBuilders';
 
 /** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
@@ -80,10 +80,8 @@ export function givenFields(data: Node | undefined): string[] | undefined {
 function spreadMessageFields(expr: Node): string[] {
   let root: Node = expr;
   while (Node.isPropertyAccessExpression(root) || Node.isNonNullExpression(root) || Node.isParenthesizedExpression(root)) root = root.getExpression();
-  if (!Node.isIdentifier(root)) return [];
+  if (!parameterOf(root)) return [];
   try {
-    const decl = root.getSymbol()?.getDeclarations()[0];
-    if (!decl || !Node.isParameterDeclaration(decl)) return [];
     return expr.getType().getProperties().filter((sym) => !sym.isOptional()).map((sym) => sym.getName());
   } catch {
     return [];
