@@ -19,6 +19,7 @@ import type { Fact } from './facts';
 import type { SystemModel } from '../model';
 import { variableOf } from './libraries/staticValues';
 import { broadcasts, type TransportId } from './libraries/delivery';
+import { isTelemetryName } from './libraries/telemetry';
 import { argumentsThroughWrappers, functionName } from './carriers';
 import { channelIdentity, namesMatch } from './channelIdentity';
 import { calleeName, channelName } from './syntax';
@@ -237,6 +238,12 @@ export function consumersInCode(fact: Fact, service: string | undefined, hops: H
 export function detailAt(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): string {
   const name = channelNamedAt(fact, site, analysis);
   return name !== undefined && fact.detail.includes('"?"') ? fact.detail.replace('"?"', `"${name}"`) : fact.detail;
+}
+
+/** A call of a publish wrapper that names a telemetry channel (`sendMessage(queues.logs, line)`): judged by the name it gives. */
+export function telemetryNamedAt(fact: Fact, site: Node, analysis?: SystemModel['analysis']): boolean {
+  const name = channelNamedAt(fact, site, analysis);
+  return name !== undefined && !name.includes('?') && isTelemetryName(name);
 }
 
 /** The channel a call site of a publish wrapper names, when the wrapper's own channel is that parameter. */

@@ -8,10 +8,10 @@ import { isUnreachable, pathRelation } from '../facts/paths';
 import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
-import { isTelemetryName, telemetryChannel } from '../facts/libraries/telemetry';
+import { telemetryChannel } from '../facts/libraries/telemetry';
 import { beforeCommitFailure, outboxFailure, publishFailure } from './dualWriteFailures';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
-import { channelNamedAt, destinationOf, detailAt, hopIndex, type HopIndex } from '../facts/hops';
+import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
@@ -261,7 +261,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const flowCalls = new Set(publishes.filter((p) => p.path.length > 0).map((p) => p.via));
   for (const publish of publishes) {
     // Data points about the system (metrics, analytics events) are not the state change a write makes.
-    if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || telemetryNamedAt(model, publish))) continue;
+    if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeOf(publish.via), model.analysis)))) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });
@@ -357,13 +357,6 @@ function isOutboxCode(fn: Node): boolean {
   const cls = fn.getFirstAncestor((a) => Node.isClassDeclaration(a));
   if (cls) names.push(named(cls));
   return names.some((n) => /outbox/i.test(n));
-}
-
-/** A publish wrapper whose caller names a telemetry channel (`sendMessage(amqpQueue.logs, line)`). */
-function telemetryNamedAt(model: SystemModel, publish: Reached): boolean {
-  if (publish.fact.channel !== undefined || !publish.path.length) return false;
-  const name = channelNamedAt(publish.fact, calleeOf(publish.via), model.analysis);
-  return name !== undefined && !name.includes('?') && isTelemetryName(name);
 }
 
 function calleeOf(call: Node): Node {

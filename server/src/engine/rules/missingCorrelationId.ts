@@ -5,10 +5,10 @@ import { isFreshId } from '../facts/libraries/staticValues';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
-import { isTelemetryName, telemetryChannel } from '../facts/libraries/telemetry';
+import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
-import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, transportLibraries, type Destination } from '../facts/hops';
+import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, telemetryNamedAt, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
@@ -74,10 +74,10 @@ export const missingCorrelationId = createRule({
       // So does a helper that passes its callers' data through as the whole body when two or more of them
       // send a message without an id (`handleEvents(topic, data) { return this.client.send(topic, data) }`):
       // the helper is the one place to add it for all. A single such caller is reported where it builds its body.
-      const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !telemetryAt(model, fact, site.node)).length : 0;
+      const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !telemetryNamedAt(fact, site.node, model.analysis)).length : 0;
       if (sites.length && (fact.ownEnvelope || passedThroughBy >= 2) && !sites.some((site) => site.correlation === 'present')) {
         const lacking = sites
-          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers) && !telemetryAt(model, fact, site.node))
+          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers) && !telemetryNamedAt(fact, site.node, model.analysis))
           .map((site) => ({ site, at: fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination }))
           .filter(({ at }) => at?.kind !== 'self');
         if (!lacking.length || silencedByTracing) continue;
@@ -100,7 +100,7 @@ export const missingCorrelationId = createRule({
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
-          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers) || telemetryAt(model, fact, site.node)) continue;
+          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers) || telemetryNamedAt(fact, site.node, model.analysis)) continue;
           // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
           const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
           if (at?.kind === 'self') continue;
@@ -189,12 +189,6 @@ function namedInFile(node: Node, channel: string): boolean {
  */
 function emptyEvent(fact: Fact, site?: CallSiteCorrelation): boolean {
   return !fact.request && !!(site ? site.emptyBody : fact.emptyBody);
-}
-
-/** A call of a publish wrapper that names a telemetry channel (`sendMessage(queues.logs, line)`). */
-function telemetryAt(model: SystemModel, fact: Fact, site: Node): boolean {
-  const name = fact.channel === undefined ? channelNamedAt(fact, site, model.analysis) : undefined;
-  return name !== undefined && !name.includes('?') && isTelemetryName(name);
 }
 
 /** `, to "orders.events"` when the call site names the wrapper's channel. */
