@@ -8,6 +8,7 @@
  */
 import type { Node } from 'ts-morph';
 import type { Fact } from '../facts/facts';
+import type { Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
 import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
 import { guardedByStateTransition } from './stateTransitionGuard';
@@ -37,12 +38,21 @@ function keyedOnGivenId(fact: Fact): boolean {
   return fact.kind === 'write' && /\(keyed on /.test(fact.detail);
 }
 
+/**
+ * An effect a repeat does not redo: an insert keyed on a declared key the message gives (it fails
+ * on the repeat), or an effect behind an existence check on a store the flow writes (`written`,
+ * see writtenStores).
+ */
+export function effectDeduplicated(model: SystemModel, handler: Node, effect: Reached, written: Set<string>): boolean {
+  return keyedByDeclaredKey(model, effect.fact) || guardedByExistenceCheck(handler, effect, written, (c) => model.analysis.resolveCallee(c));
+}
+
 /** True when something in the handler's flow can stop a redelivered message before its effects repeat. */
 export function repeatMayStop(model: SystemModel, handler: Node): boolean {
   if (handlerDeduplicates(model, handler)) return true;
   const reached = model.effects.of(handler);
   const written = writtenStores(reached);
-  if (reached.some((r) => keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact) || (r.fact.kind === 'write' && guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c))))) return true;
+  if (reached.some((r) => r.fact.kind === 'write' && (keyedOnGivenId(r.fact) || effectDeduplicated(model, handler, r, written)))) return true;
   const effects = reached.filter((r) => ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind));
   return guardedByStateTransition(handler, effects);
 }

@@ -13,6 +13,7 @@
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 import { exitJumps } from '../facts/paths';
+import { functionName } from '../facts/carriers';
 
 /** Calls that read a row or tell whether one exists. */
 const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
@@ -46,7 +47,7 @@ export function writtenStores(reached: Reached[]): Set<string> {
 
 /** The calls in `fn` to the function `callee` (matched by name). */
 function callsTo(fn: Node, callee: Node): Node[] {
-  const name = (callee as { getName?(): string | undefined }).getName?.() ?? (Node.isVariableDeclaration(callee.getParent() ?? callee) ? (callee.getParent() as import('ts-morph').VariableDeclaration).getName() : undefined);
+  const name = functionName(callee);
   if (!name) return [];
   return fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => {
     const e = c.getExpression();
@@ -113,10 +114,11 @@ function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boo
   const callee = resolve(e);
   const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
   if (!callee || !body || !Node.isBlock(body)) return false;
-  return body.getStatements().some((st) => Node.isIfStatement(st) && !st.getElseStatement()
-    && (exitJumps(st.getThenStatement().compilerNode) ?? []).every((j) => j.kind === SyntaxKind.ThrowStatement)
-    && !!exitJumps(st.getThenStatement().compilerNode)
-    && lookupPolarity(st.getExpression(), callee, stores) === true);
+  return body.getStatements().some((st) => {
+    if (!Node.isIfStatement(st) || st.getElseStatement()) return false;
+    const jumps = exitJumps(st.getThenStatement().compilerNode);
+    return !!jumps && jumps.every((j) => j.kind === SyntaxKind.ThrowStatement) && lookupPolarity(st.getExpression(), callee, stores) === true;
+  });
 }
 
 /**

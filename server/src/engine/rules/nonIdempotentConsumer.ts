@@ -1,8 +1,8 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { guardedByStateTransition } from './stateTransitionGuard';
-import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
-import { handlerDeduplicates, keyedByDeclaredKey } from './dedupeEvidence';
+import { writtenStores } from './existenceCheckGuard';
+import { effectDeduplicated, handlerDeduplicates } from './dedupeEvidence';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
 import { inboxFix } from '../fixes/inbox';
@@ -47,7 +47,7 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !keyedByDeclaredKey(model, r.fact) && !guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c)));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

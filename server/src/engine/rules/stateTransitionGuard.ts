@@ -3,14 +3,19 @@
  * to go on unless an entity is in one state (`if (order.status !== OrderStatus.READY) throw ...`),
  * and the flow then moves the entity to another state (`order.status = OrderStatus.PICKED_UP`, an
  * update setting `status`). A redelivered message finds the entity already moved and stops at the
- * check, so the effects after it do not repeat. Which fields name a state is a table (STATE_FIELD).
+ * check, so the effects after it do not repeat. Which fields name a state is a table (isStateField:
+ * `status`, `payment_status`, `paymentStatus`).
  */
 import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 
 /** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
-const STATE_FIELD = { test: (name: string) => STATE_FIELD_NAME.test(name) || /[a-z0-9](Status|State|Stage|Phase)$/.test(name) };
+const STATE_FIELD_HUMP = /[a-z0-9](Status|State|Stage|Phase)$/;
+
+function isStateField(name: string): boolean {
+  return STATE_FIELD_NAME.test(name) || STATE_FIELD_HUMP.test(name);
+}
 
 /** True when every effect is reached through a function that checks a state and the flow moves that state on. */
 export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
@@ -60,7 +65,7 @@ function comparisons(expr: Node): BinaryExpression[] {
 /** `x.status` against a constant (`OrderStatus.READY`, `'READY'`): the constant's text. */
 function stateOperands(cmp: BinaryExpression): [boolean, string | undefined] {
   const sides = [cmp.getLeft(), cmp.getRight()];
-  const field = sides.find((s) => Node.isPropertyAccessExpression(s) && STATE_FIELD.test(s.getName()));
+  const field = sides.find((s) => Node.isPropertyAccessExpression(s) && isStateField(s.getName()));
   const value = sides.find((s) => s !== field && isStateValue(s));
   return [!!field, value ? constantText(value) : undefined];
 }
@@ -89,11 +94,11 @@ function setStates(fn: Node): string[] {
   const out: string[] = [];
   for (const bin of fn.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
     const left = bin.getLeft();
-    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && STATE_FIELD.test(left.getName()) && isStateValue(bin.getRight())) out.push(constantText(bin.getRight()));
+    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && isStateField(left.getName()) && isStateValue(bin.getRight())) out.push(constantText(bin.getRight()));
   }
   for (const p of fn.getDescendantsOfKind(SyntaxKind.PropertyAssignment)) {
     const init = p.getInitializer();
-    if (STATE_FIELD.test(p.getName()) && init && isStateValue(init)) out.push(constantText(init));
+    if (isStateField(p.getName()) && init && isStateValue(init)) out.push(constantText(init));
   }
   return out;
 }
