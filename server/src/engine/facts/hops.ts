@@ -89,7 +89,16 @@ function rawParts(name: string | undefined): string[] {
   return name ? name.split(/\s*\|\s*|,\s*/).map((n) => n.trim()).filter(Boolean) : [];
 }
 
+/** Hop indexes by model: a model is built once per analysis run, and the rules that need the index share one. */
+const indexes = new WeakMap<SystemModel, HopIndex>();
+
 export function hopIndex(model: SystemModel): HopIndex {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, index = buildHopIndex(model));
+  return index;
+}
+
+function buildHopIndex(model: SystemModel): HopIndex {
   const byChannel = new Map<string, ConsumerEnd[]>();
   const byId = new Map<string, ConsumerEnd[]>();
   const byFile = new Map<string, { name: string; end: ConsumerEnd }[]>();
