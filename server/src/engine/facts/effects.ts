@@ -7,6 +7,7 @@
 import { Node, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
+import { ConstantPaths } from './constantArguments';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
 
 export const MAX_CALL_DEPTH = 5;
@@ -17,6 +18,8 @@ export interface Reached {
   via: Node;
   /** Functions passed through, outermost first (empty when the fact is in the starting function). */
   path: Node[];
+  /** steps[i]: the node in path[i] through which the fact is reached (the last is the fact's own node). */
+  steps: Node[];
   /**
    * True when a call on the way was resolved to an implementation of an
    * interface or abstract method (one of possibly several), not to the
@@ -31,12 +34,16 @@ export class EffectIndex {
   private readonly active = new Set<Node>();
   /** The compiler nodes of separateFlows (built when first needed). */
   private separateRaw: Set<ts.Node> | undefined;
+  private readonly constants: ConstantPaths;
 
-  constructor(private readonly analysis: Analysis, private separateFlows: Set<Node>) {}
+  constructor(private readonly analysis: Analysis, private separateFlows: Set<Node>) {
+    this.constants = new ConstantPaths((call) => analysis.isRegistryCall(call));
+  }
 
   /** Forgets what was computed for functions of these files (call while their nodes are alive). */
   invalidate(affected: ReadonlySet<SourceFile>): void {
     if (!affected.size) return;
+    this.constants.clear();
     for (const map of [this.memo, this.namedMemo] as Map<Node, unknown>[]) {
       for (const fn of map.keys()) if (fn.wasForgotten() || affected.has(fn.getSourceFile())) map.delete(fn);
     }
@@ -72,15 +79,19 @@ export class EffectIndex {
       const facts = analysis.factsAtRaw(raw);
       if (facts?.length) {
         const node = wrap(raw);
-        for (const fact of facts) out.push({ fact, via: node, path: [] });
+        for (const fact of facts) out.push({ fact, via: node, path: [], steps: [] });
       } else if (analysis.mayCallWorkspace(raw)) {
         const node = wrap(raw);
         const declared = analysis.resolveCallee(node);
         for (const callee of analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
-          const inferred = callee !== declared && !analysis.isRegistryCall(node);
+          const registry = analysis.isRegistryCall(node);
+          const inferred = callee !== declared && !registry;
+          // Values this call passes down may rule out branches on the way to what the callee reaches.
+          const bound = registry ? undefined : this.constants.bind(node, callee, fn, undefined);
           for (const r of this.of(callee, depth + 1)) {
-            out.push({ fact: r.fact, via: node, path: [callee, ...r.path], ...(inferred || r.inferred ? { inferred: true } : {}) });
+            if (bound && this.constants.rulesOut(bound, callee, r)) continue;
+            out.push({ fact: r.fact, via: node, path: [callee, ...r.path], steps: [r.via, ...r.steps], ...(inferred || r.inferred ? { inferred: true } : {}) });
           }
         }
       }

@@ -367,7 +367,6 @@ export function shortText(node: Node, max = 60): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
-/** The first declaration of the symbol a name resolves to (through import aliases); undefined when it does not resolve. */
 /** The parameter declaration a bare name refers to, when it names one (`data` in `send(topic, data) { ... data ... }`). */
 export function parameterOf(node: Node | undefined): Node | undefined {
   if (!node || !Node.isIdentifier(node)) return undefined;
@@ -375,6 +374,7 @@ export function parameterOf(node: Node | undefined): Node | undefined {
   return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
 }
 
+/** The first declaration of the symbol a name resolves to (through import aliases); undefined when it does not resolve. */
 export function declarationOf(name: Node): Node | undefined {
   try {
     let symbol = name.getSymbol();
