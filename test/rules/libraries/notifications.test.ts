@@ -1,7 +1,8 @@
 /**
  * Outside side effects reached through wrappers: SMS through SNS
  * (`PhoneNumber`, not a message to a service), Twilio, SendGrid behind a Nest
- * service, and `@nestjs/bull` `@Process` handlers that send them.
+ * service, push notifications (Firebase Cloud Messaging, Expo), and
+ * `@nestjs/bull` `@Process` handlers that send them.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -58,6 +59,66 @@ const TWILIO_CONSUMER = lines(
   '});',
 );
 
+/** A Kafka consumer whose push service sends through an app from `admin.initializeApp` (typed `admin.app.App`). */
+const FCM_PUSH_SERVICE = lines(
+  "import * as admin from 'firebase-admin';",
+  '',
+  'export class PushService {',
+  '  private firebaseApp: admin.app.App | null = null;',
+  '  init() {',
+  '    this.firebaseApp = admin.initializeApp({ projectId: process.env.FIREBASE_PROJECT });',
+  '  }',
+  '  async send(tokens: string[], title: string) {',
+  '    if (!this.firebaseApp) return;',
+  '    await this.firebaseApp.messaging().sendEachForMulticast({ tokens, notification: { title } });',
+  '  }',
+  '}',
+);
+
+const FCM_CONSUMER = lines(
+  "import { Controller } from '@nestjs/common';",
+  "import { EventPattern, Payload } from '@nestjs/microservices';",
+  "import { PushService } from './push.service';",
+  '',
+  '@Controller()',
+  'export class NotificationConsumer {',
+  '  constructor(private readonly push: PushService) {}',
+  '',
+  "  @EventPattern('orders.events')",
+  '  async onOrder(@Payload() message: { data: { tokens: string[] } }) {',
+  "    await this.push.send(message.data.tokens, 'Order placed');",
+  '  }',
+  '}',
+);
+
+const FCM_MAIN = lines(
+  "import { NestFactory } from '@nestjs/core';",
+  "import { Transport } from '@nestjs/microservices';",
+  "import { AppModule } from './app.module';",
+  '',
+  'async function bootstrap() {',
+  "  const app = await NestFactory.createMicroservice(AppModule, { transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } });",
+  '  await app.listen();',
+  '}',
+  'bootstrap();',
+);
+
+const EXPO_WORKER = lines(
+  "import { Worker } from 'bullmq';",
+  "import { Expo } from 'expo-server-sdk';",
+  "import { getMessaging } from 'firebase-admin/messaging';",
+  '',
+  'const expo = new Expo();',
+  '',
+  "new Worker('reminders', async (job) => {",
+  "  await expo.sendPushNotificationsAsync([{ to: job.data.token, body: 'Reminder' }]);",
+  '});',
+  '',
+  "new Worker('alerts', async (job) => {",
+  "  await getMessaging().send({ token: job.data.token, notification: { title: 'Alert' } });",
+  '});',
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'SNS PublishCommand with PhoneNumber sends an SMS, not a message to a service', files: { 'services/auth/src/sms.ts': SNS_SMS } },
@@ -78,6 +139,23 @@ runRuleTests('non-idempotent-consumer', {
       name: 'sqs-consumer handler sending a Twilio SMS',
       files: { 'services/notification/src/consumer.ts': TWILIO_CONSUMER },
       errors: [{ messageId: 'unguarded', ...at(TWILIO_CONSUMER, 'handleMessage') }],
+    },
+    {
+      name: 'a Kafka @EventPattern handler sending an FCM push through a service holding `admin.app.App`',
+      files: {
+        'services/notification/src/main.ts': FCM_MAIN,
+        'services/notification/src/notification.consumer.ts': FCM_CONSUMER,
+        'services/notification/src/push.service.ts': FCM_PUSH_SERVICE,
+      },
+      errors: [{ messageId: 'unguarded', file: 'services/notification/src/notification.consumer.ts', ...at(FCM_CONSUMER, "EventPattern('orders"), messageIncludes: 'sends a push notification (FCM)' }],
+    },
+    {
+      name: 'BullMQ workers sending Expo and FCM (modular API) pushes',
+      files: { 'services/notification/src/workers.ts': EXPO_WORKER },
+      errors: [
+        { messageId: 'unguarded', ...at(EXPO_WORKER, "Worker('reminders"), messageIncludes: 'sends a push notification (Expo)' },
+        { messageId: 'unguarded', ...at(EXPO_WORKER, "Worker('alerts"), messageIncludes: 'sends a push notification (FCM)' },
+      ],
     },
   ],
 });

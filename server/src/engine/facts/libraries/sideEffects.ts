@@ -1,10 +1,17 @@
-/** Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES) and payments (Stripe). */
+/**
+ * Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES), SMS
+ * (Twilio), push notifications (Firebase Cloud Messaging through firebase-admin, Expo) and
+ * payments (Stripe).
+ */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { calleeName, receiver } from '../syntax';
 
 const email = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an e-mail', nonIdempotent: true });
+
+const push = (service: string): OperationAnalyzer => (call) =>
+  ({ kind: 'sideEffect', node: calleeName(call), library: service === 'FCM' ? 'firebase-admin' : 'expo-server-sdk', detail: `sends a push notification (${service})`, nonIdempotent: true });
 
 const SES_SEND_COMMANDS = /^(SendEmail|SendRawEmail|SendTemplatedEmail|SendBulkTemplatedEmail|SendBulkEmail)Command$/;
 
@@ -53,6 +60,20 @@ export const sideEffects: LibraryTable = {
     '@aws-sdk/client-ses#SESClient|instance': 'sesv3.Client',
     '@aws-sdk/client-sesv2#SESv2Client|new': 'sesv2.Client',
     '@aws-sdk/client-sesv2#SESv2Client|instance': 'sesv2.Client',
+    // Firebase Cloud Messaging: `admin.initializeApp().messaging()`, `admin.messaging()`, `getMessaging()`.
+    'firebase-admin#initializeApp|()': 'firebase.App',
+    'firebase-admin#app.App|instance': 'firebase.App',
+    'firebase-admin#app|.App': 'firebase.AppType',
+    'firebase.AppType|instance': 'firebase.App',
+    'firebase-admin/app#initializeApp|()': 'firebase.App',
+    'firebase-admin/app#App|instance': 'firebase.App',
+    'firebase.App|messaging()': 'firebase.Messaging',
+    'firebase-admin#messaging|()': 'firebase.Messaging',
+    'firebase-admin/messaging#getMessaging|()': 'firebase.Messaging',
+    'firebase-admin/messaging#Messaging|instance': 'firebase.Messaging',
+    'expo-server-sdk#Expo|new': 'expo.Client',
+    'expo-server-sdk#Expo|instance': 'expo.Client',
+    'expo-server-sdk#default|new': 'expo.Client',
   },
   operations: {
     'nodemailer.Transport|sendMail': email('nodemailer'),
@@ -69,5 +90,14 @@ export const sideEffects: LibraryTable = {
     'ses.Client|sendBulkTemplatedEmail': email('ses'),
     'sesv3.Client|send': sesSend('@aws-sdk/client-ses'),
     'sesv2.Client|send': sesSend('@aws-sdk/client-sesv2'),
+    'firebase.Messaging|send': push('FCM'),
+    'firebase.Messaging|sendEach': push('FCM'),
+    'firebase.Messaging|sendEachForMulticast': push('FCM'),
+    'firebase.Messaging|sendMulticast': push('FCM'),
+    'firebase.Messaging|sendAll': push('FCM'),
+    'firebase.Messaging|sendToDevice': push('FCM'),
+    'firebase.Messaging|sendToTopic': push('FCM'),
+    'firebase.Messaging|sendToCondition': push('FCM'),
+    'expo.Client|sendPushNotificationsAsync': push('Expo'),
   },
 };
