@@ -10,13 +10,11 @@
  *   (`{ jobId: `profile-${symbol}` }`) whose value is not a fresh random one: the job is "the
  *   refresh of that id", coalesced with any other still waiting, not one job per call.
  */
-import { Node, SyntaxKind } from 'ts-morph';
-import type { Analysis } from './analysis';
+import { Node } from 'ts-morph';
 import type { Reached } from './effects';
 import { jobIdOptions } from './libraries/delivery';
-import { descendantsOf, descendantsOfKind } from './walk';
-import { calleeName, initializerOf } from './syntax';
-import { functionName } from './carriers';
+import { descendantsOf } from './walk';
+import { initializerOf } from './syntax';
 
 export interface BackgroundJob {
   /** The flow does not wait for the enqueue: a call on the way is made and its promise dropped. */
@@ -28,24 +26,17 @@ export interface BackgroundJob {
 /** A fresh value on every call: not an id that names what the job is about. */
 const RANDOM = /\b(random\w*|uuid\w*|v4|nanoid|cuid2?|ulid|createId|generateId|Date\.now|performance\.now)\s*\(|\bnew\s+ObjectId\s*\(/i;
 
-export function backgroundJob(analysis: Analysis, r: Reached): BackgroundJob {
-  const chain = callChain(analysis, r);
+export function backgroundJob(r: Reached): BackgroundJob {
+  const chain = callChain(r);
   const names = new Set(jobIdOptions(r.fact.library));
   return { letGo: chain.some(dropped), ownId: names.size > 0 && chain.some((call) => hasOwnJobId(call, names)) };
 }
 
 /** The calls from the flow to the fact: `via`, the call into each next function of the path, the fact's own call. */
-function callChain(analysis: Analysis, r: Reached): Node[] {
+function callChain(r: Reached): Node[] {
   const chain: Node[] = [];
-  const first = callOf(r.via);
-  if (first) chain.push(first);
-  for (let i = 0; i < r.path.length; i++) {
-    const next = r.path[i + 1];
-    const name = next && functionName(next);
-    const call = next
-      ? descendantsOfKind(r.path[i], SyntaxKind.CallExpression)
-        .find((c) => (!name || calleeName(c).getText() === name) && analysis.resolveCallees(c).includes(next as never))
-      : callOf(r.fact.node);
+  for (const step of [r.via, ...r.steps]) {
+    const call = callOf(step);
     if (!call) break;
     chain.push(call);
   }

@@ -146,7 +146,7 @@ function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIn
  */
 function isOwnRefresh(model: SystemModel, c: Candidate, hops: () => HopIndex): boolean {
   if (c.kind !== 'dualWrite' || c.at.fact.kind !== 'publish' || !isJobQueueLibrary(c.at.fact.library)) return false;
-  const job = backgroundJob(model.analysis, c.at);
+  const job = backgroundJob(c.at);
   if (!job.letGo || !job.ownId) return false;
   const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops());
   return d.kind === 'self' || d.kind === 'unseen';

@@ -13,7 +13,6 @@
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 import { exitJumps } from '../facts/paths';
-import { functionName } from '../facts/carriers';
 
 /** Calls that read a row or tell whether one exists. */
 const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
@@ -28,9 +27,9 @@ const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRaw
  */
 export function guardedByExistenceCheck(handler: Node, effect: Reached, written: Set<string>, resolve?: Resolve): boolean {
   if (effect.fact.kind === 'guard' || effect.fact.kind === 'read') return false;
+  // The effect, and the call in the handler and in each function on the way that leads to it.
   const points: Node[] = [effect.fact.node];
-  if (effect.path.length) points.push(effect.via);
-  for (let i = 0; i + 1 < effect.path.length; i++) points.push(...callsTo(effect.path[i], effect.path[i + 1]));
+  if (effect.path.length) points.push(effect.via, ...effect.steps.slice(0, -1));
   return points.some((point) => {
     const fn = point.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) ?? handler;
     const stores = new Set([...written, ...(effect.fact.kind === 'write' ? storeNames(point, effect) : [])]);
@@ -43,16 +42,6 @@ export function writtenStores(reached: Reached[]): Set<string> {
   const out = new Set<string>();
   for (const r of reached) if (r.fact.kind === 'write') for (const name of storeNames(r.fact.node, r)) out.add(name);
   return out;
-}
-
-/** The calls in `fn` to the function `callee` (matched by name). */
-function callsTo(fn: Node, callee: Node): Node[] {
-  const name = functionName(callee);
-  if (!name) return [];
-  return fn.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => {
-    const e = c.getExpression();
-    return (Node.isPropertyAccessExpression(e) ? e.getName() : e.getText()) === name;
-  });
 }
 
 /** The store a point writes to: the last name of its call's receiver, and the fact's table. */
