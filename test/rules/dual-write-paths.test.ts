@@ -151,27 +151,6 @@ export async function announce(id: string) {
       },
     },
     {
-      name: 'a factory that returns closures does not run them: calling it publishes nothing',
-      files: {
-        'services/orders/src/orders.ts': `${HEAD}
-function processorFor(id: string) {
-  return {
-    announce: async () => {
-      await producer.send({ topic: 'orders.announced', messages: [{ key: id, value: id }] });
-    },
-    later: () => producer.send({ topic: 'orders.later', messages: [{ key: id, value: id }] }),
-  };
-}
-
-export async function invite(id: string) {
-  const processor = processorFor(id);
-  await prisma.order.create({ data: { id } });
-  return processor;
-}
-`,
-      },
-    },
-    {
       name: 'an append-only log row beside a publish is a record, not the state the message announces',
       files: {
         'services/orders/src/orders.ts': `${HEAD}

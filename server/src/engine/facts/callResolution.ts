@@ -67,10 +67,18 @@ export class CallResolver {
     }
     if (!symbol) return undefined;
     for (const decl of symbol.getDeclarations()) {
-      const fn = functionOfDeclaration(decl);
+      const fn = functionOfDeclaration(decl) ?? this.builtByFactory(decl);
       if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
     }
     return undefined;
+  }
+
+  /** `const announce = publisherFor(topic)` (or `await makeHandler()`): the function the factory returns. */
+  private builtByFactory(decl: Node): FunctionLike | undefined {
+    if (!Node.isVariableDeclaration(decl)) return undefined;
+    let init = decl.getInitializer();
+    while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init))) init = init.getExpression();
+    return init && Node.isCallExpression(init) ? returnedFunction(this.resolveCallee(init)) : undefined;
   }
 
   /**
@@ -241,11 +249,27 @@ function returnedFunction(fn: FunctionLike | undefined): FunctionLike | undefine
   if (!body) return undefined;
   if (!Node.isBlock(body)) return isFunctionLike(body) ? body : undefined;
   const returned = body.getStatements().flatMap((st) => (Node.isReturnStatement(st) ? [st.getExpression()] : []));
-  const inner = returned.length === 1 && returned[0] && isFunctionLike(returned[0]) ? returned[0] : undefined;
+  const inner = returned.length === 1 && returned[0] ? localFunction(body, returned[0]) : undefined;
   // A higher-order wrapper (`metricWrapper(processor)`) returns a function that calls what it was given: not a factory.
   const params = new Set(((fn as unknown as { getParameters?(): { getName(): string }[] }).getParameters?.() ?? []).map((p) => p.getName()));
   const callsParam = inner?.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => params.has(c.getExpression().getText()));
   return inner && !callsParam ? inner : undefined;
+}
+
+/** A function expression, or a name bound in `body` to one (`const publisher = (data) => …`, `function run() {}`). */
+function localFunction(body: Node, expr: Node): FunctionLike | undefined {
+  if (isFunctionLike(expr)) return expr;
+  if (!Node.isIdentifier(expr) || !Node.isBlock(body)) return undefined;
+  const name = expr.getText();
+  for (const st of body.getStatements()) {
+    if (Node.isFunctionDeclaration(st) && st.getName() === name) return st.getBody() ? st : undefined;
+    if (!Node.isVariableStatement(st)) continue;
+    for (const d of st.getDeclarations()) {
+      const init = d.getInitializer();
+      if (d.getName() === name && init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
+    }
+  }
+  return undefined;
 }
 
 /**

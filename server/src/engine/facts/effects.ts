@@ -189,6 +189,27 @@ export class EffectIndex {
   }
 }
 
+/**
+ * True when `fn` returns the bare name (`return publisher`, or an arrow whose body is the name)
+ * and nothing else calls it by that name in fn: the function so named is handed back, not run.
+ */
+function returnsName(fnRaw: ts.Node, name: string): boolean {
+  const body = (fnRaw as ts.FunctionLikeDeclaration).body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return ts.isIdentifier(body) && body.text === name;
+  let returned = false;
+  let called = false;
+  // A `return` inside a nested function returns from that function, not from fn; a call anywhere runs it.
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (called) return;
+    if (!nested && ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression) && n.expression.text === name) returned = true;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) called = true;
+    ts.forEachChild(n, (c) => visit(c, nested || FUNCTION_LIKE_KINDS.has(n.kind)));
+  };
+  ts.forEachChild(body, (c) => visit(c, false));
+  return returned && !called;
+}
+
 /** Skips wrappers that do not change what an expression is: `(x)`, `x as T`, `x satisfies T`, `x!`. */
 function outerOf(n: ts.Node): ts.Node {
   let p = n.parent;
@@ -198,7 +219,8 @@ function outerOf(n: ts.Node): ts.Node {
 
 /**
  * True when a function nested in `fn` is handed back to fn's caller instead of run: returned
- * (`return async () => …`), or a member of a returned object literal (`return { handleCreate:
+ * (`return async () => …`, or bound to a name that is returned: `const publisher = (data) => …;
+ * return publisher`), or a member of a returned object literal (`return { handleCreate:
  * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later
  * reaches its effects through that call. A callback passed as an argument (`$transaction(async
  * (tx) => …)`, `new Promise(…)`) does run, and stays part of fn.
@@ -211,6 +233,10 @@ function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   if (returned(raw)) return true;
   const parent = raw.parent;
   if (!parent) return false;
+  // `const publisher = (data) => { ... }; return publisher;` and `function run() { ... } return run;`
+  const name = ts.isVariableDeclaration(parent) && parent.initializer === raw && ts.isIdentifier(parent.name) ? parent.name.text
+    : ts.isFunctionDeclaration(raw) && raw.name ? raw.name.text : undefined;
+  if (name !== undefined && returnsName(fnRaw, name)) return true;
   if (ts.isMethodDeclaration(raw) && ts.isObjectLiteralExpression(parent)) return returned(parent);
   if (ts.isPropertyAssignment(parent) && parent.initializer === raw && ts.isObjectLiteralExpression(parent.parent)) return returned(parent.parent);
   return false;

@@ -130,6 +130,9 @@ export function scanFile(file: ts.SourceFile, operationNames: Set<string> | unde
         } else if (decl.name.kind === SyntaxKind.Identifier && (isLookup(decl.initializer) || decl.parent?.parent?.kind === SyntaxKind.ForOfStatement)) {
           // A function taken from a callback registry (callbackRegistry.ts): `for (const h of this.handlers)`, `const h = handlers.get(k)`.
           identifiers.add(decl.name.text);
+        } else if (decl.name.kind === SyntaxKind.Identifier && isCallValue(decl.initializer)) {
+          // A function a factory returns (callResolution.ts): `const announce = publisherFor(topic)`.
+          identifiers.add(decl.name.text);
         }
         break;
       }
@@ -207,6 +210,12 @@ function isLookup(init: ts.Expression | undefined): boolean {
 }
 
 /** The element parameter of `x.forEach((h) => ...)`, a function a callback registry holds (callbackRegistry.ts). */
+/** A call, awaited or not: the value a factory returns. */
+function isCallValue(init: ts.Expression | undefined): boolean {
+  while (init && (init.kind === SyntaxKind.AwaitExpression || init.kind === SyntaxKind.ParenthesizedExpression)) init = (init as ts.AwaitExpression).expression;
+  return init?.kind === SyntaxKind.CallExpression;
+}
+
 function forEachParam(call: ts.CallExpression, identifiers: Set<string>): void {
   const callee = call.expression;
   if (callee.kind !== SyntaxKind.PropertyAccessExpression || (callee as ts.PropertyAccessExpression).name.text !== 'forEach') return;
