@@ -1,8 +1,9 @@
 /**
- * dual-write: branches that a flow's constant call arguments decide. A value
- * passed down (an enum member in an object literal, a `false` flag, a missing
- * option) can rule out the branch a callee publishes on; what is not known
- * (a parameter of the flow, an unknown spread) never does.
+ * dual-write: branches that values decide. A value passed down (an enum member
+ * in an object literal, a `false` flag, a missing option) can rule out the
+ * branch a callee publishes on; what is not known (a parameter of the flow, an
+ * unknown spread) never does. Two `if`s that pin one value to disjoint
+ * constants (directly or through one-line predicate helpers) never both run.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -63,8 +64,77 @@ export class OrganizationService {
 }
 `;
 
+/**
+ * A settings use case: the publish (line 24) runs for the mute settings, the write (through the
+ * recovery-code generator) for the MFA secret; `between` is inserted before the second `if`.
+ */
+const settings = (muteNames: string, between = '') => `${HEAD}
+export class SettingName {
+  static readonly NAMES = { MuteMarketingEmails: 'MUTE_MARKETING', MuteSignInEmails: 'MUTE_SIGN_IN', MfaSecret: 'MFA_SECRET' };
+}
+
+class RecoveryCodes {
+  async generate(userId: string) {
+    await prisma.recoveryCode.create({ data: { userId } });
+  }
+}
+
+export class AfterSettingUpdate {
+  constructor(private readonly codes: RecoveryCodes) {}
+
+  async execute(dto: { name: string; value: string | null; userId: string }) {
+    if (this.isMuteSetting(dto.name)) {
+      await producer.send({ topic: 'settings.mute-changed', messages: [{ key: dto.userId, value: dto.value ?? '' }] });
+    }
+${between}
+    if (this.isEnablingMfa(dto.name, dto.value)) {
+      await this.codes.generate(dto.userId);
+    }
+  }
+
+  private isMuteSetting(name: string): boolean {
+    return [${muteNames}].includes(name);
+  }
+
+  private isEnablingMfa(name: string, value: string | null): boolean {
+    return name === SettingName.NAMES.MfaSecret && value !== null;
+  }
+}
+`;
+
 runRuleTests('dual-write', {
   valid: [
+    {
+      name: 'two ifs whose helpers pin the same value to disjoint constants never both run',
+      files: { 'services/auth/src/after-setting-update.ts': settings('SettingName.NAMES.MuteMarketingEmails, SettingName.NAMES.MuteSignInEmails') },
+    },
+    {
+      name: 'a one-line predicate helper evaluated on the caller\'s object literal rules out the write',
+      files: {
+        'services/auth/src/backup.ts': `${HEAD}
+class KeyParams {
+  async execute(dto: { userId: string; codeChallenge?: string }) {
+    if (this.isChallenged(dto)) {
+      await prisma.codeChallenge.create({ data: { code: dto.codeChallenge! } });
+    }
+  }
+
+  private isChallenged(dto: { codeChallenge?: string }): boolean {
+    return dto.codeChallenge !== undefined;
+  }
+}
+
+export class TriggerBackup {
+  constructor(private readonly keyParams: KeyParams) {}
+
+  async run(userId: string) {
+    await this.keyParams.execute({ userId });
+    await producer.send({ topic: 'backup.requested', messages: [{ key: userId, value: userId }] });
+  }
+}
+`,
+      },
+    },
     {
       name: 'an enum member passed three calls down rules out the branch that publishes',
       files: { 'services/integrations/src/integration.service.ts': integrations('Platform.GIT') },
@@ -116,6 +186,16 @@ export async function saveDraft(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'constant sets that meet: the same setting may take both branches',
+      files: { 'services/auth/src/after-setting-update.ts': settings('SettingName.NAMES.MuteMarketingEmails, SettingName.NAMES.MfaSecret') },
+      errors: [{ messageId: 'dualWrite', line: 24, column: 22 }],
+    },
+    {
+      name: 'the object holding the value is handed to a call between the ifs, which may change it',
+      files: { 'services/auth/src/after-setting-update.ts': settings('SettingName.NAMES.MuteMarketingEmails, SettingName.NAMES.MuteSignInEmails', '    normalize(dto);') },
+      errors: [{ messageId: 'dualWrite', line: 24, column: 22 }],
+    },
     {
       name: 'the enum member that the branch expects: the publish runs',
       files: { 'services/integrations/src/integration.service.ts': integrations('Platform.GITHUB') },

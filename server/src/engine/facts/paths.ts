@@ -9,6 +9,8 @@
  * different items).
  */
 import { Node, SyntaxKind, ts } from 'ts-morph';
+import { exitJumps, isProcessExit } from './jumps';
+import { exclusiveConditions } from './exclusiveConditions';
 
 const SK = ts.SyntaxKind;
 
@@ -40,59 +42,6 @@ function targetOf(jump: ts.Node): ts.Node | undefined {
     if (jump.kind === SK.BreakStatement && (LOOP_KINDS.has(n.kind) || ts.isSwitchStatement(n))) return n;
   }
   return undefined;
-}
-
-/** `process.exit(...)` ends every flow. */
-function isProcessExit(stmt: ts.Node): boolean {
-  if (!ts.isExpressionStatement(stmt) || !ts.isCallExpression(stmt.expression)) return false;
-  const callee = stmt.expression.expression;
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'exit' && ts.isIdentifier(callee.expression) && callee.expression.text === 'process';
-}
-
-/**
- * The jumps by which a statement always leaves (every branch ends in one),
- * or undefined when some path runs past it. Loops, switches and nested
- * functions are not looked into: their jumps stay inside them.
- */
-export function exitJumps(stmt: ts.Node): ts.Node[] | undefined {
-  switch (stmt.kind) {
-    case SK.ReturnStatement:
-    case SK.ThrowStatement:
-    case SK.BreakStatement:
-    case SK.ContinueStatement:
-      return [stmt];
-    case SK.ExpressionStatement:
-      return isProcessExit(stmt) ? [stmt] : undefined;
-    case SK.Block:
-      for (const s of (stmt as ts.Block).statements) {
-        const j = exitJumps(s);
-        if (j) return j;
-      }
-      return undefined;
-    case SK.IfStatement: {
-      const s = stmt as ts.IfStatement;
-      if (!s.elseStatement) return undefined;
-      const a = exitJumps(s.thenStatement);
-      const b = a && exitJumps(s.elseStatement);
-      return a && b ? [...a, ...b] : undefined;
-    }
-    case SK.TryStatement: {
-      const s = stmt as ts.TryStatement;
-      if (s.finallyBlock) {
-        const f = exitJumps(s.finallyBlock);
-        if (f) return f;
-      }
-      const t = exitJumps(s.tryBlock);
-      if (!t) return undefined;
-      if (!s.catchClause) return t;
-      const c = exitJumps(s.catchClause.block);
-      return c ? [...t, ...c] : undefined;
-    }
-    case SK.LabeledStatement:
-      return exitJumps((stmt as ts.LabeledStatement).statement);
-    default:
-      return undefined;
-  }
 }
 
 /** True when the statement always leaves by jumps that also leave `scope` (or what contains it). */
@@ -146,13 +95,14 @@ export type PathRelation = 'exclusive' | 'sequential';
 
 /**
  * How two points of one function relate: 'exclusive' when no single
- * execution runs both (exclusive branches, or the earlier one always leaves
- * before the later one), else 'sequential' (the earlier one, in source order,
- * runs first).
+ * execution runs both (exclusive branches, the earlier one always leaves
+ * before the later one, a flag or conditions that pin one value to disjoint
+ * constants: exclusiveConditions.ts), else 'sequential' (the earlier one, in
+ * source order, runs first).
  */
 export function pathRelation(a: Node, b: Node, fn: Node, gates = true): PathRelation {
   const relation = branchRelation(a, b, fn);
-  if (relation === 'sequential' && gates && gatedApart(a, b, fn)) return 'exclusive';
+  if (relation === 'sequential' && gates && (gatedApart(a, b, fn) || exclusiveConditions(a, b, fn))) return 'exclusive';
   return relation;
 }
 

@@ -12,7 +12,7 @@
  */
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
-import { exitJumps } from '../facts/paths';
+import { exitJumps } from '../facts/jumps';
 
 /** Calls that read a row or tell whether one exists. */
 const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
