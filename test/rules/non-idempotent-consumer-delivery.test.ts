@@ -40,6 +40,29 @@ async function bootstrap() {
 bootstrap();
 `;
 
+/** A config module (`export default () => ({ ... })`) whose RabbitMQ options the bootstrap destructures. */
+const rmqConfig = (noAck: string) => `export default () => ({
+  services: {
+    orders: {
+      transport: { rabbitmq: { url: process.env.RMQ_URL, queue: process.env.RMQ_QUEUE, noAck: ${noAck} } },
+    },
+  },
+});
+`;
+
+const RMQ_CONFIG_PRELUDE = `import configuration from '../../../libs/config/configuration';
+
+const {
+  services: {
+    orders: {
+      transport: {
+        rabbitmq: { url, queue, noAck },
+      },
+    },
+  },
+} = configuration();
+`;
+
 /** A custom RabbitMQ strategy from a package (`strategy: new AmqpServer(options)`), the handler's decorator naming Transport.RMQ. */
 const rmqStrategyApp = (noAck: string) => ({
   'apps/tickets/src/orders.controller.ts': ordersController.replace("import { EventPattern, Payload } from '@nestjs/microservices';", "import { EventPattern, Payload, Transport } from '@nestjs/microservices';").replace("@EventPattern('order.placed')", "@EventPattern('order.placed', Transport.RMQ)"),
@@ -94,6 +117,14 @@ NestFactory.createMicroservice(AppModule).then((app) => app.listen());
       files: {
         'apps/orders/src/orders.controller.ts': ordersController,
         'apps/orders/src/main.ts': nestMain(`{ transport: Transport.RMQ, options: { urls: ['amqp://rabbit'], queue: 'orders' } }`),
+      },
+    },
+    {
+      name: 'NestJS RMQ noAck destructured from what a config module returns (noAck: true): at most once',
+      files: {
+        'apps/orders/src/orders.controller.ts': ordersController,
+        'libs/config/configuration.ts': rmqConfig('true'),
+        'apps/orders/src/main.ts': nestMain(`{ transport: Transport.RMQ, options: { urls: [url], queue, noAck } }`, RMQ_CONFIG_PRELUDE),
       },
     },
     {
@@ -268,6 +299,15 @@ export class TracedKafkaServer extends ServerKafka {}
       files: {
         'apps/billing/src/orders.controller.ts': ordersController,
         'apps/billing/src/main.ts': nestMain(`{ transport: Transport.RMQ, options: { urls: ['amqp://rabbit'], queue: 'orders', noAck: false } }`),
+      },
+      errors: [{ messageId: 'unguarded', line: 9, column: 4, severity: 'error' }],
+    },
+    {
+      name: 'NestJS RMQ noAck destructured from a config module that sets it false: at least once, error',
+      files: {
+        'apps/billing/src/orders.controller.ts': ordersController,
+        'libs/config/configuration.ts': rmqConfig('false'),
+        'apps/billing/src/main.ts': nestMain(`{ transport: Transport.RMQ, options: { urls: [url], queue, noAck } }`, RMQ_CONFIG_PRELUDE),
       },
       errors: [{ messageId: 'unguarded', line: 9, column: 4, severity: 'error' }],
     },

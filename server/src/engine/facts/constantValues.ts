@@ -196,7 +196,8 @@ export class Evaluator {
           closed = false;
           continue;
         }
-        props.set(propName(nameNode), this.value(p.getInitializer()!, depth + 1) ?? null);
+        // Nested literals are bounded by the syntax: only hops through names and calls count toward the depth.
+        props.set(propName(nameNode), this.value(p.getInitializer()!, depth) ?? null);
       } else if (Node.isShorthandPropertyAssignment(p)) {
         props.set(p.getName(), this.identifier(p.getNameNode(), depth + 1) ?? null);
       } else if (Node.isSpreadAssignment(p)) {
@@ -281,7 +282,7 @@ export class Evaluator {
     const holder = pattern.getParent();
     let base: Value | undefined;
     if (holder && Node.isParameterDeclaration(holder)) base = this.env.get(holder);
-    else if (holder && Node.isBindingElement(holder)) base = this.bindingElement(holder, use, depth + 1);
+    else if (holder && Node.isBindingElement(holder)) base = this.bindingElement(holder, use, depth);
     else if (holder && Node.isVariableDeclaration(holder) && isConst(holder)) {
       const init = holder.getInitializer();
       base = init && this.value(init, depth + 1);
@@ -402,7 +403,8 @@ export function singleReturnHelper(call: Node & { getExpression(): Node }): { fn
   const decl = name && declarationOf(name);
   if (!decl || decl.getSourceFile().isDeclarationFile()) return undefined;
   const fn = Node.isMethodDeclaration(decl) || Node.isFunctionDeclaration(decl) ? decl
-    : Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) ? decl.getInitializer() : undefined;
+    : Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) ? decl.getInitializer()
+      : Node.isExportAssignment(decl) ? decl.getExpression() : undefined; // `export default () => ({ ... })`
   if (!fn || !(Node.isMethodDeclaration(fn) || Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return undefined;
   const body = fn.getBody();
   if (!body) return undefined;

@@ -12,6 +12,7 @@ import type { OperationAnalyzer } from './table';
 import { NEST_SERVER_CLASSES, NEST_TRANSPORTS, TRANSPORTS, type TransportId } from './delivery';
 import { arg, calleeName, initializerOf, prop, receiver } from '../syntax';
 import { classOf } from '../nestModuleGraph';
+import { constantValue } from '../constantValues';
 
 const MAX_DEPTH = 4;
 
@@ -65,9 +66,20 @@ function strategyTransport(node: Node | undefined): TransportId | 'rmq' | undefi
 /** RMQ: Nest acknowledges on receipt unless `options.noAck` is `false`. */
 function rmqDelivery(options: Node | undefined): TransportId | undefined {
   const noAck = prop(prop(options, 'options'), 'noAck');
-  if (!noAck || Node.isTrueLiteral(noAck)) return 'rabbitmq-noack';
-  if (Node.isFalseLiteral(noAck)) return 'rabbitmq-ack';
-  return undefined;
+  if (!noAck) return 'rabbitmq-noack';
+  const value = flag(noAck);
+  return value === true ? 'rabbitmq-noack' : value === false ? 'rabbitmq-ack' : undefined;
+}
+
+/**
+ * A boolean option's value: a literal, or a constant it is read from (`noAck` destructured from
+ * what a config function returns: `const { rabbitmq: { noAck } } = configuration()`).
+ */
+function flag(node: Node): boolean | undefined {
+  if (Node.isTrueLiteral(node)) return true;
+  if (Node.isFalseLiteral(node)) return false;
+  const v = constantValue(node, node.getSourceFile());
+  return typeof v === 'boolean' ? v : undefined;
 }
 
 /** The options' declared type (`KafkaOptions`, `RmqOptions`...), when the syntax does not say. */
@@ -109,9 +121,8 @@ function customStrategyAck(options: Node | undefined, analysis: Analysis): Trans
   if (!strategy || !Node.isNewExpression(strategy) || strategyTransport(strategy)) return undefined;
   const given = optionsObject(strategy.getArguments()[0], analysis);
   const noAck = prop(given, 'noAck') ?? prop(prop(given, 'options'), 'noAck');
-  if (noAck && Node.isFalseLiteral(noAck)) return 'rabbitmq-ack';
-  if (noAck && Node.isTrueLiteral(noAck)) return 'rabbitmq-noack';
-  return undefined;
+  const value = noAck && flag(noAck);
+  return value === false ? 'rabbitmq-ack' : value === true ? 'rabbitmq-noack' : undefined;
 }
 
 function serverFact(call: Node, options: Node | undefined, analysis: Analysis, defaultTcp: boolean, how: string, root: Node | undefined): Fact {
