@@ -13,6 +13,7 @@ import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
 import { isRequeue } from '../facts/requeue';
+import { pathRelation } from '../facts/paths';
 
 const PER_HOP_KEY = /request[-_]?id/i;
 
@@ -47,7 +48,9 @@ export const missingCorrelationId = createRule({
     const consumers = consumersByHandler(model);
     const related = (fact: Fact) => entryPoints(model, callers.get(fact) ?? [], consumers);
     const seen = new Set<Node>();
+    const branches = sameSendOnBranches(model.facts);
     for (const fact of model.facts) {
+      if (branches.dropped.has(fact)) continue;
       const relevant = fact.kind === 'publish' || (fact.kind === 'http' && fact.target !== undefined);
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
@@ -124,7 +127,10 @@ export const missingCorrelationId = createRule({
           data: { what, tracing: trace.note, source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
-          related: related(fact),
+          related: [
+            ...(branches.others.get(fact) ?? []).map((o) => ({ ...model.locationOf(o.node), message: 'the same message, sent on another branch' })),
+            ...related(fact),
+          ],
           inferred: !!inferred,
           inferredOnly: !!inferred,
           fixes: () => addCorrelationFix(model, fact),
@@ -208,4 +214,35 @@ function isPerHopKey(value: Node): boolean {
   return !!key && PER_HOP_KEY.test(key) && !/correlation|causation|conversation/i.test(key);
 }
 
-
+/**
+ * The same send (the same call, character for character) on exclusive branches of one function
+ * (`case Interval: emit(Load, body); return; case Timeout: emit(Load, body); return`): one root
+ * cause, reported at the first, the others as related locations.
+ */
+function sameSendOnBranches(facts: Fact[]): { dropped: Set<Fact>; others: Map<Fact, Fact[]> } {
+  const groups = new Map<string, Fact[]>();
+  for (const f of facts) {
+    if (f.kind !== 'publish' || f.correlation !== 'absent' || f.carrierParams?.length) continue;
+    const key = `${f.node.getSourceFile().getFilePath()}|${callOf(f.node).getText().replace(/\s+/g, ' ')}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const dropped = new Set<Fact>();
+  const others = new Map<Fact, Fact[]>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const kept: Fact[] = [];
+    for (const f of [...group].sort((a, b) => a.node.getPos() - b.node.getPos())) {
+      const first = kept.find((k) => {
+        const fn = k.node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) && a.containsRange(f.node.getPos(), f.node.getEnd()));
+        return fn !== undefined && pathRelation(k.node, f.node, fn) === 'exclusive';
+      });
+      if (!first) {
+        kept.push(f);
+        continue;
+      }
+      dropped.add(f);
+      others.set(first, [...(others.get(first) ?? []), f]);
+    }
+  }
+  return { dropped, others };
+}
