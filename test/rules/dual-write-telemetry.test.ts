@@ -1,7 +1,8 @@
 /**
  * dual-write and telemetry channels named by a wrapper's caller: a log line sent to a `logs` queue
  * through `sendMessage(queue, message)` after a write is a data point, not the write's event; the
- * same wrapper called with a business queue is reported.
+ * same wrapper called with a business queue is reported. Realtime pushes (a websocket refresh
+ * through a queue or an event named for it) are hints to a live UI, not the write's event either.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
@@ -29,11 +30,66 @@ const profiles = (queue: string) => lines(
   '}',
 );
 
+/** A generic event publisher over Redis, and a use case that saves roles then publishes an event built by `event`. */
+const PUBLISHER = lines(
+  "import Redis from 'ioredis';",
+  '',
+  'export class RedisEventPublisher {',
+  '  private readonly redis = new Redis(process.env.REDIS_URL!);',
+  '  async publish(event: { type: string; payload: unknown }) {',
+  "    await this.redis.publish('domain-events', JSON.stringify(event));",
+  '  }',
+  '}',
+);
+
+const roles = (event: string) => lines(
+  "import { Pool } from 'pg';",
+  "import { RedisEventPublisher } from './publisher';",
+  '',
+  'const pool = new Pool();',
+  '',
+  'export class RoleService {',
+  '  constructor(private readonly publisher: RedisEventPublisher) {}',
+  '  async addRole(userId: string, role: string) {',
+  "    await pool.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [userId, role]);",
+  `    const event = this.${event}(userId);`,
+  '    await this.publisher.publish(event);',
+  '  }',
+  `  private ${event}(userId: string) {`,
+  "    return { type: 'ROLES_CHANGED', payload: { userId } };",
+  '  }',
+  '}',
+);
+
+/** A BullMQ queue the API hands websocket refreshes to, after marking messages read. */
+const WEBSOCKET_QUEUE = lines(
+  "import { Queue } from 'bullmq';",
+  "import { Pool } from 'pg';",
+  '',
+  'const pool = new Pool();',
+  "const webSocketsQueue = new Queue('web-sockets');",
+  '',
+  'export async function markRead(userId: string, ids: string[]) {',
+  "  await pool.query('UPDATE messages SET read = true WHERE id = ANY($1)', [ids]);",
+  "  await webSocketsQueue.add('unread-count-changed', { userId });",
+  '}',
+);
+
 runRuleTests('dual-write', {
   valid: [
+    { name: 'a websocket refresh on a queue named for it, after the write', files: { 'services/api/src/mark-read.ts': WEBSOCKET_QUEUE } },
+    {
+      name: 'an event built by createWebSocketMessageRequestedEvent, published through a generic publisher',
+      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createWebSocketMessageRequestedEvent') },
+    },
     { name: 'a log line to the logs queue through the wrapper', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('logs') } },
   ],
   invalid: [
+    {
+      name: 'the same publisher given a business event: reported',
+      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createRolesChangedEvent') },
+      errors: [{ messageId: 'dualWrite', file: 'services/auth/src/roles.ts', ...at(roles('createRolesChangedEvent'), 'publish(event)') }],
+    },
     {
       name: 'the same wrapper called with a business queue',
       files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('profile.created') },

@@ -5,6 +5,7 @@ import { isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
+import { realtimePush } from '../facts/libraries/realtimePush';
 import { txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
@@ -262,6 +263,8 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   for (const publish of publishes) {
     // Data points about the system (metrics, analytics events) are not the state change a write makes.
     if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeOf(publish.via), model.analysis)))) continue;
+    // A push to open client connections (a websocket refresh) is a hint to a live UI, not state another service keeps.
+    if (realtimePush(publish)) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });

@@ -1,0 +1,54 @@
+/**
+ * Realtime pushes: a message that asks a service to push a refresh to open client connections
+ * (websockets, server-sent events): `this.webSocketsQueueService.add(...)`,
+ * `publisher.publish(factory.createWebSocketMessageRequestedEvent(...))`. Losing one loses a live
+ * UI refresh, not state another service keeps: the client reads the state on its next request, so
+ * dual-write does not pair such a publish with a write (docs/rules/dual-write.md).
+ *
+ * Said from names, like telemetry channels (telemetry.ts): a word of REALTIME_WORDS in the channel
+ * name, in the name of the receiver a call on the way publishes through, or in the name of what a
+ * call on the way is given as its message (a variable, or the call that builds it, one `const`
+ * deep). Property names inside a message (`{ socketId }`) do not count.
+ */
+import { Node } from 'ts-morph';
+import type { Reached } from '../effects';
+import { wordsOf } from './telemetry';
+import { initializerOf } from '../syntax';
+
+export const REALTIME_WORDS: ReadonlySet<string> = new Set(['websocket', 'websockets', 'socket', 'sockets', 'realtime', 'sse']);
+
+const realtime = (name: string | undefined): boolean => !!name && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
+
+/** The name a call or reference goes by: `createEvent` of `this.factory.createEvent(...)`, `queue` of `this.queue`. */
+function lastName(node: Node): string | undefined {
+  if (Node.isCallExpression(node) || Node.isNewExpression(node)) return lastName(node.getExpression());
+  if (Node.isPropertyAccessExpression(node)) return node.getName();
+  if (Node.isIdentifier(node)) return node.getText();
+  return undefined;
+}
+
+/** What a message argument is named by: a variable's name and, one const deep, the call that built it. */
+function messageNames(arg: Node): string[] {
+  if (Node.isCallExpression(arg) || Node.isNewExpression(arg)) return [lastName(arg) ?? ''];
+  if (!Node.isIdentifier(arg)) return [];
+  const init = initializerOf(arg);
+  return [arg.getText(), ...(init && (Node.isCallExpression(init) || Node.isNewExpression(init)) ? [lastName(init) ?? ''] : [])];
+}
+
+/** The realtime name found on the way to a publish (for the docs and tests), or undefined. */
+export function realtimePush(r: Reached): string | undefined {
+  if (r.fact.kind !== 'publish') return undefined;
+  if (r.fact.channel && !r.fact.channel.includes('?') && realtime(r.fact.channel)) return r.fact.channel;
+  for (const step of [r.via, ...r.steps]) {
+    const call = Node.isCallExpression(step) || Node.isNewExpression(step) ? step : step.getFirstAncestor((a) => Node.isCallExpression(a));
+    if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) continue;
+    const callee = call.getExpression();
+    const receiver = Node.isPropertyAccessExpression(callee) ? lastName(callee.getExpression()) : undefined;
+    if (realtime(receiver)) return receiver;
+    for (const arg of call.getArguments()) {
+      const name = messageNames(arg).find(realtime);
+      if (name) return name;
+    }
+  }
+  return undefined;
+}
