@@ -2,7 +2,8 @@
  * dual-write and telemetry channels named by a wrapper's caller: a log line sent to a `logs` queue
  * through `sendMessage(queue, message)` after a write is a data point, not the write's event; the
  * same wrapper called with a business queue is reported. Realtime pushes (a websocket refresh
- * through a queue or an event named for it) are hints to a live UI, not the write's event either.
+ * through a queue or an event named for it) are hints to a live UI, not the write's event either;
+ * nor is a write to a table named as a cache the state an event announces.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
@@ -75,8 +76,23 @@ const WEBSOCKET_QUEUE = lines(
   '}',
 );
 
+/** A token kept in a cache table (or a business table), then an e-mail request published. */
+const offlineToken = (model: string) => lines(
+  "import { PrismaClient } from '@prisma/client';",
+  "import { Kafka } from 'kafkajs';",
+  '',
+  'const prisma = new PrismaClient();',
+  "const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();",
+  '',
+  'export async function createOfflineToken(email: string, token: string) {',
+  `  await prisma.${model}.create({ data: { key: email, value: token } });`,
+  "  await producer.send({ topic: 'email.requested', messages: [{ key: email, value: token }] });",
+  '}',
+);
+
 runRuleTests('dual-write', {
   valid: [
+    { name: 'a token kept in a cache table, then a publish', files: { 'services/auth/src/offline-token.ts': offlineToken('cacheEntry') } },
     { name: 'a websocket refresh on a queue named for it, after the write', files: { 'services/api/src/mark-read.ts': WEBSOCKET_QUEUE } },
     {
       name: 'an event built by createWebSocketMessageRequestedEvent, published through a generic publisher',
@@ -85,6 +101,11 @@ runRuleTests('dual-write', {
     { name: 'a log line to the logs queue through the wrapper', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('logs') } },
   ],
   invalid: [
+    {
+      name: 'the same token kept in a business table: reported',
+      files: { 'services/auth/src/offline-token.ts': offlineToken('offlineSubscriptionToken') },
+      errors: [{ messageId: 'dualWrite', ...at(offlineToken('offlineSubscriptionToken'), 'send({ topic') }],
+    },
     {
       name: 'the same publisher given a business event: reported',
       files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createRolesChangedEvent') },

@@ -26,6 +26,16 @@ export function isGuardTable(name: string | undefined): boolean {
   return !!name && GUARD_TABLE.test(name);
 }
 
+/**
+ * A table or entity named as a cache (`cache_entries`, `CacheEntry`, `TypeORMCacheEntry`): rows that
+ * stand in for a cache (a token kept for a while, a computed value) rather than business state.
+ */
+export function isCacheTable(name: string | undefined): boolean {
+  if (!name) return false;
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return words.some((w) => w === 'cache' || w === 'caches' || w === 'cached');
+}
+
 export function isOutboxTable(name: string | undefined): boolean {
   return !!name && OUTBOX_TABLE.test(name);
 }

@@ -1,7 +1,7 @@
 import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
-import { isGuardTable, isOutboxTable } from '../facts/sql';
+import { isCacheTable, isGuardTable, isOutboxTable } from '../facts/sql';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
@@ -251,7 +251,8 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1])));
   const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
-  const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table));
+  // So are cache entries, in Redis or in a table named as a cache: a value kept for a while, not the state an event announces.
+  const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table) && !isCacheTable(r.fact.table));
   // Append-only log, audit and analytics rows are not the state a message announces: losing one
   // beside a publish loses a record, not a business change, so they neither pair nor headline.
   const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table) && !isAppendOnly(r.fact));
