@@ -111,3 +111,16 @@ test('compose environment: merge keys are expanded, ${VAR:-default} resolves to 
     removeWorkspace(root);
   }
 });
+
+test('browser UIs and packages whose scripts only build are not services; a UI with a server (SSR) is', () => {
+  const manifest = (name: string, scripts: Record<string, string>, dependencies: Record<string, string>) => JSON.stringify({ name, scripts, dependencies });
+  assert.deepEqual(services({
+    'package.json': JSON.stringify({ name: 'meet', workspaces: ['backend', 'frontend', 'typings', 'ssr'] }),
+    'backend/package.json': manifest('@meet/backend', { start: 'node dist/server.js' }, { express: '^4' }),
+    'frontend/package.json': manifest('@meet/frontend', { start: 'ng serve', build: 'ng build' }, { '@angular/core': '^19', rxjs: '^7' }),
+    'frontend/Dockerfile': 'FROM nginx\n',
+    'typings/package.json': manifest('@meet/typings', { dev: 'tsc -p tsconfig.build.json --watch', build: 'rm -rf dist && tsc -p tsconfig.build.json' }, {}),
+    'ssr/package.json': manifest('@meet/ssr', { start: 'node dist/server/main.js' }, { '@angular/core': '^19', '@angular/ssr': '^19', express: '^4' }),
+  }), ['backend:backend', 'ssr:ssr']);
+});
+

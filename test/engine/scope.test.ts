@@ -50,6 +50,11 @@ describe('default scope', () => {
       'scripts/backfill.ts': 'script',
       'prisma/seeds/users.ts': 'script',
       'examples/shop/src/consumer.ts': 'example',
+      'meet-demo/src/index.js': 'example',
+      'sample-app/src/index.ts': 'example',
+      'testapp/src/app.ts': 'test',
+      'apps/test-app/src/main.ts': 'test',
+      'services/demography/src/census.ts': undefined,
       'src/generated/graphql.ts': 'generated',
       'proto/orders_pb.js': 'generated',
     };

@@ -8,9 +8,12 @@
  * (manifests.ts), a serverless.yml, a CDK app that
  * defines Lambda functions, an Nx `project.json` of an application; or, in
  * `apps/*` and `services/*` and workspace packages outside library folders,
- * a package that can be started (`start` script, `bin`). Never deployable:
- * infrastructure images (brokers, databases, proxies), Nx libraries, hidden
- * folders, and tests, e2e apps, mocks, scripts and examples (system/scope.ts).
+ * a package that can be started (`start` script, `bin`; a script that only
+ * builds, `tsc --watch` or `vite build`, starts nothing). Never deployable:
+ * infrastructure images (brokers, databases, proxies), Nx libraries, browser
+ * UIs (a browser framework among a package's dependencies and no server
+ * one), hidden folders, and tests, e2e apps, mocks, scripts and examples
+ * (system/scope.ts).
  * When compose (or those manifests) runs two or more workspace packages, it is the deployment:
  * packages it does not run count only with build evidence of their own
  * (Dockerfile, serverless, Lambda, Nx application).
@@ -69,7 +72,8 @@ export function inferDeployables(root: string, compose: ComposeService[], config
   for (const svc of compose) {
     if (infrastructureKind(svc.image, svc.name) && !packageDir(svc.context)) continue;
     const dir = composeTarget(svc, packageDirs, root, overlays);
-    if (!dir) continue;
+    // A browser UI served from a container (nginx with the built bundle) is not a service.
+    if (!dir || browserOnlyPackage(readJson(path.join(root, dir, 'package.json'), overlays, root))) continue;
     const c = candidate(dir);
     if (!c.deployed) composed++;
     c.deployed = true;
@@ -98,6 +102,7 @@ export function inferDeployables(root: string, compose: ComposeService[], config
   for (const dir of packageDirs) {
     const nx = readJson(path.join(root, dir, 'project.json'), overlays, root);
     if (nx?.projectType === 'library') continue;
+    if (browserOnlyPackage(readJson(path.join(root, dir, 'package.json'), overlays, root))) continue;
     const build: { file: string; line: number }[] = [];
     if (dockerDirs.has(dir) && (!LIBRARY_DIRS.test(dir) || composed < 2)) build.push({ file: dockerfileIn(dir, configFiles), line: 1 });
     if (serverlessDirs.has(dir)) build.push({ file: configFiles.find((f) => path.posix.dirname(f) === dir && /serverless\./.test(f))!, line: 1 });
@@ -216,7 +221,31 @@ function usable(dir: string): boolean {
 
 function startable(manifest: any): boolean {
   const scripts = manifest?.scripts ?? {};
-  return Boolean(manifest?.bin) || ['start', 'start:prod', 'start:dev', 'serve', 'dev'].some((s) => typeof scripts[s] === 'string');
+  if (browserOnlyPackage(manifest)) return false;
+  return Boolean(manifest?.bin) || ['start', 'start:prod', 'start:dev', 'serve', 'dev'].some((s) => typeof scripts[s] === 'string' && !buildOnly(scripts[s]));
+}
+
+/** Tools that compile, bundle, copy or clean: a script made only of them starts nothing (`tsc -p . --watch`). */
+const BUILD_TOOLS = new Set(['tsc', 'tsup', 'rollup', 'webpack', 'babel', 'esbuild', 'swc', 'rimraf', 'rm', 'cp', 'shx', 'mkdir', 'del', 'del-cli', 'copyfiles', 'unbuild', 'microbundle', 'tsc-alias']);
+
+function buildOnly(script: string): boolean {
+  const commands = script.split(/&&|\|\||;|\|/).map((c) => c.trim()).filter(Boolean);
+  return commands.length > 0 && commands.every((c) => {
+    const words = c.split(/\s+/).filter((w) => !/^\w+=/.test(w) && !['npx', 'pnpm', 'yarn', 'exec', 'bunx'].includes(w));
+    const tool = words[0] ?? '';
+    return BUILD_TOOLS.has(tool) || (['vite', 'ng', 'nx'].includes(tool) && words[1] === 'build');
+  });
+}
+
+/** Dependencies of a UI that runs in the browser (or on a device). */
+const BROWSER_DEPENDENCIES = /^(@angular\/core|react-dom|vue|svelte|solid-js|preact|lit|react-native|expo|@ionic\/(angular|react|vue))$/;
+/** Dependencies that mean server code: HTTP servers and SSR frameworks, brokers, datastores. */
+const SERVER_DEPENDENCIES = /^(express|fastify|koa|@koa\/router|@nestjs\/core|@hapi\/hapi|hapi|restify|hono|h3|next|nuxt|nitropack|@remix-run\/(node|serve)|@react-router\/node|@sveltejs\/kit|@angular\/ssr|@nguniversal\/express-engine|@tanstack\/(react-)?start|astro|kafkajs|amqplib|bullmq|bull|nats|ioredis|redis|pg|mysql2|mongodb|mongoose|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|@aws-sdk\/client-sqs|ws|socket\.io)$/;
+
+/** A package whose dependencies are a browser UI's and none a server's (an Angular or React SPA): not a service. */
+export function browserOnlyPackage(manifest: any): boolean {
+  const deps = Object.keys({ ...(manifest?.dependencies ?? {}), ...(manifest?.devDependencies ?? {}) });
+  return deps.some((d) => BROWSER_DEPENDENCIES.test(d)) && !Object.keys(manifest?.dependencies ?? {}).some((d) => SERVER_DEPENDENCIES.test(d));
 }
 
 /** Executors that bundle an Nx application for the browser (a frontend or a module-federation remote): not a service. */
