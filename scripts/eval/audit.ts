@@ -94,20 +94,24 @@ export function drawSample(runs: RepoRun[], repos: CorpusRepo[], n: number, seed
 /**
  * Carries verdicts over from earlier filled audits: an entry at the same repository commit, rule, file
  * and line (exactly) as an audited finding takes its verdict, with the reason prefixed by where it came
- * from, so that a reviewer re-reads only what is new. A carried entry whose message changed is kept
- * open for the reviewer (the finding may claim something else now).
+ * from, so that a reviewer re-reads only what is new. The newest audit that read the same message
+ * decides; when none did, the entry is kept open for the reviewer with the newest earlier reading
+ * (the finding may claim something else now).
  */
 export function carryVerdicts(entries: AuditEntry[], earlier: { file: string; audit: AuditFile }[]): number {
   let carried = 0;
+  // The newest audit first; one that read the same message wins over a newer one that read another.
+  const newestFirst = [...earlier].reverse();
   for (const e of entries) {
-    for (const { file, audit } of earlier) {
-      const old = audit.entries.find((o) => o.verdict && o.repo === e.repo && o.commit === e.commit && o.rule === e.rule && o.file === e.file && o.line === e.line);
-      if (!old) continue;
-      e.verdict = old.message === e.message ? old.verdict : null;
-      e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}: ${old.reason}`;
-      carried++;
-      break;
-    }
+    const matches = newestFirst.flatMap(({ file, audit }) => audit.entries
+      .filter((o) => o.verdict && o.repo === e.repo && o.commit === e.commit && o.rule === e.rule && o.file === e.file && o.line === e.line)
+      .map((old) => ({ file, old })));
+    const found = matches.find(({ old }) => old.message === e.message) ?? matches[0];
+    if (!found) continue;
+    const { file, old } = found;
+    e.verdict = old.message === e.message ? old.verdict : null;
+    e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}: ${old.reason}`;
+    carried++;
   }
   return carried;
 }

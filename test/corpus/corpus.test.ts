@@ -114,6 +114,12 @@ describe('eval audits', () => {
     assert.equal(by.get('src/f2.ts')!.verdict, null);
     assert.match(by.get('src/f2.ts')!.reason, /^message changed since; earlier verdict true/);
     assert.equal(by.get('src/f3.ts')!.verdict, null);
+    // A newer audit that read other wording does not hide an older one that read the same message.
+    const newer = { file: 'x/new.json', audit: { ...earlier.audit, entries: [{ ...earlier.audit.entries[0], message: 'newer wording', verdict: 'true' as const, reason: 'later reading' }] } };
+    const again = drawSample(runs, repos, 33, 1).filter((e) => e.rule === 'dual-write' && e.file === 'src/f1.ts');
+    assert.equal(carryVerdicts(again, [earlier, newer]), 1);
+    assert.equal(again[0].verdict, 'false');
+    assert.match(again[0].reason, /in old\.json: exclusive branches$/);
   });
 });
 
