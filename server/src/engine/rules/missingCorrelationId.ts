@@ -6,6 +6,7 @@ import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
 import { telemetryChannel } from '../facts/libraries/telemetry';
+import { isRealtimeName } from '../facts/libraries/realtimePush';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
 import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, telemetryNamedAt, transportLibraries, type Destination } from '../facts/hops';
@@ -64,6 +65,8 @@ export const missingCorrelationId = createRule({
       if (destination?.kind === 'unseen' && isJobQueueLibrary(fact.library)) continue;
       // Metrics, gauges, traces and log lines are data points, not business messages (libraries/telemetry.ts).
       if (fact.kind === 'publish' && telemetryChannel(fact)) continue;
+      // A realtime push (a websocket refresh) ends at a browser, not at a step of the business flow (libraries/realtimePush.ts).
+      if (fact.kind === 'publish' && isRealtimeName(fact.channel)) continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;
       const trace = tracingFor(model, fact, librariesOf);
       // Instrumentation of the client library carries the trace context: that is propagation, unless the team requires a business id.

@@ -10,6 +10,7 @@ import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
 import { hopIndex, type HopIndex } from '../facts/hops';
 import { telemetryChannel } from '../facts/libraries/telemetry';
+import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 
@@ -47,7 +48,8 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !effectDeduplicated(model, handler, r, written));
+      // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

@@ -3,7 +3,9 @@
  * (websockets, server-sent events): `this.webSocketsQueueService.add(...)`,
  * `publisher.publish(factory.createWebSocketMessageRequestedEvent(...))`. Losing one loses a live
  * UI refresh, not state another service keeps: the client reads the state on its next request, so
- * dual-write does not pair such a publish with a write (docs/rules/dual-write.md).
+ * dual-write does not pair such a publish with a write, non-idempotent-consumer does not count a
+ * repeated push as a repeated effect, and missing-correlation-id does not ask it for an id (a
+ * refresh ends at a browser, not at a step of the business flow); see the rules' docs.
  *
  * Said from names, like telemetry channels (telemetry.ts): a word of REALTIME_WORDS in the channel
  * name, in the name of the receiver a call on the way publishes through, or in the name of what a
@@ -17,7 +19,11 @@ import { initializerOf } from '../syntax';
 
 export const REALTIME_WORDS: ReadonlySet<string> = new Set(['websocket', 'websockets', 'socket', 'sockets', 'realtime', 'sse']);
 
-const realtime = (name: string | undefined): boolean => !!name && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
+/** True when a (resolved) channel name names a realtime push (`SeatUpdateRealtime`, `web-sockets`). */
+export function isRealtimeName(name: string | undefined): boolean {
+  return !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
+}
+const realtime = isRealtimeName;
 
 /** The name a call or reference goes by: `createEvent` of `this.factory.createEvent(...)`, `queue` of `this.queue`. */
 function lastName(node: Node): string | undefined {
@@ -38,7 +44,7 @@ function messageNames(arg: Node): string[] {
 /** The realtime name found on the way to a publish (for the docs and tests), or undefined. */
 export function realtimePush(r: Reached): string | undefined {
   if (r.fact.kind !== 'publish') return undefined;
-  if (r.fact.channel && !r.fact.channel.includes('?') && realtime(r.fact.channel)) return r.fact.channel;
+  if (realtime(r.fact.channel)) return r.fact.channel;
   for (const step of [r.via, ...r.steps]) {
     const call = Node.isCallExpression(step) || Node.isNewExpression(step) ? step : step.getFirstAncestor((a) => Node.isCallExpression(a));
     if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) continue;
