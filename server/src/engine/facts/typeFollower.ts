@@ -12,6 +12,7 @@
  */
 import { Node, SyntaxKind, type SourceFile, type ts, type Symbol as TsSymbol } from 'ts-morph';
 import { declarationOf } from './syntax';
+import { descendantsOfKind } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
 import { returnTypeOfWorkspaceCall, typeOfThisMember, wrappedClientType } from './receiverTypes';
@@ -223,7 +224,8 @@ export class TypeFollower {
         if (t) return t;
       }
       const init = Node.isPropertySignature(decl) ? undefined : decl.getInitializer();
-      return init ? this.typeOf(init, depth) : undefined;
+      if (init) return this.typeOf(init, depth);
+      return Node.isVariableDeclaration(decl) ? this.typeOfAssigned(decl, depth) : undefined;
     }
     if (Node.isPropertyAssignment(decl)) {
       const init = decl.getInitializer();
@@ -297,6 +299,26 @@ export class TypeFollower {
     }
     for (const m of members ?? []) {
       if (Node.isPropertySignature(m) && m.getName() === name) return m.getTypeNode();
+    }
+    return undefined;
+  }
+
+  /**
+   * A variable declared without a value and assigned later in its scope (`let client; async function
+   * connect() { client = redis.createClient(...) }`, a module singleton behind a getter): the type of
+   * the first assignment whose value has one.
+   */
+  private typeOfAssigned(decl: Node, depth: number): string | undefined {
+    if (!Node.isVariableDeclaration(decl) || !Node.isIdentifier(decl.getNameNode())) return undefined;
+    const name = decl.getName();
+    const scope = decl.getFirstAncestor((a) => Node.isSourceFile(a) || Node.isBlock(a) || Node.isModuleBlock(a));
+    if (!scope) return undefined;
+    for (const bin of descendantsOfKind(scope, SyntaxKind.BinaryExpression)) {
+      const left = bin.getLeft();
+      if (bin.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isIdentifier(left) || left.getText() !== name) continue;
+      if (declarationOf(left) !== decl) continue;
+      const t = this.typeOf(bin.getRight(), depth + 1);
+      if (t) return t;
     }
     return undefined;
   }
