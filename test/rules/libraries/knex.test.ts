@@ -102,3 +102,44 @@ runRuleTests('dual-write', {
     errors: [{ messageId: 'dualWrite', ...at(DUAL_WRITE, 'send(') }],
   }],
 });
+
+/** A daemon whose Knex client is a member its base class declares (`protected db: knex.Knex`), set through super(). */
+const BASE_DAEMON = [
+  "import type knex from 'knex';",
+  '',
+  'export abstract class Daemon {',
+  '  protected db: knex.Knex;',
+  '  constructor({ db }: { db: knex.Knex }) {',
+  '    this.db = db;',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+const SCHEDULER = [
+  "import type knex from 'knex';",
+  "import { Daemon } from './daemon';",
+  '',
+  'export class SchedulingDaemon extends Daemon {',
+  '  constructor({ db }: { db: knex.Knex }) {',
+  '    super({ db });',
+  '  }',
+  '  async run() {',
+  '    await this.db.transaction(async (trx) => {',
+  "      await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS lock_schedule', [5003001106]);",
+  '    });',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+runRuleTests('unjustified-distributed-lock', {
+  valid: [],
+  invalid: [
+    {
+      name: 'an advisory lock taken through a Knex member the base class declares (a destructured constructor parameter declares none)',
+      files: { 'services/scheduler/src/daemon.ts': BASE_DAEMON, 'services/scheduler/src/scheduling.ts': SCHEDULER },
+      errors: [{ messageId: 'lock', file: 'services/scheduler/src/scheduling.ts', line: 10, column: 17 }],
+    },
+  ],
+});

@@ -5,7 +5,7 @@
  * `new Publisher(client)` wraps, and what a workspace function returns.
  * Helpers of the type follower (typeFollower.ts), which memoizes them.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type NewExpression } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration, type NewExpression } from 'ts-morph';
 import { declarationOf } from './syntax';
 import { isFunctionLike } from './callResolution';
 import type { TypeFollower } from './typeFollower';
@@ -69,42 +69,54 @@ export function typeOfThisMember(types: TypeFollower, access: Node, depth: numbe
   const name = access.getName();
   const cls = access.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
   if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return undefined;
+  const own = memberType(types, cls, name, depth);
+  if (own.declared) return own.type;
+  // A member a workspace base class declares (`protected db: knex.Knex` in the base daemon): typed there.
+  if (Node.isClassDeclaration(cls)) {
+    let base = cls.getBaseClass();
+    for (let i = 0; i < 5 && base; i++) {
+      const inherited = memberType(types, base, name, depth);
+      if (inherited.declared) return inherited.type;
+      base = base.getBaseClass();
+    }
+  }
+  if (!declaredInWorkspaceBase(cls, name)) return inheritedClientType(types, cls, depth);
+  return undefined;
+}
+
+/**
+ * The type of member `name` as one class declares it: a property, a constructor parameter, or
+ * `this.name = <expr>` in the constructor or another method (`async init()`). `declared` says whether
+ * the class has the member at all.
+ */
+function memberType(types: TypeFollower, cls: ClassDeclaration | ClassExpression, name: string, depth: number): { declared: boolean; type?: string } {
   const prop = cls.getProperty(name);
   if (prop) {
     const t = types.typeOfDeclaration(prop, undefined, depth);
-    if (t) return t;
+    if (t) return { declared: true, type: t };
   }
+  // A constructor parameter declares a member only as a parameter property (`private readonly db: Knex`).
+  const memberParam = (c: ConstructorDeclaration) => c.getParameters().find((p) => p.isParameterProperty() && p.getName() === name);
   for (const ctor of cls.getConstructors()) {
-    const param = ctor.getParameter(name);
+    const param = memberParam(ctor);
     if (param) {
       const t = types.typeOfDeclaration(param, undefined, depth);
-      if (t) return t;
-    }
-    // this.x = <expr> inside the constructor
-    for (const bin of ctor.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-      const left = bin.getLeft();
-      if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
-          Node.isThisExpression(left.getExpression()) && left.getName() === name) {
-        const t = types.typeOf(bin.getRight(), depth);
-        if (t) return t;
-      }
+      if (t) return { declared: true, type: t };
     }
   }
-  // Assignments in other methods (e.g. async init()).
-  let assigned = false;
-  for (const bin of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+  // this.x = <expr> inside the constructor first, then in other methods.
+  const assignments = (root: Node) => root.getDescendantsOfKind(SyntaxKind.BinaryExpression).filter((bin) => {
     const left = bin.getLeft();
-    if (bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
-        Node.isThisExpression(left.getExpression()) && left.getName() === name) {
-      assigned = true;
-      const t = types.typeOf(bin.getRight(), depth);
-      if (t) return t;
-    }
+    return bin.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+      Node.isThisExpression(left.getExpression()) && left.getName() === name;
+  });
+  let assigned = false;
+  for (const bin of [...cls.getConstructors().flatMap(assignments), ...assignments(cls)]) {
+    assigned = true;
+    const t = types.typeOf(bin.getRight(), depth);
+    if (t) return { declared: true, type: t };
   }
-  if (!prop && !assigned && !cls.getConstructors().some((c) => c.getParameter(name)) && !declaredInWorkspaceBase(cls, name)) {
-    return inheritedClientType(types, cls, depth);
-  }
-  return undefined;
+  return { declared: !!prop || assigned || cls.getConstructors().some((c) => !!memberParam(c)) };
 }
 
 /** True when a workspace base class of `cls` declares member `name`. */
@@ -113,7 +125,7 @@ function declaredInWorkspaceBase(cls: Node, name: string): boolean {
   let base = cls.getBaseClass();
   for (let i = 0; i < 5 && base; i++) {
     if (base.getProperty(name) || base.getMethod(name) || base.getGetAccessor(name) ||
-        base.getConstructors().some((c) => c.getParameter(name))) return true;
+        base.getConstructors().some((c) => c.getParameters().some((p) => p.isParameterProperty() && p.getName() === name))) return true;
     base = base.getBaseClass();
   }
   return false;
