@@ -2,7 +2,10 @@
  * dual-write and callees that are flows of their own: a function that writes and
  * publishes is the flow and is reported once; a caller that makes an unrelated
  * write before calling it is not paired with the callee's event, nor is the callee's
- * write paired with an unrelated publish the caller makes after it.
+ * write paired with an unrelated publish the caller makes after it, nor a callee's publish
+ * (made after data work of its own) with a write the caller makes after the call returns.
+ * Route handlers registered by a function (`app.post(path, handler)`) are flows of their own:
+ * registering them runs neither.
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -28,9 +31,76 @@ const SETUP = [
   '', //                                                                                             11
 ];
 
+/** Two route modules that register handlers, and the function that registers both (Fastify style). */
+const ROUTES = {
+  'services/api/src/routes/buy.ts': lines(
+    "import type { FastifyInstance } from 'fastify';",
+    "import { Kafka } from 'kafkajs';",
+    "const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();",
+    'export default function buyRoute(app: FastifyInstance) {',
+    "  app.post('/buy', async (req) => {",
+    "    await producer.send({ topic: 'orders.queued', messages: [{ value: JSON.stringify(req.body) }] });",
+    '  });',
+    '}',
+  ),
+  'services/api/src/routes/confirm.ts': lines(
+    "import type { FastifyInstance } from 'fastify';",
+    "import { Pool } from 'pg';",
+    'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+    'export default function confirmRoute(app: FastifyInstance) {',
+    "  app.post('/confirm', async (req) => {",
+    "    await pool.query('UPDATE orders SET confirmed = true WHERE id = $1', [(req.body as { id: string }).id]);",
+    '  });',
+    '}',
+  ),
+  'services/api/src/routes/index.ts': lines(
+    "import type { FastifyInstance } from 'fastify';",
+    "import buyRoute from './buy';",
+    "import confirmRoute from './confirm';",
+    'export async function ordersRoutes(app: FastifyInstance) {',
+    '  buyRoute(app);',
+    '  confirmRoute(app);',
+    '}',
+  ),
+};
+
 runRuleTests('dual-write', {
-  valid: [],
+  valid: [
+    { name: 'a function that registers one route handler that publishes and another that writes runs neither', files: ROUTES },
+    {
+      name: 'a callee that reads and publishes, then a write of the caller after the call returns: the event announces the callee\'s work',
+      files: {
+        'services/delivery/src/delivery.ts': lines(
+          ...CLIENTS,
+          'async function announceRider(riderId: string) {', //                                                7
+          "  const { rows } = await pool.query('SELECT name FROM riders WHERE id = $1', [riderId]);", //       8
+          "  await producer.send({ topic: 'rider.online', messages: [{ key: riderId, value: rows[0].name }] });", // 9
+          '}', //                                                                                            10
+          'export async function goOnline(riderId: string) {', //                                             11
+          '  await announceRider(riderId);', //                                                               12
+          "  await pool.query('UPDATE riders SET last_seen = now() WHERE id = $1', [riderId]);", //          13
+          '}',
+        ),
+      },
+    },
+  ],
   invalid: [
+    {
+      name: 'a thin publish helper called before the caller\'s write: the event goes out before the change is saved',
+      files: {
+        'services/delivery/src/delivery.ts': lines(
+          ...CLIENTS,
+          'async function announce(id: string) {', //                                                          7
+          "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
+          '}', //                                                                                            9
+          'export async function cancel(deliveryId: string) {', //                                            10
+          '  await announce(deliveryId);', //                                                                 11
+          "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 12
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/delivery/src/delivery.ts', line: 11, column: 9 }],
+    },
     {
       name: 'a caller cancels a row, then calls a callee that writes and publishes: one finding, in the callee',
       files: {

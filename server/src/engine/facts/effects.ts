@@ -8,6 +8,7 @@ import { Node, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { ConstantPaths } from './constantArguments';
+import { LISTEN } from './paths';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
 
 export const MAX_CALL_DEPTH = 5;
@@ -190,6 +191,18 @@ export class EffectIndex {
 }
 
 /**
+ * A callback given to a registration (`app.post(path, async (req) => ...)`, `bus.on('x', fn)`,
+ * `router.get(...)`): it runs later, once per request or event, not when the registering function
+ * runs; it is a flow of its own (paths.ts LISTEN has the names).
+ */
+function isRegisteredCallback(raw: ts.Node, parent: ts.Node): boolean {
+  if (!ts.isCallExpression(parent) || !parent.arguments.includes(raw as ts.Expression)) return false;
+  const callee = parent.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  return LISTEN.test(name);
+}
+
+/**
  * True when `fn` returns the bare name (`return publisher`, or an arrow whose body is the name)
  * and nothing else calls it by that name in fn: the function so named is handed back, not run.
  */
@@ -218,7 +231,8 @@ function outerOf(n: ts.Node): ts.Node {
 }
 
 /**
- * True when a function nested in `fn` is handed back to fn's caller instead of run: returned
+ * True when a function nested in `fn` is not run by fn: registered as a callback (a route or event
+ * handler, isRegisteredCallback), or handed back to fn's caller: returned
  * (`return async () => …`, or bound to a name that is returned: `const publisher = (data) => …;
  * return publisher`), or a member of a returned object literal (`return { handleCreate:
  * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later
@@ -233,6 +247,7 @@ function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   if (returned(raw)) return true;
   const parent = raw.parent;
   if (!parent) return false;
+  if (isRegisteredCallback(raw, parent)) return true;
   // `const publisher = (data) => { ... }; return publisher;` and `function run() { ... } return run;`
   const name = ts.isVariableDeclaration(parent) && parent.initializer === raw && ts.isIdentifier(parent.name) ? parent.name.text
     : ts.isFunctionDeclaration(raw) && raw.name ? raw.name.text : undefined;

@@ -266,7 +266,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeOf(publish.via), model.analysis)))) continue;
     // A push to open client connections (a websocket refresh) is a hint to a live UI, not state another service keeps.
     if (realtimePush(publish)) continue;
-    const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)));
+    const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });
   }
@@ -286,7 +286,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
  * when a write is reached through the same call as the effect (the callee is
  * the flow and reports itself; the caller's own writes are not what it announces).
  */
-function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached; writeFirst: boolean } | 'callee' | undefined {
+function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (callee: Node) => boolean): { write: Reached; writeFirst: boolean } | 'callee' | undefined {
   const onPath = writes.filter((w) => !alternatives(w, effect) && (w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential'));
   if (!onPath.length) return undefined;
   const throughSameCall = (w: Reached) => effect.path.length > 0 && w.via === effect.via;
@@ -298,7 +298,11 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[]): { write: Reached
   const before = own.filter((w) => start(w) <= start(effect) && w.via !== effect.via);
   // The headline write: the last one committed before the effect (its loss is what the effect reports), else the first after it.
   const write = before.length ? before[before.length - 1] : own[0];
-  return { write, writeFirst: start(write) <= start(effect) || write.via === effect.via };
+  const writeFirst = start(write) <= start(effect) || write.via === effect.via;
+  // A publish made inside a callee that reads or writes data of its own announces that work, not a
+  // write its caller makes after the call returns (a thin publish helper does no data work: still paired).
+  if (!writeFirst && effect.path.length && worksOnData?.(effect.path[0])) return undefined;
+  return { write, writeFirst };
 }
 
 /**
