@@ -5,7 +5,7 @@
  * write paired with an unrelated publish the caller makes after it, nor a callee's publish
  * (made after data work of its own) with a write the caller makes after the call returns.
  * Route handlers registered by a function (`app.post(path, handler)`) are flows of their own:
- * registering them runs neither.
+ * registering them runs neither; a stream listener (`.on('data', ...)`) runs within its flow.
  * Fixture line numbers are given in the trailing comments.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -85,6 +85,24 @@ runRuleTests('dual-write', {
     },
   ],
   invalid: [
+    {
+      name: 'a stream listener runs within the job that reads the stream: its write and the job\'s publish are one flow',
+      files: {
+        'services/imports/src/import.ts': lines(
+          ...CLIENTS,
+          "import { createReadStream } from 'node:fs';", //                                                    7
+          'export async function importFile(path: string) {', //                                              8
+          '  await new Promise<void>((resolve) => {', //                                                      9
+          "    createReadStream(path).on('data', async (chunk) => {", //                                        10
+          "      await pool.query('INSERT INTO customers (row) VALUES ($1)', [chunk.toString()]);", //           11
+          "    }).on('end', () => resolve());", //                                                              12
+          '  });', //                                                                                         13
+          "  await producer.send({ topic: 'imports.done', messages: [{ value: path }] });", //                 14
+          '}',
+        ),
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/imports/src/import.ts', line: 14, column: 18 }],
+    },
     {
       name: 'a thin publish helper called before the caller\'s write: the event goes out before the change is saved',
       files: {

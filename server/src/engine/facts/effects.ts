@@ -8,7 +8,6 @@ import { Node, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { ConstantPaths } from './constantArguments';
-import { LISTEN } from './paths';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
 
 export const MAX_CALL_DEPTH = 5;
@@ -190,16 +189,23 @@ export class EffectIndex {
   }
 }
 
+/** HTTP route registrations: `app.post(path, ...handlers)`, `router.get(...)`, `fastify.route(...)`. */
+const ROUTE_METHODS = /^(get|post|put|patch|delete|del|head|options|all|route)$/;
+
 /**
- * A callback given to a registration (`app.post(path, async (req) => ...)`, `bus.on('x', fn)`,
- * `router.get(...)`): it runs later, once per request or event, not when the registering function
- * runs; it is a flow of its own (paths.ts LISTEN has the names).
+ * A handler given to a route registration after its path (`app.post('/buy', async (req) => ...)`,
+ * `router.get(path, auth, handler)`): it runs once per request, not when the registering function
+ * runs; it is a flow of its own. Event listeners (`stream.on('data', ...)`) are not: they often run
+ * inside the flow that registers them (reading a file the job names).
  */
 function isRegisteredCallback(raw: ts.Node, parent: ts.Node): boolean {
-  if (!ts.isCallExpression(parent) || !parent.arguments.includes(raw as ts.Expression)) return false;
-  const callee = parent.expression;
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-  return LISTEN.test(name);
+  if (!ts.isCallExpression(parent) || !ts.isPropertyAccessExpression(parent.expression)) return false;
+  const index = parent.arguments.indexOf(raw as ts.Expression);
+  return index > 0 && ROUTE_METHODS.test(parent.expression.name.text) && isPathArgument(parent.arguments[0]);
+}
+
+function isPathArgument(arg: ts.Expression): boolean {
+  return ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || ts.isTemplateExpression(arg) || ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg);
 }
 
 /**
@@ -231,8 +237,8 @@ function outerOf(n: ts.Node): ts.Node {
 }
 
 /**
- * True when a function nested in `fn` is not run by fn: registered as a callback (a route or event
- * handler, isRegisteredCallback), or handed back to fn's caller: returned
+ * True when a function nested in `fn` is not run by fn: registered as a route handler
+ * (isRegisteredCallback), or handed back to fn's caller: returned
  * (`return async () => …`, or bound to a name that is returned: `const publisher = (data) => …;
  * return publisher`), or a member of a returned object literal (`return { handleCreate:
  * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later

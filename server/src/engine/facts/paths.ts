@@ -78,7 +78,7 @@ function chain(node: ts.Node, stop: ts.Node): ts.Node[] {
 }
 
 /** Registration calls whose callback runs later, once per event or request (`bus.on`, `app.post(path, handler)`): two such callbacks are two flows. */
-export const LISTEN = /^(subscribe|on|once|addListener|addEventListener|listen|consume|process|handle|register|get|post|put|patch|delete|del|head|options|all|route)$/;
+const LISTEN = /^(subscribe|on|once|addListener|addEventListener|listen|consume|process|handle|register|get|post|put|patch|delete|del|head|options|all|route)$/;
 
 /** True when `node` is inside a callback, below `lca`, that a listener registration receives. */
 function listenerOf(node: ts.Node, lca: ts.Node): boolean {
