@@ -22,6 +22,14 @@ const CLIENTS = [
   '', //                                                                                             6
 ];
 
+/** Lines 1-9: the clients, and a thin helper that only publishes (lines 7-9). */
+const ANNOUNCE = [
+  ...CLIENTS,
+  'async function announce(id: string) {', //                                                          7
+  "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
+  '}', //                                                                                            9
+];
+
 const SETUP = [
   ...CLIENTS,
   'export async function assignRider(orderId: string, riderId: string) {', //                         7
@@ -107,10 +115,7 @@ runRuleTests('dual-write', {
       name: 'a thin publish helper called before the caller\'s write: the event goes out before the change is saved',
       files: {
         'services/delivery/src/delivery.ts': lines(
-          ...CLIENTS,
-          'async function announce(id: string) {', //                                                          7
-          "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
-          '}', //                                                                                            9
+          ...ANNOUNCE,
           'export async function cancel(deliveryId: string) {', //                                            10
           '  await announce(deliveryId);', //                                                                 11
           "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 12
@@ -149,10 +154,7 @@ runRuleTests('dual-write', {
       name: 'a caller writes, then publishes through a callee that only publishes: the caller is the flow',
       files: {
         'services/delivery/src/delivery.ts': lines(
-          ...CLIENTS,
-          'async function announce(id: string) {', //                                                          7
-          "  await producer.send({ topic: 'delivery.cancelled', messages: [{ key: id, value: JSON.stringify({ id }) }] });", // 8
-          '}', //                                                                                            9
+          ...ANNOUNCE,
           'export async function cancel(deliveryId: string) {', //                                            10
           "  await pool.query(\"UPDATE deliveries SET status = 'cancelled' WHERE id = $1\", [deliveryId]);", // 11
           '  await announce(deliveryId);', //                                                                 12
