@@ -30,7 +30,8 @@ const MAX_DEPTH = 8;
 
 const lit = (value: Literal): Value => ({ kind: 'lit', value });
 
-function unwrap(n: Node): Node {
+/** Skips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
+export function unwrap(n: Node): Node {
   while (Node.isParenthesizedExpression(n) || Node.isAsExpression(n) || Node.isSatisfiesExpression(n) || Node.isNonNullExpression(n) || Node.isTypeAssertion(n)) n = n.getExpression();
   return n;
 }

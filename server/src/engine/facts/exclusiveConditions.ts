@@ -10,7 +10,7 @@
  * nor hands, as an object, to a call that could change it.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import { constantValue, singleReturnHelper, UNKNOWN, type Literal } from './constantValues';
+import { constantValue, singleReturnHelper, UNKNOWN, unwrap, type Literal } from './constantValues';
 
 /** What a condition being true says: each value (by its path) is one of these constants. */
 type Pins = Map<string, Set<Literal>>;
@@ -150,9 +150,4 @@ function changeable(fn: Node, path: string): boolean {
     if (call.getArguments().some((a) => objects.has(unwrap(a).getText()))) return true;
   }
   return false;
-}
-
-function unwrap(n: Node): Node {
-  while (Node.isParenthesizedExpression(n) || Node.isAsExpression(n) || Node.isNonNullExpression(n)) n = n.getExpression();
-  return n;
 }

@@ -209,13 +209,13 @@ function isLookup(init: ts.Expression | undefined): boolean {
   return callee.kind === SyntaxKind.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).name.text === 'get';
 }
 
-/** The element parameter of `x.forEach((h) => ...)`, a function a callback registry holds (callbackRegistry.ts). */
 /** A call, awaited or not: the value a factory returns. */
 function isCallValue(init: ts.Expression | undefined): boolean {
   while (init && (init.kind === SyntaxKind.AwaitExpression || init.kind === SyntaxKind.ParenthesizedExpression)) init = (init as ts.AwaitExpression).expression;
   return init?.kind === SyntaxKind.CallExpression;
 }
 
+/** The element parameter of `x.forEach((h) => ...)`, a function a callback registry holds (callbackRegistry.ts). */
 function forEachParam(call: ts.CallExpression, identifiers: Set<string>): void {
   const callee = call.expression;
   if (callee.kind !== SyntaxKind.PropertyAccessExpression || (callee as ts.PropertyAccessExpression).name.text !== 'forEach') return;

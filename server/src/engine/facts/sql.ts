@@ -1,5 +1,7 @@
 /** Classification of SQL text found in query calls. */
 
+import { wordsOf } from './libraries/telemetry';
+
 export interface SqlInfo {
   verb: 'insert' | 'update' | 'delete' | 'select' | 'begin' | 'commit' | 'rollback' | 'other';
   table?: string;
@@ -31,9 +33,7 @@ export function isGuardTable(name: string | undefined): boolean {
  * stand in for a cache (a token kept for a while, a computed value) rather than business state.
  */
 export function isCacheTable(name: string | undefined): boolean {
-  if (!name) return false;
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
-  return words.some((w) => w === 'cache' || w === 'caches' || w === 'cached');
+  return !!name && wordsOf(name).some((w) => w === 'cache' || w === 'caches' || w === 'cached');
 }
 
 export function isOutboxTable(name: string | undefined): boolean {

@@ -12,7 +12,7 @@
  */
 import { Node, SyntaxKind, type SourceFile, type ts, type Symbol as TsSymbol } from 'ts-morph';
 import { declarationOf } from './syntax';
-import { descendantsOfKind } from './walk';
+import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
 import { returnTypeOfWorkspaceCall, typeOfThisMember, wrappedClientType } from './receiverTypes';
@@ -313,10 +313,18 @@ export class TypeFollower {
     const name = decl.getName();
     const scope = decl.getFirstAncestor((a) => Node.isSourceFile(a) || Node.isBlock(a) || Node.isModuleBlock(a));
     if (!scope) return undefined;
-    for (const bin of descendantsOfKind(scope, SyntaxKind.BinaryExpression)) {
-      const left = bin.getLeft();
-      if (bin.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isIdentifier(left) || left.getText() !== name) continue;
-      if (declarationOf(left) !== decl) continue;
+    // `name = <expr>` found on the compiler's tree; only those are wrapped and resolved.
+    const assignments: ts.BinaryExpression[] = [];
+    walkDescendants(scope.compilerNode, (raw) => {
+      if (raw.kind === SyntaxKind.BinaryExpression) {
+        const bin = raw as ts.BinaryExpression;
+        if (bin.operatorToken.kind === SyntaxKind.EqualsToken && bin.left.kind === SyntaxKind.Identifier && (bin.left as ts.Identifier).text === name) assignments.push(bin);
+      }
+    });
+    const wrap = wrapperFor(scope);
+    for (const raw of assignments) {
+      const bin = wrap(raw);
+      if (!Node.isBinaryExpression(bin) || declarationOf(bin.getLeft()) !== decl) continue;
       const t = this.typeOf(bin.getRight(), depth + 1);
       if (t) return t;
     }

@@ -13,6 +13,7 @@ import type { Fact } from '../facts/facts';
 import type { ServiceInfo } from '../workspace/services';
 import { datastoreUsages } from './datastoreUses';
 import { infrastructureKind } from './infrastructure';
+import { FRAMEWORKS } from './frameworks';
 import { channelNames } from '../facts/hops';
 import { argumentsAtCallSites } from '../facts/carriers';
 import { channelName, prop } from '../facts/syntax';
@@ -33,23 +34,6 @@ export interface SystemDescription {
   /** Third-party APIs (public hosts, SDKs of payment, mail and SMS providers) and the services calling them. */
   externalApis: { name: string; usedBy: string[]; evidence: EvidenceRef[] }[];
 }
-
-/** Modules whose import says what kind of server a deployable is, most specific first. */
-const FRAMEWORKS: [RegExp, string][] = [
-  [/^@nestjs\/core$/, 'nestjs'],
-  [/^next(\/|$)/, 'nextjs'],
-  [/^@tanstack\/(react-)?start/, 'tanstack-start'],
-  [/^@remix-run\/(node|server-runtime)$/, 'remix'],
-  [/^@temporalio\/worker$/, 'temporal-worker'],
-  [/^fastify$/, 'fastify'],
-  [/^express$/, 'express'],
-  [/^koa$/, 'koa'],
-  [/^hono$/, 'hono'],
-  [/^@hapi\/hapi$/, 'hapi'],
-  [/^(aws-lambda|@types\/aws-lambda)$/, 'lambda'],
-  [/^bullmq$/, 'bullmq-worker'],
-  [/^kafkajs$/, 'kafka-consumer'],
-];
 
 /** Messaging libraries (as the fact tables name them) to the transport they speak. */
 const TRANSPORTS: Record<string, string> = {

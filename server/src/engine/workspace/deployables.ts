@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultKind } from '../system/scope';
 import { infrastructureKind, imageBaseName } from '../system/infrastructure';
+import { browserOnlyPackage } from '../system/frameworks';
 import type { ComposeService } from './compose';
 import { imageName, type Workload } from './manifests';
 import { findConfigFiles, findDirectories, readOptional } from './files';
@@ -102,13 +103,13 @@ export function inferDeployables(root: string, compose: ComposeService[], config
   for (const dir of packageDirs) {
     const nx = readJson(path.join(root, dir, 'project.json'), overlays, root);
     if (nx?.projectType === 'library') continue;
-    if (browserOnlyPackage(readJson(path.join(root, dir, 'package.json'), overlays, root))) continue;
+    const manifest = readJson(path.join(root, dir, 'package.json'), overlays, root);
+    if (browserOnlyPackage(manifest)) continue;
     const build: { file: string; line: number }[] = [];
     if (dockerDirs.has(dir) && (!LIBRARY_DIRS.test(dir) || composed < 2)) build.push({ file: dockerfileIn(dir, configFiles), line: 1 });
     if (serverlessDirs.has(dir)) build.push({ file: configFiles.find((f) => path.posix.dirname(f) === dir && /serverless\./.test(f))!, line: 1 });
     if (cdkDirs.has(dir) && definesLambda(root, dir, overlays)) build.push({ file: `${dir}/cdk.json`, line: 1 });
     if (nx?.projectType === 'application' && !browserOnly(nx)) build.push({ file: `${dir}/project.json`, line: 1 });
-    const manifest = readJson(path.join(root, dir, 'package.json'), overlays, root);
     const runnable = /^(apps|services)\/[^/]+$/.test(dir) || (workspaces.has(dir) && !LIBRARY_DIRS.test(dir) && startable(manifest));
     // A folder of services (`microservices/*`) where compose runs two or more: the siblings that can be started are services too.
     const prefix = siblingPrefix.get(path.posix.dirname(dir));
@@ -235,17 +236,6 @@ function buildOnly(script: string): boolean {
     const tool = words[0] ?? '';
     return BUILD_TOOLS.has(tool) || (['vite', 'ng', 'nx'].includes(tool) && words[1] === 'build');
   });
-}
-
-/** Dependencies of a UI that runs in the browser (or on a device). */
-const BROWSER_DEPENDENCIES = /^(@angular\/core|react-dom|vue|svelte|solid-js|preact|lit|react-native|expo|@ionic\/(angular|react|vue))$/;
-/** Dependencies that mean server code: HTTP servers and SSR frameworks, brokers, datastores. */
-const SERVER_DEPENDENCIES = /^(express|fastify|koa|@koa\/router|@nestjs\/core|@hapi\/hapi|hapi|restify|hono|h3|next|nuxt|nitropack|@remix-run\/(node|serve)|@react-router\/node|@sveltejs\/kit|@angular\/ssr|@nguniversal\/express-engine|@tanstack\/(react-)?start|astro|kafkajs|amqplib|bullmq|bull|nats|ioredis|redis|pg|mysql2|mongodb|mongoose|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|@aws-sdk\/client-sqs|ws|socket\.io)$/;
-
-/** A package whose dependencies are a browser UI's and none a server's (an Angular or React SPA): not a service. */
-export function browserOnlyPackage(manifest: any): boolean {
-  const deps = Object.keys({ ...(manifest?.dependencies ?? {}), ...(manifest?.devDependencies ?? {}) });
-  return deps.some((d) => BROWSER_DEPENDENCIES.test(d)) && !Object.keys(manifest?.dependencies ?? {}).some((d) => SERVER_DEPENDENCIES.test(d));
 }
 
 /** Executors that bundle an Nx application for the browser (a frontend or a module-federation remote): not a service. */

@@ -10,8 +10,8 @@ import { calleeName, receiver } from '../syntax';
 const email = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an e-mail', nonIdempotent: true });
 
-const push = (service: string): OperationAnalyzer => (call) =>
-  ({ kind: 'sideEffect', node: calleeName(call), library: service === 'FCM' ? 'firebase-admin' : 'expo-server-sdk', detail: `sends a push notification (${service})`, nonIdempotent: true });
+const push = (library: string, service: string): OperationAnalyzer => (call) =>
+  ({ kind: 'sideEffect', node: calleeName(call), library, detail: `sends a push notification (${service})`, nonIdempotent: true });
 
 const SES_SEND_COMMANDS = /^(SendEmail|SendRawEmail|SendTemplatedEmail|SendBulkTemplatedEmail|SendBulkEmail)Command$/;
 
@@ -90,14 +90,14 @@ export const sideEffects: LibraryTable = {
     'ses.Client|sendBulkTemplatedEmail': email('ses'),
     'sesv3.Client|send': sesSend('@aws-sdk/client-ses'),
     'sesv2.Client|send': sesSend('@aws-sdk/client-sesv2'),
-    'firebase.Messaging|send': push('FCM'),
-    'firebase.Messaging|sendEach': push('FCM'),
-    'firebase.Messaging|sendEachForMulticast': push('FCM'),
-    'firebase.Messaging|sendMulticast': push('FCM'),
-    'firebase.Messaging|sendAll': push('FCM'),
-    'firebase.Messaging|sendToDevice': push('FCM'),
-    'firebase.Messaging|sendToTopic': push('FCM'),
-    'firebase.Messaging|sendToCondition': push('FCM'),
-    'expo.Client|sendPushNotificationsAsync': push('Expo'),
+    'firebase.Messaging|send': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendEach': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendEachForMulticast': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendMulticast': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendAll': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendToDevice': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendToTopic': push('firebase-admin', 'FCM'),
+    'firebase.Messaging|sendToCondition': push('firebase-admin', 'FCM'),
+    'expo.Client|sendPushNotificationsAsync': push('expo-server-sdk', 'Expo'),
   },
 };
