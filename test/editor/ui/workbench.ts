@@ -172,15 +172,30 @@ export class Workbench {
     throw new Error(`the Problems panel filtered to ${fileGlob} did not show only that file with ${expect} within ${UI_WAIT_MS / 1000} s; files listed: ${seen || 'none'}`);
   }
 
-  /** Opens the quick-fix menu at the cursor (Ctrl+.) and returns the titles it offers. */
+  /**
+   * Opens the quick-fix menu at the cursor (Ctrl+.) and returns the titles it
+   * offers. VS Code cancels a code action request when diagnostics or the
+   * document change meanwhile and then shows a menu without the server's
+   * actions (or none), so the menu is closed and asked for again until the
+   * wanted title appears; the failure names what the last menu offered.
+   */
   async openQuickFixMenu(expectTitle: string): Promise<string[]> {
-    await this.page.keyboard.press('Control+.');
-    await this.page.waitForFunction(
-      ([title]) => [...document.querySelectorAll('.action-widget .monaco-list-row')].some((r) => (r.textContent ?? '').includes(title)),
-      [expectTitle],
-      { timeout: UI_WAIT_MS },
-    );
-    return (await this.page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => normalise(t).trim());
+    const rows = this.page.locator('.action-widget .monaco-list-row');
+    const deadline = Date.now() + UI_WAIT_MS;
+    let offered: string[] = [];
+    while (Date.now() < deadline) {
+      await this.page.keyboard.press('Control+.');
+      const shown = await this.page.waitForFunction(
+        ([title]) => [...document.querySelectorAll('.action-widget .monaco-list-row')].some((r) => (r.textContent ?? '').includes(title)),
+        [expectTitle],
+        { timeout: Math.min(10_000, Math.max(1, deadline - Date.now())) },
+      ).then(() => true, () => false);
+      offered = (await rows.allInnerTexts()).map((t) => normalise(t).trim());
+      if (shown) return offered;
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+    }
+    throw new Error(`Ctrl+. did not offer "${expectTitle}" within ${UI_WAIT_MS / 1000} s; the last menu offered: ${offered.join(' | ') || 'nothing'}`);
   }
 
   /** Picks an entry of the open quick-fix menu by its title. */
