@@ -115,6 +115,43 @@ export async function start() {
     assert.equal(findingsFor('dual-write', files).length, 1);
   });
 
+  it("amqplib's sendToQueue returns a boolean, so an unawaited send in a manual-ack consumer still fails the handler; amqp-connection-manager's returns a promise that is lost", () => {
+    // A consumer of "order_accepted" elsewhere, so the event is seen to be consumed.
+    const billing = {
+      'services/billing/src/consumer.ts': `import amqp from 'amqplib';
+
+export async function start() {
+  const channel = await (await amqp.connect('amqp://rabbit')).createChannel();
+  await channel.consume('order_accepted', (msg) => { if (msg) { console.log(msg.content.toString()); channel.ack(msg); } });
+}
+`,
+    };
+    const consumer = (library: string, connect: string) => `import amqp from '${library}';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function start() {
+  const channel = ${connect};
+  await channel.consume('order_created', async (msg: any) => {
+    const order = JSON.parse(msg.content.toString());
+    await pool.query('UPDATE stock SET qty = qty - $1 WHERE product_id = $2', [order.quantity, order.productId]);
+    channel.sendToQueue('order_accepted', Buffer.from(JSON.stringify({ orderId: order.id })));
+    channel.ack(msg);
+  });
+}
+`;
+    // amqplib: a closed channel throws at the call, the message stays unacked and is redelivered (non-idempotent-consumer's finding).
+    const plain = { 'services/inventory/src/consumer.ts': consumer('amqplib', "await (await amqp.connect('amqp://rabbit')).createChannel()"), ...billing };
+    assert.deepEqual(findingsFor('dual-write', plain), []);
+    assert.equal(findingsFor('non-idempotent-consumer', plain).filter((f) => f.location.file === 'services/inventory/src/consumer.ts').length, 1);
+    // amqp-connection-manager: the promise of the send is dropped; the handler acks and the event may be lost.
+    const managed = { 'services/inventory/src/consumer.ts': consumer('amqp-connection-manager', "amqp.connect(['amqp://rabbit']).createChannel({ json: false })"), ...billing };
+    const lost = findingsFor('dual-write', managed);
+    assert.equal(lost.length, 1);
+    assert.match(lost[0].message, /sendToQueue "order_accepted"/);
+  });
+
   it('an event no code in the workspace consumes: a warning that says so, at the call that names the topic through a wrapper', () => {
     const files = {
       'services/shipping/src/shipments.ts': `${PUBLISH_WRAPPER}

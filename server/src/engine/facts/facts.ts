@@ -57,6 +57,11 @@ export interface Fact {
   channelNode?: Node;
   /** publish: a reply to the requester's reply-to address (RPC over a broker), not an event others subscribe to. */
   reply?: boolean;
+  /**
+   * publish: the library call returns no promise (amqplib's `channel.publish`/`sendToQueue` return a
+   * boolean and throw on a closed channel), so a failure reaches the caller even when it is not awaited.
+   */
+  synchronous?: boolean;
   /** endpoint: which end of its channel it is. */
   role?: 'producer' | 'consumer';
   /**

@@ -29,17 +29,18 @@ export function repeatedByRedelivery(model: SystemModel, fn: Node, at: Reached, 
 }
 
 /**
- * True when the publish's failure does not reach its caller: the call is not awaited or returned
- * (fire and forget), has a `.catch(...)`, or sits in a `try` whose `catch` does not rethrow. Checked
+ * True when the publish's failure does not reach its caller: the call returns a promise that is not
+ * awaited or returned (fire and forget), has a `.catch(...)`, or sits in a `try` whose `catch` does not rethrow. Checked
  * in the publish's own function and at the call in the flow's function.
  */
 function failureSwallowed(at: Reached, fn: Node): boolean {
-  const points: [Node, Node | undefined][] = [[at.via, fn]];
-  if (at.path.length) points.push([at.fact.node, at.path[at.path.length - 1]]);
-  return points.some(([node, owner]) => !!owner && swallowedIn(node, owner));
+  const points: [Node, Node | undefined, boolean][] = [[at.via, fn, !at.path.length && !!at.fact.synchronous]];
+  if (at.path.length) points.push([at.fact.node, at.path[at.path.length - 1], !!at.fact.synchronous]);
+  return points.some(([node, owner, synchronous]) => !!owner && swallowedIn(node, owner, synchronous));
 }
 
-function swallowedIn(node: Node, owner: Node): boolean {
+/** `synchronous`: the call returns no promise (Fact.synchronous), so leaving it unawaited loses nothing. */
+function swallowedIn(node: Node, owner: Node, synchronous: boolean): boolean {
   const call = Node.isCallExpression(node) ? node : node.getFirstAncestor((a) => Node.isCallExpression(a));
   if (!call) return false;
   let outer: Node = call;
@@ -48,8 +49,7 @@ function swallowedIn(node: Node, owner: Node): boolean {
     outer = p;
   }
   const parent = outer.getParent();
-  if (parent && Node.isExpressionStatement(parent)) return true;
-  if (parent && Node.isVoidExpression(parent)) return true;
+  if (!synchronous && parent && (Node.isExpressionStatement(parent) || Node.isVoidExpression(parent))) return true;
   for (let child: Node = outer, n = outer.getParent(); n && n !== owner; child = n, n = n.getParent()) {
     if (Node.isTryStatement(n) && child === n.getTryBlock()) {
       const handler = n.getCatchClause();

@@ -64,6 +64,57 @@ function ackMode(options: Node | undefined): TransportId | undefined {
   return undefined;
 }
 
+/**
+ * The calls on a channel of `type`. `synchronous`: its publish and sendToQueue return a boolean
+ * (amqplib) rather than a promise (amqp-connection-manager's ChannelWrapper).
+ */
+function channelOperations(type: string, synchronous: boolean): LibraryTable['operations'] {
+  const sync = synchronous ? { synchronous: true } : {};
+  return {
+    [`${type}|consume`]: (call, analysis) => {
+      // A consume wrapper (`consume(queue, handler)`) is named by its callers, like a Redis subscribe wrapper.
+      const end = queueEnd(arg(call, 0));
+      const handler = analysis.functionFrom(arg(call, 1));
+      const fact = consumerFact('amqplib', call, calleeName(call), handler, end.channel, `amqplib consumer of queue "${end.channel ?? '?'}"`, ackMode(arg(call, 2)));
+      return fact ? { ...fact, ...end } : fact;
+    },
+    [`${type}|publish`]: (call) => {
+      const exchange = channelName(arg(call, 0));
+      const key = channelName(arg(call, 1));
+      const channel = [exchange, key].filter(Boolean).join('/') || undefined;
+      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 3)) });
+      return { ...fact, ...sync, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
+    },
+    // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
+    [`${type}|bindQueue`]: (call) => {
+      const queue = queueEnd(arg(call, 0));
+      if (!queue.channel && !queue.channelIds?.length) return undefined;
+      const pattern = stringValue(arg(call, 2));
+      return {
+        kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `bindQueue to exchange "${channelName(arg(call, 1)) ?? '?'}"`,
+        channel: queue.channel, ...(queue.channelIds ? { channelIds: queue.channelIds } : {}),
+        exchange: { ...exchangeOf(arg(call, 1)), ...(pattern !== undefined ? { key: pattern } : {}) },
+      };
+    },
+    [`${type}|assertExchange`]: (call) => {
+      const exchange = exchangeType(stringValue(arg(call, 1)));
+      if (!exchange) return undefined;
+      return { kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `assertExchange "${channelName(arg(call, 0)) ?? '?'}" (${exchange})`, exchange: { ...exchangeOf(arg(call, 0)), type: exchange } };
+    },
+    [`${type}|sendToQueue`]: (call) => {
+      const target = arg(call, 0);
+      // RPC server: `sendToQueue(msg.properties.replyTo, ...)` answers one requester, who matches it by correlationId.
+      if (target && /\.replyTo$/.test(target.getText())) {
+        return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), ...sync, reply: true };
+      }
+      // A send wrapper (`publish(queue, payload)`) goes where its callers name.
+      const end = queueEnd(target);
+      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 2)) });
+      return { ...fact, ...sync, ...end };
+    },
+  };
+}
+
 export const amqplib: LibraryTable = {
   name: 'amqplib',
   transitions: {
@@ -79,50 +130,15 @@ export const amqplib: LibraryTable = {
     'amqplib#*|connect():param1': 'amqplib.Connection',
     'amqplib.Connection|createChannel():param1': 'amqplib.Channel',
     'amqplib.Connection|createConfirmChannel():param1': 'amqplib.Channel',
-    'amqp-connection-manager#connect|()': 'amqplib.Connection',
-    'amqp-connection-manager#ChannelWrapper|instance': 'amqplib.Channel',
+    // amqp-connection-manager: the same calls on a ChannelWrapper, whose publish and sendToQueue return promises.
+    'amqp-connection-manager#connect|()': 'amqp-connection-manager.Connection',
+    'amqp-connection-manager#AmqpConnectionManager|instance': 'amqp-connection-manager.Connection',
+    'amqp-connection-manager#IAmqpConnectionManager|instance': 'amqp-connection-manager.Connection',
+    'amqp-connection-manager.Connection|createChannel()': 'amqp-connection-manager.ChannelWrapper',
+    'amqp-connection-manager#ChannelWrapper|instance': 'amqp-connection-manager.ChannelWrapper',
   },
   operations: {
-    'amqplib.Channel|consume': (call, analysis) => {
-      // A consume wrapper (`consume(queue, handler)`) is named by its callers, like a Redis subscribe wrapper.
-      const end = queueEnd(arg(call, 0));
-      const handler = analysis.functionFrom(arg(call, 1));
-      const fact = consumerFact('amqplib', call, calleeName(call), handler, end.channel, `amqplib consumer of queue "${end.channel ?? '?'}"`, ackMode(arg(call, 2)));
-      return fact ? { ...fact, ...end } : fact;
-    },
-    'amqplib.Channel|publish': (call) => {
-      const exchange = channelName(arg(call, 0));
-      const key = channelName(arg(call, 1));
-      const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-      const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 3)) });
-      return { ...fact, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
-    },
-    // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
-    'amqplib.Channel|bindQueue': (call) => {
-      const queue = queueEnd(arg(call, 0));
-      if (!queue.channel && !queue.channelIds?.length) return undefined;
-      const pattern = stringValue(arg(call, 2));
-      return {
-        kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `bindQueue to exchange "${channelName(arg(call, 1)) ?? '?'}"`,
-        channel: queue.channel, ...(queue.channelIds ? { channelIds: queue.channelIds } : {}),
-        exchange: { ...exchangeOf(arg(call, 1)), ...(pattern !== undefined ? { key: pattern } : {}) },
-      };
-    },
-    'amqplib.Channel|assertExchange': (call) => {
-      const type = exchangeType(stringValue(arg(call, 1)));
-      if (!type) return undefined;
-      return { kind: 'binding', node: calleeName(call), library: 'amqplib', detail: `assertExchange "${channelName(arg(call, 0)) ?? '?'}" (${type})`, exchange: { ...exchangeOf(arg(call, 0)), type } };
-    },
-    'amqplib.Channel|sendToQueue': (call) => {
-      const target = arg(call, 0);
-      // RPC server: `sendToQueue(msg.properties.replyTo, ...)` answers one requester, who matches it by correlationId.
-      if (target && /\.replyTo$/.test(target.getText())) {
-        return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), reply: true };
-      }
-      // A send wrapper (`publish(queue, payload)`) goes where its callers name.
-      const end = queueEnd(target);
-      const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 2)) });
-      return { ...fact, ...end };
-    },
+    ...channelOperations('amqplib.Channel', true),
+    ...channelOperations('amqp-connection-manager.ChannelWrapper', false),
   },
 };
