@@ -57,6 +57,24 @@ const RABBIT_CONSUME_WRAPPER = [
 runRuleTests('missing-correlation-id', {
   valid: [
     {
+      // Where it sends and what it sends are its callers', and there are none: nothing is known about the hop.
+      name: 'a generic send wrapper that nothing in the workspace calls',
+      files: {
+        'services/auth/src/producer.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          'let producer: any;',
+          'export const initKafka = async () => {',
+          "  producer = new Kafka({ clientId: 'auth', brokers: ['kafka:9092'] }).producer();",
+          '  await producer.connect();',
+          '};',
+          'export const publishKafka = async (topic: string, message: unknown) => {',
+          '  await producer.send({ topic, messages: [{ value: JSON.stringify(message) }] });',
+          '};',
+        ),
+        ...PAYMENTS,
+      },
+    },
+    {
       name: 'amqplib: a queue the service consumes itself through its own publish and consume wrappers',
       files: {
         'services/cinema/src/rabbit.ts': lines(

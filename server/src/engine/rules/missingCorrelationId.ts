@@ -74,6 +74,9 @@ export const missingCorrelationId = createRule({
       const inferred = inferredNote(model, fact, destination);
       // A publish wrapper with callers: the message is built by them, and findings belong there.
       const sites = fact.carrierParams?.length ? correlationAtCallSites(fact, model.analysis) : [];
+      // A generic send wrapper (`publish(topic, message)`) that nothing in the workspace calls: where it sends and
+      // what it sends are its callers', and there are none to read, so nothing is known about the hop.
+      if (!sites.length && fact.channelFrom && fact.carrierParams?.length) continue;
       // The wrapper writes the headers itself and takes only the body (and perhaps the channel) from its callers,
       // none of which puts the id in it: the id belongs in those headers, so this is one finding at the send, with the
       // calls as related locations. A caller naming a channel of its own service is not a hop and is left out.
