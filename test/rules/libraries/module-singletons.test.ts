@@ -84,9 +84,28 @@ runRuleTests('unjustified-distributed-lock', {
   ],
 });
 
+/** The cached-client idiom: one client kept on globalThis across hot reloads, `cached ?? new Client()`. */
+const CACHED_POOL = lines(
+  "import { Pool } from 'pg';",
+  '',
+  'const cache = globalThis as unknown as { pool?: Pool };',
+  'export const pool = cache.pool ?? new Pool({ connectionString: process.env.DATABASE_URL });',
+  'cache.pool = pool;',
+);
+const POOLED_CONSUMER = CONSUMER.replace("import { Pool } from 'pg';", "import { pool } from './db';").replace('\nconst pool = new Pool();\n', '\n');
+
 runRuleTests('non-idempotent-consumer', {
   valid: [],
   invalid: [
+    {
+      name: 'a pg pool kept as `cache.pool ?? new Pool()` inserting in an amqplib consumer',
+      files: {
+        'booking-service/src/rabbitmq.ts': UNTYPED_AMQP_CONFIG,
+        'booking-service/src/db.ts': CACHED_POOL,
+        'booking-service/src/consumer.ts': POOLED_CONSUMER,
+      },
+      errors: [{ messageId: 'unguarded', file: 'booking-service/src/consumer.ts', ...at(POOLED_CONSUMER, "consume('seat") }],
+    },
     {
       name: 'an amqplib consumer on a channel from a getter, the channel declared with no value and assigned in an init function',
       files: { 'booking-service/src/rabbitmq.ts': UNTYPED_AMQP_CONFIG, 'booking-service/src/consumer.ts': CONSUMER },

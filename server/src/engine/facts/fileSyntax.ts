@@ -54,8 +54,9 @@ export interface FileSyntax {
  * A call is a candidate when its method name is one an operation needs
  * (`operationNames`, undefined: any) and the expression whose library type
  * operationOf asks for (the receiver of `x.m(...)`, else the callee) is of a
- * kind typeOf can type at all (an identifier, call, `new`, or member access,
- * possibly in parentheses, `await`, `as` or `!`), not `this`, `super` or a literal.
+ * kind typeOf can type at all (an identifier, call, `new`, member access, `this`,
+ * `a ? b : c`, `a ?? b` or `a || b`, possibly in parentheses, `await`, `as` or `!`),
+ * not `super` or a literal.
  *
  * Callee names: the names of the declarations resolveCallee (functionOfDeclaration)
  * or resolveCallees (signatures, abstract methods) accept, and of the aliases
@@ -189,7 +190,13 @@ function isTypeable(expr: ts.Expression): boolean {
       case SyntaxKind.NewExpression:
       case SyntaxKind.CallExpression:
       case SyntaxKind.PropertyAccessExpression:
+      case SyntaxKind.ThisKeyword:
+      case SyntaxKind.ConditionalExpression:
         return true;
+      case SyntaxKind.BinaryExpression: {
+        const op = (expr as ts.BinaryExpression).operatorToken.kind;
+        return op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken;
+      }
       default:
         return false;
     }

@@ -85,6 +85,27 @@ export function typeOfThisMember(types: TypeFollower, access: Node, depth: numbe
 }
 
 /**
+ * The type of `this` itself (`this.create(values)`, `const self = this`): the declared `this`
+ * parameter (`static createWithCtx(this: ModelStatic<M>, ...)`), else, in a class member, the
+ * library class the class extends: its static side in a static member, an instance of it otherwise.
+ * Arrow functions see the `this` of the function around them.
+ */
+export function typeOfThis(types: TypeFollower, node: Node, depth: number): string | undefined {
+  let fn: Node | undefined = node.getParent();
+  while (fn && (Node.isArrowFunction(fn) || !(isFunctionLike(fn) || Node.isPropertyDeclaration(fn) || Node.isClassDeclaration(fn)))) fn = fn.getParent();
+  if (!fn || Node.isClassDeclaration(fn)) return undefined;
+  const params = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
+  const declared = params[0] && Node.isParameterDeclaration(params[0]) && params[0].getName() === 'this' ? params[0].getTypeNode() : undefined;
+  if (declared) return types.typeFromTypeNode(declared, depth);
+  if (!(Node.isMethodDeclaration(fn) || Node.isGetAccessorDeclaration(fn) || Node.isSetAccessorDeclaration(fn) || Node.isPropertyDeclaration(fn))) return undefined;
+  const cls = fn.getParent();
+  if (!cls || !Node.isClassDeclaration(cls)) return undefined;
+  const classType = types.typeOfDeclaration(cls, undefined, depth);
+  if (!classType) return undefined;
+  return fn.isStatic() ? classType : types.step(classType, 'instance');
+}
+
+/**
  * The type of member `name` as one class declares it: a property, a constructor parameter, or
  * `this.name = <expr>` in the constructor or another method (`async init()`). `declared` says whether
  * the class has the member at all.

@@ -15,7 +15,7 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { returnTypeOfWorkspaceCall, typeOfThisMember, wrappedClientType } from './receiverTypes';
+import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType } from './receiverTypes';
 import type { Analysis } from './analysis';
 
 const MAX_TYPE_DEPTH = 12;
@@ -124,6 +124,12 @@ export class TypeFollower {
       return this.typeOf(node.getExpression(), depth);
     }
     if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
+    if (Node.isThisExpression(node)) return typeOfThis(this, node, depth);
+    // `found ? await User.findByPk(id) : undefined`, `cached ?? new PrismaClient()`: the one type the value can have.
+    if (Node.isConditionalExpression(node)) return this.eitherType(node.getWhenTrue(), node.getWhenFalse(), depth, true);
+    if (Node.isBinaryExpression(node) && ['??', '||'].includes(node.getOperatorToken().getText())) {
+      return this.eitherType(node.getLeft(), node.getRight(), depth, false);
+    }
     if (Node.isNewExpression(node)) {
       return this.step(this.typeOf(node.getExpression(), depth), 'new') ?? wrappedClientType(this, node.getArguments(), depth);
     }
@@ -147,6 +153,19 @@ export class TypeFollower {
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
     return undefined;
+  }
+
+  /**
+   * Both alternatives' type when they agree, or the one typed when the other is `null`/`undefined`
+   * (or, with `strict` false, for `cached ?? new Client()`, untyped: the idiom keeps one client).
+   */
+  private eitherType(a: Node, b: Node, depth: number, strict: boolean): string | undefined {
+    const ta = this.typeOf(a, depth);
+    const tb = this.typeOf(b, depth);
+    if (ta && tb) return ta === tb ? ta : undefined;
+    const other = ta ? b : a;
+    if (strict && !(Node.isNullLiteral(other) || (Node.isIdentifier(other) && other.getText() === 'undefined'))) return undefined;
+    return ta ?? tb;
   }
 
   private typeOfIdentifier(id: Node, depth: number): string | undefined {

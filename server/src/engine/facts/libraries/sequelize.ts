@@ -1,11 +1,12 @@
 /**
  * Sequelize (v6 and sequelize-typescript) and `@nestjs/sequelize`. Models are
  * classes extending `Model` (static `create/update/destroy...`, instances with
- * `save/increment`) or `sequelize.define(...)`. `create` with an explicit id,
+ * `save/increment`, sequelize-typescript's `$create/$add/$set/$remove`) or `sequelize.define(...)`;
+ * `Model.scope(...)` and a static helper's `this: ModelStatic<M>` are the model. `create` with an explicit id,
  * `upsert`, `findOrCreate` and `bulkCreate({ ignoreDuplicates })` are
  * idempotent; `increment`/`decrement` are not.
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
 import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
@@ -16,6 +17,12 @@ const MODULES = ['sequelize', 'sequelize-typescript'];
 function modelName(call: Node): string | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
+  // `this.create(...)` in a model's own method: that model; in a helper typed `this: ModelStatic<M>`, whichever model calls it.
+  if (Node.isThisExpression(recv)) {
+    const fn = recv.getFirstAncestor((a) => Node.isMethodDeclaration(a) || Node.isFunctionDeclaration(a) || Node.isFunctionExpression(a));
+    const params = fn && (Node.isMethodDeclaration(fn) || Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn)) ? fn.getParameters() : [];
+    return params[0]?.getName() === 'this' ? undefined : recv.getFirstAncestorByKind(SyntaxKind.ClassDeclaration)?.getName();
+  }
   if (Node.isIdentifier(recv)) {
     const decl = recv.getSymbol()?.getDeclarations()[0];
     if (decl && Node.isVariableDeclaration(decl)) {
@@ -73,6 +80,11 @@ for (const m of MODULES) {
   transitions[`${m}#Model|findOne()`] = 'sequelize.Instance';
   transitions[`${m}#Model|findOrCreate()`] = 'sequelize.Instance';
   transitions[`${m}#Transaction|instance`] = 'sequelize.Transaction';
+  // `User.scope('withTeam').findOne()`: a scoped model is the model; `this: ModelStatic<M>` in a static helper is one.
+  transitions[`${m}#Model|scope()`] = `${m}#Model`;
+  transitions[`${m}#Model|unscoped()`] = `${m}#Model`;
+  transitions[`${m}#ModelStatic|instance`] = `${m}#Model`;
+  transitions[`${m}#ModelCtor|instance`] = `${m}#Model`;
   operations[`${m}#Sequelize|new`] = client;
   operations[`${m}#*|new`] = client;
   const model = `${m}#Model`;
@@ -93,6 +105,11 @@ operations['sequelize.Instance|update'] = write('update', false);
 operations['sequelize.Instance|destroy'] = write('destroy', false);
 operations['sequelize.Instance|increment'] = write('increment', true);
 operations['sequelize.Instance|decrement'] = write('decrement', true);
+// sequelize-typescript association helpers: `$create` inserts an associated row; `$add`/`$set`/`$remove` link or unlink rows.
+operations['sequelize.Instance|$create'] = write('$create', true);
+operations['sequelize.Instance|$add'] = write('$add', false);
+operations['sequelize.Instance|$set'] = write('$set', false);
+operations['sequelize.Instance|$remove'] = write('$remove', false);
 operations['sequelize.NewInstance|save'] = write('save (insert)', (call) => {
   const recv = receiver(call);
   const decl = recv && Node.isIdentifier(recv) ? recv.getSymbol()?.getDeclarations()[0] : undefined;
