@@ -4,7 +4,8 @@
  * processor passed there; the finding points at that call. A wrapper nobody calls registers nothing.
  * The same for a kafkajs `consumer.run(runConfig)` inside a `consume(topic, config, runConfig)`
  * service: each caller's `eachMessage` is a handler, also when a handler factory
- * (`eachMessage: this.handleChanges()`) returns it.
+ * (`eachMessage: this.handleChanges()`) returns it. And a kafkajs subscribe wrapper
+ * (`subscribeToTopic(topic) { consumer.subscribe({ topic }) }`) subscribes to what its callers name.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -131,4 +132,60 @@ runRuleTests('non-idempotent-consumer', {
       }],
     },
   ],
+});
+
+/** A kafkajs consumer module with separate subscribe and run wrappers, as services split them. */
+const KAFKA_CONSUMER_MODULE = lines(
+  "import { Kafka, type Consumer, type EachMessagePayload } from 'kafkajs';",
+  '',
+  'let consumer: Consumer;',
+  '',
+  'export const connectConsumer = async () => {',
+  "  consumer = new Kafka({ clientId: 'kyc', brokers: ['kafka:9092'] }).consumer({ groupId: 'kyc-group' });",
+  '  await consumer.connect();',
+  '};',
+  '',
+  'export const subscribeToTopic = async (topic: string) => {',
+  '  await consumer.subscribe({ topic, fromBeginning: true });',
+  '};',
+  '',
+  'export const startConsuming = async (handler: (payload: EachMessagePayload) => Promise<void>) => {',
+  '  await consumer.run({ eachMessage: async (payload) => handler(payload) });',
+  '};',
+);
+
+const KYC_SERVER = lines(
+  "import { connectConsumer, subscribeToTopic, startConsuming } from './config/kafka-consumer';",
+  '',
+  'export async function start() {',
+  '  await connectConsumer();',
+  "  await subscribeToTopic('kyc-events');",
+  '  await startConsuming(async ({ message }) => console.log(message.value?.toString()));',
+  '}',
+);
+
+const USER_PUBLISHER = lines(
+  "import { Kafka } from 'kafkajs';",
+  '',
+  "const producer = new Kafka({ clientId: 'users', brokers: ['kafka:9092'] }).producer();",
+  '',
+  'export async function askKyc(userId: string) {',
+  "  await producer.send({ topic: 'kyc-events', messages: [{ value: JSON.stringify({ action: 'getOwnKYC', payload: { userId } }) }] });",
+  '}',
+);
+
+runRuleTests('missing-correlation-id', {
+  valid: [],
+  invalid: [{
+    name: 'the topic of a kafkajs subscribe wrapper is the one its caller names: the hop to that consumer is seen, not inferred',
+    files: {
+      'services/kyc/src/config/kafka-consumer.ts': KAFKA_CONSUMER_MODULE,
+      'services/kyc/src/server.ts': KYC_SERVER,
+      'services/users/src/kyc.ts': USER_PUBLISHER,
+    },
+    errors: [{
+      // The rule's own severity: an inferred hop would be one step lower (info).
+      messageId: 'missing', file: 'services/users/src/kyc.ts', ...at(USER_PUBLISHER, 'send('), severity: 'warning',
+    }],
+  }],
 });

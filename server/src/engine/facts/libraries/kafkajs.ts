@@ -5,9 +5,15 @@ import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
 import { registrationSites } from '../registrations';
+import { callSites, functionName } from '../carriers';
+import type { Analysis } from '../analysis';
 
-/** The topic the run's consumer subscribes to; `given` maps a wrapper's parameter to its caller's argument. */
-function subscribedTopic(call: Node, given: (n: Node | undefined) => Node | undefined = (n) => n): string | undefined {
+/**
+ * The topic the run's consumer subscribes to; `given` maps a wrapper's parameter to its caller's argument.
+ * A subscribe wrapper (`subscribeToTopic(topic) { consumer.subscribe({ topic }) }`) subscribes to the
+ * topics its callers name: all of them, when they name literals.
+ */
+function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undefined) => Node | undefined = (n) => n): string | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
   const recvText = recv.getText();
@@ -17,7 +23,7 @@ function subscribedTopic(call: Node, given: (n: Node | undefined) => Node | unde
     if (!Node.isPropertyAccessExpression(callee)) continue;
     if (callee.getExpression().getText() !== recvText) continue;
     const opts = given(arg(other, 0));
-    const topic = channelName(prop(opts, 'topic'));
+    const topic = channelName(prop(opts, 'topic')) ?? topicsFromCallers(prop(opts, 'topic'), analysis);
     if (topic) return topic;
     const topics = prop(opts, 'topics');
     if (topics && Node.isArrayLiteralExpression(topics)) {
@@ -25,6 +31,26 @@ function subscribedTopic(call: Node, given: (n: Node | undefined) => Node | unde
     }
   }
   return undefined;
+}
+
+/** The literal topics the callers of a subscribe wrapper pass for its parameter `value`, joined (`a, b`); undefined unless all are literals. */
+function topicsFromCallers(value: Node | undefined, analysis: Analysis): string | undefined {
+  const param = value && Node.isIdentifier(value) ? parameterDeclaredBy(value) : undefined;
+  const fn = param?.getParent();
+  const name = fn ? functionName(fn) : undefined;
+  if (!param || !fn || !name) return undefined;
+  const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
+  const names = callSites(fn, name, analysis).map((site) => channelName(site.getArguments()[index]));
+  if (!names.length || names.some((n) => !n)) return undefined;
+  return [...new Set(names)].join(', ');
+}
+
+/** The parameter a name (or a shorthand `{ topic }`) reads. */
+function parameterDeclaredBy(id: Node): Node | undefined {
+  const shorthand = id.getParent();
+  const symbol = shorthand && Node.isShorthandPropertyAssignment(shorthand) ? shorthand.getValueSymbol() : id.getSymbol();
+  const decl = symbol?.getDeclarations()[0];
+  return decl && Node.isParameterDeclaration(decl) ? decl : undefined;
 }
 
 /** The `x.subscribe(...)` calls of a file, in source order; only those are wrapped. */
@@ -59,7 +85,7 @@ export const kafkajs: LibraryTable = {
         return sites.flatMap(({ site, argument }) => ['eachMessage', 'eachBatch'].flatMap((key) => {
           const value = prop(argument(opts), key);
           if (!value) return [];
-          const topic = subscribedTopic(call, argument);
+          const topic = subscribedTopic(call, analysis, argument);
           return [consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
             `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka')];
         }));
@@ -70,7 +96,7 @@ export const kafkajs: LibraryTable = {
         if (!value) continue;
         const handler = analysis.functionFrom(value);
         const reportAt = optionKeyNode(value);
-        const topic = subscribedTopic(call);
+        const topic = subscribedTopic(call, analysis);
         facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'));
       }
       return facts;
