@@ -739,7 +739,8 @@ export class RefundsService {
       errors: [{ messageId: 'dualWrite', file: 'services/orders/src/refunds.service.ts', line: 15, column: 36 }],
     },
     {
-      name: 'one finding per publish when a flow writes and publishes twice',
+      // One outbox in the write's transaction carries both events: the second publish is a related location.
+      name: 'one finding per write when a flow publishes two events after it',
       files: {
         'services/orders/src/cancel.ts': `import { Pool } from 'pg';
 import { Queue } from 'bullmq';
@@ -756,10 +757,13 @@ export async function cancel(channel: amqp.Channel, orderId: string) {
 }
 `,
       },
-      errors: [
-        { messageId: 'dualWrite', line: 11, column: 17 },
-        { messageId: 'dualWrite', line: 12, column: 11 },
-      ],
+      errors: [{
+        messageId: 'dualWrite', line: 11, column: 17,
+        related: [
+          'services/orders/src/cancel.ts:10:14 the datastore write: INSERT INTO order_events',
+          'services/orders/src/cancel.ts:12:11 another publish after the same write (one outbox covers both): channel.publish to "orders/order.cancelled"',
+        ],
+      }],
     },
   ],
 });

@@ -52,32 +52,35 @@ export const dualWrite = createRule({
     const byFact = new Map<Fact, Candidate[]>();
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
-    const alternates = sameEventOnBranches(candidates);
     const ownCounter = new Map<Fact, boolean>();
-    for (const c of candidates) {
-      if (alternates.dropped.has(c)) continue;
+    const callersOf = (c: Candidate) => (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+    const silenced = (c: Candidate): boolean => {
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
         const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf());
-        if (d.kind === 'self' && d.broadcast) continue;
+        if (d.kind === 'self' && d.broadcast) return true;
       }
       // A channel the service keeps for its own counters (every consumer its own, doing only cache writes).
       if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') {
         let own = ownCounter.get(c.at.fact);
         if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf()) !== undefined);
-        if (own) continue;
+        if (own) return true;
       }
-      const nested = byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()));
-      if (nested) continue;
+      if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
+      // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
+      return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
+    };
+    const reportable = candidates.filter((c) => !silenced(c));
+    const alternates = sameEventOnBranches(reportable);
+    for (const c of reportable) {
+      if (alternates.dropped.has(c)) continue;
       const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
       const location = model.locationOf(at);
       const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
       reportedAt.add(key);
-      const callers = (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+      const callers = callersOf(c);
       const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
-      // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
-      if (c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callers, consumers)) continue;
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
       if (unconsumedEvent(model, c, at, hopsOf())) inferredWhat.push('no consumer of this event is in the workspace, so it is taken to be one that other systems consume');
@@ -85,9 +88,10 @@ export const dualWrite = createRule({
       const related = [
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
         ...(c.at.path.length ? [{ ...model.locationOf(c.at.fact.node), message: `${c.kind === 'brokenOutbox' ? 'the outbox write' : 'the publish'}: ${c.at.fact.detail}` }] : []),
-        ...(alternates.of.get(c) ?? []).map(({ other: o, exclusive }) => ({
+        ...(alternates.of.get(c) ?? []).map(({ other: o, exclusive, sameChannel }) => ({
           ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node),
-          message: exclusive ? `the same event on another branch: ${o.at.fact.detail}` : `another publish to the same channel after the same write (one outbox covers both): ${o.at.fact.detail}`,
+          message: exclusive ? `the same event on another branch: ${o.at.fact.detail}`
+            : `another publish${sameChannel ? ' to the same channel' : ''} ${o.writeFirst ? 'after' : 'before'} the same write (one outbox covers both): ${o.at.fact.detail}`,
         })),
         ...entryPoints(model, callers, consumers),
       ];
@@ -172,12 +176,13 @@ function ownRefreshes(model: SystemModel, found: Candidate[], hops: () => HopInd
  * One flow that sends the same event after the same write has one missing outbox, not several: on
  * exclusive branches (`if (circuitOpen) retryClient.emit('order.created', e) else
  * client.emit('order.created', e)`), or one after the other to the same named channel (a message
- * and a conversation update both on `chat:events`). The first send is reported, the others are
- * its related locations.
+ * and a conversation update both on `chat:events`). So do several events sent on the same side of
+ * the same write (`order.created` then `stock.reserve`, both after one insert): one outbox in the
+ * write's transaction carries them all. The first send is reported, the others are its related locations.
  */
-function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, { other: Candidate; exclusive: boolean }[]> } {
+function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, { other: Candidate; exclusive: boolean; sameChannel: boolean }[]> } {
   const dropped = new Set<Candidate>();
-  const of = new Map<Candidate, { other: Candidate; exclusive: boolean }[]>();
+  const of = new Map<Candidate, { other: Candidate; exclusive: boolean; sameChannel: boolean }[]>();
   const byFlow = new Map<Node, Candidate[]>();
   for (const c of candidates) {
     if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
@@ -190,11 +195,12 @@ function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>
         // The same event: one publish reached on both branches (through a wrapper whose channel is its own), or one named channel.
         const sameChannel = !!c.at.fact.channel && o.at.fact.channel === c.at.fact.channel;
         const sameEvent = o.at.fact === c.at.fact || sameChannel;
-        if (dropped.has(o) || o.write.fact !== c.write.fact || !sameEvent || o.at.via === c.at.via) continue;
-        const exclusive = pathRelation(c.at.via, o.at.via, c.fn) === 'exclusive';
-        if (!exclusive && (!sameChannel || !!o.beforeCommit !== !!c.beforeCommit)) continue;
+        if (dropped.has(o) || o.write.fact !== c.write.fact || o.at.via === c.at.via) continue;
+        const exclusive = sameEvent && pathRelation(c.at.via, o.at.via, c.fn) === 'exclusive';
+        // Other events on the same side of the same write: one outbox in the write's transaction carries them all.
+        if (!exclusive && (o.writeFirst !== c.writeFirst || !!o.beforeCommit !== !!c.beforeCommit)) continue;
         dropped.add(o);
-        of.set(c, [...(of.get(c) ?? []), { other: o, exclusive }]);
+        of.set(c, [...(of.get(c) ?? []), { other: o, exclusive, sameChannel }]);
       }
     }
   }
