@@ -87,6 +87,16 @@ export class ConsumerModule {}
 runRuleTests('non-idempotent-consumer', {
   valid: [
     {
+      // Nest routes patterns to controllers only: the decorator on a service routes nothing.
+      name: 'an @EventPattern on an @Injectable() provider, not a controller, is not a handler',
+      files: {
+        ...modules,
+        'apps/groups/src/consumer/events.controller.ts': eventsController
+          .replace("import { Controller } from '@nestjs/common';", "import { Injectable } from '@nestjs/common';")
+          .replace('@Controller()', '@Injectable()'),
+      },
+    },
+    {
       name: 'a controller only the TCP app\'s module graph holds: request/response, though main.ts also starts a Kafka app',
       files: { ...modules, 'apps/groups/src/consumer/events.controller.ts': eventsController.replace(/ {4}await pool[^\n]*\n/g, '') },
     },

@@ -12,6 +12,9 @@ function patternHandler(call: Node, kind: string) {
   if (!decorator || !Node.isDecorator(decorator)) return undefined;
   const method = decorator.getParent();
   if (!method || !Node.isMethodDeclaration(method)) return undefined;
+  // Nest registers pattern handlers of controllers only: on an `@Injectable()` provider the decorator routes nothing.
+  const cls = method.getParent();
+  if (Node.isClassDeclaration(cls) && cls.getDecorator('Injectable') && !cls.getDecorator('Controller')) return undefined;
   const pattern = nestPattern(arg(call, 0));
   const shown = pattern === undefined ? arg(call, 0)?.getText() ?? '' : pattern.startsWith('{') ? pattern : `'${pattern}'`;
   const fact = consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
