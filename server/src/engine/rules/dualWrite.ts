@@ -67,6 +67,8 @@ export const dualWrite = createRule({
         if (own) return true;
       }
       if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
+      // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
+      if (c.kind === 'dualWrite' && !c.writeFirst && ownDestination(model, c, hopsOf())) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };
@@ -141,6 +143,17 @@ function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIn
   const name = c.at.fact.channel ?? channelNamedAt(c.at.fact, at, model.analysis);
   if (name === undefined || name.includes('?') || hops.hasUnnamedConsumers) return false;
   return destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at).kind === 'unseen';
+}
+
+/**
+ * A publish only the sending service consumes: a channel whose consumers are all its own, or a job
+ * queue whose worker is not found (taken as the service's own, see `jobQueue` in facts/libraries/delivery.ts).
+ */
+function ownDestination(model: SystemModel, c: Candidate, hops: HopIndex): boolean {
+  if (c.at.fact.kind !== 'publish') return false;
+  const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
+  const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at);
+  return d.kind === 'self' || (d.kind === 'unseen' && isJobQueueLibrary(c.at.fact.library));
 }
 
 /**
