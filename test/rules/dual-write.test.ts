@@ -739,6 +739,40 @@ export class RefundsService {
       errors: [{ messageId: 'dualWrite', file: 'services/orders/src/refunds.service.ts', line: 15, column: 36 }],
     },
     {
+      // The headline is the event another service is seen to consume; the unconsumed one is a related location.
+      name: 'one finding per write, at the event another service consumes',
+      files: {
+        'services/billing/src/consumer.ts': `import { Kafka } from 'kafkajs';
+
+const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });
+
+export async function start() {
+  await consumer.subscribe({ topic: 'order.cancelled' });
+  await consumer.run({ eachMessage: async ({ message }) => console.log(message.value) });
+}
+`,
+        'services/orders/src/cancel.ts': `import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+
+const pool = new Pool();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+
+export async function cancel(orderId: string) {
+  await pool.query("UPDATE orders SET status = 'CANCELLED' WHERE id = $1", [orderId]);
+  await producer.send({ topic: 'order.audit', messages: [{ value: orderId }] });
+  await producer.send({ topic: 'order.cancelled', messages: [{ value: orderId }] });
+}
+`,
+      },
+      errors: [{
+        messageId: 'dualWrite', file: 'services/orders/src/cancel.ts', line: 10, column: 18,
+        related: [
+          'services/orders/src/cancel.ts:8:14 the datastore write: UPDATE orders',
+          'services/orders/src/cancel.ts:9:18 another publish after the same write (one outbox covers both): producer.send to "order.audit"',
+        ],
+      }],
+    },
+    {
       // One outbox in the write's transaction carries both events: the second publish is a related location.
       name: 'one finding per write when a flow publishes two events after it',
       files: {

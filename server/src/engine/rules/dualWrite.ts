@@ -73,7 +73,10 @@ export const dualWrite = createRule({
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };
     const reportable = candidates.filter((c) => !silenced(c));
-    const alternates = sameEventOnBranches(reportable);
+    // The headline send of a group: one another service is seen to consume, where there is one.
+    const seenConsumed = (c: Candidate) => c.at.fact.kind === 'publish'
+      && destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node).kind === 'other';
+    const alternates = sameEventOnBranches(reportable, seenConsumed);
     for (const c of reportable) {
       if (alternates.dropped.has(c)) continue;
       const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
@@ -191,16 +194,18 @@ function ownRefreshes(model: SystemModel, found: Candidate[], hops: () => HopInd
  * client.emit('order.created', e)`), or one after the other to the same named channel (a message
  * and a conversation update both on `chat:events`). So do several events sent on the same side of
  * the same write (`order.created` then `stock.reserve`, both after one insert): one outbox in the
- * write's transaction carries them all. The first send is reported, the others are its related locations.
+ * write's transaction carries them all. The first send is reported (the first that another service is seen
+ * to consume, where there is one), the others are its related locations.
  */
-function sameEventOnBranches(candidates: Candidate[]): { dropped: Set<Candidate>; of: Map<Candidate, { other: Candidate; exclusive: boolean; sameChannel: boolean }[]> } {
+function sameEventOnBranches(candidates: Candidate[], preferred: (c: Candidate) => boolean): { dropped: Set<Candidate>; of: Map<Candidate, { other: Candidate; exclusive: boolean; sameChannel: boolean }[]> } {
   const dropped = new Set<Candidate>();
   const of = new Map<Candidate, { other: Candidate; exclusive: boolean; sameChannel: boolean }[]>();
   const byFlow = new Map<Node, Candidate[]>();
   for (const c of candidates) {
     if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') byFlow.set(c.fn, [...(byFlow.get(c.fn) ?? []), c]);
   }
-  for (const list of byFlow.values()) {
+  for (const flow of byFlow.values()) {
+    const list = [...flow.filter(preferred), ...flow.filter((c) => !preferred(c))];
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
       if (dropped.has(c)) continue;
