@@ -99,6 +99,7 @@ runRuleTests('dual-write', {
       files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createWebSocketMessageRequestedEvent') },
     },
     { name: 'a log line to the logs queue through the wrapper', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('logs') } },
+    { name: 'a websocket refresh through the wrapper, on the queue its caller names', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('socket_emit_event') } },
   ],
   invalid: [
     {

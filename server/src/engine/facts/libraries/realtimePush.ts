@@ -8,7 +8,7 @@
  * refresh ends at a browser, not at a step of the business flow); see the rules' docs.
  *
  * Said from names, like telemetry channels (telemetry.ts): a word of REALTIME_WORDS in the channel
- * name, in the name of the receiver a call on the way publishes through, or in the name of what a
+ * name (or the one a send wrapper's caller names), in the name of the receiver a call on the way publishes through, or in the name of what a
  * call on the way is given as its message (a variable, or the call that builds it, one `const`
  * deep). Property names inside a message (`{ socketId }`) do not count.
  */
@@ -16,6 +16,7 @@ import { Node } from 'ts-morph';
 import type { Reached } from '../effects';
 import { wordsOf } from './telemetry';
 import { initializerOf } from '../syntax';
+import { channelNamedAt } from '../hops';
 
 export const REALTIME_WORDS: ReadonlySet<string> = new Set(['websocket', 'websockets', 'socket', 'sockets', 'realtime', 'sse']);
 
@@ -48,6 +49,9 @@ export function realtimePush(r: Reached): string | undefined {
   for (const step of [r.via, ...r.steps]) {
     const call = Node.isCallExpression(step) || Node.isNewExpression(step) ? step : step.getFirstAncestor((a) => Node.isCallExpression(a));
     if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) continue;
+    // A send wrapper's caller names the channel (`publishToQueue('socket_emit_event', data)`).
+    const named = r.fact.channel === undefined ? channelNamedAt(r.fact, call.getExpression()) : undefined;
+    if (realtime(named)) return named;
     const callee = call.getExpression();
     const receiver = Node.isPropertyAccessExpression(callee) ? lastName(callee.getExpression()) : undefined;
     if (realtime(receiver)) return receiver;
