@@ -483,6 +483,29 @@ export async function serve() {
       },
     },
     {
+      name: 'amqplib RPC server answering the reply address it read into a const (and a destructured one)',
+      files: {
+        'services/pricing/src/rpc.ts': `import amqp from 'amqplib';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+
+export async function serve() {
+  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();
+  await channel.consume('rpc.quote', async (msg) => {
+    if (!msg) return;
+    const replyTo = msg.properties.replyTo;
+    const { replyTo: address, correlationId } = msg.properties;
+    const { rows } = await pool.query('SELECT price FROM prices WHERE sku = $1', [msg.content.toString()]);
+    channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(rows[0])), { correlationId });
+    channel.sendToQueue(address, Buffer.from('done'), { correlationId });
+    channel.ack(msg);
+  });
+}
+`,
+      },
+    },
+    {
       name: 'increment made conditional on the last applied event id (WHERE last_event_id < $n)',
       files: {
         'services/wallet/src/consumer.ts': `import { Kafka } from 'kafkajs';

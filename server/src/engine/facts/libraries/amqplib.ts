@@ -7,7 +7,7 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Fact } from '../facts';
-import { consumerFact, publishFact } from './build';
+import { consumerFact, isReplyAddress, publishFact } from './build';
 import { envelopeWrittenIn } from './carrierInspection';
 import { arg, calleeName, channelName, declarationOf, prop, stringValue } from '../syntax';
 import { channelEnd, channelIdentity, unwrap } from '../channelIdentity';
@@ -104,7 +104,7 @@ function channelOperations(type: string, synchronous: boolean): LibraryTable['op
     [`${type}|sendToQueue`]: (call) => {
       const target = arg(call, 0);
       // RPC server: `sendToQueue(msg.properties.replyTo, ...)` answers one requester, who matches it by correlationId.
-      if (target && /\.replyTo$/.test(target.getText())) {
+      if (isReplyAddress(target)) {
         return { ...publishFact('amqplib', call, 'channel.sendToQueue reply', undefined, [arg(call, 2), arg(call, 1)], { nonIdempotent: false }), ...sync, reply: true };
       }
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.

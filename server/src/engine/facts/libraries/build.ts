@@ -10,7 +10,7 @@ import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { targetText } from '../urlOrigin';
-import { calleeName, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
+import { calleeName, declarationOf, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
@@ -26,6 +26,23 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
 
 /** A reply address read from an incoming request: `msg.reply` (NATS), `message.replyTo`, `properties.replyTo`, `responseTopic` (MQTT 5). */
 const REPLY_ADDRESS = /\.(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
+const REPLY_NAME = /^(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
+
+/**
+ * True when an expression is a reply address read from the request: written out
+ * (`msg.properties.replyTo`), or through a `const` holding it (`const replyTo = msg.properties.replyTo`,
+ * `const { replyTo } = msg.properties`).
+ */
+export function isReplyAddress(node: Node | undefined): boolean {
+  if (!node) return false;
+  const text = node.getText().replace(/[!\s]+$/, '');
+  if (REPLY_ADDRESS.test(text)) return true;
+  if (!Node.isIdentifier(node)) return false;
+  const decl = declarationOf(node);
+  if (decl && Node.isBindingElement(decl)) return REPLY_NAME.test(decl.getPropertyNameNode()?.getText() ?? decl.getName());
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  return !!init && REPLY_ADDRESS.test(init.getText().replace(/[!\s]+$/, ''));
+}
 
 /**
  * A publish fact. `carriers` are the nodes that may hold headers or payload
@@ -65,7 +82,7 @@ export function publishFact(library: string, call: Node, detail: string, channel
   // The call's input is built here and leaves its envelope out (SNS `{ TopicArn, Message }` with no MessageAttributes).
   if (opts.envelopeWrittenHere) ownEnvelope = true;
   // A reply to the requester, at the address its request carried (`publish(msg.reply, ...)`, `msg.replyTo`).
-  const reply = opts.channelNode !== undefined && REPLY_ADDRESS.test(opts.channelNode.getText().replace(/[!\s]+$/, ''));
+  const reply = isReplyAddress(opts.channelNode);
   if (opts.opaque && state === 'absent') state = 'unknown';
   const payloadParams = opts.payload?.node && state !== 'present' ? inspectCarrier(opts.payload.node).params ?? [] : [];
   // The caller's data passed through as the whole body (`send(topic, data) { return this.client.send(topic, data) }`):
