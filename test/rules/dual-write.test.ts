@@ -7,8 +7,41 @@ import { runRuleTests } from '../support/ruleTester';
 
 const PAYMENTS_SERVICE = { 'services/payments/src/main.ts': 'export const port = 3000;\n' };
 
+/** An amqplib RPC client wrapper (the RabbitMQ tutorial's): the caller names the queue, the reply comes back on a reply queue. */
+const RPC_CLIENT = `import amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
+
+let channel: amqp.Channel;
+const pending = new Map<string, (body: unknown) => void>();
+
+export async function sendRPCRequest(queue: string, data: unknown): Promise<unknown> {
+  const correlationId = randomUUID();
+  return new Promise((resolve) => {
+    pending.set(correlationId, resolve);
+    channel.sendToQueue(queue, Buffer.from(JSON.stringify(data)), { correlationId, replyTo: 'amq.rabbitmq.reply-to' });
+  });
+}
+`;
+
+/** A booking service that asks the user service, or tells it, around its own insert. */
+const booking = (before: string, after: string) => `import { Pool } from 'pg';
+import { sendRPCRequest } from './rpc';
+
+const pool = new Pool();
+
+export async function book(userId: string, mealId: string) {
+  ${before}
+  await pool.query('INSERT INTO meal_bookings (user_id, meal_id) VALUES ($1, $2)', [userId, mealId]);
+  ${after}
+}
+`;
+
 runRuleTests('dual-write', {
   valid: [
+    {
+      name: 'an amqplib RPC request named as a query (get_user_by_id) before the write: a read over RPC, not a change',
+      files: { 'services/inventory/src/rpc.ts': RPC_CLIENT, 'services/inventory/src/booking.ts': booking("await sendRPCRequest('get_user_by_id', { userId });", '') },
+    },
     {
       name: 'transactional outbox: the event row is inserted in the same pg transaction, nothing is published',
       files: {
@@ -342,6 +375,11 @@ export async function legacyCreate(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'the same RPC wrapper telling the user service to change (update_user) after the write: reported',
+      files: { 'services/inventory/src/rpc.ts': RPC_CLIENT, 'services/inventory/src/booking.ts': booking('', "await sendRPCRequest('update_user', { userId, mealId });") },
+      errors: [{ messageId: 'dualWrite', file: 'services/inventory/src/booking.ts', line: 9, column: 9 }],
+    },
     {
       name: 'a Redis pub/sub publish that another service subscribes to is still a dual write',
       files: {

@@ -10,7 +10,7 @@ import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import type { RelatedLocation } from '../types';
 import type { SystemModel } from '../model';
-import { consumersInCode, type HopIndex } from '../facts/hops';
+import { channelNamedAt, consumersInCode, type HopIndex } from '../facts/hops';
 
 /**
  * The functions of a file, kept while its syntax tree is unchanged (the
@@ -142,18 +142,21 @@ export function consequence(fact: Fact): number {
 const QUERY_NAME = /^(get|find|fetch|load|list|read|search|count|check|verify|validate|is|has|exists)(?![a-z])/;
 
 /**
- * A NestJS request/response `send` that asks rather than tells: its pattern, or a segment of it, is
- * named as a query (`send(kafkaTopics.getUser, { id })`, `'order-to-customer-findCustomerStatus'`)
+ * A request/response send (NestJS `client.send`, an amqplib send with `replyTo`) that asks rather
+ * than tells: its pattern or queue, or a segment of it, is named as a query (`send(kafkaTopics.getUser, { id })`,
+ * `'order-to-customer-findCustomerStatus'`, `sendRPCRequest('get_user_by_id', ...)`)
  * or the function making it is (a gateway's
  * `getUserById`). A read over RPC, like an HTTP GET: not a change another service commits, and
  * nothing a redelivery repeats harmfully.
  */
 export function isQuery(r: Reached): boolean {
-  if (r.fact.library !== '@nestjs/microservices' || !r.fact.detail.startsWith('client.send(')) return false;
+  if (r.fact.kind !== 'publish' || !r.fact.request) return false;
   const call = r.fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   const pattern = call && Node.isCallExpression(call) ? call.getArguments()[0] : undefined;
+  // The queue an RPC wrapper's caller names (`sendRPCRequest('get_user_by_id', ...)`).
+  const named = r.path.length ? channelNamedAt(r.fact, calleeName(r.via)) : undefined;
   // A pattern is read segment by segment (`saga-topic-order-to-customer-findCustomerStatus` ends in a query).
-  const names = [...patternNames(pattern).flatMap((n) => [n, ...n.split(/[-_.:/\s]+/)]), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
+  const names = [...[...patternNames(pattern), ...(named ? [named] : [])].flatMap((n) => [n, ...n.split(/[-_.:/\s]+/)]), calleeName(r.via).getText(), ...r.path.map((f) => nameOf(f).getText())];
   return names.some((n) => QUERY_NAME.test(n));
 }
 

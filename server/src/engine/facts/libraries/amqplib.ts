@@ -64,6 +64,11 @@ function ackMode(options: Node | undefined): TransportId | undefined {
   return undefined;
 }
 
+/** A send that names a queue for the answer (`{ correlationId, replyTo }`): a request whose reply the sender waits for (RPC). */
+function asks(options: Node | undefined): Pick<Fact, 'request'> {
+  return prop(options, 'replyTo') ? { request: true } : {};
+}
+
 /**
  * The calls on a channel of `type`. `synchronous`: its publish and sendToQueue return a boolean
  * (amqplib) rather than a promise (amqp-connection-manager's ChannelWrapper).
@@ -83,7 +88,7 @@ function channelOperations(type: string, synchronous: boolean): LibraryTable['op
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
       const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 3)) });
-      return { ...fact, ...sync, exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
+      return { ...fact, ...sync, ...asks(arg(call, 3)), exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
     },
     // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
     [`${type}|bindQueue`]: (call) => {
@@ -110,7 +115,7 @@ function channelOperations(type: string, synchronous: boolean): LibraryTable['op
       // A send wrapper (`publish(queue, payload)`) goes where its callers name.
       const end = queueEnd(target);
       const fact = publishFact('amqplib', call, `channel.sendToQueue "${end.channel ?? '?'}"`, end.channel, [arg(call, 2), arg(call, 1)], { channelNode: target, payload: { node: arg(call, 1) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 2)) });
-      return { ...fact, ...sync, ...end };
+      return { ...fact, ...sync, ...asks(arg(call, 2)), ...end };
     },
   };
 }
