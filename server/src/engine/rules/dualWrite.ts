@@ -2,6 +2,7 @@ import { Node } from 'ts-morph';
 import { createRule } from './createRule';
 import { describeAt } from './describe';
 import { isCacheTable, isGuardTable, isOutboxTable } from '../facts/sql';
+import { calleeName } from '../facts/syntax';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
@@ -12,7 +13,7 @@ import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { beforeCommitFailure, outboxFailure, publishFailure } from './dualWriteFailures';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
-import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type HopIndex } from '../facts/hops';
+import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type Destination, type HopIndex } from '../facts/hops';
 import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
@@ -54,6 +55,13 @@ export const dualWrite = createRule({
     const reportedAt = new Set<string>();
     const ownCounter = new Map<Fact, boolean>();
     const callersOf = (c: Candidate) => (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+    // Where a candidate's publish goes, as seen from the flow's call (a wrapper's caller names the channel).
+    const destinations = new Map<Candidate, Destination>();
+    const destinationAt = (c: Candidate): Destination => {
+      let d = destinations.get(c);
+      if (!d) destinations.set(c, d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), siteOf(c.at)));
+      return d;
+    };
     const silenced = (c: Candidate): boolean => {
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
@@ -68,18 +76,17 @@ export const dualWrite = createRule({
       }
       if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
       // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
-      if (c.kind === 'dualWrite' && !c.writeFirst && ownDestination(model, c, hopsOf())) return true;
+      if (c.kind === 'dualWrite' && !c.writeFirst && c.at.fact.kind === 'publish' && ownDestination(c.at.fact, destinationAt(c))) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };
     const reportable = candidates.filter((c) => !silenced(c));
     // The headline send of a group: one another service is seen to consume, where there is one.
-    const seenConsumed = (c: Candidate) => c.at.fact.kind === 'publish'
-      && destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node).kind === 'other';
+    const seenConsumed = (c: Candidate) => c.at.fact.kind === 'publish' && destinationAt(c).kind === 'other';
     const alternates = sameEventOnBranches(reportable, seenConsumed);
     for (const c of reportable) {
       if (alternates.dropped.has(c)) continue;
-      const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
+      const at = siteOf(c.at);
       const location = model.locationOf(at);
       const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
       if (reportedAt.has(key)) continue;
@@ -94,7 +101,7 @@ export const dualWrite = createRule({
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
         ...(c.at.path.length ? [{ ...model.locationOf(c.at.fact.node), message: `${c.kind === 'brokenOutbox' ? 'the outbox write' : 'the publish'}: ${c.at.fact.detail}` }] : []),
         ...(alternates.of.get(c) ?? []).map(({ other: o, exclusive, sameChannel }) => ({
-          ...model.locationOf(o.at.path.length ? calleeOf(o.at.via) : o.at.fact.node),
+          ...model.locationOf(siteOf(o.at)),
           message: exclusive ? `the same event on another branch: ${o.at.fact.detail}`
             : `another publish${sameChannel ? ' to the same channel' : ''} ${o.writeFirst ? 'after' : 'before'} the same write (one outbox covers both): ${o.at.fact.detail}`,
         })),
@@ -152,11 +159,8 @@ function unconsumedEvent(model: SystemModel, c: Candidate, at: Node, hops: HopIn
  * A publish only the sending service consumes: a channel whose consumers are all its own, or a job
  * queue whose worker is not found (taken as the service's own, see `jobQueue` in facts/libraries/delivery.ts).
  */
-function ownDestination(model: SystemModel, c: Candidate, hops: HopIndex): boolean {
-  if (c.at.fact.kind !== 'publish') return false;
-  const at = c.at.path.length ? calleeOf(c.at.via) : c.at.fact.node;
-  const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hops, at);
-  return d.kind === 'self' || (d.kind === 'unseen' && isJobQueueLibrary(c.at.fact.library));
+function ownDestination(publish: Fact, d: Destination): boolean {
+  return d.kind === 'self' || (d.kind === 'unseen' && isJobQueueLibrary(publish.library));
 }
 
 /**
@@ -287,7 +291,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const flowCalls = new Set(publishes.filter((p) => p.path.length > 0).map((p) => p.via));
   for (const publish of publishes) {
     // Data points about the system (metrics, analytics events) are not the state change a write makes.
-    if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeOf(publish.via), model.analysis)))) continue;
+    if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeName(publish.via), model.analysis)))) continue;
     // A push to open client connections (a websocket refresh) is a hint to a live UI, not state another service keeps.
     if (realtimePush(publish)) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
@@ -391,10 +395,7 @@ function isOutboxCode(fn: Node): boolean {
   return names.some((n) => /outbox/i.test(n));
 }
 
-function calleeOf(call: Node): Node {
-  if (Node.isCallExpression(call) || Node.isNewExpression(call)) {
-    const e = call.getExpression();
-    return Node.isPropertyAccessExpression(e) ? e.getNameNode() : e;
-  }
-  return call;
+/** Where a finding about a reached fact points: the flow's call into the callee that reaches it, or the fact itself. */
+function siteOf(r: Reached): Node {
+  return r.path.length ? calleeName(r.via) : r.fact.node;
 }

@@ -11,6 +11,7 @@ import type { Reached } from '../facts/effects';
 import type { RelatedLocation } from '../types';
 import type { SystemModel } from '../model';
 import { channelNamedAt, consumersInCode, type HopIndex } from '../facts/hops';
+import { calleeName } from '../facts/syntax';
 
 /**
  * The functions of a file, kept while its syntax tree is unchanged (the
@@ -194,10 +195,3 @@ function patternNames(pattern: Node | undefined): string[] {
   return [pattern.getText().split('.').pop() ?? ''];
 }
 
-function calleeName(call: Node): Node {
-  if (Node.isCallExpression(call) || Node.isNewExpression(call)) {
-    const e = call.getExpression();
-    return Node.isPropertyAccessExpression(e) ? e.getNameNode() : e;
-  }
-  return call;
-}

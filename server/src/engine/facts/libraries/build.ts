@@ -24,9 +24,10 @@ export function consumerFact(library: string, registration: Node, reportAt: Node
   };
 }
 
-/** A reply address read from an incoming request: `msg.reply` (NATS), `message.replyTo`, `properties.replyTo`, `responseTopic` (MQTT 5). */
-const REPLY_ADDRESS = /\.(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
-const REPLY_NAME = /^(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
+/** The names a reply address goes by in a request: `msg.reply` (NATS), `message.replyTo`, `properties.replyTo`, `responseTopic` (MQTT 5). */
+const REPLY_NAMES = 'reply|replyTo|reply_to|replySubject|responseTopic';
+const REPLY_ADDRESS = new RegExp(`\\.(${REPLY_NAMES})$`, 'i');
+const REPLY_NAME = new RegExp(`^(${REPLY_NAMES})$`, 'i');
 
 /**
  * True when an expression is a reply address read from the request: written out
@@ -35,10 +36,8 @@ const REPLY_NAME = /^(reply|replyTo|reply_to|replySubject|responseTopic)$/i;
  */
 export function isReplyAddress(node: Node | undefined): boolean {
   if (!node) return false;
-  const text = node.getText().replace(/[!\s]+$/, '');
-  if (REPLY_ADDRESS.test(text)) return true;
-  if (!Node.isIdentifier(node)) return false;
-  const decl = declarationOf(node);
+  if (REPLY_ADDRESS.test(node.getText().replace(/[!\s]+$/, ''))) return true;
+  const decl = Node.isIdentifier(node) ? declarationOf(node) : undefined;
   if (decl && Node.isBindingElement(decl)) return REPLY_NAME.test(decl.getPropertyNameNode()?.getText() ?? decl.getName());
   const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
   return !!init && REPLY_ADDRESS.test(init.getText().replace(/[!\s]+$/, ''));

@@ -5,7 +5,7 @@ import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
 import { registrationSites } from '../registrations';
-import { callSites, functionName } from '../carriers';
+import { argumentsAtCallSites } from '../carriers';
 import type { Analysis } from '../analysis';
 
 /**
@@ -36,11 +36,7 @@ function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undef
 /** The literal topics the callers of a subscribe wrapper pass for its parameter `value`, joined (`a, b`); undefined unless all are literals. */
 function topicsFromCallers(value: Node | undefined, analysis: Analysis): string | undefined {
   const param = value && Node.isIdentifier(value) ? parameterDeclaredBy(value) : undefined;
-  const fn = param?.getParent();
-  const name = fn ? functionName(fn) : undefined;
-  if (!param || !fn || !name) return undefined;
-  const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
-  const names = callSites(fn, name, analysis).map((site) => channelName(site.getArguments()[index]));
+  const names = param ? argumentsAtCallSites(param, analysis).map(({ arg }) => channelName(arg)) : [];
   if (!names.length || names.some((n) => !n)) return undefined;
   return [...new Set(names)].join(', ');
 }
