@@ -80,6 +80,24 @@ const bootstrap = (service: string, start: 'first' | 'later' | 'none') => ({
   ),
 });
 
+/** A Pub/Sub client module constructed with or without the library's own tracing option, and a route that publishes through it. */
+const pubsubClient = (option: string, dir = 'services/notify/src') => ({
+  [`${dir}/gcp/clients.ts`]: lines(
+    "import { PubSub } from '@google-cloud/pubsub';", //                     1
+    'let client: PubSub | undefined;', //                                    2
+    'export function getPubSub(): PubSub {', //                              3
+    `  client ??= new PubSub({ projectId: 'acme'${option} });`, //           4
+    '  return client;', //                                                   5
+    '}', //                                                                  6
+  ),
+  [`${dir}/route.ts`]: lines(
+    "import { getPubSub } from './gcp/clients';", //                                            1
+    'export async function notify(json: { breach: string }) {', //                              2
+    "  await getPubSub().topic(process.env.TOPIC!).publishMessage({ json });", //               3
+    '}', //                                                                                     4
+  ),
+});
+
 const REQUIRE_BUSINESS_ID = { 'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [warning, { requireBusinessCorrelationId: true }]') };
 
 runRuleTests('missing-correlation-id', {
@@ -106,8 +124,34 @@ runRuleTests('missing-correlation-id', {
         ),
       },
     },
+    {
+      name: 'a Pub/Sub client constructed with enableOpenTelemetryTracing carries the trace in what it publishes',
+      files: pubsubClient(', enableOpenTelemetryTracing: true'),
+    },
+    {
+      name: 'the same in a workspace where no service is found: the workspace is one program, and the option covers it',
+      files: pubsubClient(', enableOpenTelemetryTracing: true', 'src'),
+    },
   ],
   invalid: [
+    {
+      name: 'the same Pub/Sub client without its tracing option',
+      files: pubsubClient(''),
+      errors: [{ messageId: 'missing', file: 'services/notify/src/route.ts', line: 3, column: 47 }],
+    },
+    {
+      name: 'the same client without the option in a workspace where no service is found',
+      files: pubsubClient('', 'src'),
+      errors: [{ messageId: 'missing', file: 'src/route.ts', line: 3, column: 47 }],
+    },
+    {
+      name: 'requireBusinessCorrelationId: the native option is named as the trace carrier',
+      files: { ...pubsubClient(', enableOpenTelemetryTracing: true'), ...REQUIRE_BUSINESS_ID },
+      errors: [{
+        messageId: 'missing', file: 'services/notify/src/route.ts', line: 3, column: 47,
+        messageIncludes: 'OpenTelemetry instrumentation of @google-cloud/pubsub, registered at services/notify/src/gcp/clients.ts:4, propagates the trace context',
+      }],
+    },
     {
       name: 'the registering function exists, and the service imports its package, but nothing calls it',
       files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'none'), ...publishIn('orders') },

@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 import type { Node, SourceFile } from 'ts-morph';
 import { ts } from 'ts-morph';
-import { instrumentedBy, isRegisteringModule } from '../facts/libraries/instrumentation';
+import { instrumentedBy, isRegisteringModule, nativeTracingOption } from '../facts/libraries/instrumentation';
 import type { ServiceInfo, WorkspaceLayout } from './services';
 import { readOptional } from './files';
 import { moduleFunction, startingCalls } from './tracingCalls';
@@ -31,6 +31,8 @@ export interface Registration {
    * when every use of the instrumentation is inside one; absent when the module registers on load.
    */
   functions?: string[];
+  /** The client is constructed with the library's own tracing option (`enableOpenTelemetryTracing: true`): no load order matters. */
+  native?: boolean;
 }
 
 export interface TracingEvidence {
@@ -73,7 +75,7 @@ export function registrationIn(file: SourceFile): Registration | undefined {
     libs.forEach((l) => covers.add(l));
     first ??= f;
   }
-  if (!first) return undefined;
+  if (!first) return nativeRegistration(sf, found);
   const reg: Registration = { covers: [...covers].sort(), line: sf.getLineAndCharacterOfPosition(first.pos).line + 1, module: first.module };
   const inside = registeringFunctions(sf, found.filter((f) => instrumentedBy(f.module).length));
   if (inside) {
@@ -81,6 +83,18 @@ export function registrationIn(file: SourceFile): Registration | undefined {
     reg.line = sf.getLineAndCharacterOfPosition(inside.pos).line + 1;
   }
   return reg;
+}
+
+/** A client of a library with its own tracing option, constructed with it set to `true`, anywhere in the file. */
+function nativeRegistration(sf: ts.SourceFile, found: { module: string; pos: number }[]): Registration | undefined {
+  for (const f of found) {
+    const native = nativeTracingOption(f.module);
+    if (!native) continue;
+    const at = sf.text.search(new RegExp(`\\b${native.option}\\s*:\\s*true\\b`));
+    if (at < 0) continue;
+    return { covers: [...native.covers], line: sf.getLineAndCharacterOfPosition(at).line + 1, module: `${f.module} (${native.option})`, native: true };
+  }
+  return undefined;
 }
 
 /**
@@ -149,11 +163,17 @@ export function preloadsOf(root: string, service: ServiceInfo): { module: string
   return out;
 }
 
+/** The key of a workspace with no services: one program. */
+const WHOLE_WORKSPACE = '<workspace>';
+
 /** Which client libraries each service's messages and calls are instrumented for. */
 export class TracingIndex {
   private readonly byService = new Map<string, Map<string, TracingEvidence>>();
   /** Files' leading side-effect imports: what loads first. */
   private readonly leading = new Map<SourceFile, string[]>();
+  /** A workspace with no services found is one program: its registrations cover all of it. */
+  private readonly whole: boolean;
+  private readonly serviceNameOf: (rel: string) => string | undefined;
 
   constructor(input: {
     root: string;
@@ -165,17 +185,19 @@ export class TracingIndex {
     resolveCallees: (call: Node) => Node[];
   }) {
     const { layout, files, importers } = input;
+    this.whole = layout.services.length === 0;
+    this.serviceNameOf = (rel) => layout.serviceOf(rel)?.name ?? (this.whole ? WHOLE_WORKSPACE : undefined);
     const relOf = new Map(files.map((f) => [f.sourceFile, f.rel]));
     const serviceOfFile = (sf: SourceFile) => {
       const rel = relOf.get(sf);
-      return rel ? layout.serviceOf(rel) : undefined;
+      return rel ? this.serviceNameOf(rel) : undefined;
     };
     const registering = files.filter((f) => f.registration);
     for (const f of registering) {
       const reg = f.registration!;
       const evidence = { file: f.rel, line: reg.line, module: reg.module };
       if (!reg.functions) {
-        this.coverImporters(f.sourceFile, f.rel, reg.covers, evidence, relOf, layout, importers);
+        this.coverImporters(f.sourceFile, f.rel, reg.covers, evidence, relOf, layout, importers, reg.native);
         continue;
       }
       // Registered inside functions: the services whose code calls them (through shared wrappers).
@@ -190,7 +212,7 @@ export class TracingIndex {
           this.coverImporters(call.file, rel, reg.covers, { ...evidence, startedBy }, relOf, layout, importers);
           continue;
         }
-        this.add(serviceOfFile(call.file)!.name, reg.covers, {
+        this.add(serviceOfFile(call.file)!, reg.covers, {
           ...evidence, direct: call.first, startedBy,
           how: call.first ? `started first by ${rel}` : `started by a call in ${rel}, load order not seen`,
         });
@@ -212,9 +234,9 @@ export class TracingIndex {
 
   /** A module that registers on load covers its own service and the services whose code imports it, through shared modules. */
   private coverImporters(file: SourceFile, fileRel: string, covers: string[], evidence: { file: string; line: number; module: string; startedBy?: string },
-    relOf: Map<SourceFile, string>, layout: WorkspaceLayout, importers: Map<SourceFile, Set<SourceFile>>): void {
-    const own = layout.serviceOf(fileRel);
-    if (own) this.add(own.name, covers, { ...evidence, direct: NEXT_HOOK.test(fileRel), how: `registered in ${fileRel}` });
+    relOf: Map<SourceFile, string>, layout: WorkspaceLayout, importers: Map<SourceFile, Set<SourceFile>>, native = false): void {
+    const own = this.serviceNameOf(fileRel);
+    if (own) this.add(own, covers, { ...evidence, direct: native || NEXT_HOOK.test(fileRel), how: native ? `its client is constructed with the option in ${fileRel}` : `registered in ${fileRel}` });
     // Importers, through shared modules, up to a few levels; a side-effect import as a file's first statement loads first.
     let frontier = new Set<SourceFile>([file]);
     const seen = new Set<SourceFile>([file]);
@@ -226,14 +248,14 @@ export class TracingIndex {
           seen.add(importer);
           next.add(importer);
           const rel = relOf.get(importer);
-          const svc = rel ? layout.serviceOf(rel) : undefined;
+          const svc = rel ? this.serviceNameOf(rel) : undefined;
           if (!svc || !rel) continue;
           let leading = this.leading.get(importer);
           if (!leading) this.leading.set(importer, leading = leadingImports(importer));
           const first = depth === 0 && leading.some((s) => sameModule(s, fileRel));
-          this.add(svc.name, covers, {
-            ...evidence, direct: first,
-            how: first ? `loaded first by ${rel}` : `imported (through ${rel}), load order not seen`,
+          this.add(svc, covers, {
+            ...evidence, direct: native || first,
+            how: native ? `its client, imported by ${rel}, is constructed with the option in ${fileRel}` : first ? `loaded first by ${rel}` : `imported (through ${rel}), load order not seen`,
           });
         }
       }
@@ -246,6 +268,7 @@ export class TracingIndex {
    * services that import it: covered when every one of them is (direct only when each is).
    */
   coverage(service: string | string[] | undefined, library: string): TracingEvidence | undefined {
+    if (this.whole) return this.byService.get(WHOLE_WORKSPACE)?.get(library);
     if (service === undefined) return undefined;
     if (typeof service === 'string') return this.byService.get(service)?.get(library);
     const all = service.map((s) => this.byService.get(s)?.get(library));
@@ -258,6 +281,7 @@ export class TracingIndex {
   /** True when the service registers any instrumentation (for shared code: every service that imports it does). */
   traced(service: string | string[] | undefined): boolean {
     const one = (s: string) => (this.byService.get(s)?.size ?? 0) > 0;
+    if (this.whole) return one(WHOLE_WORKSPACE);
     if (service === undefined) return false;
     return typeof service === 'string' ? one(service) : service.length > 0 && service.every(one);
   }

@@ -53,6 +53,21 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { module: 'newrelic', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
 ];
 
+/**
+ * Client libraries with a tracing option of their own: a client constructed with it
+ * (`new PubSub({ enableOpenTelemetryTracing: true })`) puts the trace context in what it sends,
+ * with no instrumentation package. The module that constructs it counts as registering, for the
+ * code that imports it.
+ */
+export const NATIVE_TRACING_OPTIONS: readonly { module: string; option: string; covers: readonly string[] }[] = [
+  { module: '@google-cloud/pubsub', option: 'enableOpenTelemetryTracing', covers: ['@google-cloud/pubsub'] },
+];
+
+/** The native tracing option a module's clients accept, if any. */
+export function nativeTracingOption(specifier: string): { option: string; covers: readonly string[] } | undefined {
+  return NATIVE_TRACING_OPTIONS.find((e) => e.module === specifier);
+}
+
 /** Modules that register by being loaded (`node --require dd-trace/init`, `import 'newrelic'`). */
 const REGISTERING_MODULES: ReadonlySet<string> = new Set([
   '@opentelemetry/auto-instrumentations-node/register', 'dd-trace/init', 'elastic-apm-node/start', 'newrelic',
@@ -60,7 +75,7 @@ const REGISTERING_MODULES: ReadonlySet<string> = new Set([
 
 /** How a message names what carries the trace: OpenTelemetry, or the APM agent's package. */
 export function tracerName(module: string): string {
-  return module.startsWith('@opentelemetry/') || module.includes('opentelemetry') || module.endsWith('-otel') ? 'OpenTelemetry' : module.replace(/\/.*$/, '');
+  return module.startsWith('@opentelemetry/') || /opentelemetry/i.test(module) || module.endsWith('-otel') ? 'OpenTelemetry' : module.replace(/\/.*$/, '');
 }
 
 /**
