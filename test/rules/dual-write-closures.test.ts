@@ -84,6 +84,39 @@ export async function boot(id: string) {
   ],
   invalid: [
     {
+      name: 'a local closure defined before the write and called after it publishes after the write: one finding, at the call',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function webhook(id: string, kind: string) {
+  const maybePublish = async (updated: { id: string } | null) => {
+    if (!updated) return;
+    await producer.send({ topic: 'payments.completed', messages: [{ key: updated.id, value: updated.id }] });
+  };
+  if (kind === 'completed') {
+    const updated = await prisma.payment.update({ where: { id }, data: { status: 'COMPLETED' } });
+    await maybePublish(updated);
+  }
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 14, column: 11, messageIncludes: 'and publishes (`producer.send to "payments.completed"`), but' }],
+    },
+    {
+      name: 'a local closure also handed on by name (forEach) stays where it is defined: its publish runs in the loop after the write',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+export async function settle(ids: string[]) {
+  await prisma.settlement.create({ data: { count: ids.length } });
+  const announce = async (id: string) => {
+    await producer.send({ topic: 'payments.settled', messages: [{ key: id, value: id }] });
+  };
+  ids.forEach(announce);
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 10, column: 20 }],
+    },
+    {
       name: 'the returned closure called where it was built: the publish runs after the write',
       files: { 'services/orders/src/orders.ts': publisherFactory(`  const announce = publisherFor('orders.created');
   await announce(id);`) },

@@ -229,6 +229,32 @@ function returnsName(fnRaw: ts.Node, name: string): boolean {
   return returned && !called;
 }
 
+/**
+ * True when every use of the local name in fn is a call of it (`const maybePublish = async (u) => …;
+ * … await maybePublish(updated)`): the closure runs where it is called, and those calls reach its
+ * effects (in their order in the flow), not its definition. A name also passed on or stored
+ * (`items.forEach(maybePublish)`) keeps the closure in place.
+ */
+function calledOnlyByName(fnRaw: ts.Node, name: string, closure: ts.Node): boolean {
+  const body = (fnRaw as ts.FunctionLikeDeclaration).body;
+  if (!body) return false;
+  let calls = 0;
+  let other = false;
+  const visit = (n: ts.Node): void => {
+    if (other) return;
+    if (n === closure) return;
+    if (ts.isIdentifier(n) && n.text === name) {
+      const p = n.parent;
+      if (p && ts.isCallExpression(p) && p.expression === n) calls++;
+      else if (!(p && (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p)) && p.name === n)) other = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return calls > 0 && !other;
+}
+
 /** Skips wrappers that do not change what an expression is: `(x)`, `x as T`, `x satisfies T`, `x!`. */
 function outerOf(n: ts.Node): ts.Node {
   let p = n.parent;
@@ -257,7 +283,7 @@ function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   // `const publisher = (data) => { ... }; return publisher;` and `function run() { ... } return run;`
   const name = ts.isVariableDeclaration(parent) && parent.initializer === raw && ts.isIdentifier(parent.name) ? parent.name.text
     : ts.isFunctionDeclaration(raw) && raw.name ? raw.name.text : undefined;
-  if (name !== undefined && returnsName(fnRaw, name)) return true;
+  if (name !== undefined && (returnsName(fnRaw, name) || calledOnlyByName(fnRaw, name, raw))) return true;
   if (ts.isMethodDeclaration(raw) && ts.isObjectLiteralExpression(parent)) return returned(parent);
   if (ts.isPropertyAssignment(parent) && parent.initializer === raw && ts.isObjectLiteralExpression(parent.parent)) return returned(parent.parent);
   return false;
