@@ -18,7 +18,8 @@ import { moduleOfImportNode, reexportedLibraryType, requireType } from './import
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType } from './receiverTypes';
 import type { Analysis } from './analysis';
 
-const MAX_TYPE_DEPTH = 12;
+/** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
+const MAX_TYPE_DEPTH = 32;
 
 /** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
 export interface MorphContext {

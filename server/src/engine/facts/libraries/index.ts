@@ -7,6 +7,7 @@ import { bullmq } from './bullmq';
 import { nestjs } from './nestjs';
 import { pg } from './pg';
 import { mysql } from './mysql';
+import { mssql } from './mssql';
 import { mongodb } from './mongodb';
 import { prisma } from './prisma';
 import { typeorm } from './typeorm';
@@ -29,7 +30,7 @@ import { temporal } from './temporal';
 import { lambda } from './lambda';
 import { lomray } from './lomray';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
+export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
   nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray];
 
 /**
