@@ -65,8 +65,41 @@ runRuleTests('non-idempotent-consumer', {
         ),
       },
     },
+    {
+      name: 'the update returns the state from before it, and the next step runs only when it was not already PAID',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const updated: { previousStatus: string } = (await pool.query('UPDATE orders SET status = $2 WHERE id = $1 RETURNING (SELECT status FROM orders o WHERE o.id = $1) AS \"previousStatus\"', [orderId, 'PAID'])).rows[0];",
+          "  if (updated.previousStatus !== 'PAID' && orderId) {",
+          "    await fetch('http://shipping/orders', { method: 'POST', body: orderId });",
+          '  }',
+        ),
+      },
+    },
+    {
+      name: 'returns early when the prior state was already the target',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const updated: { previousStatus: string } = (await pool.query('UPDATE orders SET status = $2 WHERE id = $1 RETURNING (SELECT status FROM orders o WHERE o.id = $1) AS \"previousStatus\"', [orderId, 'PAID'])).rows[0];",
+          "  if (updated.previousStatus === 'PAID') return;",
+          "  await fetch('http://shipping/orders', { method: 'POST', body: orderId });",
+        ),
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'a prior-state check joined by || does not hold back a repeat',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const updated: { previousStatus: string } = (await pool.query('UPDATE orders SET status = $2 WHERE id = $1 RETURNING (SELECT status FROM orders o WHERE o.id = $1) AS \"previousStatus\"', [orderId, 'PAID'])).rows[0];",
+          "  if (updated.previousStatus !== 'PAID' || orderId) {",
+          "    await fetch('http://shipping/orders', { method: 'POST', body: orderId });",
+          '  }',
+        ),
+      },
+      errors: [{ messageId: 'unguarded', file: 'services/orders/src/consumer.ts', line: 9, column: 5 }],
+    },
     {
       name: 'a state check the flow never moves past guards nothing',
       files: {

@@ -1,6 +1,7 @@
 /**
  * What can stop a redelivered message before it repeats a handler's effects: a deduplication
- * guard (an inbox row, a conditional write, `SET NX`, a helper named as one), an insert keyed on
+ * guard (an inbox row, a conditional write, `SET NX`, a helper named as one, a unique violation
+ * caught and skipped), an insert keyed on
  * a given or declared key (the repeat fails on it), an existence check before a write, or a
  * state-machine check the flow moves past. non-idempotent-consumer reports a handler with none of
  * these; dual-write leaves alone a flow whose every entry is such a handler, since the broker's
@@ -12,6 +13,7 @@ import type { Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
 import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
 import { guardedByStateTransition } from './stateTransitionGuard';
+import { duplicateKeyCaught } from './duplicateKeyCatch';
 
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
@@ -20,9 +22,14 @@ import { guardedByStateTransition } from './stateTransitionGuard';
  */
 export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*(processed|handled|duplicate|seen|consumed|delivered)|^(processed|handled)\w*|dedup|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
 
-/** A guard the handler reaches, or a call to a helper named as one. */
+/**
+ * A guard the handler reaches, a call to a helper named as one, or a write whose unique-key
+ * violation the code catches and skips (the store's key is the dedupe, see duplicateKeyCatch).
+ */
 export function handlerDeduplicates(model: SystemModel, handler: Node): boolean {
-  return model.effects.of(handler).some((r) => r.fact.kind === 'guard') || model.effects.callsNamed(handler, GUARD_CALL);
+  const reached = model.effects.of(handler);
+  return reached.some((r) => r.fact.kind === 'guard') || model.effects.callsNamed(handler, GUARD_CALL)
+    || reached.some((r) => r.fact.kind === 'write' && duplicateKeyCaught(r));
 }
 
 /**

@@ -4,7 +4,8 @@
  * and the flow then moves the entity to another state (`order.status = OrderStatus.PICKED_UP`, an
  * update setting `status`). A redelivered message finds the entity already moved and stops at the
  * check, so the effects after it do not repeat. Which fields name a state is a table (isStateField:
- * `status`, `payment_status`, `paymentStatus`).
+ * `status`, `payment_status`, `paymentStatus`). An effect that runs only when the state a write
+ * returns from before it (`previousStatus`) differed is guarded the same way (priorStateChecked).
  */
 import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import type { Reached } from '../facts/effects';
@@ -20,6 +21,7 @@ function isStateField(name: string): boolean {
 /** True when every effect is reached through a function that checks a state and the flow moves that state on. */
 export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
   if (!effects.length) return false;
+  if (effects.every(priorStateChecked)) return true;
   const checked = (fn: Node) => requiredStates(fn).size > 0;
   const fns = new Set<Node>([handler, ...effects.flatMap((r) => r.path)]);
   const required = new Set<string>([...fns].flatMap((fn) => [...requiredStates(fn)]));
@@ -30,6 +32,62 @@ export function guardedByStateTransition(handler: Node, effects: Reached[]): boo
   const moved = [...fns].some((fn) => setStates(fn).some((v) => required.has(`not:${v}`) || (requires.length > 0 && !requires.includes(v))));
   if (!moved) return false;
   return effects.every((r) => checked(handler) || r.path.some(checked));
+}
+
+/**
+ * `previousStatus`, `prev_state`, `oldStatus`: the state a write returns from before it moved it
+ * (`UPDATE ... OUTPUT deleted.status AS previousStatus`, `RETURNING` the old row,
+ * `findOneAndUpdate` without `new`). Checked against a state, it tells whether this delivery made
+ * the transition.
+ */
+const PRIOR_STATE_FIELD = /^(previous|prev|old|prior|former)_?(status|state|stage|phase)$/i;
+
+/**
+ * An effect that runs only when the write's prior state differed from a state (`if (updated.
+ * previousStatus !== 'COMPLETED' && ...) { publish }`), or after `if (updated.previousStatus ===
+ * 'COMPLETED') return;`: a repeat finds the transition already made and skips it. The check may sit
+ * around the effect or around a call on the way to it.
+ */
+function priorStateChecked(effect: Reached): boolean {
+  return [effect.fact.node, effect.via, ...effect.steps.slice(0, -1)].some((point) => {
+    for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
+      if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
+      if (Node.isIfStatement(n) && child === n.getThenStatement() && conjuncts(n.getExpression()).some((c) => priorComparison(c) === 'differs')) return true;
+      if (Node.isBlock(n)) {
+        for (const stmt of n.getStatements()) {
+          if (stmt === child) break;
+          if (Node.isIfStatement(stmt) && !stmt.getElseStatement() && exits(stmt.getThenStatement()) && disjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'equals')) return true;
+        }
+      }
+    }
+    return false;
+  });
+}
+
+/** `prior !== STATE` (differs) or `prior === STATE` (equals), on a prior-state field. */
+function priorComparison(cmp: Node): 'differs' | 'equals' | undefined {
+  if (!Node.isBinaryExpression(cmp)) return undefined;
+  const sides = [cmp.getLeft(), cmp.getRight()];
+  const field = sides.find((s) => Node.isPropertyAccessExpression(s) && PRIOR_STATE_FIELD.test(s.getName()));
+  if (!field || !sides.some((s) => s !== field && isStateValue(s))) return undefined;
+  const op = cmp.getOperatorToken().getKind();
+  if (op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.ExclamationEqualsToken) return 'differs';
+  if (op === SyntaxKind.EqualsEqualsEqualsToken || op === SyntaxKind.EqualsEqualsToken) return 'equals';
+  return undefined;
+}
+
+/** The operands of a chain of `&&` (all must hold). */
+function conjuncts(expr: Node): Node[] {
+  if (Node.isParenthesizedExpression(expr)) return conjuncts(expr.getExpression());
+  if (Node.isBinaryExpression(expr) && expr.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(expr.getLeft()), ...conjuncts(expr.getRight())];
+  return [expr];
+}
+
+/** The operands of a chain of `||` (any one suffices). */
+function disjuncts(expr: Node): Node[] {
+  if (Node.isParenthesizedExpression(expr)) return disjuncts(expr.getExpression());
+  if (Node.isBinaryExpression(expr) && expr.getOperatorToken().getKind() === SyntaxKind.BarBarToken) return [...disjuncts(expr.getLeft()), ...disjuncts(expr.getRight())];
+  return [expr];
 }
 
 const requiredCache = new WeakMap<Node, Set<string>>();
