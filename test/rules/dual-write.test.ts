@@ -39,6 +39,23 @@ export async function book(userId: string, mealId: string) {
 runRuleTests('dual-write', {
   valid: [
     {
+      name: 'an HTTP POST to an endpoint whose path names a question (/menu/validate) asks, it does not tell: no dual write',
+      files: {
+        ...PAYMENTS_SERVICE,
+        'services/orders/src/checkout.ts': `import mysql from 'mysql2/promise';
+import axios from 'axios';
+
+const db = mysql.createPool({ host: 'mysql', user: 'orders', database: 'orders' });
+
+export async function checkout(orderId: string, amount: number) {
+  await axios.post(\`\${process.env.PAYMENTS_SERVICE_URL}/payments/\${orderId}/validate\`, { orderId, amount });
+  await db.execute('INSERT INTO payments_requested (order_id, amount) VALUES (?, ?)', [orderId, amount]);
+  await axios.post(\`\${process.env.PAYMENTS_SERVICE_URL}/quote?currency=EUR\`, { orderId, amount });
+}
+`,
+      },
+    },
+    {
       name: 'an amqplib RPC request named as a query (get_user_by_id) before the write: a read over RPC, not a change',
       files: { 'services/inventory/src/rpc.ts': RPC_CLIENT, 'services/inventory/src/booking.ts': booking("await sendRPCRequest('get_user_by_id', { userId });", '') },
     },

@@ -130,4 +130,6 @@ export interface Fact {
   /** http: method and whether the target looks like another service of the system. */
   method?: string;
   target?: string;
+  /** http: the endpoint's path names a question (`POST /menu/validate`, `/search`): it answers and keeps nothing. */
+  query?: boolean;
 }

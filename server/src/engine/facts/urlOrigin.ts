@@ -151,3 +151,18 @@ function urlTargetText(node: Node | undefined): string {
 }
 
 const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, SyntaxKind.PropertyAccessExpression]);
+
+/**
+ * Last path segments that name a question, not a change (`POST /menu/validate`, `/search`,
+ * `/quote`, `/check-availability`): an endpoint that answers and keeps nothing, even when the
+ * body goes in a POST.
+ */
+const QUERY_ENDPOINT = /^(validate|validation|check|search|query|lookup|find|quote|estimate|calculate|preview|exists|availability)([-_].*)?$|^(check|search|find|lookup|validate)[A-Z]/;
+
+/** True when the literal end of a URL's path names a question (QUERY_ENDPOINT). */
+export function isQueryEndpoint(urlNode: Node | undefined): boolean {
+  if (!urlNode || !(Node.isStringLiteral(urlNode) || Node.isNoSubstitutionTemplateLiteral(urlNode) || Node.isTemplateExpression(urlNode))) return false;
+  const path = urlNode.getText().slice(1, -1).replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return !last.includes('${') && QUERY_ENDPOINT.test(last);
+}

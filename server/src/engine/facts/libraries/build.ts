@@ -9,7 +9,7 @@ import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
-import { targetText } from '../urlOrigin';
+import { isQueryEndpoint, targetText } from '../urlOrigin';
 import { calleeName, declarationOf, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
@@ -253,7 +253,8 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
   return {
     kind: 'http', node: calleeName(call), library, method: upper, target,
     detail: `HTTP ${upper} ${urlNode ? urlNode.getText().slice(0, 60) : ''}`.trim(),
-    nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey,
+    nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey && !isQueryEndpoint(urlNode),
+    ...(isQueryEndpoint(urlNode) ? { query: true } : {}),
     correlation: state, correlationValues: values,
   };
 }
