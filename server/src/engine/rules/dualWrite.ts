@@ -7,7 +7,7 @@ import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
 import { realtimePush } from '../facts/libraries/realtimePush';
-import { txScopeOf, writeClientOf } from '../facts/transactions';
+import { brokenOutbox, isOutboxCode, sharedTx } from './dualWriteOutbox';
 import type { SystemModel } from '../model';
 import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
@@ -246,18 +246,6 @@ interface Candidate {
   beforeCommit?: string;
 }
 
-/** The transaction that holds both the write and the publish, by how it is opened, when one visibly does. */
-function sharedTx(model: SystemModel, fn: Node, all: Reached[], publish: Reached, write: Reached): string | undefined {
-  if (write.via === publish.via) return undefined;
-  // The flow is itself the callback of a transaction call (`prisma.$transaction(async (tx) => { ... })`).
-  const parent = fn.getParent();
-  const around = parent && Node.isCallExpression(parent) && parent.getArguments().includes(fn) ? model.analysis.factsAt(parent).find((f) => f.kind === 'tx') : undefined;
-  if (around) return `${around.library} ${around.detail}`;
-  const sw = txScopeOf(model.analysis, fn, write.via, all);
-  const sp = sw && txScopeOf(model.analysis, fn, publish.via, all);
-  return sw && sp && sw.known && sp.node === sw.node ? sw.detail : undefined;
-}
-
 interface Flows {
   flows: Candidate[];
   /** Publishes (and outbox writes) whose flow is a callee of this function: it is one of that flow's entry points. */
@@ -352,47 +340,6 @@ function httpInferred(model: SystemModel, fact: Fact): string[] {
   if (fact.kind !== 'http') return [];
   const svc = model.layout.services.find((s) => s.name === fact.target);
   return svc?.inferred ? [`"${fact.target}" is taken to be a service of this workspace from the folder layout and the URL's env var`] : [];
-}
-
-/** An outbox write that does not share the business write's transaction, with how it is known. */
-function brokenOutbox(model: SystemModel, fn: Node, all: Reached[], outbox: Reached, write: Reached): Pick<Candidate, 'how' | 'inferred' | 'sameTx'> | undefined {
-  const so = txScopeOf(model.analysis, fn, outbox.via, all);
-  const sw = txScopeOf(model.analysis, fn, write.via, all);
-  if (so && sw) {
-    if (so.node === sw.node || !so.known || !sw.known) return undefined;
-    return { how: 'in a different transaction from', inferred: [], sameTx: `one ${so.detail}` };
-  }
-  if (so || sw) {
-    const inside = (so ?? sw)!;
-    const outside = so ? write : outbox;
-    if (!inside.known) return undefined; // an ambient transaction helper may cover both
-    return {
-      how: so ? 'inside a transaction that does not hold' : 'outside the transaction that holds',
-      inferred: outside.path.length ? ['the write outside the transaction is made in a called function, which is taken not to join it'] : [],
-      sameTx: inside.detail,
-    };
-  }
-  // No transaction in sight: both must be made here, on clients that are not a handle the caller passes in.
-  const co = writeClientOf(outbox, fn);
-  const cw = writeClientOf(write, fn);
-  if (!co || !cw || co.parameter || cw.parameter) return undefined;
-  return {
-    how: 'with no transaction joining it to',
-    inferred: co.root.startsWith('this.') || cw.root.startsWith('this.') ? ['no caller runs this function inside an ambient transaction (a transaction context the injected repositories join)'] : [],
-    sameTx: 'open one transaction and make both writes on its handle',
-  };
-}
-
-/** A function in an outbox class, function or module: the relay that publishes stored events and marks them sent. */
-function isOutboxCode(fn: Node): boolean {
-  const names: string[] = [fn.getSourceFile().getBaseName()];
-  const named = (n: Node) => (Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || Node.isClassDeclaration(n)) ? n.getName() ?? '' : '';
-  names.push(named(fn));
-  const parent = fn.getParent();
-  if (parent && Node.isVariableDeclaration(parent)) names.push(parent.getName());
-  const cls = fn.getFirstAncestor((a) => Node.isClassDeclaration(a));
-  if (cls) names.push(named(cls));
-  return names.some((n) => /outbox/i.test(n));
 }
 
 /** Where a finding about a reached fact points: the flow's call into the callee that reaches it, or the fact itself. */
