@@ -18,6 +18,7 @@ import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
+import { ownFollowUpWork } from './ownFollowUpJob';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -77,6 +78,8 @@ export const dualWrite = createRule({
       if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
       // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
       if (c.kind === 'dualWrite' && !c.writeFirst && c.at.fact.kind === 'publish' && ownDestination(c.at.fact, destinationAt(c))) return true;
+      // Follow-up work the service gives itself (a recompute, a thumbnail) after writes that record no state for it to complete.
+      if (c.kind === 'dualWrite' && c.writeFirst && ownFollowUpWork(model, c.fn, c.at, hopsOf())) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };

@@ -43,7 +43,7 @@ const MAX_FUNCTIONS = 200;
  * True when the handler, or a workspace function it reaches, calls from a callback registry
  * that holds something the code does not show as a function: what that runs is not known.
  */
-function runsUnseenCallbacks(model: SystemModel, handler: Node): boolean {
+export function runsUnseenCallbacks(model: SystemModel, handler: Node): boolean {
   const seen = new Set<Node>([handler]);
   const queue = [handler];
   for (let i = 0; i < queue.length && i < MAX_FUNCTIONS; i++) {

@@ -14,7 +14,7 @@ import type { Reached } from '../facts/effects';
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
 const STATE_FIELD_HUMP = /[a-z0-9](Status|State|Stage|Phase)$/;
 
-function isStateField(name: string): boolean {
+export function isStateField(name: string): boolean {
   return STATE_FIELD_NAME.test(name) || STATE_FIELD_HUMP.test(name);
 }
 
@@ -128,7 +128,7 @@ function stateOperands(cmp: BinaryExpression): [boolean, string | undefined] {
   return [!!field, value ? constantText(value) : undefined];
 }
 
-function isStateValue(n: Node): boolean {
+export function isStateValue(n: Node): boolean {
   return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) || Node.isNumericLiteral(n)
     || (Node.isPropertyAccessExpression(n) && /^[A-Z]/.test(n.getExpression().getText()));
 }

@@ -1,0 +1,113 @@
+/**
+ * Follow-up work a service gives itself: a message sent after a write to a channel or job queue
+ * whose every consumer is in the same service (found in code), where
+ * - the flow's writes record no state for that work to complete: no state field set to a value
+ *   that waits for work (`status: 'PENDING'`, `run.status = RunStatus.QUEUED`, a value not written
+ *   here, `UPDATE ... SET status = ...`; a final `status: 'finish'` records nothing left to do) and
+ *   no soft-delete marker (`deletedAt: new Date()`, `is_deleted = true`) whose clean-up the work
+ *   does, and
+ * - every consumer (its code seen, with no callbacks it cannot see) derives data: it writes, and
+ *   only writes a repeat does not add to (set-to-value updates, upserts, inserts behind an existence
+ *   check or keyed on a given key); no publish (but replies and realtime pushes), no HTTP call that
+ *   changes something, no e-mail, payment or other side effect.
+ * Losing such a message leaves derived data stale (a usage meter not recomputed, a thumbnail not
+ * made) until the next trigger: nothing another service acts on and no recorded state left stuck,
+ * so dual-write does not report it. A pending status the work moves on, a soft delete it cleans
+ * up, an e-mail it sends, or a consumer not found in code keeps the finding.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import type { Reached } from '../facts/effects';
+import type { SystemModel } from '../model';
+import { ownConsumers, type HopIndex } from '../facts/hops';
+import { realtimePush } from '../facts/libraries/realtimePush';
+import { isStateField, isStateValue } from './stateTransitionGuard';
+import { isFunctionLike } from '../facts/analysis';
+import { runsUnseenCallbacks } from './ownCounterChannel';
+import { effectDeduplicated } from './dedupeEvidence';
+import { writtenStores } from './existenceCheckGuard';
+
+/** True when the publish after the flow's writes is follow-up work the service gives itself (see above). */
+export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops: HopIndex): boolean {
+  const publish = at.fact;
+  if (publish.kind !== 'publish') return false;
+  if (recordsState(lastWritesBefore(model.effects.of(fn), at))) return false;
+  const consumers = ownConsumers(publish, model.serviceOf(publish.node)?.name, hops);
+  if (!consumers?.length) return false;
+  return consumers.every((c) => {
+    if (!c.handler || !isFunctionLike(c.handler) || runsUnseenCallbacks(model, c.handler)) return false;
+    const reached = model.effects.of(c.handler);
+    const written = writtenStores(reached);
+    // It derives data: it writes, and every write is one a repeat does not add to (set-to-value, upsert, get-or-create).
+    return reached.some((r) => r.fact.kind === 'write') && !reached.some((r) => consequential(r) || addsRecord(model, c.handler!, r, written));
+  });
+}
+
+/** An effect beyond the service's own data: a publish (not a reply or a realtime push), a changing HTTP call, a side effect. */
+function consequential(r: Reached): boolean {
+  if (r.fact.kind === 'publish') return !r.fact.reply && !realtimePush(r);
+  if (r.fact.kind === 'http') return !['GET', 'HEAD'].includes(r.fact.method ?? '') && !r.fact.query;
+  return r.fact.kind === 'sideEffect';
+}
+
+/** A write that adds a record each time (an insert not keyed or checked first): the message carried something new. */
+function addsRecord(model: SystemModel, handler: Node, r: Reached, written: Set<string>): boolean {
+  return r.fact.kind === 'write' && !!r.fact.nonIdempotent && !effectDeduplicated(model, handler, r, written);
+}
+
+/** `deletedAt`, `deleted_at`, `archivedAt`, `isDeleted`, `is_archived`: a row kept but marked gone. */
+const SOFT_DELETE_FIELD = /^(deleted|archived|removed|trashed)(At|_at|On|_on|Date|_date)$|^is_?(deleted|archived|removed|trashed)$/i;
+
+/**
+ * State values that wait for work to move them on (`PENDING`, `QUEUED`, `wait_parse`, `executing`):
+ * a final one (`finish`, `completed`, `failed`) records nothing left to do.
+ */
+const PENDING_VALUE = /^(pending|queued|waiting|wait|init|initial|initialized|created|new|scheduled|executing|running|processing|in_?progress|started|starting|requested|submitted|generating|uploading|parsing|indexing|deleting|cleaning|to_?do)([-_ ].*)?$/i;
+
+/** SQL text that sets a state or soft-delete column. */
+const SQL_SETS_STATE = /\bSET\b[\s\S]*?\b(\w*_)?(status|state|stage|phase|deleted_at|archived_at|is_deleted)\s*=/i;
+
+/** A state field set to a value that waits for work (or to a value not written here), or a soft-delete marker set. */
+function marksPending(name: string, value: Node | undefined): boolean {
+  if (SOFT_DELETE_FIELD.test(name)) return true;
+  if (!isStateField(name)) return false;
+  if (!value || !isStateValue(value)) return true;
+  const text = Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralText() : value.getText().split('.').pop() ?? '';
+  return PENDING_VALUE.test(text);
+}
+
+/**
+ * The last write to each store before the publish, in the flow's order: a record created `pending`
+ * and set to `finish` before the job is queued leaves nothing pending.
+ */
+function lastWritesBefore(reached: Reached[], at: Reached): Reached[] {
+  const end = reached.indexOf(at);
+  const last = new Map<string, Reached>();
+  for (const r of end < 0 ? reached : reached.slice(0, end)) {
+    if (r.fact.kind === 'write') last.set(r.fact.table ?? r.fact.detail, r);
+  }
+  return [...last.values()];
+}
+
+/** True when any of the writes records a pending state or a soft delete. */
+function recordsState(writes: Reached[]): boolean {
+  return writes.some((w) => w.fact.kind === 'write' && writeRecordsState(w));
+}
+
+function writeRecordsState(w: Reached): boolean {
+  const call = w.fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression);
+  if (call) {
+    for (const arg of call.getArguments()) {
+      if ((Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg) || Node.isTemplateExpression(arg)) && SQL_SETS_STATE.test(arg.getText())) return true;
+      for (const n of [arg, ...arg.getDescendants()]) {
+        if (Node.isPropertyAssignment(n) && marksPending(n.getName(), n.getInitializer())) return true;
+        if (Node.isShorthandPropertyAssignment(n) && marksPending(n.getName(), undefined)) return true;
+      }
+    }
+  }
+  // `entity.status = Status.QUEUED; await repo.save(entity)`: the assignment in the write's function.
+  const fn = w.fact.node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  return !!fn && fn.getDescendantsOfKind(SyntaxKind.BinaryExpression).some((b) => {
+    const left = b.getLeft();
+    return b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && marksPending(left.getName(), b.getRight());
+  });
+}
