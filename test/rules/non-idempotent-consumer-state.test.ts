@@ -86,8 +86,43 @@ runRuleTests('non-idempotent-consumer', {
         ),
       },
     },
+    {
+      name: 'a one-time initialisation: the version row is created only while the order has no version, and the flow sets it',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const row: { version?: number } = (await pool.query('SELECT version FROM orders WHERE id = $1', [orderId])).rows[0];",
+          '  if (!row.version) {',
+          "    await pool.query('INSERT INTO order_versions (order_id, version) VALUES ($1, 1)', [orderId]);",
+          "    await pool.query('UPDATE orders SET version = 1 WHERE id = $1', [orderId]);",
+          '  }',
+        ),
+      },
+    },
+    {
+      name: 'returns when the invoice is already set, and the flow then sets it',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const row: { invoiceId?: string } = (await pool.query('SELECT invoice_id AS \"invoiceId\" FROM orders WHERE id = $1', [orderId])).rows[0];",
+          '  if (row.invoiceId) return;',
+          "  const invoice = await fetch('http://billing/invoices', { method: 'POST', body: orderId }).then((r) => r.json());",
+          '  row.invoiceId = invoice.id;',
+        ),
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'a field checked unset that the flow never sets guards nothing',
+      files: {
+        'services/orders/src/consumer.ts': consumer(
+          "  const row: { note?: string } = (await pool.query('SELECT note FROM orders WHERE id = $1', [orderId])).rows[0];",
+          '  if (!row.note) {',
+          "    await fetch('http://audit/orders', { method: 'POST', body: orderId });",
+          '  }',
+        ),
+      },
+      errors: [{ messageId: 'unguarded', file: 'services/orders/src/consumer.ts', line: 9, column: 5 }],
+    },
     {
       name: 'a prior-state check joined by || does not hold back a repeat',
       files: {

@@ -21,7 +21,7 @@ export function isStateField(name: string): boolean {
 /** True when every effect is reached through a function that checks a state and the flow moves that state on. */
 export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
   if (!effects.length) return false;
-  if (effects.every(priorStateChecked)) return true;
+  if (effects.every((r) => priorStateChecked(r) || markerChecked(r))) return true;
   const checked = (fn: Node) => requiredStates(fn).size > 0;
   const fns = new Set<Node>([handler, ...effects.flatMap((r) => r.path)]);
   const required = new Set<string>([...fns].flatMap((fn) => [...requiredStates(fn)]));
@@ -61,6 +61,68 @@ function priorStateChecked(effect: Reached): boolean {
       }
     }
     return false;
+  });
+}
+
+/**
+ * An effect that runs only while a field is unset, in a flow that sets it: `if (!canvas.version) {
+ * ...; canvas.update({ data: { version } }) }`, or `if (order.invoiceId) return;` before effects
+ * that write `invoiceId`. A one-time initialisation: a repeat finds the field set and skips it.
+ */
+function markerChecked(effect: Reached): boolean {
+  return [effect.fact.node, effect.via, ...effect.steps.slice(0, -1)].some((point) => {
+    for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
+      if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
+      if (Node.isIfStatement(n) && child === n.getThenStatement()) {
+        const unset = conjuncts(n.getExpression()).map(unsetField).find((f) => f !== undefined);
+        if (unset && setsField(n.getThenStatement(), unset)) return true;
+      }
+      if (Node.isBlock(n)) {
+        const stmts = n.getStatements();
+        const at = stmts.indexOf(child as never);
+        for (const stmt of stmts.slice(0, Math.max(at, 0))) {
+          if (!Node.isIfStatement(stmt) || stmt.getElseStatement() || !exits(stmt.getThenStatement())) continue;
+          const set = disjuncts(stmt.getExpression()).map(setField).find((f) => f !== undefined);
+          if (set && stmts.slice(stmts.indexOf(stmt) + 1).some((later) => setsField(later, set))) return true;
+        }
+      }
+    }
+    return false;
+  });
+}
+
+/** `!x.field`, `x.field == null`, `x.field === undefined`: the field's name. */
+function unsetField(cond: Node): string | undefined {
+  if (Node.isPrefixUnaryExpression(cond) && cond.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    const operand = cond.getOperand();
+    return Node.isPropertyAccessExpression(operand) ? operand.getName() : undefined;
+  }
+  if (Node.isBinaryExpression(cond) && [SyntaxKind.EqualsEqualsToken, SyntaxKind.EqualsEqualsEqualsToken].includes(cond.getOperatorToken().getKind())) {
+    const left = cond.getLeft();
+    return Node.isPropertyAccessExpression(left) && /^(null|undefined)$/.test(cond.getRight().getText()) ? left.getName() : undefined;
+  }
+  return undefined;
+}
+
+/** `x.field`, `x.field != null`: the field's name. */
+function setField(cond: Node): string | undefined {
+  if (Node.isPropertyAccessExpression(cond)) return cond.getName();
+  if (Node.isBinaryExpression(cond) && [SyntaxKind.ExclamationEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken].includes(cond.getOperatorToken().getKind())) {
+    const left = cond.getLeft();
+    return Node.isPropertyAccessExpression(left) && /^(null|undefined)$/.test(cond.getRight().getText()) ? left.getName() : undefined;
+  }
+  return undefined;
+}
+
+/** A statement that writes the field: `{ field: ... }` / `{ field }` in a call's arguments, `x.field = ...`, or SQL `SET field =`. */
+function setsField(stmt: Node, field: string): boolean {
+  const column = new RegExp(`\\bSET\\b[\\s\\S]*\\b(${field}|${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)})\\s*=`, 'i');
+  return stmt.getDescendants().some((n) => {
+    if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return column.test(n.getLiteralText());
+    if ((Node.isPropertyAssignment(n) || Node.isShorthandPropertyAssignment(n)) && n.getName() === field) return !!n.getFirstAncestorByKind(SyntaxKind.CallExpression);
+    if (!Node.isBinaryExpression(n) || n.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return false;
+    const left = n.getLeft();
+    return Node.isPropertyAccessExpression(left) && left.getName() === field;
   });
 }
 
