@@ -68,6 +68,11 @@ runRuleTests('dual-write', {
       errors: [{ messageId: 'dualWrite', file: 'services/documents/src/documents.ts', line: 9, column: 15 }],
     },
     {
+      name: 'a record that tracks the job (a delayed job the client polls) is created for it to complete',
+      files: { ...flow("  await prisma.delayedJob.create({ data: { ownerId: userId } });").files, ...worker(RECOMPUTE) },
+      errors: [{ messageId: 'dualWrite', file: 'services/documents/src/documents.ts', line: 9, column: 15 }],
+    },
+    {
       name: 'the worker sends an e-mail',
       files: { ...flow(CREATE).files, ...worker("  await mailer.sendMail({ to: job.data.userId, subject: `${used} documents` });") },
       errors: [{ messageId: 'dualWrite', file: 'services/documents/src/documents.ts', line: 9, column: 15 }],

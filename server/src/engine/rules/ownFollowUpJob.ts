@@ -5,7 +5,8 @@
  *   that waits for work (`status: 'PENDING'`, `run.status = RunStatus.QUEUED`, a value not written
  *   here, `UPDATE ... SET status = ...`; a final `status: 'finish'` records nothing left to do) and
  *   no soft-delete marker (`deletedAt: new Date()`, `is_deleted = true`) whose clean-up the work
- *   does, and
+ *   does, and no record that tracks work (`DelayedJob`, `export_tasks`, `workflowExecution`)
+ *   written for the job to complete, and
  * - every consumer (its code seen, with no callbacks it cannot see) derives data: it writes, and
  *   only writes a repeat does not add to (set-to-value updates, upserts, inserts behind an existence
  *   check or keyed on a given key); no publish (but replies and realtime pushes), no HTTP call that
@@ -93,7 +94,11 @@ function recordsState(writes: Reached[]): boolean {
   return writes.some((w) => w.fact.kind === 'write' && writeRecordsState(w));
 }
 
+/** A record that tracks work (`DelayedJob`, `export_tasks`, `workflowExecution`, `taskRun`): created for the job to complete. */
+const WORK_RECORD = /(job|task|execution|run)s?$/i;
+
 function writeRecordsState(w: Reached): boolean {
+  if (w.fact.table && WORK_RECORD.test(w.fact.table.replace(/[^A-Za-z0-9]/g, ''))) return true;
   const call = w.fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression);
   if (call) {
     for (const arg of call.getArguments()) {
