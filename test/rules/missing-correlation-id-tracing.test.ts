@@ -98,6 +98,25 @@ const pubsubClient = (option: string, dir = 'services/notify/src') => ({
   ),
 });
 
+/** A Powertools tracer module, a client module that wraps its SQS client with it (or not), and a sender. */
+const xray = (wrap: boolean) => ({
+  'services/audit/src/commons/tracer.ts': lines(
+    "import { Tracer } from '@aws-lambda-powertools/tracer';",
+    "export const tracer = new Tracer({ serviceName: 'audit' });",
+  ),
+  'services/audit/src/message-service.ts': lines(
+    "import { SQSClient } from '@aws-sdk/client-sqs';",
+    ...(wrap ? ["import { tracer } from './commons/tracer';", 'export const sqs = tracer.captureAWSv3Client(new SQSClient({}));'] : ['export const sqs = new SQSClient({});']),
+  ),
+  'services/audit/src/send.ts': lines(
+    "import { SendMessageCommand } from '@aws-sdk/client-sqs';", //                                              1
+    "import { sqs } from './message-service';", //                                                              2
+    'export async function sendAudit(userId: string) {', //                                                      3
+    '  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.ORDERS_QUEUE_URL, MessageBody: JSON.stringify({ userId }) }));', // 4
+    '}', //                                                                                                     5
+  ),
+});
+
 const REQUIRE_BUSINESS_ID = { 'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [warning, { requireBusinessCorrelationId: true }]') };
 
 runRuleTests('missing-correlation-id', {
@@ -132,8 +151,17 @@ runRuleTests('missing-correlation-id', {
       name: 'the same in a workspace where no service is found: the workspace is one program, and the option covers it',
       files: pubsubClient(', enableOpenTelemetryTracing: true', 'src'),
     },
+    {
+      name: 'an SQS client wrapped by the Powertools tracer (AWS X-Ray) carries the trace header',
+      files: xray(true),
+    },
   ],
   invalid: [
+    {
+      name: 'the same SQS client, not wrapped, in a service with no tracer',
+      files: { 'services/audit/src/message-service.ts': xray(false)['services/audit/src/message-service.ts'], 'services/audit/src/send.ts': xray(false)['services/audit/src/send.ts'] },
+      errors: [{ messageId: 'missing', file: 'services/audit/src/send.ts', line: 4, column: 13 }],
+    },
     {
       name: 'the same Pub/Sub client without its tracing option',
       files: pubsubClient(''),

@@ -49,7 +49,7 @@ export interface TracingEvidence {
 }
 
 const SPECIFIER_RE = /\b(?:require|import)\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
-const REGISTERS_RE = /\b(registerInstrumentations|NodeSDK|instrumentations|telemetry)\b|\.(init|start)\s*\(/;
+const REGISTERS_RE = /\b(registerInstrumentations|NodeSDK|instrumentations|telemetry|captureAWS\w*|new\s+Tracer)\b|\.(init|start)\s*\(/;
 const MAX_IMPORT_DEPTH = 4;
 /** Next.js loads `instrumentation.ts` (at the app root or in `src/`) before the application. */
 const NEXT_HOOK = /(^|\/)instrumentation\.(ts|js|mjs)$/;

@@ -46,6 +46,11 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { module: '@jenniferplusplus/opentelemetry-instrumentation-bullmq', covers: BULLMQ },
   // BullMQ's own telemetry option: `new Queue(name, { telemetry: new BullMQOtel(...) })`.
   { module: 'bullmq-otel', covers: BULLMQ },
+  // AWS X-Ray: a client wrapped by `captureAWSv3Client` / `captureAWSClient` (or every client by
+  // `captureAWS`) sends the trace header with SQS and SNS messages; Powertools' Tracer wraps the same.
+  { module: 'aws-xray-sdk-core', covers: AWS },
+  { module: 'aws-xray-sdk', covers: AWS },
+  { module: '@aws-lambda-powertools/tracer', covers: AWS },
   // APM agents that patch the same clients and inject the trace context (`tracer.init()`,
   // `apm.start()`, `require('newrelic')`), registered at the entry point or preloaded.
   { module: 'dd-trace', covers: AUTO_INSTRUMENTATIONS },
