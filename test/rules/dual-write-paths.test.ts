@@ -50,6 +50,24 @@ const ordersThenRequest = `${NEST_ORDERS_HEAD}
 runRuleTests('dual-write', {
   valid: [
     {
+      name: 'a callee that publishes and then always throws never returns to the caller\'s later write',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+async function rejectStale(id: string, at: number) {
+  if (at < Date.now() - 60000) {
+    await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
+    throw new Error('stale');
+  }
+}
+
+export async function apply(id: string, at: number) {
+  await rejectStale(id, at);
+  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
+}
+`,
+      },
+    },
+    {
       name: 'write and publish on the two branches of one if/else',
       files: {
         'services/orders/src/orders.ts': `${HEAD}
@@ -301,6 +319,25 @@ export async function place(dataSource: DataSource, id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a callee that publishes and may return first (a return before its throw) still precedes the write',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+async function rejectStale(id: string, at: number) {
+  if (at < Date.now() - 60000) {
+    await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
+    if (id.startsWith('x')) return;\n    throw new Error('stale');
+  }
+}
+
+export async function apply(id: string, at: number) {
+  await rejectStale(id, at);
+  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 16, column: 9 }],
+    },
     {
       name: 'a request whose handler changes state after the write is reported',
       files: {

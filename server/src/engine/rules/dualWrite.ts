@@ -321,7 +321,33 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   // A publish made inside a callee that reads or writes data of its own announces that work, not a
   // write its caller makes after the call returns (a thin publish helper does no data work: still paired).
   if (!writeFirst && effect.path.length && worksOnData?.(effect.path[0])) return undefined;
+  // A callee that publishes and then always throws (`await sendAudit('IGNORED'); throw new RetryError()`) never returns
+  // to the caller's later write on that path.
+  if (!writeFirst && effect.path.length && throwsAfter(effect.fact.node) && !insideTry(effect.via, fn)) return undefined;
   return { write, writeFirst };
+}
+
+/** True when the statement holding `node` is followed, in its function, by a `throw` that always runs (no `try` in between). */
+function throwsAfter(node: Node): boolean {
+  for (let child: Node = node, n = node.getParent(); n; child = n, n = n.getParent()) {
+    if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
+    if (Node.isTryStatement(n)) return false;
+    if (Node.isBlock(n)) {
+      const after = n.getStatements().slice(n.getStatements().indexOf(child as never) + 1);
+      const at = after.findIndex((st) => Node.isThrowStatement(st));
+      // Nothing on the way may leave first (`if (ok) return;` before the throw).
+      if (at >= 0 && !after.slice(0, at).some((st) => st.getDescendants().some((d) => Node.isReturnStatement(d) || Node.isBreakStatement(d) || Node.isContinueStatement(d)))) return true;
+    }
+  }
+  return false;
+}
+
+/** True when `node` sits in a `try` block of fn: a throw from the call may be caught and the flow go on. */
+function insideTry(node: Node, fn: Node): boolean {
+  for (let child: Node = node, n = node.getParent(); n && n !== fn; child = n, n = n.getParent()) {
+    if (Node.isTryStatement(n) && child === n.getTryBlock()) return true;
+  }
+  return false;
 }
 
 /**
