@@ -50,6 +50,28 @@ const ordersThenRequest = `${NEST_ORDERS_HEAD}
 runRuleTests('dual-write', {
   valid: [
     {
+      name: 'the same two calls down: the callee calls a publish helper and then always throws',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+async function sendAudit(id: string) {
+  await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
+}
+
+async function rejectStale(id: string, at: number) {
+  if (at < Date.now() - 60000) {
+    await sendAudit(id);
+    throw new Error('stale');
+  }
+}
+
+export async function apply(id: string, at: number) {
+  await rejectStale(id, at);
+  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
+}
+`,
+      },
+    },
+    {
       name: 'a callee that publishes and then always throws never returns to the caller\'s later write',
       files: {
         'services/orders/src/orders.ts': `${HEAD}

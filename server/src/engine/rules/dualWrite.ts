@@ -323,8 +323,24 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   if (!writeFirst && effect.path.length && worksOnData?.(effect.path[0])) return undefined;
   // A callee that publishes and then always throws (`await sendAudit('IGNORED'); throw new RetryError()`) never returns
   // to the caller's later write on that path.
-  if (!writeFirst && effect.path.length && throwsAfter(effect.fact.node) && !insideTry(effect.via, fn)) return undefined;
+  if (!writeFirst && effect.path.length && throwsBeforeReturning(effect, fn)) return undefined;
   return { write, writeFirst };
+}
+
+/**
+ * True when, on the way from the flow's call to the publish, some function always throws after the
+ * call that leads to the publish (or after the publish itself), and no function closer to the flow
+ * makes that call inside a `try`.
+ */
+function throwsBeforeReturning(effect: Reached, fn: Node): boolean {
+  // points[0] is the flow's call, points[i + 1] the call (or the publish) in effect.path[i].
+  const points = [effect.via, ...effect.steps];
+  const owners = [fn, ...effect.path];
+  for (let i = 1; i < points.length; i++) {
+    if (insideTry(points[i - 1], owners[i - 1])) return false;
+    if (throwsAfter(points[i])) return true;
+  }
+  return false;
 }
 
 /** True when the statement holding `node` is followed, in its function, by a `throw` that always runs (no `try` in between). */
