@@ -47,47 +47,36 @@ const ordersThenRequest = `${NEST_ORDERS_HEAD}
 }
 `;
 
+/** A validator that publishes (itself, or through `sendAudit`) when the event is stale and then runs `tail`; its caller writes after it (line 16 or 19). */
+const rejectStale = (tail: string, viaHelper = false) => ({
+  'services/orders/src/orders.ts': `${HEAD}${viaHelper ? `
+async function sendAudit(id: string) {
+  await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
+}
+` : ''}
+async function rejectStale(id: string, at: number) {
+  if (at < Date.now() - 60000) {
+    ${viaHelper ? 'await sendAudit(id);' : "await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });"}
+${tail}
+  }
+}
+
+export async function apply(id: string, at: number) {
+  await rejectStale(id, at);
+  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
+}
+`,
+});
+
 runRuleTests('dual-write', {
   valid: [
     {
       name: 'the same two calls down: the callee calls a publish helper and then always throws',
-      files: {
-        'services/orders/src/orders.ts': `${HEAD}
-async function sendAudit(id: string) {
-  await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
-}
-
-async function rejectStale(id: string, at: number) {
-  if (at < Date.now() - 60000) {
-    await sendAudit(id);
-    throw new Error('stale');
-  }
-}
-
-export async function apply(id: string, at: number) {
-  await rejectStale(id, at);
-  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
-}
-`,
-      },
+      files: rejectStale("    throw new Error('stale');", true),
     },
     {
       name: 'a callee that publishes and then always throws never returns to the caller\'s later write',
-      files: {
-        'services/orders/src/orders.ts': `${HEAD}
-async function rejectStale(id: string, at: number) {
-  if (at < Date.now() - 60000) {
-    await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
-    throw new Error('stale');
-  }
-}
-
-export async function apply(id: string, at: number) {
-  await rejectStale(id, at);
-  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
-}
-`,
-      },
+      files: rejectStale("    throw new Error('stale');"),
     },
     {
       name: 'write and publish on the two branches of one if/else',
@@ -343,21 +332,7 @@ export async function place(dataSource: DataSource, id: string) {
   invalid: [
     {
       name: 'a callee that publishes and may return first (a return before its throw) still precedes the write',
-      files: {
-        'services/orders/src/orders.ts': `${HEAD}
-async function rejectStale(id: string, at: number) {
-  if (at < Date.now() - 60000) {
-    await producer.send({ topic: 'orders.ignored', messages: [{ key: id, value: id }] });
-    if (id.startsWith('x')) return;\n    throw new Error('stale');
-  }
-}
-
-export async function apply(id: string, at: number) {
-  await rejectStale(id, at);
-  await prisma.order.update({ where: { id }, data: { appliedAt: new Date(at) } });
-}
-`,
-      },
+      files: rejectStale("    if (id.startsWith('x')) return;\n    throw new Error('stale');"),
       errors: [{ messageId: 'dualWrite', line: 16, column: 9 }],
     },
     {
