@@ -1,0 +1,67 @@
+/**
+ * Code nothing runs: a method of a class in use (registered as a provider, injected, constructed)
+ * that no production code refers to (not called, not passed on,
+ * not named through an interface or a base class it implements), with no decorator (a route, a
+ * handler or a job the framework calls) and not a member of an interface the class implements or
+ * of a class it extends (a lifecycle hook, an override the framework or a base class calls). A `RedisService.acquireLock`
+ * copied into a service and never used takes no lock; a collector method nobody calls makes no dual
+ * write. Only a deployable's own code is judged (a library's API is called from elsewhere); functions,
+ * exports and callbacks are left alone: a framework may call them by convention (a serverless
+ * handler, a Next.js route export), where silence would be a guess.
+ */
+import { Node, SyntaxKind, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
+import type { SystemModel } from '../model';
+
+const memo = new WeakMap<Node, boolean>();
+
+/** True when the class method holding `node` is never referred to by production code (see above). */
+export function unusedMethod(model: SystemModel, node: Node): boolean {
+  const method = Node.isMethodDeclaration(node) ? node : node.getFirstAncestor((a) => Node.isMethodDeclaration(a));
+  if (!method || !Node.isMethodDeclaration(method)) return false;
+  // The method must be the function the node runs in, not a callback inside it.
+  const fn = node === method ? method : node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  if (fn !== method) return false;
+  let out = memo.get(method);
+  if (out === undefined) memo.set(method, out = computeUnused(model, method));
+  return out;
+}
+
+function computeUnused(model: SystemModel, method: Node): boolean {
+  if (!Node.isMethodDeclaration(method) || method.getDecorators().length) return false;
+  // Only in a deployable's own code: a library (or code the layout does not place) may be called from elsewhere.
+  if (!model.serviceOf(method)) return false;
+  const cls = method.getParent();
+  if (!cls || !Node.isClassDeclaration(cls)) return false;
+  // A member of an interface the class implements or of a class it extends (`onModuleInit`, `process`, `handle`):
+  // the framework or the base class calls it.
+  const bases = [...cls.getImplements(), ...(cls.getExtends() ? [cls.getExtends()!] : [])];
+  // A class the framework drives (`@Processor`, `@Controller`, `@Resolver`, `@EventsHandler`): it calls the methods.
+  if (cls.getDecorators().some((d) => d.getName() !== 'Injectable')) return false;
+  const member = method.getName();
+  if (bases.some((b) => declares(b, member))) return false;
+  const name = method.getNameNode();
+  const className = cls.getNameNode();
+  if (!Node.isIdentifier(name) || !className) return false;
+  const production = new Set(model.files.map((f) => f.sourceFile));
+  const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()));
+  try {
+    // The class is in use (registered as a provider, injected, constructed) but this method never is.
+    return usedElsewhere(className) && !usedElsewhere(name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when a base (an implemented interface, an extended class) declares the member. When its type is
+ * not known (the package not installed), an extended class may declare anything (no guess), and an
+ * interface is read from its name: `OnModuleInit` declares `onModuleInit`.
+ */
+function declares(base: ExpressionWithTypeArguments, member: string): boolean {
+  const type = base.getType();
+  if (!type.isAny() && type.getProperties().length) return !!type.getProperty(member);
+  const parent = base.getParent();
+  if (parent && Node.isHeritageClause(parent) && parent.getToken() === SyntaxKind.ExtendsKeyword) return true;
+  const name = base.getExpression().getText().split('.').pop() ?? '';
+  return name.charAt(0).toLowerCase() + name.slice(1) === member;
+}

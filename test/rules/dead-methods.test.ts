@@ -1,0 +1,84 @@
+/**
+ * Code nothing runs: in a deployable's own code, a method of a class in use (registered as a
+ * provider) that nothing calls or refers to takes no lock and makes no dual write. A method that is
+ * called, a lifecycle hook of an interface the class implements, a decorated route, or a class
+ * nothing refers to at all (a library, an unfinished fixture) keeps its findings.
+ */
+import { runRuleTests } from '../support/ruleTester';
+import { at, lines } from './libraries/helpers';
+
+/** A Nest-style Redis service (registered in the module) whose lock method is called by `caller`, or not. */
+const lockService = (extra: string[] = [], caller = false) => {
+  const text = lines(
+    "import Redis from 'ioredis';", //                                                         1
+    "import { OnModuleInit } from '@nestjs/common';", //                                     2
+    'export class RedisService implements OnModuleInit {', //                                3
+    '  private readonly redis = new Redis(process.env.REDIS_URL!);', //                       4
+    '  async onModuleInit() {', //                                                            5
+    ...extra,
+    '  }', //
+    '  async acquireLock(resource: string) {', //
+    "    return this.redis.set(`lock:${resource}`, '1', 'PX', 5000, 'NX');", //
+    '  }', //
+    '}',
+  );
+  return {
+    text,
+    files: {
+      'services/ai/package.json': JSON.stringify({ name: 'ai', version: '1.0.0', scripts: { start: 'node dist/main.js' } }),
+      'services/ai/src/redis.service.ts': text,
+      'services/ai/src/app.module.ts': lines("import { RedisService } from './redis.service';", 'export const providers = [RedisService];'),
+      ...(caller ? { 'services/ai/src/jobs.ts': lines("import { RedisService } from './redis.service';", 'export async function run(redis: RedisService) {', "  await redis.acquireLock('nightly');", '}') } : {}),
+    },
+  };
+};
+
+runRuleTests('unjustified-distributed-lock', {
+  valid: [
+    { name: 'a lock method of a registered service that nothing calls', files: lockService().files },
+  ],
+  invalid: [
+    {
+      name: 'the same method, called by a job',
+      files: lockService([], true).files,
+      errors: [{ messageId: 'lock', file: 'services/ai/src/redis.service.ts', ...at(lockService().text, 'set(`lock') }],
+    },
+    {
+      name: 'a lock in the lifecycle hook the framework calls (a member of the interface the class implements)',
+      files: lockService(["    await this.redis.set('lock:warmup', '1', 'PX', 5000, 'NX');"]).files,
+      errors: [{ messageId: 'lock', file: 'services/ai/src/redis.service.ts', line: 6, column: 22 }],
+    },
+  ],
+});
+
+/** A collector service (registered) whose `collect` saves and emits; `callers` decides who calls it. */
+const collector = (called: boolean) => ({
+  'services/evidence/package.json': JSON.stringify({ name: 'evidence', version: '1.0.0', scripts: { start: 'node dist/main.js' } }),
+  'services/evidence/src/collector.service.ts': lines(
+    "import { PrismaClient } from '@prisma/client';", //                                                  1
+    "import { Kafka } from 'kafkajs';", //                                                                2
+    'const prisma = new PrismaClient();', //                                                              3
+    "const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();", //                            4
+    'export class CollectorService {', //                                                                 5
+    '  async collect(source: string) {', //                                                              6
+    '    const evidence = await prisma.evidence.create({ data: { source } });', //                       7
+    "    await producer.send({ topic: 'evidence.collected', messages: [{ key: evidence.id, value: source }] });", // 8
+    '  }', //                                                                                             9
+    '}', //                                                                                              10
+  ),
+  'services/evidence/src/app.module.ts': lines("import { CollectorService } from './collector.service';", 'export const providers = [CollectorService];'),
+  ...(called ? { 'services/evidence/src/cron.ts': lines("import { CollectorService } from './collector.service';", 'export async function tick(c: CollectorService) {', "  await c.collect('azure');", '}') } : {}),
+});
+
+runRuleTests('dual-write', {
+  valid: [
+    { name: 'a method of a registered service that nothing calls makes no dual write', files: collector(false) },
+  ],
+  invalid: [
+    {
+      name: 'the same method, called from a scheduled job',
+      files: collector(true),
+      errors: [{ messageId: 'dualWrite', file: 'services/evidence/src/collector.service.ts', line: 8, column: 20 }],
+    },
+  ],
+});
