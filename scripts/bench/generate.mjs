@@ -461,10 +461,20 @@ export class ${E}Controller {
           break;
         case 'service':
           rel = `${base}/src/services/${entity}.service.ts`;
-          text = `import { Injectable } from '@nestjs/common';
+          text = `import { Body, Controller, Injectable, Post } from '@nestjs/common';
 import { pool } from '../infra/db';
 import { producer } from '../infra/kafka';
 ${commonImport}${domImport}
+@Controller('${entity}s')
+export class ${E}HttpController {
+  constructor(private readonly service: ${E}Service) {}
+
+  @Post()
+  async create(@Body() body: { id: string; customerId: string; amountCents: number; correlationId: string }): Promise<void> {
+    await this.service.create(body.id, body.customerId, body.amountCents, body.correlationId);
+  }
+}
+
 @Injectable()
 export class ${E}Service {
   async create(id: string, customerId: string, amountCents: number, correlationId: string): Promise<void> {
