@@ -1,7 +1,7 @@
 /**
  * Code nothing runs: in a deployable's own code, a method of a class in use (registered as a
  * provider) that nothing calls or refers to takes no lock and makes no dual write. A method that is
- * called, a lifecycle hook of an interface the class implements, a decorated route, or a class
+ * called (even through an import the checker does not resolve: its name is read), a lifecycle hook of an interface the class implements, a decorated route, or a class
  * nothing refers to at all (a library, an unfinished fixture) keeps its findings.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -41,6 +41,14 @@ runRuleTests('unjustified-distributed-lock', {
     {
       name: 'the same method, called by a job',
       files: lockService([], true).files,
+      errors: [{ messageId: 'lock', file: 'services/ai/src/redis.service.ts', ...at(lockService().text, 'set(`lock') }],
+    },
+    {
+      name: 'the same method, called through an import the checker does not resolve (a path alias): its name is read',
+      files: {
+        ...lockService().files,
+        'services/ai/src/jobs.ts': lines("import { RedisService } from '@app/redis';", 'export async function run(redis: RedisService) {', "  await redis.acquireLock('nightly');", '}'),
+      },
       errors: [{ messageId: 'lock', file: 'services/ai/src/redis.service.ts', ...at(lockService().text, 'set(`lock') }],
     },
     {

@@ -45,8 +45,10 @@ function computeUnused(model: SystemModel, method: Node): boolean {
   const production = new Set(model.files.map((f) => f.sourceFile));
   const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()));
   try {
-    // The class is in use (registered as a provider, injected, constructed) but this method never is.
-    return usedElsewhere(className) && !usedElsewhere(name);
+    // The class is in use (registered as a provider, injected, constructed) but this method never is: not
+    // even its name appears elsewhere in production code (read as text, so an import the checker does not
+    // resolve, a path alias or a dynamic call by name keeps it alive).
+    return usedElsewhere(className) && !nameAppears(model, name.getText());
   } catch {
     return false;
   }
@@ -64,4 +66,21 @@ function declares(base: ExpressionWithTypeArguments, member: string): boolean {
   if (parent && Node.isHeritageClause(parent) && parent.getToken() === SyntaxKind.ExtendsKeyword) return true;
   const name = base.getExpression().getText().split('.').pop() ?? '';
   return name.charAt(0).toLowerCase() + name.slice(1) === member;
+}
+
+const textMemo = new WeakMap<SystemModel, Map<string, number>>();
+
+/** True when production code reads a member of that name, or names it in a string (copies of the method elsewhere do not count). */
+function nameAppears(model: SystemModel, name: string): boolean {
+  let counts = textMemo.get(model);
+  if (!counts) textMemo.set(model, counts = new Map());
+  let n = counts.get(name);
+  if (n === undefined) {
+    // A use reads the member (`svc.name(`, `Card.name`, `this.name`) or names it in a string (`'name'`); a declaration does neither.
+    const word = new RegExp(`(?:\\.|['"\`])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    n = 0;
+    for (const f of model.files) n += f.sourceFile.getFullText().match(word)?.length ?? 0;
+    counts.set(name, n);
+  }
+  return n > 0;
 }
