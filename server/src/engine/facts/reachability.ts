@@ -48,7 +48,7 @@ function computeUnused(model: SystemModel, method: Node): boolean {
     // The class is in use (registered as a provider, injected, constructed) but this method never is: not
     // even its name appears elsewhere in production code (read as text, so an import the checker does not
     // resolve, a path alias or a dynamic call by name keeps it alive).
-    return usedElsewhere(className) && !nameAppears(model, name.getText());
+    return usedElsewhere(className) && !nameAppears(model, name.getText()) && !usedElsewhere(name);
   } catch {
     return false;
   }
