@@ -130,6 +130,32 @@ describe('analysis session', () => {
     assert.deepEqual(shared(session.run().result), ['services/billing/src/repo.ts', 'services/orders/src/repo.ts']);
   });
 
+  test('a call added in another file brings a lock method nothing called back into use, as a fresh analysis does', () => {
+    const root = writeWorkspace({
+      'services/ai/package.json': JSON.stringify({ name: 'ai', scripts: { start: 'node dist/main.js' } }),
+      'services/ai/src/redis.service.ts': lines(
+        "import Redis from 'ioredis';",
+        'export class RedisService {',
+        '  private readonly redis = new Redis(process.env.REDIS_URL!);',
+        '  async acquireLock(resource: string) {',
+        "    return this.redis.set(`lock:${resource}`, '1', 'PX', 5000, 'NX');",
+        '  }',
+        '}',
+      ),
+      'services/ai/src/app.module.ts': lines("import { RedisService } from './redis.service';", 'export const providers = [RedisService];'),
+      'services/ai/src/jobs.ts': lines("import { RedisService } from './redis.service';", 'export async function run(redis: RedisService) {', '  return redis;', '}'),
+    });
+    roots.push(root);
+    const session = new AnalysisSession({ root });
+    const locks = (r: AnalysisResult) => r.findings.filter((f) => f.ruleId === 'unjustified-distributed-lock').length;
+    assert.equal(locks(session.run().result), 0);
+    const jobs = path.join(root, 'services/ai/src/jobs.ts');
+    const overlays = new Map([[jobs, lines("import { RedisService } from './redis.service';", 'export async function run(redis: RedisService) {', "  return redis.acquireLock('nightly');", '}')]]);
+    const edited = session.run({ overlays });
+    assert.equal(locks(edited.result), 1);
+    assert.deepEqual(summary(edited.result), fresh(root, overlays));
+  });
+
   test('removing the client from the shared module removes the findings in both services', () => {
     const root = workspace();
     const session = new AnalysisSession({ root });

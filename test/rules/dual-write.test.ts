@@ -36,24 +36,29 @@ export async function book(userId: string, mealId: string) {
 }
 `;
 
-runRuleTests('dual-write', {
-  valid: [
-    {
-      name: 'an HTTP POST to an endpoint whose path names a question (/menu/validate) asks, it does not tell: no dual write',
-      files: {
-        ...PAYMENTS_SERVICE,
-        'services/orders/src/checkout.ts': `import mysql from 'mysql2/promise';
+/** An orders checkout over mysql2 and axios with the given body (from line 7), beside the payments service. */
+const mysqlCheckout = (...body: string[]) => ({
+  ...PAYMENTS_SERVICE,
+  'services/orders/src/checkout.ts': `import mysql from 'mysql2/promise';
 import axios from 'axios';
 
 const db = mysql.createPool({ host: 'mysql', user: 'orders', database: 'orders' });
 
 export async function checkout(orderId: string, amount: number) {
-  await axios.post(\`\${process.env.PAYMENTS_SERVICE_URL}/payments/\${orderId}/validate\`, { orderId, amount });
-  await db.execute('INSERT INTO payments_requested (order_id, amount) VALUES (?, ?)', [orderId, amount]);
-  await axios.post(\`\${process.env.PAYMENTS_SERVICE_URL}/quote?currency=EUR\`, { orderId, amount });
+${body.map((l) => `  ${l}`).join('\n')}
 }
 `,
-      },
+});
+
+runRuleTests('dual-write', {
+  valid: [
+    {
+      name: 'an HTTP POST to an endpoint whose path names a question (/menu/validate) asks, it does not tell: no dual write',
+      files: mysqlCheckout(
+        "await axios.post(`${process.env.PAYMENTS_SERVICE_URL}/payments/${orderId}/validate`, { orderId, amount });",
+        "await db.execute('INSERT INTO payments_requested (order_id, amount) VALUES (?, ?)', [orderId, amount]);",
+        "await axios.post(`${process.env.PAYMENTS_SERVICE_URL}/quote?currency=EUR`, { orderId, amount });",
+      ),
     },
     {
       name: 'an amqplib RPC request named as a query (get_user_by_id) before the write: a read over RPC, not a change',
@@ -534,19 +539,10 @@ export async function placeOrder(order: { id: string; total: number }) {
     },
     {
       name: 'mysql2 INSERT then HTTP POST to another service through process.env.PAYMENTS_SERVICE_URL',
-      files: {
-        ...PAYMENTS_SERVICE,
-        'services/orders/src/checkout.ts': `import mysql from 'mysql2/promise';
-import axios from 'axios';
-
-const db = mysql.createPool({ host: 'mysql', user: 'orders', database: 'orders' });
-
-export async function checkout(orderId: string, amount: number) {
-  await db.execute('INSERT INTO payments_requested (order_id, amount) VALUES (?, ?)', [orderId, amount]);
-  await axios.post(\`\${process.env.PAYMENTS_SERVICE_URL}/charges\`, { orderId, amount }, { timeout: 2000 });
-}
-`,
-      },
+      files: mysqlCheckout(
+        "await db.execute('INSERT INTO payments_requested (order_id, amount) VALUES (?, ?)', [orderId, amount]);",
+        "await axios.post(`${process.env.PAYMENTS_SERVICE_URL}/charges`, { orderId, amount }, { timeout: 2000 });",
+      ),
       errors: [{ messageId: 'dualWrite', file: 'services/orders/src/checkout.ts', line: 8, column: 15 }],
     },
     {

@@ -28,6 +28,19 @@ export interface Reached {
   inferred?: boolean;
 }
 
+/**
+ * The nodes on the way to a reached fact: the fact itself, and the call in the starting function and
+ * in each function passed through that leads to it. A check that guards the fact may sit around any of them.
+ */
+export function pointsOnTheWay(r: Reached): Node[] {
+  return r.path.length ? [r.fact.node, r.via, ...r.steps.slice(0, -1)] : [r.fact.node];
+}
+
+/** A node whose body is a function of its own (a declaration, method, accessor, arrow or function expression): checks inside it do not guard code outside. */
+export function isFunctionBoundary(n: Node): boolean {
+  return Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n);
+}
+
 export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
   private readonly namedMemo = new Map<Node, Map<string, boolean>>();

@@ -1,28 +1,32 @@
 /**
  * Code nothing runs: a method of a class in use (registered as a provider, injected, constructed)
- * that no production code refers to (not called, not passed on,
- * not named through an interface or a base class it implements), with no decorator (a route, a
- * handler or a job the framework calls) and not a member of an interface the class implements or
- * of a class it extends (a lifecycle hook, an override the framework or a base class calls). A `RedisService.acquireLock`
- * copied into a service and never used takes no lock; a collector method nobody calls makes no dual
- * write. Only a deployable's own code is judged (a library's API is called from elsewhere); functions,
- * exports and callbacks are left alone: a framework may call them by convention (a serverless
- * handler, a Next.js route export), where silence would be a guess.
+ * that no production code refers to, neither by a reference the checker resolves nor by name (a
+ * member access `.name` or a string naming it). Left alone: a method with a decorator (a route, a
+ * handler, a job the framework calls), a member of an interface the class implements or of a class it
+ * extends (a lifecycle hook, an override), a method of a class a framework decorator drives, and
+ * anything outside a deployable's own code (a library's API is called from elsewhere). A
+ * `RedisService.acquireLock` copied into a service and never used takes no lock; a collector method
+ * nobody calls makes no dual write. Functions, exports and callbacks are not judged: a framework may
+ * call them by convention (a serverless handler, a Next.js route export), where silence would be a guess.
  */
 import { Node, SyntaxKind, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
 import type { SystemModel } from '../model';
+import { isFunctionBoundary } from './effects';
 
-const memo = new WeakMap<Node, boolean>();
+/** Per analysis: an edit elsewhere (a new call) can bring a method back into use. */
+const memo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
 
 /** True when the class method holding `node` is never referred to by production code (see above). */
 export function unusedMethod(model: SystemModel, node: Node): boolean {
   const method = Node.isMethodDeclaration(node) ? node : node.getFirstAncestor((a) => Node.isMethodDeclaration(a));
   if (!method || !Node.isMethodDeclaration(method)) return false;
   // The method must be the function the node runs in, not a callback inside it.
-  const fn = node === method ? method : node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  const fn = node === method ? method : node.getFirstAncestor(isFunctionBoundary);
   if (fn !== method) return false;
-  let out = memo.get(method);
-  if (out === undefined) memo.set(method, out = computeUnused(model, method));
+  let known = memo.get(model);
+  if (!known) memo.set(model, known = new WeakMap());
+  let out = known.get(method);
+  if (out === undefined) known.set(method, out = computeUnused(model, method));
   return out;
 }
 
@@ -32,22 +36,21 @@ function computeUnused(model: SystemModel, method: Node): boolean {
   if (!model.serviceOf(method)) return false;
   const cls = method.getParent();
   if (!cls || !Node.isClassDeclaration(cls)) return false;
+  // A class the framework drives (`@Processor`, `@Controller`, `@Resolver`, `@EventsHandler`): it calls the methods.
+  if (cls.getDecorators().some((d) => d.getName() !== 'Injectable')) return false;
   // A member of an interface the class implements or of a class it extends (`onModuleInit`, `process`, `handle`):
   // the framework or the base class calls it.
   const bases = [...cls.getImplements(), ...(cls.getExtends() ? [cls.getExtends()!] : [])];
-  // A class the framework drives (`@Processor`, `@Controller`, `@Resolver`, `@EventsHandler`): it calls the methods.
-  if (cls.getDecorators().some((d) => d.getName() !== 'Injectable')) return false;
   const member = method.getName();
   if (bases.some((b) => declares(b, member))) return false;
   const name = method.getNameNode();
   const className = cls.getNameNode();
   if (!Node.isIdentifier(name) || !className) return false;
-  const production = new Set(model.files.map((f) => f.sourceFile));
+  const production = productionFiles(model);
   const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()));
   try {
-    // The class is in use (registered as a provider, injected, constructed) but this method never is: not
-    // even its name appears elsewhere in production code (read as text, so an import the checker does not
-    // resolve, a path alias or a dynamic call by name keeps it alive).
+    // The class is in use but this method never is: read as text too, so a call through an import the
+    // checker does not resolve (a path alias) or by name in a string keeps it alive.
     return usedElsewhere(className) && !nameAppears(model, name.getText()) && !usedElsewhere(name);
   } catch {
     return false;
@@ -69,6 +72,13 @@ function declares(base: ExpressionWithTypeArguments, member: string): boolean {
 }
 
 const textMemo = new WeakMap<SystemModel, Map<string, number>>();
+const productionMemo = new WeakMap<SystemModel, Set<Node>>();
+
+function productionFiles(model: SystemModel): Set<Node> {
+  let out = productionMemo.get(model);
+  if (!out) productionMemo.set(model, out = new Set(model.files.map((f) => f.sourceFile)));
+  return out;
+}
 
 /** True when production code reads a member of that name, or names it in a string (copies of the method elsewhere do not count). */
 function nameAppears(model: SystemModel, name: string): boolean {

@@ -4,7 +4,7 @@ import { describeAt } from './describe';
 import { isCacheTable, isGuardTable, isOutboxTable } from '../facts/sql';
 import { calleeName } from '../facts/syntax';
 import type { Fact } from '../facts/facts';
-import type { Reached } from '../facts/effects';
+import { isFunctionBoundary, type Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
 import { realtimePush } from '../facts/libraries/realtimePush';
 import { brokenOutbox, isOutboxCode, sharedTx } from './dualWriteOutbox';
@@ -349,7 +349,7 @@ function throwsBeforeReturning(effect: Reached, fn: Node): boolean {
 /** True when the statement holding `node` is followed, in its function, by a `throw` that always runs (no `try` in between). */
 function throwsAfter(node: Node): boolean {
   for (let child: Node = node, n = node.getParent(); n; child = n, n = n.getParent()) {
-    if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
+    if (isFunctionBoundary(n)) return false;
     if (Node.isTryStatement(n)) return false;
     if (Node.isBlock(n)) {
       const after = n.getStatements().slice(n.getStatements().indexOf(child as never) + 1);

@@ -8,7 +8,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import { exitJumps } from '../facts/jumps';
-import type { Reached } from '../facts/effects';
+import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import { DUPLICATE_KEY_CODES, DUPLICATE_KEY_ERRORS, DUPLICATE_KEY_HELPER } from '../facts/libraries/duplicateKeyErrors';
 
 /**
@@ -16,13 +16,13 @@ import { DUPLICATE_KEY_CODES, DUPLICATE_KEY_ERRORS, DUPLICATE_KEY_HELPER } from 
  * violation: around the write itself or around a call on the way to it.
  */
 export function duplicateKeyCaught(write: Reached): boolean {
-  return [write.fact.node, write.via, ...write.steps.slice(0, -1)].some(caughtAt);
+  return pointsOnTheWay(write).some(caughtAt);
 }
 
 /** Within the function holding `node`. */
 function caughtAt(node: Node): boolean {
   for (let child: Node = node, n = node.getParent(); n; child = n, n = n.getParent()) {
-    if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
+    if (isFunctionBoundary(n)) return false;
     if (Node.isTryStatement(n) && child === n.getTryBlock()) {
       const clause = n.getCatchClause();
       if (clause && skipsDuplicate(clause.getBlock())) return true;

@@ -11,7 +11,7 @@
  * (the same receiver, `this.customers`, or the write's model/table).
  */
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
-import type { Reached } from '../facts/effects';
+import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import { exitJumps } from '../facts/jumps';
 
 /** Calls that read a row or tell whether one exists. */
@@ -28,10 +28,8 @@ const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRaw
 export function guardedByExistenceCheck(handler: Node, effect: Reached, written: Set<string>, resolve?: Resolve): boolean {
   if (effect.fact.kind === 'guard' || effect.fact.kind === 'read') return false;
   // The effect, and the call in the handler and in each function on the way that leads to it.
-  const points: Node[] = [effect.fact.node];
-  if (effect.path.length) points.push(effect.via, ...effect.steps.slice(0, -1));
-  return points.some((point) => {
-    const fn = point.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) ?? handler;
+  return pointsOnTheWay(effect).some((point) => {
+    const fn = point.getFirstAncestor(isFunctionBoundary) ?? handler;
     const stores = new Set([...written, ...(effect.fact.kind === 'write' ? storeNames(point, effect) : [])]);
     return stores.size > 0 && checkedBefore(point, fn, stores, resolve);
   });

@@ -17,7 +17,7 @@
  * up, an e-mail it sends, or a consumer not found in code keeps the finding.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import type { Reached } from '../facts/effects';
+import { isFunctionBoundary, type Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
 import { ownConsumers, type HopIndex } from '../facts/hops';
 import { realtimePush } from '../facts/libraries/realtimePush';
@@ -110,7 +110,7 @@ function writeRecordsState(w: Reached): boolean {
     }
   }
   // `entity.status = Status.QUEUED; await repo.save(entity)`: the assignment in the write's function.
-  const fn = w.fact.node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  const fn = w.fact.node.getFirstAncestor(isFunctionBoundary);
   return !!fn && fn.getDescendantsOfKind(SyntaxKind.BinaryExpression).some((b) => {
     const left = b.getLeft();
     return b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) && marksPending(left.getName(), b.getRight());

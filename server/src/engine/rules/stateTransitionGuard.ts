@@ -7,8 +7,8 @@
  * `status`, `payment_status`, `paymentStatus`). An effect that runs only when the state a write
  * returns from before it (`previousStatus`) differed is guarded the same way (priorStateChecked).
  */
-import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
-import type { Reached } from '../facts/effects';
+import { Node, SyntaxKind, type BinaryExpression, type IfStatement } from 'ts-morph';
+import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 
 /** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
@@ -43,24 +43,38 @@ export function guardedByStateTransition(handler: Node, effects: Reached[]): boo
 const PRIOR_STATE_FIELD = /^(previous|prev|old|prior|former)_?(status|state|stage|phase)$/i;
 
 /**
+ * True when, within the function holding some point on the way to the effect (pointsOnTheWay), an
+ * enclosing `if` lets the point run only when `runsOnlyIf` holds for it, or an earlier `if (...)
+ * return|throw` (no `else`) in a block holding the point stops a repeat first (`stopsFirst`, given
+ * the statements after that `if`).
+ */
+function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement): boolean; stopsFirst(stmt: IfStatement, after: Node[]): boolean }): boolean {
+  return pointsOnTheWay(effect).some((point) => {
+    for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
+      if (isFunctionBoundary(n)) return false;
+      if (Node.isIfStatement(n) && child === n.getThenStatement() && test.runsOnlyIf(n)) return true;
+      if (Node.isBlock(n)) {
+        const stmts = n.getStatements();
+        for (let i = 0; i < stmts.length && stmts[i] !== child; i++) {
+          const stmt = stmts[i];
+          if (Node.isIfStatement(stmt) && !stmt.getElseStatement() && exits(stmt.getThenStatement()) && test.stopsFirst(stmt, stmts.slice(i + 1))) return true;
+        }
+      }
+    }
+    return false;
+  });
+}
+
+/**
  * An effect that runs only when the write's prior state differed from a state (`if (updated.
  * previousStatus !== 'COMPLETED' && ...) { publish }`), or after `if (updated.previousStatus ===
  * 'COMPLETED') return;`: a repeat finds the transition already made and skips it. The check may sit
  * around the effect or around a call on the way to it.
  */
 function priorStateChecked(effect: Reached): boolean {
-  return [effect.fact.node, effect.via, ...effect.steps.slice(0, -1)].some((point) => {
-    for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
-      if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
-      if (Node.isIfStatement(n) && child === n.getThenStatement() && conjuncts(n.getExpression()).some((c) => priorComparison(c) === 'differs')) return true;
-      if (Node.isBlock(n)) {
-        for (const stmt of n.getStatements()) {
-          if (stmt === child) break;
-          if (Node.isIfStatement(stmt) && !stmt.getElseStatement() && exits(stmt.getThenStatement()) && disjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'equals')) return true;
-        }
-      }
-    }
-    return false;
+  return guardedOnTheWay(effect, {
+    runsOnlyIf: (stmt) => conjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'differs'),
+    stopsFirst: (stmt) => disjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'equals'),
   });
 }
 
@@ -70,24 +84,15 @@ function priorStateChecked(effect: Reached): boolean {
  * that write `invoiceId`. A one-time initialisation: a repeat finds the field set and skips it.
  */
 function markerChecked(effect: Reached): boolean {
-  return [effect.fact.node, effect.via, ...effect.steps.slice(0, -1)].some((point) => {
-    for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
-      if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
-      if (Node.isIfStatement(n) && child === n.getThenStatement()) {
-        const unset = conjuncts(n.getExpression()).map(unsetField).find((f) => f !== undefined);
-        if (unset && setsField(n.getThenStatement(), unset)) return true;
-      }
-      if (Node.isBlock(n)) {
-        const stmts = n.getStatements();
-        const at = stmts.indexOf(child as never);
-        for (const stmt of stmts.slice(0, Math.max(at, 0))) {
-          if (!Node.isIfStatement(stmt) || stmt.getElseStatement() || !exits(stmt.getThenStatement())) continue;
-          const set = disjuncts(stmt.getExpression()).map(setField).find((f) => f !== undefined);
-          if (set && stmts.slice(stmts.indexOf(stmt) + 1).some((later) => setsField(later, set))) return true;
-        }
-      }
-    }
-    return false;
+  return guardedOnTheWay(effect, {
+    runsOnlyIf: (stmt) => {
+      const unset = conjuncts(stmt.getExpression()).map(unsetField).find((f) => f !== undefined);
+      return !!unset && setsField(stmt.getThenStatement(), unset);
+    },
+    stopsFirst: (stmt, after) => {
+      const set = disjuncts(stmt.getExpression()).map(setField).find((f) => f !== undefined);
+      return !!set && after.some((later) => setsField(later, set));
+    },
   });
 }
 

@@ -197,7 +197,7 @@ export class TracingIndex {
       const reg = f.registration!;
       const evidence = { file: f.rel, line: reg.line, module: reg.module };
       if (!reg.functions) {
-        this.coverImporters(f.sourceFile, f.rel, reg.covers, evidence, relOf, layout, importers, reg.native);
+        this.coverImporters(f.sourceFile, f.rel, reg.covers, evidence, relOf, importers, reg.native);
         continue;
       }
       // Registered inside functions: the services whose code calls them (through shared wrappers).
@@ -209,7 +209,7 @@ export class TracingIndex {
         const rel = relOf.get(call.file) ?? '';
         const startedBy = `\`${call.chain}\` called at ${rel}:${call.line}`;
         if (call.onLoad) {
-          this.coverImporters(call.file, rel, reg.covers, { ...evidence, startedBy }, relOf, layout, importers);
+          this.coverImporters(call.file, rel, reg.covers, { ...evidence, startedBy }, relOf, importers);
           continue;
         }
         this.add(serviceOfFile(call.file)!, reg.covers, {
@@ -234,7 +234,7 @@ export class TracingIndex {
 
   /** A module that registers on load covers its own service and the services whose code imports it, through shared modules. */
   private coverImporters(file: SourceFile, fileRel: string, covers: string[], evidence: { file: string; line: number; module: string; startedBy?: string },
-    relOf: Map<SourceFile, string>, layout: WorkspaceLayout, importers: Map<SourceFile, Set<SourceFile>>, native = false): void {
+    relOf: Map<SourceFile, string>, importers: Map<SourceFile, Set<SourceFile>>, native = false): void {
     const own = this.serviceNameOf(fileRel);
     if (own) this.add(own, covers, { ...evidence, direct: native || NEXT_HOOK.test(fileRel), how: native ? `its client is constructed with the option in ${fileRel}` : `registered in ${fileRel}` });
     // Importers, through shared modules, up to a few levels; a side-effect import as a file's first statement loads first.

@@ -250,11 +250,12 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
   if (values.length) state = 'present';
   else if (opts.opaque) state = 'unknown';
   const upper = method.toUpperCase();
+  const query = isQueryEndpoint(urlNode);
   return {
     kind: 'http', node: calleeName(call), library, method: upper, target,
     detail: `HTTP ${upper} ${urlNode ? urlNode.getText().slice(0, 60) : ''}`.trim(),
-    nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey && !isQueryEndpoint(urlNode),
-    ...(isQueryEndpoint(urlNode) ? { query: true } : {}),
+    nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey && !query,
+    ...(query ? { query: true } : {}),
     correlation: state, correlationValues: values,
   };
 }
