@@ -2,7 +2,7 @@
  * Scores the engine on the labelled corpus (test/corpus/repositories/*.json; test/corpus/LABELLING.md
  * says what a case means) and measures noise and audited precision over all findings.
  *
- *   npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled] [--model-details]
+ *   npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name[,name…]] [--rule id] [--unlabelled] [--model-details]
  *                   [--no-checkout] [--timeout seconds] [--json out.json]
  *                   [--save-runs runs.json | --from-runs runs.json]
  *                   [--audit n [--seed s] [--audit-split test|dev] [--audit-out file]]
@@ -23,7 +23,7 @@ import { runAll, runChild, type RepoRun } from './eval/runner';
 import { noise, score } from './eval/score';
 import { loadExpectedModel, printModelScores, scoreModel } from './eval/models';
 
-const USAGE = 'usage: npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name] [--rule id] [--unlabelled] [--model-details] [--no-checkout] [--timeout s] [--json out.json] [--save-runs f | --from-runs f] [--audit n [--seed s] [--audit-split test|dev] [--audit-out f]]\n       npm run eval -- --audit-score [audit files...]';
+const USAGE = 'usage: npm run eval -- <dir-of-clones> [--split dev|test|all] [--repo name[,name…]] [--rule id] [--unlabelled] [--model-details] [--no-checkout] [--timeout s] [--json out.json] [--save-runs f | --from-runs f] [--audit n [--seed s] [--audit-split test|dev] [--audit-out f]]\n       npm run eval -- --audit-score [audit files...]';
 
 if (process.argv[2] === '--child') runChild(process.argv[3], process.argv[4], process.argv[5] === '--model');
 else main();
@@ -55,12 +55,13 @@ function main(): void {
   }
 
   const split = opt('--split') ?? 'all';
-  const onlyRepo = opt('--repo');
+  const onlyRepos = opt('--repo')?.split(',').filter(Boolean);
+  const onlyRepo = onlyRepos?.join(', ');
   const onlyRule = opt('--rule');
   if (!['dev', 'test', 'all'].includes(split)) return usage(`--split must be dev, test or all`);
   const unassigned = corpus.filter((r) => !r.split).map((r) => r.name);
   if (unassigned.length) console.log(`Not yet in a split, skipped: ${unassigned.join(', ')}`);
-  const repos = corpus.filter((r) => r.split && (split === 'all' || r.split === split) && (!onlyRepo || r.name === onlyRepo));
+  const repos = corpus.filter((r) => r.split && (split === 'all' || r.split === split) && (!onlyRepos || onlyRepos.includes(r.name)));
   if (onlyRepo && !repos.length) return usage(`no corpus repository named ${onlyRepo}${split !== 'all' ? ` in the ${split} split` : ''}`);
 
   let runs: RepoRun[];
