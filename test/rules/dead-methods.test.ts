@@ -1,7 +1,7 @@
 /**
  * Code nothing runs: in a deployable's own code, a method of a class in use (registered as a
- * provider) that nothing calls or refers to takes no lock and makes no dual write. A method that is
- * called (even through an import the checker does not resolve: its name is read), a lifecycle hook of an interface the class implements, a decorated route, or a class
+ * provider) that nothing calls or refers to takes no lock, makes no dual write and sends no message. A method that is
+ * called (even through an import the checker does not resolve: its name is read), a lifecycle hook of a library interface the class implements, a decorated route, or a class
  * nothing refers to at all (a library, an unfinished fixture) keeps its findings.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -87,6 +87,40 @@ runRuleTests('dual-write', {
       name: 'the same method, called from a scheduled job',
       files: collector(true),
       errors: [{ messageId: 'dualWrite', file: 'services/evidence/src/collector.service.ts', line: 8, column: 20 }],
+    },
+  ],
+});
+
+/**
+ * An adapter implementing a port the workspace declares (`PaymentsClient`): its method is called through the port,
+ * by name, like any other method; no framework calls it. `called` decides whether checkout calls it.
+ */
+const paymentsAdapter = (called: boolean) => ({
+  'services/orders/package.json': JSON.stringify({ name: 'orders', version: '1.0.0', scripts: { start: 'node dist/main.js' } }),
+  'services/orders/src/payments.port.ts': lines('export interface PaymentsClient {', '  charge(orderId: string): Promise<void>;', '}'),
+  'services/orders/src/payments.client.ts': lines(
+    "import { Kafka } from 'kafkajs';", //                                                                1
+    "import type { PaymentsClient } from './payments.port';", //                                          2
+    "const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();", //                            3
+    'export class KafkaPaymentsClient implements PaymentsClient {', //                                    4
+    '  async charge(orderId: string) {', //                                                              5
+    "    await producer.send({ topic: 'payment-requests', messages: [{ value: JSON.stringify({ orderId }) }] });", // 6
+    '  }', //                                                                                             7
+    '}', //                                                                                              8
+  ),
+  'services/orders/src/app.module.ts': lines("import { KafkaPaymentsClient } from './payments.client';", 'export const providers = [KafkaPaymentsClient];'),
+  ...(called ? { 'services/orders/src/checkout.ts': lines("import type { PaymentsClient } from './payments.port';", 'export async function checkout(payments: PaymentsClient) {', "  await payments.charge('o-1');", '}') } : {}),
+});
+
+runRuleTests('missing-correlation-id', {
+  valid: [
+    { name: 'a send in a method of a port adapter that nothing calls (the port is the workspace\'s own) makes no hop', files: paymentsAdapter(false) },
+  ],
+  invalid: [
+    {
+      name: 'the same adapter method, called through the port',
+      files: paymentsAdapter(true),
+      errors: [{ messageId: 'missing', file: 'services/orders/src/payments.client.ts', line: 6, column: 20 }],
     },
   ],
 });

@@ -2,11 +2,11 @@
  * Code nothing runs: a method of a class in use (registered as a provider, injected, constructed)
  * that no production code refers to, neither by a reference the checker resolves nor by name (a
  * member access `.name` or a string naming it). Left alone: a method with a decorator (a route, a
- * handler, a job the framework calls), a member of an interface the class implements or of a class it
+ * handler, a job the framework calls), a member of a library's interface the class implements or of a class it
  * extends (a lifecycle hook, an override), a method of a class a framework decorator drives, and
  * anything outside a deployable's own code (a library's API is called from elsewhere). A
  * `RedisService.acquireLock` copied into a service and never used takes no lock; a collector method
- * nobody calls makes no dual write. Functions, exports and callbacks are not judged: a framework may
+ * nobody calls makes no dual write, and a client method never called sends no message. Functions, exports and callbacks are not judged: a framework may
  * call them by convention (a serverless handler, a Next.js route export), where silence would be a guess.
  */
 import { Node, SyntaxKind, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
@@ -47,7 +47,8 @@ function computeUnused(model: SystemModel, method: Node): boolean {
   const className = cls.getNameNode();
   if (!Node.isIdentifier(name) || !className) return false;
   const production = productionFiles(model);
-  const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()));
+  // A declaration of the name (the port's `charge(...): Promise<void>`, another implementation) is not a use of it.
+  const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()) && !isDeclarationName(ref));
   try {
     // The class is in use but this method never is: read as text too, so a call through an import the
     // checker does not resolve (a path alias) or by name in a string keeps it alive.
@@ -64,11 +65,31 @@ function computeUnused(model: SystemModel, method: Node): boolean {
  */
 function declares(base: ExpressionWithTypeArguments, member: string): boolean {
   const type = base.getType();
-  if (!type.isAny() && type.getProperties().length) return !!type.getProperty(member);
+  if (!type.isAny() && type.getProperties().length) {
+    const declared = type.getProperty(member);
+    if (!declared) return false;
+    // A member of an interface the workspace itself declares (`IProductsService.findOneById`) is called through that
+    // interface, by name, as any other method: no framework calls it. Members a library declares (`OnModuleInit`) are.
+    const parent = base.getParent();
+    const implemented = !!parent && Node.isHeritageClause(parent) && parent.getToken() === SyntaxKind.ImplementsKeyword;
+    return !(implemented && declaredInWorkspaceOnly(declared.getDeclarations()));
+  }
   const parent = base.getParent();
   if (parent && Node.isHeritageClause(parent) && parent.getToken() === SyntaxKind.ExtendsKeyword) return true;
   const name = base.getExpression().getText().split('.').pop() ?? '';
   return name.charAt(0).toLowerCase() + name.slice(1) === member;
+}
+
+function isDeclarationName(ref: Node): boolean {
+  const parent = ref.getParent();
+  return !!parent && (Node.isMethodSignature(parent) || Node.isPropertySignature(parent) || Node.isMethodDeclaration(parent)) && parent.getNameNode() === ref;
+}
+
+function declaredInWorkspaceOnly(declarations: Node[]): boolean {
+  return declarations.length > 0 && declarations.every((d) => {
+    const file = d.getSourceFile();
+    return !file.isDeclarationFile() && !file.isInNodeModules();
+  });
 }
 
 const textMemo = new WeakMap<SystemModel, Map<string, number>>();
