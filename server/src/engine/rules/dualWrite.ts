@@ -20,6 +20,7 @@ import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
 import { ownFollowUpWork } from './ownFollowUpJob';
 import { unusedMethod } from '../facts/reachability';
+import { writeRecordsResult } from './recordsCallResult';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -327,6 +328,8 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   // A callee that publishes and then always throws (`await sendAudit('IGNORED'); throw new RetryError()`) never returns
   // to the caller's later write on that path.
   if (!writeFirst && effect.path.length && throwsBeforeReturning(effect, fn)) return undefined;
+  // A request whose reply the write records (upload, then save the URL) cannot go through an outbox: see recordsCallResult.ts.
+  if (!writeFirst && writeRecordsResult(effect, write, fn)) return undefined;
   return { write, writeFirst };
 }
 
