@@ -76,6 +76,26 @@ runRuleTests('dual-write', {
   valid: [
     { name: 'a function that registers one route handler that publishes and another that writes runs neither', files: ROUTES },
     {
+      name: 'a callee whose only write is in a catch that rethrows never returns to the caller\'s later publish',
+      files: {
+        'services/status/src/lists.ts': lines(
+          ...CLIENTS,
+          'async function allocate(listId: string) {', //                                                    7
+          '  try {', //                                                                                      8
+          '    return JSON.parse(listId) as number;', //                                                     9
+          '  } catch (error) {', //                                                                          10
+          "    await pool.query('UPDATE status_lists SET active = false WHERE id = $1', [listId]);", //       11
+          '    throw error;', //                                                                             12
+          '  }', //                                                                                          13
+          '}', //                                                                                            14
+          'export async function issue(listId: string) {', //                                                15
+          '  const index = await allocate(listId);', //                                                      16
+          "  await producer.send({ topic: 'credentials.issued', messages: [{ value: JSON.stringify({ listId, index }) }] });", // 17
+          '}',
+        ),
+      },
+    },
+    {
       name: 'a callee that reads and publishes, then a write of the caller after the call returns: the event announces the callee\'s work',
       files: {
         'services/delivery/src/delivery.ts': lines(

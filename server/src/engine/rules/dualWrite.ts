@@ -4,7 +4,7 @@ import { describeAt } from './describe';
 import { isCacheTable, isGuardTable, isOutboxTable } from '../facts/sql';
 import { calleeName } from '../facts/syntax';
 import type { Fact } from '../facts/facts';
-import { isFunctionBoundary, type Reached } from '../facts/effects';
+import type { Reached } from '../facts/effects';
 import { isUnreachable, pathRelation } from '../facts/paths';
 import { realtimePush } from '../facts/libraries/realtimePush';
 import { brokenOutbox, isOutboxCode, sharedTx } from './dualWriteOutbox';
@@ -21,6 +21,7 @@ import { repeatedByRedelivery } from './repeatedByRedelivery';
 import { ownFollowUpWork } from './ownFollowUpJob';
 import { unusedMethod } from '../facts/reachability';
 import { writeRecordsResult } from './recordsCallResult';
+import { throwsBeforeReturning } from '../facts/throwPaths';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -313,10 +314,13 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   const onPath = writes.filter((w) => !alternatives(w, effect) && (w.via === effect.via || pathRelation(w.via, effect.via, fn) === 'sequential'));
   if (!onPath.length) return undefined;
   const throughSameCall = (w: Reached) => effect.path.length > 0 && w.via === effect.via;
-  const own = onPath.filter((w) => !throughSameCall(w));
+  // A write in a callee that then always throws (an update in a `catch` that rethrows) is on a failure path: it never
+  // returns to the flow, so it is not the change the flow's effect announces or precedes.
+  const own = onPath.filter((w) => !throughSameCall(w) && !(w.path.length && throwsBeforeReturning(w, fn)));
   // The callee writes and publishes itself: that callee is the flow, and its event announces its own write, not
   // an unrelated write its caller made before calling it.
-  if (!own.length || onPath.some(throughSameCall)) return 'callee';
+  if (onPath.some(throughSameCall)) return 'callee';
+  if (!own.length) return undefined;
   const start = (r: Reached) => r.via.getStart();
   const before = own.filter((w) => start(w) <= start(effect) && w.via !== effect.via);
   // The headline write: the last one committed before the effect (its loss is what the effect reports), else the first after it.
@@ -331,45 +335,6 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   // A request whose reply the write records (upload, then save the URL) cannot go through an outbox: see recordsCallResult.ts.
   if (!writeFirst && writeRecordsResult(effect, write, fn)) return undefined;
   return { write, writeFirst };
-}
-
-/**
- * True when, on the way from the flow's call to the publish, some function always throws after the
- * call that leads to the publish (or after the publish itself), and no function closer to the flow
- * makes that call inside a `try`.
- */
-function throwsBeforeReturning(effect: Reached, fn: Node): boolean {
-  // points[0] is the flow's call, points[i + 1] the call (or the publish) in effect.path[i].
-  const points = [effect.via, ...effect.steps];
-  const owners = [fn, ...effect.path];
-  for (let i = 1; i < points.length; i++) {
-    if (insideTry(points[i - 1], owners[i - 1])) return false;
-    if (throwsAfter(points[i])) return true;
-  }
-  return false;
-}
-
-/** True when the statement holding `node` is followed, in its function, by a `throw` that always runs (no `try` in between). */
-function throwsAfter(node: Node): boolean {
-  for (let child: Node = node, n = node.getParent(); n; child = n, n = n.getParent()) {
-    if (isFunctionBoundary(n)) return false;
-    if (Node.isTryStatement(n)) return false;
-    if (Node.isBlock(n)) {
-      const after = n.getStatements().slice(n.getStatements().indexOf(child as never) + 1);
-      const at = after.findIndex((st) => Node.isThrowStatement(st));
-      // Nothing on the way may leave first (`if (ok) return;` before the throw).
-      if (at >= 0 && !after.slice(0, at).some((st) => st.getDescendants().some((d) => Node.isReturnStatement(d) || Node.isBreakStatement(d) || Node.isContinueStatement(d)))) return true;
-    }
-  }
-  return false;
-}
-
-/** True when `node` sits in a `try` block of fn: a throw from the call may be caught and the flow go on. */
-function insideTry(node: Node, fn: Node): boolean {
-  for (let child: Node = node, n = node.getParent(); n && n !== fn; child = n, n = n.getParent()) {
-    if (Node.isTryStatement(n) && child === n.getTryBlock()) return true;
-  }
-  return false;
 }
 
 /**
