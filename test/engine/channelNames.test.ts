@@ -125,6 +125,38 @@ test('nest: ClientProxy.send with an enum member or an object pattern reaches @M
   ]);
 });
 
+test('nest: an object pattern held by a local const reaches its handler; a let that may change links nothing', () => {
+  const channels = channelsOf({
+    'services/orders/src/webhooks.client.ts': lines(
+      "import { ClientProxy } from '@nestjs/microservices';",
+      'export class WebhooksClient {',
+      '  constructor(private readonly client: ClientProxy) {}',
+      '  url(orgId: string) {',
+      "    const pattern = { cmd: 'get-webhook-url' };",
+      '    return this.client.send(pattern, { orgId });',
+      '  }',
+      '  retry(orgId: string, again: boolean) {',
+      "    let pattern = { cmd: 'retry-webhook' };",
+      "    if (again) pattern = { cmd: 'retry-webhook-again' };",
+      '    return this.client.send(pattern, { orgId });',
+      '  }',
+      '}',
+    ),
+    'services/billing/src/webhooks.controller.ts': lines(
+      "import { MessagePattern } from '@nestjs/microservices';",
+      'export class WebhooksController {',
+      "  @MessagePattern({ cmd: 'get-webhook-url' })",
+      '  url(data: { orgId: string }) { return data.orgId; }',
+      "  @MessagePattern({ cmd: 'retry-webhook' })",
+      '  retry(data: { orgId: string }) { return data.orgId; }',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels.filter((c) => c.producers.length && c.consumers.length), [
+    { name: "{ cmd: 'get-webhook-url' }", transport: 'nestjs', producers: ['orders'], consumers: ['billing'] },
+  ]);
+});
+
 test('bullmq: a worker on a queue object\'s name and a bull queue.process link to the queue\'s producers', () => {
   const channels = channelsOf({
     'libs/queues/queues.ts': lines(

@@ -1,8 +1,8 @@
 /** NestJS microservices: `@EventPattern`/`@MessagePattern` handlers and `ClientProxy.emit/send`. */
-import { Node } from 'ts-morph';
+import { Node, VariableDeclarationKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, propName } from '../syntax';
+import { arg, calleeName, channelName, initializerOf, propName } from '../syntax';
 import { nestServerOperations, nestServerTransitions, nestTransportMember } from './nestServer';
 
 const NEST = '@nestjs/microservices';
@@ -42,6 +42,12 @@ function emit(call: Node) {
 export function nestPattern(node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const inner = Node.isAsExpression(node) || Node.isParenthesizedExpression(node) ? node.getExpression() : node;
+  if (Node.isIdentifier(inner)) {
+    // `const pattern = { cmd: 'get-webhookurl' }; client.send(pattern, payload)`: the object the const holds.
+    const init = initializerOf(inner);
+    const decl = init?.getParent();
+    if (init && Node.isObjectLiteralExpression(init) && decl && Node.isVariableDeclaration(decl) && decl.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const) return nestPattern(init);
+  }
   if (!Node.isObjectLiteralExpression(inner)) return channelName(node);
   const entries: [string, string | number][] = [];
   for (const p of inner.getProperties()) {
