@@ -22,6 +22,7 @@ import { ownFollowUpWork } from './ownFollowUpJob';
 import { unusedMethod } from '../facts/reachability';
 import { writeRecordsResult } from './recordsCallResult';
 import { throwsBeforeReturning } from '../facts/throwPaths';
+import { compensatedOnFailure } from './compensatedCall';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -292,6 +293,8 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (realtimePush(publish)) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
+    // A call whose failure the flow compensates (its `catch` undoes the write) is a saga step: compensatedCall.ts.
+    else if (pair && pair.writeFirst && compensatedOnFailure(fn, publish, pair.write, reached)) continue;
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });
   }
   for (const outbox of outboxWrites) {
