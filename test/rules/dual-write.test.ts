@@ -627,6 +627,47 @@ export async function placeOrder(customerId: string, total: number) {
       errors: [{ messageId: 'dualWrite', line: 10, column: 20, severity: 'warning', messageIncludes: "runs inside the write's transaction (prisma $transaction) before it commits" }],
     },
     {
+      name: 'inside prisma.$transaction(async (tx) => ...), a callee given the handle writes in the transaction: the publish runs before it commits',
+      files: {
+        'services/orders/src/orders.ts': `import { Prisma, PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+const remove = (db: Prisma.TransactionClient, id: string) => db.order.delete({ where: { id } });
+
+export async function cancelOrder(id: string) {
+  await prisma.$transaction(async (tx) => {
+    await remove(tx, id);
+    await producer.send({ topic: 'orders.cancelled', messages: [{ key: id, value: id }] });
+  });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 11, column: 20, severity: 'warning', messageIncludes: "runs inside the write's transaction (prisma $transaction) before it commits" }],
+    },
+    {
+      name: 'inside prisma.$transaction(async (tx) => ...), a callee on its own client commits on its own: the write is saved before the publish',
+      files: {
+        'services/orders/src/orders.ts': `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+const remove = (id: string) => prisma.order.delete({ where: { id } });
+
+export async function cancelOrder(id: string) {
+  await prisma.$transaction(async (tx) => {
+    await remove(id);
+    await producer.send({ topic: 'orders.cancelled', messages: [{ key: id, value: id }] });
+    await tx.auditEntry.count();
+  });
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', line: 11, column: 20, messageIncludes: 'the change is saved but its event is lost' }],
+    },
+    {
       name: 'TypeORM queryRunner: save, enqueue, then commitTransaction: a warning that says the commit can fail after the publish',
       files: {
         'services/orgs/src/invites.ts': `import { DataSource } from 'typeorm';

@@ -14,10 +14,27 @@ export function sharedTx(model: SystemModel, fn: Node, all: Reached[], publish: 
   // The flow is itself the callback of a transaction call (`prisma.$transaction(async (tx) => { ... })`).
   const parent = fn.getParent();
   const around = parent && Node.isCallExpression(parent) && parent.getArguments().includes(fn) ? model.analysis.factsAt(parent).find((f) => f.kind === 'tx') : undefined;
-  if (around) return `${around.library} ${around.detail}`;
+  if (around) return joinsHandle(parent!, write) ? `${around.library} ${around.detail}` : undefined;
   const sw = txScopeOf(model.analysis, fn, write.via, all);
   const sp = sw && txScopeOf(model.analysis, fn, publish.via, all);
-  return sw && sp && sw.known && sp.node === sw.node ? sw.detail : undefined;
+  if (!sw || !sp || !sw.known || sp.node !== sw.node) return undefined;
+  return joinsHandle(sw.node, write) ? sw.detail : undefined;
+}
+
+/**
+ * A write made in a callee inside a transaction callback that takes a handle (`$transaction(async (tx) => {
+ * await this.repo.deleteAgent(id) })`) joins that transaction only when the call passes the handle on: the
+ * callee's own client (`this.prisma`) runs outside it. A callback without a handle (an ambient transaction) holds it.
+ */
+function joinsHandle(txCall: Node, write: Reached): boolean {
+  if (!write.path.length || !Node.isCallExpression(txCall)) return true;
+  const callback = txCall.getArguments().find((a) => Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  const handle = callback && (Node.isArrowFunction(callback) || Node.isFunctionExpression(callback)) ? callback.getParameters()[0]?.getName() : undefined;
+  if (!handle) return true;
+  const call = Node.isCallExpression(write.via) ? write.via : write.via.getFirstAncestor((a) => Node.isCallExpression(a));
+  if (!call || !Node.isCallExpression(call)) return true;
+  const mentions = (n: Node) => n.getText() === handle || n.getDescendants().some((d) => Node.isIdentifier(d) && d.getText() === handle);
+  return [call.getExpression(), ...call.getArguments()].some(mentions);
 }
 
 /** An outbox write that does not share the business write's transaction, with how it is known. */
