@@ -41,6 +41,12 @@ export interface Fact {
   insertKeys?: string[];
   channel?: string;
   /**
+   * publish/consumer on a job queue (Bull, BullMQ): the job name a producer adds (`queue.add('send-batch', ...)`)
+   * or the only one a handler takes (`@Process('send-batch')`), when it is a literal. A handler for every job
+   * of its queue, or a name that does not resolve, has none.
+   */
+  job?: string;
+  /**
    * publish/consumer: symbolic identities of a channel whose name is not a literal (see
    * channelIdentity.ts): two ends with a common identity use the same channel.
    */

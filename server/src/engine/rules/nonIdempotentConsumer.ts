@@ -14,6 +14,7 @@ import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 import { notWaitedFor } from '../facts/backgroundJob';
+import { unfedJobHandler } from './unfedJobHandler';
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
@@ -39,7 +40,10 @@ export const nonIdempotentConsumer = createRule({
     // Handlers found at risk, reported after grouping: several handlers registered on one channel that repeat the
     // same effects (three `new Worker('backups', ...)` running one job function) are one finding.
     const pending: { consumer: Fact; delivery: ConsumerDelivery; reached: Reached[]; ranked: Reached[]; others: { consumer: Fact }[]; key: string | undefined }[] = [];
-    for (const [handler, registrations] of byHandler) {
+    for (const [handler, all] of byHandler) {
+      // A `@Process('send-batch')` for a job name no producer of its queue adds runs in no execution (unfedJobHandler.ts).
+      const registrations = all.filter((c) => !unfedJobHandler(model, c));
+      if (!registrations.length) continue;
       const reached = model.effects.of(handler);
       if (handlerDeduplicates(model, handler)) continue;
       // A consumer of telemetry channels (metrics, analytics, health probes) repeats a data point, not a business effect.

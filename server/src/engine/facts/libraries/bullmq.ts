@@ -81,6 +81,9 @@ function workerQueueIdentity(node: Node | undefined): string[] | undefined {
   return id ? [id] : undefined;
 }
 
+/** The name Bull gives a job added without one (`queue.add(data)`). */
+export const BULL_DEFAULT_JOB = '__default__';
+
 const withIds = (fact: Fact, ids: string[] | undefined): Fact => (ids?.length ? { ...fact, channelIds: ids } : fact);
 
 function injectedQueueName(recv: Node): string | undefined {
@@ -101,7 +104,8 @@ function add(call: Node, analysis: Analysis) {
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
-  return withIds(publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } }), queueIdentity(call));
+  const fact = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } });
+  return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
 function bullProcess(call: Node, analysis: Analysis) {
@@ -155,7 +159,8 @@ function nestProcess(call: Node) {
   const processor = Node.isClassDeclaration(cls) ? cls.getDecorator('Processor') : undefined;
   const queue = processor ? queueNameOf(processor.getArguments()[0]) : undefined;
   const job = stringValue(arg(call, 0)) ?? stringValue(prop(arg(call, 0), 'name'));
-  return consumerFact('bull', call, calleeName(call), method, queue, `Bull @Process(${job ? `"${job}"` : ''}) handler${queue ? ` for "${queue}"` : ''}`, 'bull');
+  const fact = consumerFact('bull', call, calleeName(call), method, queue, `Bull @Process(${job ? `"${job}"` : ''}) handler${queue ? ` for "${queue}"` : ''}`, 'bull');
+  return job !== undefined ? { ...fact, job } : fact;
 }
 
 export const bullmq: LibraryTable = {
@@ -187,7 +192,10 @@ export const bullmq: LibraryTable = {
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
       const queue = queueName(call, analysis);
-      return withIds(publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } }), queueIdentity(call));
+      const fact = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } });
+      // A job without a name is Bull's default job (`@Process()` takes it); a name that does not resolve is unknown.
+      const job = named ? stringValue(first) : first && Node.isObjectLiteralExpression(first) ? BULL_DEFAULT_JOB : undefined;
+      return withIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),
