@@ -2,11 +2,13 @@
  * What can stop a redelivered message before it repeats a handler's effects: a deduplication
  * guard (an inbox row, a conditional write, `SET NX`, a helper named as one, a unique violation
  * caught and skipped), an insert keyed on
- * a given or declared key (the repeat fails on it), an existence check before a write, or a
+ * a given or declared key (the repeat fails on it), an existence check before a write, a set
+ * deleted and inserted again (replacedSet.ts), or a
  * state-machine check the flow moves past. non-idempotent-consumer reports a handler with none of
  * these; dual-write leaves alone a flow whose every entry is such a handler, since the broker's
  * redelivery runs the write and the publish again.
  */
+import { replacedSet } from './replacedSet';
 import type { Node } from 'ts-morph';
 import type { Fact } from '../facts/facts';
 import type { Reached } from '../facts/effects';
@@ -51,7 +53,8 @@ function keyedOnGivenId(fact: Fact): boolean {
  * see writtenStores).
  */
 export function effectDeduplicated(model: SystemModel, handler: Node, effect: Reached, written: Set<string>): boolean {
-  return keyedByDeclaredKey(model, effect.fact) || guardedByExistenceCheck(handler, effect, written, (c) => model.analysis.resolveCallee(c));
+  return keyedByDeclaredKey(model, effect.fact) || guardedByExistenceCheck(handler, effect, written, (c) => model.analysis.resolveCallee(c))
+    || replacedSet(model.effects.of(handler), handler, effect);
 }
 
 /** True when something in the handler's flow can stop a redelivered message before its effects repeat. */
