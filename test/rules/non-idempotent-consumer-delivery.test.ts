@@ -120,6 +120,19 @@ NestFactory.createMicroservice(AppModule).then((app) => app.listen());
       },
     },
     {
+      name: 'NestJS RMQ options from a static config helper, the transport cast (Transport.RMQ as any): Nest\'s default noAck, at most once',
+      files: {
+        'apps/orders/src/orders.controller.ts': ordersController,
+        'apps/orders/src/main.ts': nestMain('RabbitMQConfig.server(\'orders\')', `class RabbitMQConfig {
+  static server(queue: string) {
+    const url = process.env.RABBITMQ_URL;
+    return { transport: Transport.RMQ as any, options: { urls: [url], queue } };
+  }
+}
+`),
+      },
+    },
+    {
       name: 'NestJS RMQ noAck destructured from what a config module returns (noAck: true): at most once',
       files: {
         'apps/orders/src/orders.controller.ts': ordersController,

@@ -18,6 +18,8 @@ const MAX_DEPTH = 4;
 
 /** `Transport.KAFKA` (or `Transport['KAFKA']`) to the table's transport, RMQ still undecided. */
 export function nestTransportMember(node: Node | undefined): TransportId | 'rmq' | undefined {
+  // `transport: Transport.RMQ as any` (a cast to satisfy an options type) names the same member.
+  while (node && (Node.isAsExpression(node) || Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node) || Node.isSatisfiesExpression(node))) node = node.getExpression();
   const m = node?.getText().match(/^Transport\s*(?:\.\s*(\w+)|\[\s*['"](\w+)['"]\s*\])$/);
   return m ? NEST_TRANSPORTS[m[1] ?? m[2]] : undefined;
 }
