@@ -36,6 +36,14 @@ const lockService = (extra: string[] = [], caller = false) => {
 runRuleTests('unjustified-distributed-lock', {
   valid: [
     { name: 'a lock method of a registered service that nothing calls', files: lockService().files },
+    {
+      name: 'the same method, while another service calls an acquireLock of its own: that call cannot reach this one',
+      files: {
+        ...lockService().files,
+        'services/billing/package.json': JSON.stringify({ name: 'billing', version: '1.0.0', scripts: { start: 'node dist/main.js' } }),
+        'services/billing/src/jobs.ts': lines('const locks = { acquireLock: async (key: string) => key };', 'export async function run() {', "  await locks.acquireLock('nightly');", '}'),
+      },
+    },
   ],
   invalid: [
     {

@@ -52,7 +52,7 @@ function computeUnused(model: SystemModel, method: Node): boolean {
   try {
     // The class is in use but this method never is: read as text too, so a call through an import the
     // checker does not resolve (a path alias) or by name in a string keeps it alive.
-    return usedElsewhere(className) && !nameAppears(model, name.getText()) && !usedElsewhere(name);
+    return usedElsewhere(className) && !nameAppears(model, name.getText(), model.serviceOf(method)!.name) && !usedElsewhere(name);
   } catch {
     return false;
   }
@@ -92,7 +92,7 @@ function declaredInWorkspaceOnly(declarations: Node[]): boolean {
   });
 }
 
-const textMemo = new WeakMap<SystemModel, Map<string, number>>();
+const textMemo = new WeakMap<SystemModel, Map<string, boolean>>();
 const productionMemo = new WeakMap<SystemModel, Set<Node>>();
 
 function productionFiles(model: SystemModel): Set<Node> {
@@ -101,17 +101,24 @@ function productionFiles(model: SystemModel): Set<Node> {
   return out;
 }
 
-/** True when production code reads a member of that name, or names it in a string (copies of the method elsewhere do not count). */
-function nameAppears(model: SystemModel, name: string): boolean {
-  let counts = textMemo.get(model);
-  if (!counts) textMemo.set(model, counts = new Map());
-  let n = counts.get(name);
-  if (n === undefined) {
+/**
+ * True when production code that can call into the method's service reads a member of that name, or names it in a
+ * string: the service's own files and code outside every deployable (shared packages). Another service's `.publish(`
+ * calls its own publisher, not this one; copies of the method elsewhere do not count either.
+ */
+function nameAppears(model: SystemModel, name: string, service: string): boolean {
+  let seen = textMemo.get(model);
+  if (!seen) textMemo.set(model, seen = new Map());
+  const key = `${service}\u0000${name}`;
+  let out = seen.get(key);
+  if (out === undefined) {
     // A use reads the member (`svc.name(`, `Card.name`, `this.name`) or names it in a string (`'name'`); a declaration does neither.
-    const word = new RegExp(`(?:\\.|['"\`])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-    n = 0;
-    for (const f of model.files) n += f.sourceFile.getFullText().match(word)?.length ?? 0;
-    counts.set(name, n);
+    const word = new RegExp(`(?:\\.|['"\`])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+    out = model.files.some((f) => {
+      const owner = model.serviceOf(f.sourceFile)?.name;
+      return (owner === undefined || owner === service) && word.test(f.sourceFile.getFullText());
+    });
+    seen.set(key, out);
   }
-  return n > 0;
+  return out;
 }
