@@ -154,10 +154,11 @@ const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, Synt
 
 /**
  * Last path segments that name a question, not a change (`POST /menu/validate`, `/search`,
- * `/quote`, `/check-availability`): an endpoint that answers and keeps nothing, even when the
+ * `/quote`, `/check-availability`), or asks for a credential (an OAuth `POST .../oauth2/token`,
+ * `/introspect`, `/userinfo`): an endpoint that answers and keeps no business state, even when the
  * body goes in a POST.
  */
-const QUERY_ENDPOINT = /^(validate|validation|check|search|query|lookup|find|quote|estimate|calculate|preview|exists|availability)([-_].*)?$|^(check|search|find|lookup|validate)[A-Z]/;
+const QUERY_ENDPOINT = /^(validate|validation|check|search|query|lookup|find|quote|estimate|calculate|preview|exists|availability|token|introspect|userinfo)([-_].*)?$|^(check|search|find|lookup|validate)[A-Z]/;
 
 /** True when the literal end of a URL's path names a question (QUERY_ENDPOINT). */
 export function isQueryEndpoint(urlNode: Node | undefined): boolean {
