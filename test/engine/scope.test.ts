@@ -49,6 +49,8 @@ describe('default scope', () => {
       'src/button.stories.tsx': 'fixture',
       'scripts/backfill.ts': 'script',
       'prisma/seeds/users.ts': 'script',
+      'packages/admin-cli/src/upgrades.ts': 'script',
+      'packages/cli/src/server.ts': undefined,
       'examples/shop/src/consumer.ts': 'example',
       'meet-demo/src/index.js': 'example',
       'sample-app/src/index.ts': 'example',

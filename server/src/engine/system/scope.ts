@@ -31,7 +31,8 @@ const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
   [/^(fixtures?|__fixtures__|testdata|test-data|stubs?|stories|storybook|\.storybook)$/i, 'fixture'],
   [/^(tests?|__tests?__|specs?|e2e|__e2e__|[\w.-]+-e2e|e2e-[\w.-]+|[\w.-]+-tests?|tests?-[\w.-]+|integration-tests?|test-?utils|test-?helpers|test-?apps?|testing|__mocks__|mocks?|cypress|playwright)$/i, 'test'],
   [/^(bench|benchmarks?|[\w.-]+-bench(marks?)?|perf-tests?|load-tests?|k6)$/i, 'benchmark'],
-  [/^(scripts?|seeds?|seeders?)$/i, 'script'],
+  // An operator's command-line package (`admin-cli`, `ops-cli`) runs by hand, like a script; a bare `cli` may be the product's server.
+  [/^(scripts?|seeds?|seeders?|[\w.-]+-cli)$/i, 'script'],
   [/^(examples?|samples?|demos?|playground|[\w.-]+-(examples?|samples?|demos?)|(examples?|samples?|demos?)-[\w.-]+)$/i, 'example'],
   [/^(generated|__generated__|gen)$/i, 'generated'],
 ];
