@@ -1,7 +1,7 @@
 import { createRule } from './createRule';
 import type { Node } from 'ts-morph';
 import { justificationFix } from '../fixes/justification';
-import { callersOf, consumersByHandler, entryPoints } from './rootCause';
+import { callersOf, consumersByHandler, entryPoints, nameOf, type Caller } from './rootCause';
 import { bringsIn } from '../system/imports';
 import { inSharedCodeFolder } from '../workspace/deployables';
 import { unusedMethod } from '../facts/reachability';
@@ -30,6 +30,7 @@ export const unjustifiedDistributedLock = createRule({
       seen.add(fact.node);
       if (unusedSharedCode(model, fact, callers.get(fact) ?? [])) continue;
       if (!(callers.get(fact) ?? []).length && unusedMethod(model, fact.node)) continue;
+      if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
       report({
         messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
         related: entryPoints(model, callers.get(fact) ?? [], consumers),
@@ -52,4 +53,17 @@ function unusedSharedCode(model: SystemModel, fact: Fact, callers: { fn: Node }[
   if (callers.some((c) => model.serviceOf(c.fn))) return false;
   const file = fact.node.getSourceFile();
   return model.importersInServices(file, { accept: bringsIn(file), depth: 5 }).length === 0;
+}
+
+/** Names of helpers that record a request or message as seen: what they take is a deduplication key, not a mutex. */
+const IDEMPOTENCY_KEY = /idempoten|dedup/i;
+
+/**
+ * A lock taken only to claim an idempotency key (`lockIdempotencyKey(key)` over a timed `SET NX` or a
+ * Redlock held until its TTL): a repeat of the request finds the key taken and stops. That is a
+ * deduplication, not two processes serialising work, so no justification is asked for. Every caller
+ * of the lock must reach it through such a helper.
+ */
+function idempotencyKeyOnly(callers: Caller[]): boolean {
+  return callers.length > 0 && callers.every((c) => [c.fn, ...c.path].some((fn) => IDEMPOTENCY_KEY.test(nameOf(fn).getText())));
 }

@@ -1,0 +1,30 @@
+/**
+ * unjustified-distributed-lock: a lock taken only to claim an idempotency key (a Redlock acquired and held until its
+ * TTL by `lockIdempotencyKey`) is a deduplication, not a mutex. The same lock taken by another caller as well
+ * (`lockWallet`) is a lock.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+/** A lock service whose `timelock` (line 5) is called by `callers`. */
+const lockService = (...callers: string[]) => ({
+  'services/api/src/lock.ts': `import Redis from 'ioredis';
+import Redlock from 'redlock';
+const timelockClient = new Redlock([new Redis(process.env.REDIS_URL!)]);
+export const timelock = async (resource: string, duration: number) =>
+  timelockClient.acquire([resource], duration);
+${callers.map((c) => `export const ${c} = async (key: string) => { await timelock(\`${c}:\${key}\`, 3600000); };`).join('\n')}
+`,
+});
+
+runRuleTests('unjustified-distributed-lock', {
+  valid: [
+    { name: 'held only by lockIdempotencyKey', files: lockService('lockIdempotencyKey') },
+  ],
+  invalid: [
+    {
+      name: 'also taken by lockWallet',
+      files: lockService('lockIdempotencyKey', 'lockWallet'),
+      errors: [{ messageId: 'lock', file: 'services/api/src/lock.ts', line: 5, column: 18 }],
+    },
+  ],
+});
