@@ -32,11 +32,6 @@ export function backgroundJob(r: Reached): BackgroundJob {
   return { letGo: chain.some(dropped), ownId: names.size > 0 && chain.some((call) => hasOwnJobId(call, names)) };
 }
 
-/** True when the flow does not wait for the fact: a call on the way to it is made and its promise dropped (see above). */
-export function notWaitedFor(r: Reached): boolean {
-  return callChain(r).some(dropped);
-}
-
 /** The calls from the flow to the fact: `via`, the call into each next function of the path, the fact's own call. */
 function callChain(r: Reached): Node[] {
   const chain: Node[] = [];

@@ -13,7 +13,6 @@ import { telemetryChannel } from '../facts/libraries/telemetry';
 import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
-import { notWaitedFor } from '../facts/backgroundJob';
 import { unfedJobHandler } from './unfedJobHandler';
 
 export const nonIdempotentConsumer = createRule({
@@ -54,11 +53,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      // An effect the handler does not wait for (`this.service.process(job.data);` with no await) runs after the handler has
-      // returned and the message is settled: a redelivery no longer follows a failure there. Not where the handler settles
-      // the message itself (`query(...).then(() => channel.ack(msg))`): the ack may wait for it.
-      const settledOnReturn = !SETTLES_MANUALLY.test(handler.getText());
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !(settledOnReturn && notWaitedFor(r)) && !effectDeduplicated(model, handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;
@@ -109,9 +104,6 @@ function uniqueByNode(list: Reached[]): Reached[] {
   const seen = new Set<Node>();
   return list.filter((r) => (seen.has(r.fact.node) ? false : (seen.add(r.fact.node), true)));
 }
-
-/** A handler that acknowledges, rejects or deletes its message itself (amqplib, Pub/Sub, Service Bus, SQS, kafkajs commits). */
-const SETTLES_MANUALLY = /\.(ack|nack|reject|acknowledge|complete(Message)?|abandon(Message)?|deadLetter(Message)?|commitOffsets(IfNecessary)?|deleteMessage)\s*\(|DeleteMessageCommand/;
 
 /** Retry and dead-letter destinations: putting the message there is a requeue, not a new event. */
 const RETRY_CHANNEL = /retry|dlq|dead.?letter|delay|parking/i;
