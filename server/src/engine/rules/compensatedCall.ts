@@ -7,6 +7,7 @@
  */
 import { Node } from 'ts-morph';
 import type { Reached } from '../facts/effects';
+import { storeName } from './existenceCheckGuard';
 
 /** True when `effect` runs inside a `try` of fn whose `catch` clause writes the store `write` wrote. */
 export function compensatedOnFailure(fn: Node, effect: Reached, write: Reached, reached: Reached[]): boolean {
@@ -15,14 +16,8 @@ export function compensatedOnFailure(fn: Node, effect: Reached, write: Reached, 
     const handler = n.getCatchClause();
     if (!handler) continue;
     const undo = reached.some((r) => r.fact.kind === 'write' && r !== write && handler.containsRange(r.via.getPos(), r.via.getEnd())
-      && (!r.fact.table || !write.fact.table || sameStore(r.fact.table, write.fact.table)));
+      && (!r.fact.table || !write.fact.table || storeName(r.fact.table) === storeName(write.fact.table)));
     if (undo) return true;
   }
   return false;
-}
-
-/** `Template`, `template`, `templates` and `"public"."template"` name one store. */
-function sameStore(a: string, b: string): boolean {
-  const norm = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase().replace(/s$/, '');
-  return norm(a) === norm(b);
 }

@@ -61,6 +61,11 @@ function lastName(node: Node): string | undefined {
   return undefined;
 }
 
+/** A table as a store name: `"public"."templates"`, `Template` and `templates` are the store `template`. */
+export function storeName(table: string): string {
+  return normal(table.replace(/"/g, '').split('.').pop()!);
+}
+
 /** `customerModel`, `CustomerModel`, `customersRepository`, `customer`: one store name. */
 function normal(name: string): string {
   return name.toLowerCase().replace(/(model|repository|repo|collection|table|service|dao|store)$/, '').replace(/s$/, '');

@@ -6,6 +6,7 @@
  */
 import type { Node } from 'ts-morph';
 import type { Reached } from '../facts/effects';
+import { storeName } from './existenceCheckGuard';
 
 const DELETE = /^delete\b|\b(delete|destroy|remove|truncate)\w*\b/i;
 const NOT_DELETE = /^(insert|update|upsert|replace|merge)\b/i;
@@ -13,13 +14,9 @@ const NOT_DELETE = /^(insert|update|upsert|replace|merge)\b/i;
 /** True when `insert` follows a delete of the same store in the handler's flow. */
 export function replacedSet(reached: Reached[], handler: Node, insert: Reached): boolean {
   if (insert.fact.kind !== 'write' || !insert.fact.table || DELETE.test(insert.fact.detail)) return false;
-  const store = normalized(insert.fact.table);
-  return reached.some((r) => r !== insert && r.fact.kind === 'write' && !!r.fact.table && normalized(r.fact.table) === store
+  const store = storeName(insert.fact.table);
+  return reached.some((r) => r !== insert && r.fact.kind === 'write' && !!r.fact.table && storeName(r.fact.table) === store
     && DELETE.test(r.fact.detail) && !NOT_DELETE.test(r.fact.detail) && runsBefore(r, insert, handler));
-}
-
-function normalized(table: string): string {
-  return table.replace(/"/g, '').split('.').pop()!.toLowerCase().replace(/s$/, '');
 }
 
 /** True when `a` runs before `b`: compared where their call chains from the handler part. */

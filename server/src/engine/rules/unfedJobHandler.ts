@@ -10,9 +10,13 @@ import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
 
+/** Per analysis: the job-queue producers of the workspace (read for every job handler). */
+const producersMemo = new WeakMap<SystemModel, Fact[]>();
+
 export function unfedJobHandler(model: SystemModel, consumer: Fact): boolean {
   if (consumer.kind !== 'consumer' || consumer.job === undefined || !consumer.channel || !isJobQueueLibrary(consumer.library)) return false;
-  const producers = model.facts.filter((f) => f.kind === 'publish' && isJobQueueLibrary(f.library));
+  let producers = producersMemo.get(model);
+  if (!producers) producersMemo.set(model, producers = model.facts.filter((f) => f.kind === 'publish' && isJobQueueLibrary(f.library)));
   // A producer whose queue is not known may feed this one.
   if (producers.some((f) => f.channel === undefined && !f.channelIds?.length)) return false;
   const ofQueue = producers.filter((f) => f.channel === consumer.channel || (!!f.channelIds && !!consumer.channelIds && f.channelIds.some((id) => consumer.channelIds!.includes(id))));

@@ -82,7 +82,7 @@ function workerQueueIdentity(node: Node | undefined): string[] | undefined {
 }
 
 /** The name Bull gives a job added without one (`queue.add(data)`). */
-export const BULL_DEFAULT_JOB = '__default__';
+const BULL_DEFAULT_JOB = '__default__';
 
 const withIds = (fact: Fact, ids: string[] | undefined): Fact => (ids?.length ? { ...fact, channelIds: ids } : fact);
 
