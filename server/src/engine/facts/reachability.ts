@@ -9,7 +9,7 @@
  * nobody calls makes no dual write, and a client method never called sends no message. Functions, exports and callbacks are not judged: a framework may
  * call them by convention (a serverless handler, a Next.js route export), where silence would be a guess.
  */
-import { Node, SyntaxKind, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
 import type { SystemModel } from '../model';
 import { isFunctionBoundary } from './effects';
 
@@ -121,4 +121,39 @@ function nameAppears(model: SystemModel, name: string, service: string): boolean
     seen.set(key, out);
   }
   return out;
+}
+
+const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
+
+/**
+ * True when `fn` is a method of a class nothing in production names: no decorator (a framework may
+ * find a decorated class by scanning), not abstract, in a deployable's own code, and its name appears in
+ * no production file of its service or of shared code except in its own `class` header (a barrel's
+ * `export *` names nothing). Such a class is never constructed, registered or injected, so a call that
+ * reaches its override through a base class (`this.process(job)` in an abstract processor) never runs it:
+ * a scheduler whose `@Processor` decorator and provider entry were removed leaves its `process` dead.
+ */
+export function unreferencedClassMethod(model: SystemModel, fn: Node): boolean {
+  const cls = fn.getParent();
+  if (!Node.isMethodDeclaration(fn) || !cls || !Node.isClassDeclaration(cls)) return false;
+  let known = classMemo.get(model);
+  if (!known) classMemo.set(model, known = new WeakMap());
+  let out = known.get(cls);
+  if (out === undefined) known.set(cls, out = computeUnreferenced(model, cls));
+  return out;
+}
+
+function computeUnreferenced(model: SystemModel, cls: ClassDeclaration): boolean {
+  const name = cls.getName();
+  const service = model.serviceOf(cls)?.name;
+  if (!name || !service || cls.isAbstract() || cls.getDecorators().length || cls.isDefaultExport()) return false;
+  const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  const header = new RegExp(`\\bclass\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  return !model.files.some((f) => {
+    const owner = model.serviceOf(f.sourceFile)?.name;
+    if (owner !== undefined && owner !== service) return false;
+    const text = f.sourceFile.getFullText();
+    const uses = text.match(word)?.length ?? 0;
+    return uses > (text.match(header)?.length ?? 0);
+  });
 }

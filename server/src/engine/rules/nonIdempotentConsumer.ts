@@ -14,6 +14,7 @@ import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 import { unfedJobHandler } from './unfedJobHandler';
+import { unreferencedClassMethod } from '../facts/reachability';
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
@@ -43,7 +44,8 @@ export const nonIdempotentConsumer = createRule({
       // A `@Process('send-batch')` for a job name no producer of its queue adds runs in no execution (unfedJobHandler.ts).
       const registrations = all.filter((c) => !unfedJobHandler(model, c));
       if (!registrations.length) continue;
-      const reached = model.effects.of(handler);
+      // An override in a class nothing constructs, registers or injects never runs (reachability.ts).
+      const reached = model.effects.of(handler).filter((r) => !r.path.some((fn) => unreferencedClassMethod(model, fn)));
       if (handlerDeduplicates(model, handler)) continue;
       // A consumer of telemetry channels (metrics, analytics, health probes) repeats a data point, not a business effect.
       if (registrations.every((c) => !!c.channel && telemetryChannel(c))) continue;
