@@ -25,6 +25,7 @@ import { architectureSource } from './config';
 import { findConfigFiles, toRel } from './workspace/files';
 import type { WorkspaceLayout } from './workspace/services';
 import { EffectIndex } from './facts/effects';
+import { settleUrlTargets } from './system/urlTargets';
 import type { Fact } from './facts/facts';
 import { RULES, RULE_IDS } from './rules';
 import { compareFindings, runRule, severityFor } from './runRules';
@@ -72,6 +73,7 @@ export class AnalysisSession extends SessionInputs {
     const relByFile = new Map<SourceFile, string>(files.map((f) => [f.sourceFile, f.rel]));
     const relOf = (node: Node) => relByFile.get(node.getSourceFile()) ?? toRel(this.root, node.getSourceFile().getFilePath());
     const serviceOfNode = (node: Node) => layout.serviceOf(relOf(node));
+    settleUrlTargets(facts, serviceOfNode);
 
     const handlers = new Set<Node>(facts.filter((f) => f.kind === 'consumer' && f.handler).map((f) => f.handler!));
     // Effects kept from earlier runs stay valid while no handler outside the invalidated files appeared or went.

@@ -26,12 +26,13 @@ import { scanFile, type FileSyntax } from './fileSyntax';
 import { TypeFollower, type MorphContext } from './typeFollower';
 import { OperationLookup } from './operationLookup';
 import { CallResolver, type FunctionLike } from './callResolution';
+import type { UrlTarget } from '../workspace/serviceUrls';
 
 export { isFunctionLike, type FunctionLike } from './callResolution';
 
 export interface AnalysisHooks {
-  /** Name of the system's service an HTTP target (URL expression text) points at, if any. */
-  serviceForUrl(urlText: string, file: string): string | undefined;
+  /** The system's service an HTTP target (URL expression text) points at, if any, and the env var that named it. */
+  serviceForUrl(urlText: string, file: string): UrlTarget | undefined;
 }
 
 export class Analysis {

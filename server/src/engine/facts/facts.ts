@@ -136,6 +136,11 @@ export interface Fact {
   /** http: method and whether the target looks like another service of the system. */
   method?: string;
   target?: string;
+  /** http: the service the URL names (`target` unless settled otherwise, see system/urlTargets.ts) and the env var that named it. */
+  namedTarget?: string;
+  targetEnv?: string;
+  /** http: the env vars the URL reads (`process.env.WEBEOC_URL`). */
+  urlEnvs?: string[];
   /** http: the endpoint's path names a question (`POST /menu/validate`, `/search`): it answers and keeps nothing. */
   query?: boolean;
 }

@@ -10,6 +10,7 @@ import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { isQueryEndpoint, targetText } from '../urlOrigin';
+import { urlEnvVars } from '../../workspace/serviceUrls';
 import { calleeName, declarationOf, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
@@ -236,7 +237,8 @@ export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: s
 export function httpFact(library: string, call: Node, method: string, urlNode: Node | undefined,
   headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean } = {}): Fact {
   const urlText = targetText(urlNode, opts.base);
-  const target = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
+  const named = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
+  const urlEnvs = urlEnvVars(urlText);
   const values: Node[] = [];
   let state: CorrelationState = 'absent';
   let idempotencyKey = false;
@@ -252,7 +254,9 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
   const upper = method.toUpperCase();
   const query = isQueryEndpoint(urlNode);
   return {
-    kind: 'http', node: calleeName(call), library, method: upper, target,
+    kind: 'http', node: calleeName(call), library, method: upper, target: named?.name,
+    ...(named ? { namedTarget: named.name, ...(named.env ? { targetEnv: named.env } : {}) } : {}),
+    ...(urlEnvs.length ? { urlEnvs } : {}),
     detail: `HTTP ${upper} ${urlNode ? urlNode.getText().slice(0, 60) : ''}`.trim(),
     nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey && !query,
     ...(query ? { query: true } : {}),
