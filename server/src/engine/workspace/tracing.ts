@@ -49,7 +49,7 @@ export interface TracingEvidence {
 }
 
 const SPECIFIER_RE = /\b(?:require|import)\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
-const REGISTERS_RE = /\b(registerInstrumentations|NodeSDK|instrumentations|telemetry|captureAWS\w*|new\s+Tracer)\b|\.(init|start)\s*\(/;
+const REGISTERS_RE = /\b(registerInstrumentations|NodeSDK|instrumentations|telemetry|captureAWS\w*|new\s+Tracer|registerOTel)\b|\.(init|start)\s*\(/;
 const MAX_IMPORT_DEPTH = 4;
 /** Next.js loads `instrumentation.ts` (at the app root or in `src/`) before the application. */
 const NEXT_HOOK = /(^|\/)instrumentation\.(ts|js|mjs)$/;
@@ -68,7 +68,7 @@ export function registrationIn(file: SourceFile): Registration | undefined {
   const covers = new Set<string>();
   let first: { module: string; pos: number } | undefined;
   for (const f of found) {
-    const libs = instrumentedBy(f.module);
+    const libs = instrumentedBy(f.module, text);
     if (!libs.length) continue;
     // Imported and registered (a bare `/register` import registers by itself).
     if (!isRegisteringModule(f.module) && !REGISTERS_RE.test(text)) continue;
@@ -77,8 +77,9 @@ export function registrationIn(file: SourceFile): Registration | undefined {
   }
   if (!first) return nativeRegistration(sf, found);
   const reg: Registration = { covers: [...covers].sort(), line: sf.getLineAndCharacterOfPosition(first.pos).line + 1, module: first.module };
-  const inside = registeringFunctions(sf, found.filter((f) => instrumentedBy(f.module).length));
-  if (inside) {
+  const inside = registeringFunctions(sf, found.filter((f) => instrumentedBy(f.module, text).length));
+  // Next.js calls the hook file's exported `register()` itself, before the application: that is registering on load.
+  if (inside && !(NEXT_HOOK.test(file.getFilePath()) && inside.names.includes('register'))) {
     reg.functions = inside.names;
     reg.line = sf.getLineAndCharacterOfPosition(inside.pos).line + 1;
   }

@@ -21,6 +21,8 @@ export interface InstrumentationEntry {
   /** Package name, or a prefix ending in `/` for a family. */
   module: string;
   covers: readonly string[];
+  /** The registering file must contain this option: without it the package records spans but propagates nothing to the workspace's services. */
+  when?: RegExp;
 }
 
 /** What `@opentelemetry/auto-instrumentations-node` registers that propagates context. */
@@ -56,6 +58,9 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { module: 'dd-trace', covers: AUTO_INSTRUMENTATIONS },
   { module: 'elastic-apm-node', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
   { module: 'newrelic', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
+  // Vercel's wrapper (`registerOTel` in Next.js's instrumentation.ts) instruments fetch, but sends the trace context
+  // only to Vercel deployment URLs unless `instrumentationConfig.fetch.propagateContextUrls` names others.
+  { module: '@vercel/otel', covers: ['fetch'], when: /\bpropagateContextUrls\b/ },
 ];
 
 /**
@@ -95,10 +100,15 @@ export const NEST_TRANSPORT_LIBRARY: Readonly<Record<string, string | undefined>
 };
 export const NEST_MICROSERVICES = '@nestjs/microservices';
 
-/** The client libraries an imported module's instrumentation covers (empty when it is not an instrumentation). */
-export function instrumentedBy(specifier: string): readonly string[] {
+/**
+ * The client libraries an imported module's instrumentation covers (empty when it is not an instrumentation);
+ * `text` is the importing file's, for entries that need an option in it.
+ */
+export function instrumentedBy(specifier: string, text?: string): readonly string[] {
   const base = specifier.replace(/\/(register|init|start|build\/.*)$/, '');
-  return INSTRUMENTATIONS.find((e) => e.module === base)?.covers ?? [];
+  const entry = INSTRUMENTATIONS.find((e) => e.module === base);
+  if (!entry || (entry.when && !(text !== undefined && entry.when.test(text)))) return [];
+  return entry.covers;
 }
 
 /** A module that registers its instrumentation when loaded (`node --require @opentelemetry/auto-instrumentations-node/register`, `dd-trace/init`). */
