@@ -15,6 +15,7 @@ import type { Fact } from '../facts/facts';
 import type { DatastoreIdentity } from '../workspace/datastores';
 import type { ServiceInfo } from '../workspace/services';
 import { bringsIn } from './imports';
+import { looseRootScript } from './looseScripts';
 import { configuredSchema, configuredString, createdSchema, schemaTables, UNKNOWN, type EnvLookup } from './pgSchemas';
 
 export interface DatastoreUsage {
@@ -41,6 +42,8 @@ export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
     const hintsFor = (service: ServiceInfo) => ({ kind: fact.store, ...fact.connection, schema: schemaOf(model, fact, service) });
     const own = model.serviceOf(fact.node);
     if (own) {
+      // A one-off script beside the deployable's package.json connects wherever it hard-codes, not where the service does.
+      if (looseRootScript(model, own, fact.node.getSourceFile())) continue;
       for (const identity of resolved(model.datastores.identities(own, envVars, urls, hintsFor(own)))) usages.push({ service: own, node: fact.node, identity, store: fact.store });
       continue;
     }
