@@ -15,6 +15,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import { declarationOf, propName } from './syntax';
 import { exitJumps } from './jumps';
+import { writesIn } from './assignments';
 
 export type Literal = string | number | boolean | null | undefined;
 
@@ -55,6 +56,9 @@ function typeOf(v: Value | undefined): string | undefined {
 
 /** Evaluates expressions of one function with its parameters bound. */
 export class Evaluator {
+  /** `let` flags being evaluated, so that a flag read in the condition of its own assignment ends. */
+  private readonly pending = new Set<Node>();
+
   constructor(private readonly env: Bindings, private readonly fn: Node) {}
 
   value(expr: Node, depth = 0): Value | undefined {
@@ -305,13 +309,18 @@ export class Evaluator {
     const init = decl.getInitializer();
     const start = init ? this.value(init, depth + 1) : lit(undefined);
     if (!start) return undefined;
-    const name = decl.getName();
-    for (const id of this.fn.getDescendantsOfKind(SyntaxKind.Identifier)) {
-      if (id.getText() !== name || id === decl.getNameNode() || !isWritten(id)) continue;
-      if (declarationOf(id) !== decl) continue;
-      if (!this.decidedAgainst(id, depth + 1)) return undefined;
+    // A flag whose value is being worked out (its own assignment's condition reads it) is not known.
+    if (this.pending.has(decl)) return undefined;
+    this.pending.add(decl);
+    try {
+      for (const id of writesIn(this.fn, decl.getName())) {
+        if (declarationOf(id) !== decl) continue;
+        if (!this.decidedAgainst(id, depth + 1)) return undefined;
+      }
+      return start;
+    } finally {
+      this.pending.delete(decl);
     }
-    return start;
   }
 
   /**
@@ -377,21 +386,6 @@ export class Evaluator {
 function isConst(decl: Node): boolean {
   const list = decl.getParent();
   return !!list && Node.isVariableDeclarationList(list) && (list.getFlags() & 2) !== 0; // NodeFlags.Const
-}
-
-function isWritten(id: Node): boolean {
-  const parent = id.getParent();
-  if (!parent) return false;
-  if (Node.isBinaryExpression(parent) && parent.getLeft() === id) {
-    const op = parent.getOperatorToken().getKind();
-    return op >= SyntaxKind.FirstAssignment && op <= SyntaxKind.LastAssignment;
-  }
-  if (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent)) {
-    const op = parent.getOperatorToken();
-    return op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken;
-  }
-  // Destructuring assignment (`({ x } = obj)`, `[x] = list`): written, by what is not followed.
-  return Node.isShorthandPropertyAssignment(parent) || Node.isArrayLiteralExpression(parent);
 }
 
 /**

@@ -102,8 +102,15 @@ export class EffectIndex {
           const inferred = callee !== declared && !registry;
           // Values this call passes down may rule out branches on the way to what the callee reaches.
           const bound = registry ? undefined : this.constants.bind(node, callee, fn, undefined);
+          // One entry per fact and first two steps (this call, the callee's call): deeper alternatives to the same
+          // fact add nothing a rule reads, and keeping every path multiplies entries at each level of a wide call graph.
+          const kept = new Map<Fact, Set<Node>>();
           for (const r of this.of(callee, depth + 1)) {
+            const seen = kept.get(r.fact);
+            if (seen?.has(r.via)) continue;
             if (bound && this.constants.rulesOut(bound, callee, r)) continue;
+            if (seen) seen.add(r.via);
+            else kept.set(r.fact, new Set([r.via]));
             out.push({ fact: r.fact, via: node, path: [callee, ...r.path], steps: [r.via, ...r.steps], ...(inferred || r.inferred ? { inferred: true } : {}) });
           }
         }

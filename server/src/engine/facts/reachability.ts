@@ -126,12 +126,15 @@ function nameAppears(model: SystemModel, name: string, service: string): boolean
 const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
 
 /**
- * True when `fn` is a method of a class nothing in production names: no decorator (a framework may
- * find a decorated class by scanning), not abstract, in a deployable's own code, and its name appears in
- * no production file of its service or of shared code except in its own `class` header (a barrel's
- * `export *` names nothing). Such a class is never constructed, registered or injected, so a call that
- * reaches its override through a base class (`this.process(job)` in an abstract processor) never runs it:
- * a scheduler whose `@Processor` decorator and provider entry were removed leaves its `process` dead.
+ * True when `fn` is a method of a class left out of the wiring its siblings are in: it extends a
+ * workspace base class whose other subclasses production code names (a provider list, a `new`, a
+ * registration), while nothing in production names this one except its own `class` header (a barrel's
+ * `export *` names nothing). It has no decorator (a framework may find a decorated class by scanning),
+ * is not abstract and sits in a deployable's own code. Such a class is never constructed, so a call
+ * that reaches its override through the base (`this.process(job)` in an abstract processor) never
+ * runs it: a scheduler whose `@Processor` decorator and provider entry were removed while the other
+ * schedulers stay registered. A class with no named sibling is kept: it may be registered by a
+ * convention the analysis does not read (a container loading modules by file name).
  */
 export function unreferencedClassMethod(model: SystemModel, fn: Node): boolean {
   const cls = fn.getParent();
@@ -146,14 +149,25 @@ export function unreferencedClassMethod(model: SystemModel, fn: Node): boolean {
 function computeUnreferenced(model: SystemModel, cls: ClassDeclaration): boolean {
   const name = cls.getName();
   const service = model.serviceOf(cls)?.name;
-  if (!name || !service || cls.isAbstract() || cls.getDecorators().length || cls.isDefaultExport()) return false;
-  const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-  const header = new RegExp(`\\bclass\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-  return !model.files.some((f) => {
-    const owner = model.serviceOf(f.sourceFile)?.name;
-    if (owner !== undefined && owner !== service) return false;
-    const text = f.sourceFile.getFullText();
-    const uses = text.match(word)?.length ?? 0;
-    return uses > (text.match(header)?.length ?? 0);
-  });
+  const base = cls.getExtends()?.getExpression().getText().split('.').pop();
+  if (!name || !base || !service || cls.isAbstract() || cls.getDecorators().length || cls.isDefaultExport()) return false;
+  const texts = model.files
+    .filter((f) => [undefined, service].includes(model.serviceOf(f.sourceFile)?.name))
+    .map((f) => f.sourceFile.getFullText());
+  if (named(texts, name)) return false;
+  // The other subclasses of the same base: at least one must be wired by name.
+  const subclass = new RegExp(`\\bclass\\s+([\\w$]+)[^{]*?\\bextends\\s+(?:[\\w$]+\\.)?${escape(base)}\\b`, 'g');
+  const siblings = new Set(texts.flatMap((t) => [...t.matchAll(subclass)].map((m) => m[1])).filter((n) => n !== name));
+  return [...siblings].some((sibling) => named(texts, sibling));
+}
+
+/** True when a text names the class other than in its own `class` header. */
+function named(texts: string[], name: string): boolean {
+  const word = new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`, 'g');
+  const header = new RegExp(`\\bclass\\s+${escape(name)}(?![\\w$])`, 'g');
+  return texts.some((text) => (text.match(word)?.length ?? 0) > (text.match(header)?.length ?? 0));
+}
+
+function escape(name: string): string {
+  return name.replace(/[$]/g, '\\$');
 }
