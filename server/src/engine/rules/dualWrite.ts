@@ -20,6 +20,7 @@ import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
 import { ownFollowUpWork } from './ownFollowUpJob';
 import { unusedMethod } from '../facts/reachability';
+import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
 import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
@@ -279,8 +280,9 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   // So are cache entries, in Redis or in a table named as a cache: a value kept for a while, not the state an event announces.
   const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table) && !isCacheTable(r.fact.table));
   // Append-only log, audit and analytics rows are not the state a message announces: losing one
-  // beside a publish loses a record, not a business change, so they neither pair nor headline.
-  const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table) && !isAppendOnly(r.fact));
+  // beside a publish loses a record, not a business change, so they neither pair nor headline. Nor does
+  // the row a getter the flow calls creates when its lookup finds nothing (lazyCreation.ts).
+  const writes = allWrites.filter((r) => !isOutboxTable(r.fact.table) && !isAppendOnly(r.fact) && !lazyCreation(r));
   const outboxWrites = allWrites.filter((r) => isOutboxTable(r.fact.table));
   if (!writes.length) return out;
   // A call whose callee writes and publishes is that callee's own flow (reported there): its write is

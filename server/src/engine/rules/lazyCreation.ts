@@ -1,0 +1,79 @@
+/**
+ * A write that creates what a getter could not find: in a function the flow calls for its value
+ * (`const actor = await this.systemAccountService.fetch('actor')`), the write runs only on the side of
+ * a lookup that found nothing, and the side that found something returns it (`const found = await
+ * repo.findOne(...); if (found) return found; ... insert`, `if (cached) return cached`, or the create
+ * in the `else` of `if (found) { return found } else { ... }`). The row such a getter creates on first
+ * use is not the state the flow's later message announces, so dual-write does not pair it.
+ * Only in a callee: in the flow's own function a check-then-insert is the flow's business write.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import { isFunctionBoundary, type Reached } from '../facts/effects';
+
+/** Calls that read a value or tell whether one exists (as existenceCheckGuard.ts reads them). */
+const LOOKUP = /^(find\w*|get\w*|exists?\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*|read\w*)$/i;
+
+export function lazyCreation(w: Reached): boolean {
+  return w.path.some((fn, i) => createsWhenMissing(fn, w.steps[i]));
+}
+
+function createsWhenMissing(fn: Node, point: Node): boolean {
+  if (!returnsValue(fn)) return false;
+  for (let child: Node = point, n = point.getParent(); n && n !== fn; child = n, n = n.getParent()) {
+    if (Node.isIfStatement(n) && child !== n.getExpression()) {
+      const found = lookupTest(n.getExpression(), fn);
+      // `if (found) { return found } else { create }` or `if (!found) { create }`.
+      if (found === 'found' && child === n.getElseStatement() && returns(n.getThenStatement())) return true;
+      if (found === 'missing' && child === n.getThenStatement()) return true;
+    }
+    // An earlier `if (found) return found;` in the same block.
+    if (Node.isBlock(n) || Node.isSourceFile(n)) {
+      for (const s of n.getStatements()) {
+        if (s === child) break;
+        if (Node.isIfStatement(s) && !s.getElseStatement() && lookupTest(s.getExpression(), fn) === 'found' && returns(s.getThenStatement())) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether a condition tests a lookup's result for presence (`found`, `found != null`) or absence (`!found`). */
+function lookupTest(cond: Node, fn: Node): 'found' | 'missing' | undefined {
+  let negated = false;
+  let e = cond;
+  if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    negated = true;
+    e = e.getOperand();
+  } else if (Node.isBinaryExpression(e)) {
+    const op = e.getOperatorToken().getKind();
+    const right = e.getRight().getText();
+    if (!['null', 'undefined'].includes(right)) return undefined;
+    if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) negated = true;
+    else if (op !== SyntaxKind.ExclamationEqualsToken && op !== SyntaxKind.ExclamationEqualsEqualsToken) return undefined;
+    e = e.getLeft();
+  }
+  if (!Node.isIdentifier(e) || !isLookupResult(e, fn)) return undefined;
+  return negated ? 'missing' : 'found';
+}
+
+/** `const found = await this.repo.findOne(...)` (or `this.cache.get(key)`), declared in fn. */
+function isLookupResult(id: Node, fn: Node): boolean {
+  const decl = fn.getDescendantsOfKind(SyntaxKind.VariableDeclaration).find((d) => d.getName() === id.getText());
+  let init = decl?.getInitializer();
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  if (!init || !Node.isCallExpression(init)) return false;
+  const callee = init.getExpression();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  return LOOKUP.test(name);
+}
+
+function returns(stmt: Node | undefined): boolean {
+  if (!stmt) return false;
+  if (Node.isReturnStatement(stmt)) return !!stmt.getExpression();
+  return stmt.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => !!r.getExpression() && r.getFirstAncestor(isFunctionBoundary) === stmt.getFirstAncestor(isFunctionBoundary));
+}
+
+/** The function gives back a value (a getter), not only performs a change. */
+function returnsValue(fn: Node): boolean {
+  return fn.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => !!r.getExpression() && r.getFirstAncestor(isFunctionBoundary) === fn);
+}
