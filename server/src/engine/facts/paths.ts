@@ -65,9 +65,35 @@ export function isUnreachable(node: Node, fn: Node): boolean {
     const list = statementsOf(n);
     if (!list) continue;
     const i = list.indexOf(child);
-    for (let k = 0; k < i; k++) if (exitJumps(list[k])) return true;
+    for (let k = 0; k < i; k++) if (exitJumps(list[k]) || leavesInProduction(list[k])) return true;
   }
   return false;
+}
+
+/**
+ * `if (process.env.NODE_ENV !== 'test') throw new Error(...)`: in production the condition holds and the
+ * branch always leaves, so what follows runs only in tests or development (a reset-database endpoint).
+ */
+function leavesInProduction(stmt: ts.Node): boolean {
+  return ts.isIfStatement(stmt) && !stmt.elseStatement && inProduction(stmt.expression) === true && !!exitJumps(stmt.thenStatement);
+}
+
+/** The value of a `process.env.NODE_ENV` comparison with a string when NODE_ENV is `production`. */
+function inProduction(e: ts.Expression): boolean | undefined {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const [env, value] = isNodeEnv(e.left) ? [e.left, e.right] : isNodeEnv(e.right) ? [e.right, e.left] : [];
+  if (!env || !value || !ts.isStringLiteralLike(value)) return undefined;
+  const same = value.text === 'production';
+  switch (e.operatorToken.kind) {
+    case SK.EqualsEqualsEqualsToken: case SK.EqualsEqualsToken: return same;
+    case SK.ExclamationEqualsEqualsToken: case SK.ExclamationEqualsToken: return !same;
+    default: return undefined;
+  }
+}
+
+function isNodeEnv(e: ts.Expression): boolean {
+  return /^process\.env(\.NODE_ENV|\[['"]NODE_ENV['"]\])$/.test(e.getText());
 }
 
 /** The ancestors of a node up to (not including) fn, innermost first, starting with the node itself. */
