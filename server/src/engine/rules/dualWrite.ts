@@ -14,7 +14,7 @@ import { telemetryChannel } from '../facts/libraries/telemetry';
 import { beforeCommitFailure, outboxFailure, publishFailure } from './dualWriteFailures';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
 import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type Destination, type HopIndex } from '../facts/hops';
-import { broadcasts, isJobQueueLibrary } from '../facts/libraries/delivery';
+import { broadcasts, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
@@ -74,6 +74,9 @@ export const dualWrite = createRule({
         const d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf());
         if (d.kind === 'self' && d.broadcast) return true;
       }
+      // A raw Redis PUBLISH signals whoever listens now and is never stored: unless another service is seen subscribing
+      // (state it keeps), it refreshes replicas or live connections, and an outbox would not make it reliable.
+      if (c.kind === 'dualWrite' && signalOnly(c.at.fact) && destinationAt(c).kind !== 'other') return true;
       // A channel the service keeps for its own counters (every consumer its own, doing only cache writes).
       if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') {
         let own = ownCounter.get(c.at.fact);

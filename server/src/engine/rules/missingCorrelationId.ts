@@ -7,7 +7,7 @@ import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { isRealtimeName } from '../facts/libraries/realtimePush';
-import { isJobQueueLibrary } from '../facts/libraries/delivery';
+import { isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
 import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, telemetryNamedAt, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
@@ -64,6 +64,9 @@ export const missingCorrelationId = createRule({
       if (fact.kind === 'publish' && fact.reply) continue;
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
+      // A raw Redis PUBLISH on a channel that does not resolve signals whoever listens now (replicas, live connections):
+      // with no subscriber seen in another service, where it goes would be a guess.
+      if (signalOnly(fact) && destination?.kind !== 'other') continue;
       // A job queue whose worker is not found is taken as the service's own (prefer silence to a guess).
       if (destination?.kind === 'unseen' && isJobQueueLibrary(fact.library)) continue;
       // Metrics, gauges, traces and log lines are data points, not business messages (libraries/telemetry.ts).

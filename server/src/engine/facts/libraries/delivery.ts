@@ -24,6 +24,15 @@ export interface TransportSemantics {
    */
   broadcast?: boolean;
   /**
+   * A raw publish on it is a signal to whoever listens at that moment (replicas refreshing a cache,
+   * live connections), never stored or retried: subscribers that are not connected miss it whatever
+   * the publisher does. On a channel whose name does not resolve, unless another service of the
+   * workspace is seen subscribing to it, dual-write does not pair it with a write (an outbox would not
+   * make it reliable) and missing-correlation-id does not take it for a hop (where it goes is a guess). (Only a client library's own PUBLISH sets a publish's transport; a
+   * NestJS ClientProxy over Redis is a framework message and stays reported.)
+   */
+  signal?: boolean;
+  /**
    * A named queue of jobs that a service usually both feeds and works (BullMQ, Bull): a job whose
    * worker is not found in the workspace (a queue name that does not resolve, a worker in a
    * package that is not checked out) is taken as the service's own, not as a hop to another service.
@@ -55,7 +64,7 @@ export const TRANSPORTS = {
   'nest-tcp': { name: 'NestJS TCP transport', delivery: 'request-response', why: 'a request over a socket; nothing stores or redelivers it' },
   'nest-grpc': { name: 'gRPC', delivery: 'request-response', why: 'a call the client waits on; nothing redelivers it' },
   'http-rpc': { name: 'HTTP / JSON-RPC endpoint', delivery: 'request-response', why: 'the caller waits for the response; a client retry is a new request' },
-  'redis-pubsub': { name: 'Redis pub/sub', delivery: 'at-most-once', why: 'a message reaches the subscribers connected at that moment, once', broadcast: true },
+  'redis-pubsub': { name: 'Redis pub/sub', delivery: 'at-most-once', why: 'a message reaches the subscribers connected at that moment, once', broadcast: true, signal: true },
   'nats-core': { name: 'NATS core', delivery: 'at-most-once', why: 'no persistence and no acknowledgement', broadcast: true },
 } satisfies Record<string, TransportSemantics>;
 
@@ -80,6 +89,14 @@ export function jobIdOptions(library: string): string[] {
 }
 
 /** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
+/** A publish sent as a signal to current listeners (a raw Redis PUBLISH): see TransportSemantics.signal. */
+export function signalOnly(fact: { kind: string; transport?: TransportId; channel?: string }): boolean {
+  // Only where the channel name does not resolve at all: a named channel nobody in the workspace subscribes to is
+  // taken, as on every transport, to be another system's.
+  const unnamed = !fact.channel || fact.channel === '?';
+  return unnamed && fact.kind === 'publish' && !!fact.transport && (TRANSPORTS[fact.transport] as TransportSemantics).signal === true;
+}
+
 export function broadcasts(id: TransportId | undefined): boolean {
   return !!id && (TRANSPORTS[id] as TransportSemantics).broadcast === true;
 }

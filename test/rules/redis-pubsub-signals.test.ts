@@ -1,0 +1,39 @@
+/**
+ * A raw Redis PUBLISH on a channel whose name does not resolve (`this.config.host`, the service's own
+ * event bus) signals whoever listens at that moment (replicas refreshing a cache, live connections) and
+ * is never stored: with no subscriber seen in another service, dual-write does not pair it with the
+ * write before it and missing-correlation-id does not take it for a hop. A named channel nobody in the
+ * workspace subscribes to is still taken to be another system's, as on every transport.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+const meta = (channel: string) => ({
+  'services/backend/src/meta.service.ts': `import Redis from 'ioredis';
+import { Pool } from 'pg';
+
+interface Config { host: string }
+
+export class MetaService {
+  private readonly pool = new Pool();
+  private readonly redis = new Redis();
+  constructor(private readonly config: Config) {}
+
+  async update(name: string) {
+    await this.pool.query('UPDATE meta SET name = $1', [name]);
+    await this.redis.publish(${channel}, JSON.stringify({ type: 'metaUpdated', body: { name } }));
+  }
+}
+`,
+});
+
+const at = { file: 'services/backend/src/meta.service.ts', line: 13, column: 22 };
+
+runRuleTests('dual-write', {
+  valid: [{ name: 'PUBLISH on the config-named channel of the service event bus', files: meta('this.config.host') }],
+  invalid: [{ name: 'PUBLISH on a named channel: taken to be another system\'s', files: meta("'meta-updated'"), errors: [{ messageId: 'dualWrite', ...at }] }],
+});
+
+runRuleTests('missing-correlation-id', {
+  valid: [{ name: 'PUBLISH on the config-named channel of the service event bus', files: meta('this.config.host') }],
+  invalid: [{ name: 'PUBLISH on a named channel', files: meta("'meta-updated'"), errors: [{ messageId: 'missing', ...at }] }],
+});
