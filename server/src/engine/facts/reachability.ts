@@ -23,10 +23,15 @@ export function unusedMethod(model: SystemModel, node: Node): boolean {
   // The method must be the function the node runs in, not a callback inside it.
   const fn = node === method ? method : node.getFirstAncestor(isFunctionBoundary);
   if (fn !== method) return false;
-  let known = memo.get(model);
-  if (!known) memo.set(model, known = new WeakMap());
-  let out = known.get(method);
-  if (out === undefined) known.set(method, out = computeUnused(model, method));
+  return remembered(memo, model, method, () => computeUnused(model, method));
+}
+
+/** An answer per analysis and node: an edit elsewhere makes a new analysis, and the question is asked again. */
+function remembered(store: WeakMap<SystemModel, WeakMap<Node, boolean>>, model: SystemModel, node: Node, compute: () => boolean): boolean {
+  let known = store.get(model);
+  if (!known) store.set(model, known = new WeakMap());
+  let out = known.get(node);
+  if (out === undefined) known.set(node, out = compute());
   return out;
 }
 
@@ -139,11 +144,7 @@ const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
 export function unreferencedClassMethod(model: SystemModel, fn: Node): boolean {
   const cls = fn.getParent();
   if (!Node.isMethodDeclaration(fn) || !cls || !Node.isClassDeclaration(cls)) return false;
-  let known = classMemo.get(model);
-  if (!known) classMemo.set(model, known = new WeakMap());
-  let out = known.get(cls);
-  if (out === undefined) known.set(cls, out = computeUnreferenced(model, cls));
-  return out;
+  return remembered(classMemo, model, cls, () => computeUnreferenced(model, cls));
 }
 
 function computeUnreferenced(model: SystemModel, cls: ClassDeclaration): boolean {
