@@ -118,17 +118,27 @@ function nameAppears(model: SystemModel, name: string, service: string): boolean
   let out = seen.get(key);
   if (out === undefined) {
     // A use reads the member (`svc.name(`, `Card.name`, `this.name`) or names it in a string (`'name'`); a declaration does neither.
-    const word = new RegExp(`(?:\\.|['"\`])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
-    out = model.files.some((f) => {
-      const owner = model.serviceOf(f.sourceFile)?.name;
-      return (owner === undefined || owner === service) && word.test(f.sourceFile.getFullText());
-    });
+    const word = new RegExp(`(?:\\.|['"\`])${escapeName(name)}(?![\\w$])`);
+    out = serviceTexts(model, service).some((text) => word.test(text));
     seen.set(key, out);
   }
   return out;
 }
 
 const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
+const textsMemo = new WeakMap<SystemModel, Map<string, string[]>>();
+
+/** The texts of the production files that can call into a service: its own, and shared code outside every deployable. */
+function serviceTexts(model: SystemModel, service: string): string[] {
+  let byService = textsMemo.get(model);
+  if (!byService) textsMemo.set(model, byService = new Map());
+  let out = byService.get(service);
+  if (!out) {
+    out = model.files.filter((f) => [undefined, service].includes(model.serviceOf(f.sourceFile)?.name)).map((f) => f.sourceFile.getFullText());
+    byService.set(service, out);
+  }
+  return out;
+}
 
 /**
  * True when `fn` is a method of a class left out of the wiring its siblings are in: it extends a
@@ -152,23 +162,21 @@ function computeUnreferenced(model: SystemModel, cls: ClassDeclaration): boolean
   const service = model.serviceOf(cls)?.name;
   const base = cls.getExtends()?.getExpression().getText().split('.').pop();
   if (!name || !base || !service || cls.isAbstract() || cls.getDecorators().length || cls.isDefaultExport()) return false;
-  const texts = model.files
-    .filter((f) => [undefined, service].includes(model.serviceOf(f.sourceFile)?.name))
-    .map((f) => f.sourceFile.getFullText());
+  const texts = serviceTexts(model, service);
   if (named(texts, name)) return false;
   // The other subclasses of the same base: at least one must be wired by name.
-  const subclass = new RegExp(`\\bclass\\s+([\\w$]+)[^{]*?\\bextends\\s+(?:[\\w$]+\\.)?${escape(base)}\\b`, 'g');
+  const subclass = new RegExp(`\\bclass\\s+([\\w$]+)[^{]*?\\bextends\\s+(?:[\\w$]+\\.)?${escapeName(base)}\\b`, 'g');
   const siblings = new Set(texts.flatMap((t) => [...t.matchAll(subclass)].map((m) => m[1])).filter((n) => n !== name));
   return [...siblings].some((sibling) => named(texts, sibling));
 }
 
 /** True when a text names the class other than in its own `class` header. */
 function named(texts: string[], name: string): boolean {
-  const word = new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`, 'g');
-  const header = new RegExp(`\\bclass\\s+${escape(name)}(?![\\w$])`, 'g');
+  const word = new RegExp(`(?<![\\w$])${escapeName(name)}(?![\\w$])`, 'g');
+  const header = new RegExp(`\\bclass\\s+${escapeName(name)}(?![\\w$])`, 'g');
   return texts.some((text) => (text.match(word)?.length ?? 0) > (text.match(header)?.length ?? 0));
 }
 
-function escape(name: string): string {
+function escapeName(name: string): string {
   return name.replace(/[$]/g, '\\$');
 }

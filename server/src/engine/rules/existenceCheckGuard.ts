@@ -15,7 +15,7 @@ import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effec
 import { exitJumps } from '../facts/jumps';
 
 /** Calls that read a row or tell whether one exists. */
-const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
+export const LOOKUP = /^(find\w*|get\w*|exists?\w*|count\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*)$/i;
 /** Chained calls that only run or shape a query (`findOne(...).exec()`, `.lean()`). */
 const QUERY_TAIL = /^(exec|lean|select|session|populate|sort|limit|getOne|getRawOne|first|one|maybeOne)$/;
 

@@ -9,28 +9,27 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import { isFunctionBoundary, type Reached } from '../facts/effects';
-
-/** Calls that read a value or tell whether one exists (as existenceCheckGuard.ts reads them). */
-const LOOKUP = /^(find\w*|get\w*|exists?\w*|fetch\w*|load\w*|lookup\w*|search\w*|has\w*|read\w*)$/i;
+import { declarationOf } from '../facts/syntax';
+import { LOOKUP } from './existenceCheckGuard';
 
 export function lazyCreation(w: Reached): boolean {
   return w.path.some((fn, i) => createsWhenMissing(fn, w.steps[i]));
 }
 
 function createsWhenMissing(fn: Node, point: Node): boolean {
-  if (!returnsValue(fn)) return false;
+  if (!returnsValue(fn, fn)) return false;
   for (let child: Node = point, n = point.getParent(); n && n !== fn; child = n, n = n.getParent()) {
     if (Node.isIfStatement(n) && child !== n.getExpression()) {
       const found = lookupTest(n.getExpression(), fn);
       // `if (found) { return found } else { create }` or `if (!found) { create }`.
-      if (found === 'found' && child === n.getElseStatement() && returns(n.getThenStatement())) return true;
+      if (found === 'found' && child === n.getElseStatement() && returnsValue(n.getThenStatement(), n.getFirstAncestor(isFunctionBoundary))) return true;
       if (found === 'missing' && child === n.getThenStatement()) return true;
     }
     // An earlier `if (found) return found;` in the same block.
     if (Node.isBlock(n) || Node.isSourceFile(n)) {
       for (const s of n.getStatements()) {
         if (s === child) break;
-        if (Node.isIfStatement(s) && !s.getElseStatement() && lookupTest(s.getExpression(), fn) === 'found' && returns(s.getThenStatement())) return true;
+        if (Node.isIfStatement(s) && !s.getElseStatement() && lookupTest(s.getExpression(), fn) === 'found' && returnsValue(s.getThenStatement(), s.getFirstAncestor(isFunctionBoundary))) return true;
       }
     }
   }
@@ -58,8 +57,9 @@ function lookupTest(cond: Node, fn: Node): 'found' | 'missing' | undefined {
 
 /** `const found = await this.repo.findOne(...)` (or `this.cache.get(key)`), declared in fn. */
 function isLookupResult(id: Node, fn: Node): boolean {
-  const decl = fn.getDescendantsOfKind(SyntaxKind.VariableDeclaration).find((d) => d.getName() === id.getText());
-  let init = decl?.getInitializer();
+  const decl = declarationOf(id);
+  if (!decl || !Node.isVariableDeclaration(decl) || decl.getFirstAncestor(isFunctionBoundary) !== fn) return false;
+  let init = decl.getInitializer();
   while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
   if (!init || !Node.isCallExpression(init)) return false;
   const callee = init.getExpression();
@@ -67,13 +67,9 @@ function isLookupResult(id: Node, fn: Node): boolean {
   return LOOKUP.test(name);
 }
 
-function returns(stmt: Node | undefined): boolean {
-  if (!stmt) return false;
-  if (Node.isReturnStatement(stmt)) return !!stmt.getExpression();
-  return stmt.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => !!r.getExpression() && r.getFirstAncestor(isFunctionBoundary) === stmt.getFirstAncestor(isFunctionBoundary));
-}
-
-/** The function gives back a value (a getter), not only performs a change. */
-function returnsValue(fn: Node): boolean {
-  return fn.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => !!r.getExpression() && r.getFirstAncestor(isFunctionBoundary) === fn);
+/** `node` (a branch, or a function) holds a `return <expression>` of the function `owner`, not of a callback inside it. */
+function returnsValue(node: Node | undefined, owner: Node | undefined): boolean {
+  if (!node) return false;
+  if (Node.isReturnStatement(node)) return !!node.getExpression();
+  return node.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => !!r.getExpression() && r.getFirstAncestor(isFunctionBoundary) === owner);
 }

@@ -28,8 +28,9 @@ export interface TransportSemantics {
    * live connections), never stored or retried: subscribers that are not connected miss it whatever
    * the publisher does. On a channel whose name does not resolve, unless another service of the
    * workspace is seen subscribing to it, dual-write does not pair it with a write (an outbox would not
-   * make it reliable) and missing-correlation-id does not take it for a hop (where it goes is a guess). (Only a client library's own PUBLISH sets a publish's transport; a
-   * NestJS ClientProxy over Redis is a framework message and stays reported.)
+   * make it reliable) and missing-correlation-id does not take it for a hop (where it goes is a guess).
+   * Only a client library's own PUBLISH sets a publish's transport; a NestJS ClientProxy over Redis is a
+   * framework message and stays reported.
    */
   signal?: boolean;
   /**
@@ -88,7 +89,6 @@ export function jobIdOptions(library: string): string[] {
   return library in TRANSPORTS ? (TRANSPORTS[library as TransportId] as TransportSemantics).jobIdOptions ?? [] : [];
 }
 
-/** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
 /** A publish sent as a signal to current listeners (a raw Redis PUBLISH): see TransportSemantics.signal. */
 export function signalOnly(fact: { kind: string; transport?: TransportId; channel?: string }): boolean {
   // Only where the channel name does not resolve at all: a named channel nobody in the workspace subscribes to is
@@ -97,6 +97,7 @@ export function signalOnly(fact: { kind: string; transport?: TransportId; channe
   return unnamed && fact.kind === 'publish' && !!fact.transport && (TRANSPORTS[fact.transport] as TransportSemantics).signal === true;
 }
 
+/** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
 export function broadcasts(id: TransportId | undefined): boolean {
   return !!id && (TRANSPORTS[id] as TransportSemantics).broadcast === true;
 }
