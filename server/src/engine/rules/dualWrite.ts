@@ -24,6 +24,7 @@ import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
 import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
+import { declaredBestEffort } from '../facts/swallowedFailure';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -300,6 +301,9 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     // A call whose failure the flow compensates (its `catch` undoes the write) is a saga step: compensatedCall.ts.
     else if (pair && pair.writeFirst && compensatedOnFailure(fn, publish, pair.write, reached)) continue;
+    // A send after the write whose failure the flow catches and drops on purpose is declared best-effort (an audit
+    // event, a notification): the author has already decided that losing it is acceptable (facts/swallowedFailure.ts).
+    else if (pair && pair.writeFirst && declaredBestEffort(publish, fn, pair.write)) continue;
     else if (pair) out.flows.push({ kind: 'dualWrite', fn, at: publish, write: pair.write, writeFirst: pair.writeFirst, inferred: httpInferred(model, publish.fact), beforeCommit: pair.writeFirst ? sharedTx(model, fn, all, publish, pair.write) : undefined });
   }
   for (const outbox of outboxWrites) {

@@ -1,0 +1,76 @@
+/**
+ * Whether a reached call's failure reaches the flow that made it. Two readings:
+ * - `failureSwallowed`: the failure does not reach the caller at all (a promise let go of, a
+ *   `.catch(...)`, or a `try` whose `catch` does not rethrow), so a redelivery is not triggered by it;
+ * - `declaredBestEffort`: the flow says in so many words that the call may fail without
+ *   consequence: a `.catch(...)` whose handler neither rethrows nor rejects, or a `try` around the
+ *   call (and not around the write it is paired with) whose `catch` only handles the error (no
+ *   `throw`, no `return` of a value). A promise merely not awaited says nothing of the kind.
+ */
+import { Node } from 'ts-morph';
+import type { Reached } from './effects';
+import { isFunctionBoundary } from './effects';
+
+/** The failure of `at` does not reach `fn`: checked in the publish's own function and at the call in the flow's function. */
+export function failureSwallowed(at: Reached, fn: Node): boolean {
+  const points: [Node, Node | undefined, boolean][] = [[at.via, fn, !at.path.length && !!at.fact.synchronous]];
+  if (at.path.length) points.push([at.fact.node, at.path[at.path.length - 1], !!at.fact.synchronous]);
+  return points.some(([node, owner, synchronous]) => !!owner && swallowedIn(node, owner, synchronous ? 'handled' : 'any'));
+}
+
+/**
+ * `at`'s failure is caught and dropped on purpose where `fn` makes the call (a `.catch(() => {})` on
+ * it, or a `try` around it whose `catch` lets the flow go on). The `try` must not also hold `other`'s
+ * call (a `try` around the whole flow is error handling, not a choice about one call). A helper that
+ * catches inside itself is not counted: it decides for every caller, and none of them said the event
+ * may be lost.
+ */
+export function declaredBestEffort(at: Reached, fn: Node, other?: Reached): boolean {
+  return swallowedIn(at.via, fn, 'declared', other?.via);
+}
+
+type Mode = 'any' | 'handled' | 'declared';
+
+/** `handled`: a let-go call (no await) does not count, the call returns no promise whose rejection is lost. */
+function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boolean {
+  const call = Node.isCallExpression(node) ? node : node.getFirstAncestor((a) => Node.isCallExpression(a));
+  if (!call) return false;
+  let outer: Node = call;
+  for (let p = outer.getParent(); p && (Node.isPropertyAccessExpression(p) || Node.isCallExpression(p) || Node.isParenthesizedExpression(p)); p = p.getParent()) {
+    if (Node.isPropertyAccessExpression(p) && p.getName() === 'catch') {
+      if (mode !== 'declared') return true;
+      const handler = p.getParent();
+      const cb = Node.isCallExpression(handler) ? handler.getArguments()[0] : undefined;
+      return !!cb && !passesOnFailure(cb, false);
+    }
+    outer = p;
+  }
+  const parent = outer.getParent();
+  if (mode === 'any' && parent && (Node.isExpressionStatement(parent) || Node.isVoidExpression(parent))) return true;
+  for (let child: Node = outer, n = outer.getParent(); n && n !== owner; child = n, n = n.getParent()) {
+    // A `try` outside a callback does not see what the callback's promise does (`forEach(async ...)`): no claim.
+    if (mode === 'declared' && isFunctionBoundary(n)) return false;
+    if (Node.isTryStatement(n) && child === n.getTryBlock()) {
+      const handler = n.getCatchClause();
+      if (!handler) continue;
+      if (mode !== 'declared') {
+        if (!handler.getBlock().getDescendants().some((d) => Node.isThrowStatement(d))) return true;
+        continue;
+      }
+      if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
+      return !passesOnFailure(handler.getBlock(), true);
+    }
+  }
+  return false;
+}
+
+/**
+ * A failure handler that rethrows, rejects, exits or hands the error on (`next(err)`), or, in a
+ * `catch` block, returns a value (an error reply, a failed result): the failure is passed on. A
+ * `.catch` callback's return value is what the call then resolves to, so only a throw passes it on there.
+ */
+function passesOnFailure(handler: Node, block: boolean): boolean {
+  return handler.getDescendants().some((d) => Node.isThrowStatement(d) || (block && Node.isReturnStatement(d) && !!d.getExpression())
+    || (Node.isPropertyAccessExpression(d) && ['reject', 'exit'].includes(d.getName()))
+    || (Node.isCallExpression(d) && /^(reject|next|done|callback|cb)$/.test(d.getExpression().getText())));
+}

@@ -1,0 +1,99 @@
+/**
+ * dual-write and a send the flow declares best-effort: after the write, the flow catches the send's
+ * failure and goes on (a `try` around the send alone whose `catch` only logs, or `.catch(() => {})` on
+ * it). The author has decided that losing the event is acceptable. A `try` around the write too, a
+ * `catch` that rethrows or returns a failure, a send before the write, and a helper that swallows
+ * failures for every caller are still reported.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+/** The sessions service: the update (line 9), then `send` (from line 10). */
+const sessions = (send: string, helper = '') => ({
+  'services/sessions/src/abort.ts': `import { Pool } from 'pg';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+
+const pool = new Pool();
+const sqs = new SQSClient({});
+const AUDIT_QUEUE = process.env.AUDIT_QUEUE_URL!;
+
+export async function abortSession(id: string) {
+  await pool.query("UPDATE sessions SET state = 'ABORTED' WHERE id = $1", [id]);
+  ${send}
+  return { statusCode: 200 };
+}
+${helper}`,
+});
+
+const SEND = 'sqs.send(new SendMessageCommand({ QueueUrl: AUDIT_QUEUE, MessageBody: JSON.stringify({ event: "SESSION_ABORTED", id }) }))';
+
+/** The finding at the send's `send` (line 10, or 11 inside a `try`); a helper's call is reported at the call. */
+const at = (line: number, column: number) => [{ messageId: 'dualWrite', file: 'services/sessions/src/abort.ts', line, column }];
+
+runRuleTests('dual-write', {
+  valid: [
+    {
+      name: 'a try around the send alone whose catch logs and goes on',
+      files: sessions(`try {
+    await ${SEND};
+  } catch (error) {
+    console.error('Session aborted; failed to send the audit event', error);
+  }`),
+    },
+    {
+      name: '.catch(() => {}) on the send',
+      files: sessions(`await ${SEND}.catch(() => { /* ignore audit errors */ });`),
+    },
+    {
+      name: 'a catch with a bare return still drops the failure',
+      files: sessions(`try {
+    await ${SEND};
+  } catch {
+    return;
+  }`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'no try: the failed send is lost with the state saved',
+      files: sessions(`await ${SEND};`),
+      errors: at(10, 13),
+    },
+    {
+      name: 'the catch rethrows',
+      files: sessions(`try {
+    await ${SEND};
+  } catch (error) {
+    console.error(error);
+    throw error;
+  }`),
+      errors: at(11, 15),
+    },
+    {
+      name: 'the catch returns an error response',
+      files: sessions(`try {
+    await ${SEND};
+  } catch (error) {
+    return { statusCode: 500 };
+  }`),
+      errors: at(11, 15),
+    },
+    {
+      name: 'a .catch that rethrows a wrapped error',
+      files: sessions(`await ${SEND}.catch((e) => { throw new Error('audit failed: ' + e); });`),
+      errors: at(10, 13),
+    },
+    {
+      name: 'a helper that swallows every failure: no caller said its event may be lost',
+      files: sessions('await sendAudit(id);', `
+async function sendAudit(id: string) {
+  try {
+    await ${SEND};
+  } catch (error) {
+    console.error(error);
+  }
+}
+`),
+      errors: at(10, 9),
+    },
+  ],
+});
