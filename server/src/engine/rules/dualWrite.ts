@@ -22,6 +22,7 @@ import { ownFollowUpWork } from './ownFollowUpJob';
 import { unusedMethod } from '../facts/reachability';
 import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
+import { recordsTheSend } from './sentMarker';
 import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
@@ -346,6 +347,8 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   if (!writeFirst && effect.path.length && throwsBeforeReturning(effect, fn)) return undefined;
   // A request whose reply the write records (upload, then save the URL) cannot go through an outbox: see recordsCallResult.ts.
   if (!writeFirst && writeRecordsResult(effect, write, fn)) return undefined;
+  // A write that marks the send as done (`reminder_email_sent = true`) is its bookkeeping: see sentMarker.ts.
+  if (!writeFirst && recordsTheSend(write, writes)) return undefined;
   return { write, writeFirst };
 }
 
