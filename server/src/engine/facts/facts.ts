@@ -141,6 +141,8 @@ export interface Fact {
   targetEnv?: string;
   /** http: the env vars the URL reads (`process.env.WEBEOC_URL`). */
   urlEnvs?: string[];
+  /** http: the origin (`https://api.stripe.com`) written in the code, when the URL names one. */
+  origin?: string;
   /** http: the endpoint's path names a question (`POST /menu/validate`, `/search`): it answers and keeps nothing. */
   query?: boolean;
 }

@@ -55,7 +55,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;
@@ -150,4 +150,17 @@ function effectVerb(kind: string, detail: string): string {
     case 'http': return `calls \`${detail}\``;
     default: return detail;
   }
+}
+
+/**
+ * An HTTP call counts as a repeated effect only where the engine can say what it reaches: a service
+ * of the system (its target), a host the code names (`https://api.supplier.example`), or an env var
+ * the URL is read from (`${process.env.SALESFORCE_URL}/cases`: a configured system). A URL the engine
+ * cannot trace to any of these (`api.post(updateJobUrl)` on a base URL a config helper returns)
+ * reaches an endpoint it knows nothing about, and whether a repeat there matters is a guess: the rule
+ * stays silent (the audits found such calls were mostly set-to-value or find-or-create endpoints of
+ * the system's own API).
+ */
+function knownEndpoint(fact: Fact): boolean {
+  return fact.kind !== 'http' || fact.target !== undefined || fact.origin !== undefined || !!fact.urlEnvs?.length;
 }

@@ -9,7 +9,7 @@ import type { Fact, CorrelationState } from '../facts';
 import type { Analysis } from '../analysis';
 import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
-import { isQueryEndpoint, targetText } from '../urlOrigin';
+import { isQueryEndpoint, targetText, urlOrigin } from '../urlOrigin';
 import { urlEnvVars } from '../../workspace/serviceUrls';
 import { calleeName, declarationOf, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
@@ -239,6 +239,8 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
   const urlText = targetText(urlNode, opts.base);
   const named = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
   const urlEnvs = urlEnvVars(urlText);
+  const own = urlOrigin(urlNode);
+  const origin = own.kind === 'relative' && opts.base ? urlOrigin(opts.base) : own;
   const values: Node[] = [];
   let state: CorrelationState = 'absent';
   let idempotencyKey = false;
@@ -257,6 +259,7 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
     kind: 'http', node: calleeName(call), library, method: upper, target: named?.name,
     ...(named ? { namedTarget: named.name, ...(named.env ? { targetEnv: named.env } : {}) } : {}),
     ...(urlEnvs.length ? { urlEnvs } : {}),
+    ...(origin.kind === 'literal' ? { origin: origin.origin } : {}),
     detail: `HTTP ${upper} ${urlNode ? urlNode.getText().slice(0, 60) : ''}`.trim(),
     nonIdempotent: ['POST', 'PATCH'].includes(upper) && !idempotencyKey && !query,
     ...(query ? { query: true } : {}),
