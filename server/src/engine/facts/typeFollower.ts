@@ -17,6 +17,7 @@ import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType } from './receiverTypes';
 import type { Analysis } from './analysis';
+import { globalAssignments, globalMemberName } from './globalAssignments';
 
 /** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
 const MAX_TYPE_DEPTH = 32;
@@ -79,7 +80,11 @@ export class TypeFollower {
       const name = id.getText();
       const decl = symbol?.declarations?.[0];
       const declFile = decl?.getSourceFile();
-      if (!symbol || !decl || declFile!.isDeclarationFile || declFile!.fileName.indexOf('/node_modules/') >= 0) {
+      if (!symbol) {
+        // A name no declaration binds: `fetch`, or a value the workspace hangs on the global object.
+        const factory = context.compilerFactory;
+        result = name === 'fetch' ? 'global#fetch' : this.typeOfGlobal(name, factory.getNodeFromCompilerNode(id, factory.getSourceFileForNode(id)), 1);
+      } else if (!decl || declFile!.isDeclarationFile || declFile!.fileName.indexOf('/node_modules/') >= 0) {
         result = name === 'fetch' ? 'global#fetch' : undefined;
       } else {
         const factory = context.compilerFactory;
@@ -151,6 +156,8 @@ export class TypeFollower {
       if (Node.isThisExpression(target)) return typeOfThisMember(this, node, depth);
       const base = this.typeOf(target, depth);
       if (base) return this.step(base, `.${node.getName()}`);
+      const global = globalMemberName(node);
+      if (global) return this.typeOfGlobal(global, node, depth);
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
     return undefined;
@@ -171,8 +178,18 @@ export class TypeFollower {
 
   private typeOfIdentifier(id: Node, depth: number): string | undefined {
     const symbol = id.getSymbol();
-    if (!symbol) return id.getText() === 'fetch' ? 'global#fetch' : undefined;
+    if (!symbol) return id.getText() === 'fetch' ? 'global#fetch' : this.typeOfGlobal(id.getText(), id, depth);
     return this.typeOfSymbol(symbol, depth, id.getText());
+  }
+
+  /** A name no declaration binds, or read off `global`: the one library type the workspace's `global.<name> = ...` assign (globalAssignments.ts). */
+  private typeOfGlobal(name: string, at: Node, depth: number): string | undefined {
+    const types = new Set<string>();
+    for (const value of globalAssignments(this.analysis, name, at.getSourceFile())) {
+      const t = this.typeOf(value, depth);
+      if (t) types.add(t);
+    }
+    return types.size === 1 ? [...types][0] : undefined;
   }
 
   private typeOfSymbol(symbol: TsSymbol | undefined, depth: number, name?: string): string | undefined {

@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { ts, type ResolutionHostFactory } from 'ts-morph';
 import type { Notice } from '../api';
 import { findConfigFiles, readOptional, toRel } from './files';
+import { readModuleAliases } from './moduleAliases';
 
 /** Tried in this order in one folder; the first that sets `baseUrl` or `paths` governs the folder's files. */
 export const TSCONFIG_NAMES = ['tsconfig.json', 'tsconfig.app.json', 'tsconfig.build.json', 'tsconfig.lib.json', 'tsconfig.base.json'];
@@ -132,6 +133,12 @@ export function readTsconfigs(root: string, packages: Map<string, string>, overl
         break;
       }
     }
+  }
+  // module-alias's `_moduleAliases` add to the `paths` of their package's folder (moduleAliases.ts).
+  for (const [dir, aliases] of readModuleAliases(root, overlays, notices)) {
+    const own = byDir.get(dir);
+    byDir.set(dir, own ? { ...own, paths: { ...aliases, ...own.paths }, pathsBasePath: own.pathsBasePath ?? path.join(root, dir) }
+      : { file: dir ? `${dir}/package.json` : 'package.json', paths: aliases, pathsBasePath: path.join(root, dir) });
   }
   const signature = JSON.stringify([...byDir].map(([dir, s]) => [dir, s.file, s.baseUrl && toRel(root, s.baseUrl), s.paths, s.pathsBasePath && toRel(root, s.pathsBasePath)]));
   return { byDir, signature };
