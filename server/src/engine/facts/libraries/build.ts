@@ -232,15 +232,16 @@ export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: s
 /**
  * An outgoing HTTP call. `opts.base` is a base URL configured elsewhere (an
  * axios instance's `baseURL`); `opts.opaque` says headers are added where the
- * analysis cannot see (a request interceptor), so absent means unknown.
+ * analysis cannot see (a request interceptor), so absent means unknown; `opts.host` is a host the call
+ * names apart from its URL (node's `http.request({ hostname: 'payments' })`).
  */
 export function httpFact(library: string, call: Node, method: string, urlNode: Node | undefined,
-  headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean } = {}): Fact {
+  headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean; host?: string } = {}): Fact {
   const urlText = targetText(urlNode, opts.base);
   const named = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
   const urlEnvs = urlEnvVars(urlText);
   const own = urlOrigin(urlNode);
-  const origin = own.kind === 'relative' && opts.base ? urlOrigin(opts.base) : own;
+  const origin = opts.host ? { kind: 'literal' as const, origin: opts.host } : own.kind === 'relative' && opts.base ? urlOrigin(opts.base) : own;
   const values: Node[] = [];
   let state: CorrelationState = 'absent';
   let idempotencyKey = false;

@@ -60,7 +60,8 @@ const nodeRequest = (fixed?: string): OperationAnalyzer => (call, a) => {
   const opts = optsFirst ? first : arg(call, 1) && Node.isObjectLiteralExpression(arg(call, 1)!) ? arg(call, 1) : undefined;
   const url = optsFirst ? prop(first, 'hostname') ?? prop(first, 'host') : first;
   const method = fixed ?? stringValue(prop(opts, 'method')) ?? 'GET';
-  return httpFact('http', call, method, url, [prop(opts, 'headers')], a);
+  const host = optsFirst ? stringValue(url) : undefined;
+  return httpFact('http', call, method, url, [prop(opts, 'headers')], a, host ? { host: `http://${host}` } : {});
 };
 
 const operations: Record<string, OperationAnalyzer> = {
