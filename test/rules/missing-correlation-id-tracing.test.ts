@@ -117,6 +117,18 @@ const xray = (wrap: boolean) => ({
   ),
 });
 
+/** Another service polling the queue the audit service sends to: the send is a hop to it. */
+const ORDERS_QUEUE_CONSUMER = {
+  'services/orders/src/poll.ts': lines(
+    "import { SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';",
+    'const sqs = new SQSClient({});',
+    'export async function poll() {',
+    '  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: process.env.ORDERS_QUEUE_URL }));',
+    '  return Messages ?? [];',
+    '}',
+  ),
+};
+
 const REQUIRE_BUSINESS_ID = { 'architecture.yaml': lines('version: 1', 'rules:', '  missing-correlation-id: [warning, { requireBusinessCorrelationId: true }]') };
 
 runRuleTests('missing-correlation-id', {
@@ -159,7 +171,7 @@ runRuleTests('missing-correlation-id', {
   invalid: [
     {
       name: 'the same SQS client, not wrapped, in a service with no tracer',
-      files: { 'services/audit/src/message-service.ts': xray(false)['services/audit/src/message-service.ts'], 'services/audit/src/send.ts': xray(false)['services/audit/src/send.ts'] },
+      files: { 'services/audit/src/message-service.ts': xray(false)['services/audit/src/message-service.ts'], 'services/audit/src/send.ts': xray(false)['services/audit/src/send.ts'], ...ORDERS_QUEUE_CONSUMER },
       errors: [{ messageId: 'missing', file: 'services/audit/src/send.ts', line: 4, column: 13 }],
     },
     {
@@ -276,7 +288,7 @@ runRuleTests('missing-correlation-id', {
           '  protected sns = new SNS();', //                                                            4
           '  constructor(protected topicArn: string) {}', //                                           5
           '  protected async publish(message: T): Promise<void> {', //                                 6
-          '    const input: SNS.Types.PublishInput = { TopicArn: this.topicArn, Message: JSON.stringify(message) };', // 7
+          "    const input: SNS.Types.PublishInput = { TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orders', Message: JSON.stringify(message) };", // 7
           '    await this.sns.publish(input).promise();', //                                            8
           '  }', //                                                                                     9
           '}', //                                                                                      10

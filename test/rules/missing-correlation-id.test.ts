@@ -11,6 +11,10 @@ const lines = (...l: string[]) => `${l.join('\n')}\n`;
 /** A second service, so that calls to it are cross-service calls. */
 const PAYMENTS = { 'services/payments/src/main.ts': 'export const port = 3000;\n' };
 const INVENTORY = { 'services/inventory/src/main.ts': 'export const port = 3000;\n' };
+/** The shipments service polling the queue the orders service sends to (see missing-correlation-id-cloud-queues.test.ts). */
+const SHIPMENTS_POLLER = {
+  'services/shipments/src/poll.ts': "import { SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';\nconst sqs = new SQSClient({});\nexport const poll = () => sqs.send(new ReceiveMessageCommand({ QueueUrl: process.env.SHIPMENTS_QUEUE_URL }));\n",
+};
 
 const KAFKA_SETUP = [
   "import { Kafka } from 'kafkajs';", //                                                         1
@@ -935,6 +939,7 @@ runRuleTests('missing-correlation-id', {
           '  await sqs.send(command);', //                                             10
           '}',
         ),
+        ...SHIPMENTS_POLLER,
       },
       errors: [{ messageId: 'missing', line: 10, column: 13 }],
     },

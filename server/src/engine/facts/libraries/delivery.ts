@@ -97,6 +97,18 @@ export function signalOnly(fact: { kind: string; transport?: TransportId; channe
   return unnamed && fact.kind === 'publish' && !!fact.transport && (TRANSPORTS[fact.transport] as TransportSemantics).signal === true;
 }
 
+/**
+ * Client libraries of cloud queues, topics and buses (SQS, SNS, EventBridge) whose consumers are usually
+ * bound outside the code: a Lambda event source mapping, a subscription or a rule in SAM, CDK, Terraform or
+ * serverless.yml. Finding no consumer in code is then no evidence that another service consumes a message:
+ * most such queues feed the next function of the same stack.
+ */
+const CONSUMERS_BOUND_IN_INFRASTRUCTURE = new Set(['@aws-sdk/client-sqs', '@aws-sdk/client-sns', 'aws-sdk', 'eventbridge']);
+
+export function consumersBoundInInfrastructure(library: string): boolean {
+  return CONSUMERS_BOUND_IN_INFRASTRUCTURE.has(library);
+}
+
 /** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
 export function broadcasts(id: TransportId | undefined): boolean {
   return !!id && (TRANSPORTS[id] as TransportSemantics).broadcast === true;

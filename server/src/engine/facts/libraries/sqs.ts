@@ -48,9 +48,11 @@ function snsPublish(library: string, call: Node, detail: string, input: Node | u
     input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input || !objectLiteral(input), channelNode: topic, envelopeWrittenHere: !batch && envelopeWrittenIn(input, 'MessageAttributes') });
 }
 
-function receiveLoop(call: Node): Fact[] {
+/** A receive loop: the queue it polls is named like a send's (`QueueUrl: process.env.ORDERS_QUEUE_URL`), so the two ends meet. */
+function receiveLoop(call: Node, input: Node | undefined): Fact[] {
   const fn = call.getFirstAncestor(isFunctionLike);
-  return [consumerFact('@aws-sdk/client-sqs', call, calleeName(call), fn, undefined, 'SQS receive loop', 'sqs')];
+  const queue = prop(input, 'QueueUrl');
+  return [consumerFact('@aws-sdk/client-sqs', call, calleeName(call), fn, queue ? channelName(queue) ?? queue.getText() : undefined, 'SQS receive loop', 'sqs')];
 }
 type Fact = ReturnType<typeof consumerFact>;
 
@@ -80,7 +82,7 @@ export const sqs: LibraryTable = {
         return publishFact('@aws-sdk/client-sqs', call, `SQS ${name}`, queue ? channelName(queue) ?? queue.getText() : undefined,
           input ? carriers : [input], { nonIdempotent: !dedup, opaque: !input, envelopeWrittenHere: name === 'SendMessageCommand' && envelopeWrittenIn(input, 'MessageAttributes') });
       }
-      if (name === 'ReceiveMessageCommand') return receiveLoop(call);
+      if (name === 'ReceiveMessageCommand') return receiveLoop(call, input);
       return undefined;
     },
     'sqs.Client|sendMessage': (call) => {
@@ -88,7 +90,7 @@ export const sqs: LibraryTable = {
       return publishFact('aws-sdk', call, 'SQS sendMessage', channelName(prop(input, 'QueueUrl')),
         [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')], { envelopeWrittenHere: envelopeWrittenIn(input, 'MessageAttributes') });
     },
-    'sqs.Client|receiveMessage': (call) => receiveLoop(call),
+    'sqs.Client|receiveMessage': (call) => receiveLoop(call, arg(call, 0)),
     'sns.Client|send': (call, analysis) => {
       const cmdNode = arg(call, 0);
       const name = commandName(cmdNode, analysis, SNS_V3);

@@ -1,0 +1,40 @@
+/**
+ * missing-correlation-id and cloud queues: SQS, SNS and EventBridge consumers are mostly bound in
+ * infrastructure (Lambda event sources in SAM, CDK, Terraform), not in code. A send to a queue no literal
+ * names and no code consumes may feed the next function of the same stack: taking it for a hop to
+ * another service would be a guess, so it is not reported. A poller of the same queue in another
+ * service, or a queue named by a literal, makes it a hop.
+ */
+import { runRuleTests } from '../support/ruleTester';
+
+/** The transcription API queues a job (the send on line 6; `imports` go on line 1). */
+const API = (queueUrl: string, imports = '') => ({
+  'services/api/src/jobs.ts': `import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';${imports}
+
+const sqs = new SQSClient({});
+
+export async function queueJob(id: string, url: string) {
+  await sqs.send(new SendMessageCommand({ QueueUrl: ${queueUrl}, MessageBody: JSON.stringify({ id, url }) }));
+}
+`,
+});
+
+const WORKER_POLLER = {
+  'services/worker/src/poll.ts': `import { SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+const sqs = new SQSClient({});
+export const poll = () => sqs.send(new ReceiveMessageCommand({ QueueUrl: process.env.TASK_QUEUE_URL }));
+`,
+};
+
+const atTheSend = [{ messageId: 'missing', file: 'services/api/src/jobs.ts', line: 6, column: 13 }];
+
+runRuleTests('missing-correlation-id', {
+  valid: [
+    { name: 'a queue URL from an env var that no code polls: its consumer is bound in infrastructure', files: API('process.env.TASK_QUEUE_URL') },
+    { name: 'a queue URL from configuration that no code polls', files: { ...API('config.taskQueueUrl', " import { config } from './config';"), 'services/api/src/config.ts': 'export const config = { taskQueueUrl: process.env.TASK_QUEUE_URL! };\n' } },
+  ],
+  invalid: [
+    { name: 'another service polls the same queue', files: { ...API('process.env.TASK_QUEUE_URL'), ...WORKER_POLLER }, errors: atTheSend },
+    { name: 'a queue named by a literal that no code polls', files: API("'https://sqs.eu-west-1.amazonaws.com/123456789012/transcription-tasks'"), errors: atTheSend },
+  ],
+});
