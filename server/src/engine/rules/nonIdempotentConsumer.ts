@@ -5,6 +5,7 @@ import { writtenStores } from './existenceCheckGuard';
 import { effectDeduplicated, handlerDeduplicates } from './dedupeEvidence';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
+import { acknowledgedAt, afterAcknowledge } from './acknowledgedFirst';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
@@ -54,8 +55,10 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
+      // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
+      const acked = acknowledgedAt(handler, model.analysis);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !afterAcknowledge(r, acked) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

@@ -109,6 +109,16 @@ export function consumersBoundInInfrastructure(library: string): boolean {
   return CONSUMERS_BOUND_IN_INFRASTRUCTURE.has(library);
 }
 
+/**
+ * Calls that acknowledge a received message to its broker, after which it is never delivered again:
+ * amqplib and NestJS RMQ `ack`, an SQS delete, a kafkajs offset commit.
+ */
+const ACKNOWLEDGE_CALL = /\.(ack|commitOffsets|deleteMessage)\s*\(|new\s+DeleteMessageCommand\b/;
+
+export function isAcknowledgeCall(callText: string): boolean {
+  return ACKNOWLEDGE_CALL.test(callText);
+}
+
 /** Whether a transport fans each message out to every connected subscriber (see `broadcast`). */
 export function broadcasts(id: TransportId | undefined): boolean {
   return !!id && (TRANSPORTS[id] as TransportSemantics).broadcast === true;
