@@ -9,7 +9,7 @@
  * nobody calls makes no dual write, and a client method never called sends no message. Functions, exports and callbacks are not judged: a framework may
  * call them by convention (a serverless handler, a Next.js route export), where silence would be a guess.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ClassDeclaration, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
 import type { SystemModel } from '../model';
 import { isFunctionBoundary } from './effects';
 
@@ -179,4 +179,42 @@ function named(texts: string[], name: string): boolean {
 
 function escapeName(name: string): string {
   return name.replace(/[$]/g, '\\$');
+}
+
+const controllerMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
+const CONTROLLERS_LIST = /\bcontrollers\s*:/;
+
+/**
+ * True when the node runs in a method of a NestJS `@Controller()` class that no code of its service
+ * (or shared code) names outside comments, in a service whose modules list their controllers
+ * (`controllers: [...]`): a controller is served only once a module lists it there, which needs its name, so one whose import and list entry are commented out
+ * (`// DiscountsController,`) serves no route and its methods run in no execution.
+ */
+export function inUnregisteredController(model: SystemModel, node: Node): boolean {
+  const method = Node.isMethodDeclaration(node) ? node : node.getFirstAncestor((a) => Node.isMethodDeclaration(a));
+  const cls = method?.getParent();
+  if (!method || !cls || !Node.isClassDeclaration(cls)) return false;
+  return remembered(controllerMemo, model, cls, () => {
+    const name = cls.getName();
+    const service = model.serviceOf(cls)?.name;
+    if (!name || !service || cls.isDefaultExport() || !cls.getDecorators().some((d) => d.getName() === 'Controller')) return false;
+    const word = new RegExp(`(?<![\\w$])${escapeName(name)}(?![\\w$])`);
+    // Identifier tokens only (the scanner skips comments and string contents); the class's own name is one.
+    const texts = serviceTexts(model, service);
+    // Only where the service's modules are seen listing controllers: a fixture or a service wired another way says nothing.
+    if (!texts.some((t) => CONTROLLERS_LIST.test(t))) return false;
+    let mentions = 0;
+    for (const text of texts) if (word.test(text)) mentions += identifierTokens(text, name);
+    return mentions <= 1;
+  });
+}
+
+/** How many identifier tokens of the text are `name` (comments and string literals are skipped). */
+function identifierTokens(text: string, name: string): number {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  let count = 0;
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.Identifier && scanner.getTokenText() === name) count++;
+  }
+  return count;
 }

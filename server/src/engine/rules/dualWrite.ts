@@ -19,7 +19,7 @@ import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
 import { ownFollowUpWork } from './ownFollowUpJob';
-import { unusedMethod } from '../facts/reachability';
+import { inUnregisteredController, unusedMethod } from '../facts/reachability';
 import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
 import { recordsTheSend } from './sentMarker';
@@ -89,7 +89,7 @@ export const dualWrite = createRule({
       // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
       if (c.kind === 'dualWrite' && !c.writeFirst && c.at.fact.kind === 'publish' && ownDestination(c.at.fact, destinationAt(c))) return true;
       // A flow in a class method nothing calls or refers to (dead code in a deployable) runs in no execution.
-      if (!callersOf(c).length && unusedMethod(model, c.fn)) return true;
+      if (!callersOf(c).length && (unusedMethod(model, c.fn) || inUnregisteredController(model, c.fn))) return true;
       // Follow-up work the service gives itself (a recompute, a thumbnail) after writes that record no state for it to complete.
       if (c.kind === 'dualWrite' && c.writeFirst && ownFollowUpWork(model, c.fn, c.at, hopsOf())) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
