@@ -5,7 +5,7 @@ import { isFreshId } from '../facts/libraries/staticValues';
 import type { Fact } from '../facts/facts';
 import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation';
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
-import { telemetryChannel } from '../facts/libraries/telemetry';
+import { inProbe, telemetryChannel } from '../facts/libraries/telemetry';
 import { isRealtimeName } from '../facts/libraries/realtimePush';
 import { consumersBoundInInfrastructure, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
 import { tracerName } from '../facts/libraries/instrumentation';
@@ -73,6 +73,8 @@ export const missingCorrelationId = createRule({
       if (guessedCloudHop(fact, destination)) continue;
       // Metrics, gauges, traces and log lines are data points, not business messages (libraries/telemetry.ts).
       if (fact.kind === 'publish' && telemetryChannel(fact)) continue;
+      // A health probe (a function named as one: `healthCheckService`) checks that a service answers: no business flow.
+      if (inProbe(fact.node)) continue;
       // A realtime push (a websocket refresh) ends at a browser, not at a step of the business flow (libraries/realtimePush.ts).
       if (fact.kind === 'publish' && isRealtimeName(fact.channel)) continue;
       const what = fact.kind === 'http' ? `The call to service "${fact.target}" (\`${fact.detail}\`)` : `The message sent by \`${fact.detail}\``;

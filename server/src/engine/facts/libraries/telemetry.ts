@@ -22,8 +22,34 @@ import { initializerOf } from '../syntax';
 export const TELEMETRY_WORDS: ReadonlySet<string> = new Set([
   'metric', 'metrics', 'telemetry', 'gauge', 'gauges', 'traces', 'spans', 'logs', 'otel', 'otlp', 'statsd', 'analytics',
   // Health probes: a liveness check that sends a ping through the broker is not a business message.
-  'health', 'healthcheck', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping',
+  'health', 'healthcheck', 'healthy', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping',
 ]);
+
+/** The health-probe words of TELEMETRY_WORDS: a function named with one (`healthCheckService`, `pingAuth`) is a probe. */
+const PROBE_WORDS: ReadonlySet<string> = new Set(['health', 'healthcheck', 'healthy', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping']);
+
+/**
+ * True when the node runs in a function or method named as a health probe (`healthCheckService(client,
+ * Pattern.isHealthy)` pinging each service with `client.send`): what it sends checks that a service
+ * answers, it is no step of a business flow.
+ */
+export function inProbe(node: Node): boolean {
+  for (let fn = node.getFirstAncestor(isNamedFunction); fn; fn = fn.getFirstAncestor(isNamedFunction)) {
+    const name = nameOfFunction(fn);
+    if (name && wordsOf(name).some((w) => PROBE_WORDS.has(w))) return true;
+  }
+  return false;
+}
+
+function isNamedFunction(n: Node): boolean {
+  return Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || ((Node.isArrowFunction(n) || Node.isFunctionExpression(n)) && Node.isVariableDeclaration(n.getParent()));
+}
+
+function nameOfFunction(fn: Node): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
+  const parent = fn.getParent();
+  return parent && Node.isVariableDeclaration(parent) ? parent.getName() : undefined;
+}
 
 /** The words of a name: split at non-letters and camelCase humps, lower case (`queueMetrics:{0}` → queue, metrics). */
 export function wordsOf(name: string): string[] {
