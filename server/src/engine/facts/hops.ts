@@ -111,7 +111,10 @@ function buildHopIndex(model: SystemModel): HopIndex {
     const local = byFile.get(file) ?? [];
     for (const n of names) local.push({ name: n, end });
     byFile.set(file, local);
+    for (const n of names) if (n.includes('*')) globs.push({ name: n, end });
   };
+  // Subscriptions written as a glob (`psubscribe('orders:*')`): their literal text links them to a publish in any service.
+  const globs: { name: string; end: ConsumerEnd }[] = [];
   let hasUnnamedConsumers = false;
   const unnamed = (name: string | undefined) => name === undefined || name.includes('?');
   for (const f of model.facts) {
@@ -138,12 +141,14 @@ function buildHopIndex(model: SystemModel): HopIndex {
     endsOf: (key) => {
       const ends = new Set<ConsumerEnd>();
       for (const n of key.names) for (const e of byChannel.get(n) ?? []) ends.add(e);
-      // An identity or a pattern only ever shows a channel the service keeps to itself: it never
-      // links two services (the same env var or parameter may hold different names in each).
+      // An identity or a pattern of an unresolved name only ever shows a channel the service keeps to itself: it
+      // never links two services (the same env var or parameter may hold different names in each). A glob a
+      // subscription writes (`orders:*`) is literal text and links across services.
       for (const id of key.ids) for (const e of byId.get(id) ?? []) if (e.service === key.service) ends.add(e);
       for (const local of byFile.get(key.file) ?? []) {
         if (local.end.service === key.service && [...key.names, ...key.raw].some((n) => namesMatch(n, local.name))) ends.add(local.end);
       }
+      for (const g of globs) if ([...key.names, ...key.raw].some((n) => namesMatch(n, g.name))) ends.add(g.end);
       for (const e of exchanges.endsOf(key)) ends.add(e);
       return [...ends];
     },

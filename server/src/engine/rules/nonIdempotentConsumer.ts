@@ -5,11 +5,13 @@ import { writtenStores } from './existenceCheckGuard';
 import { effectDeduplicated, handlerDeduplicates } from './dedupeEvidence';
 import { describeAt } from './describe';
 import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
 import { acknowledgedAt, afterAcknowledge } from './acknowledgedFirst';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
-import { hopIndex, type HopIndex } from '../facts/hops';
+import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
+import { signalOnly } from '../facts/libraries/delivery';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
@@ -59,7 +61,7 @@ export const nonIdempotentConsumer = createRule({
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = acknowledgedAt(handler, model.analysis);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !afterAcknowledge(r, acked) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !effectDeduplicated(model, handler, r, written));
+      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !afterAcknowledge(r, acked) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;
@@ -167,4 +169,12 @@ function effectVerb(kind: string, detail: string): string {
  */
 function knownEndpoint(fact: Fact): boolean {
   return fact.kind !== 'http' || fact.target !== undefined || fact.origin !== undefined || !!fact.urlEnvs?.length;
+}
+
+/**
+ * A raw Redis PUBLISH that no other service of the workspace subscribes to: a signal to whoever listens
+ * now (replicas, live connections), repeated as a second signal, not a second business effect.
+ */
+function listenerSignal(model: SystemModel, r: Reached, hops: () => HopIndex): boolean {
+  return signalOnly(r.fact) && destinationOf(r.fact, model.serviceOf(r.fact.node)?.name, hops()).kind !== 'other';
 }
