@@ -6,7 +6,7 @@
  * never delivers the message again: the effects after it run at most once (a crash loses the message,
  * which is not this rule's concern), so a redelivery cannot repeat them.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { Analysis } from '../facts/analysis';
 import type { Reached } from '../facts/effects';
 import { isAcknowledgeCall } from '../facts/libraries/delivery';
@@ -19,7 +19,7 @@ export function acknowledgedAt(handler: Node, analysis: Analysis): number | unde
     if (!Node.isExpressionStatement(stmt)) continue;
     const call = unwrapAwait(stmt.getExpression());
     if (!call || !Node.isCallExpression(call)) continue;
-    if (isAcknowledgeCall(call.getText()) || helperAcknowledges(call, analysis)) return stmt.getEnd();
+    if (acknowledges(call) || helperAcknowledges(call, analysis)) return stmt.getEnd();
   }
   return undefined;
 }
@@ -39,5 +39,11 @@ function unwrapAwait(expr: Node): Node | undefined {
 function helperAcknowledges(call: Node, analysis: Analysis): boolean {
   const fn = analysis.resolveCallee(call);
   if (!fn) return false;
-  return fn.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => isAcknowledgeCall(c.getText()));
+  return fn.getDescendantsOfKind(SyntaxKind.CallExpression).some(acknowledges);
+}
+
+/** The call itself acknowledges: its callee (`channel.ack`), or the command it sends (`sqs.send(new DeleteMessageCommand(...))`); not a callback it is given. */
+function acknowledges(call: CallExpression): boolean {
+  const first = call.getArguments()[0];
+  return isAcknowledgeCall(`${call.getExpression().getText()}(`) || (!!first && Node.isNewExpression(first) && isAcknowledgeCall(`new ${first.getExpression().getText()}`));
 }
