@@ -1,9 +1,9 @@
 /**
  * dual-write and a send the flow declares best-effort: after the write, the flow catches the send's
- * failure and goes on (a `try` around the send alone whose `catch` only logs, or `.catch(() => {})` on
- * it). The author has decided that losing the event is acceptable. A `try` around the write too, a
- * `catch` that rethrows or returns a failure, a send before the write, and a helper that swallows
- * failures for every caller are still reported.
+ * failure and goes on (a `try` around the send alone whose `catch` notes it below error level, or
+ * `.catch(() => {})` on it). The author has decided that losing the event is acceptable. A `catch` that
+ * logs an error, rethrows or returns a failure, a `try` around the write too, a send before the write,
+ * and a helper that swallows failures for every caller are still reported.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -32,11 +32,11 @@ const at = (line: number, column: number) => [{ messageId: 'dualWrite', file: 's
 runRuleTests('dual-write', {
   valid: [
     {
-      name: 'a try around the send alone whose catch logs and goes on',
+      name: 'a try around the send alone whose catch notes a warning and goes on',
       files: sessions(`try {
     await ${SEND};
   } catch (error) {
-    console.error('Session aborted; failed to send the audit event', error);
+    console.warn('Session aborted; the audit event was not sent', error);
   }`),
     },
     {
@@ -57,6 +57,15 @@ runRuleTests('dual-write', {
       name: 'no try: the failed send is lost with the state saved',
       files: sessions(`await ${SEND};`),
       errors: at(10, 13),
+    },
+    {
+      name: 'the catch logs the failure as an error: the author counts it as one, the event is lost',
+      files: sessions(`try {
+    await ${SEND};
+  } catch (error) {
+    console.error('Failed to send the audit event', error);
+  }`),
+      errors: at(11, 15),
     },
     {
       name: 'the catch rethrows',

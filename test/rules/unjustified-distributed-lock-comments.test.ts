@@ -1,7 +1,8 @@
 /**
  * unjustified-distributed-lock and a justification written at the lock: a comment leading the statement
- * that takes it (or a statement around it) saying what it locks and what it prevents, or the doc comment
- * of the function that takes it. `// acquire lock` says neither and leaves the finding.
+ * that takes it (or a statement around it) saying what it locks and what it prevents, in at least fifteen
+ * words, or the doc comment of the function that takes it. A one-line restatement and `// acquire lock`
+ * leave the finding.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
@@ -48,6 +49,11 @@ runRuleTests('unjustified-distributed-lock', {
   ],
   invalid: [
     { name: 'no comment', files: files(tips()), errors: [{ messageId: 'lock', file: 'services/billing/src/tips.ts', ...at(tips(), 'query(\'SELECT pg_advisory') }] },
+    {
+      name: 'a one-line restatement records no decision',
+      files: files(tips('// Use a distributed lock to prevent concurrent account creation')),
+      errors: [{ messageId: 'lock', file: 'services/billing/src/tips.ts', ...at(tips('// Use a distributed lock to prevent concurrent account creation'), 'query(\'SELECT pg_advisory') }],
+    },
     { name: '`// acquire lock` says neither what nor why', files: files(tips('// acquire lock')), errors: [{ messageId: 'lock', file: 'services/billing/src/tips.ts', ...at(tips('// acquire lock'), 'query(\'SELECT pg_advisory') }] },
   ],
 });

@@ -4,10 +4,11 @@
  *   `.catch(...)`, or a `try` whose `catch` does not rethrow), so a redelivery is not triggered by it;
  * - `declaredBestEffort`: the flow says in so many words that the call may fail without
  *   consequence: a `.catch(...)` whose handler neither rethrows nor rejects, or a `try` around the
- *   call (and not around the write it is paired with) whose `catch` only handles the error (no
- *   `throw`, no `return` of a value). A promise merely not awaited says nothing of the kind.
+ *   call (and not around the write it is paired with) whose `catch` lets the flow go on (no
+ *   `throw`, no `return` of a value), and neither logs the failure at error level. A promise merely
+ *   not awaited says nothing of the kind.
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from './effects';
 import { isFunctionBoundary } from './effects';
 
@@ -41,7 +42,7 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
       if (mode !== 'declared') return true;
       const handler = p.getParent();
       const cb = Node.isCallExpression(handler) ? handler.getArguments()[0] : undefined;
-      return !!cb && !passesOnFailure(cb, false);
+      return !!cb && !passesOnFailure(cb, false) && !reportsError(cb);
     }
     outer = p;
   }
@@ -58,10 +59,22 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
         continue;
       }
       if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
-      return !passesOnFailure(handler.getBlock(), true);
+      return !passesOnFailure(handler.getBlock(), true) && !reportsError(handler.getBlock());
     }
   }
   return false;
+}
+
+/**
+ * A failure handler that logs at error level (`logger.error(...)`, `console.error`, `this.log.error`):
+ * the author counts the failure as an error, not as an outcome the flow accepts, so the call is not
+ * declared best-effort. Ignoring it (`.catch(() => {})`), or noting it at a lower level, is.
+ */
+function reportsError(handler: Node): boolean {
+  return handler.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => {
+    const callee = c.getExpression();
+    return Node.isPropertyAccessExpression(callee) && /^(error|fatal|critical|captureException)$/.test(callee.getName());
+  });
 }
 
 /**

@@ -8,15 +8,16 @@
  *
  * The decision is recorded, in the code a reviewer reads: the rule's "no recorded justification" would
  * be wrong. A comment must say what it locks (lock, mutex, serialize, exclusive, leader) and why (a race,
- * concurrent or duplicate work, two holders, "so that", "otherwise", "only one"), in at least eight words;
- * `// acquire lock` says neither.
+ * concurrent or duplicate work, two holders, "so that", "otherwise", "only one"), in at least fifteen
+ * words: a one-line restatement (`// Use a distributed lock to prevent concurrent charges`) records no
+ * decision, and `// acquire lock` says neither.
  */
 import { Node, ts } from 'ts-morph';
 import { isFunctionBoundary } from '../facts/effects';
 
 const LOCK_WORD = /\b(lock(s|ed|ing)?|mutex|serializ\w*|serialis\w*|exclusive(ly)?|leader)\b/i;
 const REASON_WORD = /\b(race|racing|concurren\w*|parallel|simultaneous\w*|twice|double|duplicate\w*|both|overlap\w*|so that|so two|prevent\w*|avoid\w*|because|otherwise|only one|single|contend\w*|at most one)\b/i;
-const MIN_WORDS = 8;
+const MIN_WORDS = 15;
 
 /** True when a comment leading the lock's statement, or a statement around it in its function, explains the lock. */
 export function justifiedInComment(lockNode: Node): boolean {
