@@ -7,7 +7,6 @@ import { inSharedCodeFolder } from '../workspace/deployables';
 import { inUnregisteredController, unusedMethod } from '../facts/reachability';
 import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
-import { justifiedInComment } from './lockComment';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -32,8 +31,6 @@ export const unjustifiedDistributedLock = createRule({
       if (unusedSharedCode(model, fact, callers.get(fact) ?? [])) continue;
       if (!(callers.get(fact) ?? []).length && (unusedMethod(model, fact.node) || inUnregisteredController(model, fact.node))) continue;
       if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
-      // A comment at the lock that says what it prevents is a recorded justification (lockComment.ts).
-      if (justifiedInComment(fact.node)) continue;
       report({
         messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
         related: entryPoints(model, callers.get(fact) ?? [], consumers),
