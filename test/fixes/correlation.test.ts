@@ -176,6 +176,12 @@ describe('fix: add correlation and causation ids', () => {
           '  await sqs.send(command);',
           '}',
         ),
+        // The shipments service polls the queue: the send is a hop to it (an SQS queue no code consumes is not taken for one).
+        'services/shipments/src/poll.ts': lines(
+          "import { SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';",
+          'const sqs = new SQSClient({});',
+          'export const poll = () => sqs.send(new ReceiveMessageCommand({ QueueUrl: process.env.SHIPMENTS_QUEUE_URL }));',
+        ),
       },
       title: 'Add a correlation id (new UUID)',
       keeps: ['MessageBody: JSON.stringify({ orderId }),'],

@@ -43,6 +43,11 @@ const PUBLISHER = lines(
   '}',
 );
 
+/** Another service subscribing to `domain-events`: the publisher's channel is a hop (a Redis channel nobody subscribes to is a signal). */
+const DOMAIN_EVENTS_SUBSCRIBER = {
+  'services/notify/src/sub.ts': lines("import Redis from 'ioredis';", 'const sub = new Redis();', "sub.subscribe('domain-events');", "sub.on('message', (_channel, message) => console.log(message));"),
+};
+
 const roles = (event: string) => lines(
   "import { Pool } from 'pg';",
   "import { RedisEventPublisher } from './publisher';",
@@ -96,7 +101,7 @@ runRuleTests('dual-write', {
     { name: 'a websocket refresh on a queue named for it, after the write', files: { 'services/api/src/mark-read.ts': WEBSOCKET_QUEUE } },
     {
       name: 'an event built by createWebSocketMessageRequestedEvent, published through a generic publisher',
-      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createWebSocketMessageRequestedEvent') },
+      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createWebSocketMessageRequestedEvent'), ...DOMAIN_EVENTS_SUBSCRIBER },
     },
     { name: 'a log line to the logs queue through the wrapper', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('logs') } },
     { name: 'a websocket refresh through the wrapper, on the queue its caller names', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('socket_emit_event') } },
@@ -109,7 +114,7 @@ runRuleTests('dual-write', {
     },
     {
       name: 'the same publisher given a business event: reported',
-      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createRolesChangedEvent') },
+      files: { 'services/auth/src/publisher.ts': PUBLISHER, 'services/auth/src/roles.ts': roles('createRolesChangedEvent'), ...DOMAIN_EVENTS_SUBSCRIBER },
       errors: [{ messageId: 'dualWrite', file: 'services/auth/src/roles.ts', ...at(roles('createRolesChangedEvent'), 'publish(event)') }],
     },
     {

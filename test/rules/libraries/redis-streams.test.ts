@@ -105,8 +105,9 @@ runRuleTests('missing-correlation-id', {
     },
     {
       name: 'PUBLISH of a JSON body without a correlation id',
-      files: { 'services/orders/src/pub.ts': PUBLISH_BARE },
-      errors: [{ messageId: 'missing', ...at(PUBLISH_BARE, 'publish(') }],
+      // The shipping service subscribes: a Redis channel nobody subscribes to would be a signal, not a hop.
+      files: { 'services/orders/src/pub.ts': PUBLISH_BARE, 'services/shipping/src/sub.ts': lines("import Redis from 'ioredis';", 'const sub = new Redis();', "sub.subscribe('order.shipped');", "sub.on('message', (_channel, message) => console.log(message));") },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/pub.ts', ...at(PUBLISH_BARE, 'publish(') }],
     },
   ],
 });
