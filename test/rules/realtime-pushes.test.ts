@@ -45,7 +45,11 @@ runRuleTests('missing-correlation-id', {
   invalid: [
     {
       name: 'the same publish on a business channel needs one',
-      files: { 'apps/queue/src/worker.ts': worker('seat.locked'), 'apps/websocket/src/server.ts': RELAY },
+      // The booking service listens on it (a Redis channel nobody subscribes to would be a signal, not a hop).
+      files: {
+        'apps/queue/src/worker.ts': worker('seat.locked'), 'apps/websocket/src/server.ts': RELAY,
+        'apps/booking/src/seats.ts': lines("import Redis from 'ioredis';", 'const sub = new Redis();', "sub.subscribe('seat.locked');", "sub.on('message', (_channel, message) => console.log(message));"),
+      },
       errors: [{ messageId: 'missing', file: 'apps/queue/src/worker.ts', ...at(worker('seat.locked'), "publish('seat") }],
     },
   ],
