@@ -5,8 +5,9 @@
  * - `declaredBestEffort`: the flow says in so many words that the call may fail without
  *   consequence: a `.catch(...)` whose handler neither rethrows nor rejects, or a `try` around the
  *   call (and not around the write it is paired with) whose `catch` lets the flow go on (no
- *   `throw`, no `return` of a value), and neither logs the failure at error level. A promise merely
- *   not awaited says nothing of the kind.
+ *   `throw`, no `return` of a value), and either says in a comment that the failure is accepted
+ *   ("non-critical", "don't fail", "ignore", "best effort") or does not log it at error level. A
+ *   promise merely not awaited says nothing of the kind.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from './effects';
@@ -42,7 +43,7 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
       if (mode !== 'declared') return true;
       const handler = p.getParent();
       const cb = Node.isCallExpression(handler) ? handler.getArguments()[0] : undefined;
-      return !!cb && !passesOnFailure(cb, false) && !reportsError(cb);
+      return !!cb && !passesOnFailure(cb, false) && (saysAccepted(cb, call) || !reportsError(cb));
     }
     outer = p;
   }
@@ -59,10 +60,25 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
         continue;
       }
       if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
-      return !passesOnFailure(handler.getBlock(), true) && !reportsError(handler.getBlock());
+      return !passesOnFailure(handler.getBlock(), true) && (saysAccepted(handler.getBlock(), n) || !reportsError(handler.getBlock()));
     }
   }
   return false;
+}
+
+/** Words of a comment that accepts a failure: `// Log but don't fail logout - event publishing is non-critical`. */
+const ACCEPTED = /non-?critical|not critical|best[- ]effort|fire[- ]and[- ]forget|do(?:n'?t| not) (?:fail|block|throw)|should(?:n'?t| not) (?:fail|block)|\bignor(?:e|ed|ing)\b|\boptional\b/i;
+const COMMENT = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+
+/**
+ * A comment in the failure handler, or leading the statement that makes the call (or the `try`), says
+ * the failure is accepted: the author declared the call best-effort, whatever level the log is at.
+ */
+function saysAccepted(handler: Node, around: Node): boolean {
+  const statement = around.getFirstAncestor((a) => Node.isStatement(a) && !Node.isBlock(a)) ?? around;
+  const texts = [...(handler.getText().match(COMMENT) ?? []), ...statement.getLeadingCommentRanges().map((c) => c.getText()),
+    ...(Node.isStatement(around) ? around.getLeadingCommentRanges().map((c) => c.getText()) : [])];
+  return texts.some((t) => ACCEPTED.test(t));
 }
 
 /**
