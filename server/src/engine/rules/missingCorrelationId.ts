@@ -185,17 +185,25 @@ function inferredNote(model: SystemModel, fact: Fact, destination: Destination |
     return declared ? undefined : ` Inferred: the URL is taken to point at service "${fact.target}" from its name.`;
   }
   if (destination?.kind === 'unseen') {
-    const exchange = fact.exchange?.name;
-    if (exchange && namedInFile(fact.node, exchange)) {
+    const named = namedDestination(fact);
+    if (named.exchange) {
       const key = fact.exchange?.key !== undefined && !fact.exchange.key.includes('?') ? ` with a binding that matches routing key "${fact.exchange.key}"` : '';
-      return ` Inferred: no consumer of a queue bound to exchange "${exchange}"${key} was found in this workspace, so it is taken to go to another service.`;
+      return ` Inferred: no consumer of a queue bound to exchange "${named.exchange}"${key} was found in this workspace, so it is taken to go to another service.`;
     }
-    const channels = channelsOf(fact).filter((c) => namedInFile(fact.node, c));
-    return channels.length
-      ? ` Inferred: no consumer of ${channels.map((c) => `"${c}"`).join(' or ')} was found in this workspace, so it is taken to go to another service.`
+    return named.channels.length
+      ? ` Inferred: no consumer of ${named.channels.map((c) => `"${c}"`).join(' or ')} was found in this workspace, so it is taken to go to another service.`
       : ' Inferred: its destination is not a literal name here and no consumer of it was found, so it is taken to go to another service.';
   }
   return undefined;
+}
+
+/** The exchange and channels of a publish that its file writes as literals (what the message can say it was sent to). */
+function namedDestination(fact: Fact): { exchange?: string; channels: string[] } {
+  const exchange = fact.exchange?.name;
+  return {
+    ...(exchange && namedInFile(fact.node, exchange) ? { exchange } : {}),
+    channels: channelsOf(fact).filter((c) => namedInFile(fact.node, c)),
+  };
 }
 
 /**
@@ -205,8 +213,8 @@ function inferredNote(model: SystemModel, fact: Fact, destination: Destination |
  */
 function guessedCloudHop(fact: Fact, destination: Destination | undefined): boolean {
   if (destination?.kind !== 'unseen' || !consumersBoundInInfrastructure(fact.library)) return false;
-  const exchange = fact.exchange?.name;
-  return !(exchange && namedInFile(fact.node, exchange)) && !channelsOf(fact).some((c) => namedInFile(fact.node, c));
+  const named = namedDestination(fact);
+  return !named.exchange && !named.channels.length;
 }
 
 /** A channel written as a string in the publishing file (not a parameter's or property's name, `topic`, `this.topicArn`). */

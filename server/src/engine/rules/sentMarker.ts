@@ -10,6 +10,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 import { isFunctionBoundary } from '../facts/effects';
+import { initializerOf } from '../facts/syntax';
 
 /** Field names that record a notification or message having gone out (camelCase or snake_case). */
 const SENT_FIELD = /(sent|notified|emailed|reminded)(_?(at|on|date|time))?$|^(is_?)?(sent|notified|emailed|reminded)$/i;
@@ -27,20 +28,13 @@ export function recordsTheSend(write: Reached, writes: Reached[]): boolean {
   const call = write.fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression) ?? (Node.isCallExpression(write.fact.node) ? write.fact.node : undefined);
   const scopes: Node[] = [];
   if (call && Node.isCallExpression(call)) {
-    for (const arg of call.getArguments()) scopes.push(arg, ...initializerOf(arg));
+    // `send(updateCommand)`: also the `const` the argument names, one step back.
+    for (const arg of call.getArguments()) scopes.push(arg, ...(Node.isIdentifier(arg) ? [initializerOf(arg)].filter((n): n is Node => !!n) : []));
   }
   const owner = write.fact.node.getFirstAncestor(isFunctionBoundary);
   const ownerOf = (r: Reached) => r.fact.node.getFirstAncestor(isFunctionBoundary);
   if (owner && write.path.length && !writes.some((w) => w.fact !== write.fact && ownerOf(w) === owner)) scopes.push(owner);
   return scopes.some(setsSentField);
-}
-
-/** `send(updateCommand)`: the `const` the argument names, one step back. */
-function initializerOf(arg: Node): Node[] {
-  if (!Node.isIdentifier(arg)) return [];
-  const decl = arg.getSymbol()?.getDeclarations()[0];
-  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-  return init ? [init] : [];
 }
 
 function setsSentField(scope: Node): boolean {

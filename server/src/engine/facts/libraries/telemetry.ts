@@ -17,16 +17,17 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fact } from '../facts';
 import { initializerOf } from '../syntax';
+import { isFunctionBoundary } from '../effects';
+import { functionName } from '../carriers';
+
+/** Health-probe words: a liveness check that sends a ping through the broker is not a business message, nor is a function named with one (`healthCheckService`, `pingAuth`). */
+const PROBE_WORDS: ReadonlySet<string> = new Set(['health', 'healthcheck', 'healthy', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping']);
 
 /** Words that name a telemetry channel. Singular `trace`, `span` and `log` are left out: `order-trace`, `audit-log` may be business records. */
 export const TELEMETRY_WORDS: ReadonlySet<string> = new Set([
   'metric', 'metrics', 'telemetry', 'gauge', 'gauges', 'traces', 'spans', 'logs', 'otel', 'otlp', 'statsd', 'analytics',
-  // Health probes: a liveness check that sends a ping through the broker is not a business message.
-  'health', 'healthcheck', 'healthy', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping',
+  ...PROBE_WORDS,
 ]);
-
-/** The health-probe words of TELEMETRY_WORDS: a function named with one (`healthCheckService`, `pingAuth`) is a probe. */
-const PROBE_WORDS: ReadonlySet<string> = new Set(['health', 'healthcheck', 'healthy', 'heartbeat', 'heartbeats', 'liveness', 'readiness', 'ping']);
 
 /**
  * True when the node runs in a function or method named as a health probe (`healthCheckService(client,
@@ -34,21 +35,11 @@ const PROBE_WORDS: ReadonlySet<string> = new Set(['health', 'healthcheck', 'heal
  * answers, it is no step of a business flow.
  */
 export function inProbe(node: Node): boolean {
-  for (let fn = node.getFirstAncestor(isNamedFunction); fn; fn = fn.getFirstAncestor(isNamedFunction)) {
-    const name = nameOfFunction(fn);
+  for (let fn = node.getFirstAncestor(isFunctionBoundary); fn; fn = fn.getFirstAncestor(isFunctionBoundary)) {
+    const name = functionName(fn);
     if (name && wordsOf(name).some((w) => PROBE_WORDS.has(w))) return true;
   }
   return false;
-}
-
-function isNamedFunction(n: Node): boolean {
-  return Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || ((Node.isArrowFunction(n) || Node.isFunctionExpression(n)) && Node.isVariableDeclaration(n.getParent()));
-}
-
-function nameOfFunction(fn: Node): string | undefined {
-  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getName();
-  const parent = fn.getParent();
-  return parent && Node.isVariableDeclaration(parent) ? parent.getName() : undefined;
 }
 
 /** The words of a name: split at non-letters and camelCase humps, lower case (`queueMetrics:{0}` → queue, metrics). */
