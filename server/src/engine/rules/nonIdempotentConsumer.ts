@@ -58,10 +58,11 @@ export const nonIdempotentConsumer = createRule({
       if (!atRisk.length) continue;
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
-      // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
-      const acked = acknowledgedAt(handler, model.analysis);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      const risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !afterAcknowledge(r, acked) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
+      const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
+      if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
       if (guardedByStateTransition(handler, risky)) continue;

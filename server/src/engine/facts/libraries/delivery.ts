@@ -27,8 +27,9 @@ export interface TransportSemantics {
    * A raw publish on it is a signal to whoever listens at that moment (replicas refreshing a cache,
    * live connections), never stored or retried: subscribers that are not connected miss it whatever
    * the publisher does. Unless another service of the workspace is seen subscribing to its channel
-   * (named or not: it is no integration transport between systems), dual-write does not pair it with a write (an outbox would not
-   * make it reliable) and missing-correlation-id does not take it for a hop (where it goes is a guess).
+   * (named or not: it is no integration transport between systems), dual-write does not pair it with
+   * a write (an outbox would not make it reliable), missing-correlation-id does not take it for a hop
+   * and non-idempotent-consumer does not count it as a repeated effect (where it goes is a guess).
    * Only a client library's own PUBLISH sets a publish's transport; a NestJS ClientProxy over Redis is a
    * framework message and stays reported.
    */
@@ -90,7 +91,7 @@ export function jobIdOptions(library: string): string[] {
 }
 
 /** A publish sent as a signal to current listeners (a raw Redis PUBLISH): see TransportSemantics.signal. */
-export function signalOnly(fact: { kind: string; transport?: TransportId; channel?: string }): boolean {
+export function signalOnly(fact: { kind: string; transport?: TransportId }): boolean {
   // Named or not: Redis pub/sub is no integration transport between systems (nothing is stored for a subscriber that
   // is not connected), so a channel nobody in the workspace subscribes to is not taken to be another system's.
   return fact.kind === 'publish' && !!fact.transport && (TRANSPORTS[fact.transport] as TransportSemantics).signal === true;
