@@ -187,8 +187,9 @@ const CONTROLLERS_LIST = /\bcontrollers\s*:/;
 /**
  * True when the node runs in a method of a NestJS `@Controller()` class that no code of its service
  * (or shared code) names outside comments, in a service whose modules list their controllers
- * (`controllers: [...]`): a controller is served only once a module lists it there, which needs its name, so one whose import and list entry are commented out
- * (`// DiscountsController,`) serves no route and its methods run in no execution.
+ * (`controllers: [...]`): a controller is served only once a module lists it there, which needs its
+ * name, so one whose import and list entry are commented out (`// DiscountsController,`) serves no
+ * route and its methods run in no execution.
  */
 export function inUnregisteredController(model: SystemModel, node: Node): boolean {
   const method = Node.isMethodDeclaration(node) ? node : node.getFirstAncestor((a) => Node.isMethodDeclaration(a));
@@ -198,11 +199,12 @@ export function inUnregisteredController(model: SystemModel, node: Node): boolea
     const name = cls.getName();
     const service = model.serviceOf(cls)?.name;
     if (!name || !service || cls.isDefaultExport() || !cls.getDecorators().some((d) => d.getName() === 'Controller')) return false;
-    const word = new RegExp(`(?<![\\w$])${escapeName(name)}(?![\\w$])`);
-    // Identifier tokens only (the scanner skips comments and string contents); the class's own name is one.
     const texts = serviceTexts(model, service);
     // Only where the service's modules are seen listing controllers: a fixture or a service wired another way says nothing.
     if (!texts.some((t) => CONTROLLERS_LIST.test(t))) return false;
+    // Identifier tokens only (the scanner skips comments and string contents), in the files the name's text appears in;
+    // the class's own name is one.
+    const word = new RegExp(`(?<![\\w$])${escapeName(name)}(?![\\w$])`);
     let mentions = 0;
     for (const text of texts) if (word.test(text)) mentions += identifierTokens(text, name);
     return mentions <= 1;
