@@ -432,3 +432,29 @@ test("a channel name imported through a package's tsconfig (its baseUrl, another
   });
   assert.deepEqual(channels, [{ name: 'order.placed', transport: 'kafka', producers: ['orders'], consumers: ['billing'] }]);
 });
+
+test('a consumer held in a module `let` typed `ReturnType<typeof kafka.consumer>` and a topic from a helper with an env default link', () => {
+  const channels = channelsOf({
+    'libs/kafka/index.ts': lines(
+      "import { Kafka } from 'kafkajs';",
+      "export const kafka = new Kafka({ clientId: 'shop', brokers: ['kafka:9092'] });",
+      "export const getTopic = () => process.env.KAFKA_TOPIC || 'users-events';",
+    ),
+    'services/orders/src/main.ts': lines(
+      "import { kafka } from '../../../libs/kafka';",
+      'const producer = kafka.producer();',
+      "export async function publish(id: string) { await producer.send({ topic: 'users-events', messages: [{ value: id }] }); }",
+    ),
+    'services/billing/src/main.ts': lines(
+      "import { kafka, getTopic } from '../../../libs/kafka';",
+      'const TOPIC = getTopic();',
+      'let consumer: ReturnType<typeof kafka.consumer> | null = null;',
+      'export async function start() {',
+      "  consumer = kafka.consumer({ groupId: 'billing' });",
+      '  await consumer.subscribe({ topic: TOPIC });',
+      '  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.value); } });',
+      '}',
+    ),
+  });
+  assert.deepEqual(channels, [{ name: 'users-events', transport: 'kafka', producers: ['orders'], consumers: ['billing'] }]);
+});

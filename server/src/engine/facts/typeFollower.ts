@@ -368,6 +368,12 @@ export class TypeFollower {
     return undefined;
   }
 
+  /** `typeof kafka.consumer` / `typeof createClient` inside `ReturnType<...>`: the library type the call returns. */
+  private returnTypeOfQuery(name: Node, depth: number): string | undefined {
+    if (Node.isQualifiedName(name)) return this.step(this.typeOf(name.getLeft(), depth), `${name.getRight().getText()}()`);
+    return Node.isIdentifier(name) ? this.step(this.typeOf(name, depth), '()') : undefined;
+  }
+
   typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
     // `typeof User`: the class itself (an injected sequelize/mongoose model).
     if (Node.isTypeQuery(typeNode)) return this.typeOf(typeNode.getExprName(), depth);
@@ -377,6 +383,11 @@ export class TypeFollower {
       if (name === 'Promise' || name === 'Awaited') {
         const arg = typeNode.getTypeArguments()[0];
         return arg ? this.typeFromTypeNode(arg, depth) : undefined;
+      }
+      // `let consumer: ReturnType<typeof kafka.consumer>`: what calling the queried function gives.
+      if (name === 'ReturnType') {
+        const arg = typeNode.getTypeArguments()[0];
+        return arg && Node.isTypeQuery(arg) ? this.returnTypeOfQuery(arg.getExprName(), depth) : undefined;
       }
       let t: string | undefined;
       const alias = Node.isIdentifier(nameNode) ? this.localTypeAlias(nameNode) : undefined;
