@@ -17,6 +17,7 @@ import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 import { unfedJobHandler } from './unfedJobHandler';
+import { derivedByOwnConsumers } from './ownFollowUpJob';
 import { inUnregisteredController, unreferencedClassMethod } from '../facts/reachability';
 
 export const nonIdempotentConsumer = createRule({
@@ -59,7 +60,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
@@ -178,4 +179,13 @@ function knownEndpoint(fact: Fact): boolean {
  */
 function listenerSignal(model: SystemModel, r: Reached, hops: () => HopIndex): boolean {
   return signalOnly(r.fact) && destinationOf(r.fact, model.serviceOf(r.fact.node)?.name, hops()).kind !== 'other';
+}
+
+/**
+ * A publish whose consumers are the service's own and only derive data a repeat does not add to
+ * (ownFollowUpJob.ts): a duplicate makes them redo the same derivation (a backfill worker queuing
+ * its next page twice runs the page twice), a second run, not a second effect.
+ */
+function absorbedDownstream(model: SystemModel, r: Reached, hops: () => HopIndex): boolean {
+  return r.fact.kind === 'publish' && derivedByOwnConsumers(model, r.fact, hops());
 }

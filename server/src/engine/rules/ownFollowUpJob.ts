@@ -19,6 +19,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import { isFunctionBoundary, type Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
+import type { Fact } from '../facts/facts';
 import { ownConsumers, type HopIndex } from '../facts/hops';
 import { realtimePush } from '../facts/libraries/realtimePush';
 import { isStateField, isStateValue } from './stateTransitionGuard';
@@ -32,6 +33,17 @@ export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops:
   const publish = at.fact;
   if (publish.kind !== 'publish') return false;
   if (recordsState(lastWritesBefore(model.effects.of(fn), at))) return false;
+  return derivedByOwnConsumers(model, publish, hops);
+}
+
+/**
+ * True when every consumer of the publish is in the same service, seen in code, and derives data
+ * (see above). A consumer may also publish to its own channel (the next page of a batch it works
+ * through): that continuation is more of the same derivation.
+ * non-idempotent-consumer reads this too: a duplicate of such a message redoes the derivation and
+ * adds nothing, so publishing it again on a redelivery is not a repeated effect.
+ */
+export function derivedByOwnConsumers(model: SystemModel, publish: Fact, hops: HopIndex): boolean {
   const consumers = ownConsumers(publish, model.serviceOf(publish.node)?.name, hops);
   if (!consumers?.length) return false;
   return consumers.every((c) => {
@@ -39,13 +51,16 @@ export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops:
     const reached = model.effects.of(c.handler);
     const written = writtenStores(reached);
     // It derives data: it writes, and every write is one a repeat does not add to (set-to-value, upsert, get-or-create).
-    return reached.some((r) => r.fact.kind === 'write') && !reached.some((r) => consequential(r) || addsRecord(model, c.handler!, r, written));
+    return reached.some((r) => r.fact.kind === 'write') && !reached.some((r) => consequential(r, c) || addsRecord(model, c.handler!, r, written));
   });
 }
 
-/** An effect beyond the service's own data: a publish (not a reply or a realtime push), a changing HTTP call, a side effect. */
-function consequential(r: Reached): boolean {
-  if (r.fact.kind === 'publish') return !r.fact.reply && !realtimePush(r);
+/**
+ * An effect beyond the service's own data: a publish (not a reply, a realtime push or a continuation
+ * on the consumer's own channel), a changing HTTP call, a side effect.
+ */
+function consequential(r: Reached, consumer: Fact): boolean {
+  if (r.fact.kind === 'publish') return !r.fact.reply && !realtimePush(r) && !(!!consumer.channel && r.fact.channel === consumer.channel);
   if (r.fact.kind === 'http') return !['GET', 'HEAD'].includes(r.fact.method ?? '') && !r.fact.query;
   return r.fact.kind === 'sideEffect';
 }

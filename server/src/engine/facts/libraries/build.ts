@@ -104,8 +104,8 @@ export function publishFact(library: string, call: Node, detail: string, channel
   };
 }
 
-export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis): Fact[] {
-  const text = stringValue(sqlNode);
+/** Facts of the SQL a call runs; `text` when the library builds it from more than a string (pg-promise's helpers). */
+export function sqlFacts(library: string, call: Node, sqlNode: Node | undefined, analysis: Analysis, text = stringValue(sqlNode)): Fact[] {
   if (text === undefined) return [];
   const info = classifySql(text);
   const at = calleeName(call);

@@ -6,6 +6,7 @@ import { sqs } from './sqs';
 import { bullmq } from './bullmq';
 import { nestjs } from './nestjs';
 import { pg } from './pg';
+import { pgPromise } from './pgPromise';
 import { mysql } from './mysql';
 import { mssql } from './mssql';
 import { mongodb } from './mongodb';
@@ -30,7 +31,7 @@ import { temporal } from './temporal';
 import { lambda } from './lambda';
 import { lomray } from './lomray';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
+export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
   nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray];
 
 /**
