@@ -28,3 +28,38 @@ runRuleTests('unjustified-distributed-lock', {
     },
   ],
 });
+
+/** A module that starts a one-off backfill from one process: a lease of `ttl`, then `after`. */
+const backfillStart = (ttl: string, after = '') => ({
+  'services/indexer/src/backfill.ts': `import Redis from 'ioredis';
+import Redlock from 'redlock';
+import { queue } from './queue';
+const redlock = new Redlock([new Redis(process.env.REDIS_URL!)]);
+redlock
+  .acquire(['backfill-sales-lock'], ${ttl})
+  .then(async (lock) => {
+    await queue.add('start', {});${after}
+  })
+  .catch(() => {
+    // another process started it
+  });
+`,
+});
+
+runRuleTests('unjustified-distributed-lock', {
+  valid: [
+    { name: 'a 30-day lease never released: a run-once marker', files: backfillStart('60 * 60 * 24 * 30 * 1000') },
+  ],
+  invalid: [
+    {
+      name: 'a lease of a few minutes around the work is a lock',
+      files: backfillStart('(60 * 5 - 5) * 1000'),
+      errors: [{ messageId: 'lock', file: 'services/indexer/src/backfill.ts', line: 6, column: 4 }],
+    },
+    {
+      name: 'a long lease released when the work is done is a lock',
+      files: backfillStart('60 * 60 * 24 * 30 * 1000', '\n    await lock.release();'),
+      errors: [{ messageId: 'lock', file: 'services/indexer/src/backfill.ts', line: 6, column: 4 }],
+    },
+  ],
+});

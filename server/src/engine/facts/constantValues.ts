@@ -166,6 +166,18 @@ export class Evaluator {
         if (!a) return undefined;
         return a.kind === 'lit' && a.value == null ? this.value(e.getRight(), depth + 1) : a;
       }
+      case SyntaxKind.AsteriskToken:
+      case SyntaxKind.SlashToken:
+      case SyntaxKind.MinusToken:
+      case SyntaxKind.PlusToken: {
+        // Arithmetic on known numbers (`60 * 60 * 24 * 1000`); string concatenation is left unknown.
+        const a = this.value(e.getLeft(), depth + 1);
+        const b = a && this.value(e.getRight(), depth + 1);
+        if (a?.kind !== 'lit' || b?.kind !== 'lit' || typeof a.value !== 'number' || typeof b.value !== 'number') return undefined;
+        if (op === SyntaxKind.AsteriskToken) return lit(a.value * b.value);
+        if (op === SyntaxKind.SlashToken) return b.value === 0 ? undefined : lit(a.value / b.value);
+        return lit(op === SyntaxKind.MinusToken ? a.value - b.value : a.value + b.value);
+      }
       default:
         return undefined;
     }

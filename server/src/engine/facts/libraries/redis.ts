@@ -10,6 +10,8 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { arg, calleeName, stringValue } from '../syntax';
 import type { Analysis } from '../analysis';
+import { isFunctionLike } from '../analysis';
+import { Evaluator } from '../constantValues';
 
 const LOCK_KEY = /lock|mutex|leader|semaphore|lease/i;
 /** Keys of an idempotency record or dedupe marker (`idemlock:<team>:<key>`, `idempotency:...`): a guard even when they say "lock". */
@@ -49,6 +51,23 @@ const setnx = (library: string): OperationAnalyzer => (call) => classifyNx(libra
 
 const lock = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${arg(call, 0)?.getText().slice(0, 40) ?? ''})` });
+
+/** A lease this long, never released, marks work as done rather than serialising it. */
+const RUN_ONCE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `redlock.acquire([key], ttl)`: a lock, unless it is a run-once marker: a lease of a day or more
+ * (`60 * 60 * 24 * 30 * 1000`) that the code around it never releases, taken so that one process
+ * starts a one-off job (a backfill) and the others skip it. That is a deduplication key with an
+ * expiry, like `SET key NX` on a message id, not two processes taking turns.
+ */
+const redlockAcquire: OperationAnalyzer = (call, analysis) => {
+  const given = arg(call, 1);
+  const ttl = given ? new Evaluator(new Map(), call).value(given) : undefined;
+  const scope = call.getFirstAncestor(isFunctionLike) ?? call.getSourceFile();
+  if (ttl?.kind !== 'lit' || typeof ttl.value !== 'number' || ttl.value < RUN_ONCE_MS || /\.(release|unlock)\s*\(/.test(scope.getText())) return lock('redlock')(call, analysis);
+  return { kind: 'guard', node: calleeName(call), library: 'redlock', detail: `redlock ${calleeName(call).getText()}(${arg(call, 0)?.getText().slice(0, 40) ?? ''}) held ${Math.round(ttl.value / RUN_ONCE_MS)} days and never released: a run-once marker` };
+};
 
 /** A lock function taking (client, lockName): the detail names the lock. */
 const namedLock = (library: string): OperationAnalyzer => (call) =>
@@ -125,8 +144,8 @@ export const redis: LibraryTable = {
     'redis.Client|setNX': setnx('redis'),
     'redis.Client|SETNX': setnx('redis'),
     ...counterWrites(),
-    'redlock.Redlock|acquire': lock('redlock'),
-    'redlock.Redlock|lock': lock('redlock'),
+    'redlock.Redlock|acquire': redlockAcquire,
+    'redlock.Redlock|lock': redlockAcquire,
     'redlock.Redlock|using': lock('redlock'),
     'redlock.Mutex|acquire': lock('redis-semaphore'),
     'redlock.Mutex|tryAcquire': lock('redis-semaphore'),
