@@ -44,6 +44,7 @@ runRuleTests('dual-write', {
   valid: [
     { name: 'SQL: SET reminder_email_sent = true after the send', files: reminders("await pool.query('UPDATE sessions SET reminder_email_sent = true WHERE id = $1', [sessionId]);") },
     { name: 'a DynamoDB writer whose update expression sets the sent flag', files: reminders('await markReminded(sessionId);', { writer: DYNAMO_WRITER }) },
+    { name: "a scan's watermark set after the send (last_checked_at)", files: reminders("await pool.query('UPDATE sessions SET last_checked_at = now() WHERE id = $1', [sessionId]);") },
   ],
   invalid: [
     {

@@ -12,8 +12,12 @@ import type { Reached } from '../facts/effects';
 import { isFunctionBoundary } from '../facts/effects';
 import { initializerOf } from '../facts/syntax';
 
-/** Field names that record a notification or message having gone out (camelCase or snake_case). */
-const SENT_FIELD = /(sent|notified|emailed|reminded)(_?(at|on|date|time))?$|^(is_?)?(sent|notified|emailed|reminded)$/i;
+/**
+ * Field names that record a notification or message having gone out (camelCase or snake_case), or
+ * a scan's watermark (`lastCheckedDate`, `last_scanned_at`): a periodic scan that sends what it finds
+ * and then records when it looked re-derives and re-sends the same on its next run if that write fails.
+ */
+const SENT_FIELD = /(sent|notified|emailed|reminded)(_?(at|on|date|time))?$|^(is_?)?(sent|notified|emailed|reminded)$|^last_?(checked|scanned|polled)(_?(at|on|date|time))?$/i;
 
 /** SQL or an update expression (DynamoDB `SET a = :a, b = :b`): the columns after `SET`. */
 const SET_CLAUSE = /\bSET\b([\s\S]*)/i;
