@@ -278,6 +278,22 @@ export async function relay() {
       errors: [{ messageId: 'unguarded', file: 'apps/tickets/src/orders.controller.ts', line: 9, column: 4, severity: 'error' }],
     },
     {
+      name: 'an @EventPattern composed into a decorator factory with applyDecorators, with Transport.RMQ: reported at the use',
+      files: {
+        ...rmqStrategyApp('false'),
+        'apps/tickets/src/order-event.ts': `import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { EventPattern, Transport } from '@nestjs/microservices';
+export function OrderEvent(name: string) {
+  return applyDecorators(EventPattern(name, Transport.RMQ), UseInterceptors());
+}
+`,
+        'apps/tickets/src/orders.controller.ts': ordersController
+          .replace("import { EventPattern, Payload } from '@nestjs/microservices';", "import { Payload } from '@nestjs/microservices';\nimport { OrderEvent } from './order-event';")
+          .replace("@EventPattern('order.placed')", "@OrderEvent('order.placed')"),
+      },
+      errors: [{ messageId: 'unguarded', file: 'apps/tickets/src/orders.controller.ts', line: 10, column: 4, severity: 'error', messageIncludes: "'order.placed'" }],
+    },
+    {
       name: 'a custom strategy without a noAck option: still inferred (warning)',
       files: rmqStrategyApp('undefined as unknown as boolean'),
       errors: [{ messageId: 'unguarded', file: 'apps/tickets/src/orders.controller.ts', line: 9, column: 4, severity: 'warning' }],

@@ -82,6 +82,27 @@ runRuleTests('non-idempotent-consumer', {
       errors: [{ messageId: 'unguarded', file: 'services/payments/src/consumer.ts', line: 9, column: 5 }],
     },
     {
+      name: 'the caught insert runs for one event type only: the refund insert of the other type is not guarded by it',
+      files: consumer([
+        "if ((order as any).type === 'contest') {",
+        '  try {',
+        `    ${INSERT}`,
+        '  } catch (err: any) {',
+        "    if (err.code === '23505') return;",
+        '    throw err;',
+        '  }',
+        '} else {',
+        "  await pool.query('INSERT INTO refunds (order_id) VALUES ($1)', [order.orderId]);",
+        '}',
+      ]),
+      errors: [{ messageId: 'unguarded', file: 'services/payments/src/consumer.ts', line: 9, column: 5 }],
+    },
+    {
+      name: 'a handler called handleDeposit is not a guard named handled',
+      files: consumer(['await handleDeposit(order);'], ['async function handleDeposit(order: { orderId: string; amount: number }) {', `  ${INSERT}`, '}']),
+      errors: [{ messageId: 'unguarded', file: 'services/payments/src/consumer.ts', line: 9, column: 5 }],
+    },
+    {
       name: 'an unrelated condition in the catch (a timeout code) is no duplicate test',
       files: consumer(['try {', `  ${INSERT}`, '} catch (err: any) {', "  if (err.code === 'ETIMEDOUT') return;", '  throw err;', '}']),
       errors: [{ messageId: 'unguarded', file: 'services/payments/src/consumer.ts', line: 9, column: 5 }],

@@ -69,3 +69,45 @@ runRuleTests('missing-correlation-id', {
     errors: [{ messageId: 'missing', ...at(PUBLISHER, 'publish(') }],
   }],
 });
+
+/** A decorator factory composing @RabbitSubscribe with Nest's applyDecorators, and a listener using it. */
+const COMPOSED_DECORATOR = lines(
+  "import { applyDecorators } from '@nestjs/common';",
+  "import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';",
+  '',
+  'export const CompetingConsumer = (config: { queueName: string; exchange: string }) =>',
+  '  applyDecorators(RabbitSubscribe({ queue: config.queueName, exchange: config.exchange, routingKey: \'\' }));',
+);
+
+const composedListener = (write: string) => lines(
+  "import { Injectable } from '@nestjs/common';",
+  "import { PrismaClient } from '@prisma/client';",
+  "import { CompetingConsumer } from './consumers';",
+  '',
+  '@Injectable()',
+  'export class PaymentListener {',
+  '  constructor(private readonly prisma: PrismaClient) {}',
+  '',
+  "  @CompetingConsumer({ queueName: 'payments.charge-order', exchange: 'orders' })",
+  '  async chargeOrder(event: { orderId: string; total: number }) {',
+  `    ${write}`,
+  '  }',
+  '}',
+);
+
+const COMPOSED_CREATE = composedListener('await this.prisma.payment.create({ data: { orderId: event.orderId, amount: event.total } });');
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: 'a composed @RabbitSubscribe handler upserting on the order id',
+    files: {
+      'services/payments/src/consumers.ts': COMPOSED_DECORATOR,
+      'services/payments/src/listener.ts': composedListener('await this.prisma.payment.upsert({ where: { orderId: event.orderId }, create: { orderId: event.orderId, amount: event.total }, update: {} });'),
+    },
+  }],
+  invalid: [{
+    name: 'a handler decorated with a factory that composes @RabbitSubscribe through applyDecorators: reported at the use, on its queue',
+    files: { 'services/payments/src/consumers.ts': COMPOSED_DECORATOR, 'services/payments/src/listener.ts': COMPOSED_CREATE },
+    errors: [{ messageId: 'unguarded', file: 'services/payments/src/listener.ts', ...at(COMPOSED_CREATE, 'CompetingConsumer({'), messageIncludes: '"payments.charge-order"' }],
+  }],
+});

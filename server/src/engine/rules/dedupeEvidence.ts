@@ -9,9 +9,9 @@
  * redelivery runs the write and the publish again.
  */
 import { replacedSet } from './replacedSet';
-import type { Node } from 'ts-morph';
+import { Node } from 'ts-morph';
 import type { Fact } from '../facts/facts';
-import type { Reached } from '../facts/effects';
+import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
 import { guardedByExistenceCheck, writtenStores } from './existenceCheckGuard';
 import { guardedByStateTransition } from './stateTransitionGuard';
@@ -20,9 +20,10 @@ import { duplicateKeyCaught } from './duplicateKeyCatch';
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
  * They check or record that a message was seen (`isDuplicate`, `markProcessed`, `wasHandled`,
- * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one.
+ * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one,
+ * nor is a handler whose name starts like one (`handleDeposit` is not `handled`: case counts).
  */
-export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*(processed|handled|duplicate|seen|consumed|delivered)|^(processed|handled)\w*|dedup|idempoten|inbox|alreadyHandled|isHandled|markHandled/i;
+export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*([Pp]rocessed|[Hh]andled|[Dd]uplicate|[Ss]een|[Cc]onsumed|[Dd]elivered)|^([Pp]rocessed|[Hh]andled)(?![a-z])|[Dd]edup|DEDUP|[Ii]dempoten|IDEMPOTEN|[Ii]nbox|INBOX/;
 
 /**
  * A guard the handler reaches, a call to a helper named as one, or a write whose unique-key
@@ -30,9 +31,25 @@ export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|gua
  */
 export function handlerDeduplicates(model: SystemModel, handler: Node): boolean {
   const reached = model.effects.of(handler);
-  return reached.some((r) => r.fact.kind === 'guard') || model.effects.callsNamed(handler, GUARD_CALL)
-    || reached.some((r) => r.fact.kind === 'write' && duplicateKeyCaught(r));
+  if (reached.some((r) => r.fact.kind === 'guard') || model.effects.callsNamed(handler, GUARD_CALL)) return true;
+  // A unique violation caught and skipped stops the whole flow only when that insert is the flow's first
+  // effect (an inbox row); one caught in one branch (a contest entry among other event types) guards that insert alone.
+  const first = reached.find((r) => EFFECT_KINDS.has(r.fact.kind));
+  return !!first && first.fact.kind === 'write' && duplicateKeyCaught(first) && pointsOnTheWay(first).every(unconditional);
 }
+
+/** A node its function reaches on every run: not inside a branch (`if`, `case`, `?:`, `&&`/`||`, a loop or a `catch`). */
+function unconditional(node: Node): boolean {
+  for (let child: Node = node, n = node.getParent(); n && !isFunctionBoundary(n); child = n, n = n.getParent()) {
+    if (Node.isIfStatement(n) && child !== n.getExpression()) return false;
+    if (Node.isCaseClause(n) || Node.isDefaultClause(n) || Node.isCatchClause(n) || Node.isConditionalExpression(n) && child !== n.getCondition()) return false;
+    if ((Node.isForStatement(n) || Node.isForOfStatement(n) || Node.isForInStatement(n) || Node.isWhileStatement(n) || Node.isDoStatement(n)) && child === n.getStatement()) return false;
+    if (Node.isBinaryExpression(n) && child === n.getRight() && ['&&', '||', '??'].includes(n.getOperatorToken().getText())) return false;
+  }
+  return true;
+}
+
+const EFFECT_KINDS = new Set(['write', 'publish', 'http', 'sideEffect']);
 
 /**
  * An insert that sets its model's primary or unique key (as the ORM schema declares it) from the
@@ -49,11 +66,11 @@ function keyedOnGivenId(fact: Fact): boolean {
 
 /**
  * An effect a repeat does not redo: an insert keyed on a declared key the message gives (it fails
- * on the repeat), or an effect behind an existence check on a store the flow writes (`written`,
+ * on the repeat), an insert whose unique violation the flow catches and skips, or an effect behind an existence check on a store the flow writes (`written`,
  * see writtenStores).
  */
 export function effectDeduplicated(model: SystemModel, handler: Node, effect: Reached, written: Set<string>): boolean {
-  return keyedByDeclaredKey(model, effect.fact) || guardedByExistenceCheck(handler, effect, written, (c) => model.analysis.resolveCallee(c))
+  return keyedByDeclaredKey(model, effect.fact) || (effect.fact.kind === 'write' && duplicateKeyCaught(effect)) || guardedByExistenceCheck(handler, effect, written, (c) => model.analysis.resolveCallee(c))
     || replacedSet(model.effects.of(handler), handler, effect);
 }
 

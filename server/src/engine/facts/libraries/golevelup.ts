@@ -7,24 +7,24 @@ import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, prop, stringValue } from '../syntax';
+import { decoratorUses } from '../composedDecorators';
 
 const MODULES = ['@golevelup/nestjs-rabbitmq', '@nestjs-plus/rabbitmq'];
 
 function handler(kind: string): OperationAnalyzer {
-  return (call) => {
-    const decorator = call.getParent();
-    if (!decorator || !Node.isDecorator(decorator)) return undefined;
-    const method = decorator.getParent();
-    if (!method || !Node.isMethodDeclaration(method)) return undefined;
+  // On the method itself, or composed into a decorator factory with applyDecorators (composedDecorators.ts).
+  return (call, analysis) => decoratorUses(call, analysis).flatMap(({ call: at, target: method, argument }) => {
+    if (!Node.isMethodDeclaration(method)) return [];
     const opts = arg(call, 0);
-    const queue = stringValue(prop(opts, 'queue'));
-    const key = stringValue(prop(opts, 'routingKey'));
-    const exchange = stringValue(prop(opts, 'exchange'));
+    const queue = stringValue(argument(prop(opts, 'queue')));
+    const key = stringValue(argument(prop(opts, 'routingKey')));
+    const exchange = stringValue(argument(prop(opts, 'exchange')));
     const channel = queue ?? [exchange, key].filter(Boolean).join('/') ?? undefined;
-    const fact = consumerFact(MODULES[0], call, calleeName(call), method, channel || undefined, `@${kind}(${channel ? `"${channel}"` : ''}) handler`, 'rabbitmq-ack');
+    const shown = at === call ? kind : `${calleeName(at).getText()} → ${kind}`;
+    const fact = consumerFact(MODULES[0], at, calleeName(at), method, channel || undefined, `@${shown}(${channel ? `"${channel}"` : ''}) handler`, 'rabbitmq-ack');
     // The subscription binds its queue to the exchange with the routing key as pattern (libraries/exchangeRouting.ts).
-    return exchange ? { ...fact, exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : fact;
-  };
+    return [exchange ? { ...fact, exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : fact];
+  });
 }
 
 /** `publish(exchange, routingKey, message, options)`: options carry headers, correlationId, messageId. */

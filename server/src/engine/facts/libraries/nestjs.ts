@@ -3,28 +3,32 @@ import { Node, VariableDeclarationKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, initializerOf, propName } from '../syntax';
+import { decoratorUses } from '../composedDecorators';
+import type { Analysis } from '../analysis';
 import { nestServerOperations, nestServerTransitions, nestTransportMember } from './nestServer';
 
 const NEST = '@nestjs/microservices';
 
-function patternHandler(call: Node, kind: string) {
-  const decorator = call.getParent();
-  if (!decorator || !Node.isDecorator(decorator)) return undefined;
-  const method = decorator.getParent();
-  if (!method || !Node.isMethodDeclaration(method)) return undefined;
-  // Nest registers pattern handlers of controllers only: on an `@Injectable()` provider the decorator routes nothing.
-  const cls = method.getParent();
-  if (Node.isClassDeclaration(cls) && cls.getDecorator('Injectable') && !cls.getDecorator('Controller')) return undefined;
-  const pattern = nestPattern(arg(call, 0));
-  const shown = pattern === undefined ? arg(call, 0)?.getText() ?? '' : pattern.startsWith('{') ? pattern : `'${pattern}'`;
-  const fact = consumerFact(NEST, call, calleeName(call), method, pattern, `@${kind}(${shown}) handler`);
-  // `@EventPattern('x', Transport.KAFKA)`: the handler serves that transport only (RMQ's ack mode is the server's).
-  const given = arg(call, 1);
-  const member = nestTransportMember(given);
-  if (given && member !== undefined) fact.transportHint = member;
-  // A request handler: Nest turns its error into the reply, so a failure is answered, not redelivered.
-  if (kind === 'MessagePattern') fact.request = true;
-  return fact;
+function patternHandler(call: Node, kind: string, analysis: Analysis) {
+  // On the method itself, or composed into a decorator factory with applyDecorators (composedDecorators.ts).
+  return decoratorUses(call, analysis).flatMap(({ call: at, target: method, argument }) => {
+    if (!Node.isMethodDeclaration(method)) return [];
+    // Nest registers pattern handlers of controllers only: on an `@Injectable()` provider the decorator routes nothing.
+    const cls = method.getParent();
+    if (Node.isClassDeclaration(cls) && cls.getDecorator('Injectable') && !cls.getDecorator('Controller')) return [];
+    const given = argument(arg(call, 0));
+    const pattern = nestPattern(given);
+    const shown = pattern === undefined ? given?.getText() ?? '' : pattern.startsWith('{') ? pattern : `'${pattern}'`;
+    const name = at === call ? kind : `${calleeName(at).getText()} → ${kind}`;
+    const fact = consumerFact(NEST, at, calleeName(at), method, pattern, `@${name}(${shown}) handler`);
+    // `@EventPattern('x', Transport.KAFKA)`: the handler serves that transport only (RMQ's ack mode is the server's).
+    const transport = argument(arg(call, 1));
+    const member = nestTransportMember(transport);
+    if (transport && member !== undefined) fact.transportHint = member;
+    // A request handler: Nest turns its error into the reply, so a failure is answered, not redelivered.
+    if (kind === 'MessagePattern') fact.request = true;
+    return [fact];
+  });
 }
 
 function emit(call: Node) {
@@ -73,8 +77,8 @@ export const nestjs: LibraryTable = {
     ...nestServerTransitions,
   },
   operations: {
-    [`${NEST}#EventPattern|()`]: (call) => patternHandler(call, 'EventPattern'),
-    [`${NEST}#MessagePattern|()`]: (call) => patternHandler(call, 'MessagePattern'),
+    [`${NEST}#EventPattern|()`]: (call, analysis) => patternHandler(call, 'EventPattern', analysis),
+    [`${NEST}#MessagePattern|()`]: (call, analysis) => patternHandler(call, 'MessagePattern', analysis),
     'nest.ClientProxy|emit': (call) => emit(call),
     'nest.ClientProxy|send': (call) => emit(call),
     ...nestServerOperations,
