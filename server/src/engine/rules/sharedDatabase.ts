@@ -1,5 +1,7 @@
 import { createRule } from './createRule';
 import { datastoreUsages, type DatastoreUsage } from '../system/datastoreUses';
+import { isProcfile } from '../workspace/manifests';
+import type { ServiceInfo } from '../workspace/services';
 
 export const sharedDatabase = createRule({
   id: 'shared-database',
@@ -45,7 +47,8 @@ export const sharedDatabase = createRule({
           continue;
         }
         if (owner) continue;
-        const others = services.filter((s) => s !== u.service.name);
+        // Process types of one application (one Procfile runs both) share its database by design.
+        const others = services.filter((s) => s !== u.service.name && !sameApplication(u.service, group.find((o) => o.service.name === s)!.service));
         if (!others.length) continue;
         reported.add(key);
         report({
@@ -75,4 +78,15 @@ function byPosition(a: DatastoreUsage, b: DatastoreUsage): number {
 function evidence(u: DatastoreUsage): string {
   if (u.access) return u.access;
   return u.via ? `${u.identity.evidence}, through shared module ${u.via}` : u.identity.evidence;
+}
+
+/**
+ * Two deployables one Procfile runs (`web: node apps/api/dist/main.js`, `queue: node
+ * apps/queues-runner/dist/main.js`): process types of one application on Heroku, Scalingo or
+ * Dokku, released together with one set of config vars and add-ons. Their shared database is the
+ * application's own, not two services reaching into each other's data.
+ */
+function sameApplication(a: ServiceInfo, b: ServiceInfo): boolean {
+  const procfiles = new Set((a.evidence ?? []).filter((e) => isProcfile(e.file)).map((e) => e.file));
+  return (b.evidence ?? []).some((e) => procfiles.has(e.file));
 }

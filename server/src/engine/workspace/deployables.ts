@@ -87,7 +87,9 @@ export function inferDeployables(root: string, compose: ComposeService[], config
   for (const w of workloads) {
     // A Procfile runs a script inside the package (`node apps/api/dist/main.js`): the nearest package folder up from it.
     let built: string | undefined;
-    for (let dir = w.context; !built && dir && dir !== '.' && !dir.startsWith('..'); dir = path.posix.dirname(dir)) built = packageDir(dir);
+    for (const from of [w.context, w.rootContext]) {
+      for (let dir = from; !built && dir && dir !== '.' && !dir.startsWith('..'); dir = path.posix.dirname(dir)) built = packageDir(dir);
+    }
     if (w.image && !built && infrastructureKind(w.image, w.name)) continue;
     const dir = built ?? (w.context === undefined ? namedPackage(new Set([w.name, ...(w.image ? [imageName(w.image)] : [])].map((n) => n.toLowerCase())), [...new Set([...packageDirs, ...candidates.keys()])].sort(), root, overlays) : undefined);
     if (!dir) continue;
@@ -109,7 +111,8 @@ export function inferDeployables(root: string, compose: ComposeService[], config
     if (dockerDirs.has(dir) && (!LIBRARY_DIRS.test(dir) || composed < 2)) build.push({ file: dockerfileIn(dir, configFiles), line: 1 });
     if (serverlessDirs.has(dir)) build.push({ file: configFiles.find((f) => path.posix.dirname(f) === dir && /serverless\./.test(f))!, line: 1 });
     if (cdkDirs.has(dir) && definesLambda(root, dir, overlays)) build.push({ file: `${dir}/cdk.json`, line: 1 });
-    if (nx?.projectType === 'application' && !browserOnly(nx)) build.push({ file: `${dir}/project.json`, line: 1 });
+    // An Nx application in a library folder (`libs/back/seed-tool`) where the deployment runs others is a tool run by hand.
+    if (nx?.projectType === 'application' && !browserOnly(nx) && (!LIBRARY_DIRS.test(dir) || composed < 2)) build.push({ file: `${dir}/project.json`, line: 1 });
     const runnable = /^(apps|services)\/[^/]+$/.test(dir) || (workspaces.has(dir) && !LIBRARY_DIRS.test(dir) && startable(manifest));
     // A folder of services (`microservices/*`) where compose runs two or more: the siblings that can be started are services too.
     const prefix = siblingPrefix.get(path.posix.dirname(dir));
@@ -136,7 +139,7 @@ export function inferDeployables(root: string, compose: ComposeService[], config
     const dir = path.posix.dirname(file);
     if (candidates.has(dir) || dir === '.' || !usable(dir) || has.has(`${dir}/package.json`)) continue;
     const nx = readJson(path.join(root, file), overlays, root);
-    if (nx?.projectType !== 'application' || browserOnly(nx)) continue;
+    if (nx?.projectType !== 'application' || browserOnly(nx) || (LIBRARY_DIRS.test(dir) && composed >= 2)) continue;
     const c = candidate(dir);
     c.evidence.push({ file, line: 1 });
     c.origin = file;

@@ -20,10 +20,15 @@ export interface Workload {
   image?: string;
   /** Build folder, root-relative (skaffold `context`, a Procfile `cd dir`, a Kubernetes `context` key). */
   context?: string;
+  /**
+   * A Procfile kept in a subfolder (`apps/Procfile.back`) and copied to the root at deploy time runs
+   * its paths from the root: the folder read that way, tried when `context` is no package.
+   */
+  rootContext?: string;
 }
 
 /** Files that may hold workloads; YAML files are kept only when they name one (see parseManifest). */
-export const MANIFEST_FILES = ['**/skaffold.{yml,yaml}', '**/Procfile', '**/values.{yml,yaml}', '**/values-*.{yml,yaml}',
+export const MANIFEST_FILES = ['**/skaffold.{yml,yaml}', '**/Procfile', '**/Procfile.*', '**/values.{yml,yaml}', '**/values-*.{yml,yaml}',
   '**/{k8s,kubernetes,kube,manifests,deploy,deployment,deployments,helm,charts,chart,infra,infrastructure,ops,devops}/**/*.{yml,yaml}'];
 
 const WORKLOAD_KINDS = /^(Deployment|StatefulSet|DaemonSet|Job|CronJob)$/;
@@ -31,8 +36,8 @@ const WORKLOAD_KINDS = /^(Deployment|StatefulSet|DaemonSet|Job|CronJob)$/;
 const WORKLOAD_SUFFIX = /-(depl|deploy|deployment|dep|sts|statefulset|cronjob|cron|job|worker-depl)$/;
 
 export function parseManifest(text: string, rel: string): Workload[] {
-  const base = path.posix.basename(rel);
-  if (base === 'Procfile') return parseProcfile(text, rel);
+  // `Procfile`, or one per app of a monorepo (`Procfile.back`, `Procfile.web`) copied in at deploy time.
+  if (isProcfile(rel)) return parseProcfile(text, rel);
   if (yamlOverBudget(text)) return [];
   // Helm templates hold `{{ }}` expressions; a line-oriented workload without them still parses.
   const lineCounter = new LineCounter();
@@ -108,6 +113,11 @@ function helmImages(map: YAMLMap, parent: string, out: Workload[], rel: string, 
   }
 }
 
+/** A Procfile: the process types of one application (Heroku, Scalingo, Dokku), sharing its config vars and add-ons. */
+export function isProcfile(rel: string): boolean {
+  return /^Procfile(\.[\w-]+)?$/.test(path.posix.basename(rel)) && !/\.(md|txt)$/.test(rel);
+}
+
 /** `web: cd services/api && npm start`, `worker: node apps/worker/dist/main.js`: the folder each process runs in. */
 function parseProcfile(text: string, rel: string): Workload[] {
   const out: Workload[] = [];
@@ -120,7 +130,7 @@ function parseProcfile(text: string, rel: string): Workload[] {
     const prefix = /--(?:prefix|cwd|filter|workspace)[= ]([\w./@-]+)/.exec(command)?.[1];
     const script = /\b(?:node|ts-node|tsx|bun)\s+(?:-[\w-]+\s+)*([\w./-]+\.[cm]?[jt]s)\b/.exec(command)?.[1];
     const where = cd ?? (prefix && !prefix.startsWith('@') ? prefix : undefined) ?? (script ? path.posix.dirname(script) : undefined);
-    out.push({ source: 'procfile', name: m[1], file: rel, line: i + 1, context: where ? joinRel(dir, where) : undefined });
+    out.push({ source: 'procfile', name: m[1], file: rel, line: i + 1, context: where ? joinRel(dir, where) : undefined, ...(where && dir !== '.' ? { rootContext: joinRel('.', where) } : {}) });
   });
   return out;
 }
