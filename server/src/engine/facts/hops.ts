@@ -16,6 +16,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fact } from './facts';
+import { sameApplication } from '../workspace/manifests';
 import type { SystemModel } from '../model';
 import { variableOf } from './libraries/staticValues';
 import { broadcasts, type TransportId } from './libraries/delivery';
@@ -62,6 +63,11 @@ export interface HopIndex {
    * consumes this" cannot be said.
    */
   hasUnnamedConsumers: boolean;
+  /**
+   * True when two services (by name) are one for hops: the same, or process types of one
+   * application (one Procfile runs both, workspace/manifests.ts): its job queues are its own.
+   */
+  sameService(a: string | undefined, b: string | undefined): boolean;
   model: SystemModel;
 }
 
@@ -134,9 +140,11 @@ function buildHopIndex(model: SystemModel): HopIndex {
   }
   for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) push(byChannel, c.name, { service: s });
   const exchanges = exchangeIndex(model, byChannel, byId);
+  const byName = new Map(model.layout.services.map((svc) => [svc.name, svc]));
   return {
     model,
     hasUnnamedConsumers,
+    sameService: (a, b) => a === b || (a !== undefined && b !== undefined && sameApplication(byName.get(a), byName.get(b))),
     consumersOf: (channel) => [...new Set((byChannel.get(channel) ?? []).map((e) => e.service))],
     endsOf: (key) => {
       const ends = new Set<ConsumerEnd>();
@@ -211,7 +219,7 @@ export type Destination =
  */
 export function destinationOf(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): Destination {
   const keys = publishKeys(fact, service, hops, site);
-  const found = keys.map((k) => destinationOfKey(k, hops.endsOf(k), fact.transport));
+  const found = keys.map((k) => destinationOfKey(k, hops.endsOf(k), fact.transport, hops));
   if (!found.length) return { kind: 'unseen' };
   const others = [...new Set(found.flatMap((d) => (d.kind === 'other' ? d.services : [])))].sort();
   if (others.length) return { kind: 'other', services: others };
@@ -228,7 +236,7 @@ export function ownConsumers(fact: Fact, service: string | undefined, hops: HopI
   const out = new Set<Fact>();
   for (const key of keys) {
     const ends = hops.endsOf(key);
-    if (!ends.length || ends.some((e) => e.service !== key.service || !e.fact)) return undefined;
+    if (!ends.length || ends.some((e) => !hops.sameService(e.service, key.service) || !e.fact)) return undefined;
     for (const e of ends) out.add(e.fact!);
   }
   return out.size ? [...out] : undefined;
@@ -307,13 +315,13 @@ function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, si
   });
 }
 
-function destinationOfKey(key: PublishKey, ends: ConsumerEnd[], transport: TransportId | undefined): Destination {
+function destinationOfKey(key: PublishKey, ends: ConsumerEnd[], transport: TransportId | undefined, hops: HopIndex): Destination {
   if (!ends.length) return { kind: 'unseen' };
-  const others = [...new Set(ends.map((e) => e.service).filter((s): s is string => s !== undefined && s !== key.service))].sort();
+  const others = [...new Set(ends.map((e) => e.service).filter((s): s is string => s !== undefined && !hops.sameService(s, key.service)))].sort();
   if (others.length) return { kind: 'other', services: others };
-  // Every consumer in the publishing service; or a shared module (outside every service) that both
-  // feeds and consumes the queue, which runs inside whichever service loads it.
-  if (ends.every((e) => e.service === key.service)) {
+  // Every consumer in the publishing service (or another process of its application); or a shared module
+  // (outside every service) that both feeds and consumes the queue, which runs inside whichever service loads it.
+  if (ends.every((e) => e.service === key.service || hops.sameService(e.service, key.service))) {
     return { kind: 'self', broadcast: broadcasts(transport) && ends.every((e) => broadcasts(e.transport)) };
   }
   return { kind: 'unseen' };

@@ -1,7 +1,6 @@
 import { createRule } from './createRule';
 import { datastoreUsages, type DatastoreUsage } from '../system/datastoreUses';
-import { isProcfile } from '../workspace/manifests';
-import type { ServiceInfo } from '../workspace/services';
+import { sameApplication } from '../workspace/manifests';
 
 export const sharedDatabase = createRule({
   id: 'shared-database',
@@ -80,13 +79,3 @@ function evidence(u: DatastoreUsage): string {
   return u.via ? `${u.identity.evidence}, through shared module ${u.via}` : u.identity.evidence;
 }
 
-/**
- * Two deployables one Procfile runs (`web: node apps/api/dist/main.js`, `queue: node
- * apps/queues-runner/dist/main.js`): process types of one application on Heroku, Scalingo or
- * Dokku, released together with one set of config vars and add-ons. Their shared database is the
- * application's own, not two services reaching into each other's data.
- */
-function sameApplication(a: ServiceInfo, b: ServiceInfo): boolean {
-  const procfiles = new Set((a.evidence ?? []).filter((e) => isProcfile(e.file)).map((e) => e.file));
-  return (b.evidence ?? []).some((e) => procfiles.has(e.file));
-}

@@ -118,6 +118,18 @@ export function isProcfile(rel: string): boolean {
   return /^Procfile(\.[\w-]+)?$/.test(path.posix.basename(rel)) && !/\.(md|txt)$/.test(rel);
 }
 
+/**
+ * True when two deployables are process types of one application: one Procfile runs both
+ * (`web: node apps/api/dist/main.js`, `queue: node apps/worker/dist/main.js`), released together
+ * with one set of config vars and add-ons. Its database and its job queues are the application's own.
+ */
+export function sameApplication(a: { name: string; evidence?: { file: string }[] } | undefined, b: { name: string; evidence?: { file: string }[] } | undefined): boolean {
+  if (!a || !b) return false;
+  if (a.name === b.name) return true;
+  const procfiles = new Set((a.evidence ?? []).filter((e) => isProcfile(e.file)).map((e) => e.file));
+  return (b.evidence ?? []).some((e) => procfiles.has(e.file));
+}
+
 /** `web: cd services/api && npm start`, `worker: node apps/worker/dist/main.js`: the folder each process runs in. */
 function parseProcfile(text: string, rel: string): Workload[] {
   const out: Workload[] = [];

@@ -1,10 +1,11 @@
 /**
- * shared-database and process types: the deployables one Procfile runs (`web`, `clock`, `queue`,
+ * shared-database and missing-correlation-id on process types: the deployables one Procfile runs (`web`, `clock`, `queue`,
  * also from a `Procfile.back` kept in a subfolder whose paths start at the root) are one
  * application on Heroku, Scalingo or Dokku, with one set of config vars and add-ons: their shared
  * database is the application's own. A service deployed apart (its own Procfile, or compose)
  * reaching the same database is still reported, and an Nx application in a library folder
- * (a seeding tool) is not a deployable when the deployment runs other packages.
+ * (a seeding tool) is not a deployable when the deployment runs other packages. A job one process
+ * queues for another process of the same application stays in the application: no hop.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -49,6 +50,35 @@ runRuleTests('shared-database', {
         { messageId: 'shared', file: 'apps/cron/src/main.ts', line: 1, column: 24, messageIncludes: 'which services "api", "worker" also use' },
         { messageId: 'shared', file: 'apps/worker/src/main.ts', line: 1, column: 24, messageIncludes: 'which service "cron" also uses' },
       ],
+    },
+  ],
+});
+
+/** `apps/api` queues a Bull job that `apps/worker` processes (line 4 is the `add`). */
+const JOBS = {
+  'apps/api/src/jobs.ts': lines(
+    "import Queue from 'bull';",
+    "const geocode = new Queue('company-geocode', process.env.REDIS_URL!);",
+    'export async function companyCreated(siret: string) {',
+    '  await geocode.add({ siret });',
+    '}',
+  ),
+  'apps/worker/src/jobs.ts': lines(
+    "import Queue from 'bull';",
+    "const geocode = new Queue('company-geocode', process.env.REDIS_URL!);",
+    'geocode.process(async (job) => { console.log(job.data.siret); });',
+  ),
+};
+
+runRuleTests('missing-correlation-id', {
+  valid: [
+    { name: "a job queued by the web process for the queue process of the same Procfile: the application's own queue", files: { ...SHARED, ...JOBS, 'apps/Procfile.back': ONE_APP } },
+  ],
+  invalid: [
+    {
+      name: 'the worker deployed as an application of its own: a hop between services',
+      files: { ...SHARED, ...JOBS, 'apps/Procfile.back': lines('web: node apps/api/dist/main.js', 'clock: node apps/cron/dist/main.js'), 'apps/Procfile.worker': lines('queue: node apps/worker/dist/main.js') },
+      errors: [{ messageId: 'missing', file: 'apps/api/src/jobs.ts', line: 4, column: 17 }],
     },
   ],
 });
