@@ -434,6 +434,36 @@ export async function run() {
   ],
 });
 
+/** A bull queue with the given options and a processor inserting a row (line 5 is `process`). */
+const bullQueue = (options: string) => ({
+  'services/indexer/src/queue.ts': [
+    "import Queue from 'bull';",
+    "import { Pool } from 'pg';",
+    'const pool = new Pool();',
+    `export const bulkQueue = new Queue('bulk-index', process.env.REDIS_URL!, ${options});`,
+    "bulkQueue.process(async (job) => { await pool.query('INSERT INTO index_runs (started) VALUES (now())'); });",
+    '',
+  ].join('\n'),
+});
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    { name: 'a bull queue with maxStalledCount: 0 and attempts: 1 runs a job at most once', files: bullQueue('{ defaultJobOptions: { attempts: 1 }, settings: { maxStalledCount: 0 } }') },
+  ],
+  invalid: [
+    {
+      name: 'maxStalledCount: 0 but retries on failure: at least once',
+      files: bullQueue('{ defaultJobOptions: { attempts: 3 }, settings: { maxStalledCount: 0 } }'),
+      errors: [{ messageId: 'unguarded', file: 'services/indexer/src/queue.ts', line: 5, column: 11 }],
+    },
+    {
+      name: 'attempts: 1 alone: a stalled job is still run again',
+      files: bullQueue('{ defaultJobOptions: { attempts: 1 } }'),
+      errors: [{ messageId: 'unguarded', file: 'services/indexer/src/queue.ts', line: 5, column: 11 }],
+    },
+  ],
+});
+
 describe('transport semantics table', () => {
   it('is the one the docs page prints: every transport\'s delivery and reason', () => {
     const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/rules/non-idempotent-consumer.md'), 'utf8');

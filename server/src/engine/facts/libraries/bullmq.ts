@@ -108,11 +108,26 @@ function add(call: Node, analysis: Analysis) {
   return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
+/**
+ * A bull queue built with `settings: { maxStalledCount: 0 }` and no retries (`defaultJobOptions.attempts`
+ * unset or 1): a stalled job is failed, not run again, and a failed one is not retried: at most once.
+ */
+function noRetryQueue(call: Node): boolean {
+  const recv = receiver(call);
+  const built = recv && (Node.isIdentifier(recv) || Node.isPropertyAccessExpression(recv)) ? initializerOf(recv) : undefined;
+  if (!built || !(Node.isNewExpression(built) || Node.isCallExpression(built))) return false;
+  const opts = built.getArguments().slice(1).find((a) => Node.isObjectLiteralExpression(a));
+  const stalled = prop(prop(opts, 'settings'), 'maxStalledCount');
+  const attempts = prop(prop(opts, 'defaultJobOptions'), 'attempts');
+  return !!stalled && stalled.getText() === '0' && (!attempts || attempts.getText() === '1');
+}
+
 function bullProcess(call: Node, analysis: Analysis) {
   const args = (call as unknown as { getArguments(): Node[] }).getArguments();
   const handler = analysis.functionFrom(args[args.length - 1]);
   const queue = queueName(call, analysis);
-  if (handler) return withIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, 'bull'), queueIdentity(call));
+  const transport = noRetryQueue(call) ? 'bull-no-retry' : 'bull';
+  if (handler) return withIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, transport), queueIdentity(call));
   return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
 }
 
