@@ -38,12 +38,22 @@ async function markReminded(sessionId: string) {
 }
 `;
 
+/** A store method that saves the record it is given: the flow names the fields at its call. */
+const STORE_WRITER = `
+const store = {
+  async save(row: Record<string, unknown>) {
+    await pool.query('UPDATE sessions SET data = $1 WHERE id = $2', [JSON.stringify(row), row.id]);
+  },
+};
+`;
+
 const atTheSend = [{ messageId: 'dualWrite', file: 'services/sessions/src/reminders.ts', line: 10, column: 13 }];
 
 runRuleTests('dual-write', {
   valid: [
     { name: 'SQL: SET reminder_email_sent = true after the send', files: reminders("await pool.query('UPDATE sessions SET reminder_email_sent = true WHERE id = $1', [sessionId]);") },
     { name: 'a DynamoDB writer whose update expression sets the sent flag', files: reminders('await markReminded(sessionId);', { writer: DYNAMO_WRITER }) },
+    { name: "a scan's watermark given to the store method that saves the row (lastCheckedDate)", files: reminders('await store.save({ id: sessionId, email, lastCheckedDate: new Date().toISOString() });', { writer: STORE_WRITER }) },
     { name: "a scan's watermark set after the send (last_checked_at)", files: reminders("await pool.query('UPDATE sessions SET last_checked_at = now() WHERE id = $1', [sessionId]);") },
   ],
   invalid: [

@@ -21,8 +21,10 @@ export const handler = async (event: SQSEvent): Promise<void> => {
 runRuleTests('non-idempotent-consumer', {
   valid: [
     { name: 'the POST asks for an OAuth token', files: lambda('/services/oauth2/token') },
+    { name: 'the POST exchanges a token for an access token (/tokens/exchange)', files: lambda('/v1/tokens/exchange') },
   ],
   invalid: [
     { name: 'the POST creates a case', files: lambda('/services/data/cases'), errors: [{ messageId: 'unguarded', line: 3, column: 14 }] },
+    { name: 'an exchange that is not under a token path (/orders/exchange) changes something', files: lambda('/services/orders/exchange'), errors: [{ messageId: 'unguarded', line: 3, column: 14 }] },
   ],
 });

@@ -155,7 +155,7 @@ const NAME_KINDS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.Identifier, Synt
 /**
  * Last path segments that name a question, not a change (`POST /menu/validate`, `/search`,
  * `/quote`, `/check-availability`), or asks for a credential (an OAuth `POST .../oauth2/token`,
- * `/introspect`, `/userinfo`): an endpoint that answers and keeps no business state, even when the
+ * `/introspect`, `/userinfo`, `/tokens/exchange`, `/oauth/refresh`): an endpoint that answers and keeps no business state, even when the
  * body goes in a POST.
  */
 const QUERY_ENDPOINT = /^(validate|validation|check|search|query|lookup|find|quote|estimate|calculate|preview|exists|availability|token|introspect|userinfo)([-_].*)?$|^(check|search|find|lookup|validate)[A-Z]/;
@@ -164,6 +164,9 @@ const QUERY_ENDPOINT = /^(validate|validation|check|search|query|lookup|find|quo
 export function isQueryEndpoint(urlNode: Node | undefined): boolean {
   if (!urlNode || !(Node.isStringLiteral(urlNode) || Node.isNoSubstitutionTemplateLiteral(urlNode) || Node.isTemplateExpression(urlNode))) return false;
   const path = urlNode.getText().slice(1, -1).replace(/[?#].*$/, '').replace(/\/+$/, '');
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  return !last.includes('${') && QUERY_ENDPOINT.test(last);
+  const segments = path.split('/');
+  const last = segments[segments.length - 1];
+  if (last.includes('${')) return false;
+  // `POST /v1/tokens/exchange`, `/oauth/refresh`: a credential step under a token path.
+  return QUERY_ENDPOINT.test(last) || (/^(exchange|refresh|renew)$/.test(last) && /^(tokens?|oauth2?|auth)$/.test(segments[segments.length - 2] ?? ''));
 }

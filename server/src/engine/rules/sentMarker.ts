@@ -23,7 +23,8 @@ const SENT_FIELD = /(sent|notified|emailed|reminded)(_?(at|on|date|time))?$|^(is
 const SET_CLAUSE = /\bSET\b([\s\S]*)/i;
 
 /**
- * True when `write` sets a field named as a sent marker: in its call's arguments, or in the callee it
+ * True when `write` sets a field named as a sent marker: in its call's arguments, in those of the flow's call that
+ * leads to it (a store method given the record), or in the callee it
  * sits in when that callee makes no other of the flow's `writes` (a small writer such as `markSessionAsExpired`
  * builds its command beside the call).
  */
@@ -35,6 +36,9 @@ export function recordsTheSend(write: Reached, writes: Reached[]): boolean {
     // `send(updateCommand)`: also the `const` the argument names, one step back.
     for (const arg of call.getArguments()) scopes.push(arg, ...(Node.isIdentifier(arg) ? [initializerOf(arg)].filter((n): n is Node => !!n) : []));
   }
+  // `leaseStore.update({ ...lease, lastCheckedDate })`: the fields the flow gives the call that leads to the write.
+  const via = write.path.length ? (Node.isCallExpression(write.via) ? write.via : write.via.getFirstAncestorByKind(SyntaxKind.CallExpression)) : undefined;
+  if (via && via !== call) scopes.push(...via.getArguments());
   const owner = write.fact.node.getFirstAncestor(isFunctionBoundary);
   const ownerOf = (r: Reached) => r.fact.node.getFirstAncestor(isFunctionBoundary);
   if (owner && write.path.length && !writes.some((w) => w.fact !== write.fact && ownerOf(w) === owner)) scopes.push(owner);
