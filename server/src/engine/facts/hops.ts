@@ -321,7 +321,7 @@ function destinationOfKey(key: PublishKey, ends: ConsumerEnd[], transport: Trans
   if (others.length) return { kind: 'other', services: others };
   // Every consumer in the publishing service (or another process of its application); or a shared module
   // (outside every service) that both feeds and consumes the queue, which runs inside whichever service loads it.
-  if (ends.every((e) => e.service === key.service || hops.sameService(e.service, key.service))) {
+  if (ends.every((e) => hops.sameService(e.service, key.service))) {
     return { kind: 'self', broadcast: broadcasts(transport) && ends.every((e) => broadcasts(e.transport)) };
   }
   return { kind: 'unseen' };
