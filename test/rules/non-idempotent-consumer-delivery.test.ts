@@ -434,6 +434,37 @@ export async function run() {
   ],
 });
 
+/** An HTTP-only Nest app (NestFactory.create, no microservice) holding the orders controller, and a Kafka app beside it. */
+const httpOnlyApps = (membershipMain: string) => ({
+  'apps/membership/Dockerfile': 'FROM node:20\n',
+  'apps/membership/src/orders.controller.ts': ordersController,
+  'apps/membership/src/main.ts': membershipMain,
+  'apps/billing/Dockerfile': 'FROM node:20\n',
+  'apps/billing/src/main.ts': nestMain("{ transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } }"),
+});
+
+const HTTP_ONLY_MAIN = `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await app.listen(3000);
+}
+bootstrap();
+`;
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    { name: "an @EventPattern in an app that starts only an HTTP server: no transport calls it (another app's Kafka bootstrap is not its own)", files: httpOnlyApps(HTTP_ONLY_MAIN) },
+  ],
+  invalid: [
+    {
+      name: 'the same app connecting a Kafka microservice: its handler redelivers',
+      files: httpOnlyApps(nestMain("{ transport: Transport.KAFKA, options: { client: { brokers: ['kafka:9092'] } } }")),
+      errors: [{ messageId: 'unguarded', file: 'apps/membership/src/orders.controller.ts', line: 9, column: 4, severity: 'error' }],
+    },
+  ],
+});
+
 /** A bull queue with the given options and a processor inserting a row (line 5 is `process`). */
 const bullQueue = (options: string) => ({
   'services/indexer/src/queue.ts': [

@@ -30,6 +30,10 @@ export function consumerDelivery(model: SystemModel, consumer: Fact): ConsumerDe
   if (consumer.library !== '@nestjs/microservices') {
     return { redelivers: undefined, direct: false, said: 'the transport could not be determined from the registration; assumed to redeliver', transports: [] };
   }
+  const httpOnly = httpOnlyApp(model, consumer);
+  if (httpOnly) {
+    return { redelivers: false, direct: true, said: `no transport: its app starts only an HTTP server (${httpOnly}) and connects no microservice, so the pattern handler receives nothing`, transports: [] };
+  }
   const { servers: found, direct } = serversOf(model, consumer);
   const servers = servingApps(found, consumer);
   if (consumer.transportHint && consumer.transportHint !== 'rmq') return known([consumer.transportHint as TransportId], true, ' (the transport named in the decorator)');
@@ -61,6 +65,30 @@ function known(transports: TransportId[], direct: boolean, source: string): Cons
   const shown = (redelivering.length ? redelivering : transports).map((t) => TRANSPORTS[t].name).join(' and ');
   if (redelivering.length) return { redelivers: true, direct, said: `${shown} delivers at least once${source}: ${TRANSPORTS[redelivering[0]].why}`, transports: redelivering };
   return { redelivers: false, direct, said: `${shown}${source}`, transports };
+}
+
+/** Per analysis: the HTTP-only Nest bootstrap of each deployable (undefined: none, or it also connects a microservice). */
+const httpOnlyMemo = new WeakMap<SystemModel, Map<string, string | undefined>>();
+
+/**
+ * The `NestFactory.create` bootstrap of the handler's deployable, when that deployable starts no
+ * microservice anywhere (`createMicroservice`, `connectMicroservice`): an HTTP app, whose
+ * `@EventPattern`/`@MessagePattern` methods no transport ever calls.
+ */
+function httpOnlyApp(model: SystemModel, consumer: Fact): string | undefined {
+  const service = model.serviceOf(consumer.node);
+  if (!service) return undefined;
+  let memo = httpOnlyMemo.get(model);
+  if (!memo) httpOnlyMemo.set(model, memo = new Map());
+  if (memo.has(service.name)) return memo.get(service.name);
+  let found: string | undefined;
+  if (!model.facts.some((f) => f.kind === 'server' && model.serviceOf(f.node)?.name === service.name)) {
+    const bootstrap = model.analysis.project?.getSourceFiles().find((sf) => !sf.isDeclarationFile()
+      && model.serviceOf(sf)?.name === service.name && /\bNestFactory\s*\.\s*create\s*[<(]/.test(sf.getFullText()));
+    found = bootstrap ? model.relOf(bootstrap) : undefined;
+  }
+  memo.set(service.name, found);
+  return found;
 }
 
 /** The bootstraps of the handler's app, and whether they were found in its own deployable. */
