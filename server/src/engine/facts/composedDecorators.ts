@@ -10,7 +10,7 @@ import { Node } from 'ts-morph';
 import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
 import { callSites, functionName } from './carriers';
-import { declarationOf, prop } from './syntax';
+import { parameterOf, prop } from './syntax';
 
 export interface DecoratorUse {
   /** The decorator's call where it is written on the declaration (the finding's place). */
@@ -52,18 +52,9 @@ function factoryReturning(compose: Node): Node | undefined {
 
 /** `config` or `config.queueName` where `config` is the factory's parameter: the use's argument (or its property). */
 function bound(expr: Node | undefined, params: Node[], args: Node[]): Node | undefined {
-  if (!expr) return expr;
-  const paramIndex = (id: Node) => {
-    const decl = declarationOf(id);
-    return decl ? params.indexOf(decl) : -1;
-  };
-  if (Node.isIdentifier(expr)) {
-    const i = paramIndex(expr);
-    return i >= 0 ? args[i] : expr;
-  }
-  if (Node.isPropertyAccessExpression(expr) && Node.isIdentifier(expr.getExpression())) {
-    const i = paramIndex(expr.getExpression());
-    return i >= 0 ? prop(args[i], expr.getName()) : expr;
-  }
-  return expr;
+  const base = expr && Node.isPropertyAccessExpression(expr) ? expr.getExpression() : expr;
+  const param = parameterOf(base);
+  const i = param ? params.indexOf(param) : -1;
+  if (i < 0) return expr;
+  return expr && Node.isPropertyAccessExpression(expr) ? prop(args[i], expr.getName()) : args[i];
 }

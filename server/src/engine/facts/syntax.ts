@@ -13,6 +13,14 @@ export function stringValue(node: Node | undefined, follow = 2): string | undefi
 }
 
 /**
+ * stringValue, where a call the library builds text with (`pgp.helpers.insert(data, columns)`) stands
+ * for the text `calls` gives it; other calls are unknown parts (`?`).
+ */
+export function textWithCalls(node: Node | undefined, calls: (call: Node) => string | undefined, follow = 3): string | undefined {
+  return evaluate(node, { follow, defaults: false, env: NO_ENV, calls });
+}
+
+/**
  * A channel/topic name: a string, or `a | b` when it is one of two strings (a conditional, also
  * inside a workspace helper such as `queueName('orders')`). Constants are followed further than
  * by stringValue, helpers returning one expression are evaluated with their literal arguments,
@@ -35,6 +43,8 @@ interface Evaluation {
   env: ReadonlyMap<Node, string>;
   /** A conditional may give `a | b` (not inside a template or concatenation). */
   alternatives?: boolean;
+  /** Text of calls a library builds strings with (textWithCalls). */
+  calls?: (call: Node) => string | undefined;
 }
 
 function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
@@ -64,7 +74,7 @@ function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
     }
     return undefined;
   }
-  if (Node.isCallExpression(node)) return ev.defaults ? configDefault(node, ev) ?? helperValue(node, ev) : undefined;
+  if (Node.isCallExpression(node)) return ev.calls?.(node) ?? (ev.defaults ? configDefault(node, ev) ?? helperValue(node, ev) : undefined);
   if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
     if (ev.env.size && Node.isIdentifier(node)) {
       const decl = declarationOf(node);

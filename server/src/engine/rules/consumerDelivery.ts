@@ -67,8 +67,8 @@ function known(transports: TransportId[], direct: boolean, source: string): Cons
   return { redelivers: false, direct, said: `${shown}${source}`, transports };
 }
 
-/** Per analysis: the HTTP-only Nest bootstrap of each deployable (undefined: none, or it also connects a microservice). */
-const httpOnlyMemo = new WeakMap<SystemModel, Map<string, string | undefined>>();
+/** Per analysis: the `NestFactory.create` bootstrap file of each deployable that starts no microservice. */
+const httpOnlyMemo = new WeakMap<SystemModel, Map<string, string>>();
 
 /**
  * The `NestFactory.create` bootstrap of the handler's deployable, when that deployable starts no
@@ -76,20 +76,26 @@ const httpOnlyMemo = new WeakMap<SystemModel, Map<string, string | undefined>>()
  * `@EventPattern`/`@MessagePattern` methods no transport ever calls.
  */
 function httpOnlyApp(model: SystemModel, consumer: Fact): string | undefined {
-  const service = model.serviceOf(consumer.node);
-  if (!service) return undefined;
-  let memo = httpOnlyMemo.get(model);
-  if (!memo) httpOnlyMemo.set(model, memo = new Map());
-  if (memo.has(service.name)) return memo.get(service.name);
-  let found: string | undefined;
-  if (!model.facts.some((f) => f.kind === 'server' && model.serviceOf(f.node)?.name === service.name)) {
-    const bootstrap = model.analysis.project?.getSourceFiles().find((sf) => !sf.isDeclarationFile()
-      && model.serviceOf(sf)?.name === service.name && /\bNestFactory\s*\.\s*create\s*[<(]/.test(sf.getFullText()));
-    found = bootstrap ? model.relOf(bootstrap) : undefined;
+  const service = model.serviceOf(consumer.node)?.name;
+  return service ? httpOnlyBootstraps(model).get(service) : undefined;
+}
+
+/** One pass over the workspace's files for every deployable at once. */
+function httpOnlyBootstraps(model: SystemModel): Map<string, string> {
+  let found = httpOnlyMemo.get(model);
+  if (found) return found;
+  found = new Map();
+  const serving = new Set(model.facts.filter((f) => f.kind === 'server').map((f) => model.serviceOf(f.node)?.name));
+  for (const sf of model.analysis.project?.getSourceFiles() ?? []) {
+    const service = sf.isDeclarationFile() ? undefined : model.serviceOf(sf)?.name;
+    if (!service || serving.has(service) || found.has(service) || !NEST_HTTP_BOOTSTRAP.test(sf.getFullText())) continue;
+    found.set(service, model.relOf(sf));
   }
-  memo.set(service.name, found);
+  httpOnlyMemo.set(model, found);
   return found;
 }
+
+const NEST_HTTP_BOOTSTRAP = /\bNestFactory\s*\.\s*create\s*[<(]/;
 
 /** The bootstraps of the handler's app, and whether they were found in its own deployable. */
 function serversOf(model: SystemModel, consumer: Fact): { servers: Fact[]; direct: boolean } {

@@ -80,6 +80,6 @@ export function repeatMayStop(model: SystemModel, handler: Node): boolean {
   const reached = model.effects.of(handler);
   const written = writtenStores(reached);
   if (reached.some((r) => r.fact.kind === 'write' && (keyedOnGivenId(r.fact) || effectDeduplicated(model, handler, r, written)))) return true;
-  const effects = reached.filter((r) => ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind));
+  const effects = reached.filter((r) => EFFECT_KINDS.has(r.fact.kind));
   return guardedByStateTransition(handler, effects);
 }

@@ -8,35 +8,14 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, sqlFacts } from './build';
-import { arg, calleeName, initializerOf, prop, stringValue } from '../syntax';
+import { arg, calleeName, initializerOf, prop, stringValue, textWithCalls } from '../syntax';
 
 /** The query methods of a database or a task/transaction context: each runs the SQL of its first argument. */
 const QUERY_METHODS = ['none', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'result', 'query', 'multi', 'multiResult', 'each', 'map'];
 
-const MAX_FOLLOW = 3;
-
-/** The SQL text an argument gives, with `?` for the parts that do not resolve; undefined when nothing does. */
-export function pgPromiseSql(node: Node | undefined, follow = MAX_FOLLOW): string | undefined {
-  if (!node) return undefined;
-  let n = node;
-  while (Node.isParenthesizedExpression(n) || Node.isAsExpression(n)) n = n.getExpression();
-  const generated = helperSql(n);
-  if (generated !== undefined) return generated;
-  if (Node.isIdentifier(n) && follow > 0) {
-    const init = initializerOf(n);
-    const text = init ? pgPromiseSql(init, follow - 1) : undefined;
-    if (text !== undefined) return text;
-  }
-  if (Node.isBinaryExpression(n) && n.getOperatorToken().getText() === '+') {
-    const left = pgPromiseSql(n.getLeft(), follow);
-    const right = pgPromiseSql(n.getRight(), follow);
-    return left === undefined && right === undefined ? undefined : `${left ?? '?'}${right ?? '?'}`;
-  }
-  if (Node.isTemplateExpression(n)) {
-    return n.getHead().getLiteralText() + n.getTemplateSpans()
-      .map((s) => `${pgPromiseSql(s.getExpression(), follow) ?? '?'}${s.getLiteral().getLiteralText()}`).join('');
-  }
-  return stringValue(n);
+/** The SQL text an argument gives (syntax.ts's string evaluation, helper calls read as their SQL), `?` for the parts that do not resolve. */
+function pgPromiseSql(node: Node | undefined): string | undefined {
+  return textWithCalls(node, helperSql);
 }
 
 /** `pgp.helpers.insert(data, columns, table?)` → `INSERT INTO table (?) VALUES ?`; `helpers.update` → `UPDATE table SET ?`. */
