@@ -1,7 +1,8 @@
 /**
  * Which workspace function a call runs: resolveCallee (the declaration its
  * callee resolves to), resolveCallees (for a method declared by an interface
- * or as abstract, its implementations in workspace classes), functionFrom
+ * or as abstract, its implementations in workspace classes; for a property
+ * of a dependencies type, the functions its objects hold), functionFrom
  * (the function an expression denotes, such as a handler passed by
  * reference), and mayCallWorkspace, which skips before asking the checker
  * the calls no workspace function can answer (by the callee names of the
@@ -12,6 +13,7 @@ import { declarationOf } from './syntax';
 import { countNames, type FileSyntax, type NameCounts } from './fileSyntax';
 import type { Analysis } from './analysis';
 import { registeredCallees } from './callbackRegistry';
+import { objectTypeOf, valuesOfTypedObjects } from './typedObjects';
 
 export type FunctionLike = Node;
 
@@ -78,7 +80,10 @@ export class CallResolver {
     if (!Node.isVariableDeclaration(decl)) return undefined;
     let init = decl.getInitializer();
     while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init))) init = init.getExpression();
-    return init && Node.isCallExpression(init) ? returnedFunction(this.resolveCallee(init)) : undefined;
+    if (!init || !Node.isCallExpression(init)) return undefined;
+    // The factory may itself be a member of a dependencies object (`const send = dependencies.getSendMessage()`): one candidate only.
+    const factories = this.resolveCallees(init);
+    return factories.length === 1 ? returnedFunction(factories[0]) : undefined;
   }
 
   /**
@@ -121,6 +126,13 @@ export class CallResolver {
       const owner = decl.getParent();
       const abstractMethod = Node.isMethodDeclaration(decl) && !decl.getBody() && owner && Node.isClassDeclaration(owner);
       if (!(Node.isMethodSignature(decl) || Node.isPropertySignature(decl)) && !abstractMethod) continue;
+      // A dependencies object: the functions the workspace's objects of this type hold under the name (typedObjects.ts).
+      const objectType = Node.isPropertySignature(decl) || Node.isMethodSignature(decl) ? objectTypeOf(decl) : undefined;
+      for (const value of objectType ? valuesOfTypedObjects(objectType, name, call.getSourceFile(), this.analysis) : []) {
+        const fn = this.functionFrom(value);
+        if (fn && !out.includes(fn)) out.push(fn);
+        if (out.length >= MAX_IMPLEMENTATIONS) return out;
+      }
       if (!owner || !(Node.isInterfaceDeclaration(owner) || Node.isClassDeclaration(owner))) continue;
       for (const cls of this.implementationsOf(owner, call.getSourceFile())) {
         const m = methodIn(cls, name);

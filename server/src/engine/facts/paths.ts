@@ -11,6 +11,7 @@
 import { Node, SyntaxKind, ts } from 'ts-morph';
 import { exitJumps, isProcessExit } from './jumps';
 import { exclusiveConditions } from './exclusiveConditions';
+import { inFailedResultBranch } from './failedResult';
 
 const SK = ts.SyntaxKind;
 
@@ -121,15 +122,23 @@ export type PathRelation = 'exclusive' | 'sequential';
 
 /**
  * How two points of one function relate: 'exclusive' when no single
- * execution runs both (exclusive branches, the earlier one always leaves
+ * execution runs both (exclusive branches, a branch taken because the earlier
+ * call's result says it failed, the earlier one always leaves
  * before the later one, a flag or conditions that pin one value to disjoint
  * constants: exclusiveConditions.ts), else 'sequential' (the earlier one, in
  * source order, runs first).
  */
 export function pathRelation(a: Node, b: Node, fn: Node, gates = true): PathRelation {
   const relation = branchRelation(a, b, fn);
+  if (relation === 'sequential' && failedResultBranch(a, b, fn)) return 'exclusive';
   if (relation === 'sequential' && gates && (gatedApart(a, b, fn) || exclusiveConditions(a, b, fn))) return 'exclusive';
   return relation;
+}
+
+/** The later point runs only when the earlier call's result says it failed (failedResult.ts), as a `catch` runs when its `try` failed. */
+function failedResultBranch(a: Node, b: Node, fn: Node): boolean {
+  const [earlier, later] = a.getPos() <= b.getPos() ? [a, b] : [b, a];
+  return inFailedResultBranch(earlier, later, fn);
 }
 
 /**
