@@ -30,9 +30,10 @@ import { httpClients } from './httpClients';
 import { temporal } from './temporal';
 import { lambda } from './lambda';
 import { lomray } from './lomray';
+import { trpc } from './trpc';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:
