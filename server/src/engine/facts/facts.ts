@@ -47,6 +47,11 @@ export interface Fact {
    */
   job?: string;
   /**
+   * publish on a job queue: a repeatable job (`queue.add(name, data, { repeat: { cron } })`, BullMQ
+   * `upsertJobScheduler`): the queue runs it on a schedule, with the same data every time.
+   */
+  scheduled?: boolean;
+  /**
    * publish/consumer: symbolic identities of a channel whose name is not a literal (see
    * channelIdentity.ts): two ends with a common identity use the same channel.
    */

@@ -17,6 +17,7 @@ import { realtimePush } from '../facts/libraries/realtimePush';
 import type { Reached } from '../facts/effects';
 import { isOutboxTable } from '../facts/sql';
 import { unfedJobHandler } from './unfedJobHandler';
+import { scheduledJobHandler } from './scheduledJobHandler';
 import { derivedByOwnConsumers } from './ownFollowUpJob';
 import { inUnregisteredController, unreferencedClassMethod } from '../facts/reachability';
 
@@ -46,8 +47,9 @@ export const nonIdempotentConsumer = createRule({
     const pending: { consumer: Fact; delivery: ConsumerDelivery; reached: Reached[]; ranked: Reached[]; others: { consumer: Fact }[]; key: string | undefined }[] = [];
     for (const [handler, all] of byHandler) {
       // A `@Process('send-batch')` for a job name no producer of its queue adds runs in no execution (unfedJobHandler.ts), nor
-      // does a handler of a `@Controller` no module lists (reachability.ts).
-      const registrations = all.filter((c) => !unfedJobHandler(model, c) && !inUnregisteredController(model, c.handler!));
+      // does a handler of a `@Controller` no module lists (reachability.ts). A handler fed only by repeatable jobs runs the
+      // same data on every tick: a re-run is one more tick (scheduledJobHandler.ts).
+      const registrations = all.filter((c) => !unfedJobHandler(model, c) && !scheduledJobHandler(model, c) && !inUnregisteredController(model, c.handler!));
       if (!registrations.length) continue;
       // An override in a class nothing constructs, registers or injects never runs (reachability.ts).
       const reached = model.effects.of(handler).filter((r) => !r.path.some((fn) => unreferencedClassMethod(model, fn)));

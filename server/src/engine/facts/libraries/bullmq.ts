@@ -104,7 +104,18 @@ function add(call: Node, analysis: Analysis) {
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
-  const fact = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } });
+  const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } });
+  const fact = prop(arg(call, 2), 'repeat') ? { ...built, scheduled: true } : built;
+  return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
+}
+
+/** BullMQ `upsertJobScheduler(id, { every | pattern }, { name, data })`: a job the queue adds on a schedule. */
+function upsertJobScheduler(call: Node, analysis: Analysis) {
+  const template = arg(call, 2);
+  const name = stringValue(prop(template, 'name'));
+  const queue = queueName(call, analysis);
+  const detail = `queue.upsertJobScheduler "${name ?? '?'}"${queue ? ` on queue "${queue}"` : ''}`;
+  const fact = { ...publishFact('bullmq', call, detail, queue, [prop(template, 'data')], { nonIdempotent: false, payload: { node: prop(template, 'data') } }), scheduled: true };
   return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
@@ -200,14 +211,17 @@ export const bullmq: LibraryTable = {
       return wrapped ? [own, ...wrapped] : own;
     },
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
+    'bullmq.Queue|upsertJobScheduler': (call, analysis) => upsertJobScheduler(call, analysis),
     'bullmq.Queue|addBulk': (call, analysis) => withIds(publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]), queueIdentity(call)),
     'bull.Queue|add': (call, analysis) => {
       const first = arg(call, 0);
-      const named = first && stringValue(first) !== undefined;
+      // `add(name, data, opts)`: with three arguments the first is the job name, even when it is not a literal.
+      const named = first && (stringValue(first) !== undefined || arg(call, 2) !== undefined);
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
       const queue = queueName(call, analysis);
-      const fact = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } });
+      const built = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } });
+      const fact = prop(opts, 'repeat') ? { ...built, scheduled: true } : built;
       // A job without a name is Bull's default job (`@Process()` takes it); a name that does not resolve is unknown.
       const job = named ? stringValue(first) : first && Node.isObjectLiteralExpression(first) ? BULL_DEFAULT_JOB : undefined;
       return withIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
