@@ -35,6 +35,37 @@ export class SchedulerService {
 `,
 });
 
+/** The processor, fed through a service that hands out its injected queues by getters (panora's BullQueueService). */
+const throughGetters = {
+  'services/sync/src/sync.processor.ts': sync('')['services/sync/src/sync.processor.ts'],
+  'services/sync/src/queues.service.ts': `import { InjectQueue } from '@nestjs/bull';
+import { Queue } from 'bull';
+
+export class QueuesService {
+  constructor(
+    @InjectQueue('sync-jobs') private readonly syncJobs: Queue,
+    @InjectQueue('mail') private readonly mail: Queue,
+  ) {}
+  getSyncJobsQueue() {
+    return this.syncJobs;
+  }
+  getMailQueue() {
+    return this.mail;
+  }
+}
+`,
+  'services/sync/src/scheduler.service.ts': `import { QueuesService } from './queues.service';
+
+export class SchedulerService {
+  constructor(private readonly queues: QueuesService) {}
+  async schedule(jobName: string, connectionId: string, cron: string) {
+    await this.queues.getSyncJobsQueue().add(jobName, { connectionId }, { repeat: { cron }, jobId: jobName });
+    await this.queues.getMailQueue().add({ to: 'ops@example.com', connectionId });
+  }
+}
+`,
+};
+
 /** A BullMQ worker (line 7) fed by `feed`. */
 const worker = (feed: string) => ({
   'services/reports/src/worker.ts': `import { Queue, Worker } from 'bullmq';
@@ -60,6 +91,7 @@ const pull = { messageId: 'unguarded', file: 'services/sync/src/sync.processor.t
 runRuleTests('non-idempotent-consumer', {
   valid: [
     { name: 'every job of the queue is a repeatable job (the name a parameter)', files: sync(SCHEDULED) },
+    { name: 'the queues come from getters of injected queues: the other add goes to another queue', files: throughGetters },
     { name: 'a BullMQ job scheduler feeds the worker', files: worker("await queue.upsertJobScheduler('daily', { pattern: '0 3 * * *' }, { name: 'daily-report', data: {} });") },
   ],
   invalid: [

@@ -31,11 +31,21 @@ const isQueueFactory = (call: Node) => Node.isCallExpression(call) && /^(Queue|B
 
 /**
  * A queue handed out by a workspace function (`NotificationQueue.getInstance().add(...)`): the name
- * of the one queue its body builds (`new Queue(name)`); undefined when it builds none or several.
+ * of the queue it returns from a field or variable (`return this.syncJobsQueue`, injected with
+ * `@InjectQueue(name)` or built), else of the one queue its body builds (`new Queue(name)`);
+ * undefined when it builds none or several.
  */
 function returnedQueueName(call: Node, analysis: Analysis): string | undefined {
   const fn = analysis.resolveCallee(call);
   if (!fn) return undefined;
+  // A getter of a queue the class holds (`getSyncJobsQueue() { return this.syncJobsQueue; }`, injected or built).
+  const body = (fn as unknown as { getBody?(): Node | undefined }).getBody?.();
+  const returns = body && Node.isBlock(body) ? body.getStatements().filter(Node.isReturnStatement) : [];
+  const held = returns.length === 1 ? returns[0].getExpression() : body && !Node.isBlock(body) ? body : undefined;
+  if (held && (Node.isPropertyAccessExpression(held) || Node.isIdentifier(held))) {
+    const name = constructedQueueName(held) ?? injectedQueueName(held);
+    if (name !== undefined) return name;
+  }
   const built = fn.getDescendantsOfKind(SyntaxKind.NewExpression).filter((n) => /^bull(mq)?\.Queue$/.test(analysis.typeOf(n) ?? ''));
   const names = new Set(built.map((n) => channelName(arg(n, 0))));
   return names.size === 1 ? [...names][0] : undefined;
@@ -104,8 +114,10 @@ function add(call: Node, analysis: Analysis) {
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
-  const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId, payload: { node: arg(call, 1) } });
-  const fact = prop(arg(call, 2), 'repeat') ? { ...built, scheduled: true } : built;
+  // A repeatable job is keyed by its name and schedule: adding it again registers nothing new.
+  const repeat = prop(arg(call, 2), 'repeat');
+  const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId && !repeat, payload: { node: arg(call, 1) } });
+  const fact = repeat ? { ...built, scheduled: true } : built;
   return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
@@ -220,8 +232,9 @@ export const bullmq: LibraryTable = {
       const data = named ? arg(call, 1) : first;
       const opts = named ? arg(call, 2) : arg(call, 1);
       const queue = queueName(call, analysis);
-      const built = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId'), payload: { node: data } });
-      const fact = prop(opts, 'repeat') ? { ...built, scheduled: true } : built;
+      const repeat = prop(opts, 'repeat');
+      const built = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') && !repeat, payload: { node: data } });
+      const fact = repeat ? { ...built, scheduled: true } : built;
       // A job without a name is Bull's default job (`@Process()` takes it); a name that does not resolve is unknown.
       const job = named ? stringValue(first) : first && Node.isObjectLiteralExpression(first) ? BULL_DEFAULT_JOB : undefined;
       return withIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
