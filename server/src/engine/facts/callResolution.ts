@@ -14,6 +14,7 @@ import { countNames, type FileSyntax, type NameCounts } from './fileSyntax';
 import type { Analysis } from './analysis';
 import { registeredCallees } from './callbackRegistry';
 import { objectTypeOf, valuesOfTypedObjects } from './typedObjects';
+import { resolveSpecifier } from './imports';
 
 export type FunctionLike = Node;
 
@@ -69,7 +70,7 @@ export class CallResolver {
     }
     if (!symbol) return undefined;
     for (const decl of symbol.getDeclarations()) {
-      const fn = functionOfDeclaration(decl) ?? this.builtByFactory(decl);
+      const fn = functionOfDeclaration(decl) ?? this.builtByFactory(decl) ?? destructuredFunction(decl);
       if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
     }
     return undefined;
@@ -313,6 +314,30 @@ function methodIn(cls: Node, name: string): FunctionLike | undefined {
 export function isFunctionLike(node: Node): boolean {
   return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) ||
     Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node);
+}
+
+/**
+ * A function taken out of a module by destructuring (`const { getSqsClient } = await import('./initSqs.js')`,
+ * `const { send } = require('./mailer')`): the function the module exports under that name.
+ */
+function destructuredFunction(decl: Node): FunctionLike | undefined {
+  if (!Node.isBindingElement(decl)) return undefined;
+  let init: Node | undefined = decl.getFirstAncestorByKind(SyntaxKind.VariableDeclaration)?.getInitializer();
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init))) init = init.getExpression();
+  if (!init || !Node.isCallExpression(init) || !/^(import|require)$/.test(init.getExpression().getText())) return undefined;
+  const specifier = init.getArguments()[0];
+  if (!specifier || !Node.isStringLiteral(specifier)) return undefined;
+  const name = decl.getPropertyNameNode()?.getText() ?? decl.getName();
+  try {
+    const target = resolveSpecifier(decl.getProject(), decl.getSourceFile(), specifier.compilerNode);
+    for (const d of target?.getExportedDeclarations().get(name) ?? []) {
+      const fn = functionOfDeclaration(d);
+      if (fn) return fn;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 function functionOfDeclaration(decl: Node): FunctionLike | undefined {

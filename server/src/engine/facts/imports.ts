@@ -45,3 +45,18 @@ export function importedFiles(project: Project, file: SourceFile, resolver?: Mod
 export function isGlobalScript(file: SourceFile): boolean {
   return !ts.isExternalModule(file.compilerNode) && !file.isDeclarationFile();
 }
+
+/** The workspace file a module specifier literal of `file` resolves to (a dynamic `import('./x.js')`, a `require('./x')`). */
+export function resolveSpecifier(project: Project, file: SourceFile, literal: ts.StringLiteralLike): SourceFile | undefined {
+  const specifier = literal.text;
+  const program = project.getProgram().compilerObject;
+  const options = program.getCompilerOptions();
+  const node = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
+  const resolved = (program as unknown as ResolvedModules).getResolvedModule;
+  const host: ts.ModuleResolutionHost = { fileExists: (f) => project.getSourceFile(f) !== undefined, readFile: () => undefined };
+  const name = (resolved ? resolved.call(program, node, specifier, ts.getModeForUsageLocation(node, literal, options))?.resolvedModule?.resolvedFileName : undefined)
+    ?? ts.resolveModuleName(specifier, file.getFilePath(), options, host).resolvedModule?.resolvedFileName;
+  const target = name ? project.getSourceFile(name) : undefined;
+  return target && !target.isDeclarationFile() ? target : undefined;
+}
+
