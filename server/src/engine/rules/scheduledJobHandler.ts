@@ -8,18 +8,11 @@
  */
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
-import { isJobQueueLibrary } from '../facts/libraries/delivery';
-
-/** Per analysis: the job-queue producers of the workspace. */
-const producersMemo = new WeakMap<SystemModel, Fact[]>();
+import { producersOfQueue } from './jobQueueProducers';
 
 export function scheduledJobHandler(model: SystemModel, consumer: Fact): boolean {
-  if (consumer.kind !== 'consumer' || !consumer.channel || !isJobQueueLibrary(consumer.library)) return false;
-  let producers = producersMemo.get(model);
-  if (!producers) producersMemo.set(model, producers = model.facts.filter((f) => f.kind === 'publish' && isJobQueueLibrary(f.library)));
-  if (producers.some((f) => f.channel === undefined && !f.channelIds?.length)) return false;
-  const ofQueue = producers.filter((f) => f.channel === consumer.channel || (!!f.channelIds && !!consumer.channelIds && f.channelIds.some((id) => consumer.channelIds!.includes(id))));
+  const ofQueue = producersOfQueue(model, consumer);
   // A handler for one job name is fed by the producers of that name (and by those whose name is unknown).
-  const feeding = consumer.job === undefined ? ofQueue : ofQueue.filter((f) => f.job === undefined || f.job === consumer.job);
+  const feeding = !ofQueue ? [] : consumer.job === undefined ? ofQueue : ofQueue.filter((f) => f.job === undefined || f.job === consumer.job);
   return feeding.length > 0 && feeding.every((f) => f.scheduled);
 }

@@ -8,17 +8,10 @@
  */
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
-import { isJobQueueLibrary } from '../facts/libraries/delivery';
-
-/** Per analysis: the job-queue producers of the workspace (read for every job handler). */
-const producersMemo = new WeakMap<SystemModel, Fact[]>();
+import { producersOfQueue } from './jobQueueProducers';
 
 export function unfedJobHandler(model: SystemModel, consumer: Fact): boolean {
-  if (consumer.kind !== 'consumer' || consumer.job === undefined || !consumer.channel || !isJobQueueLibrary(consumer.library)) return false;
-  let producers = producersMemo.get(model);
-  if (!producers) producersMemo.set(model, producers = model.facts.filter((f) => f.kind === 'publish' && isJobQueueLibrary(f.library)));
-  // A producer whose queue is not known may feed this one.
-  if (producers.some((f) => f.channel === undefined && !f.channelIds?.length)) return false;
-  const ofQueue = producers.filter((f) => f.channel === consumer.channel || (!!f.channelIds && !!consumer.channelIds && f.channelIds.some((id) => consumer.channelIds!.includes(id))));
-  return ofQueue.length > 0 && ofQueue.every((f) => f.job !== undefined && f.job !== consumer.job);
+  if (consumer.kind !== 'consumer' || consumer.job === undefined) return false;
+  const ofQueue = producersOfQueue(model, consumer);
+  return !!ofQueue && ofQueue.length > 0 && ofQueue.every((f) => f.job !== undefined && f.job !== consumer.job);
 }
