@@ -130,7 +130,7 @@ export type PathRelation = 'exclusive' | 'sequential';
  */
 export function pathRelation(a: Node, b: Node, fn: Node, gates = true): PathRelation {
   const relation = branchRelation(a, b, fn);
-  if (relation === 'sequential' && failedResultBranch(a, b, fn)) return 'exclusive';
+  if (relation === 'sequential' && (failedResultBranch(a, b, fn) || leftOnItsCondition(a, b, fn))) return 'exclusive';
   if (relation === 'sequential' && gates && (gatedApart(a, b, fn) || exclusiveConditions(a, b, fn))) return 'exclusive';
   return relation;
 }
@@ -139,6 +139,52 @@ export function pathRelation(a: Node, b: Node, fn: Node, gates = true): PathRela
 function failedResultBranch(a: Node, b: Node, fn: Node): boolean {
   const [earlier, later] = a.getPos() <= b.getPos() ? [a, b] : [b, a];
   return inFailedResultBranch(earlier, later, fn);
+}
+
+/**
+ * The earlier point runs only under `if (edited)` (a `const`), and between it and the later point a
+ * statement leaves whenever `edited` holds: `if (edited) { await save(edit) } ... if (type !== 'notify' ||
+ * edited) continue; await publish(...)`. Whenever the earlier point ran, the jump is taken first.
+ */
+function leftOnItsCondition(a: Node, b: Node, fn: Node): boolean {
+  const [earlier, later] = a.getPos() <= b.getPos() ? [a, b] : [b, a];
+  const truths = new Set<string>();
+  let child: Node = earlier;
+  for (let n = earlier.getParent(); n && n !== fn; child = n, n = n.getParent()) {
+    if (n.containsRange(later.getPos(), later.getEnd())) {
+      const list = statementsOf(n.compilerNode);
+      if (!list || !truths.size) return false;
+      const from = list.indexOf(child.compilerNode);
+      const to = list.findIndex((s) => contains(s, later.compilerNode));
+      for (let k = from + 1; k < to; k++) {
+        const s = list[k];
+        if (ts.isIfStatement(s) && impliedBy(s.expression, truths) && leaves(s.thenStatement, n.compilerNode)) return true;
+      }
+      return false;
+    }
+    if (Node.isIfStatement(n) && child === n.getThenStatement()) {
+      for (const id of conjuncts(n.getExpression())) if (isConstName(id)) truths.add(id.getText());
+    }
+  }
+  return false;
+}
+
+/** A condition true whenever every name in `truths` is truthy: one of them, or a `||` with one of them. */
+function impliedBy(e: ts.Expression, truths: ReadonlySet<string>): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) return truths.has(e.text);
+  return ts.isBinaryExpression(e) && e.operatorToken.kind === SK.BarBarToken && (impliedBy(e.left, truths) || impliedBy(e.right, truths));
+}
+
+/** A name declared by a `const` (its truthiness cannot change between two points). */
+function isConstName(id: Node): boolean {
+  try {
+    const decl = id.getSymbol()?.getDeclarations()[0];
+    const statement = decl && Node.isVariableDeclaration(decl) ? decl.getVariableStatement() : undefined;
+    return !!statement && statement.getDeclarationKind() === 'const';
+  } catch {
+    return false;
+  }
 }
 
 /**
