@@ -14,49 +14,45 @@ interface ResolvedModules {
 }
 
 export function importedFiles(project: Project, file: SourceFile, resolver?: ModuleResolver): SourceFile[] {
-  const program = project.getProgram().compilerObject;
-  const options = program.getCompilerOptions();
-  const node = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
+  const resolve = specifierResolver(project, file, resolver);
   const out = new Set<SourceFile>();
-  const add = (resolvedFileName: string | undefined) => {
-    const target = resolvedFileName ? project.getSourceFile(resolvedFileName) : undefined;
-    if (target && target !== file && !target.isDeclarationFile()) out.add(target);
+  const add = (target: SourceFile | undefined) => {
+    if (target && target !== file) out.add(target);
   };
-  const host: ts.ModuleResolutionHost = {
-    fileExists: (f) => project.getSourceFile(f) !== undefined,
-    readFile: () => undefined,
-  };
-  const resolve = (name: string) => (resolver
-    ? resolver.resolve(name, file.getFilePath(), host)
-    : ts.resolveModuleName(name, file.getFilePath(), options, host).resolvedModule)?.resolvedFileName;
-  // The program's own resolution (internal API, present in TypeScript 5 and 6); the same resolver otherwise.
-  const resolved = (program as unknown as ResolvedModules).getResolvedModule;
-  const literals = (node as ts.SourceFile & { imports?: readonly ts.StringLiteralLike[] }).imports ?? [];
-  for (const literal of literals) {
-    const mode = ts.getModeForUsageLocation(node, literal, options);
-    add(resolved ? resolved.call(program, node, literal.text, mode)?.resolvedModule?.resolvedFileName : resolve(literal.text));
-  }
+  for (const literal of resolve.literals) add(resolve(literal.text, literal));
   const text = file.getFullText();
   if (text.includes('require')) for (const m of text.matchAll(REQUIRE_RE)) add(resolve(m[2]));
   return [...out];
+}
+
+/** The workspace file a module specifier literal of `file` resolves to (a dynamic `import('./x.js')`, a `require('./x')`). */
+export function resolveSpecifier(project: Project, file: SourceFile, literal: ts.StringLiteralLike): SourceFile | undefined {
+  return specifierResolver(project, file)(literal.text, literal);
+}
+
+/**
+ * How `file`'s module specifiers resolve to workspace files (declaration files left out): the program's
+ * own resolution of a literal (internal API, present in TypeScript 5 and 6), else the workspace
+ * resolver, or the compiler's with the program's options (a `require` the program does not list).
+ */
+function specifierResolver(project: Project, file: SourceFile, resolver?: ModuleResolver) {
+  const program = project.getProgram().compilerObject;
+  const options = program.getCompilerOptions();
+  const node = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
+  const host: ts.ModuleResolutionHost = { fileExists: (f) => project.getSourceFile(f) !== undefined, readFile: () => undefined };
+  const internal = (program as unknown as ResolvedModules).getResolvedModule;
+  const resolve = (name: string, literal?: ts.StringLiteralLike): SourceFile | undefined => {
+    const fileName = (literal && internal ? internal.call(program, node, name, ts.getModeForUsageLocation(node, literal, options))?.resolvedModule?.resolvedFileName : undefined)
+      ?? (resolver ? resolver.resolve(name, file.getFilePath(), host) : ts.resolveModuleName(name, file.getFilePath(), options, host).resolvedModule)?.resolvedFileName;
+    const target = fileName ? project.getSourceFile(fileName) : undefined;
+    return target && !target.isDeclarationFile() ? target : undefined;
+  };
+  /** The module specifiers the compiler lists for the file (imports, exports, dynamic imports). */
+  const literals = (node as ts.SourceFile & { imports?: readonly ts.StringLiteralLike[] }).imports ?? [];
+  return Object.assign(resolve, { literals });
 }
 
 /** True for a script (no import or export): its declarations are global, visible to every file. */
 export function isGlobalScript(file: SourceFile): boolean {
   return !ts.isExternalModule(file.compilerNode) && !file.isDeclarationFile();
 }
-
-/** The workspace file a module specifier literal of `file` resolves to (a dynamic `import('./x.js')`, a `require('./x')`). */
-export function resolveSpecifier(project: Project, file: SourceFile, literal: ts.StringLiteralLike): SourceFile | undefined {
-  const specifier = literal.text;
-  const program = project.getProgram().compilerObject;
-  const options = program.getCompilerOptions();
-  const node = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
-  const resolved = (program as unknown as ResolvedModules).getResolvedModule;
-  const host: ts.ModuleResolutionHost = { fileExists: (f) => project.getSourceFile(f) !== undefined, readFile: () => undefined };
-  const name = (resolved ? resolved.call(program, node, specifier, ts.getModeForUsageLocation(node, literal, options))?.resolvedModule?.resolvedFileName : undefined)
-    ?? ts.resolveModuleName(specifier, file.getFilePath(), options, host).resolvedModule?.resolvedFileName;
-  const target = name ? project.getSourceFile(name) : undefined;
-  return target && !target.isDeclarationFile() ? target : undefined;
-}
-

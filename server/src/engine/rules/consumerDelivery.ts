@@ -8,7 +8,7 @@
  * module graph holds the handler's controller serve it (facts/nestModuleGraph.ts).
  */
 import * as path from 'node:path';
-import { Node } from 'ts-morph';
+import { Node, type SourceFile } from 'ts-morph';
 import { moduleReaches } from '../facts/nestModuleGraph';
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
@@ -80,22 +80,27 @@ function httpOnlyApp(model: SystemModel, consumer: Fact): string | undefined {
   return service ? httpOnlyBootstraps(model).get(service) : undefined;
 }
 
-/** One pass over the workspace's files for every deployable at once. */
+/**
+ * Every deployable at once, from the files that call `NestFactory.create` (a workspace index: a file's
+ * text is matched once, and again only when it changes).
+ */
 function httpOnlyBootstraps(model: SystemModel): Map<string, string> {
   let found = httpOnlyMemo.get(model);
   if (found) return found;
   found = new Map();
   const serving = new Set(model.facts.filter((f) => f.kind === 'server').map((f) => model.serviceOf(f.node)?.name));
-  for (const sf of model.analysis.project?.getSourceFiles() ?? []) {
-    const service = sf.isDeclarationFile() ? undefined : model.serviceOf(sf)?.name;
-    if (!service || serving.has(service) || found.has(service) || !NEST_HTTP_BOOTSTRAP.test(sf.getFullText())) continue;
-    found.set(service, model.relOf(sf));
+  const bootstraps = model.analysis.index<SourceFile>('nest-http-bootstraps', NEST_HTTP_BOOTSTRAP, (sf) => (sf.isDeclarationFile() ? [] : [[BOOTSTRAPS, sf]])).get(BOOTSTRAPS);
+  for (const sf of bootstraps) {
+    const service = model.serviceOf(sf)?.name;
+    if (service && !serving.has(service) && !found.has(service)) found.set(service, model.relOf(sf));
   }
   httpOnlyMemo.set(model, found);
   return found;
 }
 
 const NEST_HTTP_BOOTSTRAP = /\bNestFactory\s*\.\s*create\s*[<(]/;
+/** The one key of the bootstrap index. */
+const BOOTSTRAPS = {};
 
 /** The bootstraps of the handler's app, and whether they were found in its own deployable. */
 function serversOf(model: SystemModel, consumer: Fact): { servers: Fact[]; direct: boolean } {

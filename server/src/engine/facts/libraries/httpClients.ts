@@ -7,8 +7,8 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { httpFact } from './build';
-import { variableOf } from './staticValues';
-import { arg, initializerOf, prop, stringValue } from '../syntax';
+import { heldValue } from './staticValues';
+import { arg, prop, stringValue } from '../syntax';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
 
@@ -17,8 +17,7 @@ function gotInstanceOptions(call: Node): Node | undefined {
   const callee = Node.isCallExpression(call) ? call.getExpression() : undefined;
   const recv = callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
   if (!recv) return undefined;
-  let init: Node | undefined = Node.isIdentifier(recv) ? variableOf(recv)?.getInitializer() : Node.isPropertyAccessExpression(recv) ? initializerOf(recv) : undefined;
-  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init))) init = init.getExpression();
+  const init = heldValue(recv);
   return init && Node.isCallExpression(init) && /\.extend$/.test(init.getExpression().getText()) ? arg(init, 0) : undefined;
 }
 
@@ -45,7 +44,7 @@ const undiciClientRequest: OperationAnalyzer = (call, a) => {
   const opts = arg(call, 0);
   const callee = Node.isCallExpression(call) ? call.getExpression() : undefined;
   const recv = callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
-  const init: Node | undefined = recv && Node.isIdentifier(recv) ? variableOf(recv)?.getInitializer() : recv && Node.isPropertyAccessExpression(recv) ? initializerOf(recv) : recv;
+  const init = heldValue(recv) ?? recv;
   const origin = init && Node.isNewExpression(init) ? init.getArguments()[0] : undefined;
   return httpFact('undici', call, stringValue(prop(opts, 'method')) ?? 'GET', prop(opts, 'path'), [prop(opts, 'headers')], a, { base: origin });
 };

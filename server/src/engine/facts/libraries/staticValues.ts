@@ -5,8 +5,18 @@
  * primary key comes from the message, and whether a message body is empty.
  */
 import { Node, VariableDeclarationKind, type VariableDeclaration } from 'ts-morph';
-import { parameterOf, propName, stringValue } from '../syntax';
+import { initializerOf, parameterOf, propName, stringValue } from '../syntax';
 import { recordParts } from './recordBuilders';
+
+/**
+ * The value a name or field holds where it is set (`const client = createClient(...)`, a field given
+ * its value in a constructor), through `await`, parentheses and `as`.
+ */
+export function heldValue(ref: Node | undefined): Node | undefined {
+  let init = !ref ? undefined : Node.isIdentifier(ref) ? variableOf(ref)?.getInitializer() : Node.isPropertyAccessExpression(ref) ? initializerOf(ref) : undefined;
+  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  return init;
+}
 
 /** The workspace variable an identifier (or a `{ name }` shorthand) refers to. */
 export function variableOf(id: Node): VariableDeclaration | undefined {

@@ -8,8 +8,8 @@
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { httpFact } from './build';
-import { variableOf } from './staticValues';
-import { arg, initializerOf, prop } from '../syntax';
+import { heldValue } from './staticValues';
+import { arg, prop } from '../syntax';
 
 /** Links that send over HTTP, whose options name the server (`url`) and the headers. */
 const HTTP_LINK = /^(httpBatchLink|httpLink|httpBatchStreamLink|unstable_httpBatchStreamLink)$/;
@@ -19,8 +19,7 @@ function clientCreation(call: Node): Node | undefined {
   const callee = Node.isCallExpression(call) ? call.getExpression() : undefined;
   let root: Node | undefined = callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
   while (root && Node.isPropertyAccessExpression(root) && !Node.isThisExpression(root.getExpression())) root = root.getExpression();
-  let init: Node | undefined = !root ? undefined : Node.isIdentifier(root) ? variableOf(root)?.getInitializer() : Node.isPropertyAccessExpression(root) ? initializerOf(root) : undefined;
-  while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init))) init = init.getExpression();
+  const init = heldValue(root);
   return init && Node.isCallExpression(init) ? init : undefined;
 }
 
