@@ -68,6 +68,11 @@ export interface HopIndex {
    * application (one Procfile runs both, workspace/manifests.ts): its job queues are its own.
    */
   sameService(a: string | undefined, b: string | undefined): boolean;
+  /**
+   * True when a publish goes to a RabbitMQ exchange declared non-durable (`durable: false`, beside the publish or
+   * where the exchange is declared): a transient broadcast to whoever is bound now, like a Redis PUBLISH.
+   */
+  transient(fact: Fact): boolean;
   model: SystemModel;
 }
 
@@ -144,6 +149,7 @@ function buildHopIndex(model: SystemModel): HopIndex {
   return {
     model,
     hasUnnamedConsumers,
+    transient: (fact) => exchanges.transient(fact),
     sameService: (a, b) => a === b || (a !== undefined && b !== undefined && sameApplication(byName.get(a), byName.get(b))),
     consumersOf: (channel) => [...new Set((byChannel.get(channel) ?? []).map((e) => e.service))],
     endsOf: (key) => {
@@ -172,6 +178,7 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
   const byName = new Map<string, BoundQueue[]>();
   const byIdentity = new Map<string, BoundQueue[]>();
   const types = new Map<string, ExchangeType>();
+  const nonDurable = new Set<string>();
   const add = (exchange: NonNullable<Fact['exchange']>, bound: BoundQueue) => {
     if (exchange.name) byName.set(exchange.name, [...(byName.get(exchange.name) ?? []), bound]);
     for (const id of exchange.ids ?? []) byIdentity.set(id, [...(byIdentity.get(id) ?? []), bound]);
@@ -182,6 +189,7 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
     if (f.kind === 'binding' && !f.channel && !f.channelIds?.length) {
       const type = exchangeType(f.exchange.type);
       if (type) for (const k of [f.exchange.name, ...(f.exchange.ids ?? [])]) if (k) types.set(k, type);
+      if (f.exchange.durable === false) for (const k of [f.exchange.name, ...(f.exchange.ids ?? [])]) if (k) nonDurable.add(k);
     } else if (f.kind === 'binding') {
       const ends = new Set<ConsumerEnd>();
       for (const n of channelNames(f.channel)) for (const e of byChannel.get(n) ?? []) ends.add(e);
@@ -194,6 +202,10 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
   const routes = (bound: BoundQueue, key: string | undefined, type: ExchangeType | undefined) =>
     (key === undefined ? [undefined] : key.split(/\s*\|\s*/)).some((k) => bindingMatches(bound.pattern, k, type));
   return {
+    transient(fact: Fact): boolean {
+      const x = fact.kind === 'publish' ? fact.exchange : undefined;
+      return !!x && (x.durable === false || [x.name, ...(x.ids ?? [])].some((k) => !!k && nonDurable.has(k)));
+    },
     endsOf(key: PublishKey): ConsumerEnd[] {
       const x = key.exchange;
       if (!x) return [];

@@ -26,6 +26,7 @@ import { recordsTheSend } from './sentMarker';
 import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
+import { isReply } from '../facts/replies';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -78,7 +79,8 @@ export const dualWrite = createRule({
       }
       // A raw Redis PUBLISH signals whoever listens now and is never stored: unless another service is seen subscribing
       // (state it keeps), it refreshes replicas or live connections, and an outbox would not make it reliable.
-      if (c.kind === 'dualWrite' && signalOnly(c.at.fact) && destinationAt(c).kind !== 'other') return true;
+      // So is a publish to a RabbitMQ exchange its author declared non-durable (`durable: false`): a transient broadcast.
+      if (c.kind === 'dualWrite' && (signalOnly(c.at.fact) || hopsOf().transient(c.at.fact)) && destinationAt(c).kind !== 'other') return true;
       // A channel the service keeps for its own counters (every consumer its own, doing only cache writes).
       if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') {
         let own = ownCounter.get(c.at.fact);
@@ -145,6 +147,7 @@ export const dualWrite = createRule({
           publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at, model.analysis)}\`)`,
           order: c.writeFirst ? '' : ' before the write',
           failure: c.beforeCommit ? beforeCommitFailure(c.beforeCommit, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp)
+            : !c.writeFirst && isReply(c.at) ? REPLY_BEFORE_WRITE
             : publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,
           event: isHttp ? 'request' : 'event',
@@ -244,6 +247,9 @@ function sameEventOnBranches(candidates: Candidate[], preferred: (c: Candidate) 
   return { dropped, of };
 }
 
+/** A reply sent before the write: the requester stops asking, so a failed write is lost rather than retried. */
+const REPLY_BEFORE_WRITE = 'this publish replies to the requester, who takes the request as done and stops retrying it: if the write then fails or the process dies first, the request is acknowledged but never saved.';
+
 interface Candidate {
   kind: 'dualWrite' | 'brokenOutbox';
   fn: Node;
@@ -280,7 +286,7 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   if (isOutboxCode(fn)) return out; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
   // Code after an unconditional return/throw never runs.
   const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1])));
-  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !r.fact.reply && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !r.fact.query && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
+  const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !r.fact.query && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
   // So are cache entries, in Redis or in a table named as a cache: a value kept for a while, not the state an event announces.
   const allWrites = reached.filter((r) => r.fact.kind === 'write' && r.fact.library !== 'redis' && !isGuardTable(r.fact.table) && !isCacheTable(r.fact.table));
@@ -300,6 +306,9 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (realtimePush(publish)) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
+    // A reply after the write answers a requester that asks again if it is lost (facts/replies.ts); one sent
+    // before the write acknowledges a request that may never be saved, and is reported.
+    else if (pair && pair.writeFirst && isReply(publish)) continue;
     // A call whose failure the flow compensates (its `catch` undoes the write) is a saga step: compensatedCall.ts.
     else if (pair && pair.writeFirst && compensatedOnFailure(fn, publish, pair.write, reached)) continue;
     // A send after the write whose failure the flow catches and drops on purpose is declared best-effort (an audit

@@ -20,6 +20,7 @@ import { unfedJobHandler } from './unfedJobHandler';
 import { scheduledJobHandler } from './scheduledJobHandler';
 import { derivedByOwnConsumers } from './ownFollowUpJob';
 import { inUnregisteredController, unreferencedClassMethod } from '../facts/reachability';
+import { isReply } from '../facts/replies';
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
@@ -62,7 +63,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
@@ -91,7 +92,7 @@ export const nonIdempotentConsumer = createRule({
           handler: `The ${consumer.detail}`, effect: effectVerb(first.fact.kind, first.fact.detail), where: describeAt(model, first.fact.node),
           alternative: alternativeFor(first.fact),
           // Today the repeat also re-sends its events; once the handler deduplicates, the repeat skips them (dual-write's case).
-          outbox: reached.some((r) => r.fact.kind === 'write' && !isAppendOnly(r.fact)) && reached.some((r) => r.fact.kind === 'publish' && !r.fact.reply && !r.fact.request)
+          outbox: reached.some((r) => r.fact.kind === 'write' && !isAppendOnly(r.fact)) && reached.some((r) => r.fact.kind === 'publish' && !isReply(r) && !r.fact.request)
             ? ' The handler also publishes: once it skips repeats, a message whose first delivery wrote but died before publishing would never publish, so write the event to an outbox table in that same transaction.' : '',
           delivery: direct ? capitalize(delivery.said) : `Inferred: ${delivery.said}`,
           minor: major.length ? '' : ' Only append-only records (log, audit, history, activity, analytics rows) are repeated: duplicates a reader must tolerate, not a repeated charge or message.',

@@ -27,6 +27,7 @@ import { isFunctionLike } from '../facts/analysis';
 import { runsUnseenCallbacks } from './ownCounterChannel';
 import { effectDeduplicated } from './dedupeEvidence';
 import { writtenStores } from './existenceCheckGuard';
+import { isReply } from '../facts/replies';
 
 /** True when the publish after the flow's writes is follow-up work the service gives itself (see above). */
 export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops: HopIndex): boolean {
@@ -60,7 +61,7 @@ export function derivedByOwnConsumers(model: SystemModel, publish: Fact, hops: H
  * on the consumer's own channel), a changing HTTP call, a side effect.
  */
 function consequential(r: Reached, consumer: Fact): boolean {
-  if (r.fact.kind === 'publish') return !r.fact.reply && !realtimePush(r) && !(!!consumer.channel && r.fact.channel === consumer.channel);
+  if (r.fact.kind === 'publish') return !isReply(r) && !realtimePush(r) && !(!!consumer.channel && r.fact.channel === consumer.channel);
   if (r.fact.kind === 'http') return !['GET', 'HEAD'].includes(r.fact.method ?? '') && !r.fact.query;
   return r.fact.kind === 'sideEffect';
 }

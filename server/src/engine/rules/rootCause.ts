@@ -12,6 +12,7 @@ import type { RelatedLocation } from '../types';
 import type { SystemModel } from '../model';
 import { channelNamedAt, consumersInCode, type HopIndex } from '../facts/hops';
 import { calleeName } from '../facts/syntax';
+import { isReply } from '../facts/replies';
 
 /**
  * The functions of a file, kept while its syntax tree is unchanged (the
@@ -174,7 +175,7 @@ export function isReadOnlyRequest(model: SystemModel, hops: HopIndex, r: Reached
   if (r.fact.kind !== 'publish' || !r.fact.request) return false;
   const handlers = consumersInCode(r.fact, model.serviceOf(r.fact.node)?.name, hops);
   if (!handlers?.length || handlers.some((c) => !c.handler)) return false;
-  return handlers.every((c) => !model.effects.of(c.handler!).some((e) => CHANGES.has(e.fact.kind) && !e.fact.reply
+  return handlers.every((c) => !model.effects.of(c.handler!).some((e) => CHANGES.has(e.fact.kind) && !isReply(e)
     && !(e.fact.kind === 'http' && ['GET', 'HEAD'].includes(e.fact.method ?? ''))));
 }
 
