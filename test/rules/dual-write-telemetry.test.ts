@@ -2,7 +2,8 @@
  * dual-write and telemetry channels named by a wrapper's caller: a log line sent to a `logs` queue
  * through `sendMessage(queue, message)` after a write is a data point, not the write's event; the
  * same wrapper called with a business queue is reported. Realtime pushes (a websocket refresh
- * through a queue or an event named for it) are hints to a live UI, not the write's event either;
+ * through a queue or an event named for it) are hints to a live UI, not the write's event either,
+ * and so are cache refreshes (`emit('refreshCacheKey', ...)`) on a channel named for a cache;
  * nor is a write to a table named as a cache the state an event announces.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -95,8 +96,44 @@ const offlineToken = (model: string) => lines(
   '}',
 );
 
+/** A NestJS worker that saves NFT metadata, then asks the API's replicas (another service) to refresh their cached copy on `pattern`. */
+const nftMetadata = (pattern: string) => lines(
+  "import { Inject, Injectable } from '@nestjs/common';",
+  "import { ClientProxy } from '@nestjs/microservices';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'const prisma = new PrismaClient();',
+  '',
+  '@Injectable()',
+  'export class NftMetadataService {',
+  "  constructor(@Inject('PUBSUB_SERVICE') private readonly clientProxy: ClientProxy) {}",
+  '  async refreshMetadata(identifier: string, metadata: string) {',
+  '    await prisma.nftMetadata.upsert({ where: { identifier }, create: { identifier, metadata }, update: { metadata } });',
+  `    this.clientProxy.emit('${pattern}', { key: identifier, ttl: 60 });`,
+  '  }',
+  '}',
+);
+
+/** The API service's listener on `pattern`. */
+const cacheListener = (pattern: string) => lines(
+  "import { Controller } from '@nestjs/common';",
+  "import { EventPattern } from '@nestjs/microservices';",
+  '',
+  '@Controller()',
+  'export class PubSubListenerController {',
+  `  @EventPattern('${pattern}')`,
+  '  async onMessage(info: { key: string }) {',
+  '    console.log(info.key);',
+  '  }',
+  '}',
+);
+
 runRuleTests('dual-write', {
   valid: [
+    {
+      name: 'a cache refresh emitted to the replicas after the write (refreshCacheKey)',
+      files: { 'services/worker/src/nft-metadata.ts': nftMetadata('refreshCacheKey'), 'services/api/src/listener.ts': cacheListener('refreshCacheKey') },
+    },
     { name: 'a token kept in a cache table, then a publish', files: { 'services/auth/src/offline-token.ts': offlineToken('cacheEntry') } },
     { name: 'a websocket refresh on a queue named for it, after the write', files: { 'services/api/src/mark-read.ts': WEBSOCKET_QUEUE } },
     {
@@ -107,6 +144,11 @@ runRuleTests('dual-write', {
     { name: 'a websocket refresh through the wrapper, on the queue its caller names', files: { 'services/users/src/amqp.ts': AMQP, 'services/users/src/profiles.ts': profiles('socket_emit_event') } },
   ],
   invalid: [
+    {
+      name: 'the same emit on a business pattern: reported',
+      files: { 'services/worker/src/nft-metadata.ts': nftMetadata('nftMetadataChanged'), 'services/api/src/listener.ts': cacheListener('nftMetadataChanged') },
+      errors: [{ messageId: 'dualWrite', file: 'services/worker/src/nft-metadata.ts', ...at(nftMetadata('nftMetadataChanged'), 'emit(') }],
+    },
     {
       name: 'the same token kept in a business table: reported',
       files: { 'services/auth/src/offline-token.ts': offlineToken('offlineSubscriptionToken') },

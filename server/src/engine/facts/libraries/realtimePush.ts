@@ -1,8 +1,10 @@
 /**
  * Realtime pushes: a message that asks a service to push a refresh to open client connections
  * (websockets, server-sent events): `this.webSocketsQueueService.add(...)`,
- * `publisher.publish(factory.createWebSocketMessageRequestedEvent(...))`. Losing one loses a live
- * UI refresh, not state another service keeps: the client reads the state on its next request, so
+ * `publisher.publish(factory.createWebSocketMessageRequestedEvent(...))`; and cache refreshes, which
+ * ask replicas to drop or reload a cached copy (`client.emit('refreshCacheKey', { key, ttl })`). Losing
+ * one loses a live UI refresh (or leaves a stale copy until its TTL), not state another service keeps:
+ * the client reads the state on its next request, so
  * dual-write does not pair such a publish with a write, non-idempotent-consumer does not count a
  * repeated push as a repeated effect, and missing-correlation-id does not ask it for an id (a
  * refresh ends at a browser, not at a step of the business flow); see the rules' docs.
@@ -20,11 +22,19 @@ import { channelNamedAt } from '../hops';
 
 export const REALTIME_WORDS: ReadonlySet<string> = new Set(['websocket', 'websockets', 'socket', 'sockets', 'realtime', 'sse']);
 
-/** True when a (resolved) channel name names a realtime push (`SeatUpdateRealtime`, `web-sockets`). */
+/**
+ * Channel words of a cache refresh (`refreshCacheKey`, `deleteCacheKeys`, `cache-invalidate`): it asks replicas to drop
+ * or reload a cached copy; losing one leaves a stale copy until its TTL, and the saved state is read again on a miss.
+ * Said of channel names only: a client named `cache` (a Redis connection) publishes business events too.
+ */
+export const CACHE_REFRESH_WORDS: ReadonlySet<string> = new Set(['cache', 'caches']);
+
+/** True when a (resolved) channel name names a realtime push (`SeatUpdateRealtime`, `web-sockets`) or a cache refresh. */
 export function isRealtimeName(name: string | undefined): boolean {
-  return !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
+  return !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w) || CACHE_REFRESH_WORDS.has(w));
 }
-const realtime = isRealtimeName;
+/** The same, for the names of receivers and messages on the way: realtime words only. */
+const realtime = (name: string | undefined) => !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
 
 /** The name a call or reference goes by: `createEvent` of `this.factory.createEvent(...)`, `queue` of `this.queue`. */
 function lastName(node: Node): string | undefined {
@@ -45,13 +55,13 @@ function messageNames(arg: Node): string[] {
 /** The realtime name found on the way to a publish (for the docs and tests), or undefined. */
 export function realtimePush(r: Reached): string | undefined {
   if (r.fact.kind !== 'publish') return undefined;
-  if (realtime(r.fact.channel)) return r.fact.channel;
+  if (isRealtimeName(r.fact.channel)) return r.fact.channel;
   for (const step of [r.via, ...r.steps]) {
     const call = Node.isCallExpression(step) || Node.isNewExpression(step) ? step : step.getFirstAncestor((a) => Node.isCallExpression(a));
     if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) continue;
     // A send wrapper's caller names the channel (`publishToQueue('socket_emit_event', data)`).
     const named = r.fact.channel === undefined ? channelNamedAt(r.fact, call.getExpression()) : undefined;
-    if (realtime(named)) return named;
+    if (isRealtimeName(named)) return named;
     const callee = call.getExpression();
     const receiver = Node.isPropertyAccessExpression(callee) ? lastName(callee.getExpression()) : undefined;
     if (realtime(receiver)) return receiver;
