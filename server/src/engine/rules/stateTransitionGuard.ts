@@ -81,7 +81,10 @@ function priorStateChecked(effect: Reached): boolean {
 /**
  * An effect that runs only while a field is unset, in a flow that sets it: `if (!canvas.version) {
  * ...; canvas.update({ data: { version } }) }`, or `if (order.invoiceId) return;` before effects
- * that write `invoiceId`. A one-time initialisation: a repeat finds the field set and skips it.
+ * that write `invoiceId` (or call a function that does: `updateReceipt(id, receipt)` whose
+ * `UpdateExpression` is `SET SendReceipt = :receipt`); also `if (record.sendReceipt !== 'unknown')
+ * return;` on a looked-up record (movedFromSentinel). A one-time initialisation: a repeat finds the
+ * field set and skips it.
  */
 function markerChecked(effect: Reached): boolean {
   return guardedOnTheWay(effect, {
@@ -90,10 +93,45 @@ function markerChecked(effect: Reached): boolean {
       return !!unset && setsField(stmt.getThenStatement(), unset);
     },
     stopsFirst: (stmt, after) => {
-      const set = disjuncts(stmt.getExpression()).map(setField).find((f) => f !== undefined);
-      return !!set && after.some((later) => setsField(later, set));
+      const set = disjuncts(stmt.getExpression()).map((c) => setField(c) ?? movedFromSentinel(c)).find((f) => f !== undefined);
+      return !!set && after.some((later) => setsField(later, set) || calledFunctions(later).some((fn) => setsField(fn, set)));
     },
   });
+}
+
+/**
+ * `record.sendReceipt !== 'unknown'` on a record the flow looked up (`const record = await find(id)`): the field
+ * still holds the value it was created with (a sentinel) only until the flow sets it, so a repeat finds it moved
+ * on. A message's own fields (`msg.type !== 'created'`, a parameter) are filters, not markers.
+ */
+function movedFromSentinel(cond: Node): string | undefined {
+  if (!Node.isBinaryExpression(cond) || ![SyntaxKind.ExclamationEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken].includes(cond.getOperatorToken().getKind())) return undefined;
+  const left = cond.getLeft();
+  const right = cond.getRight();
+  if (!Node.isPropertyAccessExpression(left) || !(Node.isStringLiteral(right) || Node.isNoSubstitutionTemplateLiteral(right) || Node.isNumericLiteral(right))) return undefined;
+  const record = left.getExpression();
+  const decl = Node.isIdentifier(record) ? record.getSymbol()?.getDeclarations()[0] : undefined;
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  return init && Node.isAwaitExpression(init) && Node.isCallExpression(init.getExpression()) ? left.getName() : undefined;
+}
+
+/** The workspace functions a statement calls by name (`updateReceipt(id, receipt)`, imports followed): one level. */
+function calledFunctions(stmt: Node): Node[] {
+  const out: Node[] = [];
+  for (const call of [...(Node.isCallExpression(stmt) ? [stmt] : []), ...stmt.getDescendantsOfKind(SyntaxKind.CallExpression)]) {
+    const callee = call.getExpression();
+    if (!Node.isIdentifier(callee)) continue;
+    let symbol = callee.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    for (const decl of symbol?.getDeclarations() ?? []) {
+      if (Node.isFunctionDeclaration(decl)) out.push(decl);
+      else if (Node.isVariableDeclaration(decl)) {
+        const init = decl.getInitializer();
+        if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) out.push(init);
+      }
+    }
+  }
+  return out;
 }
 
 /** `!x.field`, `x.field == null`, `x.field === undefined`: the field's name. */
