@@ -128,3 +128,16 @@ test('a malformed tsconfig is skipped with a notice: its files fall back to the 
     removeWorkspace(root);
   }
 });
+
+test("a JavaScript package's jsconfig.json paths resolve its aliases (`@/models/*`), as its tsconfig would", () => {
+  const { root, resolve } = resolverFor({
+    'packages/backend/jsconfig.json': json({ compilerOptions: { baseUrl: '.', paths: { '@/models/*': ['src/models/*'] } } }),
+    'packages/backend/src/models/access-token.js': 'export default class AccessToken {}\n',
+    'packages/backend/src/helpers/create-token.js': "import AccessToken from '@/models/access-token.js';\n",
+  });
+  try {
+    assert.equal(resolve('packages/backend/src/helpers/create-token.js', '@/models/access-token.js'), 'packages/backend/src/models/access-token.js');
+  } finally {
+    removeWorkspace(root);
+  }
+});

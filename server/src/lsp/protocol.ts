@@ -68,6 +68,7 @@ export interface StatusParams {
 export const CONFIG_FILE_GLOBS = [
   '**/architecture.{yaml,yml}',
   '**/tsconfig*.json',
+  '**/jsconfig.json',
   '**/package.json',
   '**/{docker-compose,compose}*.{yml,yaml}',
   '**/.env',
@@ -80,7 +81,7 @@ export const SOURCE_FILE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 
 /** True for the file names matched by CONFIG_FILE_GLOBS. */
 export function isConfigFileName(name: string): boolean {
-  return /^(architecture\.ya?ml|tsconfig.*\.json|package\.json|(docker-)?compose.*\.ya?ml|\.env(\..*)?|Dockerfile)$/.test(name);
+  return /^(architecture\.ya?ml|tsconfig.*\.json|jsconfig\.json|package\.json|(docker-)?compose.*\.ya?ml|\.env(\..*)?|Dockerfile)$/.test(name);
 }
 
 /** Client → server request: write the review report of one workspace folder. */

@@ -63,7 +63,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));

@@ -29,7 +29,8 @@ import { findConfigFiles, readOptional, toRel } from './files';
 import { readModuleAliases } from './moduleAliases';
 
 /** Tried in this order in one folder; the first that sets `baseUrl` or `paths` governs the folder's files. */
-export const TSCONFIG_NAMES = ['tsconfig.json', 'tsconfig.app.json', 'tsconfig.build.json', 'tsconfig.lib.json', 'tsconfig.base.json'];
+/** `jsconfig.json` is TypeScript's tsconfig for a JavaScript package (`paths` aliases such as `@/models/*`). */
+export const TSCONFIG_NAMES = ['tsconfig.json', 'tsconfig.app.json', 'tsconfig.build.json', 'tsconfig.lib.json', 'tsconfig.base.json', 'jsconfig.json'];
 
 /** How many `extends` links are followed from one tsconfig (a longer chain is a cycle or a mistake). */
 const MAX_EXTENDS_DEPTH = 16;

@@ -31,9 +31,10 @@ import { temporal } from './temporal';
 import { lambda } from './lambda';
 import { lomray } from './lomray';
 import { trpc } from './trpc';
+import { objection } from './objection';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc, objection];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

@@ -19,6 +19,7 @@ import type { Reached } from '../effects';
 import { wordsOf } from './telemetry';
 import { initializerOf } from '../syntax';
 import { channelNamedAt } from '../hops';
+import type { Analysis } from '../analysis';
 
 export const REALTIME_WORDS: ReadonlySet<string> = new Set(['websocket', 'websockets', 'socket', 'sockets', 'realtime', 'sse']);
 
@@ -53,14 +54,14 @@ function messageNames(arg: Node): string[] {
 }
 
 /** The realtime name found on the way to a publish (for the docs and tests), or undefined. */
-export function realtimePush(r: Reached): string | undefined {
+export function realtimePush(r: Reached, analysis?: Analysis): string | undefined {
   if (r.fact.kind !== 'publish') return undefined;
   if (isRealtimeName(r.fact.channel)) return r.fact.channel;
   for (const step of [r.via, ...r.steps]) {
     const call = Node.isCallExpression(step) || Node.isNewExpression(step) ? step : step.getFirstAncestor((a) => Node.isCallExpression(a));
     if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) continue;
-    // A send wrapper's caller names the channel (`publishToQueue('socket_emit_event', data)`).
-    const named = r.fact.channel === undefined ? channelNamedAt(r.fact, call.getExpression()) : undefined;
+    // A send wrapper's caller names the channel (`publishToQueue('socket_emit_event', data)`), also through a wrapper of the wrapper.
+    const named = r.fact.channel === undefined ? channelNamedAt(r.fact, call.getExpression(), analysis) : undefined;
     if (isRealtimeName(named)) return named;
     const callee = call.getExpression();
     const receiver = Node.isPropertyAccessExpression(callee) ? lastName(callee.getExpression()) : undefined;
