@@ -1,6 +1,6 @@
 /**
  * Outside side effects reached through wrappers: SMS through SNS
- * (`PhoneNumber`, not a message to a service), Twilio, SendGrid behind a Nest
+ * (`PhoneNumber`, written inline or in a const input, not a message to a service), Twilio, SendGrid behind a Nest
  * service, push notifications (Firebase Cloud Messaging, Expo), and
  * `@nestjs/bull` `@Process` handlers that send them.
  */
@@ -14,6 +14,21 @@ const SNS_SMS = lines(
   '',
   'export async function sendCode(phone: string, code: string) {',
   '  await sns.send(new PublishCommand({ PhoneNumber: phone, Message: `Your code is ${code}` }));',
+  '}',
+);
+
+/** The same SMS with its input held by a const, then the send recorded (a worker's SMS sender). */
+const SNS_SMS_CONST = lines(
+  "import { SNSClient, PublishCommand, type PublishCommandInput } from '@aws-sdk/client-sns';",
+  "import { Pool } from 'pg';",
+  '',
+  'const sns = new SNSClient({});',
+  'const pool = new Pool();',
+  '',
+  'export async function sendSms(id: number, recipient: string, message: string) {',
+  '  const params: PublishCommandInput = { Message: message, PhoneNumber: recipient };',
+  '  const data = await sns.send(new PublishCommand(params));',
+  "  await pool.query('UPDATE sms_ops SET message_id = $1 WHERE id = $2', [data.MessageId, id]);",
   '}',
 );
 
@@ -123,6 +138,14 @@ runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'SNS PublishCommand with PhoneNumber sends an SMS, not a message to a service', files: { 'services/auth/src/sms.ts': SNS_SMS } },
     { name: 'SNS PublishCommand whose input is built by a helper is unknown, not absent', files: { 'services/auth/src/publish.ts': SNS_OPAQUE_INPUT } },
+    { name: 'an SMS whose PublishCommand input a const holds', files: { 'services/worker/src/sms.ts': SNS_SMS_CONST } },
+  ],
+  invalid: [],
+});
+
+runRuleTests('dual-write', {
+  valid: [
+    { name: 'an SMS through SNS (input held by a const), then the send recorded: not a message to a service', files: { 'services/worker/src/sms.ts': SNS_SMS_CONST } },
   ],
   invalid: [],
 });

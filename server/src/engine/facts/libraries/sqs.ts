@@ -36,7 +36,8 @@ function commandInput(cmdNode: Node | undefined): Node | undefined {
 /** SNS Publish: the topic ARN names the channel; a FIFO topic's MessageDeduplicationId makes a retry harmless. */
 function snsPublish(library: string, call: Node, detail: string, input: Node | undefined, batch: boolean): Fact {
   // `PhoneNumber` without a topic sends an SMS to a person: an outside side effect, not a message to a service.
-  const text = input?.getText() ?? '';
+  // The input may be written inline or held by a const (`const params: PublishInput = { PhoneNumber, ... }`).
+  const text = (objectLiteral(input) ?? input)?.getText() ?? '';
   if (!batch && /\bPhoneNumber\s*:/.test(text) && !/\b(TopicArn|TargetArn)\s*:/.test(text)) {
     return { kind: 'sideEffect', node: calleeName(call), library, detail: 'sends an SMS (SNS)', nonIdempotent: true };
   }
