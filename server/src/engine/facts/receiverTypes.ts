@@ -172,3 +172,34 @@ export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth
   }
   return undefined;
 }
+
+/**
+ * `const { queue } = await getJobsQueue()`: member `prop` of what a workspace function returns, from its declared
+ * return type (`Promise<JobsQueueHandle>`, a workspace interface or type literal) or from the object literals it
+ * returns (`return { queue }`).
+ */
+export function memberOfWorkspaceCall(types: TypeFollower, init: Node, prop: string, depth: number): string | undefined {
+  let call = init;
+  while (Node.isAwaitExpression(call) || Node.isParenthesizedExpression(call)) call = call.getExpression();
+  if (!Node.isCallExpression(call)) return undefined;
+  const fn = types.analysis.resolveCallee(call);
+  if (!fn) return undefined;
+  let declared = (fn as unknown as { getReturnTypeNode?(): Node | undefined }).getReturnTypeNode?.();
+  while (declared && Node.isTypeReference(declared) && /^(Promise|Awaited)$/.test(declared.getTypeName().getText())) declared = declared.getTypeArguments()[0];
+  const member = declared ? types.memberTypeNode(declared, prop) : undefined;
+  if (member) return types.typeFromTypeNode(member, depth);
+  const returned: Node[] = [];
+  if (Node.isArrowFunction(fn) && !Node.isBlock(fn.getBody())) returned.push(fn.getBody());
+  for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+    if (ret.getFirstAncestor(isFunctionLike) === fn && ret.getExpression()) returned.push(ret.getExpression()!);
+  }
+  for (let value of returned) {
+    while (Node.isParenthesizedExpression(value) || Node.isAsExpression(value)) value = value.getExpression();
+    if (!Node.isObjectLiteralExpression(value)) continue;
+    const p = value.getProperty(prop);
+    const t = p && Node.isPropertyAssignment(p) ? types.typeOf(p.getInitializer()!, depth)
+      : p && Node.isShorthandPropertyAssignment(p) ? types.typeOf(p.getNameNode(), depth) : undefined;
+    if (t) return t;
+  }
+  return undefined;
+}

@@ -15,7 +15,7 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType } from './receiverTypes';
+import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 
@@ -234,7 +234,7 @@ export class TypeFollower {
       if (holder && Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
         if (!init) return undefined;
-        return this.step(this.typeOf(init, depth), `.${prop}`);
+        return this.step(this.typeOf(init, depth), `.${prop}`) ?? memberOfWorkspaceCall(this, init, prop, depth);
       }
       if (holder && Node.isParameterDeclaration(holder)) {
         const typeNode = holder.getTypeNode();
@@ -323,7 +323,7 @@ export class TypeFollower {
   }
 
   /** The declared type of property `name` of a local interface, type alias or type literal. */
-  private memberTypeNode(typeNode: Node, name: string): Node | undefined {
+  memberTypeNode(typeNode: Node, name: string): Node | undefined {
     let members: Node[] | undefined;
     if (Node.isTypeLiteral(typeNode)) members = typeNode.getMembers();
     else if (Node.isTypeReference(typeNode)) {

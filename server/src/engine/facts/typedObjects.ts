@@ -4,7 +4,8 @@
  * `dependencies.sendMessageToSqs(...)` (ports passed as an object, the handler bound to the production
  * object with `.bind(null, runtimeDependencies)`). The call's callee is a property of the type; what
  * runs is the function the workspace's objects of that type hold under that name. Only production
- * objects are seen (tests and their mock objects are out of the analysis's scope).
+ * objects are seen (tests and their mock objects are out of the analysis's scope). A factory declared to return
+ * the type (`getProducer = (): Producer => ({ enqueue: ... })`) gives its returned object literals too.
  */
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { Analysis } from './analysis';
@@ -23,7 +24,7 @@ export function objectTypeOf(member: Node): Node | undefined {
  * `{ ... } satisfies T`) give to property `name`: the expressions a call of that property runs.
  */
 export function valuesOfTypedObjects(type: Node, name: string, dependent: SourceFile, analysis: Analysis): Node[] {
-  const objects = analysis.index<Node>('typed-objects', /\bsatisfies\b|:\s*[\w$.]+\s*=\s*\{/, contribute, {
+  const objects = analysis.index<Node>('typed-objects', /\bsatisfies\b|:\s*[\w$.]+\s*=\s*\{|\)\s*:\s*(Promise<\s*)?[\w$.]+\s*>?\s*(=>|\{)/, contribute, {
     nameOf: (key) => (Node.isTypeAliasDeclaration(key as Node) || Node.isInterfaceDeclaration(key as Node) ? (key as { getName(): string }).getName() : undefined),
   }).get(type, dependent);
   const out: Node[] = [];
@@ -50,5 +51,17 @@ function contribute(sf: SourceFile): [object, Node][] {
   };
   for (const d of sf.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) add(d.getTypeNode(), d.getInitializer());
   for (const s of sf.getDescendantsOfKind(SyntaxKind.SatisfiesExpression)) add(s.getTypeNode(), s.getExpression());
+  // A factory declared to return the type: `getProducer = (): Producer => ({ enqueue: async (d) => ... })`.
+  for (const fn of [...sf.getDescendantsOfKind(SyntaxKind.ArrowFunction), ...sf.getDescendantsOfKind(SyntaxKind.FunctionDeclaration),
+    ...sf.getDescendantsOfKind(SyntaxKind.FunctionExpression), ...sf.getDescendantsOfKind(SyntaxKind.MethodDeclaration)]) {
+    let declared = fn.getReturnTypeNode();
+    while (declared && Node.isTypeReference(declared) && /^(Promise|Awaited)$/.test(declared.getTypeName().getText())) declared = declared.getTypeArguments()[0];
+    if (!declared) continue;
+    const body = fn.getBody();
+    if (body && !Node.isBlock(body)) add(declared, body);
+    for (const ret of body && Node.isBlock(body) ? body.getDescendantsOfKind(SyntaxKind.ReturnStatement) : []) {
+      if (ret.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) === fn) add(declared, ret.getExpression());
+    }
+  }
   return out;
 }

@@ -87,7 +87,8 @@ export const dualWrite = createRule({
         if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf()) !== undefined);
         if (own) return true;
       }
-      if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
+      // A flow nested in this one (a callback inside it) that reaches the same publish is reported instead: in the same file.
+      if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && o.fn.getSourceFile() === c.fn.getSourceFile() && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
       // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
       if (c.kind === 'dualWrite' && !c.writeFirst && c.at.fact.kind === 'publish' && ownDestination(c.at.fact, destinationAt(c))) return true;
       // A flow in a class method nothing calls or refers to (dead code in a deployable) runs in no execution.
