@@ -99,12 +99,13 @@ export function signalOnly(fact: { kind: string; transport?: TransportId }): boo
 }
 
 /**
- * Client libraries of cloud queues, topics and buses (SQS, SNS, EventBridge) whose consumers are usually
- * bound outside the code: a Lambda event source mapping, a subscription or a rule in SAM, CDK, Terraform or
- * serverless.yml. Finding no consumer in code is then no evidence that another service consumes a message:
- * most such queues feed the next function of the same stack.
+ * Client libraries of cloud queues, topics and buses (SQS, SNS, EventBridge, Google Pub/Sub) whose consumers are
+ * usually bound outside the code: a Lambda event source mapping, a subscription or a rule in SAM, CDK, Terraform or
+ * serverless.yml, a Pub/Sub push subscription to an HTTP endpoint (often the publishing service's own). Finding no
+ * consumer in code is then no evidence that another service consumes a message: most such queues feed the next
+ * function of the same stack.
  */
-const CONSUMERS_BOUND_IN_INFRASTRUCTURE = new Set(['@aws-sdk/client-sqs', '@aws-sdk/client-sns', 'aws-sdk', 'eventbridge']);
+const CONSUMERS_BOUND_IN_INFRASTRUCTURE = new Set(['@aws-sdk/client-sqs', '@aws-sdk/client-sns', 'aws-sdk', 'eventbridge', '@google-cloud/pubsub']);
 
 export function consumersBoundInInfrastructure(library: string): boolean {
   return CONSUMERS_BOUND_IN_INFRASTRUCTURE.has(library);
