@@ -354,6 +354,20 @@ export function calleeName(node: Node): Node {
 }
 
 /** The receiver expression of a method call (`producer` in `producer.send(...)`). */
+/** The calls chained after this one, in order: `insert(...).onConflict('id').ignore()` gives onConflict, then ignore. */
+export function chainedCalls(call: Node, max = 8): { name: string; args: Node[] }[] {
+  const out: { name: string; args: Node[] }[] = [];
+  let node: Node = call;
+  for (let i = 0; i < max; i++) {
+    const access = node.getParent();
+    const next = access?.getParent();
+    if (!access || !Node.isPropertyAccessExpression(access) || !next || !Node.isCallExpression(next)) break;
+    out.push({ name: access.getName(), args: next.getArguments() });
+    node = next;
+  }
+  return out;
+}
+
 export function receiver(node: Node): Node | undefined {
   const callee = Node.isCallExpression(node) ? node.getExpression() : Node.isTaggedTemplateExpression(node) ? node.getTag() : undefined;
   return callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;

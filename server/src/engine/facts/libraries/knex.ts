@@ -10,7 +10,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { clientFact, sqlFacts, writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
+import { arg, calleeName, chainedCalls, prop, receiver, stringValue } from '../syntax';
 
 /** The table of a builder chain: `knex('t')`, `.table('t')`, `.from('t')`, `.into('t')`. */
 function tableOf(call: Node): string | undefined {
@@ -26,18 +26,9 @@ function tableOf(call: Node): string | undefined {
   return undefined;
 }
 
-/** Calls chained after this one: `insert(...).onConflict('id').ignore()`. */
+/** Calls chained after this one, with their arguments' text: `insert(...).onConflict('id').ignore()`. */
 function chainAfter(call: Node): string[] {
-  const names: string[] = [];
-  let node: Node = call;
-  for (let i = 0; i < 8; i++) {
-    const access = node.getParent();
-    const next = access?.getParent();
-    if (!access || !Node.isPropertyAccessExpression(access) || !next || !Node.isCallExpression(next)) break;
-    names.push(`${access.getName()}(${next.getArguments().map((a) => a.getText()).join(',')})`);
-    node = next;
-  }
-  return names;
+  return chainedCalls(call).map((c) => `${c.name}(${c.args.map((a) => a.getText()).join(',')})`);
 }
 
 const insert: OperationAnalyzer = (call) => {

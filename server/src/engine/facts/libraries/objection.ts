@@ -14,7 +14,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
+import { arg, calleeName, chainedCalls, objectLiteral, receiver, stringValue } from '../syntax';
 
 const MODEL = 'objection#Model';
 const QUERY = 'objection.Query';
@@ -65,18 +65,9 @@ function tableOf(call: Node): string | undefined {
   return undefined;
 }
 
-/** Calls chained after this one (`insert(...).onConflict('id').ignore()`). */
+/** The names of the calls chained after this one (`insert(...).onConflict('id').ignore()`). */
 function chainAfter(call: Node): string[] {
-  const names: string[] = [];
-  let node: Node = call;
-  for (let i = 0; i < 8; i++) {
-    const access = node.getParent();
-    const next = access?.getParent();
-    if (!access || !Node.isPropertyAccessExpression(access) || !next || !Node.isCallExpression(next)) break;
-    names.push(access.getName());
-    node = next;
-  }
-  return names;
+  return chainedCalls(call).map((c) => c.name);
 }
 
 /** Data that names the row it creates (`{ id }`, `{ id: event.id }`): inserting it again conflicts instead of duplicating. */
