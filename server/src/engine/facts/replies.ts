@@ -13,8 +13,12 @@
 import { functionName } from './carriers';
 import type { Reached } from './effects';
 
-/** `reply`, `replyTo`, `respond`, `respondWith`; `sendResponse`, `sendErrorResponse`, `publishReply`, `emitResponse`. */
-const REPLY_FUNCTION = /^(reply|respond)([A-Z_]|$)|^(send|publish|emit|post|write)\w*(Reply|Response)$/;
+/**
+ * `reply`, `replyTo`, `respond`, `respondWith`; `sendResponse`, `sendErrorResponse`, `publishReply`, `emitResponse`.
+ * Only an outcome may stand between the verb and the noun: `sendCommandAwaitReply` sends a request and waits for its
+ * reply, and `sendSurveyResponse` sends a business record named "response".
+ */
+const REPLY_FUNCTION = /^(reply|respond)([A-Z_]|$)|^(send|publish|emit|post|write)(Error|Success|Ok|Failure|Rpc|Call)?(Reply|Response)$/;
 
 /** True when a function's name says that it sends a reply (see REPLY_FUNCTION). */
 export function isReplyFunctionName(name: string | undefined): boolean {
