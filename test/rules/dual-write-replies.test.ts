@@ -18,6 +18,9 @@ const SENDER = lines(
   '  sendRequest(message: { stationId: string }, payload: unknown) {',
   "    return this.send(message, payload, 'request');",
   '  }',
+  '  sendCommandAwaitReply(message: { stationId: string }, payload: unknown) {',
+  "    return this.send(message, payload, 'request');",
+  '  }',
   '  sendResponse(message: { stationId: string }, payload: unknown) {',
   "    return this.send(message, payload, 'response');",
   '  }',
@@ -74,6 +77,11 @@ runRuleTests('dual-write', {
       name: 'the same sender used for a request after the write: reported',
       files: { 'services/csms/src/sender.ts': SENDER, 'services/csms/src/meter.ts': meterValues('sendRequest') },
       errors: [{ messageId: 'dualWrite', file: 'services/csms/src/meter.ts', ...at(meterValues('sendRequest'), 'sendRequest(') }],
+    },
+    {
+      name: 'a request that awaits its reply (sendCommandAwaitReply) after the write: reported',
+      files: { 'services/csms/src/sender.ts': SENDER, 'services/csms/src/meter.ts': meterValues('sendCommandAwaitReply') },
+      errors: [{ messageId: 'dualWrite', file: 'services/csms/src/meter.ts', ...at(meterValues('sendCommandAwaitReply'), 'sendCommandAwaitReply(') }],
     },
     {
       name: 'a reply sent before the write acknowledges a request that may never be saved',
