@@ -93,7 +93,8 @@ const pubsubClient = (option: string, dir = 'services/notify/src') => ({
   [`${dir}/route.ts`]: lines(
     "import { getPubSub } from './gcp/clients';", //                                            1
     'export async function notify(json: { breach: string }) {', //                              2
-    "  await getPubSub().topic(process.env.TOPIC!).publishMessage({ json });", //               3
+    // A named topic: one no literal names and no code subscribes to may be bound in infrastructure (not a hop).
+    "  await getPubSub().topic('breach-alerts-v1').publishMessage({ json });", //               3
     '}', //                                                                                     4
   ),
 });
