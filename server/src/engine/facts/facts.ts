@@ -62,8 +62,8 @@ export interface Fact {
    * declares its own binding): the exchange the queue is bound to and the binding pattern. binding
    * without a queue: an exchange declaration and its `type` (topic, direct, fanout, headers).
    * Unresolved parts are left out; `ids` are symbolic identities (channelIdentity.ts) of a name that is not a literal.
-   * `durable: false`: the exchange is declared non-durable (`assertExchange(name, type, { durable: false })`), by this
-   * declaration or, for a publish, right beside it in the same function: a transient broadcast (hops.ts `transient`).
+   * `durable: false` (a declaration): the exchange is declared non-durable (`assertExchange(name, type, { durable: false })`),
+   * so what is published to it is a transient broadcast (hops.ts `transient`).
    */
   exchange?: { name?: string; ids?: string[]; key?: string; type?: string; durable?: false };
   /** publish: the expression naming the channel, when the recognizer has one (read for telemetry streams, libraries/telemetry.ts). */

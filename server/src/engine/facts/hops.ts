@@ -69,8 +69,8 @@ export interface HopIndex {
    */
   sameService(a: string | undefined, b: string | undefined): boolean;
   /**
-   * True when a publish goes to a RabbitMQ exchange declared non-durable (`durable: false`, beside the publish or
-   * where the exchange is declared): a transient broadcast to whoever is bound now, like a Redis PUBLISH.
+   * True when a publish goes to a RabbitMQ exchange declared non-durable (`durable: false`), named by the same
+   * literal or the same symbolic identity (a parameter both calls use): a transient broadcast, like a Redis PUBLISH.
    */
   transient(fact: Fact): boolean;
   model: SystemModel;
@@ -204,7 +204,7 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
   return {
     transient(fact: Fact): boolean {
       const x = fact.kind === 'publish' ? fact.exchange : undefined;
-      return !!x && (x.durable === false || [x.name, ...(x.ids ?? [])].some((k) => !!k && nonDurable.has(k)));
+      return !!x && [x.name, ...(x.ids ?? [])].some((k) => !!k && nonDurable.has(k));
     },
     endsOf(key: PublishKey): ConsumerEnd[] {
       const x = key.exchange;

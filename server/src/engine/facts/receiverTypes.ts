@@ -6,7 +6,7 @@
  * Helpers of the type follower (typeFollower.ts), which memoizes them.
  */
 import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration, type NewExpression } from 'ts-morph';
-import { declarationOf } from './syntax';
+import { awaitedTypeNode, declarationOf } from './syntax';
 import { isFunctionLike } from './callResolution';
 import type { TypeFollower } from './typeFollower';
 
@@ -184,8 +184,7 @@ export function memberOfWorkspaceCall(types: TypeFollower, init: Node, prop: str
   if (!Node.isCallExpression(call)) return undefined;
   const fn = types.analysis.resolveCallee(call);
   if (!fn) return undefined;
-  let declared = (fn as unknown as { getReturnTypeNode?(): Node | undefined }).getReturnTypeNode?.();
-  while (declared && Node.isTypeReference(declared) && /^(Promise|Awaited)$/.test(declared.getTypeName().getText())) declared = declared.getTypeArguments()[0];
+  const declared = awaitedTypeNode((fn as unknown as { getReturnTypeNode?(): Node | undefined }).getReturnTypeNode?.());
   const member = declared ? types.memberTypeNode(declared, prop) : undefined;
   if (member) return types.typeFromTypeNode(member, depth);
   const returned: Node[] = [];

@@ -368,6 +368,13 @@ export function chainedCalls(call: Node, max = 8): { name: string; args: Node[] 
   return out;
 }
 
+/** The type a declared return type resolves to once awaited: `T` of `Promise<T>` or `Awaited<T>`, else the type itself. */
+export function awaitedTypeNode(typeNode: Node | undefined): Node | undefined {
+  let t = typeNode;
+  while (t && Node.isTypeReference(t) && /^(Promise|Awaited)$/.test(t.getTypeName().getText())) t = t.getTypeArguments()[0];
+  return t;
+}
+
 export function receiver(node: Node): Node | undefined {
   const callee = Node.isCallExpression(node) ? node.getExpression() : Node.isTaggedTemplateExpression(node) ? node.getTag() : undefined;
   return callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;

@@ -9,7 +9,7 @@
  */
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { Analysis } from './analysis';
-import { declarationOf } from './syntax';
+import { awaitedTypeNode, declarationOf } from './syntax';
 
 /** The type alias or interface a property signature belongs to, when it names an object type. */
 export function objectTypeOf(member: Node): Node | undefined {
@@ -54,8 +54,7 @@ function contribute(sf: SourceFile): [object, Node][] {
   // A factory declared to return the type: `getProducer = (): Producer => ({ enqueue: async (d) => ... })`.
   for (const fn of [...sf.getDescendantsOfKind(SyntaxKind.ArrowFunction), ...sf.getDescendantsOfKind(SyntaxKind.FunctionDeclaration),
     ...sf.getDescendantsOfKind(SyntaxKind.FunctionExpression), ...sf.getDescendantsOfKind(SyntaxKind.MethodDeclaration)]) {
-    let declared = fn.getReturnTypeNode();
-    while (declared && Node.isTypeReference(declared) && /^(Promise|Awaited)$/.test(declared.getTypeName().getText())) declared = declared.getTypeArguments()[0];
+    const declared = awaitedTypeNode(fn.getReturnTypeNode());
     if (!declared) continue;
     const body = fn.getBody();
     if (body && !Node.isBlock(body)) add(declared, body);

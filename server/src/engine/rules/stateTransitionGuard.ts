@@ -9,6 +9,7 @@
  */
 import { Node, SyntaxKind, type BinaryExpression, type IfStatement } from 'ts-morph';
 import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
+import { declarationOf } from '../facts/syntax';
 
 /** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
@@ -110,7 +111,7 @@ function movedFromSentinel(cond: Node): string | undefined {
   const right = cond.getRight();
   if (!Node.isPropertyAccessExpression(left) || !(Node.isStringLiteral(right) || Node.isNoSubstitutionTemplateLiteral(right) || Node.isNumericLiteral(right))) return undefined;
   const record = left.getExpression();
-  const decl = Node.isIdentifier(record) ? record.getSymbol()?.getDeclarations()[0] : undefined;
+  const decl = Node.isIdentifier(record) ? declarationOf(record) : undefined;
   const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
   return init && Node.isAwaitExpression(init) && Node.isCallExpression(init.getExpression()) ? left.getName() : undefined;
 }
@@ -120,16 +121,10 @@ function calledFunctions(stmt: Node): Node[] {
   const out: Node[] = [];
   for (const call of [...(Node.isCallExpression(stmt) ? [stmt] : []), ...stmt.getDescendantsOfKind(SyntaxKind.CallExpression)]) {
     const callee = call.getExpression();
-    if (!Node.isIdentifier(callee)) continue;
-    let symbol = callee.getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-    for (const decl of symbol?.getDeclarations() ?? []) {
-      if (Node.isFunctionDeclaration(decl)) out.push(decl);
-      else if (Node.isVariableDeclaration(decl)) {
-        const init = decl.getInitializer();
-        if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) out.push(init);
-      }
-    }
+    const decl = Node.isIdentifier(callee) ? declarationOf(callee) : undefined;
+    if (decl && Node.isFunctionDeclaration(decl)) out.push(decl);
+    const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) out.push(init);
   }
   return out;
 }

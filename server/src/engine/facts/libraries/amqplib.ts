@@ -70,18 +70,6 @@ function nonDurable(options: Node | undefined): boolean {
   return !!durable && Node.isFalseLiteral(durable);
 }
 
-/**
- * A publish whose function declares its exchange non-durable just before (`await ch.assertExchange(id, 'fanout',
- * { durable: false }); ch.publish(id, '', ...)`): the same exchange expression, written the same way.
- */
-function declaredNonDurableBeside(publish: Node): boolean {
-  const exchange = arg(publish, 0)?.getText();
-  const body = publish.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a));
-  if (!exchange || !body) return false;
-  return body.getDescendants().some((n) => Node.isCallExpression(n) && n.getPos() < publish.getPos()
-    && /\.assertExchange$/.test(n.getExpression().getText()) && n.getArguments()[0]?.getText() === exchange && nonDurable(n.getArguments()[2]));
-}
-
 /** A send that names a queue for the answer (`{ correlationId, replyTo }`): a request whose reply the sender waits for (RPC). */
 function asks(options: Node | undefined): Pick<Fact, 'request'> {
   return prop(options, 'replyTo') ? { request: true } : {};
@@ -106,7 +94,7 @@ function channelOperations(type: string, synchronous: boolean): LibraryTable['op
       const key = channelName(arg(call, 1));
       const channel = [exchange, key].filter(Boolean).join('/') || undefined;
       const fact = publishFact('amqplib', call, `channel.publish to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { channelNode: arg(call, 0), payload: { node: arg(call, 2) }, envelopeWrittenHere: propertiesWrittenHere(arg(call, 3)) });
-      return { ...fact, ...sync, ...asks(arg(call, 3)), exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}), ...(declaredNonDurableBeside(call) ? { durable: false as const } : {}) } };
+      return { ...fact, ...sync, ...asks(arg(call, 3)), exchange: { ...exchangeOf(arg(call, 0)), ...(key !== undefined ? { key } : {}) } };
     },
     // `bindQueue(queue, exchange, pattern)`: the queue's consumers receive what is published to the exchange with a matching key.
     [`${type}|bindQueue`]: (call) => {

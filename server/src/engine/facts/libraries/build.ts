@@ -11,7 +11,7 @@ import type { TransportId } from './delivery';
 import { classifySql, isGuardTable, isOutboxTable } from '../sql';
 import { isQueryEndpoint, targetText, urlOrigin } from '../urlOrigin';
 import { urlEnvVars } from '../../workspace/serviceUrls';
-import { calleeName, declarationOf, envVarsIn, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
+import { calleeName, declarationOf, envVarsIn, objectLiteral, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
@@ -266,4 +266,13 @@ export function httpFact(library: string, call: Node, method: string, urlNode: N
     ...(query ? { query: true } : {}),
     correlation: state, correlationValues: values,
   };
+}
+
+/**
+ * Insert data that names the row it creates (`{ id }`, `{ id: event.id }`, `uuid`, `_id`): inserting it again
+ * conflicts instead of duplicating (ORM `create`/`insert` with an explicit key).
+ */
+export function namesTheRow(data: Node | undefined): boolean {
+  const lit = objectLiteral(data);
+  return !!lit?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^(id|uuid|_id)$/.test(p.getName()));
 }

@@ -12,20 +12,12 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
-import { writeFact } from './build';
+import { namesTheRow, writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, chainedCalls, objectLiteral, receiver, stringValue } from '../syntax';
+import { arg, calleeName, chainedCalls, declarationOf, receiver, stringValue } from '../syntax';
 
 const MODEL = 'objection#Model';
 const QUERY = 'objection.Query';
-
-/** The class a static call names (`OrderModel.query()`), followed through imports. */
-function classOf(node: Node | undefined): Node | undefined {
-  if (!node || !Node.isIdentifier(node)) return undefined;
-  let symbol = node.getSymbol();
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-  return symbol?.getDeclarations().find((d) => Node.isClassDeclaration(d));
-}
 
 /** `static tableName = 'orders'` or `static get tableName() { return 'orders'; }`, in the class or a workspace base. */
 function tableNameOf(cls: Node | undefined): string | undefined {
@@ -55,7 +47,7 @@ function tableOf(call: Node): string | undefined {
     if (!Node.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.getName();
     if (name === 'query') {
-      const cls = classOf(callee.getExpression());
+      const cls = declarationOf(callee.getExpression());
       return tableNameOf(cls) ?? (cls && Node.isClassDeclaration(cls) ? cls.getName() : callee.getExpression().getText());
     }
     if (name === 'relatedQuery' || name === '$relatedQuery') return stringValue(arg(node, 0)) ?? callee.getExpression().getText();
@@ -68,12 +60,6 @@ function tableOf(call: Node): string | undefined {
 /** The names of the calls chained after this one (`insert(...).onConflict('id').ignore()`). */
 function chainAfter(call: Node): string[] {
   return chainedCalls(call).map((c) => c.name);
-}
-
-/** Data that names the row it creates (`{ id }`, `{ id: event.id }`): inserting it again conflicts instead of duplicating. */
-function namesTheRow(data: Node | undefined): boolean {
-  const lit = objectLiteral(data);
-  return !!lit?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^(id|uuid|_id)$/.test(p.getName()));
 }
 
 const insert = (verb: string): OperationAnalyzer => (call) => {

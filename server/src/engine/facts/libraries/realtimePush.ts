@@ -32,10 +32,15 @@ export const CACHE_REFRESH_WORDS: ReadonlySet<string> = new Set(['cache', 'cache
 
 /** True when a (resolved) channel name names a realtime push (`SeatUpdateRealtime`, `web-sockets`) or a cache refresh. */
 export function isRealtimeName(name: string | undefined): boolean {
-  return !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w) || CACHE_REFRESH_WORDS.has(w));
+  return hasWord(name, (w) => REALTIME_WORDS.has(w) || CACHE_REFRESH_WORDS.has(w));
 }
 /** The same, for the names of receivers and messages on the way: realtime words only. */
-const realtime = (name: string | undefined) => !!name && !name.includes('?') && wordsOf(name).some((w) => REALTIME_WORDS.has(w));
+const realtime = (name: string | undefined) => hasWord(name, (w) => REALTIME_WORDS.has(w));
+
+/** A resolved name (no `?` part) one of whose words passes `test`. */
+function hasWord(name: string | undefined, test: (word: string) => boolean): boolean {
+  return !!name && !name.includes('?') && wordsOf(name).some(test);
+}
 
 /** The name a call or reference goes by: `createEvent` of `this.factory.createEvent(...)`, `queue` of `this.queue`. */
 function lastName(node: Node): string | undefined {

@@ -8,7 +8,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
+import { clientFact, namesTheRow, nestModuleOptions, sqlFacts, writeFact } from './build';
 import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
 
 const MODULES = ['sequelize', 'sequelize-typescript'];
@@ -32,11 +32,6 @@ function modelName(call: Node): string | undefined {
     return recv.getText();
   }
   return Node.isPropertyAccessExpression(recv) ? recv.getName() : recv.getText().slice(0, 40);
-}
-
-function hasKey(data: Node | undefined): boolean {
-  const lit = objectLiteral(data);
-  return !!lit?.getProperties().some((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && /^(id|uuid|_id)$/.test(p.getName()));
 }
 
 const write = (verb: string, nonIdempotent: boolean | ((call: Node) => boolean)): OperationAnalyzer => (call) => {
@@ -88,7 +83,7 @@ for (const m of MODULES) {
   operations[`${m}#Sequelize|new`] = client;
   operations[`${m}#*|new`] = client;
   const model = `${m}#Model`;
-  operations[`${model}|create`] = write('create', (call) => !hasKey(arg(call, 0)));
+  operations[`${model}|create`] = write('create', (call) => !namesTheRow(arg(call, 0)));
   operations[`${model}|bulkCreate`] = write('bulkCreate', (call) => !/ignoreDuplicates\s*:\s*true|updateOnDuplicate\s*:/.test(arg(call, 1)?.getText() ?? ''));
   operations[`${model}|upsert`] = write('upsert', false);
   operations[`${model}|findOrCreate`] = write('findOrCreate', false);
@@ -114,7 +109,7 @@ operations['sequelize.NewInstance|save'] = write('save (insert)', (call) => {
   const recv = receiver(call);
   const decl = recv && Node.isIdentifier(recv) ? recv.getSymbol()?.getDeclarations()[0] : undefined;
   const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-  return !(init && Node.isCallExpression(init) && hasKey(arg(init, 0)));
+  return !(init && Node.isCallExpression(init) && namesTheRow(arg(init, 0)));
 });
 operations['sequelize.Sequelize|query'] = (call, a) => sqlFacts('sequelize', call, arg(call, 0), a);
 operations['sequelize.Sequelize|transaction'] = (call) => ({ kind: 'tx', node: calleeName(call), library: 'sequelize', detail: 'transaction' });
