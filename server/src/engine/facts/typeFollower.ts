@@ -18,6 +18,7 @@ import { moduleOfImportNode, reexportedLibraryType, requireType } from './import
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
+import { typeOfElement, typeOfMapGet } from './containerTypes';
 
 /** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
 const MAX_TYPE_DEPTH = 32;
@@ -144,6 +145,8 @@ export class TypeFollower {
       if (Node.isPropertyAccessExpression(callee)) {
         const base = this.typeOf(callee.getExpression(), depth);
         if (base) return this.step(base, `${callee.getName()}()`);
+        const value = typeOfMapGet(this, node, depth);
+        if (value) return value;
       } else {
         const t = this.typeOf(callee, depth);
         if (t) return this.step(t, '()');
@@ -160,6 +163,7 @@ export class TypeFollower {
       if (global) return this.typeOfGlobal(global, node, depth);
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
+    if (Node.isElementAccessExpression(node)) return typeOfElement(this, node, depth);
     return undefined;
   }
 

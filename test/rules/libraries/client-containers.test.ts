@@ -1,0 +1,46 @@
+/**
+ * Library clients kept in a container: a BullMQ `Queue` taken from a `Record<Name, Queue>` field,
+ * from a `Map<string, Queue>` with `get`, or from an object literal of queues is a queue, so
+ * `add` on it is a publish. A container of values the code does not type (`Record<string, any>`)
+ * is not taken for one.
+ */
+import { runRuleTests } from '../../support/ruleTester';
+import { at, lines } from './helpers';
+
+const SERVICE = (field: string, pick: string) => lines(
+  "import { Queue } from 'bullmq';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'const prisma = new PrismaClient();',
+  '',
+  "export enum Queues { Prices = 'prices', Swaps = 'swaps' }",
+  '',
+  'export class Indexer {',
+  `  ${field}`,
+  '',
+  '  async store(deposit: { id: string; amount: number }) {',
+  '    await prisma.deposit.create({ data: deposit });',
+  `    const q = ${pick};`,
+  "    await q.add('price', { depositId: deposit.id });",
+  '  }',
+  '}',
+);
+
+const RECORD = SERVICE(
+  "private queues = Object.fromEntries(Object.values(Queues).map((n) => [n, new Queue(n)])) as Record<Queues, Queue>;",
+  'this.queues[Queues.Prices]',
+);
+const MAP = SERVICE('private queues = new Map<string, Queue>();', "this.queues.get('prices')!");
+const LITERAL = SERVICE("private queues = { prices: new Queue('prices'), swaps: new Queue('swaps') };", "this.queues['prices']");
+const UNTYPED = SERVICE('private queues: Record<string, any> = {};', "this.queues['prices']");
+
+const FILE = 'services/indexer/src/indexer.ts';
+
+runRuleTests('dual-write', {
+  valid: [{ name: 'a container whose values are not typed holds nothing the analysis knows', files: { [FILE]: UNTYPED } }],
+  invalid: [
+    { name: 'a queue taken from a Record<Name, Queue> field', files: { [FILE]: RECORD }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(RECORD, 'add(') }] },
+    { name: 'a queue taken from a Map<string, Queue> with get', files: { [FILE]: MAP }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(MAP, 'add(') }] },
+    { name: 'a queue taken from an object literal of queues', files: { [FILE]: LITERAL }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(LITERAL, 'add(') }] },
+  ],
+});
