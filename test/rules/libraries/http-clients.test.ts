@@ -38,6 +38,24 @@ const UNDICI_BARE = lines(
   '}',
 );
 
+/** An injected undici Dispatcher (an Agent) given request options a helper method builds. */
+const UNDICI_DISPATCHER = (method: string) => lines(
+  "import type { Dispatcher } from 'undici';",
+  '',
+  'export class RefundClient {',
+  '  constructor(private readonly agent: Dispatcher) {}',
+  '',
+  '  private options(orderId: string) {',
+  '    const url = new URL(`${process.env.PAYMENTS_SERVICE_URL}/refunds`);',
+  `    return { origin: url.origin, path: url.pathname, ${method}body: JSON.stringify({ orderId }) };`,
+  '  }',
+  '',
+  '  async refund(orderId: string) {',
+  '    return this.agent.request(this.options(orderId));',
+  '  }',
+  '}',
+);
+
 const NODE_HTTP_CONSUMER = lines(
   "import http from 'node:http';",
   "import { Kafka } from 'kafkajs';",
@@ -73,6 +91,7 @@ runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'got.extend instance with prefixUrl and a correlation header', files: { 'services/orders/src/refund.ts': GOT_INSTANCE, ...PAYMENTS_SERVICE } },
     { name: 'undici request with a correlation header', files: { 'services/orders/src/refund.ts': UNDICI, ...PAYMENTS_SERVICE } },
+    { name: 'undici Dispatcher request whose method cannot be read is not taken for a call', files: { 'services/orders/src/refund.ts': UNDICI_DISPATCHER(''), ...PAYMENTS_SERVICE } },
   ],
   invalid: [
     {
@@ -84,6 +103,11 @@ runRuleTests('missing-correlation-id', {
       name: 'undici request POST without headers',
       files: { 'services/orders/src/refund.ts': UNDICI_BARE, ...PAYMENTS_SERVICE },
       errors: [{ messageId: 'missing', file: 'services/orders/src/refund.ts', ...at(UNDICI_BARE, 'request(`') }],
+    },
+    {
+      name: 'undici Dispatcher POST with options a helper method returns, without headers',
+      files: { 'services/orders/src/refund.ts': UNDICI_DISPATCHER("method: 'POST' as const, "), ...PAYMENTS_SERVICE },
+      errors: [{ messageId: 'missing', file: 'services/orders/src/refund.ts', ...at(UNDICI_DISPATCHER(''), 'request(') }],
     },
   ],
 });

@@ -9,6 +9,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import { httpFact } from './build';
 import { heldValue } from './staticValues';
 import { arg, prop, stringValue } from '../syntax';
+import { returnedBy } from '../returns';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
 
@@ -49,6 +50,25 @@ const undiciClientRequest: OperationAnalyzer = (call, a) => {
   return httpFact('undici', call, stringValue(prop(opts, 'method')) ?? 'GET', prop(opts, 'path'), [prop(opts, 'headers')], a, { base: origin });
 };
 
+/** Options given directly, or built by a workspace helper that returns one object literal (`this.buildRequestOptions(...)`). */
+function requestOptions(opts: Node | undefined): Node | undefined {
+  if (!opts || !Node.isCallExpression(opts)) return opts;
+  const returned = returnedBy(opts);
+  const literals = returned?.values.filter((v) => Node.isObjectLiteralExpression(v)) ?? [];
+  return returned && literals.length === returned.values.length && literals.length === 1 ? literals[0] : opts;
+}
+
+/**
+ * `agent.request({ origin, path, method, headers })` on an undici Dispatcher (Agent, ProxyAgent, an
+ * injected `Dispatcher`): the method is required there, so one the analysis cannot read stays unknown.
+ */
+const undiciDispatcherRequest: OperationAnalyzer = (call, a) => {
+  const opts = requestOptions(arg(call, 0));
+  const method = stringValue(prop(opts, 'method'));
+  if (!method) return undefined;
+  return httpFact('undici', call, method, prop(opts, 'path'), [prop(opts, 'headers')], a, { base: prop(opts, 'origin') });
+};
+
 /**
  * node `http.request(url, options?, cb?)` / `http.request(options, cb?)`:
  * method and headers come from the options object; host/path name the target.
@@ -69,6 +89,7 @@ const operations: Record<string, OperationAnalyzer> = {
   'got.Instance|()': gotCall(),
   'undici#request|()': undiciRequest,
   'undici.Client|request': undiciClientRequest,
+  'undici.Dispatcher|request': undiciDispatcherRequest,
   'http#request|()': nodeRequest(),
   'http#get|()': nodeRequest('GET'),
 };
@@ -88,6 +109,11 @@ export const httpClients: LibraryTable = {
     'undici#Pool|new': 'undici.Client',
     'undici#Client|instance': 'undici.Client',
     'undici#Pool|instance': 'undici.Client',
+    'undici#Agent|new': 'undici.Dispatcher',
+    'undici#ProxyAgent|new': 'undici.Dispatcher',
+    'undici#Agent|instance': 'undici.Dispatcher',
+    'undici#ProxyAgent|instance': 'undici.Dispatcher',
+    'undici#Dispatcher|instance': 'undici.Dispatcher',
   },
   operations,
 };
