@@ -189,3 +189,64 @@ runRuleTests('missing-correlation-id', {
     }],
   }],
 });
+
+/**
+ * A consume wrapper whose inline handler calls the function its caller passes
+ * (`subscribeToEvents(func)`, acking in `finally`): the handler runs what each caller passes.
+ */
+const AMQP_PROVIDER = lines(
+  "import amqp from 'amqplib';",
+  '',
+  'export class QueueProvider {',
+  '  async subscribeToEvents(func: (body: string) => Promise<unknown>): Promise<string> {',
+  "    const conn = await amqp.connect(process.env.AMQP_URL ?? 'amqp://rabbitmq');",
+  '    const channel = await conn.createChannel();',
+  "    const { consumerTag } = await channel.consume('payments', async (message) => {",
+  '      if (!message) return;',
+  '      try {',
+  '        await func(message.content.toString());',
+  '      } finally {',
+  '        channel.ack(message);',
+  '      }',
+  '    });',
+  '    return consumerTag;',
+  '  }',
+  '}',
+);
+
+const AMQP_CALLER = (effect: string) => lines(
+  "import { PrismaClient } from '@prisma/client';",
+  "import { QueueProvider } from './queue.provider';",
+  '',
+  'const prisma = new PrismaClient();',
+  '',
+  'export class PaymentsService {',
+  '  constructor(private readonly queue: QueueProvider) {}',
+  '',
+  '  listen() {',
+  '    return this.queue.subscribeToEvents((body: string) => this.record(body));',
+  '  }',
+  '',
+  '  async record(body: string) {',
+  `    ${effect}`,
+  '  }',
+  '}',
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: 'a consume wrapper whose handler runs the caller\'s function: an update keyed on the message is not reported',
+    files: {
+      'services/payments/src/queue.provider.ts': AMQP_PROVIDER,
+      'services/payments/src/payments.service.ts': AMQP_CALLER("await prisma.payment.update({ where: { id: JSON.parse(body).id }, data: { settled: true } });"),
+    },
+  }],
+  invalid: [{
+    name: 'a consume wrapper whose handler runs the caller\'s function: the insert that function makes is repeated on redelivery',
+    files: {
+      'services/payments/src/queue.provider.ts': AMQP_PROVIDER,
+      'services/payments/src/payments.service.ts': AMQP_CALLER("await prisma.ledgerEntry.create({ data: { amount: JSON.parse(body).amount } });"),
+    },
+    errors: [{ messageId: 'unguarded', file: 'services/payments/src/queue.provider.ts', ...at(AMQP_PROVIDER, 'consume(') }],
+  }],
+});

@@ -9,6 +9,7 @@ import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { ConstantPaths } from './constantArguments';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
+import { functionsPassedToWrapper } from './registrations';
 
 export const MAX_CALL_DEPTH = 5;
 
@@ -87,19 +88,22 @@ export class EffectIndex {
     const analysis = this.analysis;
     this.analysis.factsOf(fn.getSourceFile());
     const wrap = wrapperFor(fn);
+    // A handler that calls a parameter of the wrapper registering it runs what the wrapper's callers pass.
+    const handler = depth === 0 && this.separateFlows.has(fn);
     const call = (raw: ts.Node) => {
       // Calls are wrapped only when they produced facts or may run a workspace function.
       const facts = analysis.factsAtRaw(raw);
       if (facts?.length) {
         const node = wrap(raw);
         for (const fact of facts) out.push({ fact, via: node, path: [], steps: [] });
-      } else if (analysis.mayCallWorkspace(raw)) {
+      } else if (analysis.mayCallWorkspace(raw) || (handler && isCallOfName(raw))) {
         const node = wrap(raw);
         const declared = analysis.resolveCallee(node);
-        for (const callee of analysis.resolveCallees(node)) {
+        const passed = handler && !declared ? functionsPassedToWrapper(node, fn, analysis) : undefined;
+        for (const callee of passed ?? analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
           const registry = analysis.isRegistryCall(node);
-          const inferred = callee !== declared && !registry;
+          const inferred = passed ? passed.length > 1 : callee !== declared && !registry;
           // Values this call passes down may rule out branches on the way to what the callee reaches.
           const bound = registry ? undefined : this.constants.bind(node, callee, fn, undefined);
           // One entry per fact and first two steps (this call, the callee's call): deeper alternatives to the same
@@ -207,6 +211,10 @@ export class EffectIndex {
     ts.forEachChild(fn.compilerNode, walk);
     return found;
   }
+}
+
+function isCallOfName(raw: ts.Node): boolean {
+  return raw.kind === ts.SyntaxKind.CallExpression && ts.isIdentifier((raw as ts.CallExpression).expression);
 }
 
 /** HTTP route registrations: `app.post(path, ...handlers)`, `router.get(...)`, `fastify.route(...)`. */

@@ -76,3 +76,34 @@ function isParam(expr: Node, param: Node): boolean {
     return false;
   }
 }
+
+/**
+ * `subscribe(func) { channel.consume(q, async (msg) => { try { await func(msg) } finally { ack } }) }`:
+ * a handler registered inside a wrapper that calls a parameter of the wrapper runs the function
+ * each caller of the wrapper passes. Only for a call made in the handler itself (`flow`), of a
+ * parameter of a function that encloses it; undefined when the call is not one.
+ */
+export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analysis): Node[] | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  let callee: Node = call.getExpression();
+  while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+  if (!Node.isIdentifier(callee)) return undefined;
+  let param: Node | undefined;
+  try {
+    param = callee.getSymbol()?.getDeclarations()[0];
+  } catch {
+    return undefined;
+  }
+  if (!param || !Node.isParameterDeclaration(param)) return undefined;
+  const wrapper = param.getParent();
+  if (!wrapper || wrapper === flow || !flow.getAncestors().includes(wrapper)) return undefined;
+  const name = functionName(wrapper);
+  if (!name) return undefined;
+  const index = (wrapper as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
+  const out: Node[] = [];
+  for (const site of callSites(wrapper, name, analysis, call.getSourceFile())) {
+    const fn = analysis.functionFrom(site.getArguments()[index]);
+    if (fn && !out.includes(fn)) out.push(fn);
+  }
+  return out;
+}
