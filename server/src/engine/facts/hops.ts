@@ -23,7 +23,7 @@ import { broadcasts, type TransportId } from './libraries/delivery';
 import { isTelemetryName } from './libraries/telemetry';
 import { argumentsThroughWrappers, functionName } from './carriers';
 import { channelIdentity, namesMatch } from './channelIdentity';
-import { calleeName, channelName } from './syntax';
+import { calleeName, channelName, prop } from './syntax';
 import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrumentation';
 import { bindingMatches, exchangeType, type ExchangeType } from './libraries/exchangeRouting';
 
@@ -136,7 +136,8 @@ function buildHopIndex(model: SystemModel): HopIndex {
     if (!f.channel && f.channelFrom) {
       const sites = argumentsThroughWrappers(f.channelFrom.param, model.analysis);
       if (!sites.length) hasUnnamedConsumers = true;
-      for (const { site, arg } of sites) {
+      for (const { site, arg: given } of sites) {
+        const arg = keyed(f, given);
         const id = channelIdentity(arg);
         if (unnamed(channelName(arg))) hasUnnamedConsumers = true;
         addEnd(site, rawParts(channelName(arg)), id ? [id] : [], f.transport, f);
@@ -290,10 +291,22 @@ export function channelNamedAt(fact: Fact, site: Node | undefined, analysis?: Sy
 function siteArgument(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): Node | undefined {
   const param = fact.channelFrom?.param;
   const direct = directSiteArgument(fact, site);
-  if (direct || !param || !site || !analysis) return direct;
+  if (direct || !param || !site || !analysis) return keyed(fact, direct);
   // Through a wrapper of the wrapper: the call site of the outer wrapper that `site` is.
   const call = site.getFirstAncestor((a) => Node.isCallExpression(a)) ?? (Node.isCallExpression(site) ? site : undefined);
-  return argumentsThroughWrappers(param, analysis).find((e) => e.site === call || e.site === site)?.arg;
+  const entries = argumentsThroughWrappers(param, analysis);
+  const exact = entries.find((e) => e.site === call || e.site === site);
+  if (exact) return keyed(fact, exact.arg);
+  // A call of a function that builds the record and calls the wrapper once (`clearInternalCache(key)` → `push({ topic, ... })`).
+  const callee = call ? analysis.resolveCallee(call) : undefined;
+  const inside = callee ? entries.filter((e) => e.site.getFirstAncestor((a) => a === callee) !== undefined) : [];
+  return inside.length === 1 ? keyed(fact, inside[0].arg) : undefined;
+}
+
+/** The channel name within a caller's argument: the argument itself, or its `key` member (`send({ topic, messages })` given whole). */
+function keyed(fact: Fact, arg: Node | undefined): Node | undefined {
+  const key = fact.channelFrom?.key;
+  return key && arg ? prop(arg, key) : arg;
 }
 
 function directSiteArgument(fact: Fact, site: Node | undefined): Node | undefined {
@@ -314,8 +327,8 @@ function publishKeys(fact: Fact, service: string | undefined, hops: HopIndex, si
   if (fact.channel || !param) return [own];
   const atSite = siteArgument(fact, site, hops.model.analysis);
   const siteArgs = atSite
-    ? [{ site: atSite.getFirstAncestorOrThrow((a) => Node.isCallExpression(a)) as Node, arg: atSite }]
-    : argumentsThroughWrappers(param, hops.model.analysis);
+    ? [{ site: site ?? atSite, arg: atSite }]
+    : argumentsThroughWrappers(param, hops.model.analysis).map(({ site: at, arg }) => ({ site: at as Node, arg: keyed(fact, arg) }));
   if (!siteArgs.length) return [own];
   return siteArgs.map(({ site: at, arg }) => {
     const name = channelName(arg);

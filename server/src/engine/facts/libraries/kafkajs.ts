@@ -3,7 +3,8 @@ import { Node, type SourceFile } from 'ts-morph';
 import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
+import { arg, calleeName, channelName, declarationOf, initializerOf, optionKeyNode, prop, receiver } from '../syntax';
+import { channelIdentity, unwrap } from '../channelIdentity';
 import { registrationSites } from '../registrations';
 import { argumentsAtCallSites } from '../carriers';
 import type { Analysis } from '../analysis';
@@ -13,9 +14,9 @@ import type { Analysis } from '../analysis';
  * A subscribe wrapper (`subscribeToTopic(topic) { consumer.subscribe({ topic }) }`) subscribes to the
  * topics its callers name: all of them, when they name literals.
  */
-function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undefined) => Node | undefined = (n) => n): string | undefined {
+function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undefined) => Node | undefined = (n) => n): Subscribed {
   const recv = receiver(call);
-  if (!recv) return undefined;
+  if (!recv) return {};
   const recvText = recv.getText();
   for (const other of subscribeCalls(call.getSourceFile())) {
     if (!Node.isCallExpression(other)) continue;
@@ -23,15 +24,43 @@ function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undef
     if (!Node.isPropertyAccessExpression(callee)) continue;
     if (callee.getExpression().getText() !== recvText) continue;
     const opts = given(arg(other, 0));
-    const topic = channelName(prop(opts, 'topic')) ?? topicsFromCallers(prop(opts, 'topic'), analysis);
-    if (topic) return topic;
-    const topics = prop(opts, 'topics');
-    if (topics && Node.isArrayLiteralExpression(topics)) {
-      return topics.getElements().map((e) => channelName(e) ?? '?').join(', ');
+    const single = prop(opts, 'topic');
+    const topic = channelName(single) ?? topicsFromCallers(single, analysis);
+    if (topic) return { topic };
+    const ids = single ? identities([single]) : undefined;
+    if (ids) return { ids };
+    const topics = topicList(prop(opts, 'topics'));
+    if (topics) {
+      const names = topics.map((e) => channelName(e));
+      return { topic: names.some((n) => n !== undefined) ? names.map((n) => n ?? '?').join(', ') : undefined, ids: identities(topics) };
     }
   }
-  return undefined;
+  return {};
 }
+
+interface Subscribed {
+  topic?: string;
+  /** Symbolic identities of topic names that are not literals (`process.env.CACHE_TOPIC`), see channelIdentity.ts. */
+  ids?: string[];
+}
+
+function identities(names: Node[]): string[] | undefined {
+  const ids = names.map((n) => channelIdentity(n)).filter((id): id is string => !!id);
+  return ids.length ? ids : undefined;
+}
+
+/** `topics: ['a', b]`, or a variable holding that list, also with the unset ones dropped (`[process.env.X].filter(Boolean)`). */
+function topicList(node: Node | undefined): Node[] | undefined {
+  let n = node && Node.isIdentifier(node) ? initializerOf(node) : node;
+  n = n && unwrap(n);
+  if (n && Node.isCallExpression(n)) {
+    const callee = n.getExpression();
+    n = Node.isPropertyAccessExpression(callee) && callee.getName() === 'filter' ? callee.getExpression() : undefined;
+  }
+  return n && Node.isArrayLiteralExpression(n) ? n.getElements() : undefined;
+}
+
+const withIds = (fact: ReturnType<typeof consumerFact>, ids: string[] | undefined) => (fact && ids ? { ...fact, channelIds: ids } : fact);
 
 /** The literal topics the callers of a subscribe wrapper pass for its parameter `value`, joined (`a, b`); undefined unless all are literals. */
 function topicsFromCallers(value: Node | undefined, analysis: Analysis): string | undefined {
@@ -81,9 +110,9 @@ export const kafkajs: LibraryTable = {
         return sites.flatMap(({ site, argument }) => ['eachMessage', 'eachBatch'].flatMap((key) => {
           const value = prop(argument(opts), key);
           if (!value) return [];
-          const topic = subscribedTopic(call, analysis, argument);
-          return [consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
-            `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka')];
+          const { topic, ids } = subscribedTopic(call, analysis, argument);
+          return [withIds(consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
+            `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka'), ids)];
         }));
       }
       const facts = [];
@@ -92,8 +121,8 @@ export const kafkajs: LibraryTable = {
         if (!value) continue;
         const handler = analysis.functionFrom(value);
         const reportAt = optionKeyNode(value);
-        const topic = subscribedTopic(call, analysis);
-        facts.push(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'));
+        const { topic, ids } = subscribedTopic(call, analysis);
+        facts.push(withIds(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'), ids));
       }
       return facts;
     },
@@ -101,7 +130,10 @@ export const kafkajs: LibraryTable = {
       const opts = arg(call, 0);
       const topic = channelName(prop(opts, 'topic'));
       const messages = prop(opts, 'messages');
-      return publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts], { channelNode: prop(opts, 'topic') });
+      const fact = publishFact('kafkajs', call, `producer.send to "${topic ?? '?'}"`, topic, [messages ?? opts], { channelNode: prop(opts, 'topic') });
+      // `send(payload)` with the record its caller builds (`pushPayloadToKafka({ topic, messages })`): the caller names the topic.
+      const given = opts && Node.isIdentifier(opts) && !topic && !fact.channelFrom ? declarationOf(opts) : undefined;
+      return given && Node.isParameterDeclaration(given) ? { ...fact, channelFrom: { param: given, key: 'topic' } } : fact;
     },
     'kafkajs.Producer|sendBatch': (call) => {
       const opts = arg(call, 0);
