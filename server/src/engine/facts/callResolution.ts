@@ -70,10 +70,20 @@ export class CallResolver {
     }
     if (!symbol) return undefined;
     for (const decl of symbol.getDeclarations()) {
-      const fn = functionOfDeclaration(decl) ?? this.builtByFactory(decl) ?? destructuredFunction(decl);
+      const fn = functionOfDeclaration(decl) ?? this.builtByFactory(decl) ?? destructuredFunction(decl) ?? this.defaultFunction(decl);
       if (fn && !fn.getSourceFile().isDeclarationFile()) return fn;
     }
     return undefined;
+  }
+
+  /**
+   * `handle(event, send = sendToSqs)`: a parameter whose default is a workspace function (a seam tests
+   * replace) runs that function in production, where callers leave it out.
+   */
+  private defaultFunction(decl: Node): FunctionLike | undefined {
+    if (!Node.isParameterDeclaration(decl)) return undefined;
+    const init = decl.getInitializer();
+    return init && !isFunctionLike(init) ? this.functionFrom(init) : init;
   }
 
   /** `const announce = publisherFor(topic)` (or `await makeHandler()`): the function the factory returns. */

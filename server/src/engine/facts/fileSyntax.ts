@@ -137,6 +137,15 @@ export function scanFile(file: ts.SourceFile, operationNames: Set<string> | unde
         }
         break;
       }
+      case SyntaxKind.Parameter: {
+        // A parameter whose default is a function (`send = sendToSqs`): calls of it run that function (callResolution.ts).
+        const param = n as ts.ParameterDeclaration;
+        const init = param.initializer;
+        if (param.name.kind === SyntaxKind.Identifier && init && (isFunctionValue(init) || init.kind === SyntaxKind.Identifier || init.kind === SyntaxKind.PropertyAccessExpression)) {
+          identifiers.add(param.name.text);
+        }
+        break;
+      }
       case SyntaxKind.PropertyDeclaration:
       case SyntaxKind.PropertyAssignment:
         if (isFunctionValue((n as ts.PropertyDeclaration | ts.PropertyAssignment).initializer)) memberName((n as ts.PropertyDeclaration).name);

@@ -98,6 +98,21 @@ const method = (verb: Verb): OperationAnalyzer => (call) => writeFacts(call, ver
 const operations: Record<string, OperationAnalyzer> = { 'dynamodb.Client|send': send };
 for (const [name, verb] of Object.entries(METHODS)) operations[`dynamodb.Client|${name}`] = method(verb);
 
+/**
+ * `@aws/dynamodb-data-mapper`: `mapper.put(item)` writes a model object at the key it carries (an
+ * overwrite, idempotent), `update` sets its attributes, `delete` removes it; the batch forms write
+ * each item given. Conditions are expressed as objects, not read here.
+ */
+const MAPPER_WRITES: Record<string, string> = { put: 'put', update: 'update', delete: 'delete', batchPut: 'batchPut', batchDelete: 'batchDelete', batchWrite: 'batchWrite' };
+for (const [name, verb] of Object.entries(MAPPER_WRITES)) {
+  operations[`dynamodb.DataMapper|${name}`] = (call) => writeFact('dynamodb', call, `DataMapper ${verb} ${shortArgument(call)}`, false);
+}
+
+function shortArgument(call: Node): string {
+  const first = arg(call, 0);
+  return first ? first.getText().slice(0, 40) : '';
+}
+
 export const dynamodb: LibraryTable = {
   name: 'dynamodb',
   transitions: {
@@ -109,6 +124,8 @@ export const dynamodb: LibraryTable = {
     [`${LIB}#DynamoDBDocumentClient|instance`]: 'dynamodb.Client',
     [`${LIB}#DynamoDBDocument|from()`]: 'dynamodb.Client',
     [`${LIB}#DynamoDBDocument|instance`]: 'dynamodb.Client',
+    '@aws/dynamodb-data-mapper#DataMapper|new': 'dynamodb.DataMapper',
+    '@aws/dynamodb-data-mapper#DataMapper|instance': 'dynamodb.DataMapper',
     'aws-sdk#DynamoDB|new': 'dynamodb.Client',
     'aws-sdk#DynamoDB|instance': 'dynamodb.Client',
     'aws-sdk#DynamoDB|.DocumentClient': 'aws-sdk#DocumentClient',

@@ -68,6 +68,12 @@ export const sqs: LibraryTable = {
     [`${SNS_V3}#SNS|new`]: 'sns.Client',
     [`${SNS_V3}#SNSClient|instance`]: 'sns.Client',
     'aws-sdk#SNS|new': 'sns.Client',
+    'aws-sdk#SQS|instance': 'sqs.Client',
+    'aws-sdk#SNS|instance': 'sns.Client',
+    'aws-sdk/clients/sqs#default|new': 'sqs.Client',
+    'aws-sdk/clients/sqs#default|instance': 'sqs.Client',
+    'aws-sdk/clients/sns#default|new': 'sns.Client',
+    'aws-sdk/clients/sns#default|instance': 'sns.Client',
   },
   operations: {
     'sqs.Client|send': (call, analysis) => {
@@ -90,6 +96,10 @@ export const sqs: LibraryTable = {
       const input = arg(call, 0);
       return publishFact('aws-sdk', call, 'SQS sendMessage', channelName(prop(input, 'QueueUrl')),
         [prop(input, 'MessageAttributes'), prop(input, 'MessageBody')], { envelopeWrittenHere: envelopeWrittenIn(input, 'MessageAttributes') });
+    },
+    'sqs.Client|sendMessageBatch': (call) => {
+      const input = arg(call, 0);
+      return publishFact('aws-sdk', call, 'SQS sendMessageBatch', channelName(prop(input, 'QueueUrl')), [prop(input, 'Entries')]);
     },
     'sqs.Client|receiveMessage': (call) => receiveLoop(call, arg(call, 0)),
     'sns.Client|send': (call, analysis) => {
