@@ -395,7 +395,37 @@ function copiesFrom(access: Node, names: Set<string>): boolean {
   if (!Node.isIdentifier(n) || !names.has(n.getText())) return false;
   const root = n.getText();
   if (chain.some((m) => ENVELOPE.test(m))) return true;
+  if (chain.length === 1 && PAYLOAD_NAME.test(chain[0]) && !PAYLOAD_NAME.test(root) && forwardedWhole(access)) return true;
   return chain[0] === 'id' && !PAYLOAD_NAME.test(root);
+}
+
+/**
+ * `{ message: message.value.toString(), error }`, `add('failed', job.data)`: the incoming body passed on
+ * whole (as a value, possibly as text), not a field picked out of it. The message goes on with every id
+ * it carries: whether it carries one is a question for the publish that first sent it.
+ */
+function forwardedWhole(access: Node): boolean {
+  const outer = (e: Node): Node => {
+    let x = e;
+    for (let p = x.getParent(); p && (Node.isNonNullExpression(p) || Node.isParenthesizedExpression(p) || Node.isAsExpression(p)); p = x.getParent()) x = p;
+    return x;
+  };
+  let n: Node = outer(access);
+  let parent = n.getParent();
+  // `message.value.toString()`, `msg.content.toString('utf8')`
+  if (parent && Node.isPropertyAccessExpression(parent) && parent.getName() === 'toString') {
+    const call = parent.getParent();
+    if (!call || !Node.isCallExpression(call)) return false;
+    n = outer(call);
+    parent = n.getParent();
+  }
+  if (!parent) return false;
+  if (Node.isPropertyAssignment(parent) || Node.isArrayLiteralExpression(parent)) return parent !== n;
+  if (Node.isCallExpression(parent) && parent.getArguments().includes(n as never)) {
+    const callee = parent.getExpression().getText();
+    return callee !== 'JSON.parse' && !/\.(parse|decode|deserialize)$/i.test(callee);
+  }
+  return false;
 }
 
 /** The consumer handlers of the model with the names they bind the incoming message to. */
