@@ -1,7 +1,8 @@
 /**
  * Older CommonJS services: a client hung on the global object at start-up (`global.kafkaProducer =
  * producer`) and used by its bare name in another module, and modules required through
- * `module-alias` names (`require('@generics/kafka-communication')`, `_moduleAliases` in package.json).
+ * `module-alias` names (`require('@generics/kafka-communication')`, `_moduleAliases` in package.json),
+ * and a library client class taken out of a workspace module by destructuring `require`.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -63,4 +64,50 @@ runRuleTests('dual-write', {
       errors: atTheCall('@generics/kafka-communication'),
     },
   ],
+});
+
+/** A BullMQ queue subclass exported from a module and taken out of a re-exporting index by destructuring `require`. */
+const MAIL_QUEUE = lines(
+  "const { Queue } = require('bullmq');",
+  '',
+  'class MailQueue extends Queue {',
+  '  constructor(connection) {',
+  "    super('mail', { connection });",
+  '  }',
+  '}',
+  '',
+  'module.exports = { MailQueue };',
+);
+
+const QUEUES_INDEX = lines(
+  "const { MailQueue } = require('./MailQueue');",
+  '',
+  'module.exports = { MailQueue };',
+);
+
+const INVITES = lines(
+  "const { Pool } = require('pg');",
+  "const { MailQueue } = require('../queues');",
+  '',
+  'const pool = new Pool();',
+  'const mail = new MailQueue({ host: process.env.REDIS_HOST });',
+  '',
+  'exports.invite = async (email) => {',
+  "  await pool.query('INSERT INTO invites (email) VALUES ($1)', [email]);",
+  "  await mail.add('invite', { email });",
+  '};',
+);
+
+runRuleTests('dual-write', {
+  valid: [],
+  invalid: [{
+    name: 'a queue class required through a re-exporting index (destructuring require in JavaScript) is a queue',
+    files: {
+      'package.json': '{ "name": "pages", "dependencies": { "bullmq": "5.0.0", "pg": "8.0.0" } }\n',
+      'api/queues/MailQueue.js': MAIL_QUEUE,
+      'api/queues/index.js': QUEUES_INDEX,
+      'api/services/invites.js': INVITES,
+    },
+    errors: [{ messageId: 'dualWrite', file: 'api/services/invites.js', ...at(INVITES, 'add(') }],
+  }],
 });

@@ -232,6 +232,9 @@ export class TypeFollower {
     }
     if (Node.isExportSpecifier(decl)) return this.typeOfAliased(symbol, depth);
     if (Node.isBindingElement(decl)) {
+      // `const { MailQueue } = require('../queues')` in JavaScript: the checker binds it to the module's export.
+      const aliased = symbol?.isAlias() ? this.typeOfAliased(symbol, depth) : undefined;
+      if (aliased) return aliased;
       const pattern = decl.getParent();
       const holder = pattern?.getParent();
       const prop = decl.getPropertyNameNode()?.getText() ?? decl.getName();
