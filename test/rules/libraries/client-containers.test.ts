@@ -33,6 +33,19 @@ const RECORD = SERVICE(
 const MAP = SERVICE('private queues = new Map<string, Queue>();', "this.queues.get('prices')!");
 const LITERAL = SERVICE("private queues = { prices: new Queue('prices'), swaps: new Queue('swaps') };", "this.queues['prices']");
 const UNTYPED = SERVICE('private queues: Record<string, any> = {};', "this.queues['prices']");
+/** The element used directly as the receiver: `this.queues[name].add(...)`. */
+const DIRECT = lines(
+  "import { Queue } from 'bullmq';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'const prisma = new PrismaClient();',
+  "const queues: Record<string, Queue> = { prices: new Queue('prices') };",
+  '',
+  'export async function store(deposit: { id: string }) {',
+  '  await prisma.deposit.create({ data: deposit });',
+  "  await queues['prices'].add('price', { depositId: deposit.id });",
+  '}',
+);
 
 const FILE = 'services/indexer/src/indexer.ts';
 
@@ -42,5 +55,6 @@ runRuleTests('dual-write', {
     { name: 'a queue taken from a Record<Name, Queue> field', files: { [FILE]: RECORD }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(RECORD, 'add(') }] },
     { name: 'a queue taken from a Map<string, Queue> with get', files: { [FILE]: MAP }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(MAP, 'add(') }] },
     { name: 'a queue taken from an object literal of queues', files: { [FILE]: LITERAL }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(LITERAL, 'add(') }] },
+    { name: 'an element used directly as the receiver', files: { [FILE]: DIRECT }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(DIRECT, 'add(') }] },
   ],
 });

@@ -250,3 +250,39 @@ runRuleTests('non-idempotent-consumer', {
     errors: [{ messageId: 'unguarded', file: 'services/payments/src/queue.provider.ts', ...at(AMQP_PROVIDER, 'consume(') }],
   }],
 });
+
+/** A Worker subclass whose constructor registers the processor through `super(queueName, processor)`. */
+const QUEUE_WORKER = lines(
+  "import { Worker, type Processor } from 'bullmq';",
+  '',
+  'export class QueueWorker extends Worker {',
+  '  constructor(queueName: string, connection: { host: string }, processor: Processor) {',
+  '    super(queueName, processor, { connection, concurrency: 5 });',
+  "    this.on('failed', (job) => console.error(queueName, job?.id));",
+  '  }',
+  '}',
+);
+
+const WORKERS = lines(
+  "import { QueueWorker } from './queueWorker';",
+  "import { notificationProcessor, cleanupProcessor } from './processors';",
+  '',
+  "const connection = { host: process.env.REDIS_HOST ?? 'redis' };",
+  "export const workers = [new QueueWorker('notifications', connection, notificationProcessor), new QueueWorker('cleanup', connection, cleanupProcessor)];",
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [],
+  invalid: [{
+    name: 'a Worker subclass registering through super(): each `new` registers the processor it is given, for the queue it names',
+    files: {
+      'services/worker/src/queueWorker.ts': QUEUE_WORKER,
+      'services/worker/src/processors.ts': PROCESSORS,
+      'services/worker/src/workers.ts': WORKERS,
+    },
+    errors: [{
+      messageId: 'unguarded', file: 'services/worker/src/workers.ts', ...at(WORKERS, 'QueueWorker('),
+      messageIncludes: 'BullMQ worker for "notifications", registered through QueueWorker()',
+    }],
+  }],
+});

@@ -6,12 +6,12 @@
  * wrappers, a bounded number of levels), so a finding lands on the line that
  * builds the message.
  */
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type NewExpression, type SourceFile } from 'ts-morph';
 import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/carrierInspection';
 import { isEmptyBody } from './libraries/staticValues';
-import { parameterOf } from './syntax';
+import { declarationOf, parameterOf } from './syntax';
 
 const MAX_WRAPPER_DEPTH = 3;
 const MAX_SITES = 200;
@@ -130,4 +130,20 @@ export function callSites(fn: Node, name: string, analysis: Analysis, dependent?
     return out;
   });
   return index.get(fn, dependent).slice(0, MAX_SITES);
+}
+
+/** `new C(...)` expressions of a workspace class (first MAX_SITES); the class's file depends on them. */
+export function constructionSites(cls: Node, analysis: Analysis): NewExpression[] {
+  const index = analysis.index('constructions', /\bnew\s/, (sf) => {
+    const out: [Node, NewExpression][] = [];
+    sf.forEachDescendant((n) => {
+      if (!Node.isNewExpression(n)) return;
+      const e = n.getExpression();
+      if (!Node.isIdentifier(e)) return;
+      const decl = declarationOf(e);
+      if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
+    });
+    return out;
+  }, { nameOf: (key) => (Node.isClassDeclaration(key as Node) ? (key as ClassDeclaration).getName() : undefined) });
+  return (index.get(cls, cls.getSourceFile()) as NewExpression[]).slice(0, MAX_SITES);
 }

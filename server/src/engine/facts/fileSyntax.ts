@@ -54,7 +54,7 @@ export interface FileSyntax {
  * A call is a candidate when its method name is one an operation needs
  * (`operationNames`, undefined: any) and the expression whose library type
  * operationOf asks for (the receiver of `x.m(...)`, else the callee) is of a
- * kind typeOf can type at all (an identifier, call, `new`, member access, `this`,
+ * kind typeOf can type at all (an identifier, call, `new`, member or element access, `this`, `super`,
  * `a ? b : c`, `a ?? b` or `a || b`, possibly in parentheses, `await`, `as` or `!`),
  * not `super` or a literal.
  *
@@ -199,7 +199,9 @@ function isTypeable(expr: ts.Expression): boolean {
       case SyntaxKind.NewExpression:
       case SyntaxKind.CallExpression:
       case SyntaxKind.PropertyAccessExpression:
+      case SyntaxKind.ElementAccessExpression:
       case SyntaxKind.ThisKeyword:
+      case SyntaxKind.SuperKeyword:
       case SyntaxKind.ConditionalExpression:
         return true;
       case SyntaxKind.BinaryExpression: {

@@ -5,9 +5,24 @@
  * in the tables' operations. Also the method names any operation needs, so
  * that calls with other names are skipped before their receiver is typed.
  */
-import { Node, SyntaxKind, type ts } from 'ts-morph';
+import { Node, SyntaxKind, ts as tsApi, type ts } from 'ts-morph';
 import type { OperationAnalyzer } from './libraries/table';
 import type { MorphContext, TypeFollower } from './typeFollower';
+import { declarationOf } from './syntax';
+
+const tsFlags = tsApi.SymbolFlags;
+
+/**
+ * A workspace class extending another whose own constructor calls `super(...)`: constructing it is
+ * that `super` call (with the constructor's arguments), recognized there, not `new` on the base with
+ * the subclass's arguments.
+ */
+function constructsThroughSuper(decl: ts.Node): boolean {
+  if (!tsApi.isClassDeclaration(decl) && !tsApi.isClassExpression(decl)) return false;
+  if (!decl.heritageClauses?.some((h) => h.token === tsApi.SyntaxKind.ExtendsKeyword)) return false;
+  if (decl.getSourceFile().isDeclarationFile) return false;
+  return decl.members.some((m) => tsApi.isConstructorDeclaration(m) && !!m.body);
+}
 
 export class OperationLookup {
   /**
@@ -38,9 +53,15 @@ export class OperationLookup {
   }
 
   operationOf(node: Node): OperationAnalyzer | undefined {
-    if (Node.isNewExpression(node)) return this.operationFor(true, undefined, this.types.typeOf(node.getExpression()));
+    if (Node.isNewExpression(node)) {
+      // `new QueueWorker(name, connection, processor)`: its constructor's `super(...)` is the library's construction.
+      const decl = declarationOf(node.getExpression());
+      if (decl && constructsThroughSuper(decl.compilerNode)) return undefined;
+      return this.operationFor(true, undefined, this.types.typeOf(node.getExpression()));
+    }
     if (!Node.isCallExpression(node) && !Node.isTaggedTemplateExpression(node)) return undefined;
     const callee = Node.isTaggedTemplateExpression(node) ? node.getTag() : node.getExpression();
+    if (Node.isSuperExpression(callee)) return this.operationFor(true, undefined, this.types.baseClassType(callee, 0));
     if (Node.isPropertyAccessExpression(callee)) return this.operationFor(false, callee.getName(), this.types.typeOf(callee.getExpression()));
     return this.operationFor(false, undefined, this.types.typeOf(callee));
   }
@@ -56,6 +77,12 @@ export class OperationLookup {
     const member = kind !== SyntaxKind.NewExpression && callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression) : undefined;
     const typed = member ? member.expression : callee;
     if (typed.kind !== SyntaxKind.Identifier) return undefined;
+    if (kind === SyntaxKind.NewExpression) {
+      let symbol = context.typeChecker.compilerObject.getSymbolAtLocation(typed);
+      if (symbol && symbol.flags & tsFlags.Alias) symbol = context.typeChecker.compilerObject.getAliasedSymbol(symbol);
+      const decl = symbol?.declarations?.[0];
+      if (decl && constructsThroughSuper(decl)) return [undefined];
+    }
     const t = this.types.typeOfRawIdentifier(typed as ts.Identifier, context);
     return [this.operationFor(kind === SyntaxKind.NewExpression, member?.name.getText(), t)];
   }

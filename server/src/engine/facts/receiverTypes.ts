@@ -5,9 +5,10 @@
  * `new Publisher(client)` wraps, and what a workspace function returns.
  * Helpers of the type follower (typeFollower.ts), which memoizes them.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration, type NewExpression } from 'ts-morph';
-import { awaitedTypeNode, declarationOf } from './syntax';
+import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration } from 'ts-morph';
+import { awaitedTypeNode } from './syntax';
 import { isFunctionLike } from './callResolution';
+import { constructionSites } from './carriers';
 import type { TypeFollower } from './typeFollower';
 
 /**
@@ -39,29 +40,13 @@ function inheritedClientType(types: TypeFollower, cls: Node, depth: number): str
   }
   if (!base || !Node.isClassDeclaration(base) || !base.getExtends()) return undefined; // no library base class
   const found = new Set<string>();
-  for (const site of constructionSites(types, cls)) {
+  for (const site of constructionSites(cls, types.analysis)) {
     for (const a of site.getArguments()) {
       const t = types.typeOf(a, depth);
       if (t && types.transitions.has(`${t}|wrapped`)) found.add(t);
     }
   }
   return found.size === 1 ? [...found][0] : undefined;
-}
-
-/** `new C(...)` expressions of a workspace class; the class's file depends on them. */
-function constructionSites(types: TypeFollower, cls: Node): NewExpression[] {
-  const index = types.analysis.index('constructions', /\bnew\s/, (sf) => {
-    const out: [Node, NewExpression][] = [];
-    sf.forEachDescendant((n) => {
-      if (!Node.isNewExpression(n)) return;
-      const e = n.getExpression();
-      if (!Node.isIdentifier(e)) return;
-      const decl = declarationOf(e);
-      if (decl && Node.isClassDeclaration(decl)) out.push([decl, n]);
-    });
-    return out;
-  }, { nameOf: (key) => (Node.isClassDeclaration(key as Node) ? (key as ClassDeclaration).getName() : undefined) });
-  return index.get(cls, cls.getSourceFile()) as NewExpression[];
 }
 
 export function typeOfThisMember(types: TypeFollower, access: Node, depth: number): string | undefined {

@@ -5,16 +5,16 @@
  * bounded number of levels): one registration per call site, reported there, with the caller's
  * arguments standing for the wrapper's parameters.
  */
-import { Node, type CallExpression } from 'ts-morph';
+import { Node, type CallExpression, type NewExpression } from 'ts-morph';
 import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
-import { callSites, functionName } from './carriers';
+import { callSites, constructionSites, functionName } from './carriers';
 
 const MAX_WRAPPER_DEPTH = 2;
 
 export interface RegistrationSite {
-  /** The call of the wrapper (its callee name is where a finding points). */
-  site: CallExpression;
+  /** The call of the wrapper, or the `new` of a subclass that registers in its constructor (its callee name is where a finding points). */
+  site: CallExpression | NewExpression;
   /** The function passed there as the handler, when it can be seen. */
   handler: Node | undefined;
   /** An expression of the registration, as the caller gives it (a wrapper parameter becomes the caller's argument). */
@@ -33,10 +33,13 @@ export function registrationSites(registration: Node, handlerExpr: Node | undefi
   const params = (fn as unknown as { getParameters(): Node[] }).getParameters();
   const index = handlerParamIndex(handlerExpr, params);
   if (index < 0) return undefined;
-  const name = functionName(fn);
-  if (!name) return undefined;
+  // A subclass constructor that registers through `super(queueName, processor)`: its `new` expressions are the calls.
+  const cls = Node.isConstructorDeclaration(fn) ? fn.getParent() : undefined;
+  const name = cls ? undefined : functionName(fn);
+  if (!name && !cls) return undefined;
+  const sites = cls ? constructionSites(cls, analysis) : callSites(fn, name!, analysis, registration.getSourceFile());
   const out: RegistrationSite[] = [];
-  for (const site of callSites(fn, name, analysis, registration.getSourceFile())) {
+  for (const site of sites) {
     const args = site.getArguments();
     const argument = (expr: Node | undefined): Node | undefined => {
       const i = expr ? params.findIndex((p) => isParam(expr, p)) : -1;

@@ -132,6 +132,8 @@ export class TypeFollower {
     }
     if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
     if (Node.isThisExpression(node)) return typeOfThis(this, node, depth);
+    // `super.add(...)` in a class extending a library class: an instance of that class.
+    if (Node.isSuperExpression(node)) return this.step(this.baseClassType(node, depth), 'instance');
     // `found ? await User.findByPk(id) : undefined`, `cached ?? new PrismaClient()`: the one type the value can have.
     if (Node.isConditionalExpression(node)) return this.eitherType(node.getWhenTrue(), node.getWhenFalse(), depth, true);
     if (Node.isBinaryExpression(node) && ['??', '||'].includes(node.getOperatorToken().getText())) {
@@ -291,6 +293,13 @@ export class TypeFollower {
       return this.typeOf(decl.getNameNode(), depth);
     }
     return undefined;
+  }
+
+  /** The library class the class around `node` extends (`class MailQueue extends Queue`), as an export (`bullmq#Queue`). */
+  baseClassType(node: Node, depth: number): string | undefined {
+    const cls = node.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+    const base = cls && (Node.isClassDeclaration(cls) || Node.isClassExpression(cls)) ? cls.getExtends()?.getExpression() : undefined;
+    return base ? this.typeOf(base, depth) : undefined;
   }
 
   /** `prisma.$transaction(async (tx) => ...)`: the parameter's type comes from the call it is passed to. */
