@@ -27,6 +27,7 @@ import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
+import { relaysStoredRows } from './pollingRelay';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -95,6 +96,8 @@ export const dualWrite = createRule({
       if (!callersOf(c).length && (unusedMethod(model, c.fn) || inUnregisteredController(model, c.fn))) return true;
       // Follow-up work the service gives itself (a recompute, a thumbnail) after writes that record no state for it to complete.
       if (c.kind === 'dualWrite' && c.writeFirst && ownFollowUpWork(model, c.fn, c.at, hopsOf())) return true;
+      // A scheduled job publishing rows it selects: the next run derives a lost publish again (pollingRelay.ts).
+      if (c.kind === 'dualWrite' && c.writeFirst && relaysStoredRows(model, c.fn, c.at, model.effects.of(c.fn).filter((r) => r.fact.kind === 'write'), callersOf(c).map((e) => e.fn))) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };
