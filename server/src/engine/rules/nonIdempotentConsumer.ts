@@ -9,7 +9,7 @@ import type { SystemModel } from '../model';
 import { acknowledgedAt, afterAcknowledge } from './acknowledgedFirst';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
-import { consequence, isAppendOnly, isQuery, isReadOnlyRequest } from './rootCause';
+import { consequence, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
 import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
 import { signalOnly } from '../facts/libraries/delivery';
 import { telemetryChannel } from '../facts/libraries/telemetry';
@@ -63,7 +63,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !throughDeadLetterSender(r) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
@@ -139,6 +139,14 @@ function isRequeue(consumer: Fact, fact: Fact): boolean {
   const names = consumer.messageNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const carried = new RegExp(`^(${names.join('|')})(\\.(content|value|body|Body|data))?$`);
   return call.getArguments().some((a) => carried.test(a.getText()));
+}
+
+/** Functions named as dead-letter senders (`publishToDLQ(event, error)`, `sendToDeadLetterQueue`). */
+const DEAD_LETTER_SENDER = /dlq|dead.?letter|parking.?lot/i;
+
+/** A publish reached through a dead-letter sender: the failed message parked for an operator, not a new effect of the handler. */
+function throughDeadLetterSender(r: Reached): boolean {
+  return r.path.some((fn) => DEAD_LETTER_SENDER.test(nameOf(fn).getText()));
 }
 
 function capitalize(text: string): string {

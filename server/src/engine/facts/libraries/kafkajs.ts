@@ -1,4 +1,4 @@
-/** kafkajs: `new Kafka().consumer().run({ eachMessage })`, `producer.send({ topic, messages })`. */
+/** kafkajs (and Confluent's `KafkaJS` API): `new Kafka().consumer().run({ eachMessage })`, `producer.send({ topic, messages })`. */
 import { Node, type SourceFile } from 'ts-morph';
 import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
@@ -100,6 +100,10 @@ export const kafkajs: LibraryTable = {
     'kafkajs#Producer|instance': 'kafkajs.Producer',
     'kafkajs#Kafka|instance': 'kafkajs.Kafka',
     'kafkajs.Producer|transaction()': 'kafkajs.Producer',
+    // Confluent's client exposes the kafkajs API under its `KafkaJS` namespace.
+    '@confluentinc/kafka-javascript#KafkaJS|.Kafka': 'kafkajs#Kafka',
+    '@confluentinc/kafka-javascript#KafkaJS|.Consumer': 'kafkajs#Consumer',
+    '@confluentinc/kafka-javascript#KafkaJS|.Producer': 'kafkajs#Producer',
   },
   operations: {
     'kafkajs.Consumer|run': (call, analysis) => {
