@@ -111,3 +111,63 @@ runRuleTests('non-idempotent-consumer', {
     errors: [{ messageId: 'unguarded', file: 'services/payments/src/listener.ts', ...at(COMPOSED_CREATE, 'CompetingConsumer({'), messageIncludes: '"payments.charge-order"' }],
   }],
 });
+
+/**
+ * A subscription made in code through a wrapper (`registerSubscriber(connection, event, handler)` →
+ * `createSubscriber(async (p) => handler(p), { routingKey: event, queue: event })`): the queue is the
+ * one its callers name, and the handler runs the function they pass.
+ */
+const SUBSCRIBER_HELPER = lines(
+  "import type { AmqpConnection } from '@golevelup/nestjs-rabbitmq';",
+  '',
+  'export const registerSubscriber = async <T>(connection: AmqpConnection, exchange: string, event: string, handler: (payload: T) => Promise<void>) => {',
+  '  await connection.createSubscriber<T>(async (payload) => {',
+  '    await handler(payload);',
+  "  }, { exchange, routingKey: event, queue: event }, 'subscriber');",
+  '};',
+);
+
+const PROVISIONING = (write: string) => lines(
+  "import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';",
+  "import { Injectable, OnModuleInit } from '@nestjs/common';",
+  "import { PrismaClient } from '@prisma/client';",
+  "import { registerSubscriber } from './subscriber.helper';",
+  '',
+  "export enum ProvisioningEvents { GROUP = 'group-provisioning' }",
+  '',
+  '@Injectable()',
+  'export class GroupProvisioning implements OnModuleInit {',
+  '  constructor(private readonly amqp: AmqpConnection, private readonly prisma: PrismaClient) {}',
+  '',
+  '  async onModuleInit() {',
+  '    await registerSubscriber(this.amqp, process.env.EXCHANGE!, ProvisioningEvents.GROUP, (p: { groupId: string }) => this.provision(p));',
+  '  }',
+  '',
+  '  async requestProvisioning(groupId: string) {',
+  '    await this.amqp.publish(process.env.EXCHANGE!, ProvisioningEvents.GROUP, { groupId });',
+  '  }',
+  '',
+  '  async provision(p: { groupId: string }) {',
+  `    ${write}`,
+  '  }',
+  '}',
+);
+
+const PROVISION_CREATE = PROVISIONING('await this.prisma.membership.create({ data: { groupId: p.groupId } });');
+
+runRuleTests('missing-correlation-id', {
+  valid: [{
+    name: 'a publish to the queue the service subscribes to in code through a wrapper: its own work queue',
+    files: { 'services/server/src/subscriber.helper.ts': SUBSCRIBER_HELPER, 'services/server/src/provisioning.ts': PROVISION_CREATE },
+  }],
+  invalid: [],
+});
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [],
+  invalid: [{
+    name: 'createSubscriber through a wrapper: the handler runs the function the caller passes, whose insert repeats',
+    files: { 'services/server/src/subscriber.helper.ts': SUBSCRIBER_HELPER, 'services/server/src/provisioning.ts': PROVISION_CREATE },
+    errors: [{ messageId: 'unguarded', file: 'services/server/src/subscriber.helper.ts', ...at(SUBSCRIBER_HELPER, 'createSubscriber') }],
+  }],
+});

@@ -1,13 +1,15 @@
 /**
  * `@golevelup/nestjs-rabbitmq` (and its predecessor `@nestjs-plus/rabbitmq`):
  * `@RabbitSubscribe({ exchange, routingKey, queue })` / `@RabbitRPC` handlers and
- * `AmqpConnection.publish(exchange, routingKey, message, options)`.
+ * `AmqpConnection.publish(exchange, routingKey, message, options)`, and subscriptions made in code
+ * with `AmqpConnection.createSubscriber(handler, { exchange, routingKey, queue })`.
  */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, prop, stringValue } from '../syntax';
 import { decoratorUses } from '../composedDecorators';
+import { channelEnd } from '../channelIdentity';
 
 const MODULES = ['@golevelup/nestjs-rabbitmq', '@nestjs-plus/rabbitmq'];
 
@@ -43,6 +45,20 @@ const request: OperationAnalyzer = (call) => {
   return publishFact(MODULES[0], call, `amqpConnection.request to "${channel ?? '?'}"`, channel, [opts]);
 };
 
+/**
+ * `amqpConnection.createSubscriber(handler, { exchange, routingKey, queue }, name)`: a subscription made in
+ * code; its queue (or routing key) may be a parameter of a wrapper whose callers name it.
+ */
+const createSubscriber: OperationAnalyzer = (call, analysis) => {
+  const opts = arg(call, 1);
+  const end = channelEnd(prop(opts, 'queue') ?? prop(opts, 'routingKey'));
+  const exchange = stringValue(prop(opts, 'exchange'));
+  const key = stringValue(prop(opts, 'routingKey'));
+  const fact = consumerFact(MODULES[0], call, calleeName(call), analysis.functionFrom(arg(call, 0)), end.channel,
+    `amqpConnection.createSubscriber handler${end.channel ? ` for "${end.channel}"` : ''}`, 'rabbitmq-ack');
+  return { ...fact, ...end, ...(exchange ? { exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : {}) };
+};
+
 const transitions: Record<string, string> = {};
 const operations: Record<string, OperationAnalyzer> = {};
 for (const m of MODULES) {
@@ -52,5 +68,6 @@ for (const m of MODULES) {
 }
 operations['golevelup.AmqpConnection|publish'] = publish;
 operations['golevelup.AmqpConnection|request'] = request;
+operations['golevelup.AmqpConnection|createSubscriber'] = createSubscriber;
 
 export const golevelup: LibraryTable = { name: 'golevelup-rabbitmq', transitions, operations };
