@@ -58,6 +58,13 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { module: 'dd-trace', covers: AUTO_INSTRUMENTATIONS },
   { module: 'elastic-apm-node', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
   { module: 'newrelic', covers: [...NODE_HTTP, ...UNDICI, ...KAFKA, ...AMQP, ...AWS] },
+  // Sentry's SDKs from v8 on are built on OpenTelemetry and send `sentry-trace` / `baggage` on outgoing
+  // http and fetch requests once `Sentry.init(...)` runs (these package names exist from v8 on; for
+  // @sentry/node, which v7 shares, the init must enable tracing).
+  { module: '@sentry/aws-serverless', covers: [...NODE_HTTP, ...UNDICI] },
+  { module: '@sentry/google-cloud-serverless', covers: [...NODE_HTTP, ...UNDICI] },
+  { module: '@sentry/nestjs', covers: [...NODE_HTTP, ...UNDICI] },
+  { module: '@sentry/node', covers: [...NODE_HTTP, ...UNDICI], when: /\btraces(SampleRate|Sampler)\b/ },
   // Vercel's wrapper (`registerOTel` in Next.js's instrumentation.ts) instruments fetch, but sends the trace context
   // only to Vercel deployment URLs unless `instrumentationConfig.fetch.propagateContextUrls` names others.
   { module: '@vercel/otel', covers: ['fetch'], when: /\bpropagateContextUrls\b/ },
@@ -85,6 +92,7 @@ const REGISTERING_MODULES: ReadonlySet<string> = new Set([
 
 /** How a message names what carries the trace: OpenTelemetry, or the APM agent's package. */
 export function tracerName(module: string): string {
+  if (module.startsWith('@sentry/')) return 'Sentry';
   return module.startsWith('@opentelemetry/') || /opentelemetry/i.test(module) || module.endsWith('-otel') ? 'OpenTelemetry' : module.replace(/\/.*$/, '');
 }
 
