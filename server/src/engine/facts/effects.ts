@@ -45,6 +45,8 @@ export function isFunctionBoundary(n: Node): boolean {
 export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
   private readonly namedMemo = new Map<Node, Map<string, boolean>>();
+  /** One level of each function (step): the facts its body produces and the workspace functions it calls. */
+  private readonly stepMemo = new Map<Node, { facts: Fact[]; callees: Node[] }>();
   private readonly active = new Set<Node>();
   /** The compiler nodes of separateFlows (built when first needed). */
   private separateRaw: Set<ts.Node> | undefined;
@@ -58,7 +60,7 @@ export class EffectIndex {
   invalidate(affected: ReadonlySet<SourceFile>): void {
     if (!affected.size) return;
     this.constants.clear();
-    for (const map of [this.memo, this.namedMemo] as Map<Node, unknown>[]) {
+    for (const map of [this.memo, this.namedMemo, this.stepMemo] as Map<Node, unknown>[]) {
       for (const fn of map.keys()) if (fn.wasForgotten() || affected.has(fn.getSourceFile())) map.delete(fn);
     }
   }
@@ -135,23 +137,28 @@ export class EffectIndex {
    * functions whose full summary it needs without changing what those summaries hold.
    */
   step(fn: Node, targets: ReadonlySet<Fact>): { direct: boolean; callees: Node[] } {
-    const analysis = this.analysis;
-    analysis.factsOf(fn.getSourceFile());
-    const wrap = wrapperFor(fn);
-    let direct = false;
-    const callees: Node[] = [];
-    this.forEachCall(fn, (raw) => {
-      const facts = analysis.factsAtRaw(raw);
-      if (facts?.length) {
-        if (facts.some((f) => targets.has(f))) direct = true;
-      } else if (analysis.mayCallWorkspace(raw)) {
-        for (const callee of analysis.resolveCallees(wrap(raw))) {
-          if (callee !== fn && !this.separateFlows.has(callee)) callees.push(callee);
+    // One level does not depend on the targets: kept per function, each rule's search asks again.
+    let level = this.stepMemo.get(fn);
+    if (!level) {
+      const analysis = this.analysis;
+      analysis.factsOf(fn.getSourceFile());
+      const wrap = wrapperFor(fn);
+      const own: Fact[] = [];
+      const callees: Node[] = [];
+      this.forEachCall(fn, (raw) => {
+        const facts = analysis.factsAtRaw(raw);
+        if (facts?.length) {
+          own.push(...facts);
+        } else if (analysis.mayCallWorkspace(raw)) {
+          for (const callee of analysis.resolveCallees(wrap(raw))) {
+            if (callee !== fn && !this.separateFlows.has(callee)) callees.push(callee);
+          }
         }
-      }
-      return false;
-    });
-    return { direct, callees };
+        return false;
+      });
+      this.stepMemo.set(fn, level = { facts: own, callees });
+    }
+    return { direct: level.facts.some((f) => targets.has(f)), callees: level.callees };
   }
 
   /** True when the function, or a workspace function it calls, calls something whose name matches. */
@@ -191,7 +198,7 @@ export class EffectIndex {
       for (let i = start + 1; i < ends[start]; i++) {
         const raw = nodes[i];
         if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
-          if (this.isSeparate(raw) || isHandedBack(raw, fn.compilerNode)) i = ends[i] - 1;
+          if (this.isSeparate(raw) || handedBack(raw, fn.compilerNode)) i = ends[i] - 1;
         } else if (visit(raw)) {
           return true;
         }
@@ -201,7 +208,7 @@ export class EffectIndex {
     let found = false;
     const walk = (raw: ts.Node): void => {
       if (found) return;
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || isHandedBack(raw, fn.compilerNode))) return;
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || handedBack(raw, fn.compilerNode))) return;
       if (CALL_KINDS.has(raw.kind) && visit(raw)) {
         found = true;
         return;
@@ -236,6 +243,44 @@ function isPathArgument(arg: ts.Expression): boolean {
   return ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || ts.isTemplateExpression(arg) || ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg);
 }
 
+/** How a function's body uses each name, read in one walk (returnsName and calledOnlyByName ask per closure). */
+interface NameUses {
+  /** Positions of `name(...)` calls and of other uses (not the name a declaration declares), by name. */
+  calls: Map<string, number[]>;
+  others: Map<string, number[]>;
+  /** Names returned bare by the function itself (`return publisher`), not by a function nested in it. */
+  returned: Set<string>;
+}
+
+const nameUsesMemo = new WeakMap<ts.Node, NameUses>();
+
+function nameUses(body: ts.Node): NameUses {
+  let uses = nameUsesMemo.get(body);
+  if (uses) return uses;
+  uses = { calls: new Map(), others: new Map(), returned: new Set() };
+  const { calls, others, returned } = uses;
+  const add = (map: Map<string, number[]>, name: string, pos: number) => {
+    const list = map.get(name);
+    if (list) list.push(pos);
+    else map.set(name, [pos]);
+  };
+  // A `return` inside a nested function returns from that function, not from fn; a call anywhere runs it.
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (!nested && ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression)) returned.add(n.expression.text);
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      if (p && ts.isCallExpression(p) && p.expression === n) add(calls, n.text, n.pos);
+      else if (!(p && (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p)) && p.name === n)) add(others, n.text, n.pos);
+      return;
+    }
+    ts.forEachChild(n, (c) => visit(c, nested || FUNCTION_LIKE_KINDS.has(n.kind)));
+  };
+  if (ts.isIdentifier(body)) add(others, body.text, body.pos);
+  else ts.forEachChild(body, (c) => visit(c, false));
+  nameUsesMemo.set(body, uses);
+  return uses;
+}
+
 /**
  * True when `fn` returns the bare name (`return publisher`, or an arrow whose body is the name)
  * and nothing else calls it by that name in fn: the function so named is handed back, not run.
@@ -244,43 +289,23 @@ function returnsName(fnRaw: ts.Node, name: string): boolean {
   const body = (fnRaw as ts.FunctionLikeDeclaration).body;
   if (!body) return false;
   if (!ts.isBlock(body)) return ts.isIdentifier(body) && body.text === name;
-  let returned = false;
-  let called = false;
-  // A `return` inside a nested function returns from that function, not from fn; a call anywhere runs it.
-  const visit = (n: ts.Node, nested: boolean): void => {
-    if (called) return;
-    if (!nested && ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression) && n.expression.text === name) returned = true;
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) called = true;
-    ts.forEachChild(n, (c) => visit(c, nested || FUNCTION_LIKE_KINDS.has(n.kind)));
-  };
-  ts.forEachChild(body, (c) => visit(c, false));
-  return returned && !called;
+  const uses = nameUses(body);
+  return uses.returned.has(name) && !uses.calls.get(name)?.length;
 }
 
 /**
  * True when every use of the local name in fn is a call of it (`const maybePublish = async (u) => …;
  * … await maybePublish(updated)`): the closure runs where it is called, and those calls reach its
  * effects (in their order in the flow), not its definition. A name also passed on or stored
- * (`items.forEach(maybePublish)`) keeps the closure in place.
+ * (`items.forEach(maybePublish)`) keeps the closure in place. Uses inside the closure itself do not count.
  */
 function calledOnlyByName(fnRaw: ts.Node, name: string, closure: ts.Node): boolean {
   const body = (fnRaw as ts.FunctionLikeDeclaration).body;
   if (!body) return false;
-  let calls = 0;
-  let other = false;
-  const visit = (n: ts.Node): void => {
-    if (other) return;
-    if (n === closure) return;
-    if (ts.isIdentifier(n) && n.text === name) {
-      const p = n.parent;
-      if (p && ts.isCallExpression(p) && p.expression === n) calls++;
-      else if (!(p && (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p)) && p.name === n)) other = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
-  return calls > 0 && !other;
+  const uses = nameUses(body);
+  const outside = (pos: number) => pos < closure.pos || pos >= closure.end;
+  const calls = (uses.calls.get(name) ?? []).filter(outside).length;
+  return calls > 0 && !(uses.others.get(name) ?? []).some(outside);
 }
 
 /** Skips wrappers that do not change what an expression is: `(x)`, `x as T`, `x satisfies T`, `x!`. */
@@ -299,6 +324,19 @@ function outerOf(n: ts.Node): ts.Node {
  * reaches its effects through that call. A callback passed as an argument (`$transaction(async
  * (tx) => …)`, `new Promise(…)`) does run, and stays part of fn.
  */
+function handedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
+  // Syntax alone decides it, and every walk of fn's body asks again (a long function with many named
+  // closures would re-read its body once per closure per walk): kept per function node.
+  let known = handedBackMemo.get(fnRaw);
+  if (!known) handedBackMemo.set(fnRaw, known = new Map());
+  let answer = known.get(raw);
+  if (answer === undefined) known.set(raw, answer = isHandedBack(raw, fnRaw));
+  return answer;
+}
+
+/** handedBack's answers by function node (compiler nodes of an edited file are new objects, so nothing goes stale). */
+const handedBackMemo = new WeakMap<ts.Node, Map<ts.Node, boolean>>();
+
 function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   const returned = (expr: ts.Node): boolean => {
     const p = outerOf(expr);
