@@ -286,3 +286,27 @@ runRuleTests('non-idempotent-consumer', {
     }],
   }],
 });
+
+/** The same wrapper called by two services' modules with different functions: each is its own registration, not merged into one handler. */
+const AMQP_SECOND_CALLER = lines(
+  "import { QueueProvider } from './queue.provider';",
+  '',
+  'export class AuditService {',
+  '  constructor(private readonly queue: QueueProvider) {}',
+  '  listen() {',
+  '    return this.queue.subscribeToEvents(async (body: string) => { console.log(body); });',
+  '  }',
+  '}',
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: 'a consume wrapper whose callers pass different functions: the handlers are not merged into the wrapper\'s',
+    files: {
+      'services/payments/src/queue.provider.ts': AMQP_PROVIDER,
+      'services/payments/src/payments.service.ts': AMQP_CALLER("await prisma.ledgerEntry.create({ data: { amount: JSON.parse(body).amount } });"),
+      'services/payments/src/audit.service.ts': AMQP_SECOND_CALLER,
+    },
+  }],
+  invalid: [],
+});

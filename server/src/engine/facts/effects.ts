@@ -105,7 +105,7 @@ export class EffectIndex {
         for (const callee of passed ?? analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
           const registry = analysis.isRegistryCall(node);
-          const inferred = passed ? passed.length > 1 : callee !== declared && !registry;
+          const inferred = !passed && callee !== declared && !registry;
           // Values this call passes down may rule out branches on the way to what the callee reaches.
           const bound = registry ? undefined : this.constants.bind(node, callee, fn, undefined);
           // One entry per fact and first two steps (this call, the callee's call): deeper alternatives to the same

@@ -84,7 +84,8 @@ function isParam(expr: Node, param: Node): boolean {
  * `subscribe(func) { channel.consume(q, async (msg) => { try { await func(msg) } finally { ack } }) }`:
  * a handler registered inside a wrapper that calls a parameter of the wrapper runs the function
  * each caller of the wrapper passes. Only for a call made in the handler itself (`flow`), of a
- * parameter of a function that encloses it; undefined when the call is not one.
+ * parameter of a function that encloses it, when every caller passes the same function; undefined
+ * when the call is not one.
  */
 export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analysis): Node[] | undefined {
   if (!Node.isCallExpression(call)) return undefined;
@@ -108,5 +109,7 @@ export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analy
     const fn = analysis.functionFrom(site.getArguments()[index]);
     if (fn && !out.includes(fn)) out.push(fn);
   }
-  return out;
+  // Several callers passing different functions (a shared `registerConsumer(config, handler)`) register one handler
+  // each, on queues of their own: merged into this one handler they would mix effects of unrelated queues. Not followed.
+  return out.length === 1 ? out : [];
 }
