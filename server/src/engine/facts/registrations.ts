@@ -9,6 +9,7 @@ import { Node, type CallExpression, type NewExpression } from 'ts-morph';
 import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
 import { callSites, constructionSites, functionName } from './carriers';
+import { declarationOf } from './syntax';
 
 const MAX_WRAPPER_DEPTH = 2;
 
@@ -92,12 +93,7 @@ export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analy
   let callee: Node = call.getExpression();
   while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
   if (!Node.isIdentifier(callee)) return undefined;
-  let param: Node | undefined;
-  try {
-    param = callee.getSymbol()?.getDeclarations()[0];
-  } catch {
-    return undefined;
-  }
+  const param = declarationOf(callee);
   if (!param || !Node.isParameterDeclaration(param)) return undefined;
   const wrapper = param.getParent();
   if (!wrapper || wrapper === flow || !flow.getAncestors().includes(wrapper)) return undefined;
