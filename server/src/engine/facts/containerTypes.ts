@@ -12,7 +12,7 @@ import type { TypeFollower } from './typeFollower';
 
 const RECORD_LIKE = new Set(['Record']);
 const WRAPPERS = new Set(['Partial', 'Readonly', 'Required', 'NonNullable']);
-const ARRAY_LIKE = new Set(['Array', 'ReadonlyArray', 'Set', 'ReadonlySet']);
+const ARRAY_LIKE = new Set(['Array', 'ReadonlyArray']);
 const MAP_LIKE = new Set(['Map', 'ReadonlyMap', 'WeakMap']);
 
 /** `container[key]`: the library type of one element. */
@@ -34,7 +34,7 @@ function elementType(types: TypeFollower, container: Node, depth: number, viaGet
   if (!decl) return undefined;
   const typeNode = declaredTypeNode(decl);
   if (typeNode) {
-    const element = elementTypeNode(types, typeNode, viaGet, 0);
+    const element = elementTypeNode(typeNode, viaGet, 0);
     return element ? types.typeFromTypeNode(element, depth) : undefined;
   }
   if (viaGet) return undefined;
@@ -69,7 +69,7 @@ function declaredTypeNode(decl: Node): Node | undefined {
   return undefined;
 }
 
-function elementTypeNode(types: TypeFollower, typeNode: Node, viaGet: boolean, depth: number): Node | undefined {
+function elementTypeNode(typeNode: Node, viaGet: boolean, depth: number): Node | undefined {
   if (depth > 4) return undefined;
   if (Node.isNewExpression(typeNode)) return viaGet ? typeNode.getTypeArguments()[1] : undefined;
   if (Node.isArrayTypeNode(typeNode)) return viaGet ? undefined : typeNode.getElementTypeNode();
@@ -79,12 +79,12 @@ function elementTypeNode(types: TypeFollower, typeNode: Node, viaGet: boolean, d
   }
   if (Node.isUnionTypeNode(typeNode)) {
     const kept = typeNode.getTypeNodes().filter((t) => !['undefined', 'null'].includes(t.getText()));
-    return kept.length === 1 ? elementTypeNode(types, kept[0], viaGet, depth + 1) : undefined;
+    return kept.length === 1 ? elementTypeNode(kept[0], viaGet, depth + 1) : undefined;
   }
   if (!Node.isTypeReference(typeNode)) return undefined;
   const name = typeNode.getTypeName().getText();
   const args = typeNode.getTypeArguments();
-  if (WRAPPERS.has(name) && args.length === 1) return elementTypeNode(types, args[0], viaGet, depth + 1);
+  if (WRAPPERS.has(name) && args.length === 1) return elementTypeNode(args[0], viaGet, depth + 1);
   if (RECORD_LIKE.has(name) && args.length === 2) return viaGet ? undefined : args[1];
   if (ARRAY_LIKE.has(name) && args.length === 1) return viaGet ? undefined : args[0];
   if (MAP_LIKE.has(name) && args.length === 2) return viaGet ? args[1] : undefined;
@@ -92,7 +92,7 @@ function elementTypeNode(types: TypeFollower, typeNode: Node, viaGet: boolean, d
   const decl = declarationOf(typeNode.getTypeName());
   if (decl && Node.isTypeAliasDeclaration(decl) && !decl.getSourceFile().isDeclarationFile()) {
     const aliased = decl.getTypeNode();
-    return aliased ? elementTypeNode(types, aliased, viaGet, depth + 1) : undefined;
+    return aliased ? elementTypeNode(aliased, viaGet, depth + 1) : undefined;
   }
   if (decl && Node.isInterfaceDeclaration(decl) && !decl.getSourceFile().isDeclarationFile() && !viaGet) {
     const index = decl.getIndexSignatures()[0];

@@ -9,7 +9,7 @@ import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { ConstantPaths } from './constantArguments';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
-import { functionsPassedToWrapper } from './registrations';
+import { functionPassedToWrapper } from './registrations';
 
 export const MAX_CALL_DEPTH = 5;
 
@@ -45,8 +45,6 @@ export function isFunctionBoundary(n: Node): boolean {
 export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
   private readonly namedMemo = new Map<Node, Map<string, boolean>>();
-  /** One level of each function (step): the facts its body produces and the workspace functions it calls. */
-  private readonly stepMemo = new Map<Node, { facts: Fact[]; callees: Node[] }>();
   private readonly active = new Set<Node>();
   /** The compiler nodes of separateFlows (built when first needed). */
   private separateRaw: Set<ts.Node> | undefined;
@@ -60,7 +58,7 @@ export class EffectIndex {
   invalidate(affected: ReadonlySet<SourceFile>): void {
     if (!affected.size) return;
     this.constants.clear();
-    for (const map of [this.memo, this.namedMemo, this.stepMemo] as Map<Node, unknown>[]) {
+    for (const map of [this.memo, this.namedMemo] as Map<Node, unknown>[]) {
       for (const fn of map.keys()) if (fn.wasForgotten() || affected.has(fn.getSourceFile())) map.delete(fn);
     }
   }
@@ -101,8 +99,8 @@ export class EffectIndex {
       } else if (analysis.mayCallWorkspace(raw) || (handler && isCallOfName(raw))) {
         const node = wrap(raw);
         const declared = analysis.resolveCallee(node);
-        const passed = handler && !declared ? functionsPassedToWrapper(node, fn, analysis) : undefined;
-        for (const callee of passed ?? analysis.resolveCallees(node)) {
+        const passed = handler && !declared ? functionPassedToWrapper(node, fn, analysis) : undefined;
+        for (const callee of passed ? [passed] : analysis.resolveCallees(node)) {
           if (callee === fn || this.separateFlows.has(callee)) continue;
           const registry = analysis.isRegistryCall(node);
           const inferred = !passed && callee !== declared && !registry;
@@ -137,28 +135,23 @@ export class EffectIndex {
    * functions whose full summary it needs without changing what those summaries hold.
    */
   step(fn: Node, targets: ReadonlySet<Fact>): { direct: boolean; callees: Node[] } {
-    // One level does not depend on the targets: kept per function, each rule's search asks again.
-    let level = this.stepMemo.get(fn);
-    if (!level) {
-      const analysis = this.analysis;
-      analysis.factsOf(fn.getSourceFile());
-      const wrap = wrapperFor(fn);
-      const own: Fact[] = [];
-      const callees: Node[] = [];
-      this.forEachCall(fn, (raw) => {
-        const facts = analysis.factsAtRaw(raw);
-        if (facts?.length) {
-          own.push(...facts);
-        } else if (analysis.mayCallWorkspace(raw)) {
-          for (const callee of analysis.resolveCallees(wrap(raw))) {
-            if (callee !== fn && !this.separateFlows.has(callee)) callees.push(callee);
-          }
+    const analysis = this.analysis;
+    analysis.factsOf(fn.getSourceFile());
+    const wrap = wrapperFor(fn);
+    let direct = false;
+    const callees: Node[] = [];
+    this.forEachCall(fn, (raw) => {
+      const facts = analysis.factsAtRaw(raw);
+      if (facts?.length) {
+        if (facts.some((f) => targets.has(f))) direct = true;
+      } else if (analysis.mayCallWorkspace(raw)) {
+        for (const callee of analysis.resolveCallees(wrap(raw))) {
+          if (callee !== fn && !this.separateFlows.has(callee)) callees.push(callee);
         }
-        return false;
-      });
-      this.stepMemo.set(fn, level = { facts: own, callees });
-    }
-    return { direct: level.facts.some((f) => targets.has(f)), callees: level.callees };
+      }
+      return false;
+    });
+    return { direct, callees };
   }
 
   /** True when the function, or a workspace function it calls, calls something whose name matches. */
@@ -315,15 +308,6 @@ function outerOf(n: ts.Node): ts.Node {
   return p;
 }
 
-/**
- * True when a function nested in `fn` is not run by fn: registered as a route handler
- * (isRegisteredCallback), or handed back to fn's caller: returned
- * (`return async () => …`, or bound to a name that is returned: `const publisher = (data) => …;
- * return publisher`), or a member of a returned object literal (`return { handleCreate:
- * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later
- * reaches its effects through that call. A callback passed as an argument (`$transaction(async
- * (tx) => …)`, `new Promise(…)`) does run, and stays part of fn.
- */
 function handedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   // Syntax alone decides it, and every walk of fn's body asks again (a long function with many named
   // closures would re-read its body once per closure per walk): kept per function node.
@@ -337,6 +321,15 @@ function handedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
 /** handedBack's answers by function node (compiler nodes of an edited file are new objects, so nothing goes stale). */
 const handedBackMemo = new WeakMap<ts.Node, Map<ts.Node, boolean>>();
 
+/**
+ * True when a function nested in `fn` is not run by fn: registered as a route handler
+ * (isRegisteredCallback), or handed back to fn's caller: returned
+ * (`return async () => …`, or bound to a name that is returned: `const publisher = (data) => …;
+ * return publisher`), or a member of a returned object literal (`return { handleCreate:
+ * async () => … }`, a factory of closures). Calling fn does not run it; whoever calls it later
+ * reaches its effects through that call. A callback passed as an argument (`$transaction(async
+ * (tx) => …)`, `new Promise(…)`) does run, and stays part of fn.
+ */
 function isHandedBack(raw: ts.Node, fnRaw: ts.Node): boolean {
   const returned = (expr: ts.Node): boolean => {
     const p = outerOf(expr);

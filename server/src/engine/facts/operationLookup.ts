@@ -5,12 +5,10 @@
  * in the tables' operations. Also the method names any operation needs, so
  * that calls with other names are skipped before their receiver is typed.
  */
-import { Node, SyntaxKind, ts as tsApi, type ts } from 'ts-morph';
+import { Node, SyntaxKind, ts } from 'ts-morph';
 import type { OperationAnalyzer } from './libraries/table';
 import type { MorphContext, TypeFollower } from './typeFollower';
 import { declarationOf } from './syntax';
-
-const tsFlags = tsApi.SymbolFlags;
 
 /**
  * A workspace class extending another whose own constructor calls `super(...)`: constructing it is
@@ -18,10 +16,10 @@ const tsFlags = tsApi.SymbolFlags;
  * the subclass's arguments.
  */
 function constructsThroughSuper(decl: ts.Node): boolean {
-  if (!tsApi.isClassDeclaration(decl) && !tsApi.isClassExpression(decl)) return false;
-  if (!decl.heritageClauses?.some((h) => h.token === tsApi.SyntaxKind.ExtendsKeyword)) return false;
+  if (!ts.isClassDeclaration(decl) && !ts.isClassExpression(decl)) return false;
+  if (!decl.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return false;
   if (decl.getSourceFile().isDeclarationFile) return false;
-  return decl.members.some((m) => tsApi.isConstructorDeclaration(m) && !!m.body);
+  return decl.members.some((m) => ts.isConstructorDeclaration(m) && !!m.body);
 }
 
 export class OperationLookup {
@@ -79,7 +77,7 @@ export class OperationLookup {
     if (typed.kind !== SyntaxKind.Identifier) return undefined;
     if (kind === SyntaxKind.NewExpression) {
       let symbol = context.typeChecker.compilerObject.getSymbolAtLocation(typed);
-      if (symbol && symbol.flags & tsFlags.Alias) symbol = context.typeChecker.compilerObject.getAliasedSymbol(symbol);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = context.typeChecker.compilerObject.getAliasedSymbol(symbol);
       const decl = symbol?.declarations?.[0];
       if (decl && constructsThroughSuper(decl)) return [undefined];
     }

@@ -10,6 +10,7 @@ import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
 import { callSites, constructionSites, functionName } from './carriers';
 import { declarationOf } from './syntax';
+import { unwrap } from './channelIdentity';
 
 const MAX_WRAPPER_DEPTH = 2;
 
@@ -83,15 +84,15 @@ function isParam(expr: Node, param: Node): boolean {
 
 /**
  * `subscribe(func) { channel.consume(q, async (msg) => { try { await func(msg) } finally { ack } }) }`:
- * a handler registered inside a wrapper that calls a parameter of the wrapper runs the function
- * each caller of the wrapper passes. Only for a call made in the handler itself (`flow`), of a
- * parameter of a function that encloses it, when every caller passes the same function; undefined
- * when the call is not one.
+ * a handler registered inside a wrapper that calls a parameter of the wrapper runs the function the
+ * wrapper's callers pass. Only for a call made in the handler itself (`flow`), of a parameter of a
+ * function that encloses it, when every caller passes the same function: several callers passing
+ * different functions (a shared `registerConsumer(config, handler)`) register one handler each, on
+ * queues of their own, and merged into this one they would mix effects of unrelated queues.
  */
-export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analysis): Node[] | undefined {
+export function functionPassedToWrapper(call: Node, flow: Node, analysis: Analysis): Node | undefined {
   if (!Node.isCallExpression(call)) return undefined;
-  let callee: Node = call.getExpression();
-  while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+  const callee = unwrap(call.getExpression());
   if (!Node.isIdentifier(callee)) return undefined;
   const param = declarationOf(callee);
   if (!param || !Node.isParameterDeclaration(param)) return undefined;
@@ -100,12 +101,10 @@ export function functionsPassedToWrapper(call: Node, flow: Node, analysis: Analy
   const name = functionName(wrapper);
   if (!name) return undefined;
   const index = (wrapper as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
-  const out: Node[] = [];
+  const passed = new Set<Node>();
   for (const site of callSites(wrapper, name, analysis, call.getSourceFile())) {
     const fn = analysis.functionFrom(site.getArguments()[index]);
-    if (fn && !out.includes(fn)) out.push(fn);
+    if (fn) passed.add(fn);
   }
-  // Several callers passing different functions (a shared `registerConsumer(config, handler)`) register one handler
-  // each, on queues of their own: merged into this one handler they would mix effects of unrelated queues. Not followed.
-  return out.length === 1 ? out : [];
+  return passed.size === 1 ? [...passed][0] : undefined;
 }

@@ -28,13 +28,15 @@ export function relaysStoredRows(model: SystemModel, fn: Node, at: Reached, writ
   }
   if (!rows.size) return false;
   // A write between the query and the publish that names the selected rows may move them out of the next run's query.
+  const loops = loopNames(call);
   for (const w of writes) {
     const pos = w.via.getStart();
+    const wcall = Node.isCallExpression(w.via) ? w.via : w.via.getFirstAncestorByKind(SyntaxKind.CallExpression);
+    if (!wcall || pos >= call.getStart()) continue;
     for (const r of rows) {
-      if (pos <= r.getStart() || pos >= call.getStart()) continue;
-      const wcall = Node.isCallExpression(w.via) ? w.via : w.via.getFirstAncestorByKind(SyntaxKind.CallExpression);
-      const names = new Set([rowName(r), ...loopNames(call)].filter((n): n is string => !!n));
-      if (wcall && wcall.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => names.has(i.getText()))) return false;
+      if (pos <= r.getStart()) continue;
+      const names = new Set([rowName(r), ...loops].filter((n): n is string => !!n));
+      if (wcall.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => names.has(i.getText()))) return false;
     }
   }
   return true;

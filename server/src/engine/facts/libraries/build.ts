@@ -16,6 +16,11 @@ import { inspectCarrier } from './carrierInspection';
 import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
 
+/** A fact with the symbolic identities of its channel name (channelIdentity.ts), when there are any. */
+export function withChannelIds(fact: Fact, ids: string[] | undefined): Fact {
+  return ids?.length ? { ...fact, channelIds: ids } : fact;
+}
+
 export function consumerFact(library: string, registration: Node, reportAt: Node, handler: Node | undefined,
   channel: string | undefined, detail: string, transport?: TransportId): Fact {
   return {

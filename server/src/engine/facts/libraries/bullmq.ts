@@ -5,7 +5,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
-import { consumerFact, publishFact } from './build';
+import { consumerFact, publishFact, withChannelIds } from './build';
 import { arg, assignedFieldValue, calleeName, channelName, initializerOf, parameterOf, prop, receiver, stringValue } from '../syntax';
 import { channelIdentity } from '../channelIdentity';
 import { registrationSites } from '../registrations';
@@ -94,7 +94,6 @@ function workerQueueIdentity(node: Node | undefined): string[] | undefined {
 /** The name Bull gives a job added without one (`queue.add(data)`). */
 const BULL_DEFAULT_JOB = '__default__';
 
-const withIds = (fact: Fact, ids: string[] | undefined): Fact => (ids?.length ? { ...fact, channelIds: ids } : fact);
 
 function injectedQueueName(recv: Node): string | undefined {
   let decl: Node | undefined;
@@ -118,7 +117,7 @@ function add(call: Node, analysis: Analysis) {
   const repeat = prop(arg(call, 2), 'repeat');
   const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId && !repeat, payload: { node: arg(call, 1) } });
   const fact = repeat ? { ...built, scheduled: true } : built;
-  return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
+  return withChannelIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
 /** BullMQ `upsertJobScheduler(id, { every | pattern }, { name, data })`: a job the queue adds on a schedule. */
@@ -128,7 +127,7 @@ function upsertJobScheduler(call: Node, analysis: Analysis) {
   const queue = queueName(call, analysis);
   const detail = `queue.upsertJobScheduler "${name ?? '?'}"${queue ? ` on queue "${queue}"` : ''}`;
   const fact = { ...publishFact('bullmq', call, detail, queue, [prop(template, 'data')], { nonIdempotent: false, payload: { node: prop(template, 'data') } }), scheduled: true };
-  return withIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
+  return withChannelIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
 
 /**
@@ -150,7 +149,7 @@ function bullProcess(call: Node, analysis: Analysis) {
   const handler = analysis.functionFrom(args[args.length - 1]);
   const queue = queueName(call, analysis);
   const transport = noRetryQueue(call) ? 'bull-no-retry' : 'bull';
-  if (handler) return withIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, transport), queueIdentity(call));
+  if (handler) return withChannelIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, transport), queueIdentity(call));
   return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
 }
 
@@ -215,7 +214,7 @@ export const bullmq: LibraryTable = {
     'bullmq#Worker|new': (node, analysis) => {
       const queue = workerQueueName(arg(node, 0));
       const handler = analysis.functionFrom(arg(node, 1));
-      const fact = withIds(consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq'), workerQueueIdentity(arg(node, 0)));
+      const fact = withChannelIds(consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq'), workerQueueIdentity(arg(node, 0)));
       // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
       const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
       const own = param ? { ...fact, channelFrom: { param } } : fact;
@@ -224,7 +223,7 @@ export const bullmq: LibraryTable = {
     },
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
     'bullmq.Queue|upsertJobScheduler': (call, analysis) => upsertJobScheduler(call, analysis),
-    'bullmq.Queue|addBulk': (call, analysis) => withIds(publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]), queueIdentity(call)),
+    'bullmq.Queue|addBulk': (call, analysis) => withChannelIds(publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]), queueIdentity(call)),
     'bull.Queue|add': (call, analysis) => {
       const first = arg(call, 0);
       // `add(name, data, opts)`: with three arguments the first is the job name, even when it is not a literal.
@@ -237,7 +236,7 @@ export const bullmq: LibraryTable = {
       const fact = repeat ? { ...built, scheduled: true } : built;
       // A job without a name is Bull's default job (`@Process()` takes it); a name that does not resolve is unknown.
       const job = named ? stringValue(first) : first && Node.isObjectLiteralExpression(first) ? BULL_DEFAULT_JOB : undefined;
-      return withIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
+      return withChannelIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
     },
     'bull.Queue|process': (call, analysis) => bullProcess(call, analysis),
     '@nestjs/bullmq#Processor|()': (call) => nestProcessor(call),

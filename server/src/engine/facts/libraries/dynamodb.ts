@@ -103,9 +103,8 @@ for (const [name, verb] of Object.entries(METHODS)) operations[`dynamodb.Client|
  * overwrite, idempotent), `update` sets its attributes, `delete` removes it; the batch forms write
  * each item given. Conditions are expressed as objects, not read here.
  */
-const MAPPER_WRITES: Record<string, string> = { put: 'put', update: 'update', delete: 'delete', batchPut: 'batchPut', batchDelete: 'batchDelete', batchWrite: 'batchWrite' };
-for (const [name, verb] of Object.entries(MAPPER_WRITES)) {
-  operations[`dynamodb.DataMapper|${name}`] = (call) => writeFact('dynamodb', call, `DataMapper ${verb} ${shortArgument(call)}`, false);
+for (const verb of ['put', 'update', 'delete', 'batchPut', 'batchDelete', 'batchWrite']) {
+  operations[`dynamodb.DataMapper|${verb}`] = (call) => writeFact('dynamodb', call, `DataMapper ${verb} ${shortArgument(call)}`, false);
 }
 
 function shortArgument(call: Node): string {

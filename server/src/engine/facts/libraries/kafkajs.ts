@@ -2,7 +2,7 @@
 import { Node, type SourceFile } from 'ts-morph';
 import { ts, wrapperFor } from '../walk';
 import type { LibraryTable } from './table';
-import { consumerFact, publishFact } from './build';
+import { consumerFact, publishFact, withChannelIds } from './build';
 import { arg, calleeName, channelName, declarationOf, initializerOf, optionKeyNode, prop, receiver } from '../syntax';
 import { channelIdentity, unwrap } from '../channelIdentity';
 import { registrationSites } from '../registrations';
@@ -60,8 +60,6 @@ function topicList(node: Node | undefined): Node[] | undefined {
   return n && Node.isArrayLiteralExpression(n) ? n.getElements() : undefined;
 }
 
-const withIds = (fact: ReturnType<typeof consumerFact>, ids: string[] | undefined) => (fact && ids ? { ...fact, channelIds: ids } : fact);
-
 /** The literal topics the callers of a subscribe wrapper pass for its parameter `value`, joined (`a, b`); undefined unless all are literals. */
 function topicsFromCallers(value: Node | undefined, analysis: Analysis): string | undefined {
   const param = value && Node.isIdentifier(value) ? parameterDeclaredBy(value) : undefined;
@@ -115,7 +113,7 @@ export const kafkajs: LibraryTable = {
           const value = prop(argument(opts), key);
           if (!value) return [];
           const { topic, ids } = subscribedTopic(call, analysis, argument);
-          return [withIds(consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
+          return [withChannelIds(consumerFact('kafkajs', site, optionKeyNode(value), analysis.functionFrom(value), topic,
             `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka'), ids)];
         }));
       }
@@ -126,7 +124,7 @@ export const kafkajs: LibraryTable = {
         const handler = analysis.functionFrom(value);
         const reportAt = optionKeyNode(value);
         const { topic, ids } = subscribedTopic(call, analysis);
-        facts.push(withIds(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'), ids));
+        facts.push(withChannelIds(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'), ids));
       }
       return facts;
     },
