@@ -287,14 +287,20 @@ runRuleTests('non-idempotent-consumer', {
   }],
 });
 
-/** The same wrapper called by two services' modules with different functions: each is its own registration, not merged into one handler. */
+/**
+ * The same wrapper called by two modules with different functions, each inserting: each is its own registration,
+ * not merged into the wrapper's handler (merged, either insert would be reported there).
+ */
 const AMQP_SECOND_CALLER = lines(
+  "import { PrismaClient } from '@prisma/client';",
   "import { QueueProvider } from './queue.provider';",
+  '',
+  'const prisma = new PrismaClient();',
   '',
   'export class AuditService {',
   '  constructor(private readonly queue: QueueProvider) {}',
   '  listen() {',
-  '    return this.queue.subscribeToEvents(async (body: string) => { console.log(body); });',
+  '    return this.queue.subscribeToEvents(async (body: string) => { await prisma.auditEntry.create({ data: { body } }); });',
   '  }',
   '}',
 );
