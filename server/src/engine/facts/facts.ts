@@ -52,6 +52,11 @@ export interface Fact {
    */
   scheduled?: boolean;
   /**
+   * publish on a job queue: the flow waits for the job's result (`job.finished()`, BullMQ
+   * `job.waitUntilFinished(events)`): the job is a call into the queue's worker, not an event.
+   */
+  awaitsResult?: boolean;
+  /**
    * publish/consumer: symbolic identities of a channel whose name is not a literal (see
    * channelIdentity.ts): two ends with a common identity use the same channel.
    */

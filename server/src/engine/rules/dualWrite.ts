@@ -92,6 +92,8 @@ export const dualWrite = createRule({
       if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && o.fn.getSourceFile() === c.fn.getSourceFile() && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;
       // Sent before the write to the service itself (its own job queue or channel): no other service acts on the unsaved change.
       if (c.kind === 'dualWrite' && !c.writeFirst && c.at.fact.kind === 'publish' && ownDestination(c.at.fact, destinationAt(c))) return true;
+      // A job the flow waits on (`job.finished()`) run by the service's own worker: a call answered to the flow, not an event.
+      if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish' && c.at.fact.awaitsResult && ownDestination(c.at.fact, destinationAt(c))) return true;
       // A flow in a class method nothing calls or refers to (dead code in a deployable) runs in no execution.
       if (!callersOf(c).length && (unusedMethod(model, c.fn) || inUnregisteredController(model, c.fn))) return true;
       // Follow-up work the service gives itself (a recompute, a thumbnail) after writes that record no state for it to complete.

@@ -6,7 +6,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable } from './table';
 import type { Analysis } from '../analysis';
 import { consumerFact, publishFact, withChannelIds } from './build';
-import { arg, assignedFieldValue, calleeName, channelName, initializerOf, parameterOf, prop, receiver, stringValue } from '../syntax';
+import { arg, assignedFieldValue, calleeName, channelName, declarationOf, initializerOf, parameterOf, prop, receiver, stringValue } from '../syntax';
 import { channelIdentity } from '../channelIdentity';
 import { registrationSites } from '../registrations';
 import type { Fact } from '../facts';
@@ -107,6 +107,30 @@ function injectedQueueName(recv: Node): string | undefined {
   return inject ? queueNameOf(inject.getArguments()[0]) : undefined;
 }
 
+/**
+ * The flow waits for the job's result: `(await queue.add(...)).finished()`, or the job it holds is
+ * asked for it (`job.finished()`, `job.waitUntilFinished(events)`) in the same function. The job is
+ * then a call into the queue's worker, answered to the caller, not an event left for others.
+ */
+function awaitsResult(call: Node): boolean {
+  const asked = (n: Node | undefined): boolean => {
+    const access = n?.getParent();
+    if (!access || !Node.isPropertyAccessExpression(access) || access.getExpression() !== n || !RESULT_METHODS.has(access.getName())) return false;
+    const called = access.getParent();
+    return !!called && Node.isCallExpression(called) && called.getExpression() === access;
+  };
+  let e: Node = call;
+  while (Node.isAwaitExpression(e.getParent()) || Node.isParenthesizedExpression(e.getParent())) e = e.getParentOrThrow();
+  if (asked(e)) return true;
+  const decl = e.getParent();
+  if (!decl || !Node.isVariableDeclaration(decl) || decl.getInitializer() !== e || !Node.isIdentifier(decl.getNameNode())) return false;
+  const name = decl.getName();
+  const scope = decl.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? decl.getSourceFile();
+  return scope.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === name && id !== decl.getNameNode() && asked(id) && declarationOf(id) === decl);
+}
+
+const RESULT_METHODS = new Set(['finished', 'waitUntilFinished']);
+
 function add(call: Node, analysis: Analysis) {
   const name = stringValue(arg(call, 0));
   const queue = queueName(call, analysis);
@@ -116,9 +140,11 @@ function add(call: Node, analysis: Analysis) {
   // A repeatable job is keyed by its name and schedule: adding it again registers nothing new.
   const repeat = prop(arg(call, 2), 'repeat');
   const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId && !repeat, payload: { node: arg(call, 1) } });
-  const fact = repeat ? { ...built, scheduled: true } : built;
+  const fact = withResult(repeat ? { ...built, scheduled: true } : built, call);
   return withChannelIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
 }
+
+const withResult = (fact: Fact, call: Node): Fact => awaitsResult(call) ? { ...fact, awaitsResult: true } : fact;
 
 /** BullMQ `upsertJobScheduler(id, { every | pattern }, { name, data })`: a job the queue adds on a schedule. */
 function upsertJobScheduler(call: Node, analysis: Analysis) {
@@ -233,7 +259,7 @@ export const bullmq: LibraryTable = {
       const queue = queueName(call, analysis);
       const repeat = prop(opts, 'repeat');
       const built = publishFact('bull', call, `queue.add${queue ? ` to queue "${queue}"` : ''}`, queue, [data, opts], { nonIdempotent: !prop(opts, 'jobId') && !repeat, payload: { node: data } });
-      const fact = repeat ? { ...built, scheduled: true } : built;
+      const fact = withResult(repeat ? { ...built, scheduled: true } : built, call);
       // A job without a name is Bull's default job (`@Process()` takes it); a name that does not resolve is unknown.
       const job = named ? stringValue(first) : first && Node.isObjectLiteralExpression(first) ? BULL_DEFAULT_JOB : undefined;
       return withChannelIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
