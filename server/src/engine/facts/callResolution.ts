@@ -352,6 +352,12 @@ function destructuredFunction(decl: Node): FunctionLike | undefined {
 
 function functionOfDeclaration(decl: Node): FunctionLike | undefined {
   if (Node.isFunctionDeclaration(decl) || Node.isMethodDeclaration(decl)) return decl.getBody() ? decl : undefined;
+  // JavaScript's assigned members: `Worker.prototype.process = function (...) {}`, `exports.send = (...) => {}`.
+  const assignment = Node.isPropertyAccessExpression(decl) ? decl.getParent() : undefined;
+  if (assignment && Node.isBinaryExpression(assignment) && assignment.getLeft() === decl && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
+    const value = assignment.getRight();
+    return Node.isArrowFunction(value) || Node.isFunctionExpression(value) ? value : undefined;
+  }
   if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl) || Node.isPropertyDeclaration(decl)) {
     const init = decl.getInitializer();
     if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;

@@ -150,6 +150,14 @@ export function scanFile(file: ts.SourceFile, operationNames: Set<string> | unde
       case SyntaxKind.PropertyAssignment:
         if (isFunctionValue((n as ts.PropertyDeclaration | ts.PropertyAssignment).initializer)) memberName((n as ts.PropertyDeclaration).name);
         break;
+      case SyntaxKind.BinaryExpression: {
+        // A JavaScript member assigned a function (`Worker.prototype.process = function`): callResolution.ts.
+        const { left, operatorToken, right } = n as ts.BinaryExpression;
+        if (operatorToken.kind === SyntaxKind.EqualsToken && left.kind === SyntaxKind.PropertyAccessExpression && isFunctionValue(right)) {
+          memberName((left as ts.PropertyAccessExpression).name);
+        }
+        break;
+      }
       case SyntaxKind.MethodDeclaration:
       case SyntaxKind.MethodSignature:
       case SyntaxKind.PropertySignature:
