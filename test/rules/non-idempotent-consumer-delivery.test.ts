@@ -375,8 +375,9 @@ export async function main() {
       errors: [{ messageId: 'unguarded', line: 9, column: 17, severity: 'warning' }],
     },
     {
-      name: 'a Kafka handler that only appends action log rows: information severity',
+      name: 'a Kafka handler that only appends action log rows, with reportAppendOnly: information severity',
       files: {
+        'architecture.yaml': 'version: 1\nrules:\n  non-idempotent-consumer: [error, { reportAppendOnly: true }]\n',
         'services/builds/src/consumer.ts': `import { Kafka } from 'kafkajs';
 import { PrismaClient } from '@prisma/client';
 
@@ -394,7 +395,7 @@ export async function run() {
 }
 `,
       },
-      errors: [{ messageId: 'unguarded', line: 10, column: 5, severity: 'info' }],
+      errors: [{ messageId: 'unguarded', file: 'services/builds/src/consumer.ts', line: 10, column: 5, severity: 'info' }],
     },
     {
       name: 'inserts whose key is minted in the handler are not keyed on the message (insertOne with new ObjectId(), create with uuid())',

@@ -19,7 +19,7 @@ const prisma = new PrismaClient();
 export class SyncProcessor {
   @Process('*')
   async pull(job: Job<{ connectionId: string }>) {
-    await prisma.syncLog.create({ data: { connectionId: job.data.connectionId, at: new Date() } });
+    await prisma.syncRecord.create({ data: { connectionId: job.data.connectionId, at: new Date() } });
   }
 }
 `,

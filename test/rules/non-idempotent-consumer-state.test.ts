@@ -38,7 +38,7 @@ runRuleTests('non-idempotent-consumer', {
           "  if (order.status !== 'READY_FOR_PICKUP') throw new Error('not ready');",
           "  order.status = 'PICKED_UP';",
           "  await pool.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, order.status]);",
-          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'picked up']);",
+          "  await pool.query('INSERT INTO order_notes (order_id, note) VALUES ($1, $2)', [orderId, 'picked up']);",
         ),
       },
     },
@@ -47,7 +47,7 @@ runRuleTests('non-idempotent-consumer', {
       files: {
         'services/orders/src/consumer.ts': consumer(
           "  if (order.status === 'CANCELED') return;",
-          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'canceled']);",
+          "  await pool.query('INSERT INTO order_notes (order_id, note) VALUES ($1, $2)', [orderId, 'canceled']);",
           "  const next = { status: 'CANCELED' };",
           "  await pool.query('UPDATE orders SET status = $2 WHERE id = $1', [orderId, next.status]);",
         ),
@@ -140,7 +140,7 @@ runRuleTests('non-idempotent-consumer', {
       files: {
         'services/orders/src/consumer.ts': consumer(
           "  if (order.status !== 'OPEN') throw new Error('closed');",
-          "  await pool.query('INSERT INTO order_activity (order_id, note) VALUES ($1, $2)', [orderId, 'touched']);",
+          "  await pool.query('INSERT INTO order_notes (order_id, note) VALUES ($1, $2)', [orderId, 'touched']);",
         ),
       },
       errors: [{ messageId: 'unguarded', file: 'services/orders/src/consumer.ts', line: 9, column: 5 }],

@@ -541,7 +541,7 @@ export async function start() {
   await consumer.run({
     // distributed-patterns-disable-next-line non-idempotent-consumer -- audit log tolerates duplicates, deduplicated in the warehouse
     eachMessage: async ({ message }) => {
-      await pool.query('INSERT INTO audit_log (payload) VALUES ($1)', [message.value?.toString()]);
+      await pool.query('INSERT INTO received_events (payload) VALUES ($1)', [message.value?.toString()]);
     },
   });
 }
@@ -1057,7 +1057,7 @@ export async function start() {
   // distributed-patterns-disable-next-line non-idempotent-consumer -- duplicates tolerated
   await consumer.run({
     eachMessage: async ({ message }) => {
-      await pool.query('INSERT INTO audit_log (payload) VALUES ($1)', [message.value?.toString()]);
+      await pool.query('INSERT INTO received_events (payload) VALUES ($1)', [message.value?.toString()]);
     },
   });
 }

@@ -26,6 +26,7 @@ export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
   description: 'Message handlers with a non-idempotent side effect must deduplicate on the message identity.',
   defaultSeverity: 'error',
+  defaultOptions: { reportAppendOnly: false },
   fixes: ['Guard with an inbox (dedupe on the message id the library provides)'],
   messages: {
     unguarded: {
@@ -33,7 +34,8 @@ export const nonIdempotentConsumer = createRule({
       hint: 'Record the message id in an inbox (processed-messages) table with INSERT ... ON CONFLICT DO NOTHING in the same transaction as the side effect, and skip the work when the id was already there.{{alternative}}{{outbox}}',
     },
   },
-  check({ model, report }) {
+  check({ model, report, options }) {
+    const reportAppendOnly = options.reportAppendOnly === true;
     // One finding per handler: a handler registered for several channels (two decorators, one
     // function passed to several consumers) is one root cause; the other registrations are related.
     let hops: HopIndex | undefined;
@@ -85,6 +87,8 @@ export const nonIdempotentConsumer = createRule({
     for (const { consumer, delivery, reached, ranked, others } of pending) {
       const first = ranked[0];
       const major = ranked.filter((r) => !isAppendOnly(r.fact));
+      // Only append-only rows repeat (a log, audit or analytics row): duplicates a reader tolerates, reported on request.
+      if (!major.length && !reportAppendOnly) continue;
       const direct = delivery.redelivers === true && delivery.direct;
       report({
         messageId: 'unguarded',
