@@ -112,6 +112,19 @@ describe('analysis scope', () => {
     });
     assert.deepEqual(consumerFindings(root), ['src/modules/vendor/vendor.consumer.ts']);
   });
+  it('leaves out a system-test package (an end-to-end runner among its dependencies, nothing it starts); an app keeping cypress among its devDependencies stays', () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'shop', private: true }),
+      'apps/orders/package.json': JSON.stringify({ name: 'orders', scripts: { start: 'node dist/main.js' }, dependencies: { kafkajs: '2' }, devDependencies: { cypress: '13' } }),
+      'apps/orders/src/consumer.ts': consumer('orders'),
+      'quality/package.json': JSON.stringify({ name: 'shop-system-testing', scripts: { test: 'jest' }, dependencies: { cypress: '13', amqplib: '0.10', kafkajs: '2' } }),
+      'quality/plugins/broker-plugin.ts': consumer('seeded_orders'),
+      'runner/package.json': JSON.stringify({ name: 'runner', scripts: { start: 'node main.js' }, dependencies: { playwright: '1', kafkajs: '2' } }),
+      'runner/src/consumer.ts': consumer('screenshots'),
+    });
+    assert.deepEqual(consumerFindings(root), ['apps/orders/src/consumer.ts', 'runner/src/consumer.ts']);
+    assert.equal(analyzeSync({ root }).outOfScope?.test, 1);
+  });
   it('follows the architecture file: include brings a folder back, ignores leaves one out', () => {
     const root = workspace({
       ...files,

@@ -12,6 +12,7 @@ import { loadArchitecture } from './architecture/load';
 import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, toRel } from './workspace/files';
 import { RULE_IDS } from './rules';
 import { describe } from './workspace/tsconfigs';
+import { isEndToEndTestPackage } from './system/scope';
 
 export const ARCHITECTURE_FILE_NAMES = ['architecture.yaml', 'architecture.yml'];
 
@@ -79,6 +80,21 @@ export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'ar
 }
 
 /** Workspace package names (package.json `name` below the root) -> their root-relative folders. */
+/** Package folders that hold an end-to-end test suite (system/scope.ts `isEndToEndTestPackage`). */
+export function endToEndTestPackages(root: string, overlays?: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const rel of findConfigFiles(root, ['**/package.json'])) {
+    const dir = path.posix.dirname(rel);
+    if (dir === '.') continue;
+    try {
+      if (isEndToEndTestPackage(JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}'))) out.push(dir);
+    } catch {
+      // not a usable manifest
+    }
+  }
+  return out;
+}
+
 export function workspacePackages(root: string, overlays?: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const rel of findConfigFiles(root, ['**/package.json'])) {

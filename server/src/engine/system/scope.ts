@@ -17,6 +17,8 @@ export interface ScopeOptions {
   ignores?: string[];
   /** Globs (workspace-relative) analysed even when a default would leave them out. */
   include?: string[];
+  /** Package folders (workspace-relative) that hold an end-to-end test suite (see `isEndToEndTestPackage`). */
+  testPackages?: string[];
 }
 
 export interface Scope {
@@ -56,6 +58,22 @@ export function defaultKind(rel: string): OutOfScopeKind | undefined {
   return undefined;
 }
 
+/** Runners of end-to-end suites: a package that needs one at run time exists to drive the product. */
+const E2E_RUNNERS = new Set(['cypress', '@playwright/test', 'playwright', 'webdriverio', 'nightwatch', 'testcafe', '@wdio/cli']);
+
+/**
+ * A package whose runtime `dependencies` (not `devDependencies`: an app keeps its own e2e runner
+ * there) include an end-to-end runner, and that starts nothing (no `bin`, no `start`/`serve`
+ * script): a system-test suite (`fc-system-testing` with `cypress` and its plugins), whose broker
+ * and database helpers seed and inspect the product under test.
+ */
+export function isEndToEndTestPackage(manifest: unknown): boolean {
+  if (!manifest || typeof manifest !== 'object') return false;
+  const m = manifest as { dependencies?: Record<string, unknown>; scripts?: Record<string, unknown>; bin?: unknown };
+  if (m.bin !== undefined || Object.keys(m.scripts ?? {}).some((s) => /^(start|serve)(:|$)/.test(s))) return false;
+  return Object.keys(m.dependencies ?? {}).some((d) => E2E_RUNNERS.has(d));
+}
+
 export function createScope(options: ScopeOptions = {}): Scope {
   const globs = (list: string[] | undefined) => (list ?? []).map((g) => g.replace(/^\.\//, '')).filter(Boolean)
     // A folder (`apps/tools`) means everything under it, as in ESLint's ignores.
@@ -64,12 +82,13 @@ export function createScope(options: ScopeOptions = {}): Scope {
   const include = globs(options.include);
   const ignored = ignores.length ? picomatch(ignores, { dot: true }) : () => false;
   const included = include.length ? picomatch(include, { dot: true }) : () => false;
+  const testPackages = (options.testPackages ?? []).map((d) => `${d.replace(/\/$/, '')}/`);
   return {
-    signature: JSON.stringify({ includeTests: !!options.includeTests, ignores, include }),
+    signature: JSON.stringify({ includeTests: !!options.includeTests, ignores, include, testPackages }),
     outOfScope(rel) {
       if (ignored(rel)) return 'ignored';
       if (options.includeTests || included(rel)) return undefined;
-      return defaultKind(rel);
+      return defaultKind(rel) ?? (testPackages.some((d) => rel.startsWith(d)) ? 'test' : undefined);
     },
   };
 }
