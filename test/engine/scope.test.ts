@@ -125,6 +125,19 @@ describe('analysis scope', () => {
     assert.deepEqual(consumerFindings(root), ['apps/orders/src/consumer.ts', 'runner/src/consumer.ts']);
     assert.equal(analyzeSync({ root }).outOfScope?.test, 1);
   });
+  it('leaves out `bin/` programs nothing starts; keeps those a package.json script or a Dockerfile names, and a `bin` module under src/', () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'api', scripts: { dev: 'nodemon ./bin/cli api', 'archive:backfill': 'ts-node bin/backfillArchives.ts' } }),
+      'Dockerfile': lines('FROM node:20', 'CMD ["node", "bin/worker"]'),
+      'bin/cli.ts': consumer('cli_rows'),
+      'bin/worker.ts': consumer('worker_rows'),
+      'bin/backfillArchives.ts': consumer('archives'),
+      'bin/addTwitterSource.ts': consumer('twitter_sources'),
+      'src/modules/bin/recycle.consumer.ts': consumer('recycled'),
+    });
+    assert.deepEqual(consumerFindings(root), ['bin/backfillArchives.ts', 'bin/cli.ts', 'bin/worker.ts', 'src/modules/bin/recycle.consumer.ts']);
+    assert.equal(analyzeSync({ root }).outOfScope?.script, 1);
+  });
   it('follows the architecture file: include brings a folder back, ignores leaves one out', () => {
     const root = workspace({
       ...files,

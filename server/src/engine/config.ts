@@ -12,7 +12,7 @@ import { loadArchitecture } from './architecture/load';
 import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, toRel } from './workspace/files';
 import { RULE_IDS } from './rules';
 import { describe } from './workspace/tsconfigs';
-import { isEndToEndTestPackage } from './system/scope';
+import { isEndToEndTestPackage, startedBinNames } from './system/scope';
 
 export const ARCHITECTURE_FILE_NAMES = ['architecture.yaml', 'architecture.yml'];
 
@@ -93,6 +93,18 @@ export function endToEndTestPackages(root: string, overlays?: Map<string, string
     }
   }
   return out;
+}
+
+/** The `bin/` programs the workspace's package.json files, Dockerfiles and Procfiles start, as `<folder>|<name>` (system/scope.ts). */
+export function startedBinPrograms(root: string, overlays?: Map<string, string>): string[] {
+  const out = new Set<string>();
+  for (const rel of findConfigFiles(root, ['**/package.json', '**/Dockerfile', '**/*.Dockerfile', '**/Dockerfile.*', '**/Procfile'])) {
+    const text = readOptional(path.join(root, rel), overlays, root);
+    if (!text || !/\bbin\//.test(text)) continue;
+    const dir = path.posix.dirname(rel);
+    for (const name of startedBinNames(text)) out.add(`${dir}|${name}`);
+  }
+  return [...out];
 }
 
 export function workspacePackages(root: string, overlays?: Map<string, string>): Map<string, string> {

@@ -19,6 +19,12 @@ export interface ScopeOptions {
   include?: string[];
   /** Package folders (workspace-relative) that hold an end-to-end test suite (see `isEndToEndTestPackage`). */
   testPackages?: string[];
+  /**
+   * The `bin/` programs something starts, as `<folder>|<name>`: a package.json script, `bin` or
+   * `main`, a Dockerfile or a Procfile in `<folder>` names `bin/<name>` (see `startedBinNames`).
+   * Any other file in a `bin/` folder is a hand-run script.
+   */
+  startedBin?: string[];
 }
 
 export interface Scope {
@@ -74,6 +80,27 @@ export function isEndToEndTestPackage(manifest: unknown): boolean {
   return Object.keys(m.dependencies ?? {}).some((d) => E2E_RUNNERS.has(d));
 }
 
+/**
+ * The `bin/` program names a package.json, Dockerfile or Procfile text starts (`node bin/cli api`,
+ * `"bin": { "dpat": "dist/bin/cli.js" }`, `ts-node bin/backfill.ts`), without extension.
+ */
+export function startedBinNames(text: string): string[] {
+  return [...text.matchAll(/(?:^|[^\w-])bin\/([\w.-]+)/g)].map((m) => m[1].replace(/\.[cm]?[jt]sx?$/, ''));
+}
+
+/** A file in a `bin/` folder that nothing of the package (or a folder above it) starts: a hand-run script. */
+function unstartedBin(rel: string, started: Set<string>): boolean {
+  const parts = rel.split('/');
+  const at = parts.lastIndexOf('bin', parts.length - 2);
+  // Under `src/`, a `bin` folder is a domain module (a recycle bin), not programs.
+  if (at < 0 || parts.slice(0, at).includes('src')) return false;
+  const name = parts[parts.length - 1].replace(/\.[cm]?[jt]sx?$/, '');
+  for (let i = at; i >= 0; i--) {
+    if (started.has(`${parts.slice(0, i).join('/') || '.'}|${name}`)) return false;
+  }
+  return true;
+}
+
 export function createScope(options: ScopeOptions = {}): Scope {
   const globs = (list: string[] | undefined) => (list ?? []).map((g) => g.replace(/^\.\//, '')).filter(Boolean)
     // A folder (`apps/tools`) means everything under it, as in ESLint's ignores.
@@ -83,12 +110,13 @@ export function createScope(options: ScopeOptions = {}): Scope {
   const ignored = ignores.length ? picomatch(ignores, { dot: true }) : () => false;
   const included = include.length ? picomatch(include, { dot: true }) : () => false;
   const testPackages = (options.testPackages ?? []).map((d) => `${d.replace(/\/$/, '')}/`);
+  const started = new Set(options.startedBin ?? []);
   return {
-    signature: JSON.stringify({ includeTests: !!options.includeTests, ignores, include, testPackages }),
+    signature: JSON.stringify({ includeTests: !!options.includeTests, ignores, include, testPackages, started: [...started].sort() }),
     outOfScope(rel) {
       if (ignored(rel)) return 'ignored';
       if (options.includeTests || included(rel)) return undefined;
-      return defaultKind(rel) ?? (testPackages.some((d) => rel.startsWith(d)) ? 'test' : undefined);
+      return defaultKind(rel) ?? (testPackages.some((d) => rel.startsWith(d)) ? 'test' : unstartedBin(rel, started) ? 'script' : undefined);
     },
   };
 }
