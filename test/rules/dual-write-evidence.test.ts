@@ -110,6 +110,56 @@ export async function start() {
     assert.match(repeated[0].message, /publishes \(`producer.send to "shipments.created"`\)|writes `INSERT INTO shipments`/);
   });
 
+  /** A Kafka consumer dispatching on the message's type: `audit` runs for one type, the insert and publish for another. */
+  const dispatchingConsumer = (audit: string, create: string) => `import { Kafka } from 'kafkajs';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+const kafka = new Kafka({ brokers: ['kafka:9092'] });
+const consumer = kafka.consumer({ groupId: 'shipping' });
+const producer = kafka.producer();
+
+async function onAudit(id: string) {
+  ${audit}
+}
+
+async function onCreated(orderId: string) {
+  ${create}
+  await producer.send({ topic: 'shipments.created', messages: [{ key: orderId, value: orderId }] });
+}
+
+export async function start() {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = JSON.parse(message.value!.toString());
+      switch (event.type) {
+        case 'audited':
+          await onAudit(event.id);
+          break;
+        case 'created':
+          await onCreated(event.orderId);
+          break;
+      }
+    },
+  });
+}
+`;
+  const KEYED_AUDIT = 'await prisma.auditMark.create({ data: { id } });';
+  const SHIPMENT = "await prisma.shipment.update({ where: { id: orderId }, data: { status: 'created' } });";
+
+  it('what stops a repeat is judged on the way to the publish: a keyed insert in another case of the dispatch does not stop it, so the redelivery repeats the write and the publish', () => {
+    const files = { 'services/shipping/src/consumer.ts': dispatchingConsumer(KEYED_AUDIT, SHIPMENT), ...SHIPMENTS_CONSUMER };
+    assert.deepEqual(findingsFor('dual-write', files), []);
+  });
+
+  it('a get-or-create before the publish lets the repeat go on to it; a keyed insert that fails on the repeat stops it before the publish', () => {
+    const getOrCreate = 'const found = await prisma.shipment.findUnique({ where: { id: orderId } });\n  if (!found) await prisma.shipment.create({ data: { id: orderId } });';
+    assert.deepEqual(findingsFor('dual-write', { 'services/shipping/src/consumer.ts': dispatchingConsumer('', getOrCreate), ...SHIPMENTS_CONSUMER }), []);
+    const stopped = findingsFor('dual-write', { 'services/shipping/src/consumer.ts': dispatchingConsumer('', 'await prisma.shipment.create({ data: { id: orderId } });'), ...SHIPMENTS_CONSUMER });
+    assert.equal(stopped.length, 1);
+    assert.match(stopped[0].message, /the event goes out only if the repeated write succeeds and does not skip it/);
+  });
+
   it('a fire-and-forget publish in that consumer is lost all the same: its failure never reaches the handler', () => {
     const files = { 'services/shipping/src/consumer.ts': shippingConsumer('').replace('await producer.send(', 'void producer.send('), ...SHIPMENTS_CONSUMER };
     assert.equal(findingsFor('dual-write', files).length, 1);

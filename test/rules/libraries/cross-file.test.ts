@@ -137,7 +137,7 @@ const GENERATED_CLIENT = lines(
   'const prisma = new PrismaClient();',
   '',
   "export const worker = new Worker('builds', async (job) => {",
-  '  await prisma.actionLog.create({ data: { message: job.data.message } });',
+  '  await prisma.buildStep.create({ data: { message: job.data.message } });',
   "}, { connection: { host: process.env.REDIS_HOST } });",
 );
 

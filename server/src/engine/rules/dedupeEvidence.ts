@@ -10,6 +10,7 @@
  */
 import { replacedSet } from './replacedSet';
 import { Node } from 'ts-morph';
+import { pathRelation } from '../facts/paths';
 import type { Fact } from '../facts/facts';
 import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
@@ -74,12 +75,44 @@ export function effectDeduplicated(model: SystemModel, handler: Node, effect: Re
     || replacedSet(model.effects.of(handler), handler, effect);
 }
 
-/** True when something in the handler's flow can stop a redelivered message before its effects repeat. */
-export function repeatMayStop(model: SystemModel, handler: Node): boolean {
+/**
+ * True when something in the handler's flow can stop a redelivered message before its effects repeat.
+ * With `target` (an effect the handler reaches), only what can stop the repeat before that effect
+ * counts: an effect on a branch that excludes it, or after it, does not (a keyed insert in another
+ * case of a dispatching `switch` does not stop this case from running again).
+ */
+export function repeatMayStop(model: SystemModel, handler: Node, target?: Reached): boolean {
   if (handlerDeduplicates(model, handler)) return true;
   const reached = model.effects.of(handler);
   const written = writtenStores(reached);
-  if (reached.some((r) => r.fact.kind === 'write' && (keyedOnGivenId(r.fact) || effectDeduplicated(model, handler, r, written)))) return true;
-  const effects = reached.filter((r) => EFFECT_KINDS.has(r.fact.kind));
-  return guardedByStateTransition(handler, effects);
+  if (!target) {
+    if (reached.some((r) => r.fact.kind === 'write' && (keyedOnGivenId(r.fact) || effectDeduplicated(model, handler, r, written)))) return true;
+    return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind)));
+  }
+  // Before one effect, the repeat stops at a check that guards that effect, or at a keyed insert on
+  // the way that fails on the repeat (not one whose duplicate is caught or that an existence check
+  // skips: the flow goes on past those, as it does past an upsert).
+  const onTheWay = (r: Reached) => r === target || !apart(r, target, handler);
+  if (guardedByExistenceCheck(handler, target, written, (c) => model.analysis.resolveCallee(c))) return true;
+  const failsOnRepeat = (r: Reached) => (keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact)) && !duplicateKeyCaught(r)
+    && !guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c));
+  if (reached.some((r) => r.fact.kind === 'write' && onTheWay(r) && failsOnRepeat(r))) return true;
+  return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind) && onTheWay(r)));
+}
+
+/**
+ * Two effects reached from `root` that no execution runs in the order `a` then `b`: on exclusive
+ * branches, or `a` after `b`, compared in the deepest function both paths pass through.
+ */
+function apart(a: Reached, b: Reached, root: Node): boolean {
+  const at = (r: Reached, level: number) => (level === 0 ? r.via : r.steps[level - 1]);
+  const fnAt = (r: Reached, level: number) => (level === 0 ? root : r.path[level - 1]);
+  for (let level = 0; level <= Math.min(a.path.length, b.path.length); level++) {
+    if (fnAt(a, level) !== fnAt(b, level)) return false;
+    const x = at(a, level);
+    const y = at(b, level);
+    if (x === y) continue;
+    return pathRelation(x, y, fnAt(a, level)) === 'exclusive' || x.getPos() > y.getPos();
+  }
+  return false;
 }

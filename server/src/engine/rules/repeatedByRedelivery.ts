@@ -24,7 +24,9 @@ export function repeatedByRedelivery(model: SystemModel, fn: Node, at: Reached, 
     if (!consumer || consumer.request) return false;
     const delivery = consumerDelivery(model, consumer);
     if (delivery.redelivers !== true || !delivery.direct) return false;
-    if (repeatMayStop(model, root)) return false;
+    // What could stop the repeat before this publish (not a dedupe in another case of a dispatching handler).
+    const target = model.effects.of(root).find((r) => r.fact === at.fact && (root === fn || r.path.includes(fn)));
+    if (repeatMayStop(model, root, target)) return false;
   }
   return !failureSwallowed(at, fn);
 }

@@ -6,14 +6,20 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
 import { arg, calleeName, channelName, receiver, stringValue } from '../syntax';
 import { Node } from 'ts-morph';
+import { elementRegistrations } from '../elementRegistrations';
 
 const PS = '@google-cloud/pubsub';
 
 /** The topic name of `pubsub.topic('orders')` when the receiver is built that way (or a const holding it). */
 function topicName(call: Node): string | undefined {
+  return channelName(topicArgument(call));
+}
+
+/** The name expression the receiver was built with (`pubsub.topic(name)`, `pubsub.subscription(name)`), directly or through a const. */
+function topicArgument(call: Node): Node | undefined {
   let recv = receiver(call);
   for (let i = 0; i < 2 && recv; i++) {
-    if (Node.isCallExpression(recv)) return channelName(arg(recv, 0));
+    if (Node.isCallExpression(recv)) return arg(recv, 0);
     if (Node.isIdentifier(recv)) {
       const decl = recv.getSymbol()?.getDeclarations()[0];
       recv = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
@@ -38,7 +44,13 @@ const publish: OperationAnalyzer = (call) => {
 const onMessage: OperationAnalyzer = (call, analysis) => {
   if (stringValue(arg(call, 0)) !== 'message') return undefined;
   const sub = topicName(call);
-  return consumerFact(PS, call, calleeName(call), analysis.functionFrom(arg(call, 1)), sub, `Pub/Sub subscription "${sub ?? '?'}" message handler`, 'pubsub');
+  const own = consumerFact(PS, call, calleeName(call), analysis.functionFrom(arg(call, 1)), sub, `Pub/Sub subscription "${sub ?? '?'}" message handler`, 'pubsub');
+  // A subscribe wrapper called for each object of a list of workers (elementRegistrations.ts): one consumer per object.
+  const each = sub === undefined ? elementRegistrations(call, arg(call, 1), topicArgument(call), analysis) : undefined;
+  return each ? [own, ...each.map((e) => {
+    const name = channelName(e.channel);
+    return consumerFact(PS, call, e.reportAt, e.handler, name, `Pub/Sub subscription "${name ?? '?'}" message handler, registered through ${calleeName(e.site).getText()}()`, 'pubsub');
+  })] : own;
 };
 
 export const pubsub: LibraryTable = {
