@@ -102,8 +102,32 @@ ${between}
 }
 `;
 
+/** A change handler: publishes when the opportunity is LIVE, clears alerts under `clearWhen` (line 16). */
+const opportunityChange = (clearWhen: string) => `${HEAD}
+export enum State { DRAFT = 'draft', LIVE = 'live' }
+
+export async function onOpportunityChange(data: { op: string; before?: { state: State }; after?: { id: string; type: string; state: State } }) {
+  if (data.after?.type === 'job' && data.after?.state === State.LIVE) {
+    await producer.send({ topic: 'opportunity.live', messages: [{ key: data.after!.id, value: data.after!.id }] });
+  }
+  if (data.op === 'u' && data.before?.state === State.LIVE) {
+    if (${clearWhen}) {
+      await prisma.alert.updateMany({ where: { opportunityId: data.after!.id }, data: { opportunityId: null } });
+    }
+  }
+}
+`;
+
 runRuleTests('dual-write', {
   valid: [
+    {
+      name: 'one if pins the state to LIVE, the other runs only when it is not LIVE (!==): never both',
+      files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.LIVE') },
+    },
+    {
+      name: 'not LIVE and not DRAFT (!== && !==) rules out LIVE as well',
+      files: { 'services/jobs/src/cdc.ts': opportunityChange("data.after?.state !== State.DRAFT && data.after?.state !== State.LIVE") },
+    },
     {
       name: 'two ifs whose helpers pin the same value to disjoint constants never both run',
       files: { 'services/auth/src/after-setting-update.ts': settings('SettingName.NAMES.MuteMarketingEmails, SettingName.NAMES.MuteSignInEmails') },
@@ -186,6 +210,16 @@ export async function saveDraft(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'not DRAFT does not rule out LIVE: both may run',
+      files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.DRAFT') },
+      errors: [{ messageId: 'dualWrite', file: 'services/jobs/src/cdc.ts', line: 13, column: 20 }],
+    },
+    {
+      name: 'not LIVE or not DRAFT rules out nothing',
+      files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.LIVE || data.after?.state !== State.DRAFT') },
+      errors: [{ messageId: 'dualWrite', file: 'services/jobs/src/cdc.ts', line: 13, column: 20 }],
+    },
     {
       name: 'constant sets that meet: the same setting may take both branches',
       files: { 'services/auth/src/after-setting-update.ts': settings('SettingName.NAMES.MuteMarketingEmails, SettingName.NAMES.MfaSecret') },

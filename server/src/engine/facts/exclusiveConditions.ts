@@ -12,8 +12,13 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import { constantValue, singleReturnHelper, UNKNOWN, unwrap, type Literal } from './constantValues';
 
-/** What a condition being true says: each value (by its path) is one of these constants. */
+/**
+ * What a condition being true says: each value (by its path) is one of these constants, or (key
+ * `!path`, from `!==`) none of these.
+ */
 type Pins = Map<string, Set<Literal>>;
+
+const NOT = '!';
 
 /** Inside a helper: its parameter names and the caller's paths they stand for (undefined: the function itself). */
 type Names = Map<string, string | undefined> | undefined;
@@ -27,8 +32,16 @@ export function exclusiveConditions(a: Node, b: Node, fn: Node): boolean {
   for (const x of pa) {
     for (const y of pb) {
       for (const [path, values] of x) {
+        if (path.startsWith(NOT)) continue;
         const other = y.get(path);
         if (other && ![...values].some((v) => other.has(v)) && !changeable(fn, path)) return true;
+        // One side pins the value to constants the other rules out (`state === LIVE` and `state !== LIVE`).
+        const excluded = y.get(NOT + path);
+        if (excluded && [...values].every((v) => excluded.has(v)) && !changeable(fn, path)) return true;
+      }
+      for (const [path, values] of y) {
+        const excluded = path.startsWith(NOT) ? undefined : x.get(NOT + path);
+        if (excluded && [...values].every((v) => excluded.has(v)) && !changeable(fn, path)) return true;
       }
     }
   }
@@ -60,6 +73,10 @@ function pinsOf(expr: Node, names: Names, fn: Node, depth: number): Pins | undef
     if (op === SyntaxKind.EqualsEqualsEqualsToken || op === SyntaxKind.EqualsEqualsToken) {
       return pinned(e.getLeft(), e.getRight(), names, fn) ?? pinned(e.getRight(), e.getLeft(), names, fn);
     }
+    if (op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.ExclamationEqualsToken) {
+      const pins = pinned(e.getLeft(), e.getRight(), names, fn) ?? pinned(e.getRight(), e.getLeft(), names, fn);
+      return pins && new Map([...pins].map(([path, values]) => [NOT + path, values]));
+    }
     if (op === SyntaxKind.AmpersandAmpersandToken) {
       const l = pinsOf(e.getLeft(), names, fn, depth + 1);
       const r = pinsOf(e.getRight(), names, fn, depth + 1);
@@ -67,7 +84,8 @@ function pinsOf(expr: Node, names: Names, fn: Node, depth: number): Pins | undef
       const out: Pins = new Map(l);
       for (const [path, values] of r) {
         const had = out.get(path);
-        out.set(path, had ? new Set([...had].filter((v) => values.has(v))) : values);
+        // Both hold: one of the intersection, or none of the union.
+        out.set(path, !had ? values : path.startsWith(NOT) ? new Set([...had, ...values]) : new Set([...had].filter((v) => values.has(v))));
       }
       return out;
     }
@@ -78,7 +96,8 @@ function pinsOf(expr: Node, names: Names, fn: Node, depth: number): Pins | undef
       const out: Pins = new Map();
       for (const [path, values] of l) {
         const more = r.get(path);
-        if (more) out.set(path, new Set([...values, ...more]));
+        // Either holds: one of the union, or none of the intersection.
+        if (more) out.set(path, path.startsWith(NOT) ? new Set([...values].filter((v) => more.has(v))) : new Set([...values, ...more]));
       }
       return out;
     }
