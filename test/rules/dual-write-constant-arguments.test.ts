@@ -125,6 +125,10 @@ runRuleTests('dual-write', {
       files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.LIVE') },
     },
     {
+      name: 'the same with the state enum of a library whose values the workspace does not show',
+      files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.LIVE').replace("export enum State { DRAFT = 'draft', LIVE = 'live' }", "import { OpportunityState as State } from '@acme/schema';") },
+    },
+    {
       name: 'not LIVE and not DRAFT (!== && !==) rules out LIVE as well',
       files: { 'services/jobs/src/cdc.ts': opportunityChange("data.after?.state !== State.DRAFT && data.after?.state !== State.LIVE") },
     },
@@ -213,6 +217,13 @@ export async function saveDraft(id: string) {
     {
       name: 'not DRAFT does not rule out LIVE: both may run',
       files: { 'services/jobs/src/cdc.ts': opportunityChange('data.after?.state !== State.DRAFT') },
+      errors: [{ messageId: 'dualWrite', file: 'services/jobs/src/cdc.ts', line: 13, column: 20 }],
+    },
+    {
+      name: 'library enum members of different names prove nothing apart: LIVE and ARCHIVED may be one value',
+      files: {
+        'services/jobs/src/cdc.ts': opportunityChange('data.after?.state === State.ARCHIVED').replace("export enum State { DRAFT = 'draft', LIVE = 'live' }", "import { OpportunityState as State } from '@acme/schema';"),
+      },
       errors: [{ messageId: 'dualWrite', file: 'services/jobs/src/cdc.ts', line: 13, column: 20 }],
     },
     {

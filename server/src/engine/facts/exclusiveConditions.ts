@@ -34,7 +34,7 @@ export function exclusiveConditions(a: Node, b: Node, fn: Node): boolean {
       for (const [path, values] of x) {
         if (path.startsWith(NOT)) continue;
         const other = y.get(path);
-        if (other && ![...values].some((v) => other.has(v)) && !changeable(fn, path)) return true;
+        if (other && concrete(values) && concrete(other) && ![...values].some((v) => other.has(v)) && !changeable(fn, path)) return true;
         // One side pins the value to constants the other rules out (`state === LIVE` and `state !== LIVE`).
         const excluded = y.get(NOT + path);
         if (excluded && [...values].every((v) => excluded.has(v)) && !changeable(fn, path)) return true;
@@ -132,8 +132,24 @@ function pinned(side: Node, constant: Node, names: Names, fn: Node): Pins | unde
   const path = pathOf(side, names);
   if (!path) return undefined;
   const v = constantValue(constant, fn);
-  return v === UNKNOWN ? undefined : new Map([[path, new Set([v as Literal])]]);
+  if (v !== UNKNOWN) return new Map([[path, new Set([v as Literal])]]);
+  const member = symbolicMember(constant);
+  return member === undefined ? undefined : new Map([[path, new Set([member])]]);
 }
+
+/**
+ * A member of an enum or constant object whose value the workspace does not show (an enum of a
+ * library: `OpportunityState.LIVE`), by its text. Two of them with the same text are the same
+ * value; two different ones may still be equal, so they only ever prove a value ruled out by `!==`.
+ */
+const SYMBOLIC = '\u0000';
+function symbolicMember(expr: Node): string | undefined {
+  const e = unwrap(expr);
+  if (!Node.isPropertyAccessExpression(e) || !/^[A-Z]/.test(e.getExpression().getText()) || !/^[\w$.]+$/.test(e.getText())) return undefined;
+  return SYMBOLIC + e.getText();
+}
+
+const concrete = (values: Set<Literal>) => ![...values].some((v) => typeof v === 'string' && v.startsWith(SYMBOLIC));
 
 /**
  * The path an expression reads (`dto.updatedSettingName`, `name`), with a helper's parameter
