@@ -753,6 +753,33 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'amqplib: a job framework retrying a failed job on a delay queue with its own arguments and a counter, through its own codec, is not a new message',
+      files: {
+        'services/jobs/src/job.ts': lines(
+          "import amqp from 'amqplib';",
+          'type Payload = { args: unknown[]; attempts: number };',
+          'const parseMessage = (content: Buffer): Payload => JSON.parse(content.toString());',
+          'const serializeMessage = (payload: Payload) => Buffer.from(JSON.stringify(payload));',
+          'declare function perform(args: unknown[]): Promise<void>;',
+          'export async function start(queue: string) {',
+          '  const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel();',
+          '  await channel.consume(queue, async (msg) => {',
+          '    if (!msg) return;',
+          '    let payload: Payload;',
+          '    payload = parseMessage(msg.content);',
+          '    try {',
+          '      await perform(payload.args);',
+          '    } catch (error) {',
+          '      channel.sendToQueue(`${queue}.retry.1`, serializeMessage({ args: payload.args, attempts: payload.attempts + 1 }), { persistent: true });',
+          '    }',
+          '    channel.ack(msg);',
+          '  });',
+          '}',
+        ),
+        'services/web/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
       name: 'NestJS: a queue injected with @InjectQueue and processed by a @Processor of the same service',
       files: {
         'services/airtable/src/airtable.service.ts': lines(

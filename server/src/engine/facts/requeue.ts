@@ -9,7 +9,8 @@
  * body rebuilt from it (`{ ...JSON.parse(value), extra }`) counts only on a branch next to one that
  * sends it unchanged (a retry that may attach what the failure produced).
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
+import { writesIn } from './assignments';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
 import { callSites, functionName } from './carriers';
@@ -91,7 +92,8 @@ function derive(node: Node, names: Set<string>, depth: number): Derivation {
   }
   if (Node.isIdentifier(node)) {
     if (names.has(node.getText())) return 'same';
-    const init = variableOf(node)?.getInitializer();
+    const variable = variableOf(node);
+    const init = variable?.getInitializer() ?? (variable ? onlyAssignment(variable) : undefined);
     return init ? derive(init, names, depth + 1) : undefined;
   }
   if (Node.isPropertyAccessExpression(node)) {
@@ -112,12 +114,42 @@ function derive(node: Node, names: Set<string>, depth: number): Derivation {
     // Serializing or parsing keeps the body: `value.toString()`, `JSON.parse(...)`, `Buffer.from(...)`.
     if (Node.isPropertyAccessExpression(callee) && /^(toString|toJSON)$/.test(callee.getName()) && !args.length) return derive(callee.getExpression(), names, depth + 1);
     if (/^(JSON\.parse|JSON\.stringify|Buffer\.from|String)$/.test(text) && args[0]) return derive(args[0], names, depth + 1);
+    // The workspace's own codec: `serializeMessage(x)`, `parseMessage(msg.content)`, `decodePayload(x)`.
+    const last = Node.isPropertyAccessExpression(callee) ? callee.getName() : text;
+    if (args.length === 1 && CODEC.test(last)) return derive(args[0], names, depth + 1);
     return undefined;
   }
   if (Node.isObjectLiteralExpression(node)) {
     // `{ ...JSON.parse(value.toString()), extra }`: the body rebuilt with additions.
     const spreads = node.getProperties().filter((p) => Node.isSpreadAssignment(p));
-    return spreads.some((p) => Node.isSpreadAssignment(p) && derive(p.getExpression(), names, depth + 1)) ? 'extended' : undefined;
+    if (spreads.some((p) => Node.isSpreadAssignment(p) && derive(p.getExpression(), names, depth + 1))) return 'extended';
+    // `{ args: payload.args, attempts: payload.attempts + 1 }`: rebuilt from its own fields and a retry counter only.
+    const props = node.getProperties();
+    return props.length && props.every((p) => Node.isPropertyAssignment(p) && ownField(p.getInitializerOrThrow(), names, depth + 1)) ? 'same' : undefined;
   }
   return undefined;
+}
+
+/** `let payload; ... payload = parseMessage(msg.content);`: the value of a `let` declared bare and assigned once. */
+function onlyAssignment(variable: Node): Node | undefined {
+  const fn = variable.getFirstAncestor(isFunctionLike);
+  const name = (variable as unknown as { getName(): string }).getName();
+  const writes = fn ? writesIn(fn, name) : [];
+  const assignment = writes.length === 1 ? writes[0].getParent() : undefined;
+  return assignment && Node.isBinaryExpression(assignment) && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken ? assignment.getRight() : undefined;
+}
+
+/** Names of a workspace's serializers and parsers: they keep the body they are given. */
+const CODEC = /^(serialize|deserialize|parse|encode|decode|stringify)\w*$/i;
+
+/** A field of the incoming body (`payload.args`, where `payload` is the parsed body), or a counter computed from one (`payload.attempts + 1`). */
+function ownField(expr: Node, names: Set<string>, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Node.isParenthesizedExpression(expr)) return ownField(expr.getExpression(), names, depth);
+  if (Node.isBinaryExpression(expr) && /^[-+]$/.test(expr.getOperatorToken().getText())) {
+    return ownField(expr.getLeft(), names, depth + 1) && Node.isNumericLiteral(expr.getRight());
+  }
+  if (!Node.isPropertyAccessExpression(expr)) return false;
+  const root = expr.getExpression();
+  return Node.isIdentifier(root) && !names.has(root.getText()) && derive(root, names, depth + 1) === 'same';
 }
