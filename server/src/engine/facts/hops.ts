@@ -244,8 +244,9 @@ export function destinationOf(fact: Fact, service: string | undefined, hops: Hop
  * The consumers in code of a publish whose every consumer is in the publishing service; undefined
  * when one is elsewhere, is the architecture file's (not seen in code), or none is found.
  */
-export function ownConsumers(fact: Fact, service: string | undefined, hops: HopIndex): Fact[] | undefined {
-  const keys = publishKeys(fact, service, hops);
+export function ownConsumers(fact: Fact, service: string | undefined, hops: HopIndex, site?: Node): Fact[] | undefined {
+  // At a call of the publish's wrapper (`site`), the channel its caller names.
+  const keys = publishKeys(fact, service, hops, site);
   const out = new Set<Fact>();
   for (const key of keys) {
     const ends = hops.endsOf(key);

@@ -61,6 +61,10 @@ export function registrationSites(registration: Node, handlerExpr: Node | undefi
 function handlerParamIndex(expr: Node, params: Node[]): number {
   let e: Node = expr;
   while (Node.isParenthesizedExpression(e) || Node.isAsExpression(e)) e = e.getExpression();
+  // `const wrapped = this.wrapProcessor(processor); new Worker(q, wrapped)`: the wrapping call held in a const.
+  const held = Node.isIdentifier(e) && !params.some((p) => isParam(e, p)) ? declarationOf(e) : undefined;
+  const init = held && Node.isVariableDeclaration(held) ? held.getInitializer() : undefined;
+  if (init && Node.isCallExpression(init)) e = init;
   const direct = params.findIndex((p) => isParam(e, p));
   if (direct >= 0 || !Node.isCallExpression(e)) return direct;
   // A higher-order wrapper around the handler: `metricWrapper(processor, queueName)`, `processor.bind(this)`.

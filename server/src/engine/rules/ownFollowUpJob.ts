@@ -34,7 +34,7 @@ export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops:
   const publish = at.fact;
   if (publish.kind !== 'publish') return false;
   if (recordsState(lastWritesBefore(model.effects.of(fn), at))) return false;
-  return derivedByOwnConsumers(model, publish, hops);
+  return derivedByOwnConsumers(model, publish, hops, at.path.length ? at.via : undefined);
 }
 
 /**
@@ -44,16 +44,49 @@ export function ownFollowUpWork(model: SystemModel, fn: Node, at: Reached, hops:
  * non-idempotent-consumer reads this too: a duplicate of such a message redoes the derivation and
  * adds nothing, so publishing it again on a redelivery is not a repeated effect.
  */
-export function derivedByOwnConsumers(model: SystemModel, publish: Fact, hops: HopIndex): boolean {
-  const consumers = ownConsumers(publish, model.serviceOf(publish.node)?.name, hops);
+export function derivedByOwnConsumers(model: SystemModel, publish: Fact, hops: HopIndex, site?: Node): boolean {
+  const consumers = ownConsumers(publish, model.serviceOf(publish.node)?.name, hops, site);
   if (!consumers?.length) return false;
   return consumers.every((c) => {
     if (!c.handler || !isFunctionLike(c.handler) || runsUnseenCallbacks(model, c.handler)) return false;
+    // A handler whose work is switched off (`case 'update-collection': callback(); break;`): the job changes nothing.
+    if (doesNothing(model, c.handler)) return true;
     const reached = model.effects.of(c.handler);
     const written = writtenStores(reached);
     // It derives data: it writes, and every write is one a repeat does not add to (set-to-value, upsert, get-or-create).
     return reached.some((r) => r.fact.kind === 'write') && !reached.some((r) => consequential(r, c) || addsRecord(model, c.handler!, r, written));
   });
+}
+
+/** Calls a handler that does nothing may make: its own callbacks (`done()`), and logging. */
+const LOGGING = /^(console|log|logger|this\.log|this\.logger)\.\w+$/;
+const MAX_NOOP_FUNCTIONS = 12;
+
+/**
+ * True when a handler, and every workspace function it calls, makes no call but to a callback it was
+ * given (`done()`, `callback(err)`) or to a logger, and constructs nothing: its work is switched off.
+ * Any other call (a library's, or one that does not resolve) may do something, so it is not.
+ */
+export function doesNothing(model: SystemModel, handler: Node): boolean {
+  const seen = new Set<Node>([handler]);
+  const queue = [handler];
+  while (queue.length) {
+    const fn = queue.shift()!;
+    if (fn.getDescendantsOfKind(SyntaxKind.NewExpression).length) return false;
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (LOGGING.test(callee.getText())) continue;
+      const decl = Node.isIdentifier(callee) ? callee.getSymbol()?.getDeclarations()[0] : undefined;
+      if (decl && Node.isParameterDeclaration(decl)) continue;
+      const target = model.analysis.resolveCallee(call);
+      if (!target || target.getSourceFile().isDeclarationFile()) return false;
+      if (seen.has(target)) continue;
+      if (seen.size >= MAX_NOOP_FUNCTIONS) return false;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return true;
 }
 
 /**

@@ -131,17 +131,37 @@ function awaitsResult(call: Node): boolean {
 
 const RESULT_METHODS = new Set(['finished', 'waitUntilFinished']);
 
+/**
+ * The name a queue facade builds its queue from (`const queue = this.getQueue(name)` in `add(name, data)`
+ * or `process(name, fn)`; `queue.name` too), when the builder is a workspace function given a parameter
+ * of the enclosing function: both ends built by the same helper from one name use one queue, so the
+ * facade's callers name it.
+ */
+function factoryNameArgument(queueExpr: Node | undefined): Node | undefined {
+  let e = queueExpr;
+  if (e && Node.isPropertyAccessExpression(e) && e.getName() === 'name') e = e.getExpression();
+  if (!e || !(Node.isIdentifier(e) || Node.isPropertyAccessExpression(e))) return undefined;
+  let init = initializerOf(e);
+  while (init && Node.isAwaitExpression(init)) init = init.getExpression();
+  if (!init || !Node.isCallExpression(init) || isQueueFactory(init)) return undefined;
+  return init.getArguments().find((a) => parameterOf(a) !== undefined);
+}
+
 function add(call: Node, analysis: Analysis) {
   const name = stringValue(arg(call, 0));
-  const queue = queueName(call, analysis);
+  const built = queueName(call, analysis);
+  // Built by a facade from the name its caller gives (`this.getQueue(name)`): the callers name the queue.
+  const facadeParam = built === undefined || built.includes('?') ? parameterOf(factoryNameArgument(receiver(call))) : undefined;
+  const queue = facadeParam ? undefined : built;
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
   // The channel is the queue; a job name is not one (workers take every job of their queue).
   // A repeatable job is keyed by its name and schedule: adding it again registers nothing new.
   const repeat = prop(arg(call, 2), 'repeat');
-  const built = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId && !repeat, payload: { node: arg(call, 1) } });
-  const fact = withResult(repeat ? { ...built, scheduled: true } : built, call);
-  return withChannelIds(name !== undefined ? { ...fact, job: name } : fact, queueIdentity(call));
+  const published = publishFact('bullmq', call, detail, queue, [arg(call, 1), arg(call, 2)], { nonIdempotent: !jobId && !repeat, payload: { node: arg(call, 1) } });
+  const fact = withResult(repeat ? { ...published, scheduled: true } : published, call);
+  const own = facadeParam ? { ...fact, channelFrom: { param: facadeParam } } : fact;
+  return withChannelIds(name !== undefined ? { ...own, job: name } : own, queueIdentity(call));
 }
 
 const withResult = (fact: Fact, call: Node): Fact => awaitsResult(call) ? { ...fact, awaitsResult: true } : fact;
@@ -244,7 +264,11 @@ export const bullmq: LibraryTable = {
       // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
       const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
       const own = param ? { ...fact, channelFrom: { param } } : fact;
-      const wrapped = handler ? undefined : throughWrapper(node, arg(node, 1), arg(node, 0), analysis, 'bullmq', (q) => `BullMQ worker for "${q ?? '?'}"`);
+      // A queue facade's `process(name, n, processor) { new Worker(this.getQueue(name).name, this.wrap(processor)) }`:
+      // one worker per call of the facade, on the queue its caller names.
+      const named = queue === undefined ? factoryNameArgument(arg(node, 0)) : undefined;
+      const wrapped = !handler || named ? throughWrapper(node, arg(node, 1), named ?? arg(node, 0), analysis, 'bullmq', (q) => `BullMQ worker for "${q ?? '?'}"`) : undefined;
+      if (wrapped && named) return wrapped;
       return wrapped ? [own, ...wrapped] : own;
     },
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
