@@ -12,7 +12,7 @@ const WORKER = {
   'services/portfolio/src/worker.ts': `import { Worker } from 'bullmq';
 
 export const worker = new Worker('profiles', async (job) => {
-  console.log('refreshing', job.data.symbol);
+  await fetch('https://data.example.com/profiles/refresh', { method: 'POST', body: JSON.stringify({ symbol: job.data.symbol }) });
 });
 `,
 };
