@@ -28,6 +28,7 @@ import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
+import { flowName, MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -36,7 +37,7 @@ export const dualWrite = createRule({
   fixes: ['Route through a transactional outbox'],
   messages: {
     dualWrite: {
-      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}}{{order}}, but the two do not commit together: {{failure}}{{inferred}}',
+      message: 'This flow writes `{{write}}` ({{writeAt}}) and {{publish}}{{order}}, but the two do not commit together: {{failure}}{{inferred}}{{also}}',
       hint: 'Insert the {{event}} into an outbox table in the same transaction as the write, and let a relay {{deliver}} it (polling with FOR UPDATE SKIP LOCKED, or CDC).',
     },
     brokenOutbox: {
@@ -107,8 +108,9 @@ export const dualWrite = createRule({
     // The headline send of a group: one another service is seen to consume, where there is one.
     const seenConsumed = (c: Candidate) => c.at.fact.kind === 'publish' && destinationAt(c).kind === 'other';
     const alternates = sameEventOnBranches(reportable, seenConsumed);
+    const shared = sharedPairs(reportable.filter((c) => !alternates.dropped.has(c)), (n) => model.relOf(n), (c) => model.locationOf(siteOf(c.at)));
     for (const c of reportable) {
-      if (alternates.dropped.has(c)) continue;
+      if (alternates.dropped.has(c) || shared.folded.has(c)) continue;
       const at = siteOf(c.at);
       const location = model.locationOf(at);
       const key = `${c.kind}:${location.file}:${location.range.start.line}:${location.range.start.column}`;
@@ -129,7 +131,10 @@ export const dualWrite = createRule({
             : `another publish${sameChannel ? ' to the same channel' : ''} ${o.writeFirst ? 'after' : 'before'} the same write (one outbox covers both): ${o.at.fact.detail}`,
         })),
         ...entryPoints(model, callers, consumers),
+        ...(shared.others.get(c) ?? []).slice(0, MAX_SHARED_RELATED).map((o) => ({ ...model.locationOf(siteOf(o.at)), message: `the same write and publish in another flow${flowName(o.fn)}` })),
       ];
+      const sharedBy = shared.others.get(c)?.length ?? 0;
+      const also = sharedBy ? ` The same write and publish, both in shared code, also run in ${sharedBy} other flow${sharedBy === 1 ? '' : 's'} (related locations): an outbox written where the shared code publishes covers them all.` : '';
       // Inside the write's transaction the publish cannot be lost with the change saved; only a failed commit after it goes wrong.
       const common = { location, related, inferred: inferredWhat.length > 0, ...(inferredWhat.length || c.beforeCommit ? { maxSeverity: 'warning' as const } : {}) };
       if (c.kind === 'brokenOutbox') {
@@ -156,6 +161,7 @@ export const dualWrite = createRule({
             : !c.writeFirst && isReply(c.at) ? REPLY_BEFORE_WRITE
             : publishFailure(model, c.writeFirst, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp, consumer),
           inferred,
+          also,
           event: isHttp ? 'request' : 'event',
           deliver: isHttp ? 'send' : 'publish',
         },
