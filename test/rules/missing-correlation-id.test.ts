@@ -753,6 +753,31 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'kafkajs: a topic the service consumes itself, subscribed as a key of its handler map (Object.keys(handlers).map(...))',
+      files: {
+        'services/auth/src/token.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          "const producer = new Kafka({ clientId: 'auth', brokers: ['kafka:9092'] }).producer();",
+          'export async function recordIp(ip: string) {',
+          "  await producer.send({ topic: 'ip-address', messages: [{ value: JSON.stringify({ ip }) }] });",
+          '}',
+        ),
+        'services/auth/src/consumer.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          "const consumer = new Kafka({ clientId: 'auth', brokers: ['kafka:9092'] }).consumer({ groupId: 'auth' });",
+          'declare function upsertIp(value: string): Promise<void>;',
+          'declare function mailDeployed(value: string): Promise<void>;',
+          'export async function start() {',
+          "  const topicOperations: Record<string, (value: string) => Promise<void>> = { 'ip-address': upsertIp, ['deploy-topic']: mailDeployed };",
+          '  await consumer.connect();',
+          '  await Promise.all(Object.keys(topicOperations).map((topic) => consumer.subscribe({ topic, fromBeginning: false })));',
+          '  await consumer.run({ eachMessage: async ({ topic, message }) => topicOperations[topic]?.(message.value!.toString()) });',
+          '}',
+        ),
+        'services/web/src/main.ts': 'export const port = 3000;\n',
+      },
+    },
+    {
       name: 'amqplib: a job framework retrying a failed job on a delay queue with its own arguments and a counter, through its own codec, is not a new message',
       files: {
         'services/jobs/src/job.ts': lines(

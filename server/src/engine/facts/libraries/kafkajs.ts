@@ -25,7 +25,7 @@ function subscribedTopic(call: Node, analysis: Analysis, given: (n: Node | undef
     if (callee.getExpression().getText() !== recvText) continue;
     const opts = given(arg(other, 0));
     const single = prop(opts, 'topic');
-    const topic = channelName(single) ?? topicsFromCallers(single, analysis);
+    const topic = channelName(single) ?? topicsFromCallers(single, analysis) ?? topicsIterated(single);
     if (topic) return { topic };
     const ids = single ? identities([single]) : undefined;
     if (ids) return { ids };
@@ -66,6 +66,42 @@ function topicsFromCallers(value: Node | undefined, analysis: Analysis): string 
   const names = param ? argumentsAtCallSites(param, analysis).map(({ arg }) => channelName(arg)) : [];
   if (!names.length || names.some((n) => !n)) return undefined;
   return [...new Set(names)].join(', ');
+}
+
+/**
+ * The topics a subscribe runs over when its topic is the element of a list it iterates:
+ * `Object.keys(handlers).map((topic) => consumer.subscribe({ topic }))` (the keys of a handler map),
+ * or `topics.forEach((topic) => ...)` over a list of names; joined (`a, b`), `?` for a name that is
+ * not a literal.
+ */
+function topicsIterated(value: Node | undefined): string | undefined {
+  const param = value && Node.isIdentifier(value) ? parameterDeclaredBy(value) : undefined;
+  const fn = param?.getParent();
+  const call = fn?.getParent();
+  if (!call || !Node.isCallExpression(call) || call.getArguments()[0] !== fn) return undefined;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !/^(map|forEach|flatMap)$/.test(callee.getName())) return undefined;
+  const list = unwrap(callee.getExpression());
+  let names: (string | undefined)[] | undefined;
+  if (Node.isCallExpression(list) && list.getExpression().getText() === 'Object.keys') {
+    const target = list.getArguments()[0];
+    let obj = target && Node.isIdentifier(target) ? initializerOf(target) : target;
+    obj = obj && unwrap(obj);
+    if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
+    names = obj.getProperties().map((p) => {
+      if (!Node.isPropertyAssignment(p) && !Node.isShorthandPropertyAssignment(p) && !Node.isMethodDeclaration(p)) return undefined;
+      const nameNode = p.getNameNode();
+      if (Node.isComputedPropertyName(nameNode)) {
+        const e = unwrap(nameNode.getExpression());
+        return channelName(Node.isArrayLiteralExpression(e) && e.getElements().length === 1 ? e.getElements()[0] : e);
+      }
+      return Node.isStringLiteral(nameNode) ? nameNode.getLiteralText() : nameNode.getText();
+    });
+  } else {
+    names = topicList(list)?.map((e) => channelName(e));
+  }
+  if (!names?.length || names.every((n) => n === undefined)) return undefined;
+  return names.map((n) => n ?? '?').join(', ');
 }
 
 /** The parameter a name (or a shorthand `{ topic }`) reads. */
