@@ -260,7 +260,7 @@ describe('analysis session', () => {
       "import { Pool } from 'pg';",
       'const pool = new Pool();',
       'export class AuditHandler implements Handler {',
-      "  async handle(value: string) { await pool.query('INSERT INTO audit (ref) VALUES ($1)', [value]); }",
+      "  async handle(value: string) { await pool.query('INSERT INTO reviews (ref) VALUES ($1)', [value]); }",
       '}',
     )]]);
     const edited = session.run({ overlays });
