@@ -246,31 +246,39 @@ function nestProcess(call: Node) {
   return job !== undefined ? { ...fact, job } : fact;
 }
 
+/** `new Worker(name, processor)` (BullMQ, and `WorkerPro` of BullMQ Pro). */
+function worker(node: Node, analysis: Analysis): Fact | Fact[] {
+  const queue = workerQueueName(arg(node, 0));
+  const handler = analysis.functionFrom(arg(node, 1));
+  const fact = withChannelIds(consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq'), workerQueueIdentity(arg(node, 0)));
+  // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
+  const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
+  const own = param ? { ...fact, channelFrom: { param } } : fact;
+  // A queue facade's `process(name, n, processor) { new Worker(this.getQueue(name).name, this.wrap(processor)) }`:
+  // one worker per call of the facade, on the queue its caller names.
+  const named = queue === undefined ? factoryNameArgument(arg(node, 0)) : undefined;
+  const wrapped = !handler || named ? throughWrapper(node, arg(node, 1), named ?? arg(node, 0), analysis, 'bullmq', (q) => `BullMQ worker for "${q ?? '?'}"`) : undefined;
+  if (wrapped && named) return wrapped;
+  return wrapped ? [own, ...wrapped] : own;
+}
+
 export const bullmq: LibraryTable = {
   name: 'bullmq',
   transitions: {
     'bullmq#Queue|new': 'bullmq.Queue',
     'bullmq#Queue|instance': 'bullmq.Queue',
     'bullmq#FlowProducer|new': 'bullmq.Queue',
+    // BullMQ Pro: the same API under Pro names (groups and rate limits added).
+    '@taskforcesh/bullmq-pro#QueuePro|new': 'bullmq.Queue',
+    '@taskforcesh/bullmq-pro#QueuePro|instance': 'bullmq.Queue',
+    '@taskforcesh/bullmq-pro#FlowProducerPro|new': 'bullmq.Queue',
     'bull#default|new': 'bull.Queue',
     'bull#default|()': 'bull.Queue',
     'bull#Queue|instance': 'bull.Queue',
   },
   operations: {
-    'bullmq#Worker|new': (node, analysis) => {
-      const queue = workerQueueName(arg(node, 0));
-      const handler = analysis.functionFrom(arg(node, 1));
-      const fact = withChannelIds(consumerFact('bullmq', node, calleeName(node), handler, queue, `BullMQ worker for "${queue ?? '?'}"`, 'bullmq'), workerQueueIdentity(arg(node, 0)));
-      // `register(queueName, processor) { new Worker(queueName, ...) }`: the callers name the queue.
-      const param = queue === undefined ? parameterOf(arg(node, 0)) : undefined;
-      const own = param ? { ...fact, channelFrom: { param } } : fact;
-      // A queue facade's `process(name, n, processor) { new Worker(this.getQueue(name).name, this.wrap(processor)) }`:
-      // one worker per call of the facade, on the queue its caller names.
-      const named = queue === undefined ? factoryNameArgument(arg(node, 0)) : undefined;
-      const wrapped = !handler || named ? throughWrapper(node, arg(node, 1), named ?? arg(node, 0), analysis, 'bullmq', (q) => `BullMQ worker for "${q ?? '?'}"`) : undefined;
-      if (wrapped && named) return wrapped;
-      return wrapped ? [own, ...wrapped] : own;
-    },
+    'bullmq#Worker|new': (node, analysis) => worker(node, analysis),
+    '@taskforcesh/bullmq-pro#WorkerPro|new': (node, analysis) => worker(node, analysis),
     'bullmq.Queue|add': (call, analysis) => add(call, analysis),
     'bullmq.Queue|upsertJobScheduler': (call, analysis) => upsertJobScheduler(call, analysis),
     'bullmq.Queue|addBulk': (call, analysis) => withChannelIds(publishFact('bullmq', call, 'queue.addBulk', queueName(call, analysis), [arg(call, 0)]), queueIdentity(call)),
