@@ -14,7 +14,15 @@ export interface SlimFinding {
   file: string;
   line: number;
   message: string;
+  /**
+   * Other places the finding stands for: the flows dual-write folds into one root-cause finding
+   * (related locations "the same write and publish in another flow"). A case there is reported.
+   */
+  also?: { file: string; line: number }[];
 }
+
+/** Related locations that are the same finding at another place (one finding per root cause). */
+const SAME_FINDING_ELSEWHERE = /^the same write and publish in another flow\b/;
 
 export interface RepoRun {
   name: string;
@@ -42,9 +50,10 @@ export function runChild(root: string, outFile: string, withModel = false): void
     seconds: (Date.now() - started) / 1000,
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
-    findings: result.findings.filter((f) => !f.suppressed).map((f) => ({
-      ruleId: f.ruleId, file: f.location.file, line: f.location.range.start.line, message: f.message,
-    })),
+    findings: result.findings.filter((f) => !f.suppressed).map((f) => {
+      const also = (f.related ?? []).filter((r) => SAME_FINDING_ELSEWHERE.test(r.message)).map((r) => ({ file: r.file, line: r.range.start.line }));
+      return { ruleId: f.ruleId, file: f.location.file, line: f.location.range.start.line, message: f.message, ...(also.length ? { also } : {}) };
+    }),
   };
   fs.writeFileSync(outFile, JSON.stringify(out));
 }

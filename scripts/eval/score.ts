@@ -4,6 +4,8 @@
  * - A positive case is found (TP) when a finding of the same rule is in the same file within ±2
  *   lines; otherwise it is a miss (FN). A negative case is a false alarm (FP) when such a finding
  *   exists. A case whose `file` ends with `/` covers every finding of its rule under that folder.
+ *   A finding that stands for several flows (dual-write's one finding per root cause, its other
+ *   flows as related locations) is at each of them.
  * - Unclear cases are listed, never scored.
  */
 import { isNonProductionPath, type RepoCase } from './corpus';
@@ -48,7 +50,8 @@ export interface Noise {
 export function covers(c: { rule: string; file: string; line: number }, f: SlimFinding): boolean {
   if (f.ruleId !== c.rule) return false;
   if (c.file.endsWith('/')) return f.file.startsWith(c.file);
-  return f.file === c.file && Math.abs(f.line - c.line) <= LINE_TOLERANCE;
+  // A finding that stands for several flows (one per root cause) covers each of them.
+  return [f, ...(f.also ?? [])].some((at) => at.file === c.file && Math.abs(at.line - c.line) <= LINE_TOLERANCE);
 }
 
 export function score(cases: RepoCase[], runs: RepoRun[], onlyRule?: string): Score {

@@ -68,6 +68,12 @@ describe('eval scoring', () => {
     assert.equal(s.rules.find((r) => r.rule === 'shared-database')!.tp, 1);
     assert.deepEqual(s.unlabelled, [], 'the finding on the unclear line is covered by its case');
   });
+  it('a finding standing for several flows (one per root cause) covers a case at each of them', () => {
+    const grouped = run('a', [['dual-write', 'src/h.ts', 11]]);
+    grouped.findings[0].also = [{ file: 'src/h.ts', line: 41 }, { file: 'src/r.ts', line: 5 }];
+    const dw = score(casesOf(repos), [grouped]).rules.find((r) => r.rule === 'dual-write')!;
+    assert.deepEqual([dw.tp, dw.fp, dw.fn], [2, 1, 0]);
+  });
   it('counts findings per 1,000 files and those in test, script and benchmark code', () => {
     const n = noise([run('a', [['dual-write', 'src/h.ts', 1], ['dual-write', 'test/h.ts', 1], ['dual-write', 'src/h.spec.ts', 1], ['dual-write', 'scripts/seed.ts', 1]], 400)]);
     assert.deepEqual(n.rules, [{ rule: 'dual-write', findings: 4, perThousandFiles: 10, inTestCode: 3 }]);
