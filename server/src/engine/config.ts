@@ -79,34 +79,30 @@ export function readArchitecture(root: string, options: Pick<AnalyzeOptions, 'ar
   return { problems: [] };
 }
 
-/** Workspace package names (package.json `name` below the root) -> their root-relative folders. */
-/** Package folders that hold an end-to-end test suite (system/scope.ts `isEndToEndTestPackage`). */
-export function endToEndTestPackages(root: string, overlays?: Map<string, string>): string[] {
-  const out: string[] = [];
-  for (const rel of findConfigFiles(root, ['**/package.json'])) {
+/**
+ * What decides scope beyond paths (system/scope.ts), read from the workspace's manifests in one pass:
+ * the package folders holding an end-to-end test suite (`isEndToEndTestPackage`), and the `bin/`
+ * programs a package.json, Dockerfile or Procfile starts, as `<folder>|<name>`.
+ */
+export function scopeEvidence(root: string, overlays?: Map<string, string>): { testPackages: string[]; startedBin: string[] } {
+  const testPackages: string[] = [];
+  const startedBin = new Set<string>();
+  for (const rel of findConfigFiles(root, ['**/package.json', '**/Dockerfile', '**/*.Dockerfile', '**/Dockerfile.*', '**/Procfile'])) {
+    const text = readOptional(path.join(root, rel), overlays, root);
+    if (!text) continue;
     const dir = path.posix.dirname(rel);
-    if (dir === '.') continue;
+    if (/\bbin\//.test(text)) for (const name of startedBinNames(text)) startedBin.add(`${dir}|${name}`);
+    if (dir === '.' || path.posix.basename(rel) !== 'package.json') continue;
     try {
-      if (isEndToEndTestPackage(JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}'))) out.push(dir);
+      if (isEndToEndTestPackage(JSON.parse(text))) testPackages.push(dir);
     } catch {
       // not a usable manifest
     }
   }
-  return out;
+  return { testPackages, startedBin: [...startedBin] };
 }
 
-/** The `bin/` programs the workspace's package.json files, Dockerfiles and Procfiles start, as `<folder>|<name>` (system/scope.ts). */
-export function startedBinPrograms(root: string, overlays?: Map<string, string>): string[] {
-  const out = new Set<string>();
-  for (const rel of findConfigFiles(root, ['**/package.json', '**/Dockerfile', '**/*.Dockerfile', '**/Dockerfile.*', '**/Procfile'])) {
-    const text = readOptional(path.join(root, rel), overlays, root);
-    if (!text || !/\bbin\//.test(text)) continue;
-    const dir = path.posix.dirname(rel);
-    for (const name of startedBinNames(text)) out.add(`${dir}|${name}`);
-  }
-  return [...out];
-}
-
+/** Workspace package names (package.json `name` below the root) -> their root-relative folders. */
 export function workspacePackages(root: string, overlays?: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const rel of findConfigFiles(root, ['**/package.json'])) {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Project, type SourceFile } from 'ts-morph';
 import type { AnalyzeOptions, Notice } from './api';
-import { compilerOptionsFor, endToEndTestPackages, readArchitecture, startedBinPrograms, workspacePackages } from './config';
+import { compilerOptionsFor, readArchitecture, scopeEvidence, workspacePackages } from './config';
 import { ModuleResolver, readTsconfigs } from './workspace/tsconfigs';
 import { MAX_FILE_BYTES, MAX_SOURCE_FILES, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout } from './workspace/services';
@@ -44,7 +44,7 @@ export abstract class SessionInputs {
     for (const n of notices) this.log(n.message);
     const scope = createScope({
       includeTests: this.options.includeTests, ignores: input.architecture?.ignores, include: input.architecture?.include,
-      testPackages: endToEndTestPackages(this.root, overlays), startedBin: startedBinPrograms(this.root, overlays),
+      ...scopeEvidence(this.root, overlays),
     });
     const signature = createHash('sha1').update(JSON.stringify(
       { text: input.text, compilerOptions, tsconfigs: tsconfigs.signature, services: layout.services, compose: layout.compose, rootEnv: layout.rootEnv, scope: scope.signature },

@@ -9,7 +9,7 @@
  * body rebuilt from it (`{ ...JSON.parse(value), extra }`) counts only on a branch next to one that
  * sends it unchanged (a retry that may attach what the failure produced).
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import { writesIn } from './assignments';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
@@ -131,10 +131,9 @@ function derive(node: Node, names: Set<string>, depth: number): Derivation {
 }
 
 /** `let payload; ... payload = parseMessage(msg.content);`: the value of a `let` declared bare and assigned once. */
-function onlyAssignment(variable: Node): Node | undefined {
+function onlyAssignment(variable: VariableDeclaration): Node | undefined {
   const fn = variable.getFirstAncestor(isFunctionLike);
-  const name = (variable as unknown as { getName(): string }).getName();
-  const writes = fn ? writesIn(fn, name) : [];
+  const writes = fn ? writesIn(fn, variable.getName()) : [];
   const assignment = writes.length === 1 ? writes[0].getParent() : undefined;
   return assignment && Node.isBinaryExpression(assignment) && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken ? assignment.getRight() : undefined;
 }

@@ -93,9 +93,9 @@ export function repeatMayStop(model: SystemModel, handler: Node, target?: Reache
   // the way that fails on the repeat (not one whose duplicate is caught or that an existence check
   // skips: the flow goes on past those, as it does past an upsert).
   const onTheWay = (r: Reached) => r === target || !apart(r, target, handler);
-  if (guardedByExistenceCheck(handler, target, written, (c) => model.analysis.resolveCallee(c))) return true;
-  const failsOnRepeat = (r: Reached) => (keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact)) && !duplicateKeyCaught(r)
-    && !guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c));
+  const checked = (r: Reached) => guardedByExistenceCheck(handler, r, written, (c) => model.analysis.resolveCallee(c));
+  if (checked(target)) return true;
+  const failsOnRepeat = (r: Reached) => (keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact)) && !duplicateKeyCaught(r) && !checked(r);
   if (reached.some((r) => r.fact.kind === 'write' && onTheWay(r) && failsOnRepeat(r))) return true;
   return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind) && onTheWay(r)));
 }

@@ -28,7 +28,8 @@ import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
-import { flowName, MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
+import { MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
+import { flowName } from '../fixes/justification';
 
 export const dualWrite = createRule({
   id: 'dual-write',
@@ -131,7 +132,7 @@ export const dualWrite = createRule({
             : `another publish${sameChannel ? ' to the same channel' : ''} ${o.writeFirst ? 'after' : 'before'} the same write (one outbox covers both): ${o.at.fact.detail}`,
         })),
         ...entryPoints(model, callers, consumers),
-        ...(shared.others.get(c) ?? []).slice(0, MAX_SHARED_RELATED).map((o) => ({ ...model.locationOf(siteOf(o.at)), message: `the same write and publish in another flow${flowName(o.fn)}` })),
+        ...(shared.others.get(c) ?? []).slice(0, MAX_SHARED_RELATED).map((o) => ({ ...model.locationOf(siteOf(o.at)), message: `the same write and publish in another flow (${flowName(o.at.via)})` })),
       ];
       const sharedBy = shared.others.get(c)?.length ?? 0;
       const also = sharedBy ? ` The same write and publish, both in shared code, also run in ${sharedBy} other flow${sharedBy === 1 ? '' : 's'} (related locations): an outbox written where the shared code publishes covers them all.` : '';

@@ -6,7 +6,6 @@
 import type { Node } from 'ts-morph';
 import type { Reached } from '../facts/effects';
 import type { Location } from '../types';
-import { nameOf } from './rootCause';
 
 export const MAX_SHARED_RELATED = 10;
 
@@ -37,10 +36,4 @@ export function sharedPairs<C extends Pair>(candidates: C[], relOf: (n: Node) =>
     for (const c of group) if (c !== first) folded.add(c);
   }
   return { folded, others };
-}
-
-/** ` (updateComponent)`: a flow's name, when it has one short enough to read. */
-export function flowName(fn: Node): string {
-  const n = nameOf(fn);
-  return n !== fn && n.getText().length <= 60 ? ` (${n.getText()})` : '';
 }

@@ -67,7 +67,7 @@ const MAX_NOOP_FUNCTIONS = 12;
  * given (`done()`, `callback(err)`) or to a logger, and constructs nothing: its work is switched off.
  * Any other call (a library's, or one that does not resolve) may do something, so it is not.
  */
-export function doesNothing(model: SystemModel, handler: Node): boolean {
+function doesNothing(model: SystemModel, handler: Node): boolean {
   const seen = new Set<Node>([handler]);
   const queue = [handler];
   while (queue.length) {
