@@ -16,13 +16,14 @@ export interface SlimFinding {
   message: string;
   /**
    * Other places the finding stands for: the flows dual-write folds into one root-cause finding
-   * (related locations "the same write and publish in another flow"). A case there is reported.
+   * (related locations "the same write and publish in another flow") and the call sites of a lock
+   * helper ("the same lock taken here"). A case there is reported.
    */
   also?: { file: string; line: number }[];
 }
 
 /** Related locations that are the same finding at another place (one finding per root cause). */
-const SAME_FINDING_ELSEWHERE = /^the same write and publish in another flow\b/;
+const SAME_FINDING_ELSEWHERE = /^the same (write and publish in another flow|lock taken here)\b/;
 
 export interface RepoRun {
   name: string;

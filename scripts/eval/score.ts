@@ -5,7 +5,8 @@
  *   lines; otherwise it is a miss (FN). A negative case is a false alarm (FP) when such a finding
  *   exists. A case whose `file` ends with `/` covers every finding of its rule under that folder.
  *   A finding that stands for several flows (dual-write's one finding per root cause, its other
- *   flows as related locations) is at each of them.
+ *   flows as related locations; a lock with the calls that take it through a helper) is at each
+ *   of them.
  * - Unclear cases are listed, never scored.
  */
 import { isNonProductionPath, type RepoCase } from './corpus';

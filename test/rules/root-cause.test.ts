@@ -136,7 +136,7 @@ runRuleTests('unjustified-distributed-lock', {
   valid: [],
   invalid: [
     {
-      name: 'a lock helper called from two jobs is one finding at the lock call; the jobs are related locations',
+      name: 'a lock helper called from two jobs is one finding at the lock call; the jobs\' calls are related locations',
       files: {
         'services/ledger/src/lock.ts': lines(
           "import Redis from 'ioredis';",
@@ -159,8 +159,40 @@ runRuleTests('unjustified-distributed-lock', {
       errors: [{
         messageId: 'lock', line: 5, column: 17, endLine: 5, endColumn: 22,
         related: [
-          'services/ledger/src/jobs.ts:2:23 reached from nightlySettlement',
-          'services/ledger/src/jobs.ts:5:23 reached from manualSettlement',
+          'services/ledger/src/jobs.ts:3:9 the same lock taken here through `withSettlementLock`',
+          'services/ledger/src/jobs.ts:6:9 the same lock taken here through `withSettlementLock`',
+        ],
+      }],
+    },
+    {
+      name: 'a lock taken through two layers of helpers lists the call of each layer, nearest first, and the entry point that does not take it itself',
+      files: {
+        'services/ledger/src/lock.ts': lines(
+          "import Redis from 'ioredis';",
+          "import Redlock from 'redlock';",
+          'const redlock = new Redlock([new Redis(process.env.REDIS_URL!)]);',
+          'export async function withLock(key: string, work: () => Promise<void>) {',
+          '  await redlock.using([key], 5000, work);',
+          '}',
+        ),
+        'services/ledger/src/settlement.ts': lines(
+          "import { withLock } from './lock';",
+          'export async function settle(batch: string) {',
+          '  await withLock(`lock:settle:${batch}`, async () => undefined);',
+          '}',
+        ),
+        'services/ledger/src/jobs.ts': lines(
+          "import { settle } from './settlement';",
+          'export async function nightly() {',
+          "  await settle('nightly');",
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'lock', line: 5, column: 17, endLine: 5, endColumn: 22,
+        related: [
+          'services/ledger/src/settlement.ts:3:9 the same lock taken here through `withLock`',
+          'services/ledger/src/jobs.ts:3:9 the same lock taken here through `settle`',
         ],
       }],
     },

@@ -45,7 +45,7 @@ runRuleTests('unjustified-distributed-lock', {
   ],
   invalid: [
     {
-      name: 'the same helper, imported and called by a deployable: reported at the lock, with the caller as related location',
+      name: 'the same helper, imported and called by a deployable: reported at the lock, with the caller\'s call as related location',
       files: {
         ...COMMON,
         'services/booking/src/main.ts': lines(
@@ -55,7 +55,7 @@ runRuleTests('unjustified-distributed-lock', {
           '}', //                                                         4
         ),
       },
-      errors: [{ messageId: 'lock', file: 'libs/common/src/lock.ts', line: 6, column: 26, related: ['services/booking/src/main.ts:2:23 reached from reserve'] }],
+      errors: [{ messageId: 'lock', file: 'libs/common/src/lock.ts', line: 6, column: 26, related: ['services/booking/src/main.ts:3:9 the same lock taken here through `withSeatLock`'] }],
     },
     {
       name: 'a lock outside every known deployable but not in a shared-code folder (a root app the layout did not recognize): still reported',

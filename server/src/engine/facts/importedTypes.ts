@@ -32,8 +32,11 @@ export function reexportedLibraryType(spec: Node): string | undefined {
     if (target.getExportSymbols().some((s) => s.getName() === name)) return undefined;
     const libs = target.getExportDeclarations()
       .filter((e) => !e.hasNamedExports() && !e.getNamespaceExport())
-      .map((e) => e.getModuleSpecifierValue())
-      .map((m) => (m ? libraryOf(m) : undefined))
+      // `export * from '../generated/prisma'`: generated client code that is not committed is the library.
+      .map((e) => {
+        const m = e.getModuleSpecifierValue();
+        return m ? libraryOf(m) ?? (e.getModuleSpecifierSourceFile() ? undefined : generatedLibraryOf(m)) : undefined;
+      })
       .filter((l): l is string => !!l);
     return libs.length === 1 ? `${libs[0]}#${name}` : undefined;
   } catch {

@@ -101,6 +101,12 @@ function memberType(types: TypeFollower, cls: ClassDeclaration | ClassExpression
     const t = types.typeOfDeclaration(prop, undefined, depth);
     if (t) return { declared: true, type: t };
   }
+  // A getter (`static get lock(): Redlock { ... }`): its declared return type, else what it returns.
+  const getter = cls.getGetAccessor(name);
+  if (getter) {
+    const t = types.typeOfDeclaration(getter, undefined, depth);
+    if (t) return { declared: true, type: t };
+  }
   // A constructor parameter declares a member only as a parameter property (`private readonly db: Knex`).
   const memberParam = (c: ConstructorDeclaration) => c.getParameters().find((p) => p.isParameterProperty() && p.getName() === name);
   for (const ctor of cls.getConstructors()) {
@@ -122,7 +128,7 @@ function memberType(types: TypeFollower, cls: ClassDeclaration | ClassExpression
     const t = types.typeOf(bin.getRight(), depth);
     if (t) return { declared: true, type: t };
   }
-  return { declared: !!prop || assigned || cls.getConstructors().some((c) => !!memberParam(c)) };
+  return { declared: !!prop || !!getter || assigned || cls.getConstructors().some((c) => !!memberParam(c)) };
 }
 
 /** True when a workspace base class of `cls` declares member `name`. */

@@ -19,6 +19,7 @@ import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientT
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 import { typeOfElement, typeOfMapGet } from './containerTypes';
+import { localAliasDeclaration, passedThrough } from './typeAliases';
 
 /** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
 const MAX_TYPE_DEPTH = 32;
@@ -328,15 +329,9 @@ export class TypeFollower {
 
   /** The aliased type node of a workspace `type X = ...`, if the name is one. */
   private localTypeAlias(nameNode: Node): Node | undefined {
-    try {
-      let symbol = nameNode.getSymbol();
-      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-      const decl = symbol?.getDeclarations()[0];
-      return decl && Node.isTypeAliasDeclaration(decl) && !decl.getSourceFile().isDeclarationFile() ? decl.getTypeNode() : undefined;
-    } catch {
-      return undefined;
-    }
+    return localAliasDeclaration(nameNode)?.getTypeNode();
   }
+
 
   /** The declared type of property `name` of a local interface, type alias or type literal. */
   memberTypeNode(typeNode: Node, name: string): Node | undefined {
@@ -405,6 +400,8 @@ export class TypeFollower {
         const arg = typeNode.getTypeArguments()[0];
         return arg && Node.isTypeQuery(arg) ? this.returnTypeOfQuery(arg.getExprName(), depth) : undefined;
       }
+      const passed = passedThrough(typeNode);
+      if (passed) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(passed, depth + 1) : undefined;
       let t: string | undefined;
       const alias = Node.isIdentifier(nameNode) ? this.localTypeAlias(nameNode) : undefined;
       if (alias) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(alias, depth + 1) : undefined;
@@ -424,3 +421,4 @@ export class TypeFollower {
     return undefined;
   }
 }
+

@@ -66,7 +66,7 @@ export const dualWrite = createRule({
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     const ownCounter = new Map<Fact, boolean>();
-    const callersOf = (c: Candidate) => (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path }));
+    const callersOf = (c: Candidate) => (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path, via: e.r.via }));
     // Where a candidate's publish goes, as seen from the flow's call (a wrapper's caller names the channel).
     const destinations = new Map<Candidate, Destination>();
     const destinationAt = (c: Candidate): Destination => {

@@ -31,6 +31,8 @@ export function functionsOf(file: SourceFile): Node[] {
 export interface Caller {
   fn: Node;
   path: Node[];
+  /** The call in `fn` through which the fact is reached. */
+  via: Node;
 }
 
 /** For each of `targets`, the workspace functions that reach it through at least one call (its callers, direct or not). */
@@ -41,8 +43,8 @@ export function callersOf(model: SystemModel, targets: ReadonlySet<Fact>): Map<F
     for (const r of model.effects.of(fn)) {
       if (!r.path.length || !targets.has(r.fact)) continue;
       const list = out.get(r.fact);
-      if (list) list.push({ fn, path: r.path });
-      else out.set(r.fact, [{ fn, path: r.path }]);
+      if (list) list.push({ fn, path: r.path, via: r.via });
+      else out.set(r.fact, [{ fn, path: r.path, via: r.via }]);
     }
   }
   return out;

@@ -7,6 +7,8 @@ import { inSharedCodeFolder } from '../workspace/deployables';
 import { inUnregisteredController, unusedMethod } from '../facts/reachability';
 import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
+import type { Location, RelatedLocation } from '../types';
+import { calleeName } from '../facts/syntax';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -33,7 +35,7 @@ export const unjustifiedDistributedLock = createRule({
       if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
       report({
         messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
-        related: entryPoints(model, callers.get(fact) ?? [], consumers),
+        related: related(model, fact, callers.get(fact) ?? [], consumers),
         fixes: () => justificationFix(model, fact.node, 'distributed-lock'),
       });
     }
@@ -66,4 +68,43 @@ const IDEMPOTENCY_KEY = /idempoten|dedup/i;
  */
 function idempotencyKeyOnly(callers: Caller[]): boolean {
   return callers.length > 0 && callers.every((c) => [c.fn, ...c.path].some((fn) => IDEMPOTENCY_KEY.test(nameOf(fn).getText())));
+}
+
+/** At most this many call sites are listed with a lock. */
+const MAX_CALL_SITES = 20;
+
+/**
+ * The related locations of a lock: where it is taken through a helper (`MutexLock.using(...)` in a
+ * task, `withLock(key, fn)` in a webhook handler), the same lock seen from the flows that take it,
+ * then the entry points that do not take it themselves.
+ */
+function related(model: SystemModel, fact: Fact, callers: Caller[], consumers: Map<Node, Fact>): RelatedLocation[] {
+  const sites = callSites(fact, callers);
+  const listed = sites.map((c) => model.locationOf(nameOf(c.fn)));
+  return [
+    ...sites.map(({ via }) => ({ ...model.locationOf(calleeName(via)), message: `the same lock taken here through \`${calleeName(via).getText().slice(0, 60)}\`` })),
+    ...entryPoints(model, callers, consumers).filter((e) => !listed.some((l) => sameStart(l, e))),
+  ];
+}
+
+function sameStart(a: Location, b: Location): boolean {
+  return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.column === b.range.start.column;
+}
+
+/**
+ * One call per calling function, the nearest to the lock first (the wrapper's own layers, then the
+ * business flows that call them), calls from the lock's own file last.
+ */
+function callSites(fact: Fact, callers: Caller[]): Caller[] {
+  const own = fact.node.getSourceFile();
+  const byFunction = new Map<Node, Caller>();
+  for (const c of callers) {
+    const seen = byFunction.get(c.fn);
+    if (c.via !== fact.node && (!seen || c.path.length < seen.path.length)) byFunction.set(c.fn, c);
+  }
+  // One per place: nested functions reach the lock through the same call.
+  const at = (c: Caller) => `${c.via.getSourceFile().getFilePath()}:${calleeName(c.via).getStart()}`;
+  const sites = [...new Map([...byFunction.values()].map((c) => [at(c), c])).values()].sort((a, b) =>
+    Number(a.via.getSourceFile() === own) - Number(b.via.getSourceFile() === own) || a.path.length - b.path.length);
+  return sites.slice(0, MAX_CALL_SITES);
 }

@@ -136,6 +136,12 @@ export const redis: LibraryTable = {
     'redis-semaphore#MultiSemaphore|new': 'redlock.Mutex',
     'redis-semaphore#RedlockSemaphore|new': 'redlock.Mutex',
     'redis-semaphore#RedlockMultiSemaphore|new': 'redlock.Mutex',
+    // redlock-universal: `createLock({ adapter, key, ttl })` / `createRedlock({ adapters, key, ttl })` → a lock handle.
+    'redlock-universal#createLock|()': 'redlockUniversal.Lock',
+    'redlock-universal#createRedlock|()': 'redlockUniversal.Lock',
+    'redlock-universal#SimpleLock|new': 'redlockUniversal.Lock',
+    'redlock-universal#LeanSimpleLock|new': 'redlockUniversal.Lock',
+    'redlock-universal#RedLock|new': 'redlockUniversal.Lock',
   },
   operations: {
     'redis.Client|set': setCall('redis'),
@@ -149,6 +155,8 @@ export const redis: LibraryTable = {
     'redlock.Redlock|using': lock('redlock'),
     'redlock.Mutex|acquire': lock('redis-semaphore'),
     'redlock.Mutex|tryAcquire': lock('redis-semaphore'),
+    'redlockUniversal.Lock|acquire': lock('redlock-universal'),
+    'redlockUniversal.Lock|using': lock('redlock-universal'),
     // simple-redis-mutex: `lock(redis, 'name')` / `tryLock(redis, 'name')`.
     'simple-redis-mutex#lock|()': namedLock('simple-redis-mutex'),
     'simple-redis-mutex#tryLock|()': namedLock('simple-redis-mutex'),
