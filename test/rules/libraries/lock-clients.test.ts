@@ -1,8 +1,8 @@
 /**
  * Lock clients reached the ways real services hold them: redlock-universal's lock handles, a
- * Redlock behind a class's static getter, a Redis client typed through a workspace generic alias
- * (`Optional<Redis>`), and a Prisma client re-exported by a workspace package from generated code
- * that is not committed.
+ * Redlock behind a class's static getter or declared as `InstanceType<typeof ns.default>`, a
+ * Redis client typed through a workspace generic alias (`Optional<Redis>`), and a Prisma client
+ * re-exported by a workspace package from generated code that is not committed.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -38,6 +38,18 @@ const STATIC_GETTER = lines(
   '  }',
   '  public static async acquire(resource: string, ttl: number) {',
   '    return this.lock.acquire([resource], ttl);',
+  '  }',
+  '}',
+);
+
+const INSTANCE_TYPE = lines(
+  "import * as redlockModule from 'redlock';",
+  'const Redlock = ((redlockModule as any).default ?? redlockModule) as typeof redlockModule.default;',
+  'export class RunLocker {',
+  '  private redlock: InstanceType<typeof redlockModule.default>;',
+  '  constructor(redis: any) { this.redlock = new Redlock([redis]); }',
+  '  async lockRuns(runIds: string[]) {',
+  '    return this.redlock.acquire(runIds, 5000);',
   '  }',
   '}',
 );
@@ -100,6 +112,11 @@ runRuleTests('unjustified-distributed-lock', {
       name: 'a Redlock held behind a static getter with a declared return type',
       code: STATIC_GETTER,
       errors: [{ messageId: 'lock', ...at(STATIC_GETTER, 'acquire([') }],
+    },
+    {
+      name: 'a Redlock member declared as `InstanceType<typeof redlockModule.default>`',
+      code: INSTANCE_TYPE,
+      errors: [{ messageId: 'lock', ...at(INSTANCE_TYPE, 'acquire(') }],
     },
     {
       name: 'a Redis client typed through a workspace alias `Optional<T> = T | undefined`',

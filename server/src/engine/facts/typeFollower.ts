@@ -132,6 +132,8 @@ export class TypeFollower {
       return this.typeOf(node.getExpression(), depth);
     }
     if (Node.isIdentifier(node)) return this.typeOfIdentifier(node, depth);
+    // `typeof redlockModule.default` in a type query: the namespace's member.
+    if (Node.isQualifiedName(node)) return this.step(this.typeOf(node.getLeft(), depth), `.${node.getRight().getText()}`);
     if (Node.isThisExpression(node)) return typeOfThis(this, node, depth);
     // `super.add(...)` in a class extending a library class: an instance of that class.
     if (Node.isSuperExpression(node)) return this.step(this.baseClassType(node, depth), 'instance');
@@ -399,6 +401,11 @@ export class TypeFollower {
       if (name === 'ReturnType') {
         const arg = typeNode.getTypeArguments()[0];
         return arg && Node.isTypeQuery(arg) ? this.returnTypeOfQuery(arg.getExprName(), depth) : undefined;
+      }
+      // `private redlock: InstanceType<typeof redlockModule.default>`: an instance of the queried class.
+      if (name === 'InstanceType') {
+        const arg = typeNode.getTypeArguments()[0];
+        return arg && Node.isTypeQuery(arg) ? this.step(this.typeOf(arg.getExprName(), depth), 'instance') : undefined;
       }
       const passed = passedThrough(typeNode);
       if (passed) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(passed, depth + 1) : undefined;
