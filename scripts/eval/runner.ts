@@ -25,6 +25,11 @@ export interface SlimFinding {
 /** Related locations that are the same finding at another place (one finding per root cause). */
 const SAME_FINDING_ELSEWHERE = /^the same (write and publish in another flow|lock taken here)\b/;
 
+/** The places among a finding's related locations where it stands for the same root cause. */
+export function elsewhere(related: { file: string; range: { start: { line: number } }; message: string }[]): { file: string; line: number }[] {
+  return related.filter((r) => SAME_FINDING_ELSEWHERE.test(r.message)).map((r) => ({ file: r.file, line: r.range.start.line }));
+}
+
 export interface RepoRun {
   name: string;
   ok: boolean;
@@ -52,7 +57,7 @@ export function runChild(root: string, outFile: string, withModel = false): void
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
     findings: result.findings.filter((f) => !f.suppressed).map((f) => {
-      const also = (f.related ?? []).filter((r) => SAME_FINDING_ELSEWHERE.test(r.message)).map((r) => ({ file: r.file, line: r.range.start.line }));
+      const also = elsewhere(f.related ?? []);
       return { ruleId: f.ruleId, file: f.location.file, line: f.location.range.start.line, message: f.message, ...(also.length ? { also } : {}) };
     }),
   };

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assignSplits, casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
 import { carryVerdicts, compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
-import type { RepoRun } from '../../scripts/eval/runner';
+import { elsewhere, type RepoRun } from '../../scripts/eval/runner';
 import { noise, score } from '../../scripts/eval/score';
 
 const corpus = loadCorpus();
@@ -73,6 +73,15 @@ describe('eval scoring', () => {
     grouped.findings[0].also = [{ file: 'src/h.ts', line: 41 }, { file: 'src/r.ts', line: 5 }];
     const dw = score(casesOf(repos), [grouped]).rules.find((r) => r.rule === 'dual-write')!;
     assert.deepEqual([dw.tp, dw.fp, dw.fn], [2, 1, 0]);
+  });
+  it('a finding stands elsewhere for its grouped flows and a lock\'s call sites, not for its entry points', () => {
+    const at = (file: string, line: number, message: string) => ({ file, range: { start: { line } }, message });
+    assert.deepEqual(elsewhere([
+      at('src/a.ts', 3, 'the same write and publish in another flow (addPage)'),
+      at('src/b.ts', 9, 'the same lock taken here through `withLock`'),
+      at('src/c.ts', 1, 'reached from nightly'),
+      at('src/d.ts', 2, 'the publish'),
+    ]), [{ file: 'src/a.ts', line: 3 }, { file: 'src/b.ts', line: 9 }]);
   });
   it('counts findings per 1,000 files and those in test, script and benchmark code', () => {
     const n = noise([run('a', [['dual-write', 'src/h.ts', 1], ['dual-write', 'test/h.ts', 1], ['dual-write', 'src/h.spec.ts', 1], ['dual-write', 'scripts/seed.ts', 1]], 400)]);
