@@ -75,7 +75,7 @@ const BOXED_CLIENT = lines(
   "import type { Box } from './types';",
   'let boxed: Box<Redis> = { value: new Redis() };',
   'export async function getTaskLock(taskId: string) {',
-  "  return (boxed as any).set(`listener_lock:${taskId}`, '1', 'EX', 60, 'NX');",
+  "  return boxed.set(`listener_lock:${taskId}`, '1', 'EX', 60, 'NX');",
   '}',
 );
 

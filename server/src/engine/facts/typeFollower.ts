@@ -329,12 +329,6 @@ export class TypeFollower {
     return this.typeOfDeclaration(decl, target, depth);
   }
 
-  /** The aliased type node of a workspace `type X = ...`, if the name is one. */
-  private localTypeAlias(nameNode: Node): Node | undefined {
-    return localAliasDeclaration(nameNode)?.getTypeNode();
-  }
-
-
   /** The declared type of property `name` of a local interface, type alias or type literal. */
   memberTypeNode(typeNode: Node, name: string): Node | undefined {
     let members: Node[] | undefined;
@@ -410,7 +404,7 @@ export class TypeFollower {
       const passed = passedThrough(typeNode);
       if (passed) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(passed, depth + 1) : undefined;
       let t: string | undefined;
-      const alias = Node.isIdentifier(nameNode) ? this.localTypeAlias(nameNode) : undefined;
+      const alias = Node.isIdentifier(nameNode) ? localAliasDeclaration(nameNode)?.getTypeNode() : undefined;
       if (alias) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(alias, depth + 1) : undefined;
       if (Node.isIdentifier(nameNode)) t = this.typeOfIdentifier(nameNode, depth);
       else if (Node.isQualifiedName(nameNode)) {
@@ -428,4 +422,3 @@ export class TypeFollower {
     return undefined;
   }
 }
-

@@ -100,7 +100,7 @@ function callSites(fact: Fact, callers: Caller[]): Caller[] {
   const byFunction = new Map<Node, Caller>();
   for (const c of callers) {
     const seen = byFunction.get(c.fn);
-    if (c.via !== fact.node && (!seen || c.path.length < seen.path.length)) byFunction.set(c.fn, c);
+    if (!seen || c.path.length < seen.path.length) byFunction.set(c.fn, c);
   }
   // One per place: nested functions reach the lock through the same call.
   const at = (c: Caller) => `${c.via.getSourceFile().getFilePath()}:${calleeName(c.via).getStart()}`;

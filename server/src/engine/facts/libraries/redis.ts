@@ -136,11 +136,12 @@ export const redis: LibraryTable = {
     'redis-semaphore#MultiSemaphore|new': 'redlock.Mutex',
     'redis-semaphore#RedlockSemaphore|new': 'redlock.Mutex',
     'redis-semaphore#RedlockMultiSemaphore|new': 'redlock.Mutex',
-    // redlock-universal: `createLock({ adapter, key, ttl })` / `createRedlock({ adapters, key, ttl })` → a lock handle.
+    // redlock-universal: `createLock({ adapter, key, ttl })`, `createPrefixedLock(adapter, prefix, key)`,
+    // `createRedlock({ adapters, key, ttl })` and the exported classes → a lock handle.
     'redlock-universal#createLock|()': 'redlockUniversal.Lock',
+    'redlock-universal#createPrefixedLock|()': 'redlockUniversal.Lock',
     'redlock-universal#createRedlock|()': 'redlockUniversal.Lock',
     'redlock-universal#SimpleLock|new': 'redlockUniversal.Lock',
-    'redlock-universal#LeanSimpleLock|new': 'redlockUniversal.Lock',
     'redlock-universal#RedLock|new': 'redlockUniversal.Lock',
   },
   operations: {
