@@ -87,7 +87,7 @@ export function repeatMayStop(model: SystemModel, handler: Node, target?: Reache
   const written = writtenStores(reached);
   if (!target) {
     if (reached.some((r) => r.fact.kind === 'write' && (keyedOnGivenId(r.fact) || effectDeduplicated(model, handler, r, written)))) return true;
-    return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind)));
+    return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind)), (c) => model.analysis.resolveCallee(c));
   }
   // Before one effect, the repeat stops at a check that guards that effect, or at a keyed insert on
   // the way that fails on the repeat (not one whose duplicate is caught or that an existence check
@@ -97,7 +97,7 @@ export function repeatMayStop(model: SystemModel, handler: Node, target?: Reache
   if (checked(target)) return true;
   const failsOnRepeat = (r: Reached) => (keyedOnGivenId(r.fact) || keyedByDeclaredKey(model, r.fact)) && !duplicateKeyCaught(r) && !checked(r);
   if (reached.some((r) => r.fact.kind === 'write' && onTheWay(r) && failsOnRepeat(r))) return true;
-  return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind) && onTheWay(r)));
+  return guardedByStateTransition(handler, reached.filter((r) => EFFECT_KINDS.has(r.fact.kind) && onTheWay(r)), (c) => model.analysis.resolveCallee(c));
 }
 
 /**

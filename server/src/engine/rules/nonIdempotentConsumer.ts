@@ -71,7 +71,7 @@ export const nonIdempotentConsumer = createRule({
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
       if (!risky.length) continue;
       // A state-machine check before the effects, and a flow that moves the state on: a repeat stops at the check.
-      if (guardedByStateTransition(handler, risky)) continue;
+      if (guardedByStateTransition(handler, risky, (c) => model.analysis.resolveCallee(c))) continue;
       // An outbox relay (a consumer of an outbox stream or queue that only forwards what it reads):
       // publishing each entry at least once is its job; the consumers downstream deduplicate.
       if (registrations.every((c) => isOutboxTable(c.channel)) && risky.every((r) => r.fact.kind === 'publish')) continue;

@@ -6,10 +6,14 @@
  * check, so the effects after it do not repeat. Which fields name a state is a table (isStateField:
  * `status`, `payment_status`, `paymentStatus`). An effect that runs only when the state a write
  * returns from before it (`previousStatus`) differed is guarded the same way (priorStateChecked).
+ * A check may also sit in a validator the flow calls first (`throwIfTenantBuilt(tenant)` whose body is
+ * `if (tenant.builtAt) throw ...`): it stops the flow as the `if` itself would.
  */
 import { Node, SyntaxKind, type BinaryExpression, type IfStatement } from 'ts-morph';
 import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import { declarationOf } from '../facts/syntax';
+import { exitJumps } from '../facts/jumps';
+import type { Resolve } from './existenceCheckGuard';
 
 /** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
@@ -20,9 +24,9 @@ export function isStateField(name: string): boolean {
 }
 
 /** True when every effect is reached through a function that checks a state and the flow moves that state on. */
-export function guardedByStateTransition(handler: Node, effects: Reached[]): boolean {
+export function guardedByStateTransition(handler: Node, effects: Reached[], resolve?: Resolve): boolean {
   if (!effects.length) return false;
-  if (effects.every((r) => priorStateChecked(r) || markerChecked(r))) return true;
+  if (effects.every((r) => priorStateChecked(r, resolve) || markerChecked(r, resolve))) return true;
   const checked = (fn: Node) => requiredStates(fn).size > 0;
   const fns = new Set<Node>([handler, ...effects.flatMap((r) => r.path)]);
   const required = new Set<string>([...fns].flatMap((fn) => [...requiredStates(fn)]));
@@ -49,7 +53,7 @@ const PRIOR_STATE_FIELD = /^(previous|prev|old|prior|former)_?(status|state|stag
  * return|throw` (no `else`) in a block holding the point stops a repeat first (`stopsFirst`, given
  * the statements after that `if`).
  */
-function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement): boolean; stopsFirst(stmt: IfStatement, after: Node[]): boolean }): boolean {
+function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement): boolean; stopsFirst(stmt: IfStatement, after: Node[]): boolean }, resolve?: Resolve): boolean {
   return pointsOnTheWay(effect).some((point) => {
     for (let child: Node = point, n = point.getParent(); n; child = n, n = n.getParent()) {
       if (isFunctionBoundary(n)) return false;
@@ -58,7 +62,9 @@ function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement):
         const stmts = n.getStatements();
         for (let i = 0; i < stmts.length && stmts[i] !== child; i++) {
           const stmt = stmts[i];
-          if (Node.isIfStatement(stmt) && !stmt.getElseStatement() && exits(stmt.getThenStatement()) && test.stopsFirst(stmt, stmts.slice(i + 1))) return true;
+          const after = stmts.slice(i + 1);
+          if (Node.isIfStatement(stmt) && !stmt.getElseStatement() && exits(stmt.getThenStatement()) && test.stopsFirst(stmt, after)) return true;
+          if (resolve && validatorChecks(stmt, resolve).some((check) => test.stopsFirst(check, after))) return true;
         }
       }
     }
@@ -67,16 +73,34 @@ function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement):
 }
 
 /**
+ * The checks of a validator a statement calls (`throwIfTenantInitialized(tenant);`, `await
+ * this.assertNotSent(order);`): the `if (...) throw` statements of its body, when every statement of
+ * the body is one. A validator that also does other work is not read as a check.
+ */
+function validatorChecks(stmt: Node, resolve: Resolve): IfStatement[] {
+  let e: Node | undefined = Node.isExpressionStatement(stmt) ? stmt.getExpression() : undefined;
+  while (e && (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e))) e = e.getExpression();
+  if (!e || !Node.isCallExpression(e)) return [];
+  const callee = resolve(e);
+  const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
+  if (!body || !Node.isBlock(body)) return [];
+  const checks = body.getStatements();
+  const throwsOnly = (st: Node): st is IfStatement => Node.isIfStatement(st) && !st.getElseStatement()
+    && !!exitJumps(st.getThenStatement().compilerNode)?.every((j) => j.kind === SyntaxKind.ThrowStatement);
+  return checks.length > 0 && checks.every(throwsOnly) ? checks as IfStatement[] : [];
+}
+
+/**
  * An effect that runs only when the write's prior state differed from a state (`if (updated.
  * previousStatus !== 'COMPLETED' && ...) { publish }`), or after `if (updated.previousStatus ===
  * 'COMPLETED') return;`: a repeat finds the transition already made and skips it. The check may sit
  * around the effect or around a call on the way to it.
  */
-function priorStateChecked(effect: Reached): boolean {
+function priorStateChecked(effect: Reached, resolve?: Resolve): boolean {
   return guardedOnTheWay(effect, {
     runsOnlyIf: (stmt) => conjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'differs'),
     stopsFirst: (stmt) => disjuncts(stmt.getExpression()).some((c) => priorComparison(c) === 'equals'),
-  });
+  }, resolve);
 }
 
 /**
@@ -87,7 +111,7 @@ function priorStateChecked(effect: Reached): boolean {
  * return;` on a looked-up record (movedFromSentinel). A one-time initialisation: a repeat finds the
  * field set and skips it.
  */
-function markerChecked(effect: Reached): boolean {
+function markerChecked(effect: Reached, resolve?: Resolve): boolean {
   return guardedOnTheWay(effect, {
     runsOnlyIf: (stmt) => {
       const unset = conjuncts(stmt.getExpression()).map(unsetField).find((f) => f !== undefined);
@@ -95,9 +119,9 @@ function markerChecked(effect: Reached): boolean {
     },
     stopsFirst: (stmt, after) => {
       const set = disjuncts(stmt.getExpression()).map((c) => setField(c) ?? movedFromSentinel(c)).find((f) => f !== undefined);
-      return !!set && after.some((later) => setsField(later, set) || calledFunctions(later).some((fn) => setsField(fn, set)));
+      return !!set && after.some((later) => setsField(later, set) || calledFunctions(later, resolve).some((fn) => setsField(fn, set)));
     },
-  });
+  }, resolve);
 }
 
 /**
@@ -116,10 +140,18 @@ function movedFromSentinel(cond: Node): string | undefined {
   return init && Node.isAwaitExpression(init) && Node.isCallExpression(init.getExpression()) ? left.getName() : undefined;
 }
 
-/** The workspace functions a statement calls by name (`updateReceipt(id, receipt)`, imports followed): one level. */
-function calledFunctions(stmt: Node): Node[] {
+/**
+ * The workspace functions a statement calls (`updateReceipt(id, receipt)`, imports followed; with
+ * `resolve`, methods too: `this.tenants.markAsBuilt()`): one level.
+ */
+function calledFunctions(stmt: Node, resolve?: Resolve): Node[] {
   const out: Node[] = [];
   for (const call of [...(Node.isCallExpression(stmt) ? [stmt] : []), ...stmt.getDescendantsOfKind(SyntaxKind.CallExpression)]) {
+    const resolved = resolve?.(call);
+    if (resolved) {
+      out.push(resolved);
+      continue;
+    }
     const callee = call.getExpression();
     const decl = Node.isIdentifier(callee) ? declarationOf(callee) : undefined;
     if (decl && Node.isFunctionDeclaration(decl)) out.push(decl);
