@@ -78,6 +78,30 @@ const GOLEVELUP_PUBLISHER = lines(
   '}', //                                                                            9
 );
 
+/** A per-chain job queue class: a direct exchange, a publish keyed by chain, and a queue (`bound`) bound to it; the consumer reads `consumed`. */
+const CHAIN_QUEUE = (bound: string, consumed = bound) => lines(
+  "import amqp, { Channel, ConsumeMessage } from 'amqplib';", //                                                        1
+  'export class JobQueue {', //                                                                                        2
+  '  private channel!: Channel;', //                                                                                   3
+  "  private exchangeName = 'jobs_exchange';", //                                                                      4
+  '  constructor(private readonly chainId: number) {}', //                                                             5
+  '  async connect() {', //                                                                                            6
+  '    const connection = await amqp.connect(process.env.QUEUE_URL!);', //                                            7
+  '    this.channel = await connection.createChannel();', //                                                          8
+  "    await this.channel.assertExchange(this.exchangeName, 'direct', { durable: true });", //                        9
+  '  }', //                                                                                                            10
+  '  async publish(data: { transactionId: string }) {', //                                                          11
+  '    this.channel.publish(this.exchangeName, `chain.${this.chainId}`, Buffer.from(JSON.stringify(data)));', //     12
+  '  }', //                                                                                                           13
+  '  async consume(onMessage: (msg: ConsumeMessage | null) => void) {', //                                         14
+  `    const queue = await this.channel.assertQueue(${bound});`, //                                                  15
+  '    await this.channel.bindQueue(queue.queue, this.exchangeName, `chain.${this.chainId}`);', //                   16
+  `    const other = await this.channel.assertQueue(${consumed});`,
+  '    await this.channel.consume(other.queue, onMessage);',
+  '  }',
+  '}',
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
     {
@@ -105,11 +129,20 @@ runRuleTests('missing-correlation-id', {
       },
     },
     {
+      name: 'a queue named in part at run time (`jobs_${chainId}`), bound and consumed in the file that publishes to its exchange',
+      files: { 'services/relayer/src/job-queue.ts': CHAIN_QUEUE(`\`jobs_\${this.chainId}\``) },
+    },
+    {
       name: 'golevelup: a publish whose only matching subscription (`order.#`) is in the same service',
       files: { 'services/orders/src/events.ts': GOLEVELUP_PUBLISHER, 'services/orders/src/listener.ts': GOLEVELUP_LISTENER('order.#') },
     },
   ],
   invalid: [
+    {
+      name: 'the queue bound to the exchange is named in part at run time, but its consumer reads another queue: no consumer is known',
+      files: { 'services/relayer/src/job-queue.ts': CHAIN_QUEUE(`\`jobs_\${this.chainId}\``, `\`retries_\${this.chainId}\``) },
+      errors: [{ messageId: 'missing', file: 'services/relayer/src/job-queue.ts', line: 12, column: 18 }],
+    },
     {
       name: 'golevelup: the same subscription in another service is a hop',
       files: { 'services/orders/src/events.ts': GOLEVELUP_PUBLISHER, 'services/audit/src/listener.ts': GOLEVELUP_LISTENER('order.#') },

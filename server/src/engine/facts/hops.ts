@@ -145,7 +145,7 @@ function buildHopIndex(model: SystemModel): HopIndex {
     } else if (unnamed(f.channel) && !f.exchange) hasUnnamedConsumers = true;
   }
   for (const c of model.architecture?.channels ?? []) for (const s of c.consumers) push(byChannel, c.name, { service: s });
-  const exchanges = exchangeIndex(model, byChannel, byId);
+  const exchanges = exchangeIndex(model, byChannel, byId, byFile);
   const byName = new Map(model.layout.services.map((svc) => [svc.name, svc]));
   return {
     model,
@@ -175,7 +175,7 @@ function buildHopIndex(model: SystemModel): HopIndex {
  * exchanges' types. An exchange named by an identity links only ends in the publishing service, as
  * channel identities do.
  */
-function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>, byId: Map<string, ConsumerEnd[]>) {
+function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>, byId: Map<string, ConsumerEnd[]>, byFile: Map<string, { name: string; end: ConsumerEnd }[]>) {
   const byName = new Map<string, BoundQueue[]>();
   const byIdentity = new Map<string, BoundQueue[]>();
   const types = new Map<string, ExchangeType>();
@@ -195,6 +195,10 @@ function exchangeIndex(model: SystemModel, byChannel: Map<string, ConsumerEnd[]>
       const ends = new Set<ConsumerEnd>();
       for (const n of channelNames(f.channel)) for (const e of byChannel.get(n) ?? []) ends.add(e);
       for (const id of f.channelIds ?? []) for (const e of byId.get(id) ?? []) if (e.service === service) ends.add(e);
+      // A queue named in part at run time (`relayer_queue_${chainId}`) is the one its file consumes under the same pattern.
+      for (const local of byFile.get(f.node.getSourceFile().getFilePath()) ?? []) {
+        if (local.end.service === service && rawParts(f.channel).some((n) => n.includes('?') && namesMatch(n, local.name))) ends.add(local.end);
+      }
       if (ends.size) add(f.exchange, { pattern: f.exchange.key, ends: [...ends], service });
     } else if (f.kind === 'consumer') {
       add(f.exchange, { pattern: f.exchange.key, ends: [{ service, file: f.node.getSourceFile().getFilePath(), transport: f.transport, fact: f }], service });
