@@ -60,7 +60,7 @@ export class Analysis {
       for (const [k, v] of Object.entries(table.operations)) this.operations.set(k, v);
     }
     this.handlers = typedHandlersOf(tables.flatMap((t) => Object.entries(t.handlers ?? {}) as [string, HandlerAnalyzer][]));
-    this.types = new TypeFollower(this.transitions, this);
+    this.types = new TypeFollower(this.transitions, this, this.operations.keys());
     this.ops = new OperationLookup(this.operations, this.types);
     this.calls = new CallResolver(this);
   }

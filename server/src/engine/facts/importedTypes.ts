@@ -44,13 +44,18 @@ export function reexportedLibraryType(spec: Node): string | undefined {
   }
 }
 
-/** The library an import comes from; undefined when it resolves to a workspace file. */
-export function moduleOfImportNode(node: Node): string | undefined {
+/**
+ * The library an import comes from; undefined when it resolves to a workspace file, unless the
+ * library tables model that package (`modeled`): a monorepo that holds the source of a package it
+ * also publishes (`@prairielearn/postgres` in PrairieLearn) calls the library the tables describe.
+ */
+export function moduleOfImportNode(node: Node, modeled?: ReadonlySet<string>): string | undefined {
   const decl = node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
   if (!decl) return undefined;
   const specifier = decl.getModuleSpecifierValue();
   const lib = libraryOf(specifier) ?? generatedLibraryOf(specifier);
   if (!lib) return undefined;
+  if (modeled?.has(lib) && libraryOf(specifier) === lib) return lib;
   try {
     const target = decl.getModuleSpecifierSourceFile();
     if (target && !target.isDeclarationFile()) return undefined;

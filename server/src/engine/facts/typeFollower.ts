@@ -40,7 +40,12 @@ export class TypeFollower {
   private readonly inProgress = new Set<ts.Node>();
 
   /** `transitions`: the library tables' type steps; `analysis`: for workspace calls, indexes and cache keys. */
-  constructor(readonly transitions: ReadonlyMap<string, string>, readonly analysis: Analysis) {}
+  /** The packages the tables model by export (`pg#Pool`): imported by name, they stay libraries even when the workspace holds their source. */
+  private readonly modeled: ReadonlySet<string>;
+
+  constructor(readonly transitions: ReadonlyMap<string, string>, readonly analysis: Analysis, operationKeys: Iterable<string> = []) {
+    this.modeled = new Set([...transitions.keys(), ...operationKeys].filter((k) => k.includes('#')).map((k) => k.slice(0, k.indexOf('#'))));
+  }
 
   /** Forgets the type memoized for a compiler node (see Analysis.invalidate). */
   forget(key: ts.Node): void {
@@ -213,17 +218,17 @@ export class TypeFollower {
 
   typeOfDeclaration(decl: Node, symbol: TsSymbol | undefined, depth: number): string | undefined {
     if (Node.isImportSpecifier(decl)) {
-      const lib = moduleOfImportNode(decl);
+      const lib = moduleOfImportNode(decl, this.modeled);
       if (lib) return `${lib}#${decl.getNameNode().getText()}`;
       return this.typeOfAliased(symbol, depth) ?? reexportedLibraryType(decl);
     }
     if (Node.isImportClause(decl)) {
-      const lib = moduleOfImportNode(decl);
+      const lib = moduleOfImportNode(decl, this.modeled);
       if (lib) return `${lib}#default`;
       return this.typeOfAliased(symbol, depth);
     }
     if (Node.isNamespaceImport(decl)) {
-      const lib = moduleOfImportNode(decl);
+      const lib = moduleOfImportNode(decl, this.modeled);
       return lib ? `${lib}#*` : undefined;
     }
     if (Node.isImportEqualsDeclaration(decl)) {

@@ -32,9 +32,10 @@ import { lambda } from './lambda';
 import { lomray } from './lomray';
 import { trpc } from './trpc';
 import { objection } from './objection';
+import { prairielearnPostgres } from './prairielearnPostgres';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc, objection];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:
