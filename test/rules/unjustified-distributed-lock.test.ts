@@ -272,7 +272,7 @@ runRuleTests('unjustified-distributed-lock', {
         "  await pool.query('SELECT pg_advisory_lock(7243)');",
         '}',
       ),
-      errors: [{ messageId: 'lock', line: 4, column: 14 }],
+      errors: [{ messageId: 'databaseLock', line: 4, column: 14 }],
     },
     {
       name: 'pg_try_advisory_xact_lock inside a transaction on a pooled client',
@@ -287,7 +287,7 @@ runRuleTests('unjustified-distributed-lock', {
         '  return rows[0].ok;',
         '}',
       ),
-      errors: [{ messageId: 'lock', line: 6, column: 33 }],
+      errors: [{ messageId: 'databaseLock', line: 6, column: 33 }],
     },
     {
       name: 'MySQL GET_LOCK through mysql2/promise',
@@ -299,7 +299,7 @@ runRuleTests('unjustified-distributed-lock', {
         '  return rows;',
         '}',
       ),
-      errors: [{ messageId: 'lock', line: 4, column: 27 }],
+      errors: [{ messageId: 'databaseLock', line: 4, column: 27 }],
     },
     {
       name: 'pg_advisory_xact_lock through Prisma $queryRaw',
@@ -310,7 +310,7 @@ runRuleTests('unjustified-distributed-lock', {
         '  await prisma.$queryRaw`SELECT pg_advisory_xact_lock(${key})`;',
         '}',
       ),
-      errors: [{ messageId: 'lock', line: 4, column: 16 }],
+      errors: [{ messageId: 'databaseLock', line: 4, column: 16 }],
     },
     {
       name: 'redis-semaphore Mutex held in a class field',
@@ -353,8 +353,8 @@ runRuleTests('unjustified-distributed-lock', {
         '}',
       ),
       errors: [
-        { messageId: 'lock', line: 4, column: 15 },
-        { messageId: 'lock', line: 5, column: 19 },
+        { messageId: 'databaseLock', line: 4, column: 15 },
+        { messageId: 'databaseLock', line: 5, column: 19 },
       ],
     },
     {
@@ -370,8 +370,8 @@ runRuleTests('unjustified-distributed-lock', {
         '}',
       ),
       errors: [
-        { messageId: 'lock', line: 6, column: 9 },
-        { messageId: 'lock', line: 7, column: 29 },
+        { messageId: 'databaseLock', line: 6, column: 9 },
+        { messageId: 'databaseLock', line: 7, column: 29 },
       ],
     },
     {
@@ -381,7 +381,7 @@ runRuleTests('unjustified-distributed-lock', {
         "const ds = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });",
         "export const lockJobs = () => ds.query('SELECT pg_advisory_lock(hashtext($1))', ['jobs']);",
       ),
-      errors: [{ messageId: 'lock', line: 3, column: 34 }],
+      errors: [{ messageId: 'databaseLock', line: 3, column: 34 }],
     },
     {
       name: 'a decision with an empty justification does not justify',
@@ -435,7 +435,7 @@ runRuleTests('unjustified-distributed-lock', {
         "  await pool.query('SELECT pg_advisory_lock(7243)');",
         '}',
       ),
-      errors: [{ messageId: 'lock', line: 5, column: 14, suppressed: false }],
+      errors: [{ messageId: 'databaseLock', line: 5, column: 14, suppressed: false }],
     },
   ],
 });

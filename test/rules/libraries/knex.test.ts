@@ -139,7 +139,7 @@ runRuleTests('unjustified-distributed-lock', {
     {
       name: 'an advisory lock taken through a Knex member the base class declares (a destructured constructor parameter declares none)',
       files: { 'services/scheduler/src/daemon.ts': BASE_DAEMON, 'services/scheduler/src/scheduling.ts': SCHEDULER },
-      errors: [{ messageId: 'lock', file: 'services/scheduler/src/scheduling.ts', line: 10, column: 17 }],
+      errors: [{ messageId: 'databaseLock', file: 'services/scheduler/src/scheduling.ts', line: 10, column: 17 }],
     },
   ],
 });

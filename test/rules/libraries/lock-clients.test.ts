@@ -126,7 +126,7 @@ runRuleTests('unjustified-distributed-lock', {
     {
       name: 'a Prisma client re-exported by a workspace package from generated code that is not committed',
       files: { ...DATABASE_PACKAGE, 'apps/web/src/flags.ts': FLAG_FLIP, 'apps/web/package.json': '{ "name": "web", "scripts": { "start": "node dist/main.js" } }\n' },
-      errors: [{ messageId: 'lock', file: 'apps/web/src/flags.ts', ...at(FLAG_FLIP, '$executeRaw') }],
+      errors: [{ messageId: 'databaseLock', file: 'apps/web/src/flags.ts', ...at(FLAG_FLIP, '$executeRaw') }],
     },
   ],
 });

@@ -20,6 +20,11 @@ export const unjustifiedDistributedLock = createRule({
       message: 'Distributed lock `{{detail}}` with no recorded justification. Locks across processes fail open on clock drift, GC pauses and partitions (two holders), and serialise work that a conditional write or a single-writer partition could order instead.',
       hint: 'Prefer an idempotent or version-conditional write, or partition the work by key; if the lock is really needed, add a decision with pattern: distributed-lock and a justification (and a fencing token) to architecture.yaml.',
     },
+    // A database advisory lock has no lease to expire: what it costs is different from a Redis or table lock's.
+    databaseLock: {
+      message: 'Distributed lock `{{detail}}` (a database advisory lock) with no recorded justification. It serialises every process that takes this key on one database: takers that wait hold a connection each, and the order it gives lives only in the lock, where a conditional write, a unique constraint or a single-writer partition would keep it in the data.',
+      hint: 'Prefer a version-conditional write or a unique constraint, or partition the work by key; if the lock is really needed, add a decision with pattern: distributed-lock and a justification to architecture.yaml.',
+    },
   },
   check({ model, report }) {
     const locks = model.facts.filter((f) => f.kind === 'lock' && !model.justification('distributed-lock', f.node));
@@ -34,7 +39,7 @@ export const unjustifiedDistributedLock = createRule({
       if (!(callers.get(fact) ?? []).length && (unusedMethod(model, fact.node) || inUnregisteredController(model, fact.node))) continue;
       if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
       report({
-        messageId: 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
+        messageId: DATABASE_LOCK.test(fact.detail) ? 'databaseLock' : 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
         related: related(model, fact, callers.get(fact) ?? [], consumers),
         fixes: () => justificationFix(model, fact.node, 'distributed-lock'),
       });
@@ -69,6 +74,9 @@ const IDEMPOTENCY_KEY = /idempoten|dedup/i;
 function idempotencyKeyOnly(callers: Caller[]): boolean {
   return callers.length > 0 && callers.every((c) => [c.fn, ...c.path].some((fn) => IDEMPOTENCY_KEY.test(nameOf(fn).getText())));
 }
+
+/** Database advisory locks (`pg_advisory_xact_lock()`, MySQL `get_lock()`, SQL Server `sp_getapplock()`, the advisory-lock packages): held by the database, no lease. */
+const DATABASE_LOCK = /advisory|get_lock|getapplock/i;
 
 /** At most this many call sites are listed with a lock. */
 const MAX_CALL_SITES = 20;
