@@ -4,7 +4,7 @@
  * in a comment that the failure is accepted, or `.catch(() => {})` on it). The author has decided that
  * losing the event is acceptable. A `catch` that logs an error with no such comment, rethrows or
  * returns a failure, a `try` around the write too, a send before the write, and a helper that swallows
- * failures for every caller are still reported.
+ * failures for every caller without saying so in a comment are still reported.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -52,6 +52,19 @@ runRuleTests('dual-write', {
     {
       name: '.catch(() => {}) on the send',
       files: sessions(`await ${SEND}.catch(() => { /* ignore audit errors */ });`),
+    },
+    {
+      name: 'a helper that sends, catches the failure and says in a comment that it is accepted',
+      files: sessions('await sendAudit(id);', `
+async function sendAudit(id: string) {
+  try {
+    await ${SEND};
+  } catch (error) {
+    // We don't want to fail the request if this notification fails
+    console.error('sendMessage error:', error);
+  }
+}
+`),
     },
     {
       name: 'a catch with a bare return still drops the failure',

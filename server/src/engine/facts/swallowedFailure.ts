@@ -7,7 +7,8 @@
  *   call (and not around the write it is paired with) whose `catch` lets the flow go on (no
  *   `throw`, no `return` of a value), and either says in a comment that the failure is accepted
  *   ("non-critical", "don't fail", "ignore", "best effort") or does not log it at error level. A
- *   promise merely not awaited says nothing of the kind.
+ *   promise merely not awaited says nothing of the kind. The function that sends may say it for
+ *   all its callers, but only in a comment.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from './effects';
@@ -28,10 +29,15 @@ export function failureSwallowed(at: Reached, fn: Node): boolean {
  * may be lost.
  */
 export function declaredBestEffort(at: Reached, fn: Node, other?: Reached): boolean {
-  return swallowedIn(at.via, fn, 'declared', other?.via);
+  if (swallowedIn(at.via, fn, 'declared', other?.via)) return true;
+  // The function that sends catches the failure itself and says in a comment that losing it is accepted
+  // (`// We don't want to fail the job if this notification fails`): its author declared it for every caller.
+  const sender = at.path[at.path.length - 1];
+  return !!sender && swallowedIn(at.fact.node, sender, 'said', other?.path.includes(sender) ? other.fact.node : undefined);
 }
 
-type Mode = 'any' | 'handled' | 'declared';
+/** `said`: as `declared`, but only a comment that accepts the failure counts (a helper deciding for its callers). */
+type Mode = 'any' | 'handled' | 'declared' | 'said';
 
 /** `handled`: a let-go call (no await) does not count, the call returns no promise whose rejection is lost. */
 function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boolean {
@@ -40,10 +46,10 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
   let outer: Node = call;
   for (let p = outer.getParent(); p && (Node.isPropertyAccessExpression(p) || Node.isCallExpression(p) || Node.isParenthesizedExpression(p)); p = p.getParent()) {
     if (Node.isPropertyAccessExpression(p) && p.getName() === 'catch') {
-      if (mode !== 'declared') return true;
+      if (mode === 'any' || mode === 'handled') return true;
       const handler = p.getParent();
       const cb = Node.isCallExpression(handler) ? handler.getArguments()[0] : undefined;
-      return !!cb && !passesOnFailure(cb, false) && (saysAccepted(cb, call) || !reportsError(cb));
+      return !!cb && !passesOnFailure(cb, false) && (saysAccepted(cb, call) || (mode === 'declared' && !reportsError(cb)));
     }
     outer = p;
   }
@@ -51,23 +57,23 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
   if (mode === 'any' && parent && (Node.isExpressionStatement(parent) || Node.isVoidExpression(parent))) return true;
   for (let child: Node = outer, n = outer.getParent(); n && n !== owner; child = n, n = n.getParent()) {
     // A `try` outside a callback does not see what the callback's promise does (`forEach(async ...)`): no claim.
-    if (mode === 'declared' && isFunctionBoundary(n)) return false;
+    if ((mode === 'declared' || mode === 'said') && isFunctionBoundary(n)) return false;
     if (Node.isTryStatement(n) && child === n.getTryBlock()) {
       const handler = n.getCatchClause();
       if (!handler) continue;
-      if (mode !== 'declared') {
+      if (mode === 'any' || mode === 'handled') {
         if (!handler.getBlock().getDescendants().some((d) => Node.isThrowStatement(d))) return true;
         continue;
       }
       if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
-      return !passesOnFailure(handler.getBlock(), true) && (saysAccepted(handler.getBlock(), n) || !reportsError(handler.getBlock()));
+      return !passesOnFailure(handler.getBlock(), true) && (saysAccepted(handler.getBlock(), n) || (mode === 'declared' && !reportsError(handler.getBlock())));
     }
   }
   return false;
 }
 
 /** Words of a comment that accepts a failure: `// Log but don't fail logout - event publishing is non-critical`. */
-const ACCEPTED = /non-?critical|not critical|best[- ]effort|fire[- ]and[- ]forget|do(?:n'?t| not) (?:fail|block|throw)|should(?:n'?t| not) (?:fail|block)|\bignor(?:e|ed|ing)\b|\boptional\b/i;
+const ACCEPTED = /non-?critical|not critical|best[- ]effort|fire[- ]and[- ]forget|do(?:n'?t| not)(?: want to)? (?:fail|block|throw)|should(?:n'?t| not) (?:fail|block)|\bignor(?:e|ed|ing)\b|\boptional\b/i;
 const COMMENT = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
 
 /**
