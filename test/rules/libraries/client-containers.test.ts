@@ -1,6 +1,6 @@
 /**
  * Library clients kept in a container: a BullMQ `Queue` taken from a `Record<Name, Queue>` field,
- * from a `Map<string, Queue>` with `get`, or from an object literal of queues is a queue, so
+ * from a `Map<string, Queue>` with `get`, from a `Queue[]` with `find`, or from an object literal of queues is a queue, so
  * `add` on it is a publish. A container of values the code does not type (`Record<string, any>`)
  * is not taken for one.
  */
@@ -32,6 +32,8 @@ const RECORD = SERVICE(
 );
 const MAP = SERVICE('private queues = new Map<string, Queue>();', "this.queues.get('prices')!");
 const LITERAL = SERVICE("private queues = { prices: new Queue('prices'), swaps: new Queue('swaps') };", "this.queues['prices']");
+const FIND = SERVICE('private queues: Queue[] = [];', "this.queues.find((queue) => queue.name === 'prices')!");
+const FIND_UNTYPED = SERVICE('private queues: any[] = [];', "this.queues.find((queue) => queue.name === 'prices')");
 const UNTYPED = SERVICE('private queues: Record<string, any> = {};', "this.queues['prices']");
 /** The element used directly as the receiver: `this.queues[name].add(...)`. */
 const DIRECT = lines(
@@ -50,11 +52,15 @@ const DIRECT = lines(
 const FILE = 'services/indexer/src/indexer.ts';
 
 runRuleTests('dual-write', {
-  valid: [{ name: 'a container whose values are not typed holds nothing the analysis knows', files: { [FILE]: UNTYPED } }],
+  valid: [
+    { name: 'a container whose values are not typed holds nothing the analysis knows', files: { [FILE]: UNTYPED } },
+    { name: 'find on an array whose elements are not typed', files: { [FILE]: FIND_UNTYPED } },
+  ],
   invalid: [
     { name: 'a queue taken from a Record<Name, Queue> field', files: { [FILE]: RECORD }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(RECORD, 'add(') }] },
     { name: 'a queue taken from a Map<string, Queue> with get', files: { [FILE]: MAP }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(MAP, 'add(') }] },
     { name: 'a queue taken from an object literal of queues', files: { [FILE]: LITERAL }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(LITERAL, 'add(') }] },
+    { name: 'a queue picked from a Queue[] field with find', files: { [FILE]: FIND }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(FIND, 'add(') }] },
     { name: 'an element used directly as the receiver', files: { [FILE]: DIRECT }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(DIRECT, 'add(') }] },
   ],
 });

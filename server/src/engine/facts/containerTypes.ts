@@ -1,7 +1,7 @@
 /**
  * Library clients kept in a container: `this.queues[name]` where
  * `queues: Record<QueueName, Queue>`, `clients.get(topic)` on a
- * `Map<string, Producer>`, `workers[0]` of a `Worker[]`, or an object literal
+ * `Map<string, Producer>`, `workers[0]` or `queues.find(...)` of a `Worker[]`, or an object literal
  * whose values are all built the same way. The element's library type comes
  * from the container's declared type (or its one kind of value), never from
  * the key. Helpers of the type follower (typeFollower.ts).
@@ -27,6 +27,17 @@ export function typeOfMapGet(types: TypeFollower, call: Node, depth: number): st
   const callee = call.getExpression();
   if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'get' || call.getArguments().length !== 1) return undefined;
   return elementType(types, callee.getExpression(), depth, true);
+}
+
+/** Array methods that return one element: `queues.find((q) => q.name === type)`, `workers.at(0)`, `clients.pop()`. */
+const ELEMENT_PICKS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
+
+/** `container.find(...)` (and the other ELEMENT_PICKS) on an array: the library type of one element. */
+export function typeOfArrayPick(types: TypeFollower, call: Node, depth: number): string | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !ELEMENT_PICKS.has(callee.getName())) return undefined;
+  return elementType(types, callee.getExpression(), depth, false);
 }
 
 function elementType(types: TypeFollower, container: Node, depth: number, viaGet: boolean): string | undefined {

@@ -18,7 +18,7 @@ import { moduleOfImportNode, reexportedLibraryType, requireType } from './import
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
-import { typeOfElement, typeOfMapGet } from './containerTypes';
+import { typeOfArrayPick, typeOfElement, typeOfMapGet } from './containerTypes';
 import { localAliasDeclaration, passedThrough } from './typeAliases';
 
 /** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
@@ -155,7 +155,7 @@ export class TypeFollower {
       if (Node.isPropertyAccessExpression(callee)) {
         const base = this.typeOf(callee.getExpression(), depth);
         if (base) return this.step(base, `${callee.getName()}()`);
-        const value = typeOfMapGet(this, node, depth);
+        const value = typeOfMapGet(this, node, depth) ?? typeOfArrayPick(this, node, depth);
         if (value) return value;
       } else {
         const t = this.typeOf(callee, depth);
