@@ -69,6 +69,12 @@ runRuleTests('dual-write', {
       errors: [{ messageId: 'dualWrite', file: 'services/sessions/src/handler.ts', line: 8, column: 22 }],
     },
     {
+      name: 'a generic type annotation on the production object (`Dependencies<object>`)',
+      files: handler('export type Dependencies<T = object> = { sendMessage: (queueUrl: string, body: T) => Promise<void> };',
+        'export const runtimeDependencies: Dependencies<object> = { sendMessage };', SEND),
+      errors: [{ messageId: 'dualWrite', file: 'services/sessions/src/handler.ts', line: 8, column: 22 }],
+    },
+    {
       name: 'a factory member of an interface returns the sender (`const send = dependencies.getSendMessage()`)',
       files: handler(FACTORY_TYPE, 'export const runtimeDependencies: Dependencies = { getSendMessage: () => (q: string, b: object) => sendMessage(q, b) };',
         "const send = dependencies.getSendMessage();\n  await send(process.env.OUTBOUND_QUEUE!, { sessionId });"),

@@ -24,7 +24,7 @@ export function objectTypeOf(member: Node): Node | undefined {
  * `{ ... } satisfies T`) give to property `name`: the expressions a call of that property runs.
  */
 export function valuesOfTypedObjects(type: Node, name: string, dependent: SourceFile, analysis: Analysis): Node[] {
-  const objects = analysis.index<Node>('typed-objects', /\bsatisfies\b|:\s*[\w$.]+\s*=\s*\{|\)\s*:\s*(Promise<\s*)?[\w$.]+\s*>?\s*(=>|\{)/, contribute, {
+  const objects = analysis.index<Node>('typed-objects', /\bsatisfies\b|:\s*[\w$.]+(?:<[^=;{}()]*>)?\s*=\s*\{|\)\s*:\s*(Promise<\s*)?[\w$.]+\s*>?\s*(=>|\{)/, contribute, {
     nameOf: (key) => (Node.isTypeAliasDeclaration(key as Node) || Node.isInterfaceDeclaration(key as Node) ? (key as { getName(): string }).getName() : undefined),
   }).get(type, dependent);
   const out: Node[] = [];
