@@ -141,3 +141,31 @@ test("a JavaScript package's jsconfig.json paths resolve its aliases (`@/models/
     removeWorkspace(root);
   }
 });
+
+test("a workspace package's manifest entries: `exports` subpaths (conditions, patterns, built output under src) and `main`", () => {
+  const { root, resolve } = resolverFor({
+    'packages/shared/package.json': json({
+      name: '@acme/shared', main: './lib/main.js',
+      exports: {
+        '.': './lib/main.js',
+        './db': './src/db/client.ts',
+        './schema': { types: './dist/schema/index.d.ts', import: './dist/schema/index.js' },
+        './utils/*': './src/utilities/*.ts',
+      },
+    }),
+    'packages/shared/src/main.ts': 'export const name = "shared";\n',
+    'packages/shared/src/db/client.ts': 'export function getDb() { return undefined; }\n',
+    'packages/shared/src/schema/index.ts': 'export const events = {};\n',
+    'packages/shared/src/utilities/dates.ts': 'export const now = () => new Date();\n',
+    'apps/api/src/route.ts': "import { getDb } from '@acme/shared/db';\n",
+  });
+  try {
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/db'), 'packages/shared/src/db/client.ts');
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/schema'), 'packages/shared/src/schema/index.ts');
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/utils/dates'), 'packages/shared/src/utilities/dates.ts');
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared'), 'packages/shared/src/main.ts');
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/missing'), undefined);
+  } finally {
+    removeWorkspace(root);
+  }
+});

@@ -13,6 +13,7 @@ import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, to
 import { RULE_IDS } from './rules';
 import { describe } from './workspace/tsconfigs';
 import { isEndToEndTestPackage, startedBinNames } from './system/scope';
+import { packageEntryPaths } from './workspace/packageEntries';
 
 export const ARCHITECTURE_FILE_NAMES = ['architecture.yaml', 'architecture.yml'];
 
@@ -134,10 +135,20 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
     noResolve: true,
   };
   const paths: Record<string, string[]> = {};
-  // Workspace packages resolve to their folders, so `@acme/db` is workspace code, not a library.
+  // Workspace packages resolve to their folders, so `@acme/db` is workspace code, not a library;
+  // `@acme/db/client` to the file the manifest exports under `./client` (workspace/packageEntries.ts).
   for (const [name, dir] of packages) {
-    paths[name] = [`${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
-    paths[`${name}/*`] = [`${dir}/src/*`, `${dir}/*`];
+    // The manifest's own entries first (`exports` subpaths, `main`), then the usual layouts.
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(readOptional(path.join(root, dir, 'package.json'), overlays, root) ?? '{}');
+    } catch {
+      manifest = undefined;
+    }
+    const entries = packageEntryPaths(name, dir, manifest);
+    for (const [key, targets] of Object.entries(entries)) paths[key] = targets;
+    paths[name] = [...(entries[name] ?? []), `${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
+    paths[`${name}/*`] = [...(entries[`${name}/*`] ?? []), `${dir}/src/*`, `${dir}/*`];
   }
   const tsconfig = ['tsconfig.json', 'tsconfig.base.json'].find((name) => readOptional(path.join(root, name), overlays, root) !== undefined);
   const text = tsconfig ? readOptional(path.join(root, tsconfig), overlays, root) : undefined;
