@@ -195,7 +195,14 @@ function bullProcess(call: Node, analysis: Analysis) {
   const handler = analysis.functionFrom(args[args.length - 1]);
   const queue = queueName(call, analysis);
   const transport = noRetryQueue(call) ? 'bull-no-retry' : 'bull';
-  if (handler) return withChannelIds(consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${queue ? ` for "${queue}"` : ''}`, transport), queueIdentity(call));
+  // `process(name, [concurrency,] handler)` takes the jobs of that name (`*`: every name); `process([concurrency,] handler)` Bull's default job.
+  const first = args[0];
+  const named = args.length >= 2 && !Node.isNumericLiteral(first) ? stringValue(first) : undefined;
+  const job = named !== undefined ? (named === '*' ? undefined : named) : args.length === 1 || (args.length === 2 && Node.isNumericLiteral(first)) ? BULL_DEFAULT_JOB : undefined;
+  if (handler) {
+    const fact = consumerFact('bull', call, calleeName(call), handler, queue, `bull queue.process handler${job && job !== BULL_DEFAULT_JOB ? ` "${job}"` : ''}${queue ? ` for "${queue}"` : ''}`, transport);
+    return withChannelIds(job !== undefined ? { ...fact, job } : fact, queueIdentity(call));
+  }
   return throughWrapper(call, args[args.length - 1], undefined, analysis, 'bull', (q) => `bull queue.process handler${(q ?? queue) ? ` for "${q ?? queue}"` : ''}`);
 }
 
