@@ -151,8 +151,13 @@ test("a workspace package's manifest entries: `exports` subpaths (conditions, pa
         './db': './src/db/client.ts',
         './schema': { types: './dist/schema/index.d.ts', import: './dist/schema/index.js' },
         './utils/*': './src/utilities/*.ts',
+        './src/server': { import: './dist/src/server/index.js' },
+        './src/env': { import: './dist/env.js' },
       },
     }),
+    'packages/shared/src/server/index.ts': 'export const server = true;\n',
+    'packages/shared/src/env.ts': 'export const env = {};\n',
+    'packages/shared/src/queues/index.ts': 'export const queues = {};\n',
     'packages/shared/src/main.ts': 'export const name = "shared";\n',
     'packages/shared/src/db/client.ts': 'export function getDb() { return undefined; }\n',
     'packages/shared/src/schema/index.ts': 'export const events = {};\n',
@@ -165,6 +170,11 @@ test("a workspace package's manifest entries: `exports` subpaths (conditions, pa
     assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/utils/dates'), 'packages/shared/src/utilities/dates.ts');
     assert.equal(resolve('apps/api/src/route.ts', '@acme/shared'), 'packages/shared/src/main.ts');
     assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/missing'), undefined);
+    // Built output whose source keeps the path (`dist/src/server/index.js`), or sits under src (`dist/env.js`).
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/src/server'), 'packages/shared/src/server/index.ts');
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/src/env'), 'packages/shared/src/env.ts');
+    // A subpath the manifest does not export still resolves by the usual layout.
+    assert.equal(resolve('apps/api/src/route.ts', '@acme/shared/queues'), 'packages/shared/src/queues/index.ts');
   } finally {
     removeWorkspace(root);
   }

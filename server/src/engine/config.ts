@@ -146,7 +146,11 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
       manifest = undefined;
     }
     const entries = packageEntryPaths(name, dir, manifest);
-    for (const [key, targets] of Object.entries(entries)) paths[key] = targets;
+    // An exact subpath pattern hides the `name/*` one: keep the usual layouts after the manifest's targets.
+    for (const [key, targets] of Object.entries(entries)) {
+      const sub = key.slice(name.length + 1);
+      paths[key] = key === name ? targets : [...targets, `${dir}/src/${sub}`, `${dir}/${sub}`];
+    }
     paths[name] = [...(entries[name] ?? []), `${dir}/src/index`, `${dir}/index`, `${dir}/src`, dir];
     paths[`${name}/*`] = [...(entries[`${name}/*`] ?? []), `${dir}/src/*`, `${dir}/*`];
   }

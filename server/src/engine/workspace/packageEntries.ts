@@ -3,9 +3,9 @@
  * of `exports` (`"./db": "./src/db/client.ts"`, conditions such as `{ "types": ..., "import": ... }`,
  * patterns such as `"./*": "./src/*.ts"`), as compiler `paths` patterns, so that
  * `import { getDb } from '@acme/shared/db'` reaches the workspace file the package exports. An entry
- * into built output (`dist/`, `lib/`, `build/`, `out/`) is also looked for under `src/`, where the
- * source of that output usually is; a candidate that names no workspace file is simply skipped by
- * the resolver.
+ * into built output (`dist/`, `lib/`, `build/`, `out/`) is also looked for where its source usually is
+ * (the same path without the build folder, and under `src/`); a candidate that names no workspace
+ * file is skipped by the resolver, and the caller adds the usual layouts after these.
  */
 import path from 'node:path';
 
@@ -46,7 +46,9 @@ function candidatesOf(dir: string, target: string): string[] {
   const rel = path.posix.normalize(target.replace(/^\.\//, '')).replace(EXTENSION, '');
   if (rel.startsWith('..') || path.posix.isAbsolute(rel) || (rel.match(/\*/g) ?? []).length > 1) return [];
   const out = [path.posix.join(dir, rel)];
-  if (BUILT.test(rel)) out.push(path.posix.join(dir, 'src', rel.replace(BUILT, '')));
+  // `dist/src/server/index.js` is built from `src/server/index.ts`; `dist/db.js` from `src/db.ts` (or `db.ts`).
+  const rest = rel.replace(BUILT, '');
+  if (rest !== rel) out.push(path.posix.join(dir, rest), path.posix.join(dir, 'src', rest));
   return out;
 }
 
