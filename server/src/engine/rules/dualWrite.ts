@@ -317,6 +317,9 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (publish.fact.kind === 'publish' && (telemetryChannel(publish.fact) || (publish.path.length > 0 && telemetryNamedAt(publish.fact, calleeName(publish.via), model.analysis)))) continue;
     // A push to open client connections (a websocket refresh) is a hint to a live UI, not state another service keeps.
     if (realtimePush(publish, model.analysis)) continue;
+    // A repeatable job or job scheduler (`add(name, data, { repeat })`, `upsertJobScheduler`) registers recurring work,
+    // not an event about this change: registering it again is a no-op, and it is usually re-registered at start.
+    if (publish.fact.kind === 'publish' && publish.fact.scheduled) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
     // A reply after the write answers a requester that asks again if it is lost (facts/replies.ts); one sent
