@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { compilerOptionsFor, workspacePackages } from '../../server/src/engine/config';
+import { compilerOptionsFor, packageFolders, workspaceManifests } from '../../server/src/engine/config';
 import { ModuleResolver, readTsconfigs } from '../../server/src/engine/workspace/tsconfigs';
 import type { Notice } from '../../server/src/engine/api';
 import { removeWorkspace, writeWorkspace } from '../support/workspace';
@@ -19,9 +19,9 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 function resolverFor(files: Record<string, string>) {
   const root = writeWorkspace(files);
   const notices: Notice[] = [];
-  const packages = workspacePackages(root);
+  const packages = workspaceManifests(root);
   const fallback = compilerOptionsFor(root, undefined, notices, packages);
-  const resolver = new ModuleResolver(root, readTsconfigs(root, packages, undefined, notices), fallback);
+  const resolver = new ModuleResolver(root, readTsconfigs(root, packageFolders(packages), undefined, notices), fallback);
   // Only files of the workspace exist for the resolver (the program's in-memory file system).
   const host: ts.ModuleResolutionHost = { fileExists: (f) => f.startsWith(root) && fs.existsSync(f), readFile: () => undefined };
   const resolve = (from: string, name: string) => {

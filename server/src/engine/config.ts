@@ -11,7 +11,7 @@ import type { Architecture, ArchitectureProblem } from './architecture/model';
 import { loadArchitecture } from './architecture/load';
 import { MAX_ARCHITECTURE_BYTES, findConfigFiles, readOptional, readTextFile, toRel } from './workspace/files';
 import { RULE_IDS } from './rules';
-import { describe } from './workspace/tsconfigs';
+import { describe, isObject } from './workspace/tsconfigs';
 import { isEndToEndTestPackage, startedBinNames } from './system/scope';
 import { packageEntryPaths } from './workspace/packageEntries';
 
@@ -103,20 +103,31 @@ export function scopeEvidence(root: string, overlays?: Map<string, string>): { t
   return { testPackages, startedBin: [...startedBin] };
 }
 
-/** Workspace package names (package.json `name` below the root) -> their root-relative folders. */
-export function workspacePackages(root: string, overlays?: Map<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
+/** A workspace package (a package.json with a `name` below the root): its root-relative folder and parsed manifest. */
+export interface WorkspacePackage {
+  dir: string;
+  manifest: Record<string, unknown>;
+}
+
+/** Workspace packages by name, each manifest read and parsed once. */
+export function workspaceManifests(root: string, overlays?: Map<string, string>): Map<string, WorkspacePackage> {
+  const out = new Map<string, WorkspacePackage>();
   for (const rel of findConfigFiles(root, ['**/package.json'])) {
     const dir = path.posix.dirname(rel);
     if (dir === '.') continue;
     try {
-      const name = JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}').name;
-      if (typeof name === 'string' && name) out.set(name, dir);
+      const manifest: unknown = JSON.parse(readOptional(path.join(root, rel), overlays, root) ?? '{}');
+      if (isObject(manifest) && typeof manifest.name === 'string' && manifest.name) out.set(manifest.name, { dir, manifest });
     } catch {
       // not a usable manifest
     }
   }
   return out;
+}
+
+/** Workspace package names -> their root-relative folders. */
+export function packageFolders(packages: Map<string, WorkspacePackage>): Map<string, string> {
+  return new Map([...packages].map(([name, p]) => [name, p.dir]));
 }
 
 /**
@@ -125,7 +136,7 @@ export function workspacePackages(root: string, overlays?: Map<string, string>):
  * tsconfig, see workspace/tsconfigs.ts). A `paths` entry that is not an array
  * of strings is left out, and said so in `notices`.
  */
-export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = [], packages = workspacePackages(root, overlays)): ts.CompilerOptions {
+export function compilerOptionsFor(root: string, overlays?: Map<string, string>, notices: Notice[] = [], packages = workspaceManifests(root, overlays)): ts.CompilerOptions {
   const base: ts.CompilerOptions = {
     allowJs: true, checkJs: false, noLib: true, types: [], target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -137,14 +148,8 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
   const paths: Record<string, string[]> = {};
   // Workspace packages resolve to their folders, so `@acme/db` is workspace code, not a library;
   // `@acme/db/client` to the file the manifest exports under `./client` (workspace/packageEntries.ts).
-  for (const [name, dir] of packages) {
+  for (const [name, { dir, manifest }] of packages) {
     // The manifest's own entries first (`exports` subpaths, `main`), then the usual layouts.
-    let manifest: unknown;
-    try {
-      manifest = JSON.parse(readOptional(path.join(root, dir, 'package.json'), overlays, root) ?? '{}');
-    } catch {
-      manifest = undefined;
-    }
     const entries = packageEntryPaths(name, dir, manifest);
     // An exact subpath pattern hides the `name/*` one: keep the usual layouts after the manifest's targets.
     for (const [key, targets] of Object.entries(entries)) {
@@ -175,7 +180,3 @@ export function compilerOptionsFor(root: string, overlays?: Map<string, string>,
   return base;
 }
 
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Project, type SourceFile } from 'ts-morph';
 import type { AnalyzeOptions, Notice } from './api';
-import { compilerOptionsFor, readArchitecture, scopeEvidence, workspacePackages } from './config';
+import { compilerOptionsFor, packageFolders, readArchitecture, scopeEvidence, workspaceManifests } from './config';
 import { ModuleResolver, readTsconfigs } from './workspace/tsconfigs';
 import { MAX_FILE_BYTES, MAX_SOURCE_FILES, listSourceFiles, readTextFile, toRel } from './workspace/files';
 import { discoverLayout } from './workspace/services';
@@ -36,9 +36,9 @@ export abstract class SessionInputs {
     const layout = discoverLayout(this.root, input.architecture, overlays);
     const datastores = new DatastoreResolver(layout, input.architecture, this.root);
     const found: Notice[] = [];
-    const packages = workspacePackages(this.root, overlays);
+    const packages = workspaceManifests(this.root, overlays);
     const compilerOptions = compilerOptionsFor(this.root, overlays, found, packages);
-    const tsconfigs = readTsconfigs(this.root, packages, overlays, found);
+    const tsconfigs = readTsconfigs(this.root, packageFolders(packages), overlays, found);
     // The root tsconfig is read by both: each problem is said once.
     const notices = found.filter((n, i) => found.findIndex((m) => m.message === n.message) === i);
     for (const n of notices) this.log(n.message);

@@ -10,7 +10,7 @@
  * Which calls are lookups is a name table (LOOKUP); the lookup and the write must name the same store
  * (the same receiver, `this.customers`, or the write's model/table).
  */
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type Block, type CallExpression } from 'ts-morph';
 import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import { exitJumps } from '../facts/jumps';
 
@@ -95,17 +95,27 @@ function checkedBefore(point: Node, fn: Node, stores: Set<string>, resolve?: Res
 }
 
 /**
+ * The workspace function a statement only calls (`validate(x);`, `await this.assertNew(order);`) and
+ * its block body: where a validator's checks are read.
+ */
+export function calledBody(stmt: Node, resolve: Resolve): { callee: Node; body: Block } | undefined {
+  let e: Node | undefined = Node.isExpressionStatement(stmt) ? stmt.getExpression() : undefined;
+  while (e && (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e))) e = e.getExpression();
+  if (!e || !Node.isCallExpression(e)) return undefined;
+  const callee = resolve(e);
+  const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
+  return callee && body && Node.isBlock(body) ? { callee, body } : undefined;
+}
+
+/**
  * A statement that calls a validator which throws when the row exists (`await
  * this.validatePhone(body.phone)` whose body is `if (await this.customers.findByPhone(p)) throw
  * new ConflictException()`): the write after it runs only when nothing was found.
  */
 function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boolean {
-  let e: Node | undefined = Node.isExpressionStatement(stmt) ? stmt.getExpression() : undefined;
-  while (e && (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e))) e = e.getExpression();
-  if (!e || !Node.isCallExpression(e)) return false;
-  const callee = resolve(e);
-  const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
-  if (!callee || !body || !Node.isBlock(body)) return false;
+  const called = calledBody(stmt, resolve);
+  if (!called) return false;
+  const { callee, body } = called;
   return body.getStatements().some((st) => {
     if (!Node.isIfStatement(st) || st.getElseStatement()) return false;
     const jumps = exitJumps(st.getThenStatement().compilerNode);

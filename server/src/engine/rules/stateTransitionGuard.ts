@@ -13,7 +13,7 @@ import { Node, SyntaxKind, type BinaryExpression, type IfStatement } from 'ts-mo
 import { isFunctionBoundary, pointsOnTheWay, type Reached } from '../facts/effects';
 import { declarationOf } from '../facts/syntax';
 import { exitJumps } from '../facts/jumps';
-import type { Resolve } from './existenceCheckGuard';
+import { calledBody, type Resolve } from './existenceCheckGuard';
 
 /** Fields that hold an entity's state in a state machine: `status`, `payment_status`, `paymentStatus`, `orderState`. */
 const STATE_FIELD_NAME = /^(status|state|stage|phase)$|_(status|state|stage|phase)$/i;
@@ -78,13 +78,7 @@ function guardedOnTheWay(effect: Reached, test: { runsOnlyIf(stmt: IfStatement):
  * the body is one. A validator that also does other work is not read as a check.
  */
 function validatorChecks(stmt: Node, resolve: Resolve): IfStatement[] {
-  let e: Node | undefined = Node.isExpressionStatement(stmt) ? stmt.getExpression() : undefined;
-  while (e && (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e))) e = e.getExpression();
-  if (!e || !Node.isCallExpression(e)) return [];
-  const callee = resolve(e);
-  const body = callee && (callee as { getBody?(): Node | undefined }).getBody?.();
-  if (!body || !Node.isBlock(body)) return [];
-  const checks = body.getStatements();
+  const checks = calledBody(stmt, resolve)?.body.getStatements() ?? [];
   const throwsOnly = (st: Node): st is IfStatement => Node.isIfStatement(st) && !st.getElseStatement()
     && !!exitJumps(st.getThenStatement().compilerNode)?.every((j) => j.kind === SyntaxKind.ThrowStatement);
   return checks.length > 0 && checks.every(throwsOnly) ? checks as IfStatement[] : [];

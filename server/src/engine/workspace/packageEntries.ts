@@ -8,6 +8,7 @@
  * file is skipped by the resolver, and the caller adds the usual layouts after these.
  */
 import path from 'node:path';
+import { isObject } from './tsconfigs';
 
 const EXTENSION = /\.(d\.[cm]?ts|[cm]?[jt]sx?)$/;
 const BUILT = /^(dist|lib|build|out)\//;
@@ -50,8 +51,4 @@ function candidatesOf(dir: string, target: string): string[] {
   const rest = rel.replace(BUILT, '');
   if (rest !== rel) out.push(path.posix.join(dir, rest), path.posix.join(dir, 'src', rest));
   return out;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,6 +10,7 @@ import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { clientFact, sqlFacts } from './build';
 import { arg, calleeName, initializerOf, stringValue } from '../syntax';
+import { readOptional } from '../../workspace/files';
 
 const MODULE = '@prairielearn/postgres';
 
@@ -24,15 +25,17 @@ const BLOCK = /^ *-- *BLOCK +([^ ]+) *$/;
 
 const blockCache = new Map<string, { mtimeMs: number; blocks: Map<string, string> }>();
 
-/** The named blocks of a `.sql` file, read once per version of the file; undefined when it cannot be read. */
+/** The named blocks of a `.sql` file, read once per version of the file (as config files are: size-limited); undefined when it cannot be read. */
 function blocksOf(file: string): Map<string, string> | undefined {
   try {
     const { mtimeMs } = fs.statSync(file);
     const cached = blockCache.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.blocks;
+    const text = readOptional(file);
+    if (text === undefined) return undefined;
     const blocks = new Map<string, string>();
     let name: string | undefined;
-    for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    for (const line of text.split(/\r?\n/)) {
       const m = BLOCK.exec(line);
       if (m) blocks.set(name = m[1], '');
       else if (name) blocks.set(name, `${blocks.get(name)}\n${line}`);
