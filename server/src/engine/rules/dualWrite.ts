@@ -28,6 +28,7 @@ import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
+import { reconciledFromStore, reconcilers } from './reconciledFromStore';
 import { MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
 import { flowName } from '../fixes/justification';
 
@@ -74,6 +75,7 @@ export const dualWrite = createRule({
       if (!d) destinations.set(c, d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), siteOf(c.at)));
       return d;
     };
+    let runners: Node[] | undefined;
     const silenced = (c: Candidate): boolean => {
       // A broadcast among the service's own replicas (Redis pub/sub it subscribes to itself) is nothing another service acts on.
       if (c.kind === 'dualWrite' && broadcasts(c.at.fact.transport)) {
@@ -102,6 +104,8 @@ export const dualWrite = createRule({
       if (c.kind === 'dualWrite' && c.writeFirst && ownFollowUpWork(model, c.fn, c.at, hopsOf())) return true;
       // A scheduled job publishing rows it selects: the next run derives a lost publish again (pollingRelay.ts).
       if (c.kind === 'dualWrite' && c.writeFirst && relaysStoredRows(model, c.fn, c.at, model.effects.of(c.fn).filter((r) => r.fact.kind === 'write'), callersOf(c).map((e) => e.fn))) return true;
+      // A runner (a timer, the process start, a repeatable job) that reads the written rows and sends again: reconciledFromStore.ts.
+      if (c.kind === 'dualWrite' && c.writeFirst && reconciledFromStore(model, c.fn, c.at, c.write, callersOf(c).map((e) => e.fn), runners ??= reconcilers(model))) return true;
       // Every entry redelivers and nothing stops the repeat: the write and the publish run again (non-idempotent-consumer's concern).
       return c.kind === 'dualWrite' && c.writeFirst && repeatedByRedelivery(model, c.fn, c.at, callersOf(c), consumers);
     };

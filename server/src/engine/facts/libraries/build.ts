@@ -171,6 +171,15 @@ export function writeFact(library: string, call: Node, detail: string, nonIdempo
   return [{ kind: 'write', node: at, library, detail, table, nonIdempotent: nonIdempotent && !isOutboxTable(table) }];
 }
 
+/**
+ * A query that returns stored rows (`prisma.repo.findMany`, `Model.find`, `repository.findBy`). Rules
+ * read it as the flow's input: a runner that selects the rows a flow wrote and sends them again
+ * re-derives a lost send (dual-write's reconciler). A guard table's lookup is a guard.
+ */
+export function readFact(library: string, call: Node, detail: string, table?: string): Fact {
+  return { kind: isGuardTable(table) ? 'guard' : 'read', node: calleeName(call), library, detail, table };
+}
+
 export function clientFact(library: string, node: Node, store: string, config: Node[], extraEnv: string[] = [],
   connection: { host?: string; database?: string } = {}): Fact {
   const envVars = new Set<string>(extraEnv);

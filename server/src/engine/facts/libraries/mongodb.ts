@@ -2,7 +2,7 @@
 import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
-import { clientFact, nestModuleOptions, writeFact } from './build';
+import { clientFact, nestModuleOptions, readFact, writeFact } from './build';
 import { givenFields, keyedInsert, literalString } from './staticValues';
 import { modelKeys, modelKeysOf } from './mongooseKeys';
 import { givenFieldsThrough, keyGiven } from './givenData';
@@ -129,7 +129,10 @@ export const mongodb: LibraryTable = {
     'mongo.Collection|findOneAndUpdate': update('mongodb'),
     'mongo.Collection|replaceOne': (call) => writeFact('mongodb', call, 'replaceOne', false, collectionName(call)),
     'mongo.Collection|deleteOne': (call) => writeFact('mongodb', call, 'deleteOne', false, collectionName(call)),
+    'mongo.Collection|find': (call) => readFact('mongodb', call, `find on ${collectionName(call) ?? '?'}`, collectionName(call)),
+    'mongo.Collection|findOne': (call) => readFact('mongodb', call, `findOne on ${collectionName(call) ?? '?'}`, collectionName(call)),
     'mongo.Session|withTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'mongodb', detail: 'withTransaction' }),
+    ...Object.fromEntries(['find', 'findOne', 'findById'].map((m) => [`mongoose.Model|${m}`, (call: Node) => readFact('mongoose', call, `${m} on ${collectionName(call) ?? '?'}`, collectionName(call))])),
     'mongoose.Model|create': insert('mongoose'),
     'mongoose.Model|insertMany': insert('mongoose'),
     'mongoose.Model|updateOne': update('mongoose'),

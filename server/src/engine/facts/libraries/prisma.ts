@@ -1,7 +1,7 @@
 /** Prisma: `prisma.<model>.create/update/upsert`, `$transaction`, raw SQL. */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, sqlFacts, writeFact } from './build';
+import { clientFact, readFact, sqlFacts, writeFact } from './build';
 import { keyedInsert } from './staticValues';
 import { givenFieldsThrough } from './givenData';
 import { arg, calleeName, objectLiteral, prop, propName, receiver } from '../syntax';
@@ -83,6 +83,7 @@ const upsert: OperationAnalyzer = (call) => {
   return writeFact('prisma', call, `prisma.${model(call) ?? '?'}.upsert${inc ? ' (increment)' : ''}`, inc, model(call));
 };
 const idempotent: OperationAnalyzer = (call) => writeFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}`, false, model(call));
+const read: OperationAnalyzer = (call) => readFact('prisma', call, `prisma.${model(call) ?? '?'}.${calleeName(call).getText()}`, model(call));
 const raw: OperationAnalyzer = (node, a) => {
   if (Node.isTaggedTemplateExpression(node)) return sqlFacts('prisma', node, node.getTemplate(), a);
   return sqlFacts('prisma', node, arg(node, 0), a);
@@ -108,6 +109,7 @@ export const prisma: LibraryTable = {
     'prisma.Delegate|upsert': upsert,
     'prisma.Delegate|delete': idempotent,
     'prisma.Delegate|deleteMany': idempotent,
+    ...Object.fromEntries(['findMany', 'findFirst', 'findUnique', 'findFirstOrThrow', 'findUniqueOrThrow'].map((m) => [`prisma.Delegate|${m}`, read])),
     'prisma.Client|$executeRaw': raw,
     'prisma.Client|$executeRawUnsafe': raw,
     'prisma.Client|$queryRaw': raw,

@@ -8,7 +8,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, namesTheRow, nestModuleOptions, sqlFacts, writeFact } from './build';
+import { clientFact, namesTheRow, nestModuleOptions, readFact, sqlFacts, writeFact } from './build';
 import { arg, calleeName, objectLiteral, prop, receiver, stringValue } from '../syntax';
 
 const MODULES = ['sequelize', 'sequelize-typescript'];
@@ -92,6 +92,7 @@ for (const m of MODULES) {
   operations[`${model}|decrement`] = write('decrement', true);
   operations[`${model}|destroy`] = write('destroy', false);
   operations[`${model}|restore`] = write('restore', false);
+  for (const verb of ['findAll', 'findOne', 'findByPk']) operations[`${model}|${verb}`] = (call) => readFact('sequelize', call, `${modelName(call) ?? 'Model'}.${verb}()`, modelName(call));
 }
 transitions['sequelize.Sequelize|define()'] = 'sequelize#Model';
 transitions['sequelize.Sequelize|transaction():param0'] = 'sequelize.Transaction';

@@ -1,7 +1,7 @@
 /** TypeORM: DataSource, repositories and entity managers; NestJS TypeOrmModule. */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
-import { clientFact, nestModuleOptions, sqlFacts, writeFact } from './build';
+import { clientFact, nestModuleOptions, readFact, sqlFacts, writeFact } from './build';
 import { arg, calleeName, prop, receiver, stringValue } from '../syntax';
 import { givenFields } from './staticValues';
 import { givenFieldsThrough, keyGiven } from './givenData';
@@ -53,6 +53,8 @@ const repoWrite = (nonIdempotent: boolean | ((call: Node) => boolean)): Operatio
   const note = key ? ` (keyed on ${key.join(', ')})` : '';
   return writeFact('typeorm', call, `${entity ?? 'repository'}.${calleeName(call).getText()}()${note}`, ni && !key, entity);
 };
+
+const repoRead: OperationAnalyzer = (call) => readFact('typeorm', call, `${entityOf(call) ?? 'repository'}.${calleeName(call).getText()}()`, entityOf(call));
 
 /** The data an insert sets: an object literal, or the one given to `repo.create({...})`, directly or through a const. */
 function insertedData(a: Node | undefined): Node | undefined {
@@ -134,6 +136,7 @@ export const typeorm: LibraryTable = {
     'typeorm#createConnection|()': dataSource,
     '@nestjs/typeorm#TypeOrmModule|forRoot': nestTypeOrm,
     '@nestjs/typeorm#TypeOrmModule|forRootAsync': nestTypeOrm,
+    ...Object.fromEntries(['find', 'findBy', 'findOne', 'findOneBy', 'findAndCount', 'findOneOrFail', 'findOneByOrFail'].map((m) => [`typeorm.Repository|${m}`, repoRead])),
     'typeorm.Repository|save': repoWrite(saveInserts),
     'typeorm.Repository|insert': repoWrite(true),
     'typeorm.Repository|increment': repoWrite(true),

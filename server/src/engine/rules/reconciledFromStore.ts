@@ -1,0 +1,99 @@
+/**
+ * A reconciler: a function the process runs by itself (on a timer, at start, or as a repeatable job:
+ * facts/runners.ts, scheduledJobHandler.ts) that reads the rows a flow wrote and derives the flow's
+ * send from them again. The store is the source of truth, and a send lost after the write is made
+ * again on the next run: the polling publisher an outbox relay is, over the business table.
+ * - It reads the table the flow wrote and sends to where the flow sends (the same send in a shared
+ *   wrapper, the same named channel, or an unnamed queue of the same wrapper file): a scheduler
+ *   re-created for every stored connection, `reconcileJobSchedulers` at start.
+ * - Or it sweeps the rows the flow left in a state (`find({ state: 'sending', updated: { $lt } })`
+ *   after the flow's `update({ state: 'sending' })`): rows stuck in the state the send was to move
+ *   on are found and driven again, however it does so.
+ * A read or send reached only through the flow itself (or the entry points that reach it) is the
+ * flow's own, not a reconciler's. dual-write does not report a write and send a reconciler covers.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import type { Reached } from '../facts/effects';
+import type { SystemModel } from '../model';
+import { runnersOf } from '../facts/runners';
+import { channelNamedAt } from '../facts/hops';
+import { calleeName } from '../facts/syntax';
+import { functionsOf } from './rootCause';
+import { scheduledJobHandler } from './scheduledJobHandler';
+import { isStateField, isStateValue } from './stateTransitionGuard';
+
+/** The functions the process runs by itself, found once per check. */
+export function reconcilers(model: SystemModel): Node[] {
+  const out = new Set<Node>();
+  for (const { sourceFile } of model.files) for (const r of runnersOf(sourceFile, functionsOf(sourceFile), model.analysis)) out.add(r.fn);
+  for (const f of model.facts) if (f.kind === 'consumer' && f.handler && scheduledJobHandler(model, f)) out.add(f.handler);
+  return [...out];
+}
+
+/** True when a reconciler re-derives the send `at` that the flow `fn` makes after `write` (see above). */
+export function reconciledFromStore(model: SystemModel, fn: Node, at: Reached, write: Reached, entries: Node[], runners: Node[]): boolean {
+  const table = tableKey(write.fact.table);
+  if (!table) return false;
+  const flow = new Set([fn, ...entries]);
+  const written = stateValues(write);
+  const flowChannel = channelOf(model, at);
+  for (const runner of runners) {
+    if (runner === fn) continue;
+    // A runner that is itself an entry of the flow counts only for what it reaches another way.
+    const own = model.effects.of(runner).filter((r) => !r.path.some((p) => flow.has(p)) && !(flow.has(runner) && !r.path.length));
+    const reads = own.filter((r) => r.fact.kind === 'read' && tableKey(r.fact.table) === table);
+    if (!reads.length) continue;
+    if (reads.some((r) => sweeps(stateValues(r), written))) return true;
+    if (own.some((r) => r.fact.kind === at.fact.kind && sameDestination(model, r, at, flowChannel))) return true;
+  }
+  return false;
+}
+
+/** `connection`, `Connection`, `connections`, `repo_index` and `RepoIndex` name one table. */
+function tableKey(table: string | undefined): string | undefined {
+  if (!table || table === '?') return undefined;
+  return table.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/s$/, '');
+}
+
+/** The name the send's channel has where the flow (or the runner) makes it, if any. */
+function channelOf(model: SystemModel, r: Reached): string | undefined {
+  const name = r.fact.channel ?? channelNamedAt(r.fact, r.path.length ? calleeName(r.via) : r.fact.node, model.analysis);
+  return name && !name.includes('?') ? name : undefined;
+}
+
+/** The runner's send goes where the flow's does: the same code (with no other channel named), the same channel, or an unnamed queue of the same wrapper file. */
+function sameDestination(model: SystemModel, r: Reached, at: Reached, flowChannel: string | undefined): boolean {
+  if (r.fact.kind === 'http' || at.fact.kind === 'http') return r.fact.kind === at.fact.kind && !!r.fact.target && r.fact.target === at.fact.target && r.fact.method === at.fact.method;
+  if (r.fact.library !== at.fact.library) return false;
+  const channel = channelOf(model, r);
+  if (channel && flowChannel) return channel === flowChannel;
+  return r.fact === at.fact || (!channel && !flowChannel && r.fact.node.getSourceFile() === at.fact.node.getSourceFile());
+}
+
+/** The rows a runner selects include the state the flow wrote (`state: 'sending'` both times). */
+function sweeps(selected: Map<string, string>, written: Map<string, string>): boolean {
+  for (const [field, value] of selected) if (written.get(field) === value) return true;
+  return false;
+}
+
+/** The state fields a datastore call (or the flow's call into its wrapper) names with a constant value: `{ where: { state: 'sending' } }`. */
+function stateValues(r: Reached): Map<string, string> {
+  const out = new Map<string, string>();
+  const calls = [r.fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression), r.path.length ? r.via : undefined];
+  for (const call of calls) {
+    if (!call || !Node.isCallExpression(call)) continue;
+    for (const a of call.getArguments()) {
+      for (const p of [a, ...a.getDescendantsOfKind(SyntaxKind.PropertyAssignment)]) {
+        if (!Node.isPropertyAssignment(p)) continue;
+        const value = p.getInitializer();
+        const name = p.getNameNode().getText().replace(/^['"]|['"]$/g, '');
+        if (value && isStateField(name) && isStateValue(value)) out.set(name, constantText(value));
+      }
+    }
+  }
+  return out;
+}
+
+function constantText(n: Node): string {
+  return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralText() : n.getText().split('.').pop() ?? n.getText();
+}

@@ -1,0 +1,140 @@
+/**
+ * dual-write and a reconciler: a function the process runs by itself (at start, on a timer, as a NestJS
+ * lifecycle hook) that reads the rows a flow wrote and sends for them again re-derives a send the flow
+ * lost, so the pair is not reported. Found on sourcebot (packages/backend/src/reconcileJobSchedulers.ts,
+ * run at start, re-creates the sync scheduler of every stored connection) and notifybc
+ * (src/observers/cron-tasks.service.ts: a cron re-drives broadcasts stuck in `state: 'sending'`). A
+ * runner reading another table, sending elsewhere, sweeping another state, or the flow itself run at
+ * start is not a reconciler: those are still reported.
+ */
+import { runRuleTests } from '../support/ruleTester';
+import { at, lines } from './libraries/helpers';
+
+const FLOW_FILE = 'services/backend/src/connections.ts';
+/** A connection is saved, then its first sync queued. */
+const FLOW = lines(
+  "import { Queue } from 'bullmq';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'export const prisma = new PrismaClient();',
+  "export const syncQueue = new Queue('connection-sync');",
+  '',
+  'export async function createConnection(name: string) {',
+  '  const connection = await prisma.connection.create({ data: { name } });',
+  "  await syncQueue.add('sync', { connectionId: connection.id });",
+  '  return connection;',
+  '}',
+);
+
+const START_FILE = 'services/backend/src/index.ts';
+/** A module whose top-level code runs `reconcile`, which reads `table` and schedules a sync on `queue` for each row. */
+const START = (table: string, queue = 'connection-sync') => lines(
+  "import { Queue } from 'bullmq';",
+  "import { prisma } from './connections';",
+  '',
+  `const queue = new Queue('${queue}');`,
+  '',
+  'async function reconcile() {',
+  `  const rows = await prisma.${table}.findMany({ select: { id: true } });`,
+  '  for (const row of rows) {',
+  "    await queue.upsertJobScheduler(`sync-${row.id}`, { every: 86400000 }, { name: 'sync', data: { connectionId: row.id } });",
+  '  }',
+  '}',
+  '',
+  'await reconcile();',
+);
+
+/** The flow itself runs at start (a config sync), and reads its own table first: that is no reconciler. */
+const SELF_START = lines(
+  "import { createConnection, prisma } from './connections';",
+  '',
+  'async function syncConfig(names: string[]) {',
+  '  const known = await prisma.connection.findMany({ select: { name: true } });',
+  '  for (const name of names) if (!known.some((k) => k.name === name)) await createConnection(name);',
+  '}',
+  '',
+  "await syncConfig(['github']);",
+);
+
+const SWEEP_FLOW_FILE = 'services/notify/src/broadcasts.ts';
+/** A broadcast is marked `sending`, then its dispatch job queued. */
+const SWEEP_FLOW = lines(
+  "import { Queue } from 'bullmq';",
+  "import mongoose from 'mongoose';",
+  '',
+  "export const Notification = mongoose.model('Notification', new mongoose.Schema({ state: String }));",
+  "const dispatch = new Queue('dispatch');",
+  '',
+  'export async function broadcast(id: string) {',
+  "  await Notification.updateOne({ _id: id }, { $set: { state: 'sending' } });",
+  "  await dispatch.add('broadcast', { id });",
+  '}',
+);
+
+const SWEEPER_FILE = 'services/notify/src/cron.ts';
+/** Every two minutes, the broadcasts left in `state` are driven again through the service's own API. */
+const SWEEPER = (state: string) => lines(
+  "import cron from 'node-cron';",
+  "import { Notification } from './broadcasts';",
+  '',
+  "cron.schedule('*/2 * * * *', async () => {",
+  `  const stuck = await Notification.find({ state: '${state}', updated: { $lt: Date.now() - 600000 } });`,
+  '  for (const n of stuck) {',
+  "    await fetch(`http://localhost:3000/notifications/${n.id}`, { method: 'PUT', body: JSON.stringify(n) });",
+  '  }',
+  '});',
+);
+
+/** The sweep is made by a factory method whose result a `CronJob` runs (`onTick: tasks.reDispatch()`). */
+const SWEEPER_FACTORY = lines(
+  "import { CronJob } from 'cron';",
+  "import { Notification } from './broadcasts';",
+  '',
+  'class CronTasks {',
+  '  reDispatch() {',
+  '    return async () => {',
+  "      const stuck = await Notification.find({ state: 'sending' });",
+  "      for (const n of stuck) await fetch(`http://localhost:3000/notifications/${n.id}`, { method: 'PUT' });",
+  '    };',
+  '  }',
+  '}',
+  '',
+  'const tasks = new CronTasks();',
+  "CronJob.from({ cronTime: '*/2 * * * *', onTick: tasks.reDispatch(), start: true });",
+);
+
+/** A NestJS service whose `onModuleInit` re-queues every stored connection's sync. */
+const HOOK = lines(
+  "import { Injectable, OnModuleInit } from '@nestjs/common';",
+  "import { Queue } from 'bullmq';",
+  "import { prisma } from './connections';",
+  '',
+  "const queue = new Queue('connection-sync');",
+  '',
+  '@Injectable()',
+  'export class SyncReconciler implements OnModuleInit {',
+  '  async onModuleInit() {',
+  '    for (const c of await prisma.connection.findMany()) {',
+  "      await queue.add('sync', { connectionId: c.id }, { jobId: `sync-${c.id}` });",
+  '    }',
+  '  }',
+  '}',
+);
+
+const reported = { messageId: 'dualWrite', file: FLOW_FILE, ...at(FLOW, 'add(') };
+const sweepReported = { messageId: 'dualWrite', file: SWEEP_FLOW_FILE, ...at(SWEEP_FLOW, 'add(') };
+
+runRuleTests('dual-write', {
+  valid: [
+    { name: 'a reconciler run at start schedules a sync for every stored connection', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection') } },
+    { name: 'a cron sweeps the rows left in the state the flow wrote', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('sending') } },
+    { name: 'a CronJob runs the sweep a factory method returns', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER_FACTORY } },
+    { name: 'an onModuleInit hook re-queues every stored connection', files: { [FLOW_FILE]: FLOW, 'services/backend/src/sync.reconciler.ts': HOOK } },
+  ],
+  invalid: [
+    { name: 'the runner reads another table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('repo') }, errors: [reported] },
+    { name: 'the runner sends to another queue', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'repo-index') }, errors: [reported] },
+    { name: 'the flow itself runs at start after reading its table', files: { [FLOW_FILE]: FLOW, [START_FILE]: SELF_START }, errors: [reported] },
+    { name: 'the cron sweeps another state', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('failed') }, errors: [sweepReported] },
+  ],
+});
