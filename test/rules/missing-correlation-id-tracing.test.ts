@@ -36,6 +36,26 @@ const TELEMETRY = {
   ),
 };
 
+/** The same package with the NodeSDK started in a class method (`export class Telemetry { start() {...} }`): it registers when constructed and started, not on load. */
+const TELEMETRY_CLASS = {
+  ...TELEMETRY,
+  'libs/telemetry/src/sdk.ts': lines(
+    "import { NodeSDK } from '@opentelemetry/sdk-node';",
+    "import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';",
+    '',
+    'export class Telemetry {',
+    '  constructor(private readonly name: string) {}',
+    '  start(): boolean {',
+    '    new NodeSDK({ serviceName: this.name, instrumentations: [getNodeAutoInstrumentations()] }).start();',
+    '    return true;',
+    '  }',
+    '}',
+    'export function initTelemetry(name: string): boolean {',
+    '  return new Telemetry(name).start();',
+    '}',
+  ),
+};
+
 const KAFKA_SETUP = [
   "import { Kafka } from 'kafkajs';", //                                                         1
   '', //                                                                                         2
@@ -139,6 +159,10 @@ runRuleTests('missing-correlation-id', {
       files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...publishIn('orders') },
     },
     {
+      name: 'OpenTelemetry started in a method of a shared class, constructed by a function the bootstrap calls through a wrapper',
+      files: { ...TELEMETRY_CLASS, ...EVENTS, ...bootstrap('orders', 'first'), ...publishIn('orders') },
+    },
+    {
       name: 'a publish in a shared package, every service that imports it starts OpenTelemetry',
       files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'first'), ...bootstrap('billing', 'later') },
     },
@@ -196,6 +220,14 @@ runRuleTests('missing-correlation-id', {
     {
       name: 'the registering function exists, and the service imports its package, but nothing calls it',
       files: { ...TELEMETRY, ...EVENTS, ...bootstrap('orders', 'none'), ...publishIn('orders') },
+      errors: [
+        { messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18 },
+        { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18 },
+      ],
+    },
+    {
+      name: 'the registering class is in a package the service imports, but nothing constructs it: not registered on load',
+      files: { ...TELEMETRY_CLASS, ...EVENTS, ...bootstrap('orders', 'none'), ...publishIn('orders') },
       errors: [
         { messageId: 'missing', file: 'libs/events/src/index.ts', line: 7, column: 18 },
         { messageId: 'missing', file: 'services/orders/src/publish.ts', line: 7, column: 18 },

@@ -18,7 +18,7 @@ import { ts } from 'ts-morph';
 import { instrumentedBy, isRegisteringModule, nativeTracingOption } from '../facts/libraries/instrumentation';
 import type { ServiceInfo, WorkspaceLayout } from './services';
 import { readOptional } from './files';
-import { moduleFunction, startingCalls } from './tracingCalls';
+import { moduleClass, moduleFunction, startingCalls } from './tracingCalls';
 
 /** What one file registers. */
 export interface Registration {
@@ -101,7 +101,8 @@ function nativeRegistration(sf: ts.SourceFile, found: { module: string; pos: num
 /**
  * The module-level functions the instrumentation is used in, when every use is inside one
  * (`function start() { new NodeSDK({ instrumentations: [getNodeAutoInstrumentations()] }) }`);
- * undefined when any use runs on load or somewhere not followed (a class method, a callback).
+ * a use in a module-level class counts as that class's (constructing it starts the registration);
+ * undefined when any use runs on load or somewhere not followed (a callback).
  */
 function registeringFunctions(sf: ts.SourceFile, imports: { module: string; pos: number }[]): { names: string[]; pos: number } | undefined {
   const bindings = new Set<string>();
@@ -123,7 +124,7 @@ function registeringFunctions(sf: ts.SourceFile, imports: { module: string; pos:
     const arg = loads ? (node as ts.CallExpression).arguments[0] : undefined;
     const isUse = (ts.isIdentifier(node) && bindings.has(node.text)) || (!!arg && ts.isStringLiteral(arg) && imports.some((i) => i.module === arg.text));
     if (isUse) {
-      const fn = moduleFunction(node);
+      const fn = moduleFunction(node) ?? moduleClass(node);
       if (!fn) { onLoad = true; return; }
       names.add(fn);
       first ??= node.getStart(sf);

@@ -32,6 +32,17 @@ export function moduleFunction(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The name of the module-level class a node is inside (a method, constructor or field of `export class
+ * TracingInstance`): the registration runs when the class is constructed and its code called, not on load.
+ */
+export function moduleClass(node: ts.Node): string | undefined {
+  for (let n: ts.Node | undefined = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isClassDeclaration(n) && n.name && n.parent && ts.isSourceFile(n.parent)) return n.name.text;
+  }
+  return undefined;
+}
+
 /** The calls that start a registration made inside `functions` of `file`, in service files and shared modules that import it. */
 export function startingCalls(input: {
   file: SourceFile;
@@ -46,7 +57,7 @@ export function startingCalls(input: {
   const registering = new Map<Node, string>();
   const names = new Set<string>();
   const register = (sf: SourceFile, name: string, below: string) => {
-    const found: (Node | undefined)[] = [sf.getFunction(name), sf.getVariableDeclaration(name), sf.getVariableDeclaration(name)?.getInitializer()];
+    const found: (Node | undefined)[] = [sf.getFunction(name), sf.getVariableDeclaration(name), sf.getVariableDeclaration(name)?.getInitializer(), sf.getClass(name)];
     const nodes = found.filter((n): n is Node => !!n);
     if (!nodes.length || nodes.some((n) => registering.has(n))) return false;
     nodes.forEach((n) => registering.set(n, below));
@@ -60,11 +71,11 @@ export function startingCalls(input: {
       changed = false;
       const text = sf.getFullText();
       if (![...names].some((n) => text.includes(`${n}(`) || text.includes(`${n} (`))) return;
-      for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of [...sf.getDescendantsOfKind(SyntaxKind.CallExpression), ...sf.getDescendantsOfKind(SyntaxKind.NewExpression)]) {
         const callee = call.getExpression();
         const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
         if (!name || !names.has(name)) continue;
-        const target = resolveCallees(call).find((t) => registering.has(t));
+        const target = Node.isNewExpression(call) ? constructedClass(callee, registering) : resolveCallees(call).find((t) => registering.has(t));
         if (!target) continue;
         const below = registering.get(target)!;
         const chain = `${name}()${below ? ` → ${below}` : ''}`;
@@ -89,6 +100,13 @@ export function startingCalls(input: {
     frontier = next;
   }
   return out;
+}
+
+/** The registering class a `new X(...)` constructs (through an import alias). */
+function constructedClass(callee: Node, registering: Map<Node, string>): Node | undefined {
+  let symbol = callee.getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+  return symbol?.getDeclarations().find((d) => registering.has(d));
 }
 
 /** The statement holding the node is the first of its block or file (imports and declarations of types aside). */
