@@ -15,6 +15,7 @@ import type { Analysis } from './analysis';
 import { registeredCallees } from './callbackRegistry';
 import { objectTypeOf, valuesOfTypedObjects } from './typedObjects';
 import { resolveSpecifier } from './imports';
+import { isRequireCall, requiredFunction } from './requiredModules';
 
 export type FunctionLike = Node;
 
@@ -61,6 +62,8 @@ export class CallResolver {
     if (!this.mayCallWorkspace(call.compilerNode)) return undefined;
     let callee: Node = call.getExpression();
     while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+    // `require('./models/file.js')(sequelize, DataTypes)`: the function the module exports.
+    if (isRequireCall(callee)) return requiredFunction(callee);
     let symbol: TsSymbol | undefined;
     try {
       symbol = Node.isPropertyAccessExpression(callee) ? callee.getNameNode().getSymbol() : callee.getSymbol();
@@ -353,14 +356,17 @@ function destructuredFunction(decl: Node): FunctionLike | undefined {
 function functionOfDeclaration(decl: Node): FunctionLike | undefined {
   if (Node.isFunctionDeclaration(decl) || Node.isMethodDeclaration(decl)) return decl.getBody() ? decl : undefined;
   // JavaScript's assigned members: `Worker.prototype.process = function (...) {}`, `exports.send = (...) => {}`.
-  const assignment = Node.isPropertyAccessExpression(decl) ? decl.getParent() : undefined;
-  if (assignment && Node.isBinaryExpression(assignment) && assignment.getLeft() === decl && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
+  // `module.exports = async (job) => {...}`: the checker's declaration of what a `require` of the module binds is the assignment.
+  const assignment = Node.isPropertyAccessExpression(decl) ? decl.getParent() : Node.isBinaryExpression(decl) ? decl : undefined;
+  if (assignment && Node.isBinaryExpression(assignment) && (assignment === decl || assignment.getLeft() === decl) && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
     const value = assignment.getRight();
     return Node.isArrowFunction(value) || Node.isFunctionExpression(value) ? value : undefined;
   }
   if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl) || Node.isPropertyDeclaration(decl)) {
     const init = decl.getInitializer();
     if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
+    // `const optimizeImage = require('./optimize-image')`, whose module exports the function.
+    if (init && isRequireCall(init)) return requiredFunction(init);
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
  * Helpers of the type follower (typeFollower.ts), which memoizes them.
  */
 import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration } from 'ts-morph';
-import { awaitedTypeNode } from './syntax';
+import { awaitedTypeNode, declarationOf } from './syntax';
 import { isFunctionLike } from './callResolution';
 import { constructionSites } from './carriers';
 import type { TypeFollower } from './typeFollower';
@@ -155,13 +155,61 @@ export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth
     const t = types.typeFromTypeNode(declaredReturn, depth);
     if (t) return t;
   }
+  const returned: Node[] = [];
   for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
     if (ret.getFirstAncestor(isFunctionLike) !== fn) continue;
     const expr = ret.getExpression();
+    if (expr) returned.push(expr);
     const t = expr ? types.typeOf(expr, depth) : undefined;
     if (t) return t;
   }
+  // A factory whose result is built on what this call passes in (`(sequelize, DataTypes) => sequelize.define(...)`).
+  for (const expr of returned) {
+    const t = typeAtCall(types, expr, fn, call, depth, 0);
+    if (t) return t;
+  }
   return undefined;
+}
+
+const MAX_CALL_STEPS = 6;
+
+/**
+ * The type of `expr`, returned by `fn`, with `fn`'s parameters bound to the arguments of `call`: a
+ * parameter is its argument, a local const its initializer, a member or method call one step from its
+ * receiver. Anything else is typed as it is everywhere.
+ */
+function typeAtCall(types: TypeFollower, expr: Node, fn: Node, call: Node, depth: number, steps: number): string | undefined {
+  if (steps > MAX_CALL_STEPS || !Node.isCallExpression(call)) return undefined;
+  let e = expr;
+  while (Node.isAwaitExpression(e) || Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)) e = e.getExpression();
+  if (Node.isIdentifier(e)) {
+    const decl = declarationOf(e);
+    if (decl && Node.isParameterDeclaration(decl) && decl.getParent() === fn) {
+      const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(decl);
+      const args = call.getArguments();
+      const arg = index >= 0 && !args.slice(0, index + 1).some((a) => Node.isSpreadElement(a)) ? args[index] : undefined;
+      return arg ? types.typeOf(arg, depth + 1) : undefined;
+    }
+    const init = decl && Node.isVariableDeclaration(decl) && decl.getFirstAncestor(isFunctionLike) === fn ? decl.getInitializer() : undefined;
+    return init ? typeAtCall(types, init, fn, call, depth, steps + 1) : undefined;
+  }
+  if (Node.isCallExpression(e)) {
+    const callee = e.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    return types.step(typeAtCall(types, callee.getExpression(), fn, call, depth, steps + 1), `${callee.getName()}()`);
+  }
+  if (Node.isPropertyAccessExpression(e)) return types.step(typeAtCall(types, e.getExpression(), fn, call, depth, steps + 1), `.${e.getName()}`);
+  return undefined;
+}
+
+/**
+ * JavaScript's expando members: the value of `db.Resonate = new Sequelize(...)`, the assignment
+ * the checker takes as the declaration of `db.Resonate` (its left side, or the whole assignment).
+ */
+export function expandoValue(decl: Node): Node | undefined {
+  const assignment = Node.isBinaryExpression(decl) ? decl : Node.isPropertyAccessExpression(decl) ? decl.getParent() : undefined;
+  if (!assignment || !Node.isBinaryExpression(assignment) || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return undefined;
+  return assignment === decl || assignment.getLeft() === decl ? assignment.getRight() : undefined;
 }
 
 /**

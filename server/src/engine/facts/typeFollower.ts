@@ -15,7 +15,8 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
+import { isRequireCall, requiredMember } from './requiredModules';
+import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall, expandoValue } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 import { typeOfArrayPick, typeOfElement, typeOfMapGet } from './containerTypes';
@@ -251,7 +252,8 @@ export class TypeFollower {
       if (holder && Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
         if (!init) return undefined;
-        return this.step(this.typeOf(init, depth), `.${prop}`) ?? memberOfWorkspaceCall(this, init, prop, depth);
+        const required = isRequireCall(init) ? requiredMember(init, prop) : undefined;
+        return this.step(this.typeOf(init, depth), `.${prop}`) ?? memberOfWorkspaceCall(this, init, prop, depth) ?? (required ? this.typeOf(required, depth) : undefined);
       }
       if (holder && Node.isParameterDeclaration(holder)) {
         const typeNode = holder.getTypeNode();
@@ -300,7 +302,8 @@ export class TypeFollower {
     if (Node.isShorthandPropertyAssignment(decl)) {
       return this.typeOf(decl.getNameNode(), depth);
     }
-    return undefined;
+    const assigned = expandoValue(decl);
+    return assigned ? this.typeOf(assigned, depth) : undefined;
   }
 
   /** The library class the class around `node` extends (`class MailQueue extends Queue`), as an export (`bullmq#Queue`). */

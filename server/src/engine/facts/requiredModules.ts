@@ -1,0 +1,125 @@
+/**
+ * CommonJS modules loaded by `require`: the workspace file a `require('./models/file.js')` or a
+ * `require(path.join(__dirname, 'resonate', 'file.js'))` loads (a path built from `__dirname` and
+ * string literals is as static as a literal), and the value its `module.exports = ...` sets. Used to
+ * follow a module that exports a factory and is called where it is required
+ * (`require('./file.js')(sequelize, DataTypes)`, the sequelize-cli model layout). Nothing is run.
+ */
+import path from 'node:path';
+import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import { resolveSpecifier } from './imports';
+import { isFunctionLike } from './callResolution';
+import { declarationOf } from './syntax';
+
+const EXTENSIONS = ['', '.js', '.cjs', '.ts', '.cts', '/index.js', '/index.ts'];
+
+/** True for `require(<one argument>)` with the global `require`. */
+export function isRequireCall(node: Node): boolean {
+  if (!Node.isCallExpression(node)) return false;
+  const callee = node.getExpression();
+  return Node.isIdentifier(callee) && callee.getText() === 'require' && node.getArguments().length === 1 && !declarationOf(callee);
+}
+
+/** The workspace file a `require(...)` call loads, when its argument is a literal or a path of `__dirname` and literals. */
+export function requiredFile(call: Node): SourceFile | undefined {
+  if (!isRequireCall(call) || !Node.isCallExpression(call)) return undefined;
+  const arg = call.getArguments()[0];
+  try {
+    if (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg)) return resolveSpecifier(call.getProject(), call.getSourceFile(), arg.compilerNode);
+    const built = dirnamePath(arg);
+    if (!built) return undefined;
+    const base = path.resolve(path.dirname(call.getSourceFile().getFilePath()), built);
+    for (const ext of EXTENSIONS) {
+      const sf = call.getProject().getSourceFile(base + ext);
+      if (sf && !sf.isDeclarationFile()) return sf;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** `path.join(__dirname, 'resonate', 'file.js')` (or `path.resolve`): the path relative to the file's folder. */
+function dirnamePath(arg: Node): string | undefined {
+  if (!Node.isCallExpression(arg)) return undefined;
+  const callee = arg.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !/^(join|resolve)$/.test(callee.getName()) || !/^path$/.test(callee.getExpression().getText())) return undefined;
+  const [first, ...rest] = arg.getArguments();
+  if (!first || first.getText() !== '__dirname' || !rest.length) return undefined;
+  const parts: string[] = [];
+  for (const p of rest) {
+    if (!Node.isStringLiteral(p) && !Node.isNoSubstitutionTemplateLiteral(p)) return undefined;
+    parts.push(p.getLiteralText());
+  }
+  return `./${path.posix.join(...parts.map((p) => p.replace(/^\/+/, '')))}`;
+}
+
+/** The value a CommonJS module sets with `module.exports = ...` (the last such statement at its top level). */
+export function moduleExportsValue(file: SourceFile): Node | undefined {
+  let value: Node | undefined;
+  for (const s of file.getStatements()) {
+    if (!Node.isExpressionStatement(s)) continue;
+    const e = s.getExpression();
+    if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.EqualsToken && e.getLeft().getText() === 'module.exports') value = e.getRight();
+  }
+  return value;
+}
+
+/** The function a `require(...)` call's module exports as a whole (`module.exports = (sequelize, DataTypes) => ...`). */
+export function requiredFunction(call: Node): Node | undefined {
+  const file = requiredFile(call);
+  let value = file ? moduleExportsValue(file) : undefined;
+  if (value && Node.isIdentifier(value)) {
+    const decl = declarationOf(value);
+    value = decl && (Node.isFunctionDeclaration(decl) ? decl : Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined);
+  }
+  return value && isFunctionLike(value) ? value : undefined;
+}
+
+const MAX_MEMBER_STEPS = 4;
+
+/**
+ * The value a required module exports under `name` (`const { File } = require('../db/models')`):
+ * from `module.exports = { ...db }` or `{ File }`, an object whose member is assigned
+ * (`db.File = ...`), or `module.exports.File = ...` / `exports.File = ...`.
+ */
+export function requiredMember(call: Node, name: string): Node | undefined {
+  const file = requiredFile(call);
+  if (!file) return undefined;
+  const exported = moduleExportsValue(file);
+  return (exported ? memberOf(exported, name, file, 0) : undefined) ?? assignedMember(file, /^(module\.)?exports$/, name);
+}
+
+function memberOf(value: Node, name: string, file: SourceFile, steps: number): Node | undefined {
+  if (steps > MAX_MEMBER_STEPS) return undefined;
+  if (Node.isObjectLiteralExpression(value)) {
+    for (const p of [...value.getProperties()].reverse()) {
+      if (Node.isPropertyAssignment(p) && p.getName() === name) return p.getInitializer();
+      if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) return p.getNameNode();
+      if (Node.isSpreadAssignment(p)) {
+        const found = memberOf(p.getExpression(), name, file, steps + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+  if (Node.isIdentifier(value)) {
+    const decl = declarationOf(value);
+    const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    return (init ? memberOf(init, name, file, steps + 1) : undefined) ?? assignedMember(file, new RegExp(`^${value.getText()}$`), name);
+  }
+  return undefined;
+}
+
+/** `<object>.<name> = value` at the top level of the file, for an object whose text matches. */
+function assignedMember(file: SourceFile, object: RegExp, name: string): Node | undefined {
+  let value: Node | undefined;
+  for (const s of file.getStatements()) {
+    if (!Node.isExpressionStatement(s)) continue;
+    const e = s.getExpression();
+    if (!Node.isBinaryExpression(e) || e.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+    const left = e.getLeft();
+    if (Node.isPropertyAccessExpression(left) && left.getName() === name && object.test(left.getExpression().getText())) value = e.getRight();
+  }
+  return value;
+}
