@@ -40,6 +40,13 @@ export function typeOfArrayPick(types: TypeFollower, call: Node, depth: number):
   return elementType(types, callee.getExpression(), depth, false);
 }
 
+/** `for (const queue of all)`: the loop variable is one element of what it iterates (an array the follower types). */
+export function typeOfLoopVariable(types: TypeFollower, decl: Node, depth: number): string | undefined {
+  const loop = decl.getParent()?.getParent();
+  if (!Node.isVariableDeclaration(decl) || !loop || !Node.isForOfStatement(loop) || !Node.isIdentifier(decl.getNameNode())) return undefined;
+  return elementType(types, loop.getExpression(), depth, false);
+}
+
 function elementType(types: TypeFollower, container: Node, depth: number, viaGet: boolean): string | undefined {
   const decl = containerDeclaration(container);
   if (!decl) return undefined;

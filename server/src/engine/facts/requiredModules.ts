@@ -87,7 +87,22 @@ export function requiredMember(call: Node, name: string): Node | undefined {
   const file = requiredFile(call);
   if (!file) return undefined;
   const exported = moduleExportsValue(file);
-  return (exported ? memberOf(exported, name, file, 0) : undefined) ?? assignedMember(file, /^(module\.)?exports$/, name);
+  return (exported ? memberOf(exported, name, file, 0) : undefined) ?? assignedMember(file, /^(module\.)?exports$/, name)
+    ?? registeredMember(file, 'module.exports') ?? registeredMember(file, 'exports');
+}
+
+/** `queues.makeOfferQueue` where `queues` is a const holding `require('./queues')`: that module's member. */
+export function requiredModuleMember(target: Node, name: string): Node | undefined {
+  if (!Node.isIdentifier(target)) return undefined;
+  // The variable itself: in JavaScript the checker takes `const x = require(...)` as an alias of the module.
+  let decl: Node | undefined;
+  try {
+    decl = target.getSymbol()?.getDeclarations()[0];
+  } catch {
+    return undefined;
+  }
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  return init && isRequireCall(init) ? requiredMember(init, name) : undefined;
 }
 
 function memberOf(value: Node, name: string, file: SourceFile, steps: number): Node | undefined {
@@ -106,9 +121,28 @@ function memberOf(value: Node, name: string, file: SourceFile, steps: number): N
   if (Node.isIdentifier(value)) {
     const decl = declarationOf(value);
     const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-    return (init ? memberOf(init, name, file, steps + 1) : undefined) ?? assignedMember(file, new RegExp(`^${value.getText()}$`), name);
+    return (init ? memberOf(init, name, file, steps + 1) : undefined) ?? assignedMember(file, new RegExp(`^${value.getText()}$`), name)
+      ?? registeredMember(file, value.getText());
   }
   return undefined;
+}
+
+/**
+ * A registry filled under computed keys (`db[model.name] = model` for each model file the
+ * sequelize-cli index loads): any member is one of the values assigned, when there is one such
+ * assignment in the file.
+ */
+function registeredMember(file: SourceFile, object: string): Node | undefined {
+  const values: Node[] = [];
+  for (const e of file.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    if (e.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+    const left = e.getLeft();
+    if (!Node.isElementAccessExpression(left) || left.getExpression().getText() !== object) continue;
+    const key = left.getArgumentExpression();
+    if (!key || Node.isStringLiteral(key) || Node.isNumericLiteral(key)) continue;
+    values.push(e.getRight());
+  }
+  return values.length === 1 ? values[0] : undefined;
 }
 
 /** `<object>.<name> = value` at the top level of the file, for an object whose text matches. */
@@ -122,4 +156,11 @@ function assignedMember(file: SourceFile, object: RegExp, name: string): Node | 
     if (Node.isPropertyAccessExpression(left) && left.getName() === name && object.test(left.getExpression().getText())) value = e.getRight();
   }
   return value;
+}
+
+/** A workspace module loaded in place of a library (`require('./fallbackQueue')`): a stand-in with its interface. */
+export function localStandIn(node: Node): boolean {
+  if (!isRequireCall(node) || !Node.isCallExpression(node)) return false;
+  const spec = node.getArguments()[0];
+  return !!spec && Node.isStringLiteral(spec) && spec.getLiteralText().startsWith('.');
 }

@@ -15,15 +15,13 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { isRequireCall, requiredMember } from './requiredModules';
+import { isRequireCall, localStandIn, requiredMember, requiredModuleMember } from './requiredModules';
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall, expandoValue } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
-import { typeOfArrayPick, typeOfElement, typeOfMapGet } from './containerTypes';
-import { localAliasDeclaration, passedThrough } from './typeAliases';
+import { typeOfArrayPick, typeOfElement, typeOfMapGet, typeOfLoopVariable } from './containerTypes';
+import { MAX_TYPE_DEPTH, memberTypeNode, typeFromTypeNode } from './typeNodes';
 
-/** A safety net only (inProgress stops cycles): fluent chains such as `request().input(...)` ×10 `.query(...)` are deep. */
-const MAX_TYPE_DEPTH = 32;
 
 /** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
 export interface MorphContext {
@@ -118,6 +116,8 @@ export class TypeFollower {
       const member = this.namespaceMember(from, step.slice(0, -2));
       return this.step(member, '()');
     }
+    // `const Queue = require('bull'); new Queue(...)`: a CommonJS module's namespace is its default export.
+    if (from.endsWith('#*') && (step === 'new' || step === '()')) return this.transitions.get(`${from.slice(0, -1)}default|${step}`);
     if (step === 'instance' && hash > 0) return this.transitions.get(`${from}|new`);
     if (step.startsWith('.')) return this.transitions.get(`${from}|.*`);
     if (step.endsWith('()') && step !== '()') return this.transitions.get(`${from}|*()`);
@@ -158,6 +158,11 @@ export class TypeFollower {
         if (base) return this.step(base, `${callee.getName()}()`);
         const value = typeOfMapGet(this, node, depth) ?? typeOfArrayPick(this, node, depth);
         if (value) return value;
+      } else if (Node.isElementAccessExpression(callee)) {
+        // `sequelize['import'](file)`: a method named by a literal.
+        const key = callee.getArgumentExpression();
+        const base = key && Node.isStringLiteral(key) ? this.typeOf(callee.getExpression(), depth) : undefined;
+        if (base && key && Node.isStringLiteral(key)) return this.step(base, `${key.getLiteralText()}()`);
       } else {
         const t = this.typeOf(callee, depth);
         if (t) return this.step(t, '()');
@@ -170,11 +175,18 @@ export class TypeFollower {
       if (Node.isThisExpression(target)) return typeOfThisMember(this, node, depth);
       const base = this.typeOf(target, depth);
       if (base) return this.step(base, `.${node.getName()}`);
+      // `queues.makeOfferQueue` of `const queues = require('./queues')`: what that module exports under the name.
+      const required = requiredModuleMember(target, node.getName());
+      if (required) return this.typeOf(required, depth);
       const global = globalMemberName(node);
       if (global) return this.typeOfGlobal(global, node, depth);
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
-    if (Node.isElementAccessExpression(node)) return typeOfElement(this, node, depth);
+    if (Node.isElementAccessExpression(node)) {
+      const key = node.getArgumentExpression();
+      const required = key && Node.isStringLiteral(key) ? requiredModuleMember(node.getExpression(), key.getLiteralText()) : undefined;
+      return required ? this.typeOf(required, depth) : typeOfElement(this, node, depth);
+    }
     return undefined;
   }
 
@@ -187,7 +199,8 @@ export class TypeFollower {
     const tb = this.typeOf(b, depth);
     if (ta && tb) return ta === tb ? ta : undefined;
     const other = ta ? b : a;
-    if (strict && !(Node.isNullLiteral(other) || (Node.isIdentifier(other) && other.getText() === 'undefined'))) return undefined;
+    // `REDIS_URL ? require('bull') : require('./fallbackQueue')`: a local stand-in for the library when it is not configured.
+    if (strict && !(Node.isNullLiteral(other) || (Node.isIdentifier(other) && other.getText() === 'undefined') || localStandIn(other))) return undefined;
     return ta ?? tb;
   }
 
@@ -281,7 +294,7 @@ export class TypeFollower {
       }
       const init = Node.isPropertySignature(decl) ? undefined : decl.getInitializer();
       if (init) return this.typeOf(init, depth);
-      return Node.isVariableDeclaration(decl) ? this.typeOfAssigned(decl, depth) : undefined;
+      return Node.isVariableDeclaration(decl) ? typeOfLoopVariable(this, decl, depth) ?? this.typeOfAssigned(decl, depth) : undefined;
     }
     if (Node.isPropertyAssignment(decl)) {
       const init = decl.getInitializer();
@@ -337,22 +350,9 @@ export class TypeFollower {
     return this.typeOfDeclaration(decl, target, depth);
   }
 
-  /** The declared type of property `name` of a local interface, type alias or type literal. */
+  /** The declared type of property `name` of a local interface, type alias or type literal (typeNodes.ts). */
   memberTypeNode(typeNode: Node, name: string): Node | undefined {
-    let members: Node[] | undefined;
-    if (Node.isTypeLiteral(typeNode)) members = typeNode.getMembers();
-    else if (Node.isTypeReference(typeNode)) {
-      const decl = declarationOf(typeNode.getTypeName());
-      if (decl && Node.isInterfaceDeclaration(decl)) members = decl.getMembers();
-      else if (decl && Node.isTypeAliasDeclaration(decl)) {
-        const aliased = decl.getTypeNode();
-        return aliased ? this.memberTypeNode(aliased, name) : undefined;
-      }
-    }
-    for (const m of members ?? []) {
-      if (Node.isPropertySignature(m) && m.getName() === name) return m.getTypeNode();
-    }
-    return undefined;
+    return memberTypeNode(typeNode, name);
   }
 
   /**
@@ -383,50 +383,9 @@ export class TypeFollower {
     return undefined;
   }
 
-  /** `typeof kafka.consumer` / `typeof createClient` inside `ReturnType<...>`: the library type the call returns. */
-  private returnTypeOfQuery(name: Node, depth: number): string | undefined {
-    if (Node.isQualifiedName(name)) return this.step(this.typeOf(name.getLeft(), depth), `${name.getRight().getText()}()`);
-    return Node.isIdentifier(name) ? this.step(this.typeOf(name, depth), '()') : undefined;
-  }
-
+  /** The library type a type annotation names (typeNodes.ts). */
   typeFromTypeNode(typeNode: Node, depth: number): string | undefined {
-    // `typeof User`: the class itself (an injected sequelize/mongoose model).
-    if (Node.isTypeQuery(typeNode)) return this.typeOf(typeNode.getExprName(), depth);
-    if (Node.isTypeReference(typeNode)) {
-      const nameNode = typeNode.getTypeName();
-      const name = nameNode.getText();
-      if (name === 'Promise' || name === 'Awaited') {
-        const arg = typeNode.getTypeArguments()[0];
-        return arg ? this.typeFromTypeNode(arg, depth) : undefined;
-      }
-      // `let consumer: ReturnType<typeof kafka.consumer>`: what calling the queried function gives.
-      if (name === 'ReturnType') {
-        const arg = typeNode.getTypeArguments()[0];
-        return arg && Node.isTypeQuery(arg) ? this.returnTypeOfQuery(arg.getExprName(), depth) : undefined;
-      }
-      // `private redlock: InstanceType<typeof redlockModule.default>`: an instance of the queried class.
-      if (name === 'InstanceType') {
-        const arg = typeNode.getTypeArguments()[0];
-        return arg && Node.isTypeQuery(arg) ? this.step(this.typeOf(arg.getExprName(), depth), 'instance') : undefined;
-      }
-      const passed = passedThrough(typeNode);
-      if (passed) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(passed, depth + 1) : undefined;
-      let t: string | undefined;
-      const alias = Node.isIdentifier(nameNode) ? localAliasDeclaration(nameNode)?.getTypeNode() : undefined;
-      if (alias) return depth < MAX_TYPE_DEPTH ? this.typeFromTypeNode(alias, depth + 1) : undefined;
-      if (Node.isIdentifier(nameNode)) t = this.typeOfIdentifier(nameNode, depth);
-      else if (Node.isQualifiedName(nameNode)) {
-        const left = this.typeOf(nameNode.getLeft(), depth);
-        t = this.step(left, `.${nameNode.getRight().getText()}`);
-      }
-      return this.step(t, 'instance');
-    }
-    if (Node.isUnionTypeNode(typeNode)) {
-      for (const member of typeNode.getTypeNodes()) {
-        const t = this.typeFromTypeNode(member, depth);
-        if (t) return t;
-      }
-    }
-    return undefined;
+    return typeFromTypeNode(this, typeNode, depth);
   }
 }
+

@@ -18,16 +18,16 @@ export function packageEntryPaths(name: string, dir: string, manifest: unknown):
   if (!isObject(manifest)) return {};
   const out: Record<string, string[]> = {};
   const add = (key: string, targets: string[]) => {
-    const candidates = targets.flatMap((t) => candidatesOf(dir, t));
+    const candidates = targets.flatMap((t) => sourceCandidates(dir, t));
     if (candidates.length) out[key] = [...new Set([...(out[key] ?? []), ...candidates])];
   };
   const { exports } = manifest;
   if (typeof exports === 'string' || Array.isArray(exports) || (isObject(exports) && !Object.keys(exports).some((k) => k.startsWith('.')))) {
-    add(name, leaves(exports));
+    add(name, exportTargets(exports));
   } else if (isObject(exports)) {
     for (const [sub, target] of Object.entries(exports)) {
-      if (sub === '.') add(name, leaves(target));
-      else if (sub.startsWith('./')) add(`${name}/${sub.slice(2)}`, leaves(target));
+      if (sub === '.') add(name, exportTargets(target));
+      else if (sub.startsWith('./')) add(`${name}/${sub.slice(2)}`, exportTargets(target));
     }
   }
   add(name, ['types', 'typings', 'module', 'main'].map((k) => manifest[k]).filter((v): v is string => typeof v === 'string'));
@@ -35,15 +35,15 @@ export function packageEntryPaths(name: string, dir: string, manifest: unknown):
 }
 
 /** The file paths of an export target: a string, or every string among its conditions, in order. */
-function leaves(target: unknown): string[] {
+export function exportTargets(target: unknown): string[] {
   if (typeof target === 'string') return [target];
-  if (Array.isArray(target)) return target.flatMap(leaves);
-  if (isObject(target)) return Object.values(target).flatMap(leaves);
+  if (Array.isArray(target)) return target.flatMap(exportTargets);
+  if (isObject(target)) return Object.values(target).flatMap(exportTargets);
   return [];
 }
 
 /** Root-relative candidates for one target, without its extension (the resolver adds the source ones). */
-function candidatesOf(dir: string, target: string): string[] {
+export function sourceCandidates(dir: string, target: string): string[] {
   const rel = path.posix.normalize(target.replace(/^\.\//, '')).replace(EXTENSION, '');
   if (rel.startsWith('..') || path.posix.isAbsolute(rel) || (rel.match(/\*/g) ?? []).length > 1) return [];
   const out = [path.posix.join(dir, rel)];

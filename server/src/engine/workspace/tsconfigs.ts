@@ -27,6 +27,7 @@ import { ts, type ResolutionHostFactory } from 'ts-morph';
 import type { Notice } from '../api';
 import { findConfigFiles, readOptional, toRel } from './files';
 import { readModuleAliases } from './moduleAliases';
+import { readSubpathImports } from './subpathImports';
 
 /** Tried in this order in one folder; the first that sets `baseUrl` or `paths` governs the folder's files. */
 /** `jsconfig.json` is TypeScript's tsconfig for a JavaScript package (`paths` aliases such as `@/models/*`). */
@@ -135,8 +136,9 @@ export function readTsconfigs(root: string, packages: Map<string, string>, overl
       }
     }
   }
-  // module-alias's `_moduleAliases` add to the `paths` of their package's folder (moduleAliases.ts).
-  for (const [dir, aliases] of readModuleAliases(root, overlays, notices)) {
+  // module-alias's `_moduleAliases` and Node's subpath `imports` add to the `paths` of their package's folder
+  // (moduleAliases.ts, subpathImports.ts).
+  for (const [dir, aliases] of [...readModuleAliases(root, overlays, notices), ...readSubpathImports(root, overlays, notices)]) {
     const own = byDir.get(dir);
     byDir.set(dir, own ? { ...own, paths: { ...aliases, ...own.paths }, pathsBasePath: own.pathsBasePath ?? path.join(root, dir) }
       : { file: dir ? `${dir}/package.json` : 'package.json', paths: aliases, pathsBasePath: path.join(root, dir) });

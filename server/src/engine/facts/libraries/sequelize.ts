@@ -95,6 +95,8 @@ for (const m of MODULES) {
   for (const verb of ['findAll', 'findOne', 'findByPk']) operations[`${model}|${verb}`] = (call) => readFact('sequelize', call, `${modelName(call) ?? 'Model'}.${verb}()`, modelName(call));
 }
 transitions['sequelize.Sequelize|define()'] = 'sequelize#Model';
+// Sequelize 5's `sequelize.import(path)` loads a model-definition module: a model.
+transitions['sequelize.Sequelize|import()'] = 'sequelize#Model';
 transitions['sequelize.Sequelize|transaction():param0'] = 'sequelize.Transaction';
 operations['sequelize.Instance|save'] = write('save', false);
 operations['sequelize.Instance|update'] = write('update', false);
