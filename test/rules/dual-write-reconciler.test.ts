@@ -28,14 +28,14 @@ const FLOW = lines(
 
 const START_FILE = 'services/backend/src/index.ts';
 /** A module whose top-level code runs `reconcile`, which reads `table` and schedules a sync on `queue` for each row. */
-const START = (table: string, queue = 'connection-sync') => lines(
+const START = (table: string, queue = 'connection-sync', query = 'findMany({ select: { id: true } })') => lines(
   "import { Queue } from 'bullmq';",
   "import { prisma } from './connections';",
   '',
   `const queue = new Queue('${queue}');`,
   '',
   'async function reconcile() {',
-  `  const rows = await prisma.${table}.findMany({ select: { id: true } });`,
+  `  const rows = [await prisma.${table}.${query}].flat();`,
   '  for (const row of rows) {',
   "    await queue.upsertJobScheduler(`sync-${row.id}`, { every: 86400000 }, { name: 'sync', data: { connectionId: row.id } });",
   '  }',
@@ -134,6 +134,7 @@ runRuleTests('dual-write', {
   invalid: [
     { name: 'the runner reads another table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('repo') }, errors: [reported] },
     { name: 'the runner sends to another queue', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'repo-index') }, errors: [reported] },
+    { name: 'the runner looks up one row (a start-up seed), not the rows of the table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'connection-sync', "findFirst({ where: { name: 'default' } })") }, errors: [reported] },
     { name: 'the flow itself runs at start after reading its table', files: { [FLOW_FILE]: FLOW, [START_FILE]: SELF_START }, errors: [reported] },
     { name: 'the cron sweeps another state', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('failed') }, errors: [sweepReported] },
   ],

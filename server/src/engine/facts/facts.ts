@@ -33,6 +33,8 @@ export interface Fact {
   /** For writes, publishes, HTTP and side effects: repeating it changes the outcome. */
   nonIdempotent?: boolean;
   table?: string;
+  /** read: a lookup of one row (`findOne`, `findUnique`, `findById`), not a query of many. */
+  oneRow?: boolean;
   /**
    * write (an insert): the fields its data sets to values not minted here (from the message or its
    * caller). Where the written model declares one of them (or a set of them) as its primary or a

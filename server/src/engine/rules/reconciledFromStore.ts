@@ -3,7 +3,8 @@
  * facts/runners.ts, scheduledJobHandler.ts) that reads the rows a flow wrote and derives the flow's
  * send from them again. The store is the source of truth, and a send lost after the write is made
  * again on the next run: the polling publisher an outbox relay is, over the business table.
- * - It reads the table the flow wrote and sends to where the flow sends (the same send in a shared
+ * - It queries the rows of the table the flow wrote (not a lookup of one row: a start-up seed that
+ *   finds its default account by e-mail and announces it is not a reconciler) and sends to where the flow sends (the same send in a shared
  *   wrapper, the same named channel, or an unnamed queue of the same wrapper file): a scheduler
  *   re-created for every stored connection, `reconcileJobSchedulers` at start.
  * - Or it sweeps the rows the flow left in a state (`find({ state: 'sending', updated: { $lt } })`
@@ -41,7 +42,8 @@ export function reconciledFromStore(model: SystemModel, fn: Node, at: Reached, w
     if (runner === fn) continue;
     // A runner that is itself an entry of the flow counts only for what it reaches another way.
     const own = model.effects.of(runner).filter((r) => !r.path.some((p) => flow.has(p)) && !(flow.has(runner) && !r.path.length));
-    const reads = own.filter((r) => r.fact.kind === 'read' && tableKey(r.fact.table) === table);
+    // A query of the table's rows, not the lookup of one (a start-up seed that finds its default account by e-mail).
+    const reads = own.filter((r) => r.fact.kind === 'read' && !r.fact.oneRow && tableKey(r.fact.table) === table);
     if (!reads.length) continue;
     if (reads.some((r) => sweeps(stateValues(r), written))) return true;
     if (own.some((r) => r.fact.kind === at.fact.kind && sameDestination(model, r, at, flowChannel))) return true;

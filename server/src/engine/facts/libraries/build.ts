@@ -177,8 +177,12 @@ export function writeFact(library: string, call: Node, detail: string, nonIdempo
  * re-derives a lost send (dual-write's reconciler). A guard table's lookup is a guard.
  */
 export function readFact(library: string, call: Node, detail: string, table?: string): Fact {
-  return { kind: isGuardTable(table) ? 'guard' : 'read', node: calleeName(call), library, detail, table };
+  const oneRow = ONE_ROW.test(calleeName(call).getText());
+  return { kind: isGuardTable(table) ? 'guard' : 'read', node: calleeName(call), library, detail, table, ...(oneRow ? { oneRow } : {}) };
 }
+
+/** Lookups that return one row at most. */
+const ONE_ROW = /^(findOne|findFirst|findUnique|findById|findByPk|findOneBy)(OrThrow|OrFail|ByOrFail)?$/;
 
 export function clientFact(library: string, node: Node, store: string, config: Node[], extraEnv: string[] = [],
   connection: { host?: string; database?: string } = {}): Fact {
