@@ -1,11 +1,11 @@
 /**
  * dual-write and a reconciler: a function the process runs by itself (at start, on a timer, as a NestJS
- * lifecycle hook) that reads the rows a flow wrote and sends for them again re-derives a send the flow
- * lost, so the pair is not reported. Found on sourcebot (packages/backend/src/reconcileJobSchedulers.ts,
+ * lifecycle hook) that sweeps the rows a flow left in an in-progress state, or queries the rows it wrote
+ * and re-creates their recurring work, re-derives a send the flow lost, so the pair is not reported. Found on sourcebot (packages/backend/src/reconcileJobSchedulers.ts,
  * run at start, re-creates the sync scheduler of every stored connection) and notifybc
  * (src/observers/cron-tasks.service.ts: a cron re-drives broadcasts stuck in `state: 'sending'`). A
- * runner reading another table, sending elsewhere, sweeping another state, or the flow itself run at
- * start is not a reconciler: those are still reported.
+ * runner reading another table, sending elsewhere, queueing one-off work per row, sweeping another
+ * state, or the flow itself run at start is not a reconciler: those are still reported.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
@@ -103,8 +103,8 @@ const SWEEPER_FACTORY = lines(
   "CronJob.from({ cronTime: '*/2 * * * *', onTick: tasks.reDispatch(), start: true });",
 );
 
-/** A NestJS service whose `onModuleInit` re-queues every stored connection's sync. */
-const HOOK = lines(
+/** A NestJS service whose `onModuleInit` re-creates every stored connection's sync schedule (or, `oneOff`, queues one sync each). */
+const HOOK = (oneOff = false) => lines(
   "import { Injectable, OnModuleInit } from '@nestjs/common';",
   "import { Queue } from 'bullmq';",
   "import { prisma } from './connections';",
@@ -115,7 +115,7 @@ const HOOK = lines(
   'export class SyncReconciler implements OnModuleInit {',
   '  async onModuleInit() {',
   '    for (const c of await prisma.connection.findMany()) {',
-  "      await queue.add('sync', { connectionId: c.id }, { jobId: `sync-${c.id}` });",
+  oneOff ? "      await queue.add('sync', { connectionId: c.id });" : "      await queue.upsertJobScheduler(`sync-${c.id}`, { every: 86400000 }, { name: 'sync', data: { connectionId: c.id } });",
   '    }',
   '  }',
   '}',
@@ -129,12 +129,13 @@ runRuleTests('dual-write', {
     { name: 'a reconciler run at start schedules a sync for every stored connection', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection') } },
     { name: 'a cron sweeps the rows left in the state the flow wrote', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('sending') } },
     { name: 'a CronJob runs the sweep a factory method returns', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER_FACTORY } },
-    { name: 'an onModuleInit hook re-queues every stored connection', files: { [FLOW_FILE]: FLOW, 'services/backend/src/sync.reconciler.ts': HOOK } },
+    { name: 'an onModuleInit hook re-creates the schedule of every stored connection', files: { [FLOW_FILE]: FLOW, 'services/backend/src/sync.reconciler.ts': HOOK() } },
   ],
   invalid: [
     { name: 'the runner reads another table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('repo') }, errors: [reported] },
     { name: 'the runner sends to another queue', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'repo-index') }, errors: [reported] },
     { name: 'the runner looks up one row (a start-up seed), not the rows of the table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'connection-sync', "findFirst({ where: { name: 'default' } })") }, errors: [reported] },
+    { name: 'the runner queues one-off work for each stored row (a reminder), not the recurring work again', files: { [FLOW_FILE]: FLOW, 'services/backend/src/sync.reconciler.ts': HOOK(true) }, errors: [reported] },
     { name: 'the flow itself runs at start after reading its table', files: { [FLOW_FILE]: FLOW, [START_FILE]: SELF_START }, errors: [reported] },
     { name: 'the cron sweeps another state', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('failed') }, errors: [sweepReported] },
   ],

@@ -111,7 +111,7 @@ const SOFT_DELETE_FIELD = /^(deleted|archived|removed|trashed)(At|_at|On|_on|Dat
  * State values that wait for work to move them on (`PENDING`, `QUEUED`, `wait_parse`, `executing`):
  * a final one (`finish`, `completed`, `failed`) records nothing left to do.
  */
-const PENDING_VALUE = /^(pending|queued|waiting|wait|init|initial|initialized|created|new|scheduled|executing|running|processing|in_?progress|started|starting|requested|submitted|generating|uploading|parsing|indexing|deleting|cleaning|to_?do)([-_ ].*)?$/i;
+export const PENDING_VALUE = /^(pending|queued|waiting|wait|init|initial|initialized|created|new|scheduled|executing|running|processing|in_?progress|started|starting|requested|submitted|generating|uploading|sending|dispatching|publishing|parsing|indexing|deleting|cleaning|to_?do)([-_ ].*)?$/i;
 
 /** SQL text that sets a state or soft-delete column. */
 const SQL_SETS_STATE = /\bSET\b[\s\S]*?\b(\w*_)?(status|state|stage|phase|deleted_at|archived_at|is_deleted)\s*=/i;

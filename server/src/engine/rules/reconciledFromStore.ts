@@ -2,16 +2,19 @@
  * A reconciler: a function the process runs by itself (on a timer, at start, or as a repeatable job:
  * facts/runners.ts, scheduledJobHandler.ts) that reads the rows a flow wrote and derives the flow's
  * send from them again. The store is the source of truth, and a send lost after the write is made
- * again on the next run: the polling publisher an outbox relay is, over the business table.
- * - It queries the rows of the table the flow wrote (not a lookup of one row: a start-up seed that
- *   finds its default account by e-mail and announces it is not a reconciler) and sends to where the flow sends (the same send in a shared
- *   wrapper, the same named channel, or an unnamed queue of the same wrapper file): a scheduler
- *   re-created for every stored connection, `reconcileJobSchedulers` at start.
- * - Or it sweeps the rows the flow left in a state (`find({ state: 'sending', updated: { $lt } })`
- *   after the flow's `update({ state: 'sending' })`): rows stuck in the state the send was to move
- *   on are found and driven again, however it does so.
- * A read or send reached only through the flow itself (or the entry points that reach it) is the
- * flow's own, not a reconciler's. dual-write does not report a write and send a reconciler covers.
+ * again: the polling publisher an outbox relay is, over the business table. Two shapes count:
+ * - A sweep of the rows the flow left in an in-progress state (`find({ state: 'sending', updated:
+ *   { $lt } })` after the flow's `update({ state: 'sending' })`): rows stuck in the state the send was
+ *   to move on are found and driven again, however it does so.
+ * - Recurring work re-created from the rows: the runner queries the table the flow wrote (itself, or
+ *   in a function it calls directly) and then registers a job scheduler or repeatable job where the
+ *   flow sends (the same named channel, the same send, or an unnamed queue of the same wrapper
+ *   file): sourcebot's `reconcileJobSchedulers` at start, which re-creates the sync schedule of every
+ *   stored connection.
+ * A query of many rows counts, not the lookup of one (a start-up seed that finds its default account
+ * by e-mail). A read or send reached only through the flow itself (or the entry points that reach it)
+ * is the flow's own. A one-off send of the runner (a reminder e-mail from a nightly query) is other
+ * work, not the flow's send again. dual-write does not report a write and send a reconciler covers.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from '../facts/effects';
@@ -22,6 +25,7 @@ import { calleeName } from '../facts/syntax';
 import { functionsOf } from './rootCause';
 import { scheduledJobHandler } from './scheduledJobHandler';
 import { isStateField, isStateValue } from './stateTransitionGuard';
+import { PENDING_VALUE } from './ownFollowUpJob';
 
 /** The functions the process runs by itself, found once per check. */
 export function reconcilers(model: SystemModel): Node[] {
@@ -46,7 +50,10 @@ export function reconciledFromStore(model: SystemModel, fn: Node, at: Reached, w
     const reads = own.filter((r) => r.fact.kind === 'read' && !r.fact.oneRow && tableKey(r.fact.table) === table);
     if (!reads.length) continue;
     if (reads.some((r) => sweeps(stateValues(r), written))) return true;
-    if (own.some((r) => r.fact.kind === at.fact.kind && sameDestination(model, r, at, flowChannel))) return true;
+    // Recurring work re-created from the rows: the query in the runner or one call down, then a schedule registered.
+    const queried = reads.filter((r) => r.path.length <= 1);
+    const schedules = own.filter((r) => r.fact.kind === 'publish' && r.fact.scheduled && sameDestination(model, r, at, flowChannel));
+    if (schedules.some((p) => queried.some((r) => r.via !== p.via && r.via.getStart() < p.via.getStart()))) return true;
   }
   return false;
 }
@@ -72,9 +79,9 @@ function sameDestination(model: SystemModel, r: Reached, at: Reached, flowChanne
   return r.fact === at.fact || (!channel && !flowChannel && r.fact.node.getSourceFile() === at.fact.node.getSourceFile());
 }
 
-/** The rows a runner selects include the state the flow wrote (`state: 'sending'` both times). */
+/** The rows a runner selects include the in-progress state the flow wrote (`state: 'sending'` both times). */
 function sweeps(selected: Map<string, string>, written: Map<string, string>): boolean {
-  for (const [field, value] of selected) if (written.get(field) === value) return true;
+  for (const [field, value] of selected) if (written.get(field) === value && PENDING_VALUE.test(value)) return true;
   return false;
 }
 
