@@ -188,3 +188,23 @@ export function findDirectories(root: string, patterns: string[]): string[] {
     cwd: root, ignore: IGNORED_DIRS, onlyDirectories: true, followSymbolicLinks: false, suppressErrors: true, deep: 3,
   }).sort();
 }
+
+/**
+ * One top-level field of every package.json of the workspace that has it (a cheap text check first):
+ * its root-relative path and the parsed value. An unreadable manifest is skipped here (it is reported
+ * where package manifests are read).
+ */
+export function manifestFields(root: string, field: string, overlays?: Map<string, string>): { rel: string; value: unknown }[] {
+  const out: { rel: string; value: unknown }[] = [];
+  for (const rel of findConfigFiles(root, ['**/package.json'])) {
+    const text = readOptional(path.join(root, rel), overlays, root);
+    if (!text || !text.includes(`"${field}"`)) continue;
+    try {
+      const value = (JSON.parse(text) as Record<string, unknown>)[field];
+      if (value !== undefined) out.push({ rel, value });
+    } catch {
+      // not a usable manifest
+    }
+  }
+  return out;
+}

@@ -6,20 +6,12 @@
  */
 import * as path from 'node:path';
 import type { Notice } from '../api';
-import { findConfigFiles, readOptional } from './files';
+import { manifestFields } from './files';
 
 /** Root-relative package folder ('' for the root) -> `paths` entries with absolute targets. */
 export function readModuleAliases(root: string, overlays?: Map<string, string>, notices: Notice[] = []): Map<string, Record<string, string[]>> {
   const out = new Map<string, Record<string, string[]>>();
-  for (const rel of findConfigFiles(root, ['**/package.json'])) {
-    const text = readOptional(path.join(root, rel), overlays, root);
-    if (!text || !text.includes('_moduleAliases')) continue;
-    let aliases: unknown;
-    try {
-      aliases = (JSON.parse(text) as { _moduleAliases?: unknown })._moduleAliases;
-    } catch {
-      continue; // an unreadable package.json is reported where package manifests are read
-    }
+  for (const { rel, value: aliases } of manifestFields(root, '_moduleAliases', overlays)) {
     if (typeof aliases !== 'object' || aliases === null || Array.isArray(aliases)) {
       notices.push({ kind: 'configuration', file: rel, message: `${rel}: _moduleAliases is not an object of alias names; ignored` });
       continue;

@@ -8,23 +8,14 @@
  */
 import * as path from 'node:path';
 import type { Notice } from '../api';
-import { findConfigFiles, readOptional } from './files';
+import { manifestFields } from './files';
 import { exportTargets, sourceCandidates } from './packageEntries';
 import { isObject } from './tsconfigs';
 
 /** Root-relative package folder ('' for the root) -> `paths` entries with absolute targets. */
 export function readSubpathImports(root: string, overlays?: Map<string, string>, notices: Notice[] = []): Map<string, Record<string, string[]>> {
   const out = new Map<string, Record<string, string[]>>();
-  for (const rel of findConfigFiles(root, ['**/package.json'])) {
-    const text = readOptional(path.join(root, rel), overlays, root);
-    if (!text || !text.includes('"imports"')) continue;
-    let imports: unknown;
-    try {
-      imports = (JSON.parse(text) as { imports?: unknown }).imports;
-    } catch {
-      continue; // an unreadable package.json is reported where package manifests are read
-    }
-    if (imports === undefined) continue;
+  for (const { rel, value: imports } of manifestFields(root, 'imports', overlays)) {
     if (!isObject(imports)) {
       notices.push({ kind: 'configuration', file: rel, message: `${rel}: imports is not an object of "#" specifiers; ignored` });
       continue;
