@@ -21,6 +21,7 @@ import { scheduledJobHandler } from './scheduledJobHandler';
 import { derivedByOwnConsumers } from './ownFollowUpJob';
 import { inUnregisteredController, unreferencedClassMethod } from '../facts/reachability';
 import { isReply } from '../facts/replies';
+import { declarationOf, receiver } from '../facts/syntax';
 
 export const nonIdempotentConsumer = createRule({
   id: 'non-idempotent-consumer',
@@ -135,7 +136,7 @@ function isRequeue(consumer: Fact, fact: Fact): boolean {
   if (fact.kind !== 'publish') return false;
   const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   if (!call || !Node.isCallExpression(call)) return false;
-  const sameChannel = (!!fact.channel && fact.channel === consumer.channel) || RETRY_CHANNEL.test(fact.channel ?? call.getArguments()[0]?.getText() ?? '');
+  const sameChannel = (!!fact.channel && fact.channel === consumer.channel) || sameQueueObject(consumer, call) || RETRY_CHANNEL.test(fact.channel ?? call.getArguments()[0]?.getText() ?? '');
   if (!sameChannel) return false;
   // Put back on its own or a retry queue from a `catch`: the failed message again (often with a retry count), not a new event.
   if (call.getFirstAncestor((a) => Node.isCatchClause(a))) return true;
@@ -143,6 +144,16 @@ function isRequeue(consumer: Fact, fact: Fact): boolean {
   const names = consumer.messageNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const carried = new RegExp(`^(${names.join('|')})(\\.(content|value|body|Body|data))?$`);
   return call.getArguments().some((a) => carried.test(a.getText()));
+}
+
+/** `eventQueue.add(job.data)` inside `eventQueue.process(...)`'s handler: the queue object it consumes from, whatever its name. */
+function sameQueueObject(consumer: Fact, call: Node): boolean {
+  const registration = consumer.node.getFirstAncestor((a) => Node.isCallExpression(a));
+  const consumed = registration ? receiver(registration) : undefined;
+  const sent = receiver(call);
+  if (!consumed || !sent || !Node.isIdentifier(consumed) || !Node.isIdentifier(sent)) return false;
+  const decl = declarationOf(consumed);
+  return !!decl && decl === declarationOf(sent);
 }
 
 /** Functions named as dead-letter senders (`publishToDLQ(event, error)`, `sendToDeadLetterQueue`). */
