@@ -109,6 +109,9 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|build()': 'mongoose.NewDocument',
     'mongoose.Model|*()': 'mongoose.Document',
     'mongoose.Document|populate()': 'mongoose.Document',
+    // Query builders in a chain (`User.findById(id).session(session)`, `.lean()`, `.select('a b')`): still the documents found.
+    ...Object.fromEntries(['session', 'lean', 'select', 'sort', 'limit', 'skip', 'where', 'orFail', 'hint', 'collation', 'setOptions', 'maxTimeMS', 'read']
+      .map((m) => [`mongoose.Document|${m}()`, 'mongoose.Document'])),
     'mongoose.Document|exec()': 'mongoose.Document',
     'mongoose#Document|instance': 'mongoose.Document',
     'mongoose#HydratedDocument|instance': 'mongoose.Document',
