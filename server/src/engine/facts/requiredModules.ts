@@ -91,8 +91,10 @@ export function requiredMember(call: Node, name: string): Node | undefined {
     ?? registeredMember(file, 'module.exports') ?? registeredMember(file, 'exports');
 }
 
-/** `queues.makeOfferQueue` where `queues` is a const holding `require('./queues')`: that module's member. */
+/** `queues.makeOfferQueue` where `queues` is a const holding `require('./queues')` (or `require('./models').Entity`): that module's member. */
 export function requiredModuleMember(target: Node, name: string): Node | undefined {
+  // `require('../models/index').Entity`
+  if (isRequireCall(target)) return requiredMember(target, name);
   if (!Node.isIdentifier(target)) return undefined;
   // The variable itself: in JavaScript the checker takes `const x = require(...)` as an alias of the module.
   let decl: Node | undefined;
@@ -163,4 +165,39 @@ export function localStandIn(node: Node): boolean {
   if (!isRequireCall(node) || !Node.isCallExpression(node)) return false;
   const spec = node.getArguments()[0];
   return !!spec && Node.isStringLiteral(spec) && spec.getLiteralText().startsWith('.');
+}
+
+/**
+ * `require(path.join(__dirname, file))` for each `file` of `fs.readdirSync(__dirname)` (the
+ * sequelize-cli index): the modules of that folder it may load, but the file doing it.
+ */
+export function folderModules(call: Node): SourceFile[] | undefined {
+  if (!isRequireCall(call) || !Node.isCallExpression(call)) return undefined;
+  const built = call.getArguments()[0];
+  if (!Node.isCallExpression(built)) return undefined;
+  const join = built.getExpression();
+  if (!Node.isPropertyAccessExpression(join) || !/^(join|resolve)$/.test(join.getName()) || join.getExpression().getText() !== 'path') return undefined;
+  const [dir, name, ...rest] = built.getArguments();
+  if (dir?.getText() !== '__dirname' || !name || rest.length || !Node.isIdentifier(name)) return undefined;
+  const decl = declarationOf(name);
+  const callback = decl && Node.isParameterDeclaration(decl) ? decl.getParent() : undefined;
+  const iterate = callback?.getParent();
+  if (!iterate || !Node.isCallExpression(iterate)) return undefined;
+  // The chain the callback is given to starts at `fs.readdirSync(__dirname)` (through `.filter(...)`).
+  let chain: Node = iterate.getExpression();
+  for (let i = 0; i < 8 && !isReaddirOfDirname(chain); i++) {
+    if (Node.isPropertyAccessExpression(chain)) chain = chain.getExpression();
+    else if (Node.isCallExpression(chain)) chain = chain.getExpression();
+    else return undefined;
+  }
+  if (!isReaddirOfDirname(chain)) return undefined;
+  const here = call.getSourceFile();
+  const folder = path.dirname(here.getFilePath());
+  return call.getProject().getSourceFiles().filter((f) => f !== here && !f.isDeclarationFile() && path.dirname(f.getFilePath()) === folder && /\.[cm]?[jt]s$/.test(f.getFilePath()));
+}
+
+function isReaddirOfDirname(node: Node): boolean {
+  if (!Node.isCallExpression(node)) return false;
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) && callee.getName() === 'readdirSync' && node.getArguments()[0]?.getText() === '__dirname';
 }
