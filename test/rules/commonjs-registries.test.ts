@@ -2,9 +2,9 @@
  * CommonJS registries, found on originprotocol-dshop: Bull queues built from `require('bull')` (or a
  * local stand-in when Redis is not configured), kept in an array and exported under computed names
  * (`module.exports[`${queue.name}Queue`] = queue` in a `for...of`), taken as `queues['txQueue']` or
- * destructured; and Sequelize models loaded by the sequelize-cli index (`sequelize['import'](file)`,
- * or v6's `require(path.join(__dirname, file))(sequelize, DataTypes)`, for each file of the folder,
- * `db[model.name] = model`), taken by destructuring or as `require('../models').Transaction`. Each member of such a registry is one of
+ * destructured; and Sequelize models loaded by the sequelize-cli index (`sequelize['import'](file)`
+ * for each file of the folder, `db[model.name] = model`), taken by destructuring or as
+ * `require('../models').Transaction`. Each member of such a registry is one of
  * the values assigned to it, so `Transaction.create` is a write and `txQueue.add` a publish.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -28,9 +28,6 @@ const MODELS = lines(
   'db.sequelize = sequelize',
   'module.exports = db',
 );
-
-/** The sequelize-cli v6 index: each file of the folder required by a path built at run time and called as a factory. */
-const MODELS_V6 = MODELS.replace("const model = sequelize['import'](path.join(__dirname, file))", 'const model = require(path.join(__dirname, file))(sequelize, Sequelize.DataTypes)');
 
 const TRANSACTION_MODEL = lines(
   'module.exports = (sequelize, DataTypes) => sequelize.define(\'Transaction\', { status: DataTypes.STRING })',
@@ -88,8 +85,8 @@ const PROCESSOR = lines(
   'module.exports = { attachToQueue }',
 );
 
-const files = (queueModule = 'bull', models = MODELS) => ({
-  'backend/models/index.js': models,
+const files = (queueModule = 'bull') => ({
+  'backend/models/index.js': MODELS,
   'backend/models/transaction.js': TRANSACTION_MODEL,
   'backend/queues/queues.js': QUEUES(queueModule),
   'backend/queues/fallbackQueue.js': FALLBACK,
@@ -102,8 +99,8 @@ runRuleTests('dual-write', {
   invalid: [
     { name: 'a model of the sequelize-cli index, then a queue of the exported registry', files: files(), errors: [{ messageId: 'dualWrite', file: ROUTE_FILE, ...at(ROUTE, 'add(') }] },
     {
-      name: 'the v6 index (each model file required and called) and a model taken as require(...).Transaction',
-      files: { ...files('bull', MODELS_V6), [ROUTE_FILE]: ROUTE.replace("const { Transaction } = require('../models')", "const Transaction = require('../models').Transaction") },
+      name: 'a model taken straight off the require: require(...).Transaction',
+      files: { ...files(), [ROUTE_FILE]: ROUTE.replace("const { Transaction } = require('../models')", "const Transaction = require('../models').Transaction") },
       errors: [{ messageId: 'dualWrite', file: ROUTE_FILE, ...at(ROUTE, 'add(') }],
     },
   ],

@@ -5,8 +5,7 @@
  * `new Publisher(client)` wraps, and what a workspace function returns.
  * Helpers of the type follower (typeFollower.ts), which memoizes them.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration, type SourceFile } from 'ts-morph';
-import { folderModules, moduleExportsValue } from './requiredModules';
+import { Node, SyntaxKind, type ClassDeclaration, type ClassExpression, type ConstructorDeclaration } from 'ts-morph';
 import { awaitedTypeNode, declarationOf } from './syntax';
 import { isFunctionLike } from './callResolution';
 import { constructionSites } from './carriers';
@@ -145,8 +144,6 @@ function declaredInWorkspaceBase(cls: Node, name: string): boolean {
 }
 
 export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth: number): string | undefined {
-  const folder = Node.isCallExpression(call) ? folderModules(call.getExpression()) : undefined;
-  if (folder) return sharedFactoryType(types, folder, call, depth);
   const fn = types.analysis.resolveCallee(call);
   if (!fn) return undefined;
   if (Node.isArrowFunction(fn)) {
@@ -172,27 +169,6 @@ export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth
     if (t) return t;
   }
   return undefined;
-}
-
-/**
- * What every factory module of a folder returns when called with this call's arguments (the
- * sequelize-cli index loading each model file): the one type they agree on, if any returns one.
- */
-function sharedFactoryType(types: TypeFollower, files: SourceFile[], call: Node, depth: number): string | undefined {
-  const found = new Set<string>();
-  for (const file of files) {
-    const factory = moduleExportsValue(file);
-    if (!factory || !isFunctionLike(factory)) continue;
-    const body = (factory as unknown as { getBody(): Node }).getBody();
-    const returned = Node.isBlock(body)
-      ? body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor(isFunctionLike) === factory).map((r) => r.getExpression()).filter((e): e is NonNullable<typeof e> => !!e)
-      : [body];
-    for (const expr of returned) {
-      const t = types.typeOf(expr, depth) ?? typeAtCall(types, expr, factory, call, depth, 0);
-      if (t) found.add(t);
-    }
-  }
-  return found.size === 1 ? [...found][0] : undefined;
 }
 
 const MAX_CALL_STEPS = 6;

@@ -166,38 +166,3 @@ export function localStandIn(node: Node): boolean {
   const spec = node.getArguments()[0];
   return !!spec && Node.isStringLiteral(spec) && spec.getLiteralText().startsWith('.');
 }
-
-/**
- * `require(path.join(__dirname, file))` for each `file` of `fs.readdirSync(__dirname)` (the
- * sequelize-cli index): the modules of that folder it may load, but the file doing it.
- */
-export function folderModules(call: Node): SourceFile[] | undefined {
-  if (!isRequireCall(call) || !Node.isCallExpression(call)) return undefined;
-  const built = call.getArguments()[0];
-  if (!Node.isCallExpression(built)) return undefined;
-  const join = built.getExpression();
-  if (!Node.isPropertyAccessExpression(join) || !/^(join|resolve)$/.test(join.getName()) || join.getExpression().getText() !== 'path') return undefined;
-  const [dir, name, ...rest] = built.getArguments();
-  if (dir?.getText() !== '__dirname' || !name || rest.length || !Node.isIdentifier(name)) return undefined;
-  const decl = declarationOf(name);
-  const callback = decl && Node.isParameterDeclaration(decl) ? decl.getParent() : undefined;
-  const iterate = callback?.getParent();
-  if (!iterate || !Node.isCallExpression(iterate)) return undefined;
-  // The chain the callback is given to starts at `fs.readdirSync(__dirname)` (through `.filter(...)`).
-  let chain: Node = iterate.getExpression();
-  for (let i = 0; i < 8 && !isReaddirOfDirname(chain); i++) {
-    if (Node.isPropertyAccessExpression(chain)) chain = chain.getExpression();
-    else if (Node.isCallExpression(chain)) chain = chain.getExpression();
-    else return undefined;
-  }
-  if (!isReaddirOfDirname(chain)) return undefined;
-  const here = call.getSourceFile();
-  const folder = path.dirname(here.getFilePath());
-  return call.getProject().getSourceFiles().filter((f) => f !== here && !f.isDeclarationFile() && path.dirname(f.getFilePath()) === folder && /\.[cm]?[jt]s$/.test(f.getFilePath()));
-}
-
-function isReaddirOfDirname(node: Node): boolean {
-  if (!Node.isCallExpression(node)) return false;
-  const callee = node.getExpression();
-  return Node.isPropertyAccessExpression(callee) && callee.getName() === 'readdirSync' && node.getArguments()[0]?.getText() === '__dirname';
-}
