@@ -15,7 +15,7 @@ import type { Analysis } from './analysis';
 import { registeredCallees } from './callbackRegistry';
 import { objectTypeOf, valuesOfTypedObjects } from './typedObjects';
 import { resolveSpecifier } from './imports';
-import { isRequireCall, requiredFunction } from './requiredModules';
+import { expandoValue, isRequireCall, requiredFunction } from './requiredModules';
 
 export type FunctionLike = Node;
 
@@ -357,11 +357,8 @@ function functionOfDeclaration(decl: Node): FunctionLike | undefined {
   if (Node.isFunctionDeclaration(decl) || Node.isMethodDeclaration(decl)) return decl.getBody() ? decl : undefined;
   // JavaScript's assigned members: `Worker.prototype.process = function (...) {}`, `exports.send = (...) => {}`.
   // `module.exports = async (job) => {...}`: the checker's declaration of what a `require` of the module binds is the assignment.
-  const assignment = Node.isPropertyAccessExpression(decl) ? decl.getParent() : Node.isBinaryExpression(decl) ? decl : undefined;
-  if (assignment && Node.isBinaryExpression(assignment) && (assignment === decl || assignment.getLeft() === decl) && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
-    const value = assignment.getRight();
-    return Node.isArrowFunction(value) || Node.isFunctionExpression(value) ? value : undefined;
-  }
+  const value = expandoValue(decl);
+  if (value) return Node.isArrowFunction(value) || Node.isFunctionExpression(value) ? value : undefined;
   if (Node.isVariableDeclaration(decl) || Node.isPropertyAssignment(decl) || Node.isPropertyDeclaration(decl)) {
     const init = decl.getInitializer();
     if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;

@@ -203,16 +203,6 @@ function typeAtCall(types: TypeFollower, expr: Node, fn: Node, call: Node, depth
 }
 
 /**
- * JavaScript's expando members: the value of `db.Resonate = new Sequelize(...)`, the assignment
- * the checker takes as the declaration of `db.Resonate` (its left side, or the whole assignment).
- */
-export function expandoValue(decl: Node): Node | undefined {
-  const assignment = Node.isBinaryExpression(decl) ? decl : Node.isPropertyAccessExpression(decl) ? decl.getParent() : undefined;
-  if (!assignment || !Node.isBinaryExpression(assignment) || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return undefined;
-  return assignment === decl || assignment.getLeft() === decl ? assignment.getRight() : undefined;
-}
-
-/**
  * `const { queue } = await getJobsQueue()`: member `prop` of what a workspace function returns, from its declared
  * return type (`Promise<JobsQueueHandle>`, a workspace interface or type literal) or from the object literals it
  * returns (`return { queue }`).

@@ -6,7 +6,7 @@
  * (`require('./file.js')(sequelize, DataTypes)`, the sequelize-cli model layout). Nothing is run.
  */
 import path from 'node:path';
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
 import { resolveSpecifier } from './imports';
 import { isFunctionLike } from './callResolution';
 import { declarationOf } from './syntax';
@@ -14,7 +14,7 @@ import { declarationOf } from './syntax';
 const EXTENSIONS = ['', '.js', '.cjs', '.ts', '.cts', '/index.js', '/index.ts'];
 
 /** True for `require(<one argument>)` with the global `require`. */
-export function isRequireCall(node: Node): boolean {
+export function isRequireCall(node: Node): node is CallExpression {
   if (!Node.isCallExpression(node)) return false;
   const callee = node.getExpression();
   return Node.isIdentifier(callee) && callee.getText() === 'require' && node.getArguments().length === 1 && !declarationOf(callee);
@@ -22,7 +22,7 @@ export function isRequireCall(node: Node): boolean {
 
 /** The workspace file a `require(...)` call loads, when its argument is a literal or a path of `__dirname` and literals. */
 export function requiredFile(call: Node): SourceFile | undefined {
-  if (!isRequireCall(call) || !Node.isCallExpression(call)) return undefined;
+  if (!isRequireCall(call)) return undefined;
   const arg = call.getArguments()[0];
   try {
     if (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg)) return resolveSpecifier(call.getProject(), call.getSourceFile(), arg.compilerNode);
@@ -87,7 +87,7 @@ export function requiredMember(call: Node, name: string): Node | undefined {
   const file = requiredFile(call);
   if (!file) return undefined;
   const exported = moduleExportsValue(file);
-  return (exported ? memberOf(exported, name, file, 0) : undefined) ?? assignedMember(file, /^(module\.)?exports$/, name)
+  return (exported ? memberOf(exported, name, file, 0) : undefined) ?? assignedMember(file, ['module.exports', 'exports'], name)
     ?? registeredMember(file, 'module.exports') ?? registeredMember(file, 'exports');
 }
 
@@ -123,7 +123,7 @@ function memberOf(value: Node, name: string, file: SourceFile, steps: number): N
   if (Node.isIdentifier(value)) {
     const decl = declarationOf(value);
     const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-    return (init ? memberOf(init, name, file, steps + 1) : undefined) ?? assignedMember(file, new RegExp(`^${value.getText()}$`), name)
+    return (init ? memberOf(init, name, file, steps + 1) : undefined) ?? assignedMember(file, [value.getText()], name)
       ?? registeredMember(file, value.getText());
   }
   return undefined;
@@ -147,22 +147,32 @@ function registeredMember(file: SourceFile, object: string): Node | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-/** `<object>.<name> = value` at the top level of the file, for an object whose text matches. */
-function assignedMember(file: SourceFile, object: RegExp, name: string): Node | undefined {
+/** `<object>.<name> = value` at the top level of the file, for an object written as one of `objects`. */
+function assignedMember(file: SourceFile, objects: string[], name: string): Node | undefined {
   let value: Node | undefined;
   for (const s of file.getStatements()) {
     if (!Node.isExpressionStatement(s)) continue;
     const e = s.getExpression();
     if (!Node.isBinaryExpression(e) || e.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
     const left = e.getLeft();
-    if (Node.isPropertyAccessExpression(left) && left.getName() === name && object.test(left.getExpression().getText())) value = e.getRight();
+    if (Node.isPropertyAccessExpression(left) && left.getName() === name && objects.includes(left.getExpression().getText())) value = e.getRight();
   }
   return value;
 }
 
 /** A workspace module loaded in place of a library (`require('./fallbackQueue')`): a stand-in with its interface. */
 export function localStandIn(node: Node): boolean {
-  if (!isRequireCall(node) || !Node.isCallExpression(node)) return false;
+  if (!isRequireCall(node)) return false;
   const spec = node.getArguments()[0];
   return !!spec && Node.isStringLiteral(spec) && spec.getLiteralText().startsWith('.');
+}
+
+/**
+ * JavaScript's expando members: the value of `db.Resonate = new Sequelize(...)`, the assignment
+ * the checker takes as the declaration of `db.Resonate` (its left side, or the whole assignment).
+ */
+export function expandoValue(decl: Node): Node | undefined {
+  const assignment = Node.isBinaryExpression(decl) ? decl : Node.isPropertyAccessExpression(decl) ? decl.getParent() : undefined;
+  if (!assignment || !Node.isBinaryExpression(assignment) || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return undefined;
+  return assignment === decl || assignment.getLeft() === decl ? assignment.getRight() : undefined;
 }

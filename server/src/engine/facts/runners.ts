@@ -13,52 +13,25 @@ import { isScheduled, scheduledFactoryCalls } from './libraries/schedulers';
 /** Methods a framework calls once as the application starts (NestJS `OnModuleInit`, `OnApplicationBootstrap`). */
 const LIFECYCLE_HOOKS = new Set(['onModuleInit', 'onApplicationBootstrap']);
 
-export interface Runner {
-  fn: Node;
-  when: 'schedule' | 'start';
-}
-
 /** The runners of a file: its scheduled functions, its lifecycle hooks, and the functions its top-level code calls. */
-export function runnersOf(file: SourceFile, functions: Node[], analysis: Analysis): Runner[] {
-  const out: Runner[] = [];
-  const seen = new Set<Node>();
-  const add = (fn: Node | undefined, when: Runner['when']) => {
-    if (!fn || seen.has(fn) || fn.getSourceFile().isDeclarationFile()) return;
-    seen.add(fn);
-    out.push({ fn, when });
+export function runnersOf(file: SourceFile, functions: Node[], analysis: Analysis): Node[] {
+  const out = new Set<Node>();
+  const add = (fn: Node | undefined) => {
+    if (fn && !fn.getSourceFile().isDeclarationFile()) out.add(fn);
   };
   for (const fn of functions) {
-    if (isScheduled(fn, analysis)) add(fn, 'schedule');
-    else if (Node.isMethodDeclaration(fn) && LIFECYCLE_HOOKS.has(fn.getName()) && fn.getParent()?.getKind() === SyntaxKind.ClassDeclaration) add(fn, 'start');
+    if (isScheduled(fn, analysis)) add(fn);
+    else if (Node.isMethodDeclaration(fn) && LIFECYCLE_HOOKS.has(fn.getName()) && fn.getParent()?.getKind() === SyntaxKind.ClassDeclaration) add(fn);
   }
+  // `onTick: this.tasks.reDispatch()`: the function the factory returns (the resolver's handler-factory rule).
   for (const kind of [SyntaxKind.CallExpression, SyntaxKind.NewExpression]) {
-    for (const call of file.getDescendantsOfKind(kind)) {
-      for (const factory of scheduledFactoryCalls(call, analysis)) {
-        const made = analysis.resolveCallee(factory);
-        for (const fn of made ? returnedFunctions(made) : []) add(fn, 'schedule');
-      }
-    }
+    for (const call of file.getDescendantsOfKind(kind)) for (const factory of scheduledFactoryCalls(call, analysis)) add(analysis.functionFrom(factory));
   }
   for (const statement of file.getStatements()) {
     if (Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement) || Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) continue;
     for (const call of [statement, ...statement.getDescendantsOfKind(SyntaxKind.CallExpression)]) {
-      if (Node.isCallExpression(call) && !call.getFirstAncestor(isFunctionLike)) add(analysis.resolveCallee(call), 'start');
+      if (Node.isCallExpression(call) && !call.getFirstAncestor(isFunctionLike)) add(analysis.resolveCallee(call));
     }
   }
-  return out;
-}
-
-/** The functions a factory returns (`return async () => { ... }`), not those nested deeper. */
-function returnedFunctions(fn: Node): Node[] {
-  const out: Node[] = [];
-  for (const ret of fn.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
-    if (ret.getFirstAncestor(isFunctionLike) !== fn) continue;
-    const value = ret.getExpression();
-    if (value && isFunctionLike(value)) out.push(value);
-  }
-  if (Node.isArrowFunction(fn)) {
-    const body = fn.getBody();
-    if (isFunctionLike(body)) out.push(body);
-  }
-  return out;
+  return [...out];
 }

@@ -15,8 +15,8 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { isRequireCall, localStandIn, requiredMember, requiredModuleMember } from './requiredModules';
-import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall, expandoValue } from './receiverTypes';
+import { expandoValue, isRequireCall, localStandIn, requiredMember, requiredModuleMember } from './requiredModules';
+import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 import { typeOfArrayPick, typeOfElement, typeOfMapGet, typeOfLoopVariable } from './containerTypes';
@@ -161,8 +161,10 @@ export class TypeFollower {
       } else if (Node.isElementAccessExpression(callee)) {
         // `sequelize['import'](file)`: a method named by a literal.
         const key = callee.getArgumentExpression();
-        const base = key && Node.isStringLiteral(key) ? this.typeOf(callee.getExpression(), depth) : undefined;
-        if (base && key && Node.isStringLiteral(key)) return this.step(base, `${key.getLiteralText()}()`);
+        if (key && Node.isStringLiteral(key)) {
+          const base = this.typeOf(callee.getExpression(), depth);
+          if (base) return this.step(base, `${key.getLiteralText()}()`);
+        }
       } else {
         const t = this.typeOf(callee, depth);
         if (t) return this.step(t, '()');
@@ -265,8 +267,10 @@ export class TypeFollower {
       if (holder && Node.isVariableDeclaration(holder)) {
         const init = holder.getInitializer();
         if (!init) return undefined;
-        const required = isRequireCall(init) ? requiredMember(init, prop) : undefined;
-        return this.step(this.typeOf(init, depth), `.${prop}`) ?? memberOfWorkspaceCall(this, init, prop, depth) ?? (required ? this.typeOf(required, depth) : undefined);
+        const typed = this.step(this.typeOf(init, depth), `.${prop}`) ?? memberOfWorkspaceCall(this, init, prop, depth);
+        if (typed || !isRequireCall(init)) return typed;
+        const required = requiredMember(init, prop);
+        return required ? this.typeOf(required, depth) : undefined;
       }
       if (holder && Node.isParameterDeclaration(holder)) {
         const typeNode = holder.getTypeNode();

@@ -21,16 +21,16 @@ import type { Reached } from '../facts/effects';
 import type { SystemModel } from '../model';
 import { runnersOf } from '../facts/runners';
 import { channelNamedAt } from '../facts/hops';
-import { calleeName } from '../facts/syntax';
+import { calleeName, propName } from '../facts/syntax';
 import { functionsOf } from './rootCause';
 import { scheduledJobHandler } from './scheduledJobHandler';
-import { isStateField, isStateValue } from './stateTransitionGuard';
+import { constantText, isStateField, isStateValue } from './stateTransitionGuard';
 import { PENDING_VALUE } from './ownFollowUpJob';
 
 /** The functions the process runs by itself, found once per check. */
 export function reconcilers(model: SystemModel): Node[] {
   const out = new Set<Node>();
-  for (const { sourceFile } of model.files) for (const r of runnersOf(sourceFile, functionsOf(sourceFile), model.analysis)) out.add(r.fn);
+  for (const { sourceFile } of model.files) for (const fn of runnersOf(sourceFile, functionsOf(sourceFile), model.analysis)) out.add(fn);
   for (const f of model.facts) if (f.kind === 'consumer' && f.handler && scheduledJobHandler(model, f)) out.add(f.handler);
   return [...out];
 }
@@ -72,7 +72,6 @@ function channelOf(model: SystemModel, r: Reached): string | undefined {
 
 /** The runner's send goes where the flow's does: the same code (with no other channel named), the same channel, or an unnamed queue of the same wrapper file. */
 function sameDestination(model: SystemModel, r: Reached, at: Reached, flowChannel: string | undefined): boolean {
-  if (r.fact.kind === 'http' || at.fact.kind === 'http') return r.fact.kind === at.fact.kind && !!r.fact.target && r.fact.target === at.fact.target && r.fact.method === at.fact.method;
   if (r.fact.library !== at.fact.library) return false;
   const channel = channelOf(model, r);
   if (channel && flowChannel) return channel === flowChannel;
@@ -95,14 +94,10 @@ function stateValues(r: Reached): Map<string, string> {
       for (const p of [a, ...a.getDescendantsOfKind(SyntaxKind.PropertyAssignment)]) {
         if (!Node.isPropertyAssignment(p)) continue;
         const value = p.getInitializer();
-        const name = p.getNameNode().getText().replace(/^['"]|['"]$/g, '');
+        const name = propName(p.getNameNode());
         if (value && isStateField(name) && isStateValue(value)) out.set(name, constantText(value));
       }
     }
   }
   return out;
-}
-
-function constantText(n: Node): string {
-  return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralText() : n.getText().split('.').pop() ?? n.getText();
 }

@@ -259,7 +259,8 @@ export function isStateValue(n: Node): boolean {
     || (Node.isPropertyAccessExpression(n) && /^[A-Z]/.test(n.getExpression().getText()));
 }
 
-function constantText(n: Node): string {
+/** A state constant as text: a literal's value, or an enum member's name (`OrderStatus.READY` is `READY`). */
+export function constantText(n: Node): string {
   return Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n) ? n.getLiteralText() : n.getText().split('.').pop() ?? n.getText();
 }
 
