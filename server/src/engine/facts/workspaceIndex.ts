@@ -17,6 +17,11 @@ export class WorkspaceIndex<V> {
   /** Files whose text does not match the needle (checked once until they change). */
   private readonly unmatched = new Set<SourceFile>();
   private merged: Map<object, V[]> | undefined;
+  /**
+   * Set while `contribute` runs: a contribution that asks this index again (a call site whose callee
+   * resolution looks for call sites of the same name) gets no answer instead of recursing forever.
+   */
+  private building = false;
   /** Per key, the files whose facts or memos used what the index says about it. */
   private readonly dependents = new Map<object, Set<SourceFile>>();
 
@@ -85,6 +90,16 @@ export class WorkspaceIndex<V> {
 
   private build(): Map<object, V[]> {
     if (this.merged) return this.merged;
+    if (this.building) return new Map();
+    this.building = true;
+    try {
+      return this.buildMerged();
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private buildMerged(): Map<object, V[]> {
     const merged = new Map<object, V[]>();
     for (const sf of this.files()) {
       let entries = this.perFile.get(sf);

@@ -28,6 +28,7 @@ import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
+import { isChangeStreamListener } from '../facts/libraries/mongodb';
 import { reconciledFromStore, reconcilers } from './reconciledFromStore';
 import { MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
 import { flowName } from '../fixes/justification';
@@ -293,6 +294,15 @@ interface Flows {
 /** Per effect list (the effect index keeps one list per function until an edit affects it). */
 const flowsByEffects = new WeakMap<Reached[], Flows>();
 
+/** `at` runs in a change-stream listener: fn itself, or a callback of fn. */
+function inChangeStreamListener(at: Node, fn: Node): boolean {
+  for (let n: Node | undefined = at; n; n = n.getParent()) {
+    if ((Node.isArrowFunction(n) || Node.isFunctionExpression(n)) && isChangeStreamListener(n)) return true;
+    if (n === fn) break;
+  }
+  return false;
+}
+
 /** The dual writes and broken outboxes of a function that is a flow on its own. */
 function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   const cached = flowsByEffects.get(all);
@@ -301,8 +311,10 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
   flowsByEffects.set(all, out);
   if (all.some((r) => r.fact.kind === 'read' && isOutboxTable(r.fact.table))) return out; // an outbox relay
   if (isOutboxCode(fn)) return out; // an outbox relay behind a repository (OutboxService.processEvent, outbox-publisher.ts)
-  // Code after an unconditional return/throw never runs.
-  const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1])));
+  // Code after an unconditional return/throw never runs. A change-stream listener (in fn or fn itself) relays
+  // changes already committed (change data capture), as an outbox relay does.
+  const reached = all.filter((r) => !isUnreachable(r.via, fn) && !(r.path.length && isUnreachable(r.fact.node, r.path[r.path.length - 1]))
+    && !inChangeStreamListener(r.via, fn));
   const publishes = reached.filter((r) => (r.fact.kind === 'publish' && !isQuery(r)) || (r.fact.kind === 'http' && r.fact.target !== undefined && !r.fact.query && !['GET', 'HEAD'].includes(r.fact.method ?? '')));
   // Inbox (processed-message) rows are deduplication bookkeeping, not state other services depend on.
   // So are cache entries, in Redis or in a table named as a cache: a value kept for a while, not the state an event announces.

@@ -25,9 +25,11 @@ import { golevelup } from './golevelup';
 import { sequelize } from './sequelize';
 import { knex } from './knex';
 import { drizzle } from './drizzle';
+import { kysely } from './kysely';
 import { dynamodb } from './dynamodb';
 import { httpClients } from './httpClients';
 import { temporal } from './temporal';
+import { triggerDev } from './triggerDev';
 import { lambda } from './lambda';
 import { lomray } from './lomray';
 import { trpc } from './trpc';
@@ -35,7 +37,7 @@ import { objection } from './objection';
 import { prairielearnPostgres } from './prairielearnPostgres';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, dynamodb, httpClients, temporal, lambda, lomray, trpc, objection, prairielearnPostgres];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:

@@ -116,6 +116,10 @@ export const mongodb: LibraryTable = {
     'mongoose#Document|instance': 'mongoose.Document',
     'mongoose#HydratedDocument|instance': 'mongoose.Document',
     'mongoose#connection|.*': 'mongoose.Model',
+    // Typegoose: a model built from a decorated class, and the types it declares models and documents with.
+    '@typegoose/typegoose#getModelForClass|()': 'mongoose.Model',
+    '@typegoose/typegoose#ReturnModelType|instance': 'mongoose.Model',
+    '@typegoose/typegoose#DocumentType|instance': 'mongoose.Document',
   },
   operations: {
     'mongodb#MongoClient|new': mongoClient,
@@ -149,3 +153,29 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|new': () => undefined,
   },
 };
+
+/** Options only a MongoDB change stream takes (`db.watch(pipeline, { resumeAfter, fullDocument: 'updateLookup' })`). */
+const CHANGE_STREAM_OPTIONS = /^(resumeAfter|startAfter|startAtOperationTime|fullDocument|fullDocumentBeforeChange|showExpandedEvents)$/;
+
+/**
+ * A listener of a MongoDB change stream (`stream.on('change', fn)` where the stream is `x.watch(...)`
+ * with change-stream options, or a value declared as a `ChangeStream`): it sees each change once it is
+ * committed, and a stream resumed from a stored token delivers the changes after it again. A flow it
+ * starts relays stored changes (change data capture), as an outbox relay does.
+ */
+export function isChangeStreamListener(fn: Node): boolean {
+  const on = fn.getParent();
+  if (!on || !Node.isCallExpression(on) || on.getArguments()[1] !== fn || stringValue(arg(on, 0)) !== 'change') return false;
+  const callee = on.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'on') return false;
+  let stream: Node | undefined = callee.getExpression();
+  if (Node.isIdentifier(stream)) {
+    const decl = stream.getSymbol()?.getDeclarations()[0];
+    if (decl && Node.isVariableDeclaration(decl) && /\bChangeStream\b/.test(decl.getTypeNode()?.getText() ?? '')) return true;
+    stream = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  }
+  if (!stream || !Node.isCallExpression(stream)) return false;
+  const watch = stream.getExpression();
+  if (!Node.isPropertyAccessExpression(watch) || watch.getName() !== 'watch') return false;
+  return stream.getArguments().some((a) => Node.isObjectLiteralExpression(a) && a.getProperties().some((p) => CHANGE_STREAM_OPTIONS.test((p as { getName?(): string }).getName?.() ?? '')));
+}

@@ -98,8 +98,14 @@ export const prisma: LibraryTable = {
     'prisma.Client|$transaction():param0': 'prisma.Client',
     'prisma.Client|$extends()': 'prisma.Client',
     '@prisma/client#Prisma|.TransactionClient': '@prisma/client#PrismaClient',
+    // nestjs-prisma: `PrismaService` extends PrismaClient; `CustomPrismaService<T>.client` is the extended client.
+    'nestjs-prisma#PrismaService|instance': 'prisma.Client',
+    'nestjs-prisma#CustomPrismaService|instance': 'nestjs-prisma.Custom',
+    'nestjs-prisma.Custom|.client': 'prisma.Client',
   },
   operations: {
+    'nestjs-prisma#PrismaModule|forRoot': (call) => clientFact('prisma', call, 'prisma', [arg(call, 0)].filter((n): n is Node => !!n)),
+    'nestjs-prisma#PrismaModule|forRootAsync': (call) => clientFact('prisma', call, 'prisma', [arg(call, 0)].filter((n): n is Node => !!n)),
     '@prisma/client#PrismaClient|new': (node) => clientFact('prisma', node, 'prisma', [arg(node, 0)].filter((n): n is Node => !!n)),
     'prisma.Delegate|create': create,
     'prisma.Delegate|createMany': create,
