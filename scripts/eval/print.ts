@@ -68,6 +68,7 @@ export function printRuns(runs: RepoRun[], splitOf: Map<string, string>): void {
     const skipped = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
     const head = `${run.name.padEnd(32)} ${(splitOf.get(run.name) ?? '').padEnd(4)}`;
     console.log(`  ${head} ${run.ok ? `${num(run.filesAnalyzed, 5)} files ${run.seconds.toFixed(1).padStart(7)} s ${num(run.findings.length, 5)} findings  skipped: ${skipped}` : `FAILED: ${run.error}`}`);
+    for (const notice of run.notices ?? []) console.log(`      incomplete: ${notice}`);
   }
 }
 

@@ -37,6 +37,8 @@ export interface RepoRun {
   seconds: number;
   filesAnalyzed: number;
   skipped: { file: string; reason: string }[];
+  /** What makes the run incomplete: a rule that failed (its findings are missing), a configuration entry ignored. */
+  notices?: string[];
   findings: SlimFinding[];
   /** The engine's system model, for repositories with an expected model (roots repository-relative). */
   model?: ModelShape;
@@ -56,6 +58,7 @@ export function runChild(root: string, outFile: string, withModel = false): void
     seconds: (Date.now() - started) / 1000,
     filesAnalyzed: result.filesAnalyzed,
     skipped: result.skipped,
+    notices: (result.notices ?? []).map((n) => n.message),
     findings: result.findings.filter((f) => !f.suppressed).map((f) => {
       const also = elsewhere(f.related ?? []);
       return { ruleId: f.ruleId, file: f.location.file, line: f.location.range.start.line, message: f.message, ...(also.length ? { also } : {}) };
