@@ -202,6 +202,27 @@ export async function start() {
     assert.match(lost[0].message, /sendToQueue "order_accepted"/);
   });
 
+  it('a cloud queue no code consumes: a warning that says its consumer is not known, not that other systems consume it', () => {
+    const files = {
+      'services/templates/src/proofs.ts': `import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const sqs = new SQSClient({});
+
+export async function requestProof(templateId: string) {
+  await pool.query("UPDATE templates SET status = 'WAITING_FOR_PROOF' WHERE id = $1", [templateId]);
+  await sqs.send(new SendMessageCommand({ QueueUrl: 'https://sqs.eu-west-2.amazonaws.com/123/request-proof', MessageBody: JSON.stringify({ templateId, correlationId: templateId }) }));
+}
+`,
+    };
+    const found = findingsFor('dual-write', files);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'warning');
+    assert.match(found[0].message, /Inferred: no code here consumes this queue or topic, and a cloud queue is usually wired to its consumer in infrastructure code/);
+    assert.doesNotMatch(found[0].message, /other systems consume/);
+  });
+
   it('an event no code in the workspace consumes: a warning that says so, at the call that names the topic through a wrapper', () => {
     const files = {
       'services/shipping/src/shipments.ts': `${PUBLISH_WRAPPER}

@@ -14,7 +14,7 @@ import { telemetryChannel } from '../facts/libraries/telemetry';
 import { beforeCommitFailure, outboxFailure, publishFailure } from './dualWriteFailures';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
 import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type Destination, type HopIndex } from '../facts/hops';
-import { broadcasts, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
+import { broadcasts, consumersBoundInInfrastructure, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
@@ -126,7 +126,11 @@ export const dualWrite = createRule({
       const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
-      if (unconsumedEvent(model, c, at, hopsOf())) inferredWhat.push('no consumer of this event is in the workspace, so it is taken to be one that other systems consume');
+      if (unconsumedEvent(model, c, at, hopsOf())) {
+        inferredWhat.push(consumersBoundInInfrastructure(c.at.fact.library)
+          ? 'no code here consumes this queue or topic, and a cloud queue is usually wired to its consumer in infrastructure code, so what acts on the message is not known'
+          : 'no consumer of this event is in the workspace, so it is taken to be one that other systems consume');
+      }
       const inferred = inferredWhat.length ? ` (Inferred: ${inferredWhat.join('; ')}.)` : '';
       const related = [
         { ...model.locationOf(c.write.fact.node), message: `the datastore write: ${c.write.fact.detail}` },
