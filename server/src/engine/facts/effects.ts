@@ -10,6 +10,7 @@ import type { Analysis } from './analysis';
 import { ConstantPaths } from './constantArguments';
 import { CALL_KINDS, FUNCTION_LIKE_KINDS, outlineOf, ts, wrapperFor } from './walk';
 import { functionPassedToWrapper } from './registrations';
+import { isScheduled } from './libraries/schedulers';
 
 export const MAX_CALL_DEPTH = 5;
 
@@ -45,6 +46,8 @@ export function isFunctionBoundary(n: Node): boolean {
 export class EffectIndex {
   private readonly memo = new Map<Node, Reached[]>();
   private readonly namedMemo = new Map<Node, Map<string, boolean>>();
+  /** isScheduledCallback's answers by compiler node (an edited file's nodes are new objects). */
+  private readonly scheduledMemo = new WeakMap<ts.Node, boolean>();
   private readonly active = new Set<Node>();
   /** The compiler nodes of separateFlows (built when first needed). */
   private separateRaw: Set<ts.Node> | undefined;
@@ -76,6 +79,19 @@ export class EffectIndex {
       for (const n of this.separateFlows) if (!n.wasForgotten()) this.separateRaw.add(n.compilerNode);
     }
     return this.separateRaw.has(raw);
+  }
+
+  /**
+   * True when a function nested in fn is given to a scheduler (`cron.schedule(expr, async () => ...)`,
+   * `new CronJob(expr, fn)`, `setInterval(fn, ms)`: libraries/schedulers.ts): it runs on its timer, each
+   * run a flow of its own, not when fn (the start-up code registering every job) runs.
+   */
+  private isScheduledCallback(raw: ts.Node, fn: Node): boolean {
+    const parent = raw.parent;
+    if (!parent || !(ts.isCallExpression(parent) || ts.isNewExpression(parent) || ts.isPropertyAssignment(parent))) return false;
+    let known = this.scheduledMemo.get(raw);
+    if (known === undefined) this.scheduledMemo.set(raw, known = isScheduled(wrapperFor(fn)(raw), this.analysis));
+    return known;
   }
 
   /** Facts reached from a function body. Handlers registered inside it are separate flows and are skipped. */
@@ -191,7 +207,7 @@ export class EffectIndex {
       for (let i = start + 1; i < ends[start]; i++) {
         const raw = nodes[i];
         if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
-          if (this.isSeparate(raw) || handedBack(raw, fn.compilerNode)) i = ends[i] - 1;
+          if (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn)) i = ends[i] - 1;
         } else if (visit(raw)) {
           return true;
         }
@@ -201,7 +217,7 @@ export class EffectIndex {
     let found = false;
     const walk = (raw: ts.Node): void => {
       if (found) return;
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || handedBack(raw, fn.compilerNode))) return;
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn))) return;
       if (CALL_KINDS.has(raw.kind) && visit(raw)) {
         found = true;
         return;

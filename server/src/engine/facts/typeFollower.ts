@@ -15,7 +15,7 @@ import { declarationOf } from './syntax';
 import { walkDescendants, wrapperFor } from './walk';
 import { libraryOf } from './modules';
 import { moduleOfImportNode, reexportedLibraryType, requireType } from './importedTypes';
-import { expandoValue, isRequireCall, localStandIn, requiredMember, requiredModuleMember } from './requiredModules';
+import { expandoValue, isRequireCall, localStandIn, moduleExportsValue, requiredFile, requiredMember, requiredModuleMember } from './requiredModules';
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
@@ -168,7 +168,12 @@ export class TypeFollower {
       } else {
         const t = this.typeOf(callee, depth);
         if (t) return this.step(t, '()');
-        if (Node.isIdentifier(callee) && callee.getText() === 'require') return requireType(node);
+        if (Node.isIdentifier(callee) && callee.getText() === 'require') {
+          // `require('./certificate')` of a module whose `module.exports = mongoose.model(...)`: that value's type.
+          const file = requireType(node) ? undefined : requiredFile(node);
+          const exported = file ? moduleExportsValue(file) : undefined;
+          return requireType(node) ?? (exported ? this.typeOf(exported, depth + 1) : undefined);
+        }
       }
       return returnTypeOfWorkspaceCall(this, node, depth);
     }
@@ -182,6 +187,8 @@ export class TypeFollower {
       if (required) return this.typeOf(required, depth);
       const global = globalMemberName(node);
       if (global) return this.typeOfGlobal(global, node, depth);
+      // `kafkaClient.kafkaProducer` where `global.kafkaClient = require('./kafka')()`: the member of the value assigned.
+      if (Node.isIdentifier(target) && !target.getSymbol()) return this.typeOfGlobalMember(target.getText(), node.getName(), node, depth);
       return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
     }
     if (Node.isElementAccessExpression(node)) {
@@ -217,6 +224,17 @@ export class TypeFollower {
     const types = new Set<string>();
     for (const value of globalAssignments(this.analysis, name, at.getSourceFile())) {
       const t = this.typeOf(value, depth);
+      if (t) types.add(t);
+    }
+    return types.size === 1 ? [...types][0] : undefined;
+  }
+
+  /** A member of what the workspace assigns to `global.<name>`, as the checker finds it on that value's type. */
+  private typeOfGlobalMember(name: string, member: string, at: Node, depth: number): string | undefined {
+    const types = new Set<string>();
+    for (const value of globalAssignments(this.analysis, name, at.getSourceFile())) {
+      const symbol = value.getType().getProperty(member);
+      const t = symbol ? this.typeOfSymbol(symbol, depth + 1) : undefined;
       if (t) types.add(t);
     }
     return types.size === 1 ? [...types][0] : undefined;

@@ -28,6 +28,7 @@ import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
+import { bestEffortWorkers } from './bestEffortJobs';
 import { isChangeStreamListener } from '../facts/libraries/mongodb';
 import { reconciledFromStore, reconcilers } from './reconciledFromStore';
 import { MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
@@ -68,6 +69,7 @@ export const dualWrite = createRule({
     for (const c of candidates) byFact.set(c.at.fact, [...(byFact.get(c.at.fact) ?? []), c]);
     const reportedAt = new Set<string>();
     const ownCounter = new Map<Fact, boolean>();
+    const bestEffort = new Map<Fact, boolean>();
     const callersOf = (c: Candidate) => (entries.get(c.at.fact) ?? []).filter((e) => e.r.path.includes(c.fn)).map((e) => ({ fn: e.fn, path: e.r.path, via: e.r.via }));
     // Where a candidate's publish goes, as seen from the flow's call (a wrapper's caller names the channel).
     const destinations = new Map<Candidate, Destination>();
@@ -92,6 +94,12 @@ export const dualWrite = createRule({
         let own = ownCounter.get(c.at.fact);
         if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf()) !== undefined);
         if (own) return true;
+      }
+      // A job for a queue whose workers drop every failure: best-effort work the team accepts may not happen (bestEffortJobs.ts).
+      if (c.kind === 'dualWrite' && c.writeFirst && c.at.fact.kind === 'publish') {
+        let best = bestEffort.get(c.at.fact);
+        if (best === undefined) bestEffort.set(c.at.fact, best = bestEffortWorkers(model, c.at.fact, hopsOf()) !== undefined);
+        if (best) return true;
       }
       // A flow nested in this one (a callback inside it) that reaches the same publish is reported instead: in the same file.
       if (byFact.get(c.at.fact)!.some((o) => o !== c && o.fn !== c.fn && o.fn.getSourceFile() === c.fn.getSourceFile() && c.fn.containsRange(o.fn.getPos(), o.fn.getEnd()))) return true;

@@ -58,6 +58,7 @@ export const TRANSPORTS = {
   bullmq: { name: 'BullMQ', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true, jobIdOptions: ['jobId', 'deduplication'] },
   bull: { name: 'Bull', delivery: 'at-least-once', why: 'failed jobs are retried and a job whose worker dies is re-run as stalled, even with attempts: 1', jobQueue: true, jobIdOptions: ['jobId'] },
   'bull-no-retry': { name: 'Bull with attempts: 1 and maxStalledCount: 0', delivery: 'at-most-once', why: 'a failed job is not retried and a stalled job is failed rather than run again', jobQueue: true, jobIdOptions: ['jobId'] },
+  'pg-boss': { name: 'pg-boss', delivery: 'at-most-once', why: 'a job runs again only under the retryLimit its sender or queue sets (none by default before pg-boss 10), which is not followed to the handler', jobQueue: true, jobIdOptions: ['singletonKey', 'id'] },
   'trigger-dev': { name: 'Trigger.dev', delivery: 'at-least-once', why: "a run that fails or whose worker dies is run again under the task's retry settings", jobQueue: true, jobIdOptions: ['idempotencyKey'] },
   'trigger-dev-no-retry': { name: 'Trigger.dev with retry.maxAttempts: 1', delivery: 'at-most-once', why: 'a failed run is not run again', jobQueue: true, jobIdOptions: ['idempotencyKey'] },
   'nats-jetstream': { name: 'NATS JetStream', delivery: 'at-least-once', why: 'an unacked message is redelivered after ack_wait' },

@@ -1,9 +1,11 @@
 /** Every library the engine recognizes. Add a table here to teach it a new one. */
 import type { LibraryTable } from './table';
 import { kafkajs } from './kafkajs';
+import { kafkaNode } from './kafkaNode';
 import { amqplib } from './amqplib';
 import { sqs } from './sqs';
 import { bullmq } from './bullmq';
+import { pgBoss } from './pgBoss';
 import { nestjs } from './nestjs';
 import { pg } from './pg';
 import { pgPromise } from './pgPromise';
@@ -36,7 +38,7 @@ import { trpc } from './trpc';
 import { objection } from './objection';
 import { prairielearnPostgres } from './prairielearnPostgres';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, amqplib, sqs, bullmq, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
+export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
   nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**

@@ -7,11 +7,18 @@ import { givenFields, keyedInsert, literalString } from './staticValues';
 import { modelKeys, modelKeysOf } from './mongooseKeys';
 import { givenFieldsThrough, keyGiven } from './givenData';
 import { arg, calleeName, objectLiteral, receiver, stringValue } from '../syntax';
+import { isRequireCall, moduleExportsValue, requiredFile } from '../requiredModules';
 
 /** Collection or model name of the receiver, when visible (`db.collection('x')`, `model('X', ...)`). */
 function collectionName(call: Node): string | undefined {
   let recv = receiver(call);
   for (let i = 0; i < 3 && recv; i++) {
+    if (Node.isCallExpression(recv) && isRequireCall(recv)) {
+      // `const Certificate = require('./certificate')`: what that module exports (`mongoose.model('Certificate', ...)`).
+      const file = requiredFile(recv);
+      recv = file ? moduleExportsValue(file) : undefined;
+      continue;
+    }
     if (Node.isCallExpression(recv)) {
       const name = stringValue(arg(recv, 0));
       if (name) return name;

@@ -75,6 +75,13 @@ const managerWrite = (nonIdempotent: boolean): OperationAnalyzer => (call) => {
   return writeFact('typeorm', call, `manager.${calleeName(call).getText()}(${entity ?? ''})${note}`, nonIdempotent && !key, entity);
 };
 
+/** The entity class of `Order.create({...})` (a BaseEntity's static factory) or `new Order(...)`, when written so. */
+function createdEntity(a: Node | undefined): string | undefined {
+  const made = a && Node.isCallExpression(a) ? a.getExpression() : a && Node.isNewExpression(a) ? a.getExpression() : undefined;
+  if (made && Node.isIdentifier(made)) return a && Node.isNewExpression(a) && /^[A-Z]/.test(made.getText()) ? made.getText() : undefined;
+  return made && Node.isPropertyAccessExpression(made) && made.getName() === 'create' && /^[A-Z]\w*$/.test(made.getExpression().getText()) ? made.getExpression().getText() : undefined;
+}
+
 /** `save` inserts when given a freshly created entity or object literal; otherwise it may be an update. */
 function saveInserts(call: Node): boolean {
   const a = arg(call, 0);
@@ -147,8 +154,10 @@ export const typeorm: LibraryTable = {
     'typeorm.Repository|query': (call, a) => sqlFacts('typeorm', call, arg(call, 0), a),
     'typeorm.EntityManager|save': (call) => {
       const second = arg(call, 1);
-      const entity = second ? managerEntity(call) : undefined;
-      const inserts = !!second && Node.isObjectLiteralExpression(second);
+      // `manager.save(Order.create({...}))` / `manager.save(new Order())`: a new entity of that class.
+      const created = second ? undefined : createdEntity(arg(call, 0));
+      const entity = second ? managerEntity(call) : created;
+      const inserts = (!!second && Node.isObjectLiteralExpression(second)) || !!created;
       const key = inserts ? keyGiven(entityKeys(entityClass(arg(call, 0))), givenFields(second)) : undefined;
       return writeFact('typeorm', call, `manager.save(${entity ?? ''})${key ? ` (keyed on ${key.join(', ')})` : ''}`, inserts && !key, entity);
     },

@@ -1,0 +1,33 @@
+/**
+ * A job queue whose workers drop every failure: each worker of the job's queue (all of them in code)
+ * catches the failure of everything it does and lets the job complete (a `try`/`catch` that logs,
+ * a `.catch(...)`, a promise let go of; facts/swallowedFailure.ts). Such a queue runs best-effort
+ * work, most often notifications: a job that fails is never tried again, so the team has already
+ * accepted that the work may not happen. Losing the job beside the flow's write loses no more than
+ * that, and dual-write does not report it. A worker whose failure fails the job (it rethrows, or an
+ * effect is not caught), a worker the code does not show, or a transport that is not a job queue
+ * keeps the finding.
+ */
+import type { Fact } from '../facts/facts';
+import type { SystemModel } from '../model';
+import { consumersInCode, type HopIndex } from '../facts/hops';
+import { isJobQueueLibrary } from '../facts/libraries/delivery';
+import { failureSwallowed } from '../facts/swallowedFailure';
+import { isFunctionLike } from '../facts/analysis';
+
+/** Effects whose failure does not matter to the job: reads and bookkeeping. */
+const HARMLESS = new Set<Fact['kind']>(['read', 'guard', 'lock', 'tx', 'client', 'consumer', 'server', 'binding', 'endpoint']);
+
+/** The workers of a best-effort job queue (for the docs and tests), or undefined when the publish is not to one. */
+export function bestEffortWorkers(model: SystemModel, publish: Fact, hops: HopIndex): Fact[] | undefined {
+  if (publish.kind !== 'publish' || !isJobQueueLibrary(publish.library)) return undefined;
+  const workers = consumersInCode(publish, model.serviceOf(publish.node)?.name, hops);
+  if (!workers) return undefined;
+  for (const worker of workers) {
+    const handler = worker.handler;
+    if (!handler || !isFunctionLike(handler)) return undefined;
+    const effects = model.effects.of(handler).filter((r) => !HARMLESS.has(r.fact.kind));
+    if (!effects.length || effects.some((r) => !failureSwallowed(r, handler))) return undefined;
+  }
+  return workers;
+}

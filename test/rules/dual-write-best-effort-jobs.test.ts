@@ -1,0 +1,78 @@
+/**
+ * dual-write and a job for a queue whose workers drop every failure (a `try`/`catch` around the work
+ * that logs and lets the job complete): the queue runs best-effort work, the team accepts that a job
+ * may not happen, and losing it beside the write is not reported. A worker that rethrows, or one whose
+ * work is not all caught, keeps the finding; so does a scheduler callback registered by a start-up
+ * function, which is a flow of its own and not part of the function registering it.
+ */
+import { runRuleTests } from '../support/ruleTester';
+import { at, lines } from './libraries/helpers';
+
+const QUEUE = (catchBody: string[]) => lines(
+  "import Bull from 'bull';",
+  "import axios from 'axios';",
+  '',
+  "export const notifications = new Bull('send-notifications', { redis: process.env.REDIS_URL, defaultJobOptions: { removeOnFail: true } });",
+  '',
+  'export function startWorkers() {',
+  '  notifications.process(async (job) => {',
+  '    try {',
+  '      await axios.post(`${process.env.NOTIFICATION_CENTER_URL}/notifications`, job.data);',
+  '    } catch (e) {',
+  ...catchBody,
+  '    }',
+  '  });',
+  '}',
+);
+
+const DROPS = QUEUE(["      console.warn('notification not sent', e);"]);
+const RETHROWS = QUEUE(["      console.error('notification not sent', e);", '      throw e;']);
+
+const FLOW = lines(
+  "import { Pool } from 'pg';",
+  "import { notifications } from './queue';",
+  '',
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+  '',
+  'export async function boostProject(userId: string, projectId: string) {',
+  "  await pool.query('INSERT INTO boosts (user_id, project_id) VALUES ($1, $2)', [userId, projectId]);",
+  "  await notifications.add({ eventName: 'project-boosted', userId, projectId, correlationId: projectId });",
+  '}',
+);
+
+const CRON = lines(
+  "import { schedule } from 'node-cron';",
+  "import { Pool } from 'pg';",
+  "import { notifications } from './queue';",
+  '',
+  'const pool = new Pool({ connectionString: process.env.DATABASE_URL });',
+  '',
+  'export function runSitemapJob() {',
+  "  schedule('0 * * * *', async () => {",
+  "    await pool.query('INSERT INTO sitemap_urls (url) VALUES ($1)', ['/projects']);",
+  '  });',
+  '}',
+  '',
+  'export function runRoundJob() {',
+  "  schedule('*/5 * * * *', async () => {",
+  "    await notifications.add({ eventName: 'round-started', correlationId: 'round' });",
+  '  });',
+  '}',
+  '',
+  'export async function initializeCronJobs() {',
+  '  runSitemapJob();',
+  '  runRoundJob();',
+  '}',
+);
+
+runRuleTests('dual-write', {
+  valid: [
+    { name: 'a job for a queue whose worker catches every failure and lets the job complete', files: { 'services/api/src/queue.ts': DROPS, 'services/api/src/boost.ts': FLOW } },
+    { name: 'two cron callbacks registered by one start-up function are separate flows', files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/cron.ts': CRON } },
+  ],
+  invalid: [{
+    name: 'a job for a queue whose worker rethrows',
+    files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/boost.ts': FLOW },
+    errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],
+  }],
+});
