@@ -16,6 +16,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fact } from './facts';
+import type { Reached } from './effects';
 import { sameApplication } from '../workspace/manifests';
 import type { SystemModel } from '../model';
 import { variableOf } from './libraries/staticValues';
@@ -290,6 +291,23 @@ export function telemetryNamedAt(fact: Fact, site: Node, analysis?: SystemModel[
 export function channelNamedAt(fact: Fact, site: Node | undefined, analysis?: SystemModel['analysis']): string | undefined {
   const arg = fact.channel === undefined ? siteArgument(fact, site, analysis) : undefined;
   return arg ? channelName(arg) : undefined;
+}
+
+/**
+ * The node on the way to a reached publish at which its channel is named: the innermost call, among the
+ * calls the flow makes down to the publish, of the publish's wrapper (or of a wrapper of it) that gives
+ * the channel (`publish(exchange, input)` called as `publish(rabbitExchanges.CACHE_INVALIDATION, payload)`
+ * inside a publisher service the flow calls). Undefined when the publish names its channel itself or no
+ * call on the way names it.
+ */
+export function namingSite(r: Reached, analysis: SystemModel['analysis']): Node | undefined {
+  const fact = r.fact;
+  if (fact.channel !== undefined || !fact.channelFrom || !r.path.length) return undefined;
+  for (const c of [r.via, ...r.steps.slice(0, -1)].reverse()) {
+    const at = Node.isCallExpression(c) ? c.getExpression() : c;
+    if (siteArgument(fact, at, analysis)) return at;
+  }
+  return undefined;
 }
 
 /** The argument a call of the publish's wrapper gives for the channel parameter, when `site` is such a call. */

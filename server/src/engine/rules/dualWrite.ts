@@ -13,7 +13,7 @@ import { outboxFix } from '../fixes/outbox';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { beforeCommitFailure, outboxFailure, publishFailure } from './dualWriteFailures';
 import { consumersByHandler, entryPoints, functionsOf, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
-import { channelNamedAt, destinationOf, detailAt, hopIndex, telemetryNamedAt, type Destination, type HopIndex } from '../facts/hops';
+import { channelNamedAt, destinationOf, detailAt, hopIndex, namingSite, telemetryNamedAt, type Destination, type HopIndex } from '../facts/hops';
 import { broadcasts, consumersBoundInInfrastructure, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
 import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
@@ -61,6 +61,7 @@ export const dualWrite = createRule({
     }
     let hops: HopIndex | undefined;
     const hopsOf = () => (hops ??= hopIndex(model));
+    const namedAt = (r: Reached) => namedAtIn(model, r);
     const refreshes = ownRefreshes(model, found, hopsOf);
     // A request answered by handlers that only read is a read over RPC, not a change to announce.
     const candidates = found.filter((c) => !refreshes.has(c) && !isReadOnlyRequest(model, hopsOf(), c.at));
@@ -75,7 +76,7 @@ export const dualWrite = createRule({
     const destinations = new Map<Candidate, Destination>();
     const destinationAt = (c: Candidate): Destination => {
       let d = destinations.get(c);
-      if (!d) destinations.set(c, d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), siteOf(c.at)));
+      if (!d) destinations.set(c, d = destinationOf(c.at.fact, model.serviceOf(c.at.fact.node)?.name, hopsOf(), namedAt(c.at)));
       return d;
     };
     let runners: Node[] | undefined;
@@ -92,7 +93,7 @@ export const dualWrite = createRule({
       // A channel the service keeps for its own counters (every consumer its own, doing only cache writes).
       if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish') {
         let own = ownCounter.get(c.at.fact);
-        if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf()) !== undefined);
+        if (own === undefined) ownCounter.set(c.at.fact, own = ownCounterConsumers(model, c.at.fact, hopsOf(), namedAt(c.at)) !== undefined);
         if (own) return true;
       }
       // A job for a queue whose workers drop every failure: best-effort work the team accepts may not happen (bestEffortJobs.ts).
@@ -134,7 +135,7 @@ export const dualWrite = createRule({
       const consumer = [c.fn, ...callers.map((e) => e.fn)].map((g) => consumers.get(g)).find((x) => x !== undefined);
       const inferredWhat = [...c.inferred];
       if ([c.at, c.write].some((r) => r.inferred)) inferredWhat.push('a call was resolved to an implementation of an interface or abstract method');
-      if (unconsumedEvent(model, c, at, hopsOf())) {
+      if (unconsumedEvent(model, c, namedAt(c.at), hopsOf())) {
         inferredWhat.push(consumersBoundInInfrastructure(c.at.fact.library)
           ? 'no code here consumes this queue or topic, and a cloud queue is usually wired to its consumer in infrastructure code, so what acts on the message is not known'
           : 'no consumer of this event is in the workspace, so it is taken to be one that other systems consume');
@@ -173,7 +174,7 @@ export const dualWrite = createRule({
         messageId: 'dualWrite',
         data: {
           write: c.write.fact.detail, writeAt: describeAt(model, c.write.fact.node),
-          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, at, model.analysis)}\`)`,
+          publish: isHttp ? `calls service "${c.at.fact.target}" (\`${c.at.fact.detail}\`)` : `publishes (\`${detailAt(c.at.fact, namedAt(c.at), model.analysis)}\`)`,
           order: c.writeFirst ? '' : ' before the write',
           failure: c.beforeCommit ? beforeCommitFailure(c.beforeCommit, isHttp ? `service "${c.at.fact.target}"` : 'the broker', isHttp)
             : !c.writeFirst && isReply(c.at) ? REPLY_BEFORE_WRITE
@@ -427,6 +428,11 @@ function httpInferred(model: SystemModel, fact: Fact): string[] {
 }
 
 /** Where a finding about a reached fact points: the flow's call into the callee that reaches it, or the fact itself. */
+/** Where a reached publish's channel is named: the call on the way that gives it (hops.ts namingSite), else the flow's call. */
+function namedAtIn(model: SystemModel, r: Reached): Node {
+  return namingSite(r, model.analysis) ?? siteOf(r);
+}
+
 function siteOf(r: Reached): Node {
   return r.path.length ? calleeName(r.via) : r.fact.node;
 }

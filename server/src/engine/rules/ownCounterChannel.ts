@@ -22,10 +22,10 @@ const HARMLESS = new Set<Fact['kind']>(['read', 'guard', 'lock', 'tx', 'client']
  * The consumers of an own counter channel (for the docs and tests), or undefined when the publish
  * is not one: some consumer is in another service or not seen, or does more than cache writes.
  */
-export function ownCounterConsumers(model: SystemModel, publish: Fact, hops: HopIndex): Fact[] | undefined {
+export function ownCounterConsumers(model: SystemModel, publish: Fact, hops: HopIndex, site?: Node): Fact[] | undefined {
   const service = model.serviceOf(publish.node)?.name;
   if (!service) return undefined;
-  const consumers = ownConsumers(publish, service, hops);
+  const consumers = ownConsumers(publish, service, hops, site);
   if (!consumers) return undefined;
   for (const consumer of consumers) {
     if (!consumer.handler || !isFunctionLike(consumer.handler)) return undefined;

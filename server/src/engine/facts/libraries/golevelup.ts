@@ -34,7 +34,7 @@ const publish: OperationAnalyzer = (call) => {
   const exchange = stringValue(arg(call, 0));
   const key = stringValue(arg(call, 1));
   const channel = [exchange, key].filter(Boolean).join('/') || undefined;
-  const fact = publishFact(MODULES[0], call, `amqpConnection.${calleeName(call).getText()} to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { payload: { node: arg(call, 2) } });
+  const fact = publishFact(MODULES[0], call, `amqpConnection.${calleeName(call).getText()} to "${channel ?? '?'}"`, channel, [arg(call, 3), arg(call, 2)], { payload: { node: arg(call, 2) }, channelNode: arg(call, 0) });
   return exchange ? { ...fact, exchange: { name: exchange, ...(key !== undefined ? { key } : {}) } } : fact;
 };
 
