@@ -122,10 +122,28 @@ export function nameOf(fn: Node): Node {
 const APPEND_ONLY_WORD = /^(logs?|audits?|history|histories|trails?|analytics|metrics?|telemetry|tracking|activity|activities|timeline)$/i;
 
 export function isAppendOnly(fact: Fact): boolean {
-  if (fact.kind !== 'write' || !fact.table) return false;
-  const words = fact.table.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (fact.kind !== 'write') return false;
+  if (writtenByLogger(fact.node)) return true;
+  if (!fact.table) return false;
+  const words = wordsOf(fact.table);
   const last = words[words.length - 1] ?? '';
   return APPEND_ONLY_WORD.test(last) || /^audit/i.test(words[0] ?? '') || (/^entr(y|ies)$/i.test(last) && words.some((w) => /^(log|audit)$/i.test(w)));
+}
+
+const wordsOf = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+
+/**
+ * A write made by a logger: in a class named as one (`AutopilotDbLoggerService`, `AuditTrailWriter`) or
+ * in a function whose name starts with the verb `log` (`logAction`, `logEvent`; not `login`). What it
+ * writes is a record of what happened, whatever its table is called.
+ */
+function writtenByLogger(node: Node): boolean {
+  const fn = node.getFirstAncestor((a) => isFunctionLike(a));
+  const fnName = fn ? (fn as unknown as { getName?(): string | undefined }).getName?.() : undefined;
+  if (fnName && /^log$/i.test(wordsOf(fnName)[0] ?? '')) return true;
+  const cls = node.getFirstAncestor((a) => Node.isClassDeclaration(a));
+  const clsName = cls && Node.isClassDeclaration(cls) ? cls.getName() : undefined;
+  return !!clsName && wordsOf(clsName).some((w) => /^(logger|audit|auditor)$/i.test(w));
 }
 
 /**
