@@ -133,7 +133,8 @@ export function isAppendOnly(fact: Fact): boolean {
 const wordsOf = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
 
 /**
- * A write made by a logger: in a class named as one (`AutopilotDbLoggerService`, `AuditTrailWriter`) or
+ * A write made by a logger: in a class named as one (`AutopilotDbLoggerService`, `AuditLogService`,
+ * `AuditTrailWriter`; not `AuditHandler`) or
  * in a function whose name starts with the verb `log` (`logAction`, `logEvent`; not `login`). What it
  * writes is a record of what happened, whatever its table is called.
  */
@@ -143,7 +144,7 @@ function writtenByLogger(node: Node): boolean {
   if (fnName && /^log$/i.test(wordsOf(fnName)[0] ?? '')) return true;
   const cls = node.getFirstAncestor((a) => Node.isClassDeclaration(a));
   const clsName = cls && Node.isClassDeclaration(cls) ? cls.getName() : undefined;
-  return !!clsName && wordsOf(clsName).some((w) => /^(logger|audit|auditor)$/i.test(w));
+  return !!clsName && wordsOf(clsName).some((w) => /^(logger|log|trail)$/i.test(w));
 }
 
 /**
