@@ -54,6 +54,7 @@ describe('default scope', () => {
       'examples/shop/src/consumer.ts': 'example',
       'meet-demo/src/index.js': 'example',
       'sample-app/src/index.ts': 'example',
+      'spikes/kafka/index.js': 'example',
       'testapp/src/app.ts': 'test',
       'apps/test-app/src/main.ts': 'test',
       'services/demography/src/census.ts': undefined,

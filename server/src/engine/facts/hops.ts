@@ -296,16 +296,18 @@ export function channelNamedAt(fact: Fact, site: Node | undefined, analysis?: Sy
 /**
  * The node on the way to a reached publish at which its channel is named: the innermost call, among the
  * calls the flow makes down to the publish, of the publish's wrapper (or of a wrapper of it) that gives
- * the channel (`publish(exchange, input)` called as `publish(rabbitExchanges.CACHE_INVALIDATION, payload)`
- * inside a publisher service the flow calls). Undefined when the publish names its channel itself or no
- * call on the way names it.
+ * the channel as a name it resolves (`publish(exchange, input)` called as
+ * `publish(rabbitExchanges.CACHE_INVALIDATION, payload)` inside a publisher service the flow calls; not a
+ * call passing on its own parameter). Undefined when the publish names its channel itself or no call on
+ * the way names it.
  */
 export function namingSite(r: Reached, analysis: SystemModel['analysis']): Node | undefined {
   const fact = r.fact;
   if (fact.channel !== undefined || !fact.channelFrom || !r.path.length) return undefined;
   for (const c of [r.via, ...r.steps.slice(0, -1)].reverse()) {
     const at = Node.isCallExpression(c) ? c.getExpression() : c;
-    if (siteArgument(fact, at, analysis)) return at;
+    const given = siteArgument(fact, at, analysis);
+    if (given && channelName(given) !== undefined) return at;
   }
   return undefined;
 }

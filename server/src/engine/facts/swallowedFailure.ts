@@ -36,8 +36,22 @@ export function declaredBestEffort(at: Reached, fn: Node, other?: Reached): bool
   return !!sender && swallowedIn(at.fact.node, sender, 'said', other?.path.includes(sender) ? other.fact.node : undefined);
 }
 
-/** `said`: as `declared`, but only a comment that accepts the failure counts (a helper deciding for its callers). */
-type Mode = 'any' | 'handled' | 'declared' | 'said';
+/**
+ * `at`'s failure is caught and not passed on, in `fn` or in a function on the way to it: a `try` whose
+ * `catch` neither rethrows nor hands the error on, or a `.catch(...)` that does not. A promise merely
+ * let go of does not count (its rejection may still reach a callback that fails the work).
+ */
+export function failureCaught(at: Reached, fn: Node): boolean {
+  const owners = [fn, ...at.path];
+  const points = [at.via, ...at.steps];
+  return points.some((node, i) => !!owners[i] && swallowedIn(node, owners[i], 'caught'));
+}
+
+/**
+ * `said`: as `declared`, but only a comment that accepts the failure counts (a helper deciding for its callers).
+ * `caught`: a `try`/`catch` or `.catch` that does not pass the failure on, whatever it logs.
+ */
+type Mode = 'any' | 'handled' | 'caught' | 'declared' | 'said';
 
 /** `handled`: a let-go call (no await) does not count, the call returns no promise whose rejection is lost. */
 function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boolean {
@@ -49,6 +63,7 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
       if (mode === 'any' || mode === 'handled') return true;
       const handler = p.getParent();
       const cb = Node.isCallExpression(handler) ? handler.getArguments()[0] : undefined;
+      if (mode === 'caught') return !!cb && !passesOnFailure(cb, false);
       return !!cb && !passesOnFailure(cb, false) && (saysAccepted(cb, call) || (mode === 'declared' && !reportsError(cb)));
     }
     outer = p;
@@ -63,6 +78,10 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
       if (!handler) continue;
       if (mode === 'any' || mode === 'handled') {
         if (!handler.getBlock().getDescendants().some((d) => Node.isThrowStatement(d))) return true;
+        continue;
+      }
+      if (mode === 'caught') {
+        if (!passesOnFailure(handler.getBlock(), true)) return true;
         continue;
       }
       if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;

@@ -1,7 +1,7 @@
 /**
  * A job queue whose workers drop every failure: each worker of the job's queue (all of them in code)
- * catches the failure of everything it does and lets the job complete (a `try`/`catch` that logs,
- * a `.catch(...)`, a promise let go of; facts/swallowedFailure.ts). Such a queue runs best-effort
+ * catches the failure of everything it does and lets the job complete (a `try`/`catch` that logs
+ * or a `.catch(...)` that does not pass it on; facts/swallowedFailure.ts). Such a queue runs best-effort
  * work, most often notifications: a job that fails is never tried again, so the team has already
  * accepted that the work may not happen. Losing the job beside the flow's write loses no more than
  * that, and dual-write does not report it. A worker whose failure fails the job (it rethrows, or an
@@ -12,7 +12,7 @@ import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import { consumersInCode, type HopIndex } from '../facts/hops';
 import { isJobQueueLibrary } from '../facts/libraries/delivery';
-import { failureSwallowed } from '../facts/swallowedFailure';
+import { failureCaught } from '../facts/swallowedFailure';
 import { isFunctionLike } from '../facts/analysis';
 
 /** Effects whose failure does not matter to the job: reads and bookkeeping. */
@@ -27,7 +27,7 @@ export function bestEffortWorkers(model: SystemModel, publish: Fact, hops: HopIn
     const handler = worker.handler;
     if (!handler || !isFunctionLike(handler)) return undefined;
     const effects = model.effects.of(handler).filter((r) => !HARMLESS.has(r.fact.kind));
-    if (!effects.length || effects.some((r) => !failureSwallowed(r, handler))) return undefined;
+    if (!effects.length || effects.some((r) => !failureCaught(r, handler))) return undefined;
   }
   return workers;
 }

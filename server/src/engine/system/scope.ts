@@ -41,7 +41,8 @@ const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
   [/^(bench|benchmarks?|[\w.-]+-bench(marks?)?|perf-tests?|load-tests?|k6)$/i, 'benchmark'],
   // An operator's command-line package (`admin-cli`, `ops-cli`) runs by hand, like a script; a bare `cli` may be the product's server.
   [/^(scripts?|seeds?|seeders?|[\w.-]+-cli)$/i, 'script'],
-  [/^(examples?|samples?|demos?|playground|[\w.-]+-(examples?|samples?|demos?)|(examples?|samples?|demos?)-[\w.-]+)$/i, 'example'],
+  // A spike or proof of concept is throwaway code that tries a library out (`spikes/kafka/index.js` talking to localhost).
+  [/^(examples?|samples?|demos?|playground|spikes?|pocs?|[\w.-]+-(examples?|samples?|demos?)|(examples?|samples?|demos?)-[\w.-]+)$/i, 'example'],
   [/^(generated|__generated__|gen)$/i, 'generated'],
 ];
 
