@@ -31,7 +31,7 @@ type Part = string | Node;
 /** The origin of the URL `node` evaluates to. */
 export function urlOrigin(node: Node | undefined, depth = 0): UrlOrigin {
   if (!node) return { kind: 'unknown' };
-  const parts = partsOf(node, depth).filter((p) => p !== '');
+  const parts = withoutCredentials(partsOf(node, depth).filter((p) => p !== ''));
   // `${protocol}://${host}/x`: the scheme is no server; the host after it is.
   if (typeof parts[0] !== 'string' && typeof parts[1] === 'string' && parts[1].startsWith('://')) parts[0] = 'scheme';
   let text = '';
@@ -58,6 +58,27 @@ export function urlOrigin(node: Node | undefined, depth = 0): UrlOrigin {
   if (!text) return { kind: 'unknown' };
   if (ORIGIN.test(text)) return { kind: 'literal', origin: ORIGIN.exec(text)![0] };
   return text.startsWith('/') ? { kind: 'relative' } : { kind: 'unknown' };
+}
+
+/**
+ * The parts of a URL without the credentials before its host: `https://api:${key}@api.mailgun.net/x`
+ * is `https://api.mailgun.net/x` (the user name `api` is no host, and `${key}` no port).
+ */
+function withoutCredentials(parts: Part[]): Part[] {
+  const first = parts[0];
+  const scheme = typeof first === 'string' ? /^([a-z][a-z0-9+.-]*:)?\/\//i.exec(first)?.[0] : undefined;
+  if (!scheme) return parts;
+  let seen = (first as string).slice(scheme.length);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const text = i === 0 ? seen : typeof part === 'string' ? part : '';
+    if (i > 0 && typeof part !== 'string') continue;
+    const at = text.search(/[@/?#]/);
+    if (at >= 0 && text[at] === '@') return [scheme + text.slice(at + 1), ...parts.slice(i + 1)].filter((p) => p !== '');
+    if (at >= 0) return parts;
+    if (i === 0) seen = '';
+  }
+  return parts;
 }
 
 /** `new URL(path, base)`, `url.href`, `url.toString()`: the origin of the URL object. */

@@ -15,6 +15,7 @@ import { datastoreUsages } from './datastoreUses';
 import { infrastructureKind } from './infrastructure';
 import { FRAMEWORKS } from './frameworks';
 import { channelNames } from '../facts/hops';
+import { URL_HOST } from '../workspace/serviceUrls';
 import { argumentsAtCallSites } from '../facts/carriers';
 import { channelName, prop } from '../facts/syntax';
 import { NEST_MICROSERVICES } from '../facts/libraries/instrumentation';
@@ -257,7 +258,7 @@ function describeCalls(model: SystemModel, ref: (n: Node) => EvidenceRef, servic
 
 /** A literal public host in a call's URL (`api.stripe.com`); private names and localhost are not external APIs. */
 function publicHost(detail: string): string | undefined {
-  const host = /https?:\/\/([a-z0-9-_.]+)/i.exec(detail)?.[1]?.toLowerCase();
+  const host = new RegExp(URL_HOST.source, 'i').exec(detail)?.[1]?.toLowerCase();
   if (!host || !host.includes('.') || /^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.)/.test(host)) return undefined;
   if (/\.(local|internal|svc|cluster\.local|consul|localhost)$/.test(host)) return undefined;
   return host;

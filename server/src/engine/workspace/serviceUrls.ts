@@ -13,6 +13,12 @@ export function urlEnvVars(urlText: string): string[] {
   return [...new Set([...urlText.matchAll(/process\.env(?:\.(\w+)|\[['"](\w+)['"]\])/g)].map((m) => m[1] ?? m[2]))];
 }
 
+/**
+ * The host of each HTTP URL in a text, after any credentials (`https://api:${key}@api.mailgun.net` is
+ * host `api.mailgun.net`, not `api`).
+ */
+export const URL_HOST = /https?:\/\/(?:[^@/\s'"`]*@)?([a-z0-9-_.]+)/gi;
+
 /** The service an HTTP URL expression points at: an env var or host named after a service. */
 export function serviceForUrl(urlText: string, from: ServiceInfo | undefined, layout: WorkspaceLayout, architecture: Architecture | undefined): UrlTarget | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -25,7 +31,7 @@ export function serviceForUrl(urlText: string, from: ServiceInfo | undefined, la
     if (hit) return { name: hit, env };
   }
   // Hosts on the private network only (`payments`, `payments.prod.svc.cluster.local`): `api.stripe.com` is not service "api".
-  for (const m of urlText.matchAll(/https?:\/\/([a-z0-9-_.]+)/gi)) {
+  for (const m of urlText.matchAll(URL_HOST)) {
     const host = m[1].toLowerCase();
     const [label, ...rest] = host.split('.');
     if (rest.length && !/(^|\.)(svc|cluster\.local|internal|local|consul)$/.test(rest.join('.'))) continue;
