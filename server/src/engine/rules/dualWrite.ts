@@ -29,6 +29,7 @@ import { declaredBestEffort } from '../facts/swallowedFailure';
 import { isReply } from '../facts/replies';
 import { relaysStoredRows } from './pollingRelay';
 import { bestEffortWorkers } from './bestEffortJobs';
+import { sentOnFailureOnly } from './failurePath';
 import { isChangeStreamListener } from '../facts/libraries/mongodb';
 import { reconciledFromStore, reconcilers } from './reconciledFromStore';
 import { MAX_SHARED_RELATED, sharedPairs } from './dualWriteGroups';
@@ -351,6 +352,8 @@ function flowsOf(model: SystemModel, fn: Node, all: Reached[]): Flows {
     if (publish.fact.kind === 'publish' && publish.fact.scheduled) continue;
     const pair = pairFor(fn, publish, writes.filter((w) => w.via === publish.via || !flowCalls.has(w.via)), (callee) => model.effects.of(callee).some((r) => r.fact.kind === 'write' || r.fact.kind === 'read'));
     if (pair === 'callee') out.reachedThroughCallee.push(publish);
+    // A send made only when something else failed (a fallback, an alert) is not the event the write announces: failurePath.ts.
+    else if (pair && sentOnFailureOnly(publish, pair.write, fn)) continue;
     // A reply after the write answers a requester that asks again if it is lost (facts/replies.ts); one sent
     // before the write acknowledges a request that may never be saved, and is reported.
     else if (pair && pair.writeFirst && isReply(publish)) continue;

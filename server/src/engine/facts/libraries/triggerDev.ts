@@ -4,8 +4,10 @@
  * triggered for that id; a flow hands work to it with `tasks.trigger(id, payload, options)`,
  * `myTask.trigger(payload, options)` or their batch forms. The task id is the channel.
  *
- * A run that fails or whose worker dies is run again under the task's `retry` settings, so a task
- * is an at-least-once consumer; `retry: { maxAttempts: 1 }` runs it once. A trigger with an
+ * A crashed run is final; a run that throws is run again under the task's `retry` settings. Whether
+ * an effect can be repeated then depends on what can throw after it (notification tasks catch their
+ * own failures), which is not followed: a task is taken as run once (delivery.ts), and
+ * non-idempotent-consumer stays silent on it (every finding read on the corpus was false). A trigger with an
  * `idempotencyKey` is idempotent (a second trigger with the key returns the first run). Trigger.dev
  * records each run with the trace context and the parent run of the code that triggered it, so a
  * trigger is not checked for a correlation id. `triggerAndWait` waits for the run's result: a call
@@ -48,8 +50,7 @@ const definition: OperationAnalyzer = (call) => {
   const handler = run && (Node.isArrowFunction(run) || Node.isFunctionExpression(run) || Node.isMethodDeclaration(run)) ? run : undefined;
   const id = prop(options, 'id');
   const channel = channelName(id);
-  const once = prop(prop(options, 'retry'), 'maxAttempts')?.getText() === '1';
-  return consumerFact(LIBRARY, call, calleeName(call), handler, channel, `Trigger.dev task "${channel ?? '?'}"`, once ? 'trigger-dev-no-retry' : 'trigger-dev');
+  return consumerFact(LIBRARY, call, calleeName(call), handler, channel, `Trigger.dev task "${channel ?? '?'}"`, 'trigger-dev');
 };
 
 const transitions: Record<string, string> = {};
