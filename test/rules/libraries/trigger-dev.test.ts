@@ -8,21 +8,19 @@ const DB = lines(
   'export const prisma = new PrismaClient();',
 );
 
-const TASK = (options: string[], body: string[]) => lines(
+const TASK = (body: string[]) => lines(
   "import { task } from '@trigger.dev/sdk/v3';",
   "import { prisma } from '../db';",
   '',
   'export const notify = task({',
   "  id: 'notification',",
-  ...options,
   '  run: async (payload: { issueId: string }) => {',
   ...body,
   '  },',
   '});',
 );
 
-const INSERTING = TASK([], ['    await prisma.notification.create({ data: { issueId: payload.issueId, sentAt: new Date() } });']);
-const ONCE = TASK(['  retry: { maxAttempts: 1 },'], ['    await prisma.notification.create({ data: { issueId: payload.issueId, sentAt: new Date() } });']);
+const INSERTING = TASK(['    await prisma.notification.create({ data: { issueId: payload.issueId, sentAt: new Date() } });']);
 
 const BY_ID = lines(
   "import { tasks } from '@trigger.dev/sdk/v3';",
@@ -50,7 +48,6 @@ const files = (extra: Record<string, string>) => ({ 'apps/server/src/db.ts': DB,
 runRuleTests('non-idempotent-consumer', {
   valid: [
     { name: 'a task is taken as run once: a crashed run is final, and what a throw repeats is not followed', files: files({ 'apps/server/src/trigger/notify.ts': INSERTING }) },
-    { name: 'a task with retry.maxAttempts: 1 runs once', files: files({ 'apps/server/src/trigger/notify.ts': ONCE }) },
   ],
   invalid: [],
 });

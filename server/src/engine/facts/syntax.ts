@@ -368,6 +368,11 @@ export function chainedCalls(call: Node, max = 8): { name: string; args: Node[] 
   return out;
 }
 
+/** The calls chained after this one, as `name(args)` text: `insert(...).onConflict('id').ignore()`. */
+export function chainedCallTexts(call: Node): string[] {
+  return chainedCalls(call).map((c) => `${c.name}(${c.args.map((a) => a.getText()).join(',')})`);
+}
+
 /** The type a declared return type resolves to once awaited: `T` of `Promise<T>` or `Awaited<T>`, else the type itself. */
 export function awaitedTypeNode(typeNode: Node | undefined): Node | undefined {
   let t = typeNode;

@@ -170,9 +170,11 @@ export class TypeFollower {
         if (t) return this.step(t, '()');
         if (Node.isIdentifier(callee) && callee.getText() === 'require') {
           // `require('./certificate')` of a module whose `module.exports = mongoose.model(...)`: that value's type.
-          const file = requireType(node) ? undefined : requiredFile(node);
+          const library = requireType(node);
+          if (library) return library;
+          const file = requiredFile(node);
           const exported = file ? moduleExportsValue(file) : undefined;
-          return requireType(node) ?? (exported ? this.typeOf(exported, depth + 1) : undefined);
+          return exported ? this.typeOf(exported, depth + 1) : undefined;
         }
       }
       return returnTypeOfWorkspaceCall(this, node, depth);

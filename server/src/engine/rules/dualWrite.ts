@@ -62,7 +62,8 @@ export const dualWrite = createRule({
     }
     let hops: HopIndex | undefined;
     const hopsOf = () => (hops ??= hopIndex(model));
-    const namedAt = (r: Reached) => namedAtIn(model, r);
+    // Where a reached publish's channel is named: the call on the way that gives it (hops.ts namingSite), else the flow's call.
+    const namedAt = (r: Reached) => namingSite(r, model.analysis) ?? siteOf(r);
     const refreshes = ownRefreshes(model, found, hopsOf);
     // A request answered by handlers that only read is a read over RPC, not a change to announce.
     const candidates = found.filter((c) => !refreshes.has(c) && !isReadOnlyRequest(model, hopsOf(), c.at));
@@ -431,11 +432,6 @@ function httpInferred(model: SystemModel, fact: Fact): string[] {
 }
 
 /** Where a finding about a reached fact points: the flow's call into the callee that reaches it, or the fact itself. */
-/** Where a reached publish's channel is named: the call on the way that gives it (hops.ts namingSite), else the flow's call. */
-function namedAtIn(model: SystemModel, r: Reached): Node {
-  return namingSite(r, model.analysis) ?? siteOf(r);
-}
-
 function siteOf(r: Reached): Node {
   return r.path.length ? calleeName(r.via) : r.fact.node;
 }

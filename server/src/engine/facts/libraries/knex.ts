@@ -10,7 +10,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { clientFact, sqlFacts, writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, chainedCalls, prop, receiver, stringValue } from '../syntax';
+import { arg, calleeName, chainedCallTexts as chainAfter, prop, receiver, stringValue } from '../syntax';
 
 /** The table of a builder chain: `knex('t')`, `.table('t')`, `.from('t')`, `.into('t')`. */
 function tableOf(call: Node): string | undefined {
@@ -26,10 +26,6 @@ function tableOf(call: Node): string | undefined {
   return undefined;
 }
 
-/** Calls chained after this one, with their arguments' text: `insert(...).onConflict('id').ignore()`. */
-function chainAfter(call: Node): string[] {
-  return chainedCalls(call).map((c) => `${c.name}(${c.args.map((a) => a.getText()).join(',')})`);
-}
 
 const insert: OperationAnalyzer = (call) => {
   const table = tableOf(call);

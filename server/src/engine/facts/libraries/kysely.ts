@@ -12,7 +12,7 @@ import type { LibraryTable, OperationAnalyzer } from './table';
 import type { Fact } from '../facts';
 import { sqlFacts, writeFact } from './build';
 import { isGuardTable } from '../sql';
-import { arg, calleeName, chainedCalls, stringValue } from '../syntax';
+import { arg, calleeName, chainedCalls, chainedCallTexts as chainAfter, stringValue } from '../syntax';
 
 const LIBRARY = 'kysely';
 
@@ -21,10 +21,6 @@ function tableOf(call: Node): string | undefined {
   return stringValue(arg(call, 0))?.replace(/\s+as\s+\w+$/i, '').trim();
 }
 
-/** The calls chained after this one, with their arguments' text: `values(...)`, `onConflict((oc) => oc.doNothing())`. */
-function chainAfter(call: Node): string[] {
-  return chainedCalls(call).map((c) => `${c.name}(${c.args.map((a) => a.getText()).join(',')})`);
-}
 
 function insert(ignoreByName: boolean): OperationAnalyzer {
   return (call) => {
