@@ -72,8 +72,45 @@ const options = { strategy: new AmqpServer(amqpOptions) };
 `),
 });
 
+/**
+ * The app handed to a bootstrap helper in another file (`connectQueues(app, queues)`, its parameters
+ * untyped) that connects each queue through a module-local retry helper: the app's type comes from
+ * the callers, so the RMQ options read there decide the delivery.
+ */
+const rmqThroughHelpers = (noAck: string) => ({
+  'apps/orders/src/orders.controller.ts': ordersController,
+  'apps/orders/src/rmq.ts': `import { Transport } from '@nestjs/microservices';
+
+const connectWithRetry = async (app, queue, retries = 5) => {
+  try {
+    return await app.connectMicroservice({ transport: Transport.RMQ, options: { urls: [process.env.RMQ_URL], queue, noAck: ${noAck} } });
+  } catch (err) {
+    if (retries === 0) throw err;
+    return connectWithRetry(app, queue, retries - 1);
+  }
+};
+
+export const connectQueues = async (app, queues) => Promise.all(queues.map(async (queue) => connectWithRetry(app, queue)));
+`,
+  'apps/orders/src/main.ts': `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { connectQueues } from './rmq';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  await connectQueues(app, ['orders', 'invoices']);
+  await app.startAllMicroservices();
+}
+bootstrap();
+`,
+});
+
 runRuleTests('non-idempotent-consumer', {
   valid: [
+    {
+      name: 'NestJS RMQ connected through bootstrap helpers whose app parameter is untyped (noAck: true): typed from their callers, at most once',
+      files: rmqThroughHelpers('true'),
+    },
     {
       name: 'decorator Transport.RMQ on an app whose custom strategy is given noAck: true: at most once',
       files: rmqStrategyApp('true'),
@@ -272,6 +309,11 @@ export async function relay() {
     },
   ],
   invalid: [
+    {
+      name: 'the same bootstrap helpers with noAck: false: RabbitMQ with manual ack redelivers (direct evidence, no inference)',
+      files: rmqThroughHelpers('false'),
+      errors: [{ messageId: 'unguarded', file: 'apps/orders/src/orders.controller.ts', line: 9, column: 4, severity: 'error' }],
+    },
     {
       name: 'decorator Transport.RMQ on an app whose custom strategy is given noAck: false: RabbitMQ with manual ack redelivers (direct evidence)',
       files: rmqStrategyApp('false'),

@@ -21,6 +21,7 @@ import type { Analysis } from './analysis';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 import { typeOfArrayPick, typeOfElement, typeOfMapGet, typeOfLoopVariable } from './containerTypes';
 import { MAX_TYPE_DEPTH, memberTypeNode, typeFromTypeNode } from './typeNodes';
+import { typeFromCallSites } from './parameterTypes';
 
 
 /** The parts of ts-morph's (internal) project context the analysis uses to wrap only what it needs. */
@@ -297,13 +298,15 @@ export class TypeFollower {
         const member = typeNode ? this.memberTypeNode(typeNode, prop) : undefined;
         if (member) return this.typeFromTypeNode(member, depth);
         // `({ manager }: InsertEvent<User>)`: a member of a library type, as its table says.
-        return typeNode ? this.step(this.typeFromTypeNode(typeNode, depth), `.${prop}`) : undefined;
+        if (typeNode) return this.step(this.typeFromTypeNode(typeNode, depth), `.${prop}`);
+        // `function start({ client })` called as `start({ client: redis })`: what its callers pass.
+        return pattern && Node.isObjectBindingPattern(pattern) ? typeFromCallSites(this, holder, prop, depth) : undefined;
       }
       return undefined;
     }
     // Untyped (or `any`) callback parameters take their type from the call they are passed to.
     if (Node.isParameterDeclaration(decl) && (!decl.getTypeNode() || decl.getTypeNode()!.getKind() === SyntaxKind.AnyKeyword)) {
-      return this.callbackParameterType(decl, depth);
+      return this.callbackParameterType(decl, depth) ?? typeFromCallSites(this, decl, undefined, depth);
     }
     if (Node.isClassDeclaration(decl)) {
       const base = decl.getExtends()?.getExpression();
