@@ -2,7 +2,8 @@
  * dual-write and a getter that creates what it cannot find: `fetchActor()` returns the cached or stored
  * system account and inserts one only when the lookup found nothing. The flow calls it for its value; the
  * row created on first use is not what the flow's later job announces. A callee that always inserts, or
- * the flow's own insert, still pairs with the job.
+ * the flow's own insert, still pairs with the job. So are defaults a getter fills into a found record that
+ * lacks them.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -32,6 +33,22 @@ export async function createActor(type: string): Promise<{ id: string }> {
   return { id };
 }
 
+export async function fetchSettings(scope: string): Promise<{ domain?: string; region?: string }> {
+  let settings = await findSettings(scope);
+  if (!settings) {
+    throw new Error('settings missing');
+  } else if (FILL_TEST) {
+    await pool.query("UPDATE settings SET domain = 'example.org', region = 'eu' WHERE scope = $1", [scope]);
+    settings = { domain: 'example.org', region: 'eu' };
+  }
+  return settings;
+}
+
+async function findSettings(scope: string): Promise<{ domain?: string; region?: string } | undefined> {
+  const { rows } = await pool.query('SELECT domain, region FROM settings WHERE scope = $1', [scope]);
+  return rows[0];
+}
+
 async function findAccount(type: string): Promise<{ id: string } | undefined> {
   const { rows } = await pool.query('SELECT id FROM system_accounts WHERE type = $1', [type]);
   return rows[0];
@@ -51,8 +68,8 @@ export async function reportAbuse(targetId: string, comment: string) {
 }
 `;
 
-const files = (getter: string, ownInsert: boolean) => ({
-  'services/federation/src/accounts.ts': ACCOUNTS,
+const files = (getter: string, ownInsert: boolean, fillTest = '!settings.domain && !settings.region') => ({
+  'services/federation/src/accounts.ts': ACCOUNTS.replace('FILL_TEST', fillTest),
   'services/federation/src/reports.ts': reports(getter, ownInsert),
   'services/delivery/src/worker.ts': "import { Worker } from 'bullmq';\nnew Worker('deliver', async (job) => { await fetch('https://remote.example/inbox', { method: 'POST', body: JSON.stringify(job.data) }); });\n",
 });
@@ -62,9 +79,11 @@ const atTheJob = [{ messageId: 'dualWrite', file: 'services/federation/src/repor
 runRuleTests('dual-write', {
   valid: [
     { name: 'the only write is the account the getter creates when none exists yet', files: files('fetchActor', false) },
+    { name: 'the only write is the defaults the getter fills into a found record that lacks them (`!settings.domain && !settings.region`)', files: files('fetchSettings', false) },
   ],
   invalid: [
     { name: 'a callee that always inserts: its row is the change before the job', files: files('createActor', false), errors: atTheJob },
     { name: 'the flow inserts the report itself before the job', files: files('fetchActor', true), errors: atTheJob },
+    { name: 'a getter that rewrites a field the found record has (`settings.region`): not a default filled in', files: files('fetchSettings', false, 'settings.region'), errors: atTheJob },
   ],
 });

@@ -5,6 +5,8 @@
  * repo.findOne(...); if (found) return found; ... insert`, `if (cached) return cached`, or the create
  * in the `else` of `if (found) { return found } else { ... }`). The row such a getter creates on first
  * use is not the state the flow's later message announces, so dual-write does not pair it.
+ * So is a default the getter fills into a found record that lacks it (`else if (!config.authDomain)
+ * { config = await updateConfiguration({ authDomain: ... }) }`).
  * Only in a callee: in the flow's own function a check-then-insert is the flow's business write.
  */
 import { Node, SyntaxKind } from 'ts-morph';
@@ -36,8 +38,17 @@ function createsWhenMissing(fn: Node, point: Node): boolean {
   return false;
 }
 
-/** Whether a condition tests a lookup's result for presence (`found`, `found != null`) or absence (`!found`). */
+/**
+ * Whether a condition tests a lookup's result for presence (`found`, `found != null`) or absence
+ * (`!found`), or a field of the found record for absence (`!found.authDomain`: the getter fills in a
+ * default the stored record lacks). Both sides of `&&` must say the same.
+ */
 function lookupTest(cond: Node, fn: Node): 'found' | 'missing' | undefined {
+  while (Node.isParenthesizedExpression(cond)) cond = cond.getExpression();
+  if (Node.isBinaryExpression(cond) && cond.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) {
+    const left = lookupTest(cond.getLeft(), fn);
+    return left && left === lookupTest(cond.getRight(), fn) ? left : undefined;
+  }
   let negated = false;
   let e = cond;
   if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.ExclamationToken) {
@@ -50,6 +61,10 @@ function lookupTest(cond: Node, fn: Node): 'found' | 'missing' | undefined {
     if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) negated = true;
     else if (op !== SyntaxKind.ExclamationEqualsToken && op !== SyntaxKind.ExclamationEqualsEqualsToken) return undefined;
     e = e.getLeft();
+  }
+  // A field the found record lacks: only its absence says anything (its presence is not the record's).
+  if (Node.isPropertyAccessExpression(e) && Node.isIdentifier(e.getExpression())) {
+    return negated && isLookupResult(e.getExpression(), fn) ? 'missing' : undefined;
   }
   if (!Node.isIdentifier(e) || !isLookupResult(e, fn)) return undefined;
   return negated ? 'missing' : 'found';
