@@ -94,6 +94,23 @@ export class EffectIndex {
     return known;
   }
 
+  /**
+   * A function a library is given to call when an event happens (`ThirdwebAuth({ callbacks: { onLogout:
+   * async () => ... } })`, `{ onToken() { ... } }`): an `on<Event>` member of an options object passed
+   * to a call that cannot run a workspace function. It runs on that later event (a logout request), not
+   * when the registering code runs: a flow of its own, like a scheduled callback.
+   */
+  private isEventHook(raw: ts.Node, fn: Node): boolean {
+    const parent = raw.parent;
+    const named = ts.isMethodDeclaration(raw) ? raw : parent && ts.isPropertyAssignment(parent) && parent.initializer === raw ? parent : undefined;
+    if (!named || !ts.isIdentifier(named.name) || !EVENT_HOOK.test(named.name.text)) return false;
+    let object: ts.Node | undefined = named.parent;
+    while (object && ts.isObjectLiteralExpression(object) && object.parent && ts.isPropertyAssignment(object.parent)) object = object.parent.parent;
+    const call = object && ts.isObjectLiteralExpression(object) ? object.parent : undefined;
+    if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments?.includes(object as ts.Expression)) return false;
+    return !this.analysis.mayCallWorkspace(call) || this.analysis.resolveCallees(wrapperFor(fn)(call)).length === 0;
+  }
+
   /** Facts reached from a function body. Handlers registered inside it are separate flows and are skipped. */
   of(fn: Node, depth = 0): Reached[] {
     const cached = this.memo.get(fn);
@@ -207,7 +224,7 @@ export class EffectIndex {
       for (let i = start + 1; i < ends[start]; i++) {
         const raw = nodes[i];
         if (FUNCTION_LIKE_KINDS.has(raw.kind)) {
-          if (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn)) i = ends[i] - 1;
+          if (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn) || this.isEventHook(raw, fn)) i = ends[i] - 1;
         } else if (visit(raw)) {
           return true;
         }
@@ -217,7 +234,7 @@ export class EffectIndex {
     let found = false;
     const walk = (raw: ts.Node): void => {
       if (found) return;
-      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn))) return;
+      if (FUNCTION_LIKE_KINDS.has(raw.kind) && raw !== fn.compilerNode && (this.isSeparate(raw) || handedBack(raw, fn.compilerNode) || this.isScheduledCallback(raw, fn) || this.isEventHook(raw, fn))) return;
       if (CALL_KINDS.has(raw.kind) && visit(raw)) {
         found = true;
         return;
@@ -229,23 +246,37 @@ export class EffectIndex {
   }
 }
 
+/** The member name of a callback run on an event (`onLogout`, `onToken`), not during the call it is given to. */
+const EVENT_HOOK = /^on[A-Z]\w*$/;
+
 function isCallOfName(raw: ts.Node): boolean {
   return raw.kind === ts.SyntaxKind.CallExpression && ts.isIdentifier((raw as ts.CallExpression).expression);
 }
 
-/** HTTP route registrations: `app.post(path, ...handlers)`, `router.get(...)`, `fastify.route(...)`. */
-const ROUTE_METHODS = /^(get|post|put|patch|delete|del|head|options|all|route)$/;
+/** HTTP route registrations: `app.post(path, ...handlers)`, `router.get(...)`, `fastify.route(...)`, and request hooks (`fastify.addHook('onRequest', ...)`). */
+const ROUTE_METHODS = /^(get|post|put|patch|delete|del|head|options|all|route|addHook)$/;
 
 /**
  * A handler given to a route registration after its path (`app.post('/buy', async (req) => ...)`,
- * `router.get(path, auth, handler)`): it runs once per request, not when the registering function
+ * `router.get(path, auth, handler)`, or as the `handler` of `fastify.route({ url, handler })`): it runs once per request, not when the registering function
  * runs; it is a flow of its own. Event listeners (`stream.on('data', ...)`) are not: they often run
  * inside the flow that registers them (reading a file the job names).
  */
 function isRegisteredCallback(raw: ts.Node, parent: ts.Node): boolean {
+  if (isRouteOptionsHandler(raw, parent)) return true;
   if (!ts.isCallExpression(parent) || !ts.isPropertyAccessExpression(parent.expression)) return false;
   const index = parent.arguments.indexOf(raw as ts.Expression);
   return index > 0 && ROUTE_METHODS.test(parent.expression.name.text) && isPathArgument(parent.arguments[0]);
+}
+
+/** `fastify.route({ method: 'POST', url: '/buy', handler: async (req) => ... })` (or `handler(req) { ... }`). */
+function isRouteOptionsHandler(raw: ts.Node, parent: ts.Node): boolean {
+  const member = ts.isMethodDeclaration(raw) ? raw : ts.isPropertyAssignment(parent) && parent.initializer === raw ? parent : undefined;
+  const options = member?.parent;
+  if (!member || !ts.isIdentifier(member.name) || member.name.text !== 'handler' || !options || !ts.isObjectLiteralExpression(options)) return false;
+  const call = options.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== options || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'route') return false;
+  return options.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && (p.name.text === 'url' || p.name.text === 'path'));
 }
 
 function isPathArgument(arg: ts.Expression): boolean {
