@@ -2,7 +2,8 @@
  * dual-write and a job for a queue whose workers drop every failure (a `try`/`catch` around the work
  * that logs and lets the job complete): the queue runs best-effort work, the team accepts that a job
  * may not happen, and losing it beside the write is not reported. A worker that rethrows, or one whose
- * work is not all caught, keeps the finding; so does a scheduler callback registered by a start-up
+ * work is not all caught, keeps the finding. A worker that only relays the job on core NATS (at most
+ * once, to whoever listens) is best-effort too; one relaying it on JetStream is not; so does a scheduler callback registered by a start-up
  * function, which is a flow of its own and not part of the function registering it.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -27,6 +28,21 @@ const QUEUE = (catchBody: string[]) => lines(
 
 const DROPS = QUEUE(["      console.warn('notification not sent', e);"]);
 const RETHROWS = QUEUE(["      console.error('notification not sent', e);", '      throw e;']);
+
+/** A queue whose worker relays each job as a NATS message (core NATS, or JetStream's `js.publish`). */
+const RELAY = (publish: string) => lines(
+  "import Bull from 'bull';",
+  "import { connect } from 'nats';",
+  '',
+  "export const notifications = new Bull('send-notifications', { redis: process.env.REDIS_URL });",
+  '',
+  'export async function startWorkers() {',
+  "  const nc = await connect({ servers: process.env.NATS_URL });",
+  '  notifications.process(async (job) => {',
+  `    ${publish}`,
+  '  });',
+  '}',
+);
 
 const FLOW = lines(
   "import { Pool } from 'pg';",
@@ -68,11 +84,16 @@ const CRON = lines(
 runRuleTests('dual-write', {
   valid: [
     { name: 'a job for a queue whose worker catches every failure and lets the job complete', files: { 'services/api/src/queue.ts': DROPS, 'services/api/src/boost.ts': FLOW } },
+    { name: 'a job for a queue whose worker only relays it on core NATS (at most once, to whoever listens)', files: { 'services/api/src/queue.ts': RELAY("nc.publish(`boosts.${job.data.userId}`, JSON.stringify(job.data));"), 'services/api/src/boost.ts': FLOW } },
     { name: 'two cron callbacks registered by one start-up function are separate flows', files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/cron.ts': CRON } },
   ],
   invalid: [{
     name: 'a job for a queue whose worker rethrows',
     files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/boost.ts': FLOW },
+    errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],
+  }, {
+    name: 'a job for a queue whose worker relays it on JetStream (stored, redelivered)',
+    files: { 'services/api/src/queue.ts': RELAY("await nc.jetstream().publish(`boosts.${job.data.userId}`, JSON.stringify(job.data));"), 'services/api/src/boost.ts': FLOW },
     errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],
   }],
 });

@@ -4,16 +4,27 @@
  * or a `.catch(...)` that does not pass it on; facts/swallowedFailure.ts). Such a queue runs best-effort
  * work, most often notifications: a job that fails is never tried again, so the team has already
  * accepted that the work may not happen. Losing the job beside the flow's write loses no more than
- * that, and dual-write does not report it. A worker whose failure fails the job (it rethrows, or an
+ * that, and dual-write does not report it. So does a queue whose workers only relay a message on an
+ * at-most-once broadcast (NATS core, Redis pub/sub): what they send is lost whenever nobody listens
+ * at that moment. A worker whose failure fails the job (it rethrows, or an
  * effect is not caught), a worker the code does not show, or a transport that is not a job queue
  * keeps the finding.
  */
 import type { Fact } from '../facts/facts';
 import type { SystemModel } from '../model';
 import { consumersInCode, type HopIndex } from '../facts/hops';
-import { isJobQueueLibrary } from '../facts/libraries/delivery';
+import { broadcasts, deliveryOf, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { failureCaught } from '../facts/swallowedFailure';
 import { isFunctionLike } from '../facts/analysis';
+
+/**
+ * A publish on an at-most-once broadcast (NATS core, Redis pub/sub): it reaches whoever listens at that
+ * moment and is gone, so a worker that only relays it (a Bull job feeding a live NATS notification)
+ * does work the design already lets go missing.
+ */
+function fireAndForget(fact: Fact): boolean {
+  return fact.kind === 'publish' && !!fact.transport && broadcasts(fact.transport) && deliveryOf(fact.transport).delivery === 'at-most-once';
+}
 
 /** Effects whose failure does not matter to the job: reads and bookkeeping. */
 const HARMLESS = new Set<Fact['kind']>(['read', 'guard', 'lock', 'tx', 'client', 'consumer', 'server', 'binding', 'endpoint']);
@@ -27,7 +38,7 @@ export function bestEffortWorkers(model: SystemModel, publish: Fact, hops: HopIn
     const handler = worker.handler;
     if (!handler || !isFunctionLike(handler)) return undefined;
     const effects = model.effects.of(handler).filter((r) => !HARMLESS.has(r.fact.kind));
-    if (!effects.length || effects.some((r) => !failureCaught(r, handler))) return undefined;
+    if (!effects.length || effects.some((r) => !failureCaught(r, handler) && !fireAndForget(r.fact))) return undefined;
   }
   return workers;
 }
