@@ -4,7 +4,7 @@
  * processor passed there; the finding points at that call. A wrapper nobody calls registers nothing.
  * The same for a kafkajs `consumer.run(runConfig)` inside a `consume(topic, config, runConfig)`
  * service: each caller's `eachMessage` is a handler, also when a handler factory
- * (`eachMessage: this.handleChanges()`) returns it. And a kafkajs subscribe wrapper
+ * (`eachMessage: this.handleChanges()`) returns it, or a higher-order wrapper (`traceFunction(options)(fn)`) is given it. And a kafkajs subscribe wrapper
  * (`subscribeToTopic(topic) { consumer.subscribe({ topic }) }`) subscribes to what its callers name.
  */
 import { runRuleTests } from '../../support/ruleTester';
@@ -315,4 +315,44 @@ runRuleTests('non-idempotent-consumer', {
     },
   }],
   invalid: [],
+});
+
+/** A bull queue whose process handler is given through a higher-order tracing wrapper (`traceFunction(options)(fn)`). */
+const TRACED = (effect: string) => lines(
+  "import Queue from 'bull';",
+  "import { Pool } from 'pg';",
+  "import { traceFunction } from './tracing';",
+  '',
+  'const pool = new Pool();',
+  "const events = new Queue('events', process.env.REDIS_URL!);",
+  '',
+  'export function init() {',
+  '  events.process(',
+  '    4,',
+  "    traceFunction({ serviceName: 'worker', spanName: 'process' })(async function (job) {",
+  `      ${effect}`,
+  '    }),',
+  '  );',
+  '}',
+);
+
+const TRACING = lines(
+  'export function traceFunction(options: { serviceName: string; spanName: string }) {',
+  '  return <F extends (...args: any[]) => any>(fn: F) => (async (...args: Parameters<F>) => {',
+  '    console.log(options.spanName);',
+  '    return fn(...args);',
+  '  }) as F;',
+  '}',
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: 'a handler given through a higher-order wrapper: an update keyed on the job is not reported',
+    files: { 'services/worker/src/worker.ts': TRACED("await pool.query('UPDATE events SET seen = true WHERE id = $1', [job.data.id]);"), 'services/worker/src/tracing.ts': TRACING },
+  }],
+  invalid: [{
+    name: 'a handler given through a higher-order wrapper (traceFunction(options)(fn)): its insert is the handler\'s',
+    files: { 'services/worker/src/worker.ts': TRACED("await pool.query('INSERT INTO deliveries (name) VALUES ($1)', [job.data.name]);"), 'services/worker/src/tracing.ts': TRACING },
+    errors: [{ messageId: 'unguarded', file: 'services/worker/src/worker.ts', ...at(TRACED(''), 'process(') }],
+  }],
 });

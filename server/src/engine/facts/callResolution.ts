@@ -246,7 +246,12 @@ export class CallResolver {
       const callee = expr.getExpression();
       if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') return this.functionFrom(callee.getExpression());
       // A handler factory: `eachMessage: this.handleChanges()`, whose body returns the handler.
-      return returnedFunction(this.resolveCallee(expr));
+      const made = returnedFunction(this.resolveCallee(expr));
+      if (made) return made;
+      // A higher-order wrapper given the handler (`traceFunction(options)(async (job) => ...)`, `withRetry(handler)`):
+      // the function it returns runs the one it was given, whose effects are the handler's.
+      const given = expr.getArguments().flatMap((a) => (isFunctionLike(a) || Node.isIdentifier(a) ? [this.functionFrom(a)] : [])).filter((f) => f !== undefined);
+      return given.length === 1 ? given[0] : undefined;
     }
     if (Node.isIdentifier(expr) || Node.isPropertyAccessExpression(expr)) {
       let symbol: TsSymbol | undefined;
