@@ -35,3 +35,61 @@ runRuleTests('non-idempotent-consumer', {
   valid: [{ name: "the job's own data added back to the queue it is consumed from, from a catch", files: { [FILE]: SAME } }],
   invalid: [{ name: 'new data sent to another queue from the same catch', files: { [FILE]: OTHER_QUEUE }, errors: [{ messageId: 'unguarded', file: FILE, ...at(OTHER_QUEUE, 'process(') }] }],
 });
+
+/**
+ * A NestJS RMQ handler (manual ack) whose shared helper takes the `RmqContext` and, when the work fails,
+ * publishes the raw incoming message's content again with a retry-count header to a queue named in
+ * configuration: the same message, sent back, whatever the queue is called.
+ */
+const NEST_FILE = 'apps/worker/src/reset.controller.ts';
+const NEST_CONTROLLER = (resent: string) => lines(
+  "import { Controller } from '@nestjs/common';",
+  "import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';",
+  "import type { Channel, Message } from 'amqplib';",
+  '',
+  '@Controller()',
+  'export class ResetController {',
+  '  private readonly queue = process.env.RESET_QUEUE!;',
+  '',
+  "  @EventPattern('reset-account')",
+  '  async onReset(@Payload() event: { id: string }, @Ctx() context: RmqContext) {',
+  '    await this.handle(context, async () => console.log(event.id));',
+  '  }',
+  '',
+  '  private async handle(context: RmqContext, work: () => Promise<void>) {',
+  '    const channel: Channel = context.getChannelRef();',
+  '    const originalMsg = context.getMessage() as Message;',
+  "    const retries = Number(originalMsg.properties.headers?.['x-retry-count'] ?? 0);",
+  '    try {',
+  '      await work();',
+  '      channel.ack(originalMsg);',
+  '    } catch (error) {',
+  `      channel.publish('', this.queue, ${resent}, { headers: { 'x-retry-count': retries + 1 }, persistent: true });`,
+  '      channel.ack(originalMsg);',
+  '    }',
+  '  }',
+  '}',
+);
+const NEST_MAIN = lines(
+  "import { NestFactory } from '@nestjs/core';",
+  "import { Transport } from '@nestjs/microservices';",
+  "import { AppModule } from './app.module';",
+  '',
+  'async function bootstrap() {',
+  "  const app = await NestFactory.createMicroservice(AppModule, { transport: Transport.RMQ, options: { urls: [process.env.RMQ_URL!], queue: 'reset', noAck: false } });",
+  '  await app.listen();',
+  '}',
+  'bootstrap();',
+);
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: "the raw message of the handler's RmqContext published again from a catch, to a queue named in configuration",
+    files: { [NEST_FILE]: NEST_CONTROLLER('originalMsg.content'), 'apps/worker/src/main.ts': NEST_MAIN },
+  }],
+  invalid: [{
+    name: 'a new message built in the same catch',
+    files: { [NEST_FILE]: NEST_CONTROLLER("Buffer.from(JSON.stringify({ failed: true, at: Date.now() }))"), 'apps/worker/src/main.ts': NEST_MAIN },
+    errors: [{ messageId: 'unguarded', file: NEST_FILE, ...at(NEST_CONTROLLER(''), 'EventPattern(') }],
+  }],
+});

@@ -65,6 +65,7 @@ function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analys
   const names = new Set<string>();
   for (let fn = at.getFirstAncestor(isFunctionLike); fn; fn = fn.getFirstAncestor(isFunctionLike)) {
     for (const n of handlers.get(fn) ?? []) names.add(n);
+    for (const n of contextMessageNames(fn)) names.add(n);
     if (depth >= 2) continue;
     const name = functionName(fn);
     const params = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
@@ -82,6 +83,38 @@ function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analys
     });
   }
   return names;
+}
+
+/** NestJS transport contexts whose `getMessage()` is the raw message being handled. */
+const NEST_MESSAGE_CONTEXT = /^(RmqContext|KafkaContext)$/;
+
+/**
+ * Variables a function binds to the raw message of a NestJS context it takes (`context: RmqContext`,
+ * then `const originalMsg = context.getMessage() as Message`): the message being handled, whoever
+ * passed the context down.
+ */
+function contextMessageNames(fn: Node): string[] {
+  const params = ((fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? []).filter(Node.isParameterDeclaration);
+  const contexts = new Set(params.filter((p) => nestContextType(p.getTypeNode())).map((p) => p.getName()));
+  if (!contexts.size) return [];
+  const out: string[] = [];
+  for (const v of fn.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+    let init = v.getInitializer();
+    while (init && (Node.isAsExpression(init) || Node.isParenthesizedExpression(init) || Node.isAwaitExpression(init))) init = init.getExpression();
+    const callee = init && Node.isCallExpression(init) ? init.getExpression() : undefined;
+    if (callee && Node.isPropertyAccessExpression(callee) && callee.getName() === 'getMessage' && contexts.has(callee.getExpression().getText())) out.push(v.getName());
+  }
+  return out;
+}
+
+/** A type annotation naming one of NEST_MESSAGE_CONTEXT as imported from @nestjs/microservices. */
+function nestContextType(typeNode: Node | undefined): boolean {
+  if (!typeNode || !Node.isTypeReference(typeNode)) return false;
+  const name = typeNode.getTypeName();
+  if (!Node.isIdentifier(name) || !NEST_MESSAGE_CONTEXT.test(name.getText())) return false;
+  const decl = name.getSymbol()?.getDeclarations()[0];
+  const from = decl?.getFirstAncestorByKind(SyntaxKind.ImportDeclaration)?.getModuleSpecifierValue();
+  return from === '@nestjs/microservices';
 }
 
 /** How an expression derives from an incoming message's body. */

@@ -10,7 +10,8 @@ import { acknowledgedAt, afterAcknowledge } from './acknowledgedFirst';
 import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
-import { destinationOf, hopIndex, type HopIndex } from '../facts/hops';
+import { destinationOf, handlerNames, hopIndex, type HopIndex } from '../facts/hops';
+import { isRequeue as resendsIncoming } from '../facts/requeue';
 import { signalOnly } from '../facts/libraries/delivery';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { realtimePush } from '../facts/libraries/realtimePush';
@@ -41,6 +42,8 @@ export const nonIdempotentConsumer = createRule({
     // function passed to several consumers) is one root cause; the other registrations are related.
     let hops: HopIndex | undefined;
     const hopsOf = () => (hops ??= hopIndex(model));
+    let names: Map<Node, string[]> | undefined;
+    const resends = (fact: Fact) => resendsIncoming(fact, (names ??= handlerNames(model)), model.analysis);
     const byHandler = new Map<Node, Fact[]>();
     for (const consumer of model.facts) {
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
@@ -66,7 +69,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact)) && !throughDeadLetterSender(r) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact, resends)) && !throughDeadLetterSender(r) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
@@ -132,14 +135,18 @@ const RETRY_CHANNEL = /retry|dlq|dead.?letter|delay|parking/i;
  * such as `XADD stream * event e payload p retries n+1`) is not a new publish: it is the same
  * message, and its consumer sees it as a redelivery.
  */
-function isRequeue(consumer: Fact, fact: Fact): boolean {
+function isRequeue(consumer: Fact, fact: Fact, resends: (fact: Fact) => boolean): boolean {
   if (fact.kind !== 'publish') return false;
   const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a));
   if (!call || !Node.isCallExpression(call)) return false;
+  const inCatch = !!call.getFirstAncestor((a) => Node.isCatchClause(a));
+  // The incoming message's own body sent again from a `catch` (a retry with a counter header, to a queue named in
+  // configuration): the same message, whatever the destination's name (facts/requeue.ts follows the data).
+  if (inCatch && resends(fact)) return true;
   const sameChannel = (!!fact.channel && fact.channel === consumer.channel) || sameQueueObject(consumer, call) || RETRY_CHANNEL.test(fact.channel ?? call.getArguments()[0]?.getText() ?? '');
   if (!sameChannel) return false;
   // Put back on its own or a retry queue from a `catch`: the failed message again (often with a retry count), not a new event.
-  if (call.getFirstAncestor((a) => Node.isCatchClause(a))) return true;
+  if (inCatch) return true;
   if (!consumer.messageNames?.length) return false;
   const names = consumer.messageNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const carried = new RegExp(`^(${names.join('|')})(\\.(content|value|body|Body|data))?$`);
