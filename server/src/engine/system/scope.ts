@@ -40,7 +40,8 @@ const DIRECTORY_KINDS: [RegExp, OutOfScopeKind][] = [
   [/^(tests?|__tests?__|specs?|e2e|__e2e__|[\w.-]+-e2e|e2e-[\w.-]+|[\w.-]+-tests?|tests?-[\w.-]+|integration-tests?|test-?utils|test-?helpers|test-?apps?|testing|__mocks__|mocks?|cypress|playwright)$/i, 'test'],
   [/^(bench|benchmarks?|[\w.-]+-bench(marks?)?|perf-tests?|load-tests?|k6)$/i, 'benchmark'],
   // An operator's command-line package (`admin-cli`, `ops-cli`) runs by hand, like a script; a bare `cli` may be the product's server.
-  [/^(scripts?|seeds?|seeders?|[\w.-]+-cli)$/i, 'script'],
+  // A migration runs once per deploy (by an operator or a start-up step), like a seed: no service flow.
+  [/^(scripts?|seeds?|seeders?|migrations?|[\w.-]+-cli)$/i, 'script'],
   // A spike or proof of concept is throwaway code that tries a library out (`spikes/kafka/index.js` talking to localhost).
   [/^(examples?|samples?|demos?|playground|spikes?|pocs?|[\w.-]+-(examples?|samples?|demos?)|(examples?|samples?|demos?)-[\w.-]+)$/i, 'example'],
   [/^(generated|__generated__|gen)$/i, 'generated'],
