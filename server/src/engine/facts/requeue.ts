@@ -17,6 +17,7 @@ import { callSites, functionName } from './carriers';
 import { variableOf } from './libraries/staticValues';
 import { isFunctionLike } from './analysis';
 import { propName } from './syntax';
+import { NEST_MESSAGE_CONTEXTS } from './libraries/nestServer';
 
 /** Members that hold a message's body. */
 const BODY_MEMBER = /^(value|content|body|Body|data|payload|Message|MessageBody)$/;
@@ -85,9 +86,6 @@ function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analys
   return names;
 }
 
-/** NestJS transport contexts whose `getMessage()` is the raw message being handled. */
-const NEST_MESSAGE_CONTEXT = /^(RmqContext|KafkaContext)$/;
-
 /**
  * Variables a function binds to the raw message of a NestJS context it takes (`context: RmqContext`,
  * then `const originalMsg = context.getMessage() as Message`): the message being handled, whoever
@@ -107,11 +105,11 @@ function contextMessageNames(fn: Node): string[] {
   return out;
 }
 
-/** A type annotation naming one of NEST_MESSAGE_CONTEXT as imported from @nestjs/microservices. */
+/** A type annotation naming one of the NestJS message contexts (libraries/nestServer.ts) as imported from @nestjs/microservices. */
 function nestContextType(typeNode: Node | undefined): boolean {
   if (!typeNode || !Node.isTypeReference(typeNode)) return false;
   const name = typeNode.getTypeName();
-  if (!Node.isIdentifier(name) || !NEST_MESSAGE_CONTEXT.test(name.getText())) return false;
+  if (!Node.isIdentifier(name) || !NEST_MESSAGE_CONTEXTS.has(name.getText())) return false;
   const decl = name.getSymbol()?.getDeclarations()[0];
   const from = decl?.getFirstAncestorByKind(SyntaxKind.ImportDeclaration)?.getModuleSpecifierValue();
   return from === '@nestjs/microservices';

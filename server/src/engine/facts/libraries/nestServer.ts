@@ -16,6 +16,9 @@ import { constantValue } from '../constantValues';
 
 const MAX_DEPTH = 4;
 
+/** Transport contexts (`@Ctx() context: RmqContext`) whose `getMessage()` is the raw message being handled. */
+export const NEST_MESSAGE_CONTEXTS: ReadonlySet<string> = new Set(['RmqContext', 'KafkaContext']);
+
 /** `Transport.KAFKA` (or `Transport['KAFKA']`) to the table's transport, RMQ still undecided. */
 export function nestTransportMember(node: Node | undefined): TransportId | 'rmq' | undefined {
   // `transport: Transport.RMQ as any` (a cast to satisfy an options type) names the same member.
