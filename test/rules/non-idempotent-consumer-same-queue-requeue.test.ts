@@ -93,3 +93,40 @@ runRuleTests('non-idempotent-consumer', {
     errors: [{ messageId: 'unguarded', file: NEST_FILE, ...at(NEST_CONTROLLER(''), 'EventPattern(') }],
   }],
 });
+
+/**
+ * A BullMQ worker that defers a job while its group is busy: it adds the same job again, its own name,
+ * data and options (`queue.add(job.name, job.data, { ...job.opts, delay: 5000 })`), to a queue held in
+ * a field (eco-solver's GroupedJobsProcessor). That is the job put back, not a new message, wherever
+ * the queue points; a job of a new name with the same data is a new message.
+ */
+const GROUPED_FILE = 'src/intents/grouped.worker.ts';
+const GROUPED = (add: string) => lines(
+  "import { Job, Queue, Worker } from 'bullmq';",
+  '',
+  'export class GroupedWorker {',
+  '  private readonly active = new Set<string>();',
+  "  private readonly queue = new Queue(process.env.DEFER_QUEUE!, { connection: { host: 'redis' } });",
+  "  readonly worker = new Worker('intents', (job: Job) => this.process(job), { connection: { host: 'redis' } });",
+  '',
+  '  async process(job: Job) {',
+  '    const group = job.data.chainId as string;',
+  '    if (this.active.has(group)) {',
+  `      await ${add};`,
+  '      return { delayed: true };',
+  '    }',
+  '    this.active.add(group);',
+  '  }',
+  '}',
+);
+const DEFERRED = GROUPED('this.queue.add(job.name, job.data, { ...job.opts, delay: 5_000 })');
+const NEW_JOB = GROUPED("this.queue.add('group-busy', job.data, { delay: 5_000 })");
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{ name: 'the same job (its name, data and options) added again with a delay', files: { [GROUPED_FILE]: DEFERRED } }],
+  invalid: [{
+    name: 'a job of a new name carrying the same data',
+    files: { [GROUPED_FILE]: NEW_JOB },
+    errors: [{ messageId: 'unguarded', file: GROUPED_FILE, ...at(NEW_JOB, "Worker('intents'") }],
+  }],
+});

@@ -41,6 +41,32 @@ export function isRequeue(fact: Fact, handlers: Map<Node, string[]>, analysis: A
   });
 }
 
+/** Members of an incoming job that carry its identity and settings, beside its body. */
+const IDENTITY_MEMBER = /^(name|opts|options|key|headers|properties)$/;
+
+/**
+ * True when the publish adds the incoming job again, whole: its own body unchanged and its own
+ * name or options (`queue.add(job.name, job.data, { ...job.opts, delay: 5000 })`, a job deferred
+ * while its group is busy). Wherever it goes, it is the same job put back, not a new message.
+ */
+export function isSameJobAgain(fact: Fact, handlers: Map<Node, string[]>, analysis: Analysis): boolean {
+  if (fact.kind !== 'publish') return false;
+  const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a));
+  if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) return false;
+  const names = incomingNames(call, handlers, analysis, 0);
+  if (!names.size) return false;
+  const args = call.getArguments();
+  const sameBody = args.some((a) => derive(a, names, 0) === 'same');
+  return sameBody && args.some((a) => carriesIdentity(a, names));
+}
+
+/** `job.name`, `job.opts`, or an options object spread from `job.opts`. */
+function carriesIdentity(arg: Node, names: Set<string>): boolean {
+  const member = (n: Node) => Node.isPropertyAccessExpression(n) && Node.isIdentifier(n.getExpression()) && names.has(n.getExpression().getText()) && IDENTITY_MEMBER.test(n.getName());
+  if (member(arg)) return true;
+  return Node.isObjectLiteralExpression(arg) && arg.getProperties().some((p) => Node.isSpreadAssignment(p) && member(p.getExpression()));
+}
+
 /** The body expressions of a publish's arguments: `{ messages: [{ value }] }`, `{ body }`, or a bare argument. */
 function bodiesIn(arg: Node): Node[] {
   if (!Node.isObjectLiteralExpression(arg)) return [arg];

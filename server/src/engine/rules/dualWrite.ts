@@ -23,6 +23,7 @@ import { inUnregisteredController, unusedMethod } from '../facts/reachability';
 import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
 import { recordsTheSend } from './sentMarker';
+import { leftOnFalsyAnswer } from '../facts/falsyReturnPaths';
 import { throwsBeforeReturning } from '../facts/throwPaths';
 import { compensatedOnFailure } from './compensatedCall';
 import { declaredBestEffort } from '../facts/swallowedFailure';
@@ -387,7 +388,9 @@ function pairFor(fn: Node, effect: Reached, writes: Reached[], worksOnData?: (ca
   const throughSameCall = (w: Reached) => effect.path.length > 0 && w.via === effect.via;
   // A write in a callee that then always throws (an update in a `catch` that rethrows) is on a failure path: it never
   // returns to the flow, so it is not the change the flow's effect announces or precedes.
-  const own = onPath.filter((w) => !throughSameCall(w) && !(w.path.length && throwsBeforeReturning(w, fn)));
+  // So is a write in a callee that then answers "no" (`return false`) when the flow leaves on that answer before the
+  // effect: `if (!(await assertValid(model))) return` where assertValid marks the model invalid (falsyReturnPaths.ts).
+  const own = onPath.filter((w) => !throughSameCall(w) && !(w.path.length && throwsBeforeReturning(w, fn)) && !leftOnFalsyAnswer(w, fn, effect.via));
   // The callee writes and publishes itself: that callee is the flow, and its event announces its own write, not
   // an unrelated write its caller made before calling it.
   if (onPath.some(throughSameCall)) return 'callee';

@@ -11,7 +11,7 @@ import { inboxFix } from '../fixes/inbox';
 import { consumerDelivery, type ConsumerDelivery } from './consumerDelivery';
 import { consequence, isAppendOnly, isQuery, isReadOnlyRequest, nameOf } from './rootCause';
 import { destinationOf, handlerNames, hopIndex, type HopIndex } from '../facts/hops';
-import { isRequeue as resendsIncoming } from '../facts/requeue';
+import { isRequeue as resendsIncoming, isSameJobAgain } from '../facts/requeue';
 import { signalOnly } from '../facts/libraries/delivery';
 import { telemetryChannel } from '../facts/libraries/telemetry';
 import { realtimePush } from '../facts/libraries/realtimePush';
@@ -44,6 +44,7 @@ export const nonIdempotentConsumer = createRule({
     const hopsOf = () => (hops ??= hopIndex(model));
     let names: Map<Node, string[]> | undefined;
     const resends = (fact: Fact) => resendsIncoming(fact, (names ??= handlerNames(model)), model.analysis);
+    const sameJobAgain = (fact: Fact) => isSameJobAgain(fact, (names ??= handlerNames(model)), model.analysis);
     const byHandler = new Map<Node, Fact[]>();
     for (const consumer of model.facts) {
       if (consumer.kind !== 'consumer' || !consumer.handler) continue;
@@ -69,7 +70,7 @@ export const nonIdempotentConsumer = createRule({
       const { consumer, delivery } = atRisk.find((x) => x.delivery.redelivers === true && x.delivery.direct) ?? atRisk[0];
       const written = writtenStores(reached);
       // A realtime push (a websocket refresh of the current state) repeated is a second refresh, not a second effect.
-      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact, resends)) && !throughDeadLetterSender(r) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
+      let risky = reached.filter((r) => r.fact.nonIdempotent && ['write', 'publish', 'http', 'sideEffect'].includes(r.fact.kind) && knownEndpoint(r.fact) && !atRisk.some((x) => isRequeue(x.consumer, r.fact, resends)) && !sameJobAgain(r.fact) && !throughDeadLetterSender(r) && !isQuery(r) && !isReadOnlyRequest(model, hopsOf(), r) && !realtimePush(r, model.analysis) && !isReply(r) && !listenerSignal(model, r, hopsOf) && !absorbedDownstream(model, r, hopsOf) && !effectDeduplicated(model, handler, r, written));
       // Effects after the handler acknowledged its message run at most once: the broker will not redeliver it (acknowledgedFirst.ts).
       const acked = risky.length ? acknowledgedAt(handler, model.analysis) : undefined;
       if (acked !== undefined) risky = risky.filter((r) => !afterAcknowledge(r, acked));
