@@ -33,9 +33,13 @@ const lockService = (extra: string[] = [], caller = false) => {
   };
 };
 
+/** The same service with a wrapper, `lockCall`, that takes the lock through `this.acquireLock` and runs a callback. */
+const withWrapper = () => lockService(['  }', '  async lockCall(key: string, work: () => Promise<void>) {', '    await this.acquireLock(key);', '    await work();']);
+
 runRuleTests('unjustified-distributed-lock', {
   valid: [
     { name: 'a lock method of a registered service that nothing calls', files: lockService().files },
+    { name: 'a lock method called only by a sibling method (`this.acquireLock`) that nothing calls: dead with it', files: withWrapper().files },
     {
       name: 'the same method, while another service calls an acquireLock of its own: that call cannot reach this one',
       files: {
@@ -46,6 +50,14 @@ runRuleTests('unjustified-distributed-lock', {
     },
   ],
   invalid: [
+    {
+      name: 'the lock method called only by a sibling method that a job calls',
+      files: {
+        ...withWrapper().files,
+        'services/ai/src/jobs.ts': lines("import { RedisService } from './redis.service';", 'export async function run(redis: RedisService) {', "  await redis.lockCall('nightly', async () => undefined);", '}'),
+      },
+      errors: [{ messageId: 'lock', file: 'services/ai/src/redis.service.ts', ...at(withWrapper().text, 'set(`lock') }],
+    },
     {
       name: 'the same method, called by a job',
       files: lockService([], true).files,

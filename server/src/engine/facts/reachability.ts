@@ -23,7 +23,7 @@ export function unusedMethod(model: SystemModel, node: Node): boolean {
   // The method must be the function the node runs in, not a callback inside it.
   const fn = node === method ? method : node.getFirstAncestor(isFunctionBoundary);
   if (fn !== method) return false;
-  return remembered(memo, model, method, () => computeUnused(model, method));
+  return remembered(memo, model, method, () => computeUnused(model, method, new Set()));
 }
 
 /** An answer per analysis and node: an edit elsewhere makes a new analysis, and the question is asked again. */
@@ -35,7 +35,11 @@ function remembered(store: WeakMap<SystemModel, WeakMap<Node, boolean>>, model: 
   return out;
 }
 
-function computeUnused(model: SystemModel, method: Node): boolean {
+/**
+ * `visiting`: methods whose answer is being computed further up (a method used only by a method that is used
+ * only by the first is dead with it: nothing outside the cycle calls in).
+ */
+function computeUnused(model: SystemModel, method: Node, visiting: Set<Node>): boolean {
   if (!Node.isMethodDeclaration(method) || method.getDecorators().length) return false;
   // Only in a deployable's own code: a library (or code the layout does not place) may be called from elsewhere.
   if (!model.serviceOf(method)) return false;
@@ -57,7 +61,16 @@ function computeUnused(model: SystemModel, method: Node): boolean {
   try {
     // The class is in use but this method never is: read as text too, so a call through an import the
     // checker does not resolve (a path alias) or by name in a string keeps it alive.
-    return usedElsewhere(className) && !nameAppears(model, name.getText(), model.serviceOf(method)!.name) && !usedElsewhere(name);
+    if (!usedElsewhere(className)) return false;
+    const service = model.serviceOf(method)!.name;
+    if (!nameAppears(model, name.getText(), service) && !usedElsewhere(name)) return true;
+    // Used only by sibling methods of the same class (`this.acquireLock(...)` in `lockCall`), each of them unused:
+    // dead with them. Any use elsewhere, or by a live sibling, keeps it.
+    const callers = siblingCallers(model, cls, method, name.getText(), service);
+    if (!callers) return false;
+    if (name.findReferencesAsNodes().some((ref) => ref !== name && production.has(ref.getSourceFile()) && !isDeclarationName(ref) && !callers.some((c) => c.containsRange(ref.getPos(), ref.getEnd())))) return false;
+    const inner = new Set([...visiting, method]);
+    return callers.every((c) => inner.has(c) || computeUnused(model, c, inner));
   } catch {
     return false;
   }
@@ -123,6 +136,35 @@ function nameAppears(model: SystemModel, name: string, service: string): boolean
     seen.set(key, out);
   }
   return out;
+}
+
+/**
+ * The other methods of `cls` in which every textual use of the member (`.name`, `'name'`) in the service's texts
+ * sits, or undefined when some use is elsewhere (another file, a field initializer, a callback outside a method).
+ */
+function siblingCallers(model: SystemModel, cls: ClassDeclaration, method: Node, name: string, service: string): Node[] | undefined {
+  const word = new RegExp(`(?:\\.|['"\`])${escapeName(name)}(?![\\w$])`, 'g');
+  const own = cls.getSourceFile().getFullText();
+  const total = serviceTexts(model, service).reduce((n, text) => n + (text.match(word)?.length ?? 0), 0);
+  const inOwnFile = [...own.matchAll(word)].map((m) => m.index ?? 0);
+  if (inOwnFile.length !== total) return undefined;
+  const methods = cls.getMethods().filter((m) => m !== method);
+  const callers = new Set<Node>();
+  for (const at of inOwnFile) {
+    const caller = methods.find((m) => m.getStart() <= at && at < m.getEnd());
+    if (!caller) return undefined;
+    callers.add(caller);
+  }
+  return callers.size ? [...callers] : undefined;
+}
+
+/**
+ * True when the code holding `node` runs in no execution: its method is unused or in an unregistered controller,
+ * and so is every flow that reaches it (`callers`, the functions whose effects include it).
+ */
+export function runsNowhere(model: SystemModel, node: Node, callers: readonly Node[]): boolean {
+  const dead = (n: Node) => unusedMethod(model, n) || inUnregisteredController(model, n);
+  return dead(node) && callers.every(dead);
 }
 
 const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();

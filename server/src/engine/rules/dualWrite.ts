@@ -19,7 +19,7 @@ import { backgroundJob } from '../facts/backgroundJob';
 import { ownCounterConsumers } from './ownCounterChannel';
 import { repeatedByRedelivery } from './repeatedByRedelivery';
 import { ownFollowUpWork } from './ownFollowUpJob';
-import { inUnregisteredController, unusedMethod } from '../facts/reachability';
+import { runsNowhere } from '../facts/reachability';
 import { lazyCreation } from './lazyCreation';
 import { writeRecordsResult } from './recordsCallResult';
 import { recordsTheSend } from './sentMarker';
@@ -112,7 +112,7 @@ export const dualWrite = createRule({
       // A job the flow waits on (`job.finished()`) run by the service's own worker: a call answered to the flow, not an event.
       if (c.kind === 'dualWrite' && c.at.fact.kind === 'publish' && c.at.fact.awaitsResult && ownDestination(c.at.fact, destinationAt(c))) return true;
       // A flow in a class method nothing calls or refers to (dead code in a deployable) runs in no execution.
-      if (!callersOf(c).length && (unusedMethod(model, c.fn) || inUnregisteredController(model, c.fn))) return true;
+      if (runsNowhere(model, c.fn, callersOf(c).map((e) => e.fn))) return true;
       // Follow-up work the service gives itself (a recompute, a thumbnail) after writes that record no state for it to complete.
       if (c.kind === 'dualWrite' && c.writeFirst && ownFollowUpWork(model, c.fn, c.at, hopsOf())) return true;
       // A scheduled job publishing rows it selects: the next run derives a lost publish again (pollingRelay.ts).

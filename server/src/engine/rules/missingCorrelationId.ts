@@ -13,7 +13,7 @@ import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, 
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
 import { callersOf, consumersByHandler, entryPoints } from './rootCause';
-import { inUnregisteredController, unusedMethod } from '../facts/reachability';
+import { runsNowhere } from '../facts/reachability';
 import { isRequeue } from '../facts/requeue';
 import { pathRelation } from '../facts/paths';
 
@@ -57,7 +57,7 @@ export const missingCorrelationId = createRule({
       if (!relevant || seen.has(fact.node)) continue;
       seen.add(fact.node);
       // A send in a method nothing runs (a class in use, the method never called) makes no hop.
-      if (!(callers.get(fact) ?? []).length && (unusedMethod(model, fact.node) || inUnregisteredController(model, fact.node))) continue;
+      if (runsNowhere(model, fact.node, (callers.get(fact) ?? []).map((c) => c.fn))) continue;
       const service = model.serviceOf(fact.node)?.name;
       // A job queue the service feeds itself (or a broadcast to its own replicas) is not a hop between services.
       // A reply goes back to the requester, who waits for it on the address its request carried: the same hop.

@@ -4,7 +4,7 @@ import { justificationFix } from '../fixes/justification';
 import { callersOf, consumersByHandler, entryPoints, nameOf, type Caller } from './rootCause';
 import { bringsIn } from '../system/imports';
 import { inSharedCodeFolder } from '../workspace/deployables';
-import { inUnregisteredController, unusedMethod } from '../facts/reachability';
+import { runsNowhere } from '../facts/reachability';
 import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
 import type { Location, RelatedLocation } from '../types';
@@ -36,7 +36,7 @@ export const unjustifiedDistributedLock = createRule({
       if (seen.has(fact.node)) continue;
       seen.add(fact.node);
       if (unusedSharedCode(model, fact, callers.get(fact) ?? [])) continue;
-      if (!(callers.get(fact) ?? []).length && (unusedMethod(model, fact.node) || inUnregisteredController(model, fact.node))) continue;
+      if (runsNowhere(model, fact.node, (callers.get(fact) ?? []).map((c) => c.fn))) continue;
       if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
       report({
         messageId: DATABASE_LOCK.test(fact.detail) ? 'databaseLock' : 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
