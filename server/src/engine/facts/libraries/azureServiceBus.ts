@@ -4,6 +4,11 @@
  * (`receiver.receiveMessages`). A message's `correlationId` and
  * `applicationProperties` travel with it; `messageId` lets an entity with
  * duplicate detection drop a resend.
+ *
+ * Also `ffc-messaging`, the Service Bus client of DEFRA's FFC services: `new MessageSender({ address,
+ * ... }).sendMessage(message)` and `new MessageReceiver({ address, ... }, action).subscribe()`, whose
+ * `action(message, receiver)` completes, abandons or dead-letters each message (peek-lock: a message
+ * not completed before its lock expires comes back).
  */
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
@@ -50,6 +55,45 @@ const receiveLoop: OperationAnalyzer = (call) => {
   return fn ? consumerFact(ASB, call, calleeName(call), fn, entity, `Service Bus receive loop on "${entity ?? '?'}"`, 'service-bus') : undefined;
 };
 
+const FFC = 'ffc-messaging';
+
+/** The queue, topic or subscription of an ffc-messaging client: the `address` of the options it was built with. */
+function ffcAddress(client: Node | undefined): string | undefined {
+  const options = client && (Node.isNewExpression(client) || Node.isCallExpression(client)) ? arg(client, 0) : undefined;
+  return channelName(prop(options, 'address'));
+}
+
+/** The `new MessageSender(...)` a sender variable or field was built by (through up to three initializers). */
+function ffcConstruction(call: Node): Node | undefined {
+  let recv = receiver(call);
+  for (let i = 0; i < 3 && recv; i++) {
+    if (Node.isNewExpression(recv)) return recv;
+    let decl: Node | undefined;
+    try {
+      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+    } catch {
+      decl = undefined;
+    }
+    recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
+  }
+  return undefined;
+}
+
+const ffcSend: OperationAnalyzer = (call) => {
+  const entity = ffcAddress(ffcConstruction(call));
+  const message = arg(call, 0);
+  const messageId = message && (Node.isArrayLiteralExpression(message) ? message.getElements() : [message]).every((m) => !!prop(m, 'messageId'));
+  return publishFact(FFC, call, `ffc-messaging ${calleeName(call).getText()} to "${entity ?? '?'}"`, entity, [message], { nonIdempotent: !messageId });
+};
+
+/** `new MessageReceiver(config, action)`: `action` handles each message of the subscription. */
+const ffcReceiver: OperationAnalyzer = (node, analysis) => {
+  const action = arg(node, 1);
+  if (!action) return undefined;
+  const entity = ffcAddress(node);
+  return consumerFact(FFC, node, node, analysis.functionFrom(action), entity, `ffc-messaging MessageReceiver for "${entity ?? '?'}"`, 'service-bus');
+};
+
 export const azureServiceBus: LibraryTable = {
   name: 'azure-service-bus',
   transitions: {
@@ -62,11 +106,16 @@ export const azureServiceBus: LibraryTable = {
     'asb.Client|acceptNextSession()': 'asb.Receiver',
     [`${ASB}#ServiceBusReceiver|instance`]: 'asb.Receiver',
     [`${ASB}#ServiceBusSessionReceiver|instance`]: 'asb.Receiver',
+    [`${FFC}#MessageSender|new`]: 'ffc.Sender',
+    [`${FFC}#MessageSender|instance`]: 'ffc.Sender',
   },
   operations: {
     'asb.Sender|sendMessages': send,
     'asb.Sender|scheduleMessages': send,
     'asb.Receiver|subscribe': subscribe,
     'asb.Receiver|receiveMessages': receiveLoop,
+    'ffc.Sender|sendMessage': ffcSend,
+    'ffc.Sender|sendMessages': ffcSend,
+    [`${FFC}#MessageReceiver|new`]: ffcReceiver,
   },
 };
