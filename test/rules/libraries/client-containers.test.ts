@@ -64,3 +64,48 @@ runRuleTests('dual-write', {
     { name: 'an element used directly as the receiver', files: { [FILE]: DIRECT }, errors: [{ messageId: 'dualWrite', file: FILE, ...at(DIRECT, 'add(') }] },
   ],
 });
+
+/**
+ * A memoizing factory in a CommonJS module (ban-plateforme's `lib/util/queue.cjs`): an untyped `new Map()`
+ * filled with `queues.set(name, new Queue(name))` and read with `queues.get(name)`, imported by an ES module
+ * that registers a Bull processor on `queue('compose')`. A Map filled with values of two kinds is not typed.
+ */
+const FACTORY = (second: string) => lines(
+  "const Queue = require('bull')",
+  "const Redis = require('ioredis')",
+  '',
+  'const queues = new Map()',
+  '',
+  'function queue(name) {',
+  '  if (!queues.has(name)) {',
+  '    queues.set(name, new Queue(name, process.env.REDIS_URL))',
+  `    ${second}`,
+  '  }',
+  '  return queues.get(name)',
+  '}',
+  '',
+  'module.exports = queue',
+);
+const WORKER = lines(
+  "import queue from './lib/util/queue.cjs'",
+  "import { MongoClient } from 'mongodb'",
+  '',
+  'const client = new MongoClient(process.env.MONGO_URL)',
+  '',
+  "queue('compose').process(2, async (job) => {",
+  "  await client.db().collection('communes').insertOne({ code: job.data.code })",
+  '})',
+);
+const PACKAGE = JSON.stringify({ name: 'ban', version: '1.0.0', type: 'module', scripts: { worker: 'node worker.js' } });
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [{
+    name: 'a Map filled with a queue and a Redis client: its values are not one kind',
+    files: { 'package.json': PACKAGE, 'lib/util/queue.cjs': FACTORY("queues.set(`${name}:events`, new Redis(process.env.REDIS_URL))"), 'worker.js': WORKER },
+  }],
+  invalid: [{
+    name: 'a Bull queue from an untyped Map filled by a memoizing factory',
+    files: { 'package.json': PACKAGE, 'lib/util/queue.cjs': FACTORY(''), 'worker.js': WORKER },
+    errors: [{ messageId: 'unguarded', file: 'worker.js', ...at(WORKER, 'process(') }],
+  }],
+});

@@ -1,8 +1,9 @@
 /**
  * Library clients kept in a container: `this.queues[name]` where
  * `queues: Record<QueueName, Queue>`, `clients.get(topic)` on a
- * `Map<string, Producer>`, `workers[0]` or `queues.find(...)` of a `Worker[]`, or an object literal
- * whose values are all built the same way. The element's library type comes
+ * `Map<string, Producer>` (or an untyped `new Map()` whose `set` calls put one kind of client in),
+ * `workers[0]` or `queues.find(...)` of a `Worker[]`, or an object literal whose values are all built
+ * the same way. The element's library type comes
  * from the container's declared type (or its one kind of value), never from
  * the key. Helpers of the type follower (typeFollower.ts).
  */
@@ -55,7 +56,7 @@ function elementType(types: TypeFollower, container: Node, depth: number, viaGet
     const element = elementTypeNode(typeNode, viaGet, 0);
     return element ? types.typeFromTypeNode(element, depth) : undefined;
   }
-  if (viaGet) return undefined;
+  if (viaGet) return valuesSetInto(types, decl, depth);
   // `const queues = { orders: new Queue('orders'), mail: new Queue('mail') }`: the one type of its values.
   const init = Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl) ? decl.getInitializer() : undefined;
   const values = init && Node.isObjectLiteralExpression(init)
@@ -63,6 +64,26 @@ function elementType(types: TypeFollower, container: Node, depth: number, viaGet
     : init && Node.isArrayLiteralExpression(init) ? init.getElements() : undefined;
   if (!values || values.length === 0) return undefined;
   const found = new Set<string | undefined>(values.map((v) => (v ? types.typeOf(v, depth) : undefined)));
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/**
+ * An untyped `const queues = new Map()` filled in its own file (`queues.set(name, new Queue(name))`, a
+ * memoizing factory): the one library type of the values set into it.
+ */
+function valuesSetInto(types: TypeFollower, decl: Node, depth: number): string | undefined {
+  if (!Node.isVariableDeclaration(decl) || !Node.isIdentifier(decl.getNameNode())) return undefined;
+  const init = decl.getInitializer();
+  if (!init || !Node.isNewExpression(init) || !MAP_LIKE.has(init.getExpression().getText()) || init.getArguments().length) return undefined;
+  const name = decl.getName();
+  const found = new Set<string | undefined>();
+  for (const call of decl.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'set' || call.getArguments().length !== 2) continue;
+    const target = callee.getExpression();
+    if (!Node.isIdentifier(target) || target.getText() !== name || declarationOf(target) !== decl) continue;
+    found.add(types.typeOf(call.getArguments()[1], depth));
+  }
   return found.size === 1 ? [...found][0] : undefined;
 }
 
