@@ -24,6 +24,7 @@ import { azureServiceBus } from './azureServiceBus';
 import { eventbridge } from './eventbridge';
 import { redisStreams } from './redisStreams';
 import { golevelup } from './golevelup';
+import { rascal } from './rascal';
 import { sequelize } from './sequelize';
 import { knex } from './knex';
 import { drizzle } from './drizzle';
@@ -39,7 +40,7 @@ import { objection } from './objection';
 import { prairielearnPostgres } from './prairielearnPostgres';
 
 export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
-  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
+  nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, rascal, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**
  * Imports that are distributed-transaction coordinators by themselves:
