@@ -142,6 +142,19 @@ describe('analysis scope', () => {
     assert.deepEqual(consumerFindings(root), ['bin/backfillArchives.ts', 'bin/cli.ts', 'bin/worker.ts', 'src/modules/bin/recycle.consumer.ts']);
     assert.equal(analyzeSync({ root }).outOfScope?.script, 1);
   });
+  it('analyses the modules of a `scripts/` folder that production code imports (and what they import from it); a script nothing imports, or only a test, stays out', () => {
+    const root = workspace({
+      'package.json': JSON.stringify({ name: 'scraper', scripts: { start: 'node lib/src/index.js' } }),
+      'src/index.ts': lines("import { scrape } from './scripts/pull_blocks';", 'setInterval(() => void scrape(), 60_000);'),
+      'src/scripts/pull_blocks.ts': lines("export { start as scrape } from './utils/block_consumer.js';"),
+      'src/scripts/utils/block_consumer.ts': consumer('blocks'),
+      'src/scripts/backfill.ts': consumer('backfilled'),
+      'src/scripts/replay.ts': consumer('replayed'),
+      'src/index.test.ts': lines("import { start } from './scripts/replay';", 'void start;'),
+    });
+    assert.deepEqual(consumerFindings(root), ['src/scripts/utils/block_consumer.ts']);
+    assert.deepEqual(analyzeSync({ root }).outOfScope, { test: 1, script: 2 });
+  });
   it('follows the architecture file: include brings a folder back, ignores leaves one out', () => {
     const root = workspace({
       ...files,

@@ -5,6 +5,7 @@ import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { createScope, type OutOfScopeKind, type Scope } from '../system/scope';
 import { readWorkspaceText, type Refusal } from './safeRead';
+import { importedScripts, inScriptFolder } from './importedScripts';
 
 export const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 export const IGNORED_DIRS = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/.next/**', '**/.turbo/**', '**/vendor/**'];
@@ -82,12 +83,14 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
   const ignore = SOURCE_WALK_IGNORE;
   const outOfScope: Partial<Record<OutOfScopeKind, number>> = {};
   const walk = watchedWalk(root, ignore);
+  const scripts: string[] = [];
   const rels = fg.sync(SOURCE_GLOB, {
     cwd: root, ignore, dot: false, followSymbolicLinks: false, onlyFiles: true, suppressErrors: true, fs: walk.fs,
   }).filter((rel) => {
     if (isExcluded(rel)) return false;
     const kind = scope.outOfScope(rel);
     if (kind) outOfScope[kind] = (outOfScope[kind] ?? 0) + 1;
+    if (kind === 'script' && inScriptFolder(rel)) scripts.push(rel);
     return !kind;
   }).sort();
   const overLimit = rels.length > maxFiles ? rels.length : undefined;
@@ -106,6 +109,21 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
     if (typeof text === 'string') files.push({ rel, abs, text });
     else skipped.push({ file: rel, reason: text.reason });
   }
+  // Modules of a `scripts/` folder that production code imports are production code (importedScripts.ts).
+  const textOf = (rel: string) => {
+    const abs = path.join(root, rel);
+    const text = overlays?.get(abs) ?? readTextFile(abs);
+    return typeof text === 'string' ? text : undefined;
+  };
+  const imported = scripts.length && files.length < maxFiles ? importedScripts(files, scripts, textOf).slice(0, maxFiles - files.length) : [];
+  for (const rel of imported) {
+    const text = textOf(rel);
+    if (text === undefined) continue;
+    files.push({ rel, abs: path.join(root, rel), text });
+    outOfScope.script = (outOfScope.script ?? 1) - 1;
+  }
+  if (outOfScope.script === 0) delete outOfScope.script;
+  if (imported.length) files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { files, skipped, outOfScope, overLimit };
 }
