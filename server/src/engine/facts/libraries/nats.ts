@@ -20,6 +20,9 @@ function subscription(library: string, detail: string, transport: TransportId): 
     if (callback) {
       return consumerFact(library, call, optionKeyNode(callback), analysis.functionFrom(callback), subject, `${detail} for "${subject ?? '?'}"`, transport);
     }
+    // `opts.callback(handler)` on a consumer-options builder: the subscribe call registers it.
+    const built = builtCallback(arg(call, 1));
+    if (built) return consumerFact(library, call, calleeName(call), analysis.functionFrom(built), subject, `${detail} for "${subject ?? '?'}"`, transport);
     // `const sub = nc.subscribe(subject); sub.callback = (err, msg) => …`: the handler is assigned after the call.
     const assigned = assignedCallback(call);
     if (assigned) return consumerFact(library, call, calleeName(call), analysis.functionFrom(assigned), subject, `${detail} for "${subject ?? '?'}"`, transport);
@@ -27,6 +30,38 @@ function subscription(library: string, detail: string, transport: TransportId): 
     const fn = call.getFirstAncestor(isFunctionLike);
     return fn ? consumerFact(library, call, calleeName(call), fn, subject, `${detail} for "${subject ?? '?'}"`, transport) : undefined;
   };
+}
+
+/**
+ * The handler set on a JetStream consumer-options builder: `const opts = consumerOpts(); ...;
+ * opts.callback(handler)` in the function holding the const, or `consumerOpts().callback(handler)`
+ * written in the argument itself.
+ */
+function builtCallback(options: Node | undefined): Node | undefined {
+  if (!options) return undefined;
+  const chained = Node.isCallExpression(options) ? callbackCall(options) : undefined;
+  if (chained) return chained;
+  if (!Node.isIdentifier(options)) return undefined;
+  const decl = options.getSymbol()?.getDeclarations()[0];
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  if (!init || !Node.isCallExpression(init) || !/^consumerOpts$/.test(init.getExpression().getText().split('.').pop() ?? '')) return undefined;
+  const fn = decl!.getFirstAncestor(isFunctionLike) ?? decl!.getSourceFile();
+  for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'callback' && callee.getExpression().getText() === options.getText()) return arg(call, 0);
+  }
+  return undefined;
+}
+
+/** `consumerOpts().durable(name).callback(handler)`: the handler of a chain that sets one. */
+function callbackCall(chain: Node): Node | undefined {
+  for (let n: Node | undefined = chain; n && Node.isCallExpression(n);) {
+    const callee = n.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    if (callee.getName() === 'callback') return arg(n, 0);
+    n = callee.getExpression();
+  }
+  return undefined;
 }
 
 /** The function that holds `const sub = nc.subscribe(…)`, and the variable's name. */

@@ -24,6 +24,9 @@ export const pg: LibraryTable = {
     'pg#Client|instance': 'pg.Client',
     'pg#ClientBase|instance': 'pg.Client',
     'pg.Pool|connect()': 'pg.Client',
+    // @fastify/postgres decorates the app with a pg Pool (`fastify.pg`, typed `PostgresDb`): query, connect, and its `pool`.
+    '@fastify/postgres#PostgresDb|instance': 'pg.Pool',
+    'pg.Pool|.pool': 'pg.Pool',
   },
   operations: {
     'pg#Pool|new': (node) => clientFact('pg', node, 'postgres', [arg(node, 0)].filter((n): n is Node => !!n)),
