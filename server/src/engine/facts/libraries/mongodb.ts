@@ -143,6 +143,8 @@ export const mongodb: LibraryTable = {
     'mongo.Collection|findOneAndUpdate': update('mongodb'),
     'mongo.Collection|replaceOne': (call) => writeFact('mongodb', call, 'replaceOne', false, collectionName(call)),
     'mongo.Collection|deleteOne': (call) => writeFact('mongodb', call, 'deleteOne', false, collectionName(call)),
+    // Deletes and replacements by filter: repeated, they find nothing left to remove or write the same document.
+    ...removals('mongo.Collection', 'mongodb', ['deleteMany', 'findOneAndDelete', 'findOneAndReplace']),
     'mongo.Collection|find': (call) => readFact('mongodb', call, `find on ${collectionName(call) ?? '?'}`, collectionName(call)),
     'mongo.Collection|findOne': (call) => readFact('mongodb', call, `findOne on ${collectionName(call) ?? '?'}`, collectionName(call)),
     'mongo.Session|withTransaction': (call) => ({ kind: 'tx', node: calleeName(call), library: 'mongodb', detail: 'withTransaction' }),
@@ -153,6 +155,7 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|updateMany': update('mongoose'),
     'mongoose.Model|findOneAndUpdate': update('mongoose'),
     'mongoose.Model|findByIdAndUpdate': update('mongoose'),
+    ...removals('mongoose.Model', 'mongoose', ['deleteOne', 'deleteMany', 'findOneAndDelete', 'findByIdAndDelete', 'findOneAndReplace', 'replaceOne']),
     // A document read from the store: save() writes the fields it set (idempotent).
     'mongoose.Document|save': (call) => writeFact('mongoose', call, 'document.save()', false, collectionName(call)),
     // A new document: save() inserts, unless its id is given (a duplicate then fails on the unique _id).
@@ -160,6 +163,14 @@ export const mongodb: LibraryTable = {
     'mongoose.Model|new': () => undefined,
   },
 };
+
+/** Writes that remove or replace by filter (`deleteMany on voies`): idempotent, as a repeat removes nothing more. */
+function removals(type: string, library: string, methods: string[]): Record<string, (call: Node) => ReturnType<typeof writeFact>> {
+  return Object.fromEntries(methods.map((m) => [`${type}|${m}`, (call: Node) => {
+    const table = collectionName(call);
+    return writeFact(library, call, `${m} on ${table ?? '?'}`, false, table);
+  }]));
+}
 
 /** Options only a MongoDB change stream takes (`db.watch(pipeline, { resumeAfter, fullDocument: 'updateLookup' })`). */
 const CHANGE_STREAM_OPTIONS = /^(resumeAfter|startAfter|startAtOperationTime|fullDocument|fullDocumentBeforeChange|showExpandedEvents)$/;
