@@ -205,8 +205,9 @@ export class EffectIndex {
       const callee = (raw as ts.CallExpression).expression;
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();
       if (pattern.test(name)) return true;
-      const target = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallee(wrap(raw) as CallExpression) : undefined;
-      return target !== undefined && this.searchNamed(target, pattern, depth + 1, seen);
+      // Every function the call may run (an implementation of the interface a service object is typed by, too).
+      const targets = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallees(wrap(raw) as CallExpression) : [];
+      return targets.some((target) => this.searchNamed(target, pattern, depth + 1, seen));
     });
   }
 

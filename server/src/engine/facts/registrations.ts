@@ -5,7 +5,7 @@
  * bounded number of levels): one registration per call site, reported there, with the caller's
  * arguments standing for the wrapper's parameters.
  */
-import { Node, type CallExpression, type NewExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
 import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
 import { callSites, constructionSites, functionName } from './carriers';
@@ -111,4 +111,59 @@ export function functionPassedToWrapper(call: Node, flow: Node, analysis: Analys
     if (fn) passed.add(fn);
   }
   return passed.size === 1 ? [...passed][0] : undefined;
+}
+
+/** Calls a thin adapter may make beside the handler it runs: logging, offsets, acknowledgements, tracing. */
+const ADAPTER_CALL = /(^|\.)(log|logger|console|debug|info|warn|error)\b|commit|ack|heartbeat|metric|span|trace/i;
+
+/**
+ * A shared consumer wrapper whose inline handler only runs the function its caller passes (`runConsumer(config,
+ * topics, handler)` with `eachMessage: async (p) => { await handler(p); await commitOffsets(p) }`), called by
+ * several services with functions of their own: one registration per call site, whose handler is the function
+ * passed there. The inline handler must be thin: besides the call of the wrapper's parameter it may only log,
+ * commit or acknowledge (calls inside a `throw` do not count), so that nothing it does of its own (a guard, a
+ * write) is lost when the caller's function stands for it. Undefined when it is not such an adapter.
+ */
+export function thinAdapterSites(handler: Node | undefined, analysis: Analysis): RegistrationSite[] | undefined {
+  if (!handler || !isFunctionLike(handler)) return undefined;
+  const calls = handler.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getFirstAncestor(isFunctionLike) === handler && !c.getFirstAncestorByKind(SyntaxKind.ThrowStatement));
+  let param: Node | undefined;
+  for (const c of calls) {
+    const callee = c.getExpression();
+    const decl = Node.isIdentifier(callee) ? declarationOf(callee) : undefined;
+    if (decl && Node.isParameterDeclaration(decl) && decl.getParent() !== handler && handler.getAncestors().includes(decl.getParent()!)) {
+      if (param && param !== decl) return undefined;
+      param = decl;
+    } else if (!ADAPTER_CALL.test(callee.getText())) return undefined;
+  }
+  return param ? sitesPassing(param, analysis, handler.getSourceFile(), 0) : undefined;
+}
+
+/**
+ * The call sites of the function declaring `param`, each with what it passes for it; through wrappers of
+ * wrappers (`runConsumer(config, topics, handler)` calling `initConsumer(config, topics, handler)`): a site
+ * that passes a parameter of its own function stands for that function's call sites in turn.
+ */
+function sitesPassing(param: Node, analysis: Analysis, dependent: import('ts-morph').SourceFile, depth: number): RegistrationSite[] | undefined {
+  const wrapper = param.getParent();
+  const name = wrapper ? functionName(wrapper) : undefined;
+  if (!wrapper || !name || depth > MAX_WRAPPER_DEPTH) return undefined;
+  const params = (wrapper as unknown as { getParameters(): Node[] }).getParameters();
+  const index = params.indexOf(param);
+  const sites = callSites(wrapper, name, analysis, dependent);
+  if (!sites.length) return undefined;
+  return sites.flatMap((site) => {
+    const args = site.getArguments();
+    const argument = (expr: Node | undefined): Node | undefined => {
+      const i = expr ? params.findIndex((p) => isParam(expr, p)) : -1;
+      return i >= 0 ? args[i] : expr;
+    };
+    const given = args[index];
+    const outer = given && Node.isIdentifier(given) ? declarationOf(given) : undefined;
+    if (outer && Node.isParameterDeclaration(outer)) {
+      const further = sitesPassing(outer, analysis, dependent, depth + 1) ?? [];
+      return further.map((f) => ({ ...f, argument: (e: Node | undefined) => f.argument(argument(e)) }));
+    }
+    return [{ site, handler: analysis.functionFrom(given), argument }];
+  });
 }

@@ -21,10 +21,10 @@ import { duplicateKeyCaught } from './duplicateKeyCatch';
 /**
  * Names of guard helpers real code uses; a call to one counts as a guard we cannot see into.
  * They check or record that a message was seen (`isDuplicate`, `markProcessed`, `wasHandled`,
- * `inbox.save`, `checkIdempotency`); a name that merely contains "duplicate" (`duplicateMedia`) is not one,
+ * `inbox.save`, `checkIdempotency`, `eventWasProcessed`, `messageAlreadyHandled`); a name that merely contains "duplicate" (`duplicateMedia`) is not one,
  * nor is a handler whose name starts like one (`handleDeposit` is not `handled`: case counts).
  */
-export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*([Pp]rocessed|[Hh]andled|[Dd]uplicate|[Ss]een|[Cc]onsumed|[Dd]elivered)|^([Pp]rocessed|[Hh]andled)(?![a-z])|[Dd]edup|DEDUP|[Ii]dempoten|IDEMPOTEN|[Ii]nbox|INBOX/;
+export const GUARD_CALL = /^(is|has|was|check|ensure|assert|mark|record|skip|guard|already|track|save|store|remember)\w*([Pp]rocessed|[Hh]andled|[Dd]uplicate|[Ss]een|[Cc]onsumed|[Dd]elivered)|[a-z](Was|Is|Has|Already)(Been)?(Processed|Handled|Seen|Consumed|Delivered|Duplicate)(?![a-z])|^([Pp]rocessed|[Hh]andled)(?![a-z])|[Dd]edup|DEDUP|[Ii]dempoten|IDEMPOTEN|[Ii]nbox|INBOX/;
 
 /**
  * A guard the handler reaches, a call to a helper named as one, or a write whose unique-key

@@ -5,7 +5,7 @@ import type { LibraryTable } from './table';
 import { consumerFact, publishFact, withChannelIds } from './build';
 import { arg, calleeName, channelName, declarationOf, initializerOf, optionKeyNode, prop, receiver } from '../syntax';
 import { channelIdentity, unwrap } from '../channelIdentity';
-import { registrationSites } from '../registrations';
+import { registrationSites, thinAdapterSites } from '../registrations';
 import { argumentsAtCallSites } from '../carriers';
 import type { Analysis } from '../analysis';
 
@@ -124,6 +124,11 @@ function subscribeCalls(file: SourceFile): Node[] {
   return out;
 }
 
+/** A handler written out where it is registered (`eachMessage: async (p) => ...`), not a named function. */
+function isInline(value: Node): boolean {
+  return Node.isArrowFunction(value) || Node.isFunctionExpression(value) || Node.isMethodDeclaration(value);
+}
+
 export const kafkajs: LibraryTable = {
   name: 'kafkajs',
   transitions: {
@@ -158,6 +163,16 @@ export const kafkajs: LibraryTable = {
         const value = prop(opts, key);
         if (!value) continue;
         const handler = analysis.functionFrom(value);
+        // A shared wrapper whose inline handler only runs what each caller passes: one consumer per caller.
+        const adapted = handler && isInline(value) ? thinAdapterSites(handler, analysis) : undefined;
+        if (adapted && new Set(adapted.map((a) => a.handler)).size > 1) {
+          for (const { site, handler: passed, argument } of adapted) {
+            const { topic, ids } = subscribedTopic(call, analysis, argument);
+            facts.push(withChannelIds(consumerFact('kafkajs', site, calleeName(site), passed, topic,
+              `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}, registered through ${calleeName(site).getText()}()`, 'kafka'), ids));
+          }
+          continue;
+        }
         const reportAt = optionKeyNode(value);
         const { topic, ids } = subscribedTopic(call, analysis);
         facts.push(withChannelIds(consumerFact('kafkajs', call, reportAt, handler, topic, `kafkajs ${key} handler${topic ? ` for "${topic}"` : ''}`, 'kafka'), ids));
