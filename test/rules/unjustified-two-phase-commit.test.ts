@@ -73,6 +73,27 @@ const ledgerServices = lines(
 runRuleTests('unjustified-two-phase-commit', {
   valid: [
     {
+      name: 'Prisma and Kysely over the same Postgres (a transaction on each): two clients of one database, not two datastores',
+      files: {
+        'app/prisma/schema.prisma': lines('datasource db {', '  provider = "postgresql"', '  url      = env("DATABASE_URL")', '}'),
+        'app/src/server/db.ts': lines(
+          "import { PrismaClient } from '@prisma/client';",
+          "import { Kysely, PostgresDialect } from 'kysely';",
+          "import { Pool } from 'pg';",
+          'export const prisma = new PrismaClient();',
+          'const getPool = (url: string) => new Pool({ connectionString: url });',
+          'export const kysely = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: getPool(process.env.DATABASE_URL!) }) });',
+        ),
+        'app/src/server/tasks/saveResults.ts': lines(
+          "import { kysely, prisma } from '../db';",
+          'export async function saveResults(id: string) {',
+          "  await prisma.$transaction([prisma.nodeEntry.update({ where: { id }, data: { status: 'PROCESSED' } })]);",
+          "  await kysely.transaction().execute(async (tx) => { await tx.insertInto('CachedResult').values({ id }).execute(); });",
+          '}',
+        ),
+      },
+    },
+    {
       name: 'one local transaction on one pg client',
       code: lines(
         "import { Pool } from 'pg';",

@@ -61,7 +61,9 @@ export const unjustifiedTwoPhaseCommit = createRule({
         .map((f) => ({ fact: f, origin: clientOrigin(f.node) }))
         .filter((c): c is { fact: Fact; origin: Origin } => c.origin !== undefined);
       const first = commits[0];
-      const second = first && commits.find((c) => c.origin.key !== first.origin.key && !sameDatastore(model, first.origin, c.origin));
+      // Two datastores only when the code shows two: a different kind of store, or two known connections. Two clients
+      // (Prisma and Kysely) of one database, or connections the analysis cannot place, are not claimed to be two.
+      const second = first && commits.find((c) => c.origin.key !== first.origin.key && differentDatastores(model, first.origin, c.origin));
       if (!first || !second || model.justification('two-phase-commit', second.fact.node)) continue;
       const a = receiverText(first.fact.node);
       const b = receiverText(second.fact.node);
@@ -216,20 +218,30 @@ function clientOrigin(nameNode: Node): Origin | undefined {
 }
 
 /** Two clients created with the same connection identity (or, when unknown, the same configuration) reach one datastore. */
-function sameDatastore(model: SystemModel, a: Origin, b: Origin): boolean {
-  const store = (o: Origin): string | undefined => {
+/**
+ * True when the two origins are known to be two datastores: clients of different kinds of store (Postgres and
+ * MongoDB), or two connections whose identities (resolved URLs, or the arguments they are built with) differ.
+ */
+function differentDatastores(model: SystemModel, a: Origin, b: Origin): boolean {
+  const store = (o: Origin): { kind?: string; identity?: string } | undefined => {
     if (!o.created) return undefined;
     const client = model.analysis.factsAt(o.created).find((f) => f.kind === 'client');
     if (!client) return undefined;
     const envVars = [...(client.envVars ?? [])];
     if (client.store === 'prisma' && !envVars.length) envVars.push(...model.datastores.prismaEnv(o.created.getSourceFile().getFilePath()));
     const ids = model.datastores.identities(model.serviceOf(o.created), envVars, client.urls ?? []).map((i) => i.key);
-    if (ids.length) return ids.sort().join('|');
+    const kind = client.store === 'prisma' ? undefined : client.store;
+    if (ids.length) return { kind, identity: ids.sort().join('|') };
     const args = Node.isCallExpression(o.created) || Node.isNewExpression(o.created) ? (o.created.getArguments() ?? []) : [];
-    return `${client.library}(${args.map((n) => n.getText().replace(/\s+/g, '')).join(',')})`;
+    return { kind, identity: args.length ? `${client.library}(${args.map((n) => n.getText().replace(/\s+/g, '')).join(',')})` : undefined };
   };
   const sa = store(a);
-  return sa !== undefined && sa === store(b);
+  const sb = store(b);
+  // Two handles of which neither is built here (`constructor(orders: DataSource, billing: DataSource)`): two injected connections.
+  if (!sa && !sb) return !a.created && !b.created;
+  if (!sa || !sb) return false;
+  if (sa.kind && sb.kind && sa.kind !== sb.kind) return true;
+  return !!sa.identity && !!sb.identity && sa.identity !== sb.identity;
 }
 
 function receiverText(nameNode: Node): string {
