@@ -18,11 +18,14 @@ import { Node } from 'ts-morph';
 
 const ASB = '@azure/service-bus';
 
-/** Queue or topic of `client.createSender('orders')` when the receiver is built that way. */
-function entityName(call: Node): string | undefined {
+/**
+ * The expression a receiver was built by, through up to three initializers of the variables or fields
+ * holding it: the first one `accept` takes (`client.createSender('orders')`, `new MessageSender(config)`).
+ */
+function builtBy(call: Node, accept: (n: Node) => boolean): Node | undefined {
   let recv = receiver(call);
   for (let i = 0; i < 3 && recv; i++) {
-    if (Node.isCallExpression(recv)) return channelName(arg(recv, 0));
+    if (accept(recv)) return recv;
     let decl: Node | undefined;
     try {
       decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
@@ -32,6 +35,12 @@ function entityName(call: Node): string | undefined {
     recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
   }
   return undefined;
+}
+
+/** Queue or topic of `client.createSender('orders')` when the receiver is built that way. */
+function entityName(call: Node): string | undefined {
+  const built = builtBy(call, Node.isCallExpression);
+  return built ? channelName(arg(built, 0)) : undefined;
 }
 
 const send: OperationAnalyzer = (call) => {
@@ -63,24 +72,8 @@ function ffcAddress(client: Node | undefined): string | undefined {
   return channelName(prop(options, 'address'));
 }
 
-/** The `new MessageSender(...)` a sender variable or field was built by (through up to three initializers). */
-function ffcConstruction(call: Node): Node | undefined {
-  let recv = receiver(call);
-  for (let i = 0; i < 3 && recv; i++) {
-    if (Node.isNewExpression(recv)) return recv;
-    let decl: Node | undefined;
-    try {
-      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
-    } catch {
-      decl = undefined;
-    }
-    recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
-  }
-  return undefined;
-}
-
 const ffcSend: OperationAnalyzer = (call) => {
-  const entity = ffcAddress(ffcConstruction(call));
+  const entity = ffcAddress(builtBy(call, Node.isNewExpression));
   const message = arg(call, 0);
   const messageId = message && (Node.isArrayLiteralExpression(message) ? message.getElements() : [message]).every((m) => !!prop(m, 'messageId'));
   return publishFact(FFC, call, `ffc-messaging ${calleeName(call).getText()} to "${entity ?? '?'}"`, entity, [message], { nonIdempotent: !messageId });
