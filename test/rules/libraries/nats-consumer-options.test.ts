@@ -1,10 +1,9 @@
 /**
  * A JetStream push consumer whose handler is set on the consumer-options builder (`const opts =
  * consumerOpts(config); opts.callback(handler); await js.subscribe(subject, opts)`, cic-ussd's Fastify
- * plugin), dispatching to handlers built by a higher-order wrapper (`const handleTransfer =
- * createHandler(codec, processTransfer)`: calling it runs `processTransfer`), which writes through the
- * app's `@fastify/postgres` pool (`PostgresDb`). The insert repeats on redelivery; one keyed on the
- * transfer (`ON CONFLICT DO NOTHING`) does not.
+ * plugin), dispatching to a handler that decodes the message and writes through the app's
+ * `@fastify/postgres` pool (`PostgresDb`). The insert repeats on redelivery; one keyed on the transfer
+ * (`ON CONFLICT DO NOTHING`) does not.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -38,17 +37,12 @@ const HANDLERS = (sql: string) => lines(
   '',
   'type Transfer = { hash: string; to: string; value: string };',
   '',
-  'function createHandler<T>(codec: Codec<T>, handler: (db: PostgresDb, data: T) => Promise<void>) {',
-  '  return async function (db: PostgresDb, message: JsMsg) {',
-  '    await handler(db, codec.decode(message.data));',
-  '  };',
-  '}',
+  'const codec: Codec<Transfer> = JSONCodec<Transfer>();',
   '',
-  'async function processTransfer(db: PostgresDb, data: Transfer) {',
+  'async function handleTransfer(db: PostgresDb, message: JsMsg) {',
+  '  const data = codec.decode(message.data);',
   `  await db.query('${sql}', [data.hash, data.to, data.value]);`,
   '}',
-  '',
-  'const handleTransfer = createHandler(JSONCodec<Transfer>(), processTransfer);',
   '',
   'export async function processMessage(db: PostgresDb, message: JsMsg) {',
   "  if (message.subject === 'CHAIN.transfer') await handleTransfer(db, message);",
@@ -63,7 +57,7 @@ runRuleTests('non-idempotent-consumer', {
     { name: 'options with no handler set: no consumer here', files: { 'src/plugins/nats.ts': WITHOUT_CALLBACK, 'src/lib/handlers.ts': HANDLERS(INSERT) } },
   ],
   invalid: [{
-    name: 'a handler set with opts.callback runs a wrapper-built handler whose insert repeats on redelivery',
+    name: 'a handler set with opts.callback runs a handler whose insert repeats on redelivery',
     files: { 'src/plugins/nats.ts': WITH_CALLBACK, 'src/lib/handlers.ts': HANDLERS(INSERT) },
     errors: [{ messageId: 'unguarded', file: 'src/plugins/nats.ts', ...at(WITH_CALLBACK, 'subscribe(') }],
   }],

@@ -89,7 +89,7 @@ export class CallResolver {
     return init && !isFunctionLike(init) ? this.functionFrom(init) : init;
   }
 
-  /** `const announce = publisherFor(topic)` (or `await makeHandler()`): the function the factory returns, or the one a wrapper was given. */
+  /** `const announce = publisherFor(topic)` (or `await makeHandler()`): the function the factory returns. */
   private builtByFactory(decl: Node): FunctionLike | undefined {
     if (!Node.isVariableDeclaration(decl)) return undefined;
     let init = decl.getInitializer();
@@ -97,12 +97,7 @@ export class CallResolver {
     if (!init || !Node.isCallExpression(init)) return undefined;
     // The factory may itself be a member of a dependencies object (`const send = dependencies.getSendMessage()`): one candidate only.
     const factories = this.resolveCallees(init);
-    const made = factories.length === 1 ? returnedFunction(factories[0]) : undefined;
-    if (made) return made;
-    // A higher-order wrapper given the function (`const handleTransfer = createHandler(codec, processTransfer)`, whose
-    // returned function decodes and calls it): calling what it returns runs the one function it was given.
-    const given = init.getArguments().flatMap((a) => (isFunctionLike(a) || Node.isIdentifier(a) ? [this.functionFrom(a)] : [])).filter((f) => f !== undefined);
-    return given.length === 1 ? given[0] : undefined;
+    return factories.length === 1 ? returnedFunction(factories[0]) : undefined;
   }
 
   /**

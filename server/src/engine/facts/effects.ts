@@ -205,9 +205,10 @@ export class EffectIndex {
       const callee = (raw as ts.CallExpression).expression;
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.getText() : callee.getText();
       if (pattern.test(name)) return true;
-      // Every function the call may run (an implementation of the interface a service object is typed by, too).
+      // The function the call runs: its callee, or the one implementation of the interface a service object is typed by
+      // (several implementations are alternatives: a guard in one of them does not guard the others).
       const targets = this.analysis.mayCallWorkspace(raw) ? this.analysis.resolveCallees(wrap(raw) as CallExpression) : [];
-      return targets.some((target) => this.searchNamed(target, pattern, depth + 1, seen));
+      return targets.length === 1 && this.searchNamed(targets[0], pattern, depth + 1, seen);
     });
   }
 
