@@ -217,7 +217,6 @@ function clientOrigin(nameNode: Node): Origin | undefined {
   return undefined;
 }
 
-/** Two clients created with the same connection identity (or, when unknown, the same configuration) reach one datastore. */
 /**
  * True when the two origins are known to be two datastores: clients of different kinds of store (Postgres and
  * MongoDB), or two connections whose identities (resolved URLs, or the arguments they are built with) differ.

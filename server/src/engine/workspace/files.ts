@@ -116,9 +116,7 @@ export function listSourceFiles(root: string, overlays?: Map<string, string>, sc
     return typeof text === 'string' ? text : undefined;
   };
   const imported = scripts.length && files.length < maxFiles ? importedScripts(files, scripts, textOf).slice(0, maxFiles - files.length) : [];
-  for (const rel of imported) {
-    const text = textOf(rel);
-    if (text === undefined) continue;
+  for (const { rel, text } of imported) {
     files.push({ rel, abs: path.join(root, rel), text });
     outOfScope.script = (outOfScope.script ?? 1) - 1;
   }

@@ -21,11 +21,12 @@ export function inScriptFolder(rel: string): boolean {
 
 /**
  * The script-folder files (among `candidates`) that the texts of `production` import, directly or
- * through other such files. `read` gives a candidate's text (undefined when it cannot be read).
+ * through other such files, with their texts. `read` gives a candidate's text (undefined when it
+ * cannot be read: then it is not brought in).
  */
-export function importedScripts(production: { rel: string; text: string }[], candidates: string[], read: (rel: string) => string | undefined): string[] {
+export function importedScripts(production: { rel: string; text: string }[], candidates: string[], read: (rel: string) => string | undefined): { rel: string; text: string }[] {
   const pending = new Set(candidates);
-  const found: string[] = [];
+  const found: { rel: string; text: string }[] = [];
   let frontier = production;
   while (frontier.length && pending.size) {
     const next: { rel: string; text: string }[] = [];
@@ -34,14 +35,14 @@ export function importedScripts(production: { rel: string; text: string }[], can
         const hit = resolveAmong(target, pending);
         if (!hit) continue;
         pending.delete(hit);
-        found.push(hit);
         const t = read(hit);
         if (t !== undefined) next.push({ rel: hit, text: t });
       }
     }
+    found.push(...next);
     frontier = next;
   }
-  return found.sort();
+  return found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
 /** Workspace-relative targets of a text's relative import specifiers, without resolution. */
