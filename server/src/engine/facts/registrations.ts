@@ -128,42 +128,16 @@ export function thinAdapterSites(handler: Node | undefined, analysis: Analysis):
   if (!handler || !isFunctionLike(handler)) return undefined;
   const calls = handler.getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getFirstAncestor(isFunctionLike) === handler && !c.getFirstAncestorByKind(SyntaxKind.ThrowStatement));
   let param: Node | undefined;
+  let paramCall: Node | undefined;
   for (const c of calls) {
     const callee = c.getExpression();
     const decl = Node.isIdentifier(callee) ? declarationOf(callee) : undefined;
     if (decl && Node.isParameterDeclaration(decl) && decl.getParent() !== handler && handler.getAncestors().includes(decl.getParent()!)) {
       if (param && param !== decl) return undefined;
       param = decl;
+      paramCall = callee;
     } else if (!ADAPTER_CALL.test(callee.getText())) return undefined;
   }
-  return param ? sitesPassing(param, analysis, handler.getSourceFile(), 0) : undefined;
-}
-
-/**
- * The call sites of the function declaring `param`, each with what it passes for it; through wrappers of
- * wrappers (`runConsumer(config, topics, handler)` calling `initConsumer(config, topics, handler)`): a site
- * that passes a parameter of its own function stands for that function's call sites in turn.
- */
-function sitesPassing(param: Node, analysis: Analysis, dependent: import('ts-morph').SourceFile, depth: number): RegistrationSite[] | undefined {
-  const wrapper = param.getParent();
-  const name = wrapper ? functionName(wrapper) : undefined;
-  if (!wrapper || !name || depth > MAX_WRAPPER_DEPTH) return undefined;
-  const params = (wrapper as unknown as { getParameters(): Node[] }).getParameters();
-  const index = params.indexOf(param);
-  const sites = callSites(wrapper, name, analysis, dependent);
-  if (!sites.length) return undefined;
-  return sites.flatMap((site) => {
-    const args = site.getArguments();
-    const argument = (expr: Node | undefined): Node | undefined => {
-      const i = expr ? params.findIndex((p) => isParam(expr, p)) : -1;
-      return i >= 0 ? args[i] : expr;
-    };
-    const given = args[index];
-    const outer = given && Node.isIdentifier(given) ? declarationOf(given) : undefined;
-    if (outer && Node.isParameterDeclaration(outer)) {
-      const further = sitesPassing(outer, analysis, dependent, depth + 1) ?? [];
-      return further.map((f) => ({ ...f, argument: (e: Node | undefined) => f.argument(argument(e)) }));
-    }
-    return [{ site, handler: analysis.functionFrom(given), argument }];
-  });
+  // The wrapper's call sites, through wrappers of wrappers, as for a handler it registers directly.
+  return param ? registrationSites(param, paramCall, analysis) : undefined;
 }
