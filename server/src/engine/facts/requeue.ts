@@ -9,7 +9,7 @@
  * body rebuilt from it (`{ ...JSON.parse(value), extra }`) counts only on a branch next to one that
  * sends it unchanged (a retry that may attach what the failure produced).
  */
-import { Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type VariableDeclaration } from 'ts-morph';
 import { writesIn } from './assignments';
 import type { Fact } from './facts';
 import type { Analysis } from './analysis';
@@ -29,16 +29,23 @@ type Derivation = 'same' | 'extended' | 'mixed' | undefined;
 
 /** True when the publish re-sends the body of the message its enclosing handler received. */
 export function isRequeue(fact: Fact, handlers: Map<Node, string[]>, analysis: Analysis): boolean {
-  if (fact.kind !== 'publish') return false;
-  const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a));
-  if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) return false;
-  const names = incomingNames(call, handlers, analysis, 0);
-  if (!names.size) return false;
+  const sent = sendingCall(fact, handlers, analysis);
+  if (!sent) return false;
+  const { call, names } = sent;
   const bodies = call.getArguments().flatMap((a) => bodiesIn(a));
   return bodies.some((b) => {
     const d = derive(b, names, 0);
     return d === 'same' || d === 'mixed';
   });
+}
+
+/** A publish's call, and the names bound to the incoming message where it is made (none: not inside a handler's flow). */
+function sendingCall(fact: Fact, handlers: Map<Node, string[]>, analysis: Analysis): { call: CallExpression | NewExpression; names: Set<string> } | undefined {
+  if (fact.kind !== 'publish') return undefined;
+  const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a));
+  if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) return undefined;
+  const names = incomingNames(call, handlers, analysis, 0);
+  return names.size ? { call, names } : undefined;
 }
 
 /** Members of an incoming job that carry its identity and settings, beside its body. */
@@ -50,11 +57,9 @@ const IDENTITY_MEMBER = /^(name|opts|options|key|headers|properties)$/;
  * while its group is busy). Wherever it goes, it is the same job put back, not a new message.
  */
 export function isSameJobAgain(fact: Fact, handlers: Map<Node, string[]>, analysis: Analysis): boolean {
-  if (fact.kind !== 'publish') return false;
-  const call = fact.node.getFirstAncestor((a) => Node.isCallExpression(a) || Node.isNewExpression(a));
-  if (!call || !(Node.isCallExpression(call) || Node.isNewExpression(call))) return false;
-  const names = incomingNames(call, handlers, analysis, 0);
-  if (!names.size) return false;
+  const sent = sendingCall(fact, handlers, analysis);
+  if (!sent) return false;
+  const { call, names } = sent;
   const args = call.getArguments();
   const sameBody = args.some((a) => derive(a, names, 0) === 'same');
   return sameBody && args.some((a) => carriesIdentity(a, names));
