@@ -385,6 +385,28 @@ export function receiver(node: Node): Node | undefined {
   return callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
 }
 
+/**
+ * The expression a call's receiver was built by, through up to three initializers of the variables or fields
+ * holding it (and `await`s): the first one `accept` takes (`client.createSender('orders')`, `new
+ * MessageSender(config)`, `await broker.subscribe('orders')`).
+ */
+export function builtBy(call: Node, accept: (n: Node) => boolean): Node | undefined {
+  let recv = receiver(call);
+  for (let i = 0; i < 3 && recv; i++) {
+    while (recv && (Node.isAwaitExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
+    if (!recv) return undefined;
+    if (accept(recv)) return recv;
+    let decl: Node | undefined;
+    try {
+      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+    } catch {
+      decl = undefined;
+    }
+    recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
+  }
+  return undefined;
+}
+
 /** Parameter names of a function-like node, with destructured names flattened. */
 export function parameterNames(fn: Node | undefined): string[] {
   if (!fn) return [];

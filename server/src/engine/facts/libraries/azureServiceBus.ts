@@ -12,30 +12,11 @@
  */
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, calleeName, channelName, optionKeyNode, prop, receiver } from '../syntax';
+import { arg, builtBy, calleeName, channelName, optionKeyNode, prop } from '../syntax';
 import { isFunctionLike } from '../analysis';
 import { Node } from 'ts-morph';
 
 const ASB = '@azure/service-bus';
-
-/**
- * The expression a receiver was built by, through up to three initializers of the variables or fields
- * holding it: the first one `accept` takes (`client.createSender('orders')`, `new MessageSender(config)`).
- */
-function builtBy(call: Node, accept: (n: Node) => boolean): Node | undefined {
-  let recv = receiver(call);
-  for (let i = 0; i < 3 && recv; i++) {
-    if (accept(recv)) return recv;
-    let decl: Node | undefined;
-    try {
-      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
-    } catch {
-      decl = undefined;
-    }
-    recv = decl && (Node.isVariableDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getInitializer() : undefined;
-  }
-  return undefined;
-}
 
 /** Queue or topic of `client.createSender('orders')` when the receiver is built that way. */
 function entityName(call: Node): string | undefined {

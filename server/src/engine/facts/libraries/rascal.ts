@@ -9,22 +9,15 @@
  */
 import type { LibraryTable, OperationAnalyzer } from './table';
 import { consumerFact, publishFact } from './build';
-import { arg, channelName, receiver, stringValue } from '../syntax';
+import { arg, builtBy, channelName, stringValue } from '../syntax';
 import { Node } from 'ts-morph';
 
 const RASCAL = 'rascal';
 
 /** The subscription name a subscription object came from (`await broker.subscribe('orders')`, through a const). */
 function subscriptionName(call: Node): string | undefined {
-  let recv = receiver(call);
-  for (let i = 0; i < 3 && recv; i++) {
-    while (recv && (Node.isAwaitExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
-    if (recv && Node.isCallExpression(recv)) return channelName(arg(recv, 0));
-    if (!recv || !Node.isIdentifier(recv)) break;
-    const decl = recv.getSymbol()?.getDeclarations()[0];
-    recv = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-  }
-  return undefined;
+  const built = builtBy(call, Node.isCallExpression);
+  return built ? channelName(arg(built, 0)) : undefined;
 }
 
 /** `broker.publish(name, message, overrides)`: the overrides (a routing key string, or `{ options: { headers, correlationId } }`) are the envelope. */
