@@ -9,7 +9,8 @@
  * nobody calls makes no dual write, and a client method never called sends no message. Functions, exports and callbacks are not judged: a framework may
  * call them by convention (a serverless handler, a Next.js route export), where silence would be a guess.
  */
-import { Node, SyntaxKind, ts, type ClassDeclaration, type ExpressionWithTypeArguments, type Identifier } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ClassDeclaration, type ExpressionWithTypeArguments, type Identifier, type SourceFile } from 'ts-morph';
+import { withoutComments } from './codeText';
 import type { SystemModel } from '../model';
 import { isFunctionBoundary } from './effects';
 
@@ -56,19 +57,22 @@ function computeUnused(model: SystemModel, method: Node, visiting: Set<Node>): b
   const className = cls.getNameNode();
   if (!Node.isIdentifier(name) || !className) return false;
   const production = productionFiles(model);
-  // A declaration of the name (the port's `charge(...): Promise<void>`, another implementation) is not a use of it.
-  const usedElsewhere = (id: Identifier) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()) && !isDeclarationName(ref));
+  // A declaration of the name (the port's `charge(...): Promise<void>`, another implementation) is not a use of it,
+  // nor is the method naming itself (a recursion, its own job name `'trackEvent'`).
+  const usedElsewhere = (id: Identifier, skip?: Node) => id.findReferencesAsNodes().some((ref) => ref !== id && production.has(ref.getSourceFile()) && !isDeclarationName(ref) && !(skip && inside(skip, ref)));
   try {
     // The class is in use but this method never is: read as text too, so a call through an import the
-    // checker does not resolve (a path alias) or by name in a string keeps it alive.
+    // checker does not resolve (a path alias) or by name in a string keeps it alive. A `.trackEvent(` the checker
+    // resolves to another class's member is that member's use.
     if (!usedElsewhere(className)) return false;
     const service = model.serviceOf(method)!.name;
-    if (!nameAppears(model, name.getText(), service) && !usedElsewhere(name)) return true;
+    const uses = textUses(model, name.getText(), service).filter((u) => !(u.file === method.getSourceFile() && method.containsRange(u.pos, u.pos + 1)) && !memberOfAnotherClass(u, cls));
+    if (!uses.length && !usedElsewhere(name, method)) return true;
     // Used only by sibling methods of the same class (`this.acquireLock(...)` in `lockCall`), each of them unused:
     // dead with them. Any use elsewhere, or by a live sibling, keeps it.
-    const callers = siblingCallers(model, cls, method, name.getText(), service);
+    const callers = siblingCallers(cls, method, uses);
     if (!callers) return false;
-    if (name.findReferencesAsNodes().some((ref) => ref !== name && production.has(ref.getSourceFile()) && !isDeclarationName(ref) && !callers.some((c) => c.containsRange(ref.getPos(), ref.getEnd())))) return false;
+    if (name.findReferencesAsNodes().some((ref) => ref !== name && production.has(ref.getSourceFile()) && !isDeclarationName(ref) && !inside(method, ref) && !callers.some((c) => inside(c, ref)))) return false;
     const inner = new Set([...visiting, method]);
     return callers.every((c) => inner.has(c) || computeUnused(model, c, inner));
   } catch {
@@ -110,7 +114,6 @@ function declaredInWorkspaceOnly(declarations: Node[]): boolean {
   });
 }
 
-const textMemo = new WeakMap<SystemModel, Map<string, boolean>>();
 const productionMemo = new WeakMap<SystemModel, Set<Node>>();
 
 function productionFiles(model: SystemModel): Set<Node> {
@@ -119,39 +122,75 @@ function productionFiles(model: SystemModel): Set<Node> {
   return out;
 }
 
+function inside(container: Node, node: Node): boolean {
+  return container.getSourceFile() === node.getSourceFile() && container.containsRange(node.getPos(), node.getEnd());
+}
+
+/** A textual use of a member's name: where a `.name` or a string `'name'` starts in a production file. */
+interface TextUse { file: SourceFile; pos: number }
+
+const usesMemo = new WeakMap<SystemModel, Map<string, TextUse[]>>();
+
 /**
- * True when production code that can call into the method's service reads a member of that name, or names it in a
- * string: the service's own files and code outside every deployable (shared packages). Another service's `.publish(`
- * calls its own publisher, not this one; copies of the method elsewhere do not count either.
+ * Where production code that can call into the method's service reads a member of that name, or names it in a
+ * string: the service's own files and code outside every deployable (shared packages), comments left out. Another
+ * service's `.publish(` calls its own publisher, not this one; copies of the method elsewhere do not count either.
  */
-function nameAppears(model: SystemModel, name: string, service: string): boolean {
-  let seen = textMemo.get(model);
-  if (!seen) textMemo.set(model, seen = new Map());
+function textUses(model: SystemModel, name: string, service: string): TextUse[] {
+  let seen = usesMemo.get(model);
+  if (!seen) usesMemo.set(model, seen = new Map());
   const key = `${service}\u0000${name}`;
   let out = seen.get(key);
-  if (out === undefined) {
+  if (!out) {
     // A use reads the member (`svc.name(`, `Card.name`, `this.name`) or names it in a string (`'name'`); a declaration does neither.
-    const word = new RegExp(`(?:\\.|['"\`])${escapeName(name)}(?![\\w$])`);
-    out = serviceTexts(model, service).some((text) => word.test(text));
+    const word = new RegExp(`(?:\\.|['"\`])${escapeName(name)}(?![\\w$])`, 'g');
+    out = [];
+    for (const file of serviceFiles(model, service)) {
+      const raw = file.getFullText();
+      if (!raw.includes(name)) continue;
+      for (const m of codeOf(model, file).matchAll(word)) out.push({ file, pos: m.index ?? 0 });
+    }
     seen.set(key, out);
   }
   return out;
 }
 
 /**
- * The other methods of `cls` in which every textual use of the member (`.name`, `'name'`) in the service's texts
- * sits, or undefined when some use is elsewhere (another file, a field initializer, a callback outside a method).
+ * True when the use is a member access (`this.service.trackEvent(`) the checker resolves to a method or
+ * property of another class, neither a base nor a subclass of `cls`: a call of that class's member. A use it
+ * cannot resolve, or resolves to an interface (a structural use), may be this method's.
  */
-function siblingCallers(model: SystemModel, cls: ClassDeclaration, method: Node, name: string, service: string): Node[] | undefined {
-  const word = new RegExp(`(?:\\.|['"\`])${escapeName(name)}(?![\\w$])`, 'g');
-  const own = cls.getSourceFile().getFullText();
-  const total = serviceTexts(model, service).reduce((n, text) => n + (text.match(word)?.length ?? 0), 0);
-  const inOwnFile = [...own.matchAll(word)].map((m) => m.index ?? 0);
-  if (inOwnFile.length !== total) return undefined;
+function memberOfAnotherClass(use: TextUse, cls: ClassDeclaration): boolean {
+  if (use.file.getFullText()[use.pos] !== '.') return false;
+  const id = use.file.getDescendantAtPos(use.pos + 1);
+  const access = id?.getParent();
+  if (!id || !Node.isIdentifier(id) || !access || !Node.isPropertyAccessExpression(access) || access.getNameNode() !== id) return false;
+  const declarations = id.getSymbol()?.getDeclarations() ?? [];
+  return declarations.length > 0 && declarations.every((d) => {
+    const owner = d.getParent();
+    return (Node.isMethodDeclaration(d) || Node.isPropertyDeclaration(d)) && !!owner && Node.isClassDeclaration(owner) && owner !== cls && !related(owner, cls) && !related(cls, owner);
+  });
+}
+
+/** True when `base` is among the classes `cls` extends. */
+function related(cls: ClassDeclaration, base: ClassDeclaration): boolean {
+  let current: ClassDeclaration | undefined = cls;
+  for (let i = 0; i < 10 && current; i++) {
+    current = current.getBaseClass();
+    if (current === base) return true;
+  }
+  return false;
+}
+
+/**
+ * The other methods of `cls` in which every textual use of the member sits, or undefined when some use is
+ * elsewhere (another file, a field initializer, a callback outside a method).
+ */
+function siblingCallers(cls: ClassDeclaration, method: Node, uses: TextUse[]): Node[] | undefined {
   const methods = cls.getMethods().filter((m) => m !== method);
   const callers = new Set<Node>();
-  for (const at of inOwnFile) {
-    const caller = methods.find((m) => m.getStart() <= at && at < m.getEnd());
+  for (const use of uses) {
+    const caller = use.file === cls.getSourceFile() ? methods.find((m) => m.getStart() <= use.pos && use.pos < m.getEnd()) : undefined;
     if (!caller) return undefined;
     callers.add(caller);
   }
@@ -169,16 +208,36 @@ export function runsNowhere(model: SystemModel, node: Node, callers: readonly No
 
 const classMemo = new WeakMap<SystemModel, WeakMap<Node, boolean>>();
 const textsMemo = new WeakMap<SystemModel, Map<string, string[]>>();
+const filesMemo = new WeakMap<SystemModel, Map<string, SourceFile[]>>();
+const codeMemo = new WeakMap<SystemModel, Map<SourceFile, string>>();
 
-/** The texts of the production files that can call into a service: its own, and shared code outside every deployable. */
+/** The production files that can call into a service: its own, and shared code outside every deployable. */
+function serviceFiles(model: SystemModel, service: string): SourceFile[] {
+  let byService = filesMemo.get(model);
+  if (!byService) filesMemo.set(model, byService = new Map());
+  let out = byService.get(service);
+  if (!out) {
+    out = model.files.filter((f) => [undefined, service].includes(model.serviceOf(f.sourceFile)?.name)).map((f) => f.sourceFile);
+    byService.set(service, out);
+  }
+  return out;
+}
+
+/** Their texts. */
 function serviceTexts(model: SystemModel, service: string): string[] {
   let byService = textsMemo.get(model);
   if (!byService) textsMemo.set(model, byService = new Map());
   let out = byService.get(service);
-  if (!out) {
-    out = model.files.filter((f) => [undefined, service].includes(model.serviceOf(f.sourceFile)?.name)).map((f) => f.sourceFile.getFullText());
-    byService.set(service, out);
-  }
+  if (!out) byService.set(service, out = serviceFiles(model, service).map((f) => f.getFullText()));
+  return out;
+}
+
+/** A file's text with comments blanked (codeText.ts), per analysis. */
+function codeOf(model: SystemModel, file: SourceFile): string {
+  let byFile = codeMemo.get(model);
+  if (!byFile) codeMemo.set(model, byFile = new Map());
+  let out = byFile.get(file);
+  if (out === undefined) byFile.set(file, out = withoutComments(file.getFullText(), /\.[jt]sx$/.test(file.getFilePath())));
   return out;
 }
 
