@@ -5,7 +5,9 @@
  * run at start, re-creates the sync scheduler of every stored connection) and notifybc
  * (src/observers/cron-tasks.service.ts: a cron re-drives broadcasts stuck in `state: 'sending'`). A
  * runner reading another table, sending elsewhere, queueing one-off work per row, sweeping another
- * state, or the flow itself run at start is not a reconciler: those are still reported.
+ * state, or the flow itself run at start is not a reconciler: those are still reported. A row inserted with no
+ * state starts in the column's default: a sweep that re-queues the rows still `PENDING` covers it, one that
+ * selects another state or only deletes them does not.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
@@ -121,7 +123,37 @@ const HOOK = (oneOff = false) => lines(
   '}',
 );
 
+const LEDGER_FILE = 'services/webhooks/src/ledger.ts';
+/** A webhook message row is inserted with no status given (the column's default), then its delivery queued. */
+const LEDGER = lines(
+  "import { Queue } from 'bullmq';",
+  "import { PrismaClient } from '@prisma/client';",
+  '',
+  'export const prisma = new PrismaClient();',
+  "export const delivery = new Queue('webhook-delivery');",
+  '',
+  'export async function record(topic: string) {',
+  '  const message = await prisma.outboundMessage.create({ data: { topic } });',
+  "  await delivery.add('deliver', { messageId: message.id });",
+  '}',
+);
+
+const LEDGER_SWEEP_FILE = 'services/webhooks/src/sweep.ts';
+/** An hourly cron selects the messages still in `status` and queues their delivery again (or, `send` false, deletes them). */
+const LEDGER_SWEEP = (status: string, send = true) => lines(
+  "import cron from 'node-cron';",
+  "import { delivery, prisma } from './ledger';",
+  '',
+  "cron.schedule('20 * * * *', async () => {",
+  `  const orphans = await prisma.outboundMessage.findMany({ where: { status: '${status}', updatedAt: { lt: new Date(Date.now() - 3600000) } } });`,
+  '  for (const m of orphans) {',
+  send ? "    await delivery.add('deliver', { messageId: m.id });" : '    await prisma.outboundMessage.delete({ where: { id: m.id } });',
+  '  }',
+  '});',
+);
+
 const reported = { messageId: 'dualWrite', file: FLOW_FILE, ...at(FLOW, 'add(') };
+const ledgerReported = { messageId: 'dualWrite', file: LEDGER_FILE, ...at(LEDGER, 'add(') };
 const sweepReported = { messageId: 'dualWrite', file: SWEEP_FLOW_FILE, ...at(SWEEP_FLOW, 'add(') };
 
 runRuleTests('dual-write', {
@@ -130,8 +162,11 @@ runRuleTests('dual-write', {
     { name: 'a cron sweeps the rows left in the state the flow wrote', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER('sending') } },
     { name: 'a CronJob runs the sweep a factory method returns', files: { [SWEEP_FLOW_FILE]: SWEEP_FLOW, [SWEEPER_FILE]: SWEEPER_FACTORY } },
     { name: 'an onModuleInit hook re-creates the schedule of every stored connection', files: { [FLOW_FILE]: FLOW, 'services/backend/src/sync.reconciler.ts': HOOK() } },
+    { name: 'a cron re-queues the rows still PENDING, the state an inserted row starts in', files: { [LEDGER_FILE]: LEDGER, [LEDGER_SWEEP_FILE]: LEDGER_SWEEP('PENDING') } },
   ],
   invalid: [
+    { name: 'the cron selects delivered rows, not the state a new row starts in', files: { [LEDGER_FILE]: LEDGER, [LEDGER_SWEEP_FILE]: LEDGER_SWEEP('DELIVERED') }, errors: [ledgerReported] },
+    { name: 'the cron deletes the PENDING rows instead of sending them again', files: { [LEDGER_FILE]: LEDGER, [LEDGER_SWEEP_FILE]: LEDGER_SWEEP('PENDING', false) }, errors: [ledgerReported] },
     { name: 'the runner reads another table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('repo') }, errors: [reported] },
     { name: 'the runner sends to another queue', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'repo-index') }, errors: [reported] },
     { name: 'the runner looks up one row (a start-up seed), not the rows of the table', files: { [FLOW_FILE]: FLOW, [START_FILE]: START('connection', 'connection-sync', "findFirst({ where: { name: 'default' } })") }, errors: [reported] },

@@ -11,6 +11,9 @@
  *   flow sends (the same named channel, the same send, or an unnamed queue of the same wrapper
  *   file): sourcebot's `reconcileJobSchedulers` at start, which re-creates the sync schedule of every
  *   stored connection.
+ * - An insert that gives no state (the row starts in the column's default) and a runner that selects rows
+ *   in an initial state (`status: PENDING`) and sends where the flow sends: a webhook ledger
+ *   row, re-queued by an hourly sweep of orphaned PENDING messages.
  * A query of many rows counts, not the lookup of one (a start-up seed that finds its default account
  * by e-mail). A read or send reached only through the flow itself (or the entry points that reach it)
  * is the flow's own. A one-off send of the runner (a reminder e-mail from a nightly query) is other
@@ -50,6 +53,9 @@ export function reconciledFromStore(model: SystemModel, fn: Node, at: Reached, w
     const reads = own.filter((r) => r.fact.kind === 'read' && !r.fact.oneRow && tableKey(r.fact.table) === table);
     if (!reads.length) continue;
     if (reads.some((r) => sweeps(stateValues(r), written))) return true;
+    // A row inserted with no state given takes the column's default; a sweep of rows in an initial state
+    // (`status: PENDING`) that sends where the flow sends finds the ones whose send was lost.
+    if (!written.size && insertsRow(write) && reads.some((r) => sweepsInitial(stateValues(r))) && own.some((r) => r.fact.kind === 'publish' && sameDestination(model, r, at, flowChannel))) return true;
     // Recurring work re-created from the rows: the query in the runner or one call down, then a schedule registered.
     const queried = reads.filter((r) => r.path.length <= 1);
     const schedules = own.filter((r) => r.fact.kind === 'publish' && r.fact.scheduled && sameDestination(model, r, at, flowChannel));
@@ -82,6 +88,22 @@ function sameDestination(model: SystemModel, r: Reached, at: Reached, flowChanne
 function sweeps(selected: Map<string, string>, written: Map<string, string>): boolean {
   for (const [field, value] of selected) if (written.get(field) === value && PENDING_VALUE.test(value)) return true;
   return false;
+}
+
+/** A state value a new row starts in: `PENDING`, `queued`, `new`. */
+const INITIAL_VALUE = /^(pending|queued|waiting|new|created|init|initial|scheduled|requested|submitted|to_?do|unsent|not_?sent)$/i;
+
+function sweepsInitial(selected: Map<string, string>): boolean {
+  return [...selected.values()].some((v) => INITIAL_VALUE.test(v));
+}
+
+/** Datastore calls that add rows: an ORM's `create`/`insert` family or SQL `INSERT`. */
+const INSERT_CALL = /^(create|createMany|insert|insertMany|insertOne|bulkCreate|bulkInsert)$/;
+
+function insertsRow(write: Reached): boolean {
+  if (/^INSERT\b/i.test(write.fact.detail)) return true;
+  const call = Node.isCallExpression(write.fact.node) ? write.fact.node : write.fact.node.getFirstAncestorByKind(SyntaxKind.CallExpression);
+  return !!call && Node.isCallExpression(call) && INSERT_CALL.test(calleeName(call).getText());
 }
 
 /** The state fields a datastore call (or the flow's call into its wrapper) names with a constant value: `{ where: { state: 'sending' } }`. */
