@@ -50,3 +50,46 @@ runRuleTests('missing-correlation-id', {
     errors: [{ messageId: 'missing', file: 'services/signer/src/main.ts', ...at(PICKED, 'send(') }],
   }],
 });
+
+/**
+ * The handler passes the message to a helper, which takes members out by destructuring and sends a reply
+ * built from them: its envelope (`headers`) goes on in the body, so the reply carries the incoming ids; the
+ * message key alone does not.
+ */
+const REPLIER = (member: 'headers' | 'key') => lines(
+  "import { Kafka, type KafkaMessage } from 'kafkajs';",
+  '',
+  "const kafka = new Kafka({ clientId: 'quotes', brokers: ['kafka:9092'] });",
+  'const producer = kafka.producer();',
+  "const consumer = kafka.consumer({ groupId: 'quotes' });",
+  '',
+  'async function answer(msg: KafkaMessage) {',
+  `  const { ${member} } = msg;`,
+  `  await producer.send({ topic: 'quote-replies', messages: [{ value: JSON.stringify({ status: 'ok', request: ${member} }) }] });`,
+  '}',
+  '',
+  'export async function run() {',
+  "  await consumer.subscribe({ topic: 'quote-requests' });",
+  '  await consumer.run({ eachMessage: async ({ message }) => answer(message) });',
+  '}',
+);
+
+const REQUESTER = {
+  'services/web/src/replies.ts': lines(
+    "import { Kafka } from 'kafkajs';",
+    "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'web' });",
+    'export async function run() {',
+    "  await consumer.subscribe({ topic: 'quote-replies' });",
+    '  await consumer.run({ eachMessage: async ({ message }) => console.log(message.value?.toString()) });',
+    '}',
+  ),
+};
+
+runRuleTests('missing-correlation-id', {
+  valid: [{ name: 'a helper the handler passes the message to sends its destructured headers on', files: { 'services/quotes/src/main.ts': REPLIER('headers'), ...REQUESTER } }],
+  invalid: [{
+    name: 'the helper sends only the destructured message key',
+    files: { 'services/quotes/src/main.ts': REPLIER('key'), ...REQUESTER },
+    errors: [{ messageId: 'missing', file: 'services/quotes/src/main.ts', ...at(REPLIER('key'), 'send(') }],
+  }],
+});

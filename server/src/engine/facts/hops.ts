@@ -27,6 +27,8 @@ import { channelIdentity, namesMatch } from './channelIdentity';
 import { calleeName, channelName, prop } from './syntax';
 import { NEST_MICROSERVICES, NEST_TRANSPORT_LIBRARY } from './libraries/instrumentation';
 import { bindingMatches, exchangeType, type ExchangeType } from './libraries/exchangeRouting';
+import { incomingNames } from './requeue';
+import type { Analysis } from './analysis';
 
 /** Channel names of a fact: `a | b` (one of two literals) or `a, b` (several subscriptions). */
 export function channelsOf(fact: Fact): string[] {
@@ -378,16 +380,19 @@ function destinationOfKey(key: PublishKey, ends: ConsumerEnd[], transport: Trans
 }
 
 /** Envelope members of an incoming message whose value ties a follow-up to it. */
-const ENVELOPE = /^(headers|properties|attributes|messageattributes|metadata|userproperties|applicationproperties|messageid|eventid|correlationid|causationid)$/i;
+const ENVELOPE = /^(headers|properties|attributes|messageattributes|metadata|userproperties|applicationproperties|messageid|eventid|correlationid|causationid|sessionid)$/i;
 /** Names that hold a message's payload, whose `id` is a business entity's, not the message's. */
 const PAYLOAD_NAME = /^(data|payload|body|dto|input|value|content|params|args)$/i;
 
 /**
- * True when the call's arguments copy an id or the envelope of the message a
- * handler received (a handler that lexically encloses the call).
+ * True when the call's arguments copy an id or the envelope of the message a handler received: a handler
+ * that lexically encloses the call, or (given the analysis) a function every caller of which passes it
+ * that message (requeue.ts incomingNames). A member taken out by destructuring counts as the member
+ * (`const { sessionId } = msg`, then `{ sessionId }`).
  */
-export function copiesIncomingId(call: Node, handlers: Map<Node, string[]>): boolean {
+export function copiesIncomingId(call: Node, handlers: Map<Node, string[]>, analysis?: Analysis): boolean {
   const names = new Set<string>();
+  if (analysis) incomingNames(call, handlers, analysis, 0).forEach((x) => names.add(x));
   for (let n: Node | undefined = call.getParent(); n; n = n.getParent()) {
     const own = handlers.get(n);
     if (own) own.forEach((x) => names.add(x));
@@ -399,6 +404,7 @@ export function copiesIncomingId(call: Node, handlers: Map<Node, string[]>): boo
       if (Node.isPropertyAccessExpression(access) || Node.isElementAccessExpression(access)) {
         if (copiesFrom(access, names)) return true;
       } else if (depth < 1 && Node.isIdentifier(access)) {
+        if (destructuredId(access, names)) return true;
         const init = variableOf(access)?.getInitializer();
         if (init && scan(init, depth + 1)) return true;
       }
@@ -406,6 +412,19 @@ export function copiesIncomingId(call: Node, handlers: Map<Node, string[]>): boo
     return false;
   };
   return args.some((a) => scan(a, 0));
+}
+
+/** `sessionId` bound by `const { sessionId } = msg` (or `{ id: messageId }`) from the incoming message: its envelope or id. */
+function destructuredId(id: Node, names: Set<string>): boolean {
+  const parent = id.getParent();
+  const symbol = parent && Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === id ? parent.getValueSymbol() : id.getSymbol();
+  const element = symbol?.getDeclarations()[0];
+  if (!element || !Node.isBindingElement(element)) return false;
+  const decl = element.getParent()?.getParent();
+  const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  if (!init || !Node.isIdentifier(init) || !names.has(init.getText())) return false;
+  const member = element.getPropertyNameNode()?.getText() ?? element.getName();
+  return ENVELOPE.test(member) || (member === 'id' && !PAYLOAD_NAME.test(init.getText()));
 }
 
 function copiesFrom(access: Node, names: Set<string>): boolean {

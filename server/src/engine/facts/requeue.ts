@@ -93,7 +93,7 @@ function bodiesIn(arg: Node): Node[] {
  * parameters, and a parameter of a named function every call of which passes it an incoming
  * message (`onMessage(message, topic)` called from the handler).
  */
-function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analysis, depth: number): Set<string> {
+export function incomingNames(at: Node, handlers: Map<Node, string[]>, analysis: Analysis, depth: number): Set<string> {
   const names = new Set<string>();
   for (let fn = at.getFirstAncestor(isFunctionLike); fn; fn = fn.getFirstAncestor(isFunctionLike)) {
     for (const n of handlers.get(fn) ?? []) names.add(n);

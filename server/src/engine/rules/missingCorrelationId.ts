@@ -96,7 +96,7 @@ export const missingCorrelationId = createRule({
       const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !telemetryNamedAt(fact, site.node, model.analysis)).length : 0;
       if (sites.length && (fact.ownEnvelope || passedThroughBy >= 2) && !sites.some((site) => site.correlation === 'present')) {
         const lacking = sites
-          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers) && !telemetryNamedAt(fact, site.node, model.analysis))
+          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers, model.analysis) && !telemetryNamedAt(fact, site.node, model.analysis))
           .map((site) => ({ site, at: fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination }))
           .filter(({ at }) => at?.kind !== 'self' && !guessedCloudHop(fact, at));
         if (!lacking.length || silencedByTracing) continue;
@@ -119,7 +119,7 @@ export const missingCorrelationId = createRule({
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
-          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers) || telemetryNamedAt(fact, site.node, model.analysis)) continue;
+          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers, model.analysis) || telemetryNamedAt(fact, site.node, model.analysis)) continue;
           // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
           const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
           if (at?.kind === 'self' || guessedCloudHop(fact, at)) continue;
@@ -134,7 +134,7 @@ export const missingCorrelationId = createRule({
           });
         }
       } else if (fact.correlation === 'absent') {
-        if (silencedByTracing || emptyEvent(fact) || copiesIncomingId(callOf(fact.node), handlers)) continue;
+        if (silencedByTracing || emptyEvent(fact) || copiesIncomingId(callOf(fact.node), handlers, model.analysis)) continue;
         // The message being handled, sent again (to a retry or dead-letter destination) with no id of its own: it carries
         // what the incoming message carried. Not when it goes to a channel another service consumes: that is a new hop.
         if (destination?.kind !== 'other' && isRequeue(fact, handlers, model.analysis)) continue;
