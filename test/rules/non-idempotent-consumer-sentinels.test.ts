@@ -63,3 +63,59 @@ runRuleTests('non-idempotent-consumer', {
     { name: 'the update sets another attribute: the check guards nothing', files: files("submission.sendReceipt !== 'unknown'", 'ProcessedAt'), errors: atTheHandler },
   ],
 });
+
+/**
+ * A collection field already holding what the flow adds: the handler looks the vehicle up, stops when its
+ * `plates` already hold one from this issuer, then adds one and saves (`check`, `added` vary).
+ */
+const plates = (check: string, added = 'plates') => ({
+  'lambdas/plates/src/store.ts': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sqs = new SQSClient({});
+
+export type Vehicle = { id: string; plates?: { issuer: string }[]; notes?: { issuer: string }[] };
+
+export const getVehicle = async (id: string) => (await db.send(new GetCommand({ TableName: 'Vehicles', Key: { id } }))).Item as Vehicle;
+export const format = (v: Vehicle): Vehicle => ({ ...v });
+export const saveVehicle = async (v: Vehicle) => {
+  await db.send(new PutCommand({ TableName: 'Vehicles', Item: v }));
+};
+export const printPlate = async (v: Vehicle) => {
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.DOC_GEN_QUEUE_URL, MessageBody: JSON.stringify(v) }));
+};
+`,
+  'lambdas/plates/src/main.ts': `import type { SQSEvent } from 'aws-lambda';
+import { format, getVehicle, printPlate, saveVehicle } from './store';
+
+const ISSUER = 'batch';
+
+export const handler = async (event: SQSEvent): Promise<void> => {
+  for (const record of event.Records) {
+    const message = JSON.parse(record.body) as { id: string; tags: string[] };
+    const vehicle = format(await getVehicle(message.id));
+    if (${check}) {
+      return;
+    }
+    vehicle.${added} = vehicle.${added} ?? [];
+    vehicle.${added}.push({ issuer: ISSUER });
+    await saveVehicle(vehicle);
+    await printPlate(vehicle);
+  }
+};
+`,
+});
+
+const atThePlatesHandler = [{ messageId: 'unguarded', file: 'lambdas/plates/src/main.ts', line: 6, column: 14 }];
+
+runRuleTests('non-idempotent-consumer', {
+  valid: [
+    { name: "the looked-up record's collection already holds what the flow adds", files: plates('vehicle.plates?.some((p) => p.issuer === ISSUER) ?? false') },
+  ],
+  invalid: [
+    { name: "a membership test on the message's own collection is a filter", files: plates("message.tags.includes('batch')"), errors: atThePlatesHandler },
+    { name: 'the flow adds to another collection: the check guards nothing', files: plates('vehicle.plates?.some((p) => p.issuer === ISSUER) ?? false', 'notes'), errors: atThePlatesHandler },
+  ],
+});

@@ -102,7 +102,8 @@ function priorStateChecked(effect: Reached, resolve?: Resolve): boolean {
  * ...; canvas.update({ data: { version } }) }`, or `if (order.invoiceId) return;` before effects
  * that write `invoiceId` (or call a function that does: `updateReceipt(id, receipt)` whose
  * `UpdateExpression` is `SET SendReceipt = :receipt`); also `if (record.sendReceipt !== 'unknown')
- * return;` on a looked-up record (movedFromSentinel). A one-time initialisation: a repeat finds the
+ * return;` on a looked-up record (movedFromSentinel); also `if (record.plates?.some((p) => p.issuer === ISSUER))
+ * return;` before the flow adds to `plates` (heldElement). A one-time initialisation: a repeat finds the
  * field set and skips it.
  */
 function markerChecked(effect: Reached, resolve?: Resolve): boolean {
@@ -112,7 +113,7 @@ function markerChecked(effect: Reached, resolve?: Resolve): boolean {
       return !!unset && setsField(stmt.getThenStatement(), unset);
     },
     stopsFirst: (stmt, after) => {
-      const set = disjuncts(stmt.getExpression()).map((c) => setField(c) ?? movedFromSentinel(c)).find((f) => f !== undefined);
+      const set = disjuncts(stmt.getExpression()).map((c) => setField(c) ?? movedFromSentinel(c) ?? heldElement(c)).find((f) => f !== undefined);
       return !!set && after.some((later) => setsField(later, set) || calledFunctions(later, resolve).some((fn) => setsField(fn, set)));
     },
   }, resolve);
@@ -133,6 +134,49 @@ function movedFromSentinel(cond: Node): string | undefined {
   const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
   return init && Node.isAwaitExpression(init) && Node.isCallExpression(init.getExpression()) ? left.getName() : undefined;
 }
+
+/** Membership tests a stored collection answers: `some`, `includes`, `find`, `has`. */
+const MEMBERSHIP = new Set(['some', 'includes', 'find', 'has']);
+
+/**
+ * `record.plates?.some((p) => p.issuer === ISSUER) ?? false`, `!!record.tags.find(...)`, `record.ids.includes(id)`: the
+ * collection field (`plates`) of a local record that already holds what the flow would add. A collection of the
+ * message itself (a parameter) is a filter, not a marker.
+ */
+function heldElement(cond: Node): string | undefined {
+  let c = cond;
+  for (;;) {
+    if (Node.isParenthesizedExpression(c) || Node.isNonNullExpression(c)) c = c.getExpression();
+    else if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken && Node.isPrefixUnaryExpression(c.getOperand())) c = (c.getOperand() as typeof c).getOperand();
+    else if (Node.isBinaryExpression(c) && c.getOperatorToken().getKind() === SyntaxKind.QuestionQuestionToken && c.getRight().getText() === 'false') c = c.getLeft();
+    else break;
+  }
+  if (!Node.isCallExpression(c)) return undefined;
+  const callee = c.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !MEMBERSHIP.has(callee.getName())) return undefined;
+  let field: Node = callee.getExpression();
+  while (Node.isNonNullExpression(field) || Node.isParenthesizedExpression(field)) field = field.getExpression();
+  if (!Node.isPropertyAccessExpression(field)) return undefined;
+  const root = field.getExpression();
+  return Node.isIdentifier(root) && lookedUp(root, 0) ? field.getName() : undefined;
+}
+
+/**
+ * A variable holding a record the flow looked up: `await find(id)`, or a value derived from one by a call or an
+ * index (`format(dbRecord)`, `rows[0]`). The message parsed from the event (`JSON.parse(record.body)`) is not.
+ */
+function lookedUp(id: Node, depth: number): boolean {
+  const decl = declarationOf(id);
+  let init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  if (!init || depth > 2) return false;
+  while (Node.isAsExpression(init) || Node.isParenthesizedExpression(init) || Node.isNonNullExpression(init)) init = init.getExpression();
+  if (Node.isAwaitExpression(init)) return Node.isCallExpression(init.getExpression());
+  if (Node.isElementAccessExpression(init)) return Node.isIdentifier(init.getExpression()) && lookedUp(init.getExpression(), depth + 1);
+  return Node.isCallExpression(init) && init.getArguments().some((a) => (Node.isAwaitExpression(a) && Node.isCallExpression(a.getExpression())) || (Node.isIdentifier(a) && lookedUp(a, depth + 1)));
+}
+
+/** Calls that add to a collection field in place: `record.plates.push(plate)`. */
+const ADDS = new Set(['push', 'unshift', 'add', 'set', 'splice']);
 
 /**
  * The workspace functions a statement calls (`updateReceipt(id, receipt)`, imports followed; with
@@ -178,12 +222,17 @@ function setField(cond: Node): string | undefined {
   return undefined;
 }
 
-/** A statement that writes the field: `{ field: ... }` / `{ field }` in a call's arguments, `x.field = ...`, or SQL `SET field =`. */
+/** A statement that writes the field: `{ field: ... }` / `{ field }` in a call's arguments, `x.field = ...`, `x.field.push(...)`, or SQL `SET field =`. */
 function setsField(stmt: Node, field: string): boolean {
   const column = new RegExp(`\\bSET\\b[\\s\\S]*\\b(${field}|${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)})\\s*=`, 'i');
   return stmt.getDescendants().some((n) => {
     if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return column.test(n.getLiteralText());
     if ((Node.isPropertyAssignment(n) || Node.isShorthandPropertyAssignment(n)) && n.getName() === field) return !!n.getFirstAncestorByKind(SyntaxKind.CallExpression);
+    if (Node.isCallExpression(n)) {
+      const callee = n.getExpression();
+      const target = Node.isPropertyAccessExpression(callee) && ADDS.has(callee.getName()) ? callee.getExpression() : undefined;
+      return !!target && Node.isPropertyAccessExpression(target) && target.getName() === field;
+    }
     if (!Node.isBinaryExpression(n) || n.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return false;
     const left = n.getLeft();
     return Node.isPropertyAccessExpression(left) && left.getName() === field;
