@@ -3,7 +3,9 @@
  * that logs and lets the job complete): the queue runs best-effort work, the team accepts that a job
  * may not happen, and losing it beside the write is not reported. A worker that rethrows, or one whose
  * work is not all caught, keeps the finding. A worker that only relays the job on core NATS (at most
- * once, to whoever listens) is best-effort too; one relaying it on JetStream is not; so does a scheduler callback registered by a start-up
+ * once, to whoever listens) is best-effort too, as is one that only emits it on an in-process `EventEmitter` of
+ * Node's `events` (a live push to open server-sent-event connections); one relaying it on JetStream is not, nor
+ * one emitting on an emitter of another library; so does a scheduler callback registered by a start-up
  * function, which is a flow of its own and not part of the function registering it.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -43,6 +45,27 @@ const RELAY = (publish: string) => lines(
   '  });',
   '}',
 );
+
+/** A queue whose worker emits each job on an emitter (`source` names its module) that another file creates. */
+const EMITTER = (source: string) => ({
+  'services/api/src/emitter.ts': lines(`import { EventEmitter } from '${source}';`, '', 'export const notificationEmitter = new EventEmitter();'),
+  'services/api/src/queue.ts': lines(
+    "import Bull from 'bull';",
+    "import { notificationEmitter } from './emitter';",
+    '',
+    "export const notifications = new Bull('send-notifications', { redis: process.env.REDIS_URL });",
+    '',
+    'export function startWorkers() {',
+    '  notifications.process(async (job) => {',
+    '    deliver(job.data);',
+    '  });',
+    '}',
+    '',
+    'function deliver(notification: unknown) {',
+    "  notificationEmitter.emit('newNotification', notification);",
+    '}',
+  ),
+});
 
 const FLOW = lines(
   "import { Pool } from 'pg';",
@@ -85,9 +108,14 @@ runRuleTests('dual-write', {
   valid: [
     { name: 'a job for a queue whose worker catches every failure and lets the job complete', files: { 'services/api/src/queue.ts': DROPS, 'services/api/src/boost.ts': FLOW } },
     { name: 'a job for a queue whose worker only relays it on core NATS (at most once, to whoever listens)', files: { 'services/api/src/queue.ts': RELAY("nc.publish(`boosts.${job.data.userId}`, JSON.stringify(job.data));"), 'services/api/src/boost.ts': FLOW } },
+    { name: 'a job for a queue whose worker only emits it on an in-process EventEmitter of node:events', files: { ...EMITTER('node:events'), 'services/api/src/boost.ts': FLOW } },
     { name: 'two cron callbacks registered by one start-up function are separate flows', files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/cron.ts': CRON } },
   ],
   invalid: [{
+    name: 'a job for a queue whose worker emits it on an emitter of another library (it may be a broker)',
+    files: { ...EMITTER('eventemitter-kafka'), 'services/api/src/boost.ts': FLOW },
+    errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],
+  }, {
     name: 'a job for a queue whose worker rethrows',
     files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/boost.ts': FLOW },
     errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],

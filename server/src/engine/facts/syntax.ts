@@ -387,7 +387,7 @@ export function receiver(node: Node): Node | undefined {
 
 /**
  * The expression a call's receiver was built by, through up to three initializers of the variables or fields
- * holding it (and `await`s): the first one `accept` takes (`client.createSender('orders')`, `new
+ * holding it (imports followed, and `await`s): the first one `accept` takes (`client.createSender('orders')`, `new
  * MessageSender(config)`, `await broker.subscribe('orders')`).
  */
 export function builtBy(call: Node, accept: (n: Node) => boolean): Node | undefined {
@@ -398,7 +398,10 @@ export function builtBy(call: Node, accept: (n: Node) => boolean): Node | undefi
     if (accept(recv)) return recv;
     let decl: Node | undefined;
     try {
-      decl = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol()?.getDeclarations()[0];
+      let symbol = (Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv).getSymbol();
+      // An imported binding (`import { emitter } from './emitter'`) is its exported declaration.
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+      decl = symbol?.getDeclarations()[0];
     } catch {
       decl = undefined;
     }
