@@ -483,15 +483,16 @@ export function handlerNames(model: SystemModel): Map<Node, string[]> {
  * The client library a fact sends through, for tracing purposes: a NestJS
  * microservice client sends through its transport's library when the
  * service configures only transports that map to one (`Transport.KAFKA`).
+ * `transports`: the `Transport` members the service names, for a NestJS client.
  */
-export function transportLibraries(model: SystemModel): (fact: Fact) => { libraries: string[]; inferredFrom?: string } {
+export function transportLibraries(model: SystemModel): (fact: Fact) => { libraries: string[]; inferredFrom?: string; transports?: string[] } {
   const byService = new Map<string, Set<string>>();
   let scanned = false;
   const scan = () => {
     scanned = true;
     for (const f of model.files) {
-      const svc = model.layout.serviceOf(f.rel)?.name;
-      if (!svc) continue;
+      // Code no deployable holds (a workspace whose layout names no service) is read as one service, ''.
+      const svc = model.layout.serviceOf(f.rel)?.name ?? '';
       const text = f.sourceFile.getFullText();
       if (!text.includes('Transport.')) continue;
       for (const id of f.sourceFile.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
@@ -507,7 +508,7 @@ export function transportLibraries(model: SystemModel): (fact: Fact) => { librar
     if (!scanned) scan();
     const transports = [...(byService.get(model.serviceOf(fact.node)?.name ?? '') ?? [])].sort();
     const libraries = transports.map((t) => NEST_TRANSPORT_LIBRARY[t]);
-    if (!transports.length || libraries.some((l) => l === undefined)) return { libraries: [] };
-    return { libraries: [...new Set(libraries as string[])], inferredFrom: transports.map((t) => `Transport.${t}`).join(', ') };
+    if (!transports.length || libraries.some((l) => l === undefined)) return { libraries: [], transports };
+    return { libraries: [...new Set(libraries as string[])], inferredFrom: transports.map((t) => `Transport.${t}`).join(', '), transports };
   };
 }

@@ -7,8 +7,8 @@ import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
 import { inProbe, telemetryChannel } from '../facts/libraries/telemetry';
 import { isRealtimeName } from '../facts/libraries/realtimePush';
-import { consumersBoundInInfrastructure, isJobQueueLibrary, signalOnly } from '../facts/libraries/delivery';
-import { tracerName } from '../facts/libraries/instrumentation';
+import { consumersBoundInInfrastructure, isJobQueueLibrary, NEST_TRANSPORTS, signalOnly } from '../facts/libraries/delivery';
+import { NEST_MICROSERVICES, tracerName } from '../facts/libraries/instrumentation';
 import { channelNamedAt, channelsOf, copiesIncomingId, destinationOf, detailAt, handlerNames, hopIndex, telemetryNamedAt, transportLibraries, type Destination } from '../facts/hops';
 import type { SystemModel } from '../model';
 import type { TracingEvidence } from '../workspace/tracing';
@@ -65,8 +65,9 @@ export const missingCorrelationId = createRule({
       const destination = fact.kind === 'publish' ? destinationOf(fact, service, hops) : undefined;
       if (destination?.kind === 'self') continue;
       // A raw Redis PUBLISH on a channel that does not resolve signals whoever listens now (replicas, live connections):
-      // with no subscriber seen in another service, where it goes would be a guess.
-      if (signalOnly(fact) && destination?.kind !== 'other') continue;
+      // with no subscriber seen in another service, where it goes would be a guess. So does a NestJS client's emit in a
+      // service whose only transport is Redis (`Transport.REDIS`: Redis pub/sub underneath).
+      if ((signalOnly(fact) || nestSignal(fact, librariesOf)) && destination?.kind !== 'other') continue;
       // A job queue whose worker is not found is taken as the service's own (prefer silence to a guess).
       if (destination?.kind === 'unseen' && isJobQueueLibrary(fact.library)) continue;
       // So is an unnamed cloud queue or topic with no consumer in code: its consumer is bound in infrastructure.
@@ -280,4 +281,14 @@ function sameSendOnBranches(facts: Fact[]): { dropped: Set<Fact>; others: Map<Fa
     }
   }
   return { dropped, others };
+}
+
+/** A NestJS client's send in a service whose every configured transport is a signal transport (`Transport.REDIS`). */
+function nestSignal(fact: Fact, librariesOf: ReturnType<typeof transportLibraries>): boolean {
+  if (fact.kind !== 'publish' || fact.library !== NEST_MICROSERVICES) return false;
+  const transports = librariesOf(fact).transports ?? [];
+  return transports.length > 0 && transports.every((t) => {
+    const id = NEST_TRANSPORTS[t];
+    return !!id && id !== 'rmq' && signalOnly({ kind: 'publish', transport: id });
+  });
 }
