@@ -1,6 +1,7 @@
 /** Small syntax helpers used by the library recognizers. */
 import { Node, SyntaxKind, type ObjectLiteralExpression } from 'ts-morph';
 import { nodesOfKinds } from './walk';
+import { queueConstructionName } from './libraries/queueObjects';
 
 /**
  * Text of a string-ish expression; template substitutions and `+` operands that do not resolve
@@ -25,10 +26,11 @@ export function textWithCalls(node: Node | undefined, calls: (call: Node) => str
  * inside a workspace helper such as `queueName('orders')`). Constants are followed further than
  * by stringValue, helpers returning one expression are evaluated with their literal arguments,
  * and a configured value with a literal default (`process.env.TOPIC ?? 'orders'`,
- * `config.get('topic', 'orders')`) is that default.
+ * `config.get('topic', 'orders')`) is that default. A queue object names the queue it was built for
+ * (`updateUserQueue`, holding `new Queue('update-user')`: libraries/queueObjects.ts).
  */
 export function channelName(node: Node | undefined): string | undefined {
-  return evaluate(node, { follow: CHANNEL_FOLLOW, defaults: true, env: NO_ENV, alternatives: true });
+  return evaluate(node, { follow: CHANNEL_FOLLOW, defaults: true, env: NO_ENV, alternatives: true, queues: true });
 }
 
 const CHANNEL_FOLLOW = 5;
@@ -45,6 +47,8 @@ interface Evaluation {
   alternatives?: boolean;
   /** Text of calls a library builds strings with (textWithCalls). */
   calls?: (call: Node) => string | undefined;
+  /** A queue object's construction (`new Queue('orders')`) gives its name. */
+  queues?: boolean;
 }
 
 function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
@@ -73,6 +77,10 @@ function evaluate(node: Node | undefined, ev: Evaluation): string | undefined {
       return evaluate(node.getLeft(), ev) ?? evaluate(node.getRight(), ev);
     }
     return undefined;
+  }
+  if (ev.queues && Node.isNewExpression(node)) {
+    const name = queueConstructionName(node);
+    return name ? evaluate(name, { ...part, queues: false }) : undefined;
   }
   if (Node.isCallExpression(node)) return ev.calls?.(node) ?? (ev.defaults ? configDefault(node, ev) ?? helperValue(node, ev) : undefined);
   if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {

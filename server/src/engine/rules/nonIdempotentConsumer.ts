@@ -221,5 +221,5 @@ function listenerSignal(model: SystemModel, r: Reached, hops: () => HopIndex): b
  * its next page twice runs the page twice), a second run, not a second effect.
  */
 function absorbedDownstream(model: SystemModel, r: Reached, hops: () => HopIndex): boolean {
-  return r.fact.kind === 'publish' && derivedByOwnConsumers(model, r.fact, hops());
+  return r.fact.kind === 'publish' && derivedByOwnConsumers(model, r.fact, hops(), r.path.length ? r.via : undefined);
 }

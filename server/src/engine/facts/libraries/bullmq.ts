@@ -151,7 +151,8 @@ function add(call: Node, analysis: Analysis) {
   const name = stringValue(arg(call, 0));
   const built = queueName(call, analysis);
   // Built by a facade from the name its caller gives (`this.getQueue(name)`): the callers name the queue.
-  const facadeParam = built === undefined || built.includes('?') ? parameterOf(factoryNameArgument(receiver(call))) : undefined;
+  // Or the queue object itself is the caller's (`addToQueue(queue, data) { queue.add(queue.name, data) }`): the callers name it.
+  const facadeParam = built === undefined || built.includes('?') ? parameterOf(factoryNameArgument(receiver(call))) ?? queueParameter(call) : undefined;
   const queue = facadeParam ? undefined : built;
   const jobId = prop(arg(call, 2), 'jobId');
   const detail = queue ? `queue.add "${name ?? '?'}" to queue "${queue}"` : `queue.add "${name ?? '?'}"`;
@@ -162,6 +163,13 @@ function add(call: Node, analysis: Analysis) {
   const fact = withResult(repeat ? { ...published, scheduled: true } : published, call);
   const own = facadeParam ? { ...fact, channelFrom: { param: facadeParam } } : fact;
   return withChannelIds(name !== undefined ? { ...own, job: name } : own, queueIdentity(call));
+}
+
+/** The parameter a call's receiver is, when it is a bare parameter of the function around it (`queue` of `queue.add(...)`). */
+function queueParameter(call: Node): Node | undefined {
+  let recv = receiver(call);
+  while (recv && (Node.isNonNullExpression(recv) || Node.isParenthesizedExpression(recv))) recv = recv.getExpression();
+  return parameterOf(recv);
 }
 
 const withResult = (fact: Fact, call: Node): Fact => awaitsResult(call) ? { ...fact, awaitsResult: true } : fact;
