@@ -1,6 +1,6 @@
 /**
  * dual-write: a function that hands closures back to its caller (returns them, returns the name
- * they are bound to, or returns them in an object literal) does not run them. Calling the factory
+ * they are bound to, or returns them, or the names they are bound to, in an object literal) does not run them. Calling the factory
  * reaches none of their effects; calling a closure it returned does.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -46,6 +46,26 @@ export async function invite(id: string) {
   const processor = processorFor(id);
   await prisma.order.create({ data: { id } });
   return processor;
+}
+`,
+      },
+    },
+    {
+      name: 'closures bound to names and returned in an object literal ({ announce, close: stop }) are handed back',
+      files: {
+        'services/orders/src/orders.ts': `${HEAD}
+async function messengerFor(topic: string) {
+  await producer.connect();
+  const announce = async (id: string) => {
+    await producer.send({ topic, messages: [{ key: id, value: id }] });
+  };
+  const stop = async () => producer.disconnect();
+  return { announce, close: stop };
+}
+
+export async function boot(id: string) {
+  await prisma.order.upsert({ where: { id }, create: { id }, update: {} });
+  return messengerFor('orders.created');
 }
 `,
       },

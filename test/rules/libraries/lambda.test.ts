@@ -20,6 +20,22 @@ const SQS_SES = lines(
   '}',
 );
 
+/** The same handler, its event type imported from `aws-lambda/trigger/sqs` and the variable typed `Handler`. */
+const SQS_SES_TRIGGER = lines(
+  "import type { Handler } from 'aws-lambda';",
+  "import { SQSEvent } from 'aws-lambda/trigger/sqs';",
+  "import { SES } from 'aws-sdk';",
+  '',
+  'const ses = new SES();',
+  '',
+  'export const handler: Handler = async (event: SQSEvent) => {',
+  '  for (const record of event.Records) {',
+  '    const order = JSON.parse(record.body);',
+  "    await ses.sendEmail({ Destination: { ToAddresses: [order.email] }, Message: { Body: { Text: { Data: 'ok' } }, Subject: { Data: 'Order' } }, Source: 'shop@example.com' }).promise();",
+  '  }',
+  '};',
+);
+
 const SNS_DYNAMO_PUT = lines(
   "import type { SNSEvent } from 'aws-lambda';",
   "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';",
@@ -100,6 +116,11 @@ runRuleTests('non-idempotent-consumer', {
       name: 'variable declared as a DynamoDBStreamHandler sending an e-mail through SES v2',
       files: { 'services/users/src/stream.ts': STREAM_HANDLER_TYPE },
       errors: [{ messageId: 'unguarded', ...at(STREAM_HANDLER_TYPE, 'onUserCreated') }],
+    },
+    {
+      name: "the event type imported from the trigger's own module (aws-lambda/trigger/sqs), the handler typed Handler",
+      files: { 'services/mailer/src/trigger.ts': SQS_SES_TRIGGER },
+      errors: [{ messageId: 'unguarded', ...at(SQS_SES_TRIGGER, 'handler:') }],
     },
   ],
 });

@@ -308,7 +308,7 @@ function nameUses(body: ts.Node): NameUses {
   };
   // A `return` inside a nested function returns from that function, not from fn; a call anywhere runs it.
   const visit = (n: ts.Node, nested: boolean): void => {
-    if (!nested && ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression)) returned.add(n.expression.text);
+    if (!nested && ts.isReturnStatement(n) && n.expression) handedNames(n.expression).forEach((x) => returned.add(x));
     if (ts.isIdentifier(n)) {
       const p = n.parent;
       if (p && ts.isCallExpression(p) && p.expression === n) add(calls, n.text, n.pos);
@@ -324,13 +324,27 @@ function nameUses(body: ts.Node): NameUses {
 }
 
 /**
- * True when `fn` returns the bare name (`return publisher`, or an arrow whose body is the name)
- * and nothing else calls it by that name in fn: the function so named is handed back, not run.
+ * The names a returned expression hands back: a bare name (`return publisher`), or the values of an
+ * object literal's members (`return { sendUpdate, close: closeConnections }`, a factory of closures).
+ */
+function handedNames(expr: ts.Node): string[] {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) return [e.text];
+  if (!ts.isObjectLiteralExpression(e)) return [];
+  return e.properties.flatMap((p) => ts.isShorthandPropertyAssignment(p) ? [p.name.text]
+    : ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer) ? [p.initializer.text] : []);
+}
+
+/**
+ * True when `fn` returns the bare name (`return publisher`, or an arrow whose body is the name), or
+ * an object literal holding it (`return { publisher }`), and nothing else calls it by that name in fn:
+ * the function so named is handed back, not run.
  */
 function returnsName(fnRaw: ts.Node, name: string): boolean {
   const body = (fnRaw as ts.FunctionLikeDeclaration).body;
   if (!body) return false;
-  if (!ts.isBlock(body)) return ts.isIdentifier(body) && body.text === name;
+  if (!ts.isBlock(body)) return handedNames(body).includes(name);
   const uses = nameUses(body);
   return uses.returned.has(name) && !uses.calls.get(name)?.length;
 }

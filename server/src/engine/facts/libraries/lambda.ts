@@ -15,17 +15,19 @@ function handler(source: string, transport: TransportId): HandlerAnalyzer {
   return (fn, reportAt) => consumerFact(LAMBDA, fn, reportAt, fn, undefined, `Lambda handler for ${source} events`, transport);
 }
 
-const SOURCES: [string[], string, TransportId][] = [
-  [['SQSEvent', 'SQSHandler'], 'SQS', 'sqs'],
-  [['SNSEvent', 'SNSHandler'], 'SNS', 'sns-lambda'],
-  [['DynamoDBStreamEvent', 'DynamoDBStreamHandler'], 'DynamoDB stream', 'dynamodb-stream'],
-  [['KinesisStreamEvent', 'KinesisStreamHandler'], 'Kinesis stream', 'dynamodb-stream'],
+/** Event types, the source they name, its transport, and the `aws-lambda/trigger/...` module that also exports them. */
+const SOURCES: [string[], string, TransportId, string][] = [
+  [['SQSEvent', 'SQSHandler'], 'SQS', 'sqs', 'sqs'],
+  [['SNSEvent', 'SNSHandler'], 'SNS', 'sns-lambda', 'sns'],
+  [['DynamoDBStreamEvent', 'DynamoDBStreamHandler'], 'DynamoDB stream', 'dynamodb-stream', 'dynamodb-stream'],
+  [['KinesisStreamEvent', 'KinesisStreamHandler'], 'Kinesis stream', 'dynamodb-stream', 'kinesis-stream'],
 ];
 
 export const lambda: LibraryTable = {
   name: 'lambda',
   transitions: {},
   operations: {},
-  handlers: Object.fromEntries(SOURCES.flatMap(([types, source, transport]) =>
-    types.map((t) => [`${LAMBDA}#${t}`, handler(source, transport)]))),
+  // `import { SQSEvent } from 'aws-lambda'`, or from the trigger's own module (`aws-lambda/trigger/sqs`).
+  handlers: Object.fromEntries(SOURCES.flatMap(([types, source, transport, trigger]) =>
+    types.flatMap((t) => [`${LAMBDA}#${t}`, `${LAMBDA}/trigger/${trigger}#${t}`].map((key) => [key, handler(source, transport)])))),
 };
