@@ -5,7 +5,8 @@
  * work is not all caught, keeps the finding. A worker that only relays the job on core NATS (at most
  * once, to whoever listens) is best-effort too, as is one that only emits it on an in-process `EventEmitter` of
  * Node's `events` (a live push to open server-sent-event connections); one relaying it on JetStream is not, nor
- * one emitting on an emitter of another library; so does a scheduler callback registered by a start-up
+ * one emitting on an emitter of another library; an empty job whose worker only re-reads the store into
+ * memory (a cache refresh) is not reported either, the same worker given the write's data is; so does a scheduler callback registered by a start-up
  * function, which is a flow of its own and not part of the function registering it.
  */
 import { runRuleTests } from '../support/ruleTester';
@@ -67,6 +68,35 @@ const EMITTER = (source: string) => ({
   ),
 });
 
+/** A hashtag follow saved, then a refresh job (`body`) for a worker that re-reads the follows into memory. */
+const REFRESH = (body: string) => ({
+  'services/api/src/refresh.ts': lines(
+    "import { Queue, Worker } from 'bullmq';",
+    "import { PrismaClient } from '@prisma/client';",
+    '',
+    'const prisma = new PrismaClient();',
+    "export const refreshQueue = new Queue('refresh-follows');",
+    'export let followed: string[] = [];',
+    '',
+    'export function startRefresher() {',
+    "  new Worker('refresh-follows', async () => {",
+    '    followed = (await prisma.hashtagFollow.findMany()).map((f) => f.tag);',
+    '  });',
+    '}',
+  ),
+  'services/api/src/follow.ts': lines(
+    "import { PrismaClient } from '@prisma/client';",
+    "import { refreshQueue } from './refresh';",
+    '',
+    'const prisma = new PrismaClient();',
+    '',
+    'export async function followTag(userId: string, tag: string) {',
+    '  await prisma.hashtagFollow.create({ data: { userId, tag } });',
+    `  await refreshQueue.add('refresh', ${body});`,
+    '}',
+  ),
+});
+
 const FLOW = lines(
   "import { Pool } from 'pg';",
   "import { notifications } from './queue';",
@@ -109,9 +139,14 @@ runRuleTests('dual-write', {
     { name: 'a job for a queue whose worker catches every failure and lets the job complete', files: { 'services/api/src/queue.ts': DROPS, 'services/api/src/boost.ts': FLOW } },
     { name: 'a job for a queue whose worker only relays it on core NATS (at most once, to whoever listens)', files: { 'services/api/src/queue.ts': RELAY("nc.publish(`boosts.${job.data.userId}`, JSON.stringify(job.data));"), 'services/api/src/boost.ts': FLOW } },
     { name: 'a job for a queue whose worker only emits it on an in-process EventEmitter of node:events', files: { ...EMITTER('node:events'), 'services/api/src/boost.ts': FLOW } },
+    { name: 'an empty job for a worker that only re-reads the store into memory (a cache refresh)', files: REFRESH('{}') },
     { name: 'two cron callbacks registered by one start-up function are separate flows', files: { 'services/api/src/queue.ts': RETHROWS, 'services/api/src/cron.ts': CRON } },
   ],
   invalid: [{
+    name: 'the same worker given the write\'s data: the job is about the write',
+    files: REFRESH('{ userId, tag }'),
+    errors: [{ messageId: 'dualWrite', file: 'services/api/src/follow.ts', line: 8, column: 22 }],
+  }, {
     name: 'a job for a queue whose worker emits it on an emitter of another library (it may be a broker)',
     files: { ...EMITTER('eventemitter-kafka'), 'services/api/src/boost.ts': FLOW },
     errors: [{ messageId: 'dualWrite', file: 'services/api/src/boost.ts', ...at(FLOW, 'add(') }],

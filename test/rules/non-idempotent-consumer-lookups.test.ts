@@ -90,6 +90,26 @@ runRuleTests('non-idempotent-consumer', {
       )),
     },
     {
+      name: 'a lookup of many rows: the first one found is updated, else one is created (`rows && rows[0]`)',
+      files: workspace(lines(
+        '      const rows = await Customer.find({ externalId: event.id });',
+        '      if (rows && rows[0]) {',
+        '        rows[0].name = event.name;',
+        '        await rows[0].save();',
+        '      } else {',
+        '        await Customer.create({ externalId: event.id, name: event.name });',
+        '      }',
+      )),
+    },
+    {
+      name: 'an early return when a lookup of many rows found some (`rows.length > 0`)',
+      files: workspace(lines(
+        '      const rows = await Customer.find({ externalId: event.id });',
+        '      if (rows.length > 0) return;',
+        '      await Customer.create({ externalId: event.id, name: event.name });',
+      )),
+    },
+    {
       name: 'an early return when the row exists',
       files: workspace(lines(
         '      const seen = await Customer.findOne({ externalId: event.id });',
@@ -147,6 +167,18 @@ runRuleTests('non-idempotent-consumer', {
       files: workspace(lines(
         '      const existing = await Customer.findOne({ externalId: event.id });',
         '      if (existing) await Customer.create({ externalId: event.id, name: `${event.name} (copy)` });',
+      )),
+      errors: reported(8),
+    },
+    {
+      name: 'found rows and another condition together: the else branch also runs when a row was found',
+      files: workspace(lines(
+        '      const rows = await Customer.find({ externalId: event.id });',
+        '      if (rows[0] && event.name === rows[0].name) {',
+        "        console.log('unchanged');",
+        '      } else {',
+        '        await Customer.create({ externalId: event.id, name: event.name });',
+        '      }',
       )),
       errors: reported(8),
     },

@@ -8,7 +8,9 @@
  * at-most-once broadcast (NATS core, Redis pub/sub): what they send is lost whenever nobody listens
  * at that moment; and so does a worker whose only work is an emit on an in-process `EventEmitter` of
  * Node's `events` (a live push to the server-sent-event connections open in that process): delivered to
- * whoever listens there and then, or to nobody. A worker whose failure fails the job (it rethrows, or an
+ * whoever listens there and then, or to nobody. So is an empty job (`add('forceUpdateDids', {})`) whose
+ * workers change nothing stored (they re-read the store into memory: a cache refresh): it carries nothing
+ * about the write, and the next one refreshes the same. A worker whose failure fails the job (it rethrows, or an
  * effect is not caught), a worker the code does not show, or a transport that is not a job queue
  * keeps the finding.
  */
@@ -43,6 +45,9 @@ export function bestEffortWorkers(model: SystemModel, publish: Fact, hops: HopIn
     if (!handler || !isFunctionLike(handler)) return undefined;
     const effects = model.effects.of(handler).filter((r) => !HARMLESS.has(r.fact.kind));
     if (!effects.length && emitsInProcess(handler, model.analysis, 0)) continue;
+    // An empty job (`add('forceUpdateDids', {})`) carries nothing about the write: a worker that changes nothing
+    // stored (it re-reads the store into its own memory) is refreshed again by the next one.
+    if (!effects.length && publish.emptyBody) continue;
     if (!effects.length || effects.some((r) => !failureCaught(r, handler) && !fireAndForget(r.fact))) return undefined;
   }
   return workers;

@@ -125,14 +125,24 @@ function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boo
 
 /**
  * For a condition on a lookup of one of the stores: true when the condition holds if a row was
- * found (`found`, `found != null`, `count > 0`), false when it holds if none was (`!found`,
- * `found === null`), undefined when it is not such a condition.
+ * found (`found`, `found != null`, `count > 0`, `rows && rows[0]`, `rows.length > 0`), false when it
+ * holds if none was (`!found`, `found === null`), undefined when it is not such a condition.
  */
 function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | undefined {
   if (Node.isParenthesizedExpression(cond) || Node.isAwaitExpression(cond)) return lookupPolarity(cond.getExpression(), fn, stores);
   if (Node.isPrefixUnaryExpression(cond) && cond.getOperatorToken() === SyntaxKind.ExclamationToken) {
     const inner = lookupPolarity(cond.getOperand(), fn, stores);
     return inner === undefined ? undefined : !inner;
+  }
+  // `rows && rows[0]`: every part asks the same (whether the lookup found a row).
+  if (Node.isBinaryExpression(cond) && cond.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) {
+    const left = lookupPolarity(cond.getLeft(), fn, stores);
+    return left !== undefined && lookupPolarity(cond.getRight(), fn, stores) === left ? left : undefined;
+  }
+  // `rows[0]`, `rows.length`: the first row of a lookup of many, or how many it found.
+  if ((Node.isElementAccessExpression(cond) && cond.getArgumentExpression()?.getText() === '0')
+    || (Node.isPropertyAccessExpression(cond) && cond.getName() === 'length')) {
+    return lookupPolarity(cond.getExpression(), fn, stores);
   }
   if (Node.isBinaryExpression(cond)) {
     const op = cond.getOperatorToken().getKind();
