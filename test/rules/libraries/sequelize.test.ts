@@ -162,36 +162,3 @@ runRuleTests('dual-write', {
     errors: [{ messageId: 'dualWrite', file: 'services/entities/src/controller.ts', ...at(CONTROLLER, 'add(') }],
   }],
 });
-
-/**
- * ffc-database, DEFRA's wrapper of Sequelize: `new Database({ ...config, modelPath }).connect()` loads the
- * folder's models into one object exported from a data module; `db.paymentRequest` is a model there.
- */
-const FFC_DATA = lines(
-  "const { Database } = require('ffc-database');",
-  "const database = new Database({ dialect: 'postgres', modelPath: __dirname + '/models' });",
-  'module.exports = database.connect();',
-);
-const FFC_HANDLER = (write: string) => lines(
-  "const { Kafka } = require('kafkajs');",
-  "const db = require('./data');",
-  "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'payments' });",
-  'async function start() {',
-  '  await consumer.run({',
-  '    eachMessage: async ({ message }) => {',
-  '      const request = JSON.parse(message.value.toString());',
-  `      ${write}`,
-  '    },',
-  '  });',
-  '}',
-  'module.exports = { start };',
-);
-
-runRuleTests('non-idempotent-consumer', {
-  valid: [{ name: 'an ffc-database model updated to the same values', files: { 'services/payments/app/data.js': FFC_DATA, 'services/payments/app/handler.js': FFC_HANDLER('await db.paymentRequest.update({ status: 1 }, { where: { id: request.id } });') } }],
-  invalid: [{
-    name: 'an ffc-database model created per message',
-    files: { 'services/payments/app/data.js': FFC_DATA, 'services/payments/app/handler.js': FFC_HANDLER('await db.paymentRequest.create({ frn: request.frn });') },
-    errors: [{ messageId: 'unguarded', file: 'services/payments/app/handler.js', ...at(FFC_HANDLER('x'), 'eachMessage') }],
-  }],
-});

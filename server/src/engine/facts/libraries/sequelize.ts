@@ -94,13 +94,6 @@ for (const m of MODULES) {
   operations[`${model}|restore`] = write('restore', false);
   for (const verb of ['findAll', 'findOne', 'findByPk']) operations[`${model}|${verb}`] = (call) => readFact('sequelize', call, `${modelName(call) ?? 'Model'}.${verb}()`, modelName(call));
 }
-// ffc-database (DEFRA's FFC wrapper of Sequelize): `new Database({ ...config, modelPath }).connect()` loads every
-// model of the folder into one object: `db.paymentRequest` is a model, `db.sequelize` the connection.
-transitions['ffc-database#Database|new'] = 'ffc-database.Database';
-transitions['ffc-database.Database|connect()'] = 'ffc-database.Db';
-transitions['ffc-database.Db|.sequelize'] = 'sequelize.Sequelize';
-transitions['ffc-database.Db|.*'] = 'sequelize#Model';
-operations['ffc-database#Database|new'] = client;
 transitions['sequelize.Sequelize|define()'] = 'sequelize#Model';
 // Sequelize 5's `sequelize.import(path)` loads a model-definition module: a model.
 transitions['sequelize.Sequelize|import()'] = 'sequelize#Model';
