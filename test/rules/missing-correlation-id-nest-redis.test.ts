@@ -2,19 +2,20 @@
  * missing-correlation-id and a NestJS client in a service whose only transport is Redis (`Transport.REDIS`:
  * Redis pub/sub underneath). An emit on a channel that does not resolve (`offer.${nodeId}`) reaches whoever
  * subscribes at that moment, like a raw Redis PUBLISH: with no subscriber seen in another service, where it
- * goes would be a guess, so it is not reported. A service that also configures Kafka may send it there.
+ * goes would be a guess, so it is not reported. A service that also configures Kafka may send it there, and a
+ * client declared with a transport's own class (`ClientRMQ`) sends over that transport.
  */
 import { runRuleTests } from '../support/ruleTester';
 import { at, lines } from './libraries/helpers';
 
-const GATEWAY = lines(
+const gateway = (clientClass: string) => lines(
   "import { Inject, Injectable } from '@nestjs/common';",
-  "import { ClientProxy } from '@nestjs/microservices';",
+  `import { ${clientClass} } from '@nestjs/microservices';`,
   "import { SubscribeMessage } from '@nestjs/websockets';",
   '',
   '@Injectable()',
   'export class SignalGateway {',
-  "  constructor(@Inject('NODES') private readonly client: ClientProxy) {}",
+  `  constructor(@Inject('NODES') private readonly client: ${clientClass}) {}`,
   "  @SubscribeMessage('offer')",
   '  offer(nodeId: string, peerId: string, signal: string) {',
   '    this.client.emit(`offer.${nodeId}`, { peerId, signal });',
@@ -22,7 +23,9 @@ const GATEWAY = lines(
   '}',
 );
 
-const service = (transports: string[]) => ({
+const GATEWAY = gateway('ClientProxy');
+
+const service = (transports: string[], clientClass = 'ClientProxy') => ({
   'services/api/package.json': JSON.stringify({ name: 'api', version: '1.0.0', scripts: { start: 'node dist/main.js' } }),
   'services/api/src/main.ts': lines(
     "import { NestFactory } from '@nestjs/core';",
@@ -45,7 +48,7 @@ const service = (transports: string[]) => ({
     '})',
     'export class AppModule {}',
   ),
-  'services/api/src/signal.gateway.ts': GATEWAY,
+  'services/api/src/signal.gateway.ts': gateway(clientClass),
 });
 
 runRuleTests('missing-correlation-id', {
@@ -57,6 +60,11 @@ runRuleTests('missing-correlation-id', {
       name: 'the service also configures Kafka: the client may send there',
       files: service(['REDIS', 'KAFKA']),
       errors: [{ messageId: 'missing', file: 'services/api/src/signal.gateway.ts', ...at(GATEWAY, 'emit(') }],
+    },
+    {
+      name: 'a client declared as ClientRMQ sends over RabbitMQ, though the service configures only Redis',
+      files: service(['REDIS'], 'ClientRMQ'),
+      errors: [{ messageId: 'missing', file: 'services/api/src/signal.gateway.ts', ...at(gateway('ClientRMQ'), 'emit(') }],
     },
   ],
 });

@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import { createRule } from './createRule';
 import { correlationKeyOf } from '../facts/libraries/carrierInspection';
 import { isFreshId } from '../facts/libraries/staticValues';
@@ -17,6 +17,7 @@ import { callersOf, consumersByHandler, entryPoints } from './rootCause';
 import { runsNowhere } from '../facts/reachability';
 import { isRequeue } from '../facts/requeue';
 import { pathRelation } from '../facts/paths';
+import { declarationOf } from '../facts/syntax';
 
 const PER_HOP_KEY = /request[-_]?id/i;
 
@@ -284,12 +285,33 @@ function sameSendOnBranches(facts: Fact[]): { dropped: Set<Fact>; others: Map<Fa
   return { dropped, others };
 }
 
-/** A NestJS client's send in a service whose every configured transport is a signal transport (`Transport.REDIS`). */
+/** Transport-specific NestJS client classes, by the `Transport` member they send over. */
+const NEST_CLIENT_CLASSES: Readonly<Record<string, string>> = {
+  ClientRMQ: 'RMQ', ClientKafka: 'KAFKA', ClientNats: 'NATS', ClientMqtt: 'MQTT', ClientTCP: 'TCP', ClientGrpcProxy: 'GRPC', ClientRedis: 'REDIS',
+};
+
+/**
+ * A NestJS client's send in a service whose every configured transport is a signal transport (`Transport.REDIS`).
+ * A client declared with a transport's own class (`taskService: ClientRMQ`) sends over that transport, whatever else
+ * the service configures.
+ */
 function nestSignal(fact: Fact, librariesOf: ReturnType<typeof transportLibraries>): boolean {
   if (fact.kind !== 'publish' || fact.library !== NEST_MICROSERVICES) return false;
-  const transports = librariesOf(fact).transports ?? [];
+  const declared = declaredClientTransport(fact.node);
+  const transports = declared ? [declared] : librariesOf(fact).transports ?? [];
   return transports.length > 0 && transports.every((t) => {
     const id = NEST_TRANSPORTS[t];
     return !!id && id !== 'rmq' && signalOnly({ kind: 'publish', transport: id });
   });
+}
+
+/** The transport a client's declared class names (`private readonly taskService: ClientRMQ`), if any. */
+function declaredClientTransport(node: Node): string | undefined {
+  const call = Node.isCallExpression(node) ? node : node.getFirstAncestorByKind(SyntaxKind.CallExpression);
+  const callee = call?.getExpression();
+  const recv = callee && Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
+  const name = recv && Node.isPropertyAccessExpression(recv) ? recv.getNameNode() : recv;
+  const decl = name ? declarationOf(name) : undefined;
+  const type = decl && (Node.isParameterDeclaration(decl) || Node.isPropertyDeclaration(decl)) ? decl.getTypeNode()?.getText() : undefined;
+  return type ? NEST_CLIENT_CLASSES[type] : undefined;
 }
