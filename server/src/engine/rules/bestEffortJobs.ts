@@ -19,9 +19,8 @@ import type { SystemModel } from '../model';
 import { consumersInCode, type HopIndex } from '../facts/hops';
 import { broadcasts, deliveryOf, isJobQueueLibrary } from '../facts/libraries/delivery';
 import { failureCaught } from '../facts/swallowedFailure';
-import { isFunctionLike, type Analysis } from '../facts/analysis';
-import { Node, SyntaxKind } from 'ts-morph';
-import { builtBy } from '../facts/syntax';
+import { isFunctionLike } from '../facts/analysis';
+import { emitsInProcess } from '../facts/libraries/inProcessEmitters';
 
 /**
  * A publish on an at-most-once broadcast (NATS core, Redis pub/sub): it reaches whoever listens at that
@@ -44,41 +43,11 @@ export function bestEffortWorkers(model: SystemModel, publish: Fact, hops: HopIn
     const handler = worker.handler;
     if (!handler || !isFunctionLike(handler)) return undefined;
     const effects = model.effects.of(handler).filter((r) => !HARMLESS.has(r.fact.kind));
-    if (!effects.length && emitsInProcess(handler, model.analysis, 0)) continue;
+    if (!effects.length && emitsInProcess(handler, model.analysis)) continue;
     // An empty job (`add('forceUpdateDids', {})`) carries nothing about the write: a worker that changes nothing
     // stored (it re-reads the store into its own memory) is refreshed again by the next one.
     if (!effects.length && publish.emptyBody) continue;
     if (!effects.length || effects.some((r) => !failureCaught(r, handler) && !fireAndForget(r.fact))) return undefined;
   }
   return workers;
-}
-
-/** Modules whose `EventEmitter` signals listeners in the same process. */
-const EVENTS_MODULES = new Set(['events', 'node:events']);
-
-/**
- * True when the function (or a workspace function it calls, two levels down) emits on an `EventEmitter`
- * of Node's `events` module: `notificationEmitter.emit('newNotification', n)` where
- * `notificationEmitter = new EventEmitter()`.
- */
-function emitsInProcess(fn: Node, analysis: Analysis, depth: number): boolean {
-  for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'emit' && builtBy(call, isNodeEmitter)) return true;
-    if (depth < 2) {
-      const next = analysis.resolveCallee(call);
-      if (next && next !== fn && emitsInProcess(next, analysis, depth + 1)) return true;
-    }
-  }
-  return false;
-}
-
-/** `new EventEmitter()` with `EventEmitter` imported from `events` or `node:events`. */
-function isNodeEmitter(n: Node): boolean {
-  if (!Node.isNewExpression(n)) return false;
-  const cls = n.getExpression();
-  const name = Node.isPropertyAccessExpression(cls) ? cls.getExpression() : cls;
-  if (!Node.isIdentifier(name)) return false;
-  const imported = name.getSourceFile().getImportDeclarations().find((d) => d.getNamedImports().some((i) => (i.getAliasNode() ?? i.getNameNode()).getText() === name.getText()) || d.getDefaultImport()?.getText() === name.getText() || d.getNamespaceImport()?.getText() === name.getText());
-  return !!imported && EVENTS_MODULES.has(imported.getModuleSpecifierValue());
 }

@@ -7,7 +7,7 @@ import { addCorrelationFix, propagateCorrelationFix } from '../fixes/correlation
 import { correlationAtCallSites, type CallSiteCorrelation } from '../facts/carriers';
 import { inProbe, telemetryChannel } from '../facts/libraries/telemetry';
 import { isRealtimeName } from '../facts/libraries/realtimePush';
-import { consumersBoundInInfrastructure, isJobQueueLibrary, NEST_TRANSPORTS, signalOnly } from '../facts/libraries/delivery';
+import { consumersBoundInInfrastructure, isJobQueueLibrary, NEST_CLIENT_CLASSES, NEST_TRANSPORTS, signalOnly } from '../facts/libraries/delivery';
 import { NEST_MICROSERVICES, tracerName } from '../facts/libraries/instrumentation';
 import { channelNamedAt, channelsOf, destinationOf, detailAt, handlerNames, hopIndex, telemetryNamedAt, transportLibraries, type Destination } from '../facts/hops';
 import { copiesIncomingId } from '../facts/incomingIds';
@@ -284,11 +284,6 @@ function sameSendOnBranches(facts: Fact[]): { dropped: Set<Fact>; others: Map<Fa
   }
   return { dropped, others };
 }
-
-/** Transport-specific NestJS client classes, by the `Transport` member they send over. */
-const NEST_CLIENT_CLASSES: Readonly<Record<string, string>> = {
-  ClientRMQ: 'RMQ', ClientKafka: 'KAFKA', ClientNats: 'NATS', ClientMqtt: 'MQTT', ClientTCP: 'TCP', ClientGrpcProxy: 'GRPC', ClientRedis: 'REDIS',
-};
 
 /**
  * A NestJS client's send in a service whose every configured transport is a signal transport (`Transport.REDIS`).

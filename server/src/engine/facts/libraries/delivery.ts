@@ -135,6 +135,10 @@ export function broadcasts(id: TransportId | undefined): boolean {
 export const NEST_TRANSPORTS: Record<string, TransportId | 'rmq'> = {
   TCP: 'nest-tcp', GRPC: 'nest-grpc', REDIS: 'redis-pubsub', NATS: 'nats-core', MQTT: 'mqtt', KAFKA: 'kafka', RMQ: 'rmq',
 };
+/** Transport-specific NestJS client classes (`taskService: ClientRMQ`), by the `Transport` member they send over. */
+export const NEST_CLIENT_CLASSES: Readonly<Record<string, string>> = {
+  ClientRMQ: 'RMQ', ClientKafka: 'KAFKA', ClientNats: 'NATS', ClientMqtt: 'MQTT', ClientTCP: 'TCP', ClientGrpcProxy: 'GRPC', ClientRedis: 'REDIS',
+};
 export const NEST_SERVER_CLASSES: Record<string, TransportId | 'rmq'> = {
   ServerTCP: 'nest-tcp', ServerGrpc: 'nest-grpc', ServerRedis: 'redis-pubsub', ServerNats: 'nats-core', ServerMqtt: 'mqtt',
   ServerKafka: 'kafka', ServerRMQ: 'rmq',

@@ -6,6 +6,7 @@
  * from, and the export (`default` for a default import).
  */
 import { Node } from 'ts-morph';
+import { importedAs } from '../importBindings';
 
 const QUEUE_CLASSES: Readonly<Record<string, readonly string[]>> = {
   bullmq: ['Queue', 'QueuePro'],
@@ -17,15 +18,6 @@ const QUEUE_CLASSES: Readonly<Record<string, readonly string[]>> = {
 /** The name argument of a queue construction (`'update-user'` of `new Queue('update-user', ...)`), if `node` is one. */
 export function queueConstructionName(node: Node): Node | undefined {
   if (!Node.isNewExpression(node)) return undefined;
-  const callee = node.getExpression();
-  if (!Node.isIdentifier(callee)) return undefined;
-  const local = callee.getText();
-  for (const decl of node.getSourceFile().getImportDeclarations()) {
-    const exports = QUEUE_CLASSES[decl.getModuleSpecifierValue()];
-    if (!exports) continue;
-    const named = decl.getNamedImports().find((i) => (i.getAliasNode() ?? i.getNameNode()).getText() === local);
-    const imported = named ? named.getName() : decl.getDefaultImport()?.getText() === local ? 'default' : undefined;
-    if (imported && exports.includes(imported)) return node.getArguments()[0];
-  }
-  return undefined;
+  const imported = importedAs(node.getExpression());
+  return imported && QUEUE_CLASSES[imported.module]?.includes(imported.name) ? node.getArguments()[0] : undefined;
 }
