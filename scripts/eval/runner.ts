@@ -17,13 +17,14 @@ export interface SlimFinding {
   /**
    * Other places the finding stands for: the flows dual-write folds into one root-cause finding
    * (related locations "the same write and publish in another flow") and the call sites of a lock
-   * helper ("the same lock taken here"). A case there is reported.
+   * helper ("the same lock taken here") and the flows running a two-phase commit through helpers
+   * ("the same two-phase commit run here"). A case there is reported.
    */
   also?: { file: string; line: number }[];
 }
 
 /** Related locations that are the same finding at another place (one finding per root cause). */
-const SAME_FINDING_ELSEWHERE = /^the same (write and publish in another flow|lock taken here)\b/;
+const SAME_FINDING_ELSEWHERE = /^the same (write and publish in another flow|lock taken here|two-phase commit run here)\b/;
 
 /** The places among a finding's related locations where it stands for the same root cause. */
 export function elsewhere(related: { file: string; range: { start: { line: number } }; message: string }[]): { file: string; line: number }[] {

@@ -49,6 +49,35 @@ runRuleTests('unjustified-distributed-lock', {
       ),
     },
     {
+      name: 'an untyped receiver\'s set(k, v) without Redis\'s NX and EX flags is not recognized (a Map, a cache wrapper)',
+      code: lines(
+        'export class LockTable {',
+        '  constructor(private readonly store: any) {}',
+        '  tryLock(key: string) {',
+        "    return this.store.set(key, 'held', 'NX');",
+        '  }',
+        '}',
+      ),
+    },
+    {
+      name: 'SET NX with EX on an untyped client in a function that records a message as seen is a dedupe guard, not a lock',
+      code: lines(
+        'module.exports = function markSeen(rclient, messageId) {',
+        "  return rclient.set('seen:' + messageId, '1', 'EX', 86400, 'NX');",
+        '};',
+      ),
+    },
+    {
+      name: 'a SET NX in a lock-named function that names an idempotency record is a guard',
+      code: lines(
+        "import Redis from 'ioredis';",
+        'const redis = new Redis();',
+        'export async function lockIdempotencyKey(key: string) {',
+        "  return (await redis.set(key, '1', 'EX', 60, 'NX')) === 'OK';",
+        '}',
+      ),
+    },
+    {
       name: 'SET on a lock-named key without NX is a plain write',
       code: lines(
         "import Redis from 'ioredis';",
@@ -191,6 +220,31 @@ runRuleTests('unjustified-distributed-lock', {
       name: 'a key builder returning a lock key: read from what it returns, reported with the key as written',
       code: keyBuilt('settle-lock'),
       errors: [{ messageId: 'lock', line: 5, column: 23, messageIncludes: 'Distributed lock `SET lockKey(team, key) NX with expiry`' }],
+    },
+    {
+      name: 'SET NX EX on a client the analysis cannot type (a JavaScript wrapper), in a class named for a lock: recognized by its flags, the message says so',
+      code: lines(
+        'module.exports = class RedisLocker {',
+        '  constructor({ rclient, getKey }) { this.rclient = rclient; this.getKey = getKey; }',
+        '  tryLock(id, callback) {',
+        '    const key = this.getKey(id);',
+        "    this.rclient.set(key, 'token', 'EX', 30, 'NX', callback);",
+        '  }',
+        '};',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 18, messageIncludes: 'Distributed lock `SET key NX with expiry (a Redis SET by its NX/EX arguments; the client\'s type is not known)`' }],
+    },
+    {
+      name: 'SET NX on a key that does not say lock, taken by a function assigned as tryLock: a lock by the code\'s own name',
+      code: lines(
+        "import Redis from 'ioredis';",
+        'const rclient = new Redis();',
+        'const impl: Record<string, (key: string) => Promise<unknown>> = {};',
+        'impl.tryLock = async (key: string) => {',
+        "  return rclient.set(key, 'token', 'EX', 30, 'NX');",
+        '};',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 18, messageIncludes: 'Distributed lock `SET key NX with expiry`' }],
     },
     {
       name: 'redlock.acquire (v5)',

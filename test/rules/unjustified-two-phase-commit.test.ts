@@ -365,6 +365,36 @@ runRuleTests('unjustified-two-phase-commit', {
       }],
     },
     {
+      name: 'a 2PC helper run by business flows through a wrapper: the flows are listed as the same two-phase commit run there',
+      files: {
+        'src/shared/dbHelper.ts': knexHelpers,
+        'src/shared/command.ts': lines(
+          "import type { Knex } from 'knex';",
+          "import { prepareTransaction, commitPreparedTransaction } from './dbHelper';",
+          'export async function acrossRegions(dbs: Knex[], gid: string) {',
+          '  for (const db of dbs) await prepareTransaction(db, gid);',
+          '  for (const db of dbs) await commitPreparedTransaction(db, gid);',
+          '}',
+        ),
+        'src/users/resolvers.ts': lines(
+          "import type { Knex } from 'knex';",
+          "import { acrossRegions } from '../shared/command';",
+          'export async function updateUser(dbs: Knex[], id: string) {',
+          '  await acrossRegions(dbs, `user-${id}`);',
+          '}',
+        ),
+      },
+      errors: [{
+        messageId: 'twoPhase', file: 'src/shared/dbHelper.ts', line: 3, column: 12,
+        related: [
+          'src/shared/command.ts:4:31 the same two-phase commit run here through `prepareTransaction`',
+          'src/users/resolvers.ts:4:9 the same two-phase commit run here through `acrossRegions`',
+          'src/shared/dbHelper.ts:6:12 COMMIT PREPARED of the same two-phase commit',
+          'src/shared/dbHelper.ts:9:12 ROLLBACK PREPARED of the same two-phase commit',
+        ],
+      }],
+    },
+    {
       name: 'the PREPARE is the location even when the COMMIT PREPARED comes first in the file',
       code: lines(
         "import { Pool } from 'pg';",
@@ -396,7 +426,7 @@ runRuleTests('unjustified-two-phase-commit', {
           '}',
         ),
       },
-      errors: [{ messageId: 'twoPhase', file: 'src/prepare.ts', line: 3, column: 46, related: ['src/finish.ts:3:45 COMMIT PREPARED of the same two-phase commit'] }],
+      errors: [{ messageId: 'twoPhase', file: 'src/prepare.ts', line: 3, column: 46, related: ['src/transfer.ts:4:9 the same two-phase commit run here through `prepare`', 'src/finish.ts:3:45 COMMIT PREPARED of the same two-phase commit'] }],
     },
     {
       name: 'two unrelated 2PC implementations in two modules are two findings',

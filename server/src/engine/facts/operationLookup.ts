@@ -87,7 +87,8 @@ export class OperationLookup {
 
   /** The operation of `new T(...)` (isNew), `t.member(...)` (member), or `t(...)`, for a type t. */
   private operationFor(isNew: boolean, member: string | undefined, t: string | undefined): OperationAnalyzer | undefined {
-    if (!t) return undefined;
+    // An untyped receiver: only the operations a table recognizes by the call's own shape (`?|set`, see redis.ts).
+    if (!t) return !isNew && member !== undefined ? this.operations.get(`?|${member}`) : undefined;
     if (isNew) return this.operations.get(`${t}|new`);
     if (member === undefined) return this.operations.get(`${t}|()`);
     const op = this.operations.get(`${t}|${member}`) ?? this.operations.get(`${t}|*`);

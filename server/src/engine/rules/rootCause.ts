@@ -217,3 +217,24 @@ function patternNames(pattern: Node | undefined): string[] {
   return [pattern.getText().split('.').pop() ?? ''];
 }
 
+/** At most this many call sites are listed with a finding. */
+const MAX_CALL_SITES = 20;
+
+/**
+ * Where a fact is reached through workspace helpers (a lock or a two-phase commit taken through a
+ * wrapper): one call per calling function, the nearest to the fact first (the wrapper's own layers,
+ * then the business flows that call them), calls from the fact's own file last.
+ */
+export function callSitesOf(fact: Fact, callers: Caller[]): Caller[] {
+  const own = fact.node.getSourceFile();
+  const byFunction = new Map<Node, Caller>();
+  for (const c of callers) {
+    const seen = byFunction.get(c.fn);
+    if (!seen || c.path.length < seen.path.length) byFunction.set(c.fn, c);
+  }
+  // One per place: nested functions reach the lock through the same call.
+  const at = (c: Caller) => `${c.via.getSourceFile().getFilePath()}:${calleeName(c.via).getStart()}`;
+  const sites = [...new Map([...byFunction.values()].map((c) => [at(c), c])).values()].sort((a, b) =>
+    Number(a.via.getSourceFile() === own) - Number(b.via.getSourceFile() === own) || a.path.length - b.path.length);
+  return sites.slice(0, MAX_CALL_SITES);
+}

@@ -1,7 +1,7 @@
 import { createRule } from './createRule';
 import type { Node } from 'ts-morph';
 import { justificationFix } from '../fixes/justification';
-import { callersOf, consumersByHandler, entryPoints, nameOf, type Caller } from './rootCause';
+import { callersOf, callSitesOf, consumersByHandler, entryPoints, nameOf, type Caller } from './rootCause';
 import { bringsIn } from '../system/imports';
 import { inSharedCodeFolder } from '../workspace/deployables';
 import { runsNowhere } from '../facts/reachability';
@@ -78,16 +78,13 @@ function idempotencyKeyOnly(callers: Caller[]): boolean {
 /** Database advisory locks (`pg_advisory_xact_lock()`, MySQL `get_lock()`, SQL Server `sp_getapplock()`, the advisory-lock packages): held by the database, no lease. */
 const DATABASE_LOCK = /advisory|get_lock|getapplock/i;
 
-/** At most this many call sites are listed with a lock. */
-const MAX_CALL_SITES = 20;
-
 /**
  * The related locations of a lock: where it is taken through a helper (`MutexLock.using(...)` in a
  * task, `withLock(key, fn)` in a webhook handler), the same lock seen from the flows that take it,
  * then the entry points that do not take it themselves.
  */
 function related(model: SystemModel, fact: Fact, callers: Caller[], consumers: Map<Node, Fact>): RelatedLocation[] {
-  const sites = callSites(fact, callers);
+  const sites = callSitesOf(fact, callers);
   const listed = sites.map((c) => model.locationOf(nameOf(c.fn)));
   return [
     ...sites.map(({ via }) => ({ ...model.locationOf(calleeName(via)), message: `the same lock taken here through \`${calleeName(via).getText().slice(0, 60)}\`` })),
@@ -97,22 +94,4 @@ function related(model: SystemModel, fact: Fact, callers: Caller[], consumers: M
 
 function sameStart(a: Location, b: Location): boolean {
   return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.column === b.range.start.column;
-}
-
-/**
- * One call per calling function, the nearest to the lock first (the wrapper's own layers, then the
- * business flows that call them), calls from the lock's own file last.
- */
-function callSites(fact: Fact, callers: Caller[]): Caller[] {
-  const own = fact.node.getSourceFile();
-  const byFunction = new Map<Node, Caller>();
-  for (const c of callers) {
-    const seen = byFunction.get(c.fn);
-    if (!seen || c.path.length < seen.path.length) byFunction.set(c.fn, c);
-  }
-  // One per place: nested functions reach the lock through the same call.
-  const at = (c: Caller) => `${c.via.getSourceFile().getFilePath()}:${calleeName(c.via).getStart()}`;
-  const sites = [...new Map([...byFunction.values()].map((c) => [at(c), c])).values()].sort((a, b) =>
-    Number(a.via.getSourceFile() === own) - Number(b.via.getSourceFile() === own) || a.path.length - b.path.length);
-  return sites.slice(0, MAX_CALL_SITES);
 }

@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, type SourceFile, type StringLiteral } from 'ts-morph';
 import { createRule } from './createRule';
-import { callersOf } from './rootCause';
+import { callersOf, callSitesOf, type Caller } from './rootCause';
 import { DISTRIBUTED_TRANSACTION_MODULES } from '../facts/libraries';
 import { isFunctionLike } from '../facts/analysis';
 import { calleeName } from '../facts/syntax';
@@ -29,11 +29,16 @@ export const unjustifiedTwoPhaseCommit = createRule({
   },
   check({ model, report }) {
     // One finding per 2PC mechanism: its opening statement, with the others as related locations.
+    // The flows that run it through helpers (`asMultiregionalOperation(...)` over `prepareTransaction(trx)`) are listed with it.
     const twoPhase = model.facts.filter((f) => f.kind === 'twoPhase' && !model.justification('two-phase-commit', f.node));
-    for (const [head, ...rest] of twoPhaseMechanisms(model, twoPhase)) {
+    const callers = callersOf(model, new Set(twoPhase));
+    for (const [head, ...rest] of twoPhaseMechanisms(model, twoPhase, callers)) {
       report({
         messageId: 'twoPhase', data: { detail: head.detail }, location: model.locationOf(head.node), snippet: head.detail,
-        related: rest.map((f) => ({ ...model.locationOf(f.node), message: `${f.detail} of the same two-phase commit` })),
+        related: [
+          ...callSitesOf(head, callers.get(head) ?? []).map(({ via }) => ({ ...model.locationOf(calleeName(via)), message: `the same two-phase commit run here through \`${calleeName(via).getText().slice(0, 60)}\`` })),
+          ...rest.map((f) => ({ ...model.locationOf(f.node), message: `${f.detail} of the same two-phase commit` })),
+        ],
         fixes: () => justificationFix(model, head.node, 'two-phase-commit'),
       });
     }
@@ -86,7 +91,7 @@ export const unjustifiedTwoPhaseCommit = createRule({
  * reaches both through its calls (the flow that prepares in one module and commits through
  * another). Statements in different files that no common function reaches are separate mechanisms.
  */
-function twoPhaseMechanisms(model: SystemModel, facts: Fact[]): Fact[][] {
+function twoPhaseMechanisms(model: SystemModel, facts: Fact[], callers: Map<Fact, Caller[]>): Fact[][] {
   const parent = facts.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => { parent[find(a)] = find(b); };
@@ -98,11 +103,11 @@ function twoPhaseMechanisms(model: SystemModel, facts: Fact[]): Fact[][] {
     if (first === undefined) byFile.set(file, i);
     else union(i, first);
   }
-  // A common caller only matters across files; finding callers walks the workspace, so only then.
+  // A common caller only matters across files.
   if (byFile.size > 1) {
     const reachedBy = new Map<Node, number>();
-    for (const [fact, callers] of callersOf(model, new Set(facts))) {
-      for (const { fn } of callers) {
+    for (const [fact, reaching] of callers) {
+      for (const { fn } of reaching) {
         const other = reachedBy.get(fn);
         if (other === undefined) reachedBy.set(fn, index.get(fact)!);
         else union(index.get(fact)!, other);

@@ -31,20 +31,56 @@ function keyText(node: Node | undefined, analysis?: Analysis): string {
   return node.getText();
 }
 
+const FLAG = (flag: RegExp) => (a: Node) => { const v = stringValue(a, 0); return v !== undefined && flag.test(v); };
+
 function setCall(library: string): OperationAnalyzer {
   return (call, analysis) => {
     const args = (call as unknown as { getArguments(): Node[] }).getArguments();
     const rest = args.slice(2);
-    const nx = rest.some((a) => /^['"`]NX['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\bNX\s*:\s*true/.test(a.getText())));
+    const nx = rest.some((a) => FLAG(/^NX$/i)(a) || (Node.isObjectLiteralExpression(a) && /\bNX\s*:\s*true/.test(a.getText())));
     if (!nx) return undefined;
-    const expiry = rest.some((a) => /^['"`](PX|EX)['"`]$/i.test(a.getText()) || (Node.isObjectLiteralExpression(a) && /\b(PX|EX)\s*:/.test(a.getText())));
+    const expiry = rest.some((a) => FLAG(/^(PX|EX)$/i)(a) || (Node.isObjectLiteralExpression(a) && /\b(PX|EX)\s*:/.test(a.getText())));
     return classifyNx(library, call, keyText(args[0]), expiry, keyText(args[0], analysis));
   };
 }
 
+/**
+ * `client.set(key, value, 'EX', ttl, 'NX')` on a client whose type the analysis cannot follow (a
+ * JavaScript wrapper handing an ioredis client around): the flags, given as literals in SET's own
+ * argument grammar (NX together with EX or PX), are Redis's and no other store's. Without both flags
+ * the call is left alone (`map.set(k, v)`).
+ */
+const untypedSet: OperationAnalyzer = (call, analysis) => {
+  const rest = (call as unknown as { getArguments(): Node[] }).getArguments().slice(2);
+  // A workspace wrapper with Redis's signature is recognized inside, where it calls the client.
+  if (analysis.resolveCallee(call)) return undefined;
+  if (!rest.some(FLAG(/^NX$/i)) || !rest.some(FLAG(/^(PX|EX)$/i))) return undefined;
+  const fact = setCall('redis')(call, analysis) as Fact | undefined;
+  return fact && { ...fact, detail: `${fact.detail} (a Redis SET by its NX/EX arguments; the client's type is not known)` };
+};
+
+/**
+ * SET NX is a lock when its key says so, or when the code taking it says so: the function or class
+ * around it is named for a lock (`tryLock` in `RedisLocker`, `acquireMutex`), and neither names an
+ * idempotency record. Otherwise it is a dedupe guard.
+ */
 function classifyNx(library: string, call: Node, key: string, expiry: boolean, built = key): Fact {
-  if (LOCK_KEY.test(built) && !IDEMPOTENCY_KEY.test(built)) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
+  const holders = enclosingNames(call);
+  const lock = (LOCK_KEY.test(built) && !IDEMPOTENCY_KEY.test(built)) || (holders.some((n) => LOCK_KEY.test(n)) && !holders.some((n) => IDEMPOTENCY_KEY.test(n)) && !IDEMPOTENCY_KEY.test(built));
+  if (lock) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
   return { kind: 'guard', node: calleeName(call), library, detail: `SET ${key} NX` };
+}
+
+/** The names of the function a call is in and of its class: a declaration's name, or what it is assigned to (`_mocks.tryLock = (...) =>`). */
+function enclosingNames(call: Node): string[] {
+  const fn = call.getFirstAncestor(isFunctionLike);
+  if (!fn) return [];
+  const named = (fn as unknown as { getName?(): string | undefined }).getName?.();
+  const parent = fn.getParent();
+  const assigned = named ?? (parent && (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent) || Node.isPropertyDeclaration(parent)) ? parent.getName()
+    : parent && Node.isBinaryExpression(parent) && parent.getRight() === fn ? parent.getLeft().getText().split('.').pop() : undefined);
+  const cls = fn.getFirstAncestor((n) => Node.isClassDeclaration(n) || Node.isClassExpression(n)) as { getName?(): string | undefined } | undefined;
+  return [assigned, cls?.getName?.()].filter((n): n is string => !!n);
 }
 
 const setnx = (library: string): OperationAnalyzer => (call) => classifyNx(library, call, keyText(arg(call, 0)), false);
@@ -147,6 +183,7 @@ export const redis: LibraryTable = {
   operations: {
     'redis.Client|set': setCall('redis'),
     'redis.Client|SET': setCall('redis'),
+    '?|set': untypedSet,
     'redis.Client|setnx': setnx('redis'),
     'redis.Client|setNX': setnx('redis'),
     'redis.Client|SETNX': setnx('redis'),

@@ -6,7 +6,9 @@
  * Transition keys are `<from>|<step>` where step is `new`, `()`, `.prop`,
  * `m()` (a method call) or `instance` (a value annotated with that type).
  * Operation keys are `<receiverType>|<method>` for method calls, or
- * `<export>|()` / `<export>|new` for calls of exported functions and classes.
+ * `<export>|()` / `<export>|new` for calls of exported functions and classes,
+ * or `?|<method>` for a method call whose receiver has no known type: the
+ * analyzer then recognizes the call by its own arguments or returns undefined.
  */
 import type { Node } from 'ts-morph';
 import type { Fact } from '../facts';
