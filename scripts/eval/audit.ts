@@ -110,10 +110,29 @@ export function carryVerdicts(entries: AuditEntry[], earlier: { file: string; au
     if (!found) continue;
     const { file, old } = found;
     e.verdict = old.message === e.message ? old.verdict : null;
-    e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}: ${old.reason}`;
+    const first = firstReading(old.reason);
+    const origin = first.file && first.file !== path.basename(file) ? ` (first read in ${first.file})` : '';
+    e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}${origin}: ${first.reason}`;
     carried++;
   }
   return carried;
+}
+
+/** One carried prefix (`verdict false in a.json: `, `verdict true in b.json (first read in a.json): `, with its variants). */
+const CARRIED = /^(?:re-checked, kept: )?(?:message changed since; earlier )?verdict \w+ in (\S+?\.json)(?: \(first read in (\S+?\.json)\))?: /;
+
+/**
+ * The reviewer's own reason under the prefixes of earlier carries, and the audit that first read it:
+ * a verdict carried session after session keeps one prefix, not one per session.
+ */
+function firstReading(reason: string): { reason: string; file?: string } {
+  let text = reason;
+  let file: string | undefined;
+  for (let m = CARRIED.exec(text); m; m = CARRIED.exec(text)) {
+    file = m[2] ?? m[1];
+    text = text.slice(m[0].length);
+  }
+  return { reason: text, file };
 }
 
 export function writeAudit(file: string, audit: AuditFile): void {

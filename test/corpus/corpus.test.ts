@@ -135,6 +135,11 @@ describe('eval audits', () => {
     assert.equal(carryVerdicts(again, [earlier, newer]), 1);
     assert.equal(again[0].verdict, 'false');
     assert.match(again[0].reason, /in old\.json: exclusive branches$/);
+    // Carried again from the audit that carried it: one prefix naming both audits, not one per carry.
+    const carried = { file: 'x/newest.json', audit: { ...earlier.audit, entries: [{ ...earlier.audit.entries[0], reason: again[0].reason }] } };
+    const third = drawSample(runs, repos, 33, 1).filter((e) => e.rule === 'dual-write' && e.file === 'src/f1.ts');
+    assert.equal(carryVerdicts(third, [carried]), 1);
+    assert.equal(third[0].reason, 'verdict false in newest.json (first read in old.json): exclusive branches');
   });
 });
 
