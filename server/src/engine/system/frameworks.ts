@@ -25,7 +25,7 @@ export const FRAMEWORKS: [RegExp, string][] = [
 const BROWSER_DEPENDENCIES = /^(@angular\/core|react-dom|vue|svelte|solid-js|preact|lit|react-native|expo|@ionic\/(angular|react|vue))$/;
 
 /** Server code beyond the frameworks above: SSR frameworks, brokers, datastores, socket servers. */
-const OTHER_SERVER_DEPENDENCIES = /^(@koa\/router|hapi|restify|h3|nuxt|nitropack|@remix-run\/serve|@react-router\/node|@sveltejs\/kit|@angular\/ssr|@nguniversal\/express-engine|astro|amqplib|bull|nats|ioredis|redis|pg|mysql2|mongodb|mongoose|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|@aws-sdk\/client-sqs|ws|socket\.io)$/;
+const OTHER_SERVER_DEPENDENCIES = /^(@koa\/router|hapi|restify|h3|nuxt|nitropack|@remix-run\/serve|@react-router\/node|@sveltejs\/kit|@angular\/ssr|@nguniversal\/express-engine|astro|amqplib|bull|nats|ioredis|redis|pg|mysql2|mongodb|mongoose|@prisma\/client|typeorm|@mikro-orm\/core|sequelize|knex|drizzle-orm|@aws-sdk\/client-sqs|ws|socket\.io)$/;
 
 export function isServerDependency(name: string): boolean {
   return OTHER_SERVER_DEPENDENCIES.test(name) || FRAMEWORKS.some(([re]) => re.test(name));

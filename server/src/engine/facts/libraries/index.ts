@@ -14,6 +14,7 @@ import { mssql } from './mssql';
 import { mongodb } from './mongodb';
 import { prisma } from './prisma';
 import { typeorm } from './typeorm';
+import { mikroorm } from './mikroorm';
 import { redis } from './redis';
 import { advisoryLocks } from './advisoryLocks';
 import { http } from './http';
@@ -39,7 +40,7 @@ import { trpc } from './trpc';
 import { objection } from './objection';
 import { prairielearnPostgres } from './prairielearnPostgres';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, redis, advisoryLocks, http, sideEffects,
+export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, mikroorm, redis, advisoryLocks, http, sideEffects,
   nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, rascal, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**

@@ -12,8 +12,8 @@ function entityOf(call: Node): string | undefined {
   return entityNodeOf(call)?.getText();
 }
 
-/** The node naming a repository receiver's entity (a type argument or a call argument). */
-function entityNodeOf(call: Node): Node | undefined {
+/** The node naming a repository receiver's entity (a type argument or a call argument); MikroORM repositories are read the same way. */
+export function entityNodeOf(call: Node): Node | undefined {
   const recv = receiver(call);
   if (!recv) return undefined;
   if (Node.isCallExpression(recv)) return arg(recv, 0);
