@@ -4,7 +4,8 @@
  * in a comment that the failure is accepted, or `.catch(() => {})` on it). The author has decided that
  * losing the event is acceptable. A `catch` that logs an error with no such comment, rethrows or
  * returns a failure, a `try` around the write too, a send before the write, and a helper that swallows
- * failures for every caller without saying so in a comment are still reported.
+ * failures for every caller without saying so in a comment are still reported, unless the send is a notice
+ * to a person (a call or helper named for an e-mail or a notification), which any catch that goes on declares.
  */
 import { runRuleTests } from '../support/ruleTester';
 
@@ -63,6 +64,30 @@ async function sendAudit(id: string) {
     // We don't want to fail the request if this notification fails
     console.error('sendMessage error:', error);
   }
+}
+`),
+    },
+    {
+      name: 'a notice helper (named for an e-mail) that catches its own failure and logs it as an error: an e-mail its author chose not to fail the work for',
+      files: sessions('await sendSessionAbortedEmail(id);', `
+async function sendSessionAbortedEmail(id: string) {
+  try {
+    await ${SEND};
+  } catch (error) {
+    console.error('Failed to enqueue the session-aborted e-mail', error);
+  }
+}
+`),
+    },
+    {
+      name: 'the flow catches the failure of a notification call around that call alone, logging an error',
+      files: sessions(`try {
+    await notifyOwner(id);
+  } catch (error) {
+    console.error('Failed to notify the owner', error);
+  }`, `
+async function notifyOwner(id: string) {
+  await ${SEND};
 }
 `),
     },
@@ -126,6 +151,45 @@ async function sendAudit(id: string) {
 }
 `),
       errors: at(10, 9),
+    },
+    {
+      name: 'a helper named for an event (not a notice) that swallows its failure with an error log is still reported',
+      files: sessions('await publishSessionAborted(id);', `
+async function publishSessionAborted(id: string) {
+  try {
+    await ${SEND};
+  } catch (error) {
+    console.error(error);
+  }
+}
+`),
+      errors: at(10, 9),
+    },
+    {
+      name: 'a try around both the write and a notification call is error handling for the flow, not a choice about the notice',
+      files: {
+        'services/sessions/src/abort.ts': `import { Pool } from 'pg';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+
+const pool = new Pool();
+const sqs = new SQSClient({});
+const AUDIT_QUEUE = process.env.AUDIT_QUEUE_URL!;
+
+export async function abortSession(id: string) {
+  try {
+    await pool.query("UPDATE sessions SET state = 'ABORTED' WHERE id = $1", [id]);
+    await notifyOwner(id);
+  } catch (error) {
+    console.error('abort failed', error);
+  }
+}
+
+async function notifyOwner(id: string) {
+  await ${SEND};
+}
+`,
+      },
+      errors: [{ messageId: 'dualWrite', file: 'services/sessions/src/abort.ts', line: 11, column: 11 }],
     },
   ],
 });

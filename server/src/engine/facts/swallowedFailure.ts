@@ -13,6 +13,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Reached } from './effects';
 import { isFunctionBoundary } from './effects';
+import { functionName } from './carriers';
 
 /** The failure of `at` does not reach `fn`: checked in the publish's own function and at the call in the flow's function. */
 export function failureSwallowed(at: Reached, fn: Node): boolean {
@@ -30,10 +31,39 @@ export function failureSwallowed(at: Reached, fn: Node): boolean {
  */
 export function declaredBestEffort(at: Reached, fn: Node, other?: Reached): boolean {
   if (swallowedIn(at.via, fn, 'declared', other?.via)) return true;
+  if (noticeCaught(at, fn, other)) return true;
   // The function that sends catches the failure itself and says in a comment that losing it is accepted
   // (`// We don't want to fail the job if this notification fails`): its author declared it for every caller.
   const sender = at.path[at.path.length - 1];
   return !!sender && swallowedIn(at.fact.node, sender, 'said', other?.path.includes(sender) ? other.fact.node : undefined);
+}
+
+/** Names of the calls and helpers that send a person a notice: an e-mail, a notification, a reminder, an alert. */
+const NOTICE = /notif|e-?mail|mail(?!box)|\bsms|Sms|reminder|alert/i;
+
+/**
+ * A notice to a person, sent through a call or a helper named for it (`sendPasswordChangedNotification`,
+ * `enqueueEmail`), whose failure is caught and not passed on where that call is made, in the flow
+ * (a `try` around the call but not around the write) or in the helper itself, whatever the handler
+ * logs: its author chose not to fail the work for an e-mail, so losing it is accepted by design.
+ * Events that other services keep state from are not notices, and still need the comment above.
+ */
+function noticeCaught(at: Reached, fn: Node, other?: Reached): boolean {
+  const owners = [fn, ...at.path];
+  const points = [at.via, ...at.steps];
+  return points.some((point, i) => {
+    const owner = owners[i];
+    if (!owner) return false;
+    const named = NOTICE.test(calleeText(point)) || (i > 0 && NOTICE.test(functionName(owner) ?? ''));
+    return named && swallowedIn(point, owner, 'caught', i === 0 ? other?.via : undefined);
+  });
+}
+
+/** The name a call is made by (`sendWelcomeEmail` in `await this.mailer.sendWelcomeEmail(user)`). */
+function calleeText(node: Node): string {
+  const call = Node.isCallExpression(node) ? node : node.getFirstAncestor((a) => Node.isCallExpression(a));
+  const callee = call && Node.isCallExpression(call) ? call.getExpression() : undefined;
+  return callee && Node.isPropertyAccessExpression(callee) ? callee.getName() : callee?.getText() ?? '';
 }
 
 /**
@@ -80,11 +110,11 @@ function swallowedIn(node: Node, owner: Node, mode: Mode, notAround?: Node): boo
         if (!handler.getBlock().getDescendants().some((d) => Node.isThrowStatement(d))) return true;
         continue;
       }
+      if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
       if (mode === 'caught') {
         if (!passesOnFailure(handler.getBlock(), true)) return true;
         continue;
       }
-      if (notAround && n.getTryBlock().containsRange(notAround.getPos(), notAround.getEnd())) return false;
       return !passesOnFailure(handler.getBlock(), true) && (saysAccepted(handler.getBlock(), n) || (mode === 'declared' && !reportsError(handler.getBlock())));
     }
   }
