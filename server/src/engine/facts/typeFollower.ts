@@ -18,6 +18,7 @@ import { moduleOfImportNode, reexportedLibraryType, requireType } from './import
 import { expandoValue, isRequireCall, localStandIn, moduleExportsValue, requiredFile, requiredMember, requiredModuleMember } from './requiredModules';
 import { returnTypeOfWorkspaceCall, typeOfThis, typeOfThisMember, wrappedClientType, memberOfWorkspaceCall } from './receiverTypes';
 import type { Analysis } from './analysis';
+import { trpcContextMember } from './trpcContext';
 import { globalAssignments, globalMemberName } from './globalAssignments';
 import { typeOfArrayPick, typeOfElement, typeOfMapGet, typeOfLoopVariable } from './containerTypes';
 import { MAX_TYPE_DEPTH, memberTypeNode, typeFromTypeNode } from './typeNodes';
@@ -185,6 +186,9 @@ export class TypeFollower {
       if (Node.isThisExpression(target)) return typeOfThisMember(this, node, depth);
       const base = this.typeOf(target, depth);
       if (base) return this.step(base, `.${node.getName()}`);
+      // `ctx.prisma` in a tRPC resolver: the member of what the server's context creator returns (trpcContext.ts).
+      const context = trpcContextMember(target, node.getName(), this.analysis);
+      if (context) return Node.isShorthandPropertyAssignment(context) ? this.typeOfSymbol(context.getValueSymbol(), depth + 1) : this.typeOf(context, depth + 1);
       // `queues.makeOfferQueue` of `const queues = require('./queues')`: what that module exports under the name.
       const required = requiredModuleMember(target, node.getName());
       if (required) return this.typeOf(required, depth);
