@@ -5,16 +5,17 @@
  * sites that pass something untyped say nothing, and two sites passing different library types
  * leave the parameter untyped (prefer silence to a guess).
  *
- * Only free functions are followed (function declarations and functions held by a `const`): a
+ * Free functions are followed (function declarations and functions held by a `const`): a
  * module-local one is called from its own file, an exported one is found through the call-site
- * index. A method's name (`update`, `run`) and a constructor's `new` are found in too many files
- * to resolve them all for one parameter's type.
+ * index. So are the constructors of named classes, through their `new C(...)` sites (a JavaScript
+ * class handed its broker client: `constructor(channel) { this.channel = channel; }`). A method's
+ * name (`update`, `run`) is found in too many files to resolve them all for one parameter's type.
  */
-import { Node, SyntaxKind, type ts, type CallExpression, type ParameterDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, type ts, type CallExpression, type NewExpression, type ParameterDeclaration } from 'ts-morph';
 import { walkDescendants, wrapperFor } from './walk';
 import { declarationOf } from './syntax';
 import type { TypeFollower } from './typeFollower';
-import { callSites, functionName } from './carriers';
+import { callSites, constructionSites, functionName } from './carriers';
 
 /** Call sites read per parameter at most: a helper called from more places is typed by the first ones. */
 const MAX_SITES = 50;
@@ -39,8 +40,10 @@ export function typeFromCallSites(follower: TypeFollower, param: ParameterDeclar
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-function sitesOf(fn: Node, follower: TypeFollower): CallExpression[] {
+function sitesOf(fn: Node, follower: TypeFollower): (CallExpression | NewExpression)[] {
   const holder = fn.getParent();
+  // A constructor's parameters: what `new C(...)` passes, found by the class's name (`new Producer(manager, queue)`).
+  if (Node.isConstructorDeclaration(fn)) return holder && Node.isClassDeclaration(holder) && holder.getName() ? constructionSites(holder, follower.analysis) : [];
   const free = Node.isFunctionDeclaration(fn) || ((Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) && Node.isVariableDeclaration(holder));
   const name = free ? functionName(fn) : undefined;
   if (!name) return [];
