@@ -247,6 +247,21 @@ runRuleTests('unjustified-distributed-lock', {
       errors: [{ messageId: 'lock', line: 5, column: 18, messageIncludes: 'Distributed lock `SET key NX with expiry`' }],
     },
     {
+      name: 'ioredfour: a lock object built by a method of the class, then waitAcquireLock',
+      code: lines(
+        "const Lock = require('ioredfour');",
+        'class Account {',
+        "  getLock() { return new Lock({ redis: process.env.REDIS_URL, namespace: 'ee-lock' }); }",
+        '  async update(id) {',
+        '    const updated = await this.getLock().waitAcquireLock(`account:update:${id}`, 10000, 5000);',
+        '    return updated;',
+        '  }',
+        '}',
+        'module.exports = Account;',
+      ),
+      errors: [{ messageId: 'lock', line: 5, column: 42, messageIncludes: 'Distributed lock `redfour waitAcquireLock(account:update:?)`' }],
+    },
+    {
       name: 'redlock.acquire (v5)',
       code: redlockFile("const lock = await redlock.acquire(['lock:x'], 5000); await lock.release();"),
       errors: [{ messageId: 'lock', line: 5, column: 30 }],

@@ -1,5 +1,6 @@
 /**
- * Redis (ioredis, node-redis) and redlock. `SET key value NX` is a dedupe
+ * Redis (ioredis, node-redis) and the Redis lock libraries (redlock, redis-semaphore,
+ * redlock-universal, simple-redis-mutex, redfour / ioredfour). `SET key value NX` is a dedupe
  * guard when the key names a message, and a lock when the key names a lock
  * (but not an idempotency record's in-flight marker, `idemlock:...`); a key
  * built by a workspace function is read from what it returns. `SET` without NX
@@ -105,6 +106,10 @@ const redlockAcquire: OperationAnalyzer = (call, analysis) => {
   return { kind: 'guard', node: calleeName(call), library: 'redlock', detail: `redlock ${calleeName(call).getText()}(${arg(call, 0)?.getText().slice(0, 40) ?? ''}) held ${Math.round(ttl.value / RUN_ONCE_MS)} days and never released: a run-once marker` };
 };
 
+/** A lock method taking the key first (`lock.acquireLock(key, ttl)`): the detail names the key. */
+const keyedLock = (library: string): OperationAnalyzer => (call) =>
+  ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${keyText(arg(call, 0)).slice(0, 40)})` });
+
 /** A lock function taking (client, lockName): the detail names the lock. */
 const namedLock = (library: string): OperationAnalyzer => (call) =>
   ({ kind: 'lock', node: calleeName(call), library, detail: `${library} ${calleeName(call).getText()}(${keyText(arg(call, 1)).slice(0, 40)})` });
@@ -179,6 +184,8 @@ export const redis: LibraryTable = {
     'redlock-universal#createRedlock|()': 'redlockUniversal.Lock',
     'redlock-universal#SimpleLock|new': 'redlockUniversal.Lock',
     'redlock-universal#RedLock|new': 'redlockUniversal.Lock',
+    // redfour and its fork ioredfour: `const Lock = require('ioredfour'); new Lock({ redis, namespace })`.
+    ...Object.fromEntries(['redfour', 'ioredfour'].flatMap((m) => [[`${m}#*|new`, 'redfour.Lock'], [`${m}#default|new`, 'redfour.Lock']])),
   },
   operations: {
     'redis.Client|set': setCall('redis'),
@@ -195,6 +202,9 @@ export const redis: LibraryTable = {
     'redlock.Mutex|tryAcquire': lock('redis-semaphore'),
     'redlockUniversal.Lock|acquire': lock('redlock-universal'),
     'redlockUniversal.Lock|using': lock('redlock-universal'),
+    // redfour / ioredfour: `acquireLock(key, ttl)`, `waitAcquireLock(key, ttl, wait)`.
+    'redfour.Lock|acquireLock': keyedLock('redfour'),
+    'redfour.Lock|waitAcquireLock': keyedLock('redfour'),
     // simple-redis-mutex: `lock(redis, 'name')` / `tryLock(redis, 'name')`.
     'simple-redis-mutex#lock|()': namedLock('simple-redis-mutex'),
     'simple-redis-mutex#tryLock|()': namedLock('simple-redis-mutex'),
