@@ -66,6 +66,8 @@ export const TRANSPORTS = {
   'service-bus': { name: 'Azure Service Bus', delivery: 'at-least-once', why: 'a message whose lock expires or is abandoned is delivered again' },
   'redis-stream': { name: 'Redis streams (consumer groups)', delivery: 'at-least-once', why: 'an entry stays pending until XACK and is claimed again' },
   mqtt: { name: 'MQTT', delivery: 'at-least-once', why: 'QoS 1 delivers until the broker gets PUBACK; QoS 0 is at most once' },
+  'stomp-ack': { name: 'STOMP (ack: client)', delivery: 'at-least-once', why: 'a message not acknowledged before the subscription or connection ends is delivered again' },
+  'stomp-auto': { name: 'STOMP (ack: auto)', delivery: 'at-most-once', why: 'the broker counts a message as consumed as soon as it is sent' },
   'nest-tcp': { name: 'NestJS TCP transport', delivery: 'request-response', why: 'a request over a socket; nothing stores or redelivers it' },
   'nest-grpc': { name: 'gRPC', delivery: 'request-response', why: 'a call the client waits on; nothing redelivers it' },
   'http-rpc': { name: 'HTTP / JSON-RPC endpoint', delivery: 'request-response', why: 'the caller waits for the response; a client retry is a new request' },

@@ -15,6 +15,7 @@ import { mongodb } from './mongodb';
 import { prisma } from './prisma';
 import { typeorm } from './typeorm';
 import { mikroorm } from './mikroorm';
+import { stomp } from './stomp';
 import { redis } from './redis';
 import { advisoryLocks } from './advisoryLocks';
 import { http } from './http';
@@ -40,7 +41,7 @@ import { trpc } from './trpc';
 import { objection } from './objection';
 import { prairielearnPostgres } from './prairielearnPostgres';
 
-export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, mikroorm, redis, advisoryLocks, http, sideEffects,
+export const LIBRARIES: LibraryTable[] = [kafkajs, kafkaNode, amqplib, sqs, bullmq, pgBoss, nestjs, pg, pgPromise, mysql, mssql, mongodb, prisma, typeorm, mikroorm, stomp, redis, advisoryLocks, http, sideEffects,
   nats, pubsub, azureServiceBus, eventbridge, redisStreams, golevelup, rascal, sequelize, knex, drizzle, kysely, dynamodb, httpClients, temporal, triggerDev, lambda, lomray, trpc, objection, prairielearnPostgres];
 
 /**
