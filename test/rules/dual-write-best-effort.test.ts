@@ -9,8 +9,11 @@
  */
 import { runRuleTests } from '../support/ruleTester';
 
-/** The sessions service: the update (line 9), then `send` (from line 10). */
-const sessions = (send: string, helper = '') => ({
+const UPDATE = `await pool.query("UPDATE sessions SET state = 'ABORTED' WHERE id = $1", [id]);`;
+
+/** The sessions service: the update (line 9), then `send` (from line 10); `body` replaces both. */
+const sessions = (send: string, helper = '', body = `${UPDATE}
+  ${send}`) => ({
   'services/sessions/src/abort.ts': `import { Pool } from 'pg';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 
@@ -19,8 +22,7 @@ const sqs = new SQSClient({});
 const AUDIT_QUEUE = process.env.AUDIT_QUEUE_URL!;
 
 export async function abortSession(id: string) {
-  await pool.query("UPDATE sessions SET state = 'ABORTED' WHERE id = $1", [id]);
-  ${send}
+  ${body}
   return { statusCode: 200 };
 }
 ${helper}`,
@@ -30,6 +32,17 @@ const SEND = 'sqs.send(new SendMessageCommand({ QueueUrl: AUDIT_QUEUE, MessageBo
 
 /** The finding at the send's `send` (line 10, or 11 inside a `try`); a helper's call is reported at the call. */
 const at = (line: number, column: number) => [{ messageId: 'dualWrite', file: 'services/sessions/src/abort.ts', line, column }];
+
+/** A flow calling a helper `name` that sends and catches the failure, logging it as an error. */
+const swallowedIn = (name: string) => sessions(`await ${name}(id);`, `
+async function ${name}(id: string) {
+  try {
+    await ${SEND};
+  } catch (error) {
+    console.error('Failed to send', error);
+  }
+}
+`);
 
 runRuleTests('dual-write', {
   valid: [
@@ -69,15 +82,7 @@ async function sendAudit(id: string) {
     },
     {
       name: 'a notice helper (named for an e-mail) that catches its own failure and logs it as an error: an e-mail its author chose not to fail the work for',
-      files: sessions('await sendSessionAbortedEmail(id);', `
-async function sendSessionAbortedEmail(id: string) {
-  try {
-    await ${SEND};
-  } catch (error) {
-    console.error('Failed to enqueue the session-aborted e-mail', error);
-  }
-}
-`),
+      files: swallowedIn('sendSessionAbortedEmail'),
     },
     {
       name: 'the flow catches the failure of a notification call around that call alone, logging an error',
@@ -141,54 +146,26 @@ async function notifyOwner(id: string) {
     },
     {
       name: 'a helper that swallows every failure: no caller said its event may be lost',
-      files: sessions('await sendAudit(id);', `
-async function sendAudit(id: string) {
-  try {
-    await ${SEND};
-  } catch (error) {
-    console.error(error);
-  }
-}
-`),
+      files: swallowedIn('sendAudit'),
       errors: at(10, 9),
     },
     {
       name: 'a helper named for an event (not a notice) that swallows its failure with an error log is still reported',
-      files: sessions('await publishSessionAborted(id);', `
-async function publishSessionAborted(id: string) {
-  try {
-    await ${SEND};
-  } catch (error) {
-    console.error(error);
-  }
-}
-`),
+      files: swallowedIn('publishSessionAborted'),
       errors: at(10, 9),
     },
     {
       name: 'a try around both the write and a notification call is error handling for the flow, not a choice about the notice',
-      files: {
-        'services/sessions/src/abort.ts': `import { Pool } from 'pg';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-
-const pool = new Pool();
-const sqs = new SQSClient({});
-const AUDIT_QUEUE = process.env.AUDIT_QUEUE_URL!;
-
-export async function abortSession(id: string) {
-  try {
-    await pool.query("UPDATE sessions SET state = 'ABORTED' WHERE id = $1", [id]);
-    await notifyOwner(id);
-  } catch (error) {
-    console.error('abort failed', error);
-  }
-}
-
+      files: sessions('', `
 async function notifyOwner(id: string) {
   await ${SEND};
 }
-`,
-      },
+`, `try {
+    ${UPDATE}
+    await notifyOwner(id);
+  } catch (error) {
+    console.error('abort failed', error);
+  }`),
       errors: [{ messageId: 'dualWrite', file: 'services/sessions/src/abort.ts', line: 11, column: 11 }],
     },
   ],
