@@ -324,7 +324,8 @@ export class TypeFollower {
         if (t) return t;
       }
       const init = Node.isPropertySignature(decl) ? undefined : decl.getInitializer();
-      if (init) return this.typeOf(init, depth);
+      // `let channel: any = null`, assigned its client later (`channel = await connection.createChannel()`): the assignment types it.
+      if (init && !Node.isNullLiteral(init) && init.getText() !== 'undefined') return this.typeOf(init, depth);
       return Node.isVariableDeclaration(decl) ? typeOfLoopVariable(this, decl, depth) ?? this.typeOfAssigned(decl, depth) : undefined;
     }
     if (Node.isPropertyAssignment(decl)) {
