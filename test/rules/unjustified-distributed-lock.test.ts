@@ -78,20 +78,6 @@ runRuleTests('unjustified-distributed-lock', {
       ),
     },
     {
-      name: 'the reason for the lock written on the function that takes it is a recorded decision',
-      code: lines(
-        "import { Pool } from 'pg';",
-        'const pool = new Pool();',
-        '/**',
-        ' * pg_advisory_xact_lock serializes concurrent recomputes (the nightly job and the admin button):',
-        " * without it, the loser's stale DELETE misses the winner's rows and its INSERT fails on the key.",
-        ' */',
-        'export async function recompute() {',
-        "  await pool.query('SELECT pg_advisory_xact_lock(42)');",
-        '}',
-      ),
-    },
-    {
       name: 'SET on a lock-named key without NX is a plain write',
       code: lines(
         "import Redis from 'ioredis';",
@@ -274,18 +260,6 @@ runRuleTests('unjustified-distributed-lock', {
         'module.exports = Account;',
       ),
       errors: [{ messageId: 'lock', line: 5, column: 42, messageIncludes: 'Distributed lock `redfour waitAcquireLock(account:update:?)`' }],
-    },
-    {
-      name: 'a comment that only names the lock gives no reason',
-      code: lines(
-        "import { Pool } from 'pg';",
-        'const pool = new Pool();',
-        'export async function recompute() {',
-        '  // take the lock',
-        "  await pool.query('SELECT pg_advisory_xact_lock(42)');",
-        '}',
-      ),
-      errors: [{ messageId: 'databaseLock', line: 5, column: 14 }],
     },
     {
       name: 'redlock.acquire (v5)',

@@ -9,7 +9,6 @@ import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
 import type { Location, RelatedLocation } from '../types';
 import { calleeName } from '../facts/syntax';
-import { justifiedInComment } from './lockRationale';
 
 export const unjustifiedDistributedLock = createRule({
   id: 'unjustified-distributed-lock',
@@ -39,8 +38,6 @@ export const unjustifiedDistributedLock = createRule({
       if (unusedSharedCode(model, fact, callers.get(fact) ?? [])) continue;
       if (runsNowhere(model, fact.node, (callers.get(fact) ?? []).map((c) => c.fn))) continue;
       if (idempotencyKeyOnly(callers.get(fact) ?? [])) continue;
-      // Its reason is written where it is taken: the decision is recorded, in the code (lockRationale.ts).
-      if (justifiedInComment(fact.node)) continue;
       report({
         messageId: DATABASE_LOCK.test(fact.detail) ? 'databaseLock' : 'lock', data: { detail: fact.detail }, location: model.locationOf(fact.node), snippet: fact.detail,
         related: related(model, fact, callers.get(fact) ?? [], consumers),
