@@ -73,6 +73,29 @@ const workspace = (body: string) => ({
   'services/crm/src/consumer.ts': consumer(body),
 });
 
+/** The create after `if (!isNil(seen)) return;` (lodash's nullish test). */
+const NIL_CHECKED = lines(
+  '      const seen = await Customer.findOne({ externalId: event.id });',
+  '      if (!isNil(seen)) return;',
+  '      await Customer.create({ externalId: event.id, name: event.name });',
+);
+
+/** A repository class whose own method looks the row up and creates it only when missing, both on `this`. */
+const REPOSITORY = lines(
+  "import { EntityRepository } from '@mikro-orm/postgresql';",
+  'export class Customer { id!: number; externalId!: string; name!: string; }',
+  'export class CustomerRepository extends EntityRepository<Customer> {',
+  '  findByExternalId(externalId: string) { return this.findOne({ externalId }); }',
+  '  async addOrSkip(externalId: string, name: string) {',
+  '    const found = await this.findByExternalId(externalId);',
+  '    if (found) return found;',
+  '    const customer = this.create({ externalId, name });',
+  '    await this.persistAndFlush(customer);',
+  '    return customer;',
+  '  }',
+  '}',
+);
+
 const reported = (line: number) => [{ messageId: 'unguarded', file: 'services/crm/src/consumer.ts', line, column: 5 }];
 
 runRuleTests('non-idempotent-consumer', {
@@ -110,6 +133,10 @@ runRuleTests('non-idempotent-consumer', {
       )),
     },
     {
+      name: 'an early return when a nullish test of the lookup says the row exists (`!isNil(found)`)',
+      files: { ...workspace(''), 'services/crm/src/consumer.ts': `import { isNil } from 'lodash';\n${consumer(NIL_CHECKED)}` },
+    },
+    {
       name: 'an early return when the row exists',
       files: workspace(lines(
         '      const seen = await Customer.findOne({ externalId: event.id });',
@@ -142,6 +169,26 @@ runRuleTests('non-idempotent-consumer', {
         '      await assertNew(event.id);',
         '      await Customer.create({ externalId: event.id, name: event.name });',
       )),
+    },
+    {
+      name: 'a repository method that looks its own row up on `this` and creates it only when missing',
+      files: {
+        'services/crm/package.json': '{ "name": "crm", "dependencies": { "@mikro-orm/postgresql": "^6.0.0", "kafkajs": "^2.0.0" } }\n',
+        'services/crm/src/customer.repository.ts': REPOSITORY,
+        'services/crm/src/consumer.ts': lines(
+          "import { Kafka } from 'kafkajs';",
+          "import { CustomerRepository } from './customer.repository';",
+          "const consumer = new Kafka({ brokers: ['kafka:9092'] }).consumer({ groupId: 'crm' });",
+          'export async function start(customers: CustomerRepository) {',
+          '  await consumer.run({',
+          '    eachMessage: async ({ message }) => {',
+          "      const event = JSON.parse(message.value!.toString()) as { id: string; name: string };",
+          '      await customers.addOrSkip(event.id, event.name);',
+          '    },',
+          '  });',
+          '}',
+        ),
+      },
     },
   ],
   invalid: [

@@ -58,6 +58,12 @@ function storeNames(point: Node, effect: Reached): Set<string> {
 function lastName(node: Node): string | undefined {
   if (Node.isPropertyAccessExpression(node)) return normal(node.getName());
   if (Node.isIdentifier(node)) return normal(node.getText());
+  // `this.findOne(...)` / `this.persistAndFlush(...)` in a repository class: the class is the store (`UserRepository`).
+  if (Node.isThisExpression(node)) {
+    const cls = node.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a)) as { getName?(): string | undefined } | undefined;
+    const name = cls?.getName?.();
+    return name ? normal(name) : undefined;
+  }
   return undefined;
 }
 
@@ -125,8 +131,9 @@ function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boo
 
 /**
  * For a condition on a lookup of one of the stores: true when the condition holds if a row was
- * found (`found`, `found != null`, `count > 0`, `rows && rows[0]`, `rows.length > 0`), false when it
- * holds if none was (`!found`, `found === null`), undefined when it is not such a condition.
+ * found (`found`, `found != null`, `count > 0`, `rows && rows[0]`, `rows.length > 0`,
+ * `isDefined(found)`), false when it holds if none was (`!found`, `found === null`, `isNil(found)`),
+ * undefined when it is not such a condition.
  */
 function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | undefined {
   if (Node.isParenthesizedExpression(cond) || Node.isAwaitExpression(cond)) return lookupPolarity(cond.getExpression(), fn, stores);
@@ -155,13 +162,32 @@ function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | un
     if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.GreaterThanToken) return inner;
     return undefined;
   }
-  if (Node.isCallExpression(cond)) return isLookupOf(cond, stores) ? true : undefined;
+  if (Node.isCallExpression(cond)) {
+    // `isNil(found)` (lodash, @nestjs/common's shared utils), `isDefined(found)`: a nullish test of the lookup's result.
+    const test = nullishTest(cond);
+    if (test) {
+      const inner = lookupPolarity(cond.getArguments()[0], fn, stores);
+      return inner === undefined ? undefined : test === 'nothing' ? !inner : inner;
+    }
+    return isLookupOf(cond, stores) ? true : undefined;
+  }
   if (!Node.isIdentifier(cond)) return undefined;
   const decl = cond.getSymbol()?.getDeclarations()[0];
   if (!decl || !Node.isVariableDeclaration(decl) || !fn.containsRange(decl.getPos(), decl.getEnd())) return undefined;
   let init = decl.getInitializer();
   while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init) || Node.isNonNullExpression(init))) init = init.getExpression();
   return init && Node.isCallExpression(init) && isLookupOf(init, stores) ? true : undefined;
+}
+
+/** Helpers that test one value for null or undefined (`isNil(x)`, `_.isNil(x)`) or for being there (`isDefined(x)`). */
+const NOTHING_TEST = /^(isNil|isNull|isUndefined|isNullOrUndefined|isNullish)$/;
+const SOMETHING_TEST = /^(isDefined|isPresent|isNotNil|notNil|isNotNullish)$/;
+
+function nullishTest(call: CallExpression): 'nothing' | 'something' | undefined {
+  if (call.getArguments().length !== 1) return undefined;
+  const callee = call.getExpression();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : '';
+  return NOTHING_TEST.test(name) ? 'nothing' : SOMETHING_TEST.test(name) ? 'something' : undefined;
 }
 
 /** `this.customers.findOne({...})`, `prisma.customer.findUnique({...})`, `Model.findOne({...}).exec()`. */

@@ -40,7 +40,7 @@ const write = (verb: string, onManager: boolean, inserts: boolean): OperationAna
   return writeFact('mikro-orm', call, `${entity ?? (onManager ? 'em' : 'repository')}.${verb}()`, inserts && fresh && !namesTheRow(data), entity);
 };
 
-/** A freshly built entity, `new Order(...)` or `em.create(Order, {...})` (directly or through a const): its class and data. */
+/** A freshly built entity, `new Order(...)`, `em.create(Order, {...})` or `repo.create({...})` (directly or through a const): its class and data. */
 function newEntity(a: Node | undefined): { entity?: string; data?: Node } | undefined {
   let node = a;
   if (node && Node.isIdentifier(node)) {
@@ -48,7 +48,10 @@ function newEntity(a: Node | undefined): { entity?: string; data?: Node } | unde
     node = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
   }
   if (node && Node.isNewExpression(node)) return { entity: node.getExpression().getText(), data: arg(node, 0) };
-  if (node && Node.isCallExpression(node) && /\.create$/.test(node.getExpression().getText())) return { entity: arg(node, 0)?.getText(), data: arg(node, 1) };
+  // `em.create(Order, data)` names the class; a repository's `repo.create(data)` takes only the data.
+  if (node && Node.isCallExpression(node) && /\.create$/.test(node.getExpression().getText())) {
+    return node.getArguments().length >= 2 ? { entity: arg(node, 0)?.getText(), data: arg(node, 1) } : { data: arg(node, 0) };
+  }
   return undefined;
 }
 
