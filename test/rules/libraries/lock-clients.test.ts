@@ -75,7 +75,8 @@ const BOXED_CLIENT = lines(
   "import type { Box } from './types';",
   'let boxed: Box<Redis> = { value: new Redis() };',
   'export async function getTaskLock(taskId: string) {',
-  "  return boxed.set(`listener_lock:${taskId}`, '1', 'EX', 60, 'NX');",
+  // NX alone: on a client it would be a lock; without EX or PX the untyped-receiver recognizer (SET's own grammar) stays out.
+  "  return boxed.set(`listener_lock:${taskId}`, '1', 'NX');",
   '}',
 );
 
