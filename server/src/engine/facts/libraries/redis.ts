@@ -56,8 +56,9 @@ const untypedSet: OperationAnalyzer = (call, analysis) => {
   // A workspace wrapper with Redis's signature is recognized inside, where it calls the client.
   if (analysis.resolveCallee(call)) return undefined;
   if (!rest.some(FLAG(/^NX$/i)) || !rest.some(FLAG(/^(PX|EX)$/i))) return undefined;
-  const fact = setCall('redis')(call, analysis) as Fact | undefined;
-  return fact && { ...fact, detail: `${fact.detail} (a Redis SET by its NX/EX arguments; the client's type is not known)` };
+  const facts = setCall('redis')(call, analysis);
+  const said = (f: Fact): Fact => ({ ...f, detail: `${f.detail} (a Redis SET by its NX/EX arguments; the client's type is not known)` });
+  return Array.isArray(facts) ? facts.map(said) : facts && said(facts);
 };
 
 /**
@@ -65,11 +66,15 @@ const untypedSet: OperationAnalyzer = (call, analysis) => {
  * around it is named for a lock (`tryLock` in `RedisLocker`, `acquireMutex`), and neither names an
  * idempotency record. Otherwise it is a dedupe guard.
  */
-function classifyNx(library: string, call: Node, key: string, expiry: boolean, built = key): Fact {
+function classifyNx(library: string, call: Node, key: string, expiry: boolean, built = key): Fact | Fact[] {
+  const guard: Fact = { kind: 'guard', node: calleeName(call), library, detail: `SET ${key} NX` };
+  const lock: Fact = { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
+  if (LOCK_KEY.test(built) && !IDEMPOTENCY_KEY.test(built)) return lock;
   const holders = enclosingNames(call);
-  const lock = (LOCK_KEY.test(built) && !IDEMPOTENCY_KEY.test(built)) || (holders.some((n) => LOCK_KEY.test(n)) && !holders.some((n) => IDEMPOTENCY_KEY.test(n)) && !IDEMPOTENCY_KEY.test(built));
-  if (lock) return { kind: 'lock', node: calleeName(call), library, detail: `SET ${key} NX${expiry ? ' with expiry' : ''}` };
-  return { kind: 'guard', node: calleeName(call), library, detail: `SET ${key} NX` };
+  // Named for a lock by the code around it only (`acquireLock(name)`): a lock, and still the claim of a key it
+  // is, which a caller may take on a message's id to stop a repeat (`acquireLock(jobId)` before a publish).
+  if (holders.some((n) => LOCK_KEY.test(n)) && !holders.some((n) => IDEMPOTENCY_KEY.test(n)) && !IDEMPOTENCY_KEY.test(built)) return [lock, guard];
+  return guard;
 }
 
 /** The names of the function a call is in and of its class: a declaration's name, or what it is assigned to (`_mocks.tryLock = (...) =>`). */
