@@ -11,6 +11,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Analysis } from './analysis';
 import { isFunctionLike } from './analysis';
+import { declarationOf } from './syntax';
 
 /** Resolver and middleware registrations whose callback receives `{ ctx }`. */
 const RESOLVER = /^(query|mutation|subscription|use)$/;
@@ -68,23 +69,16 @@ function creatorNamedBy(typeNode: Node, depth: number): Node | undefined {
   if (depth > 3) return undefined;
   const query = Node.isTypeQuery(typeNode) ? typeNode : typeNode.getFirstDescendantByKind(SyntaxKind.TypeQuery);
   if (query) {
-    const decl = declared(query.getExprName());
+    const decl = declarationOf(query.getExprName());
     const fn = decl && (isFunctionLike(decl) ? decl : Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined);
     return fn && isFunctionLike(fn) ? fn : undefined;
   }
   if (Node.isTypeReference(typeNode)) {
-    const alias = declared(typeNode.getTypeName());
+    const alias = declarationOf(typeNode.getTypeName());
     const aliased = alias && Node.isTypeAliasDeclaration(alias) ? alias.getTypeNode() : undefined;
     return aliased ? creatorNamedBy(aliased, depth + 1) : undefined;
   }
   return undefined;
-}
-
-/** The declaration a name refers to, through imports. */
-function declared(name: Node): Node | undefined {
-  let symbol = name.getSymbol();
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
-  return symbol?.getDeclarations()[0];
 }
 
 /** The value of `member` in the object `fn` returns (or a workspace function it returns or spreads returns). */
@@ -105,7 +99,7 @@ function memberOfValue(value: Node, member: string, analysis: Analysis, depth: n
     return callee ? memberOf(callee, member, analysis, depth + 1) : undefined;
   }
   if (Node.isIdentifier(v)) {
-    const decl = declared(v);
+    const decl = declarationOf(v);
     const init = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
     return init ? memberOfValue(init, member, analysis, depth + 1) : undefined;
   }
