@@ -10,6 +10,7 @@ import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type NewE
 import type { CorrelationState, Fact } from './facts';
 import type { Analysis } from './analysis';
 import { inspectCarrier } from './libraries/carrierInspection';
+import { entityIdKeysIn } from './libraries/entityIds';
 import { isEmptyBody } from './libraries/staticValues';
 import { declarationOf, parameterOf } from './syntax';
 
@@ -25,6 +26,8 @@ export interface CallSiteCorrelation {
   values: Node[];
   /** The caller gives the message body nothing (no argument, `null`, `{}`): it names an event and carries no data. */
   emptyBody?: boolean;
+  /** With no correlation id: the entity ids the caller's message carries (`orderId`), which tie it to its flow. */
+  entityIds?: string[];
 }
 
 /** The state at each call site of the wrapper(s) a publish's message comes from; empty when there are none to see. */
@@ -74,7 +77,10 @@ function resolve(params: Node[], analysis: Analysis, depth: number, seen: Set<No
       else if (innerParams.length) {
         // A wrapper of the wrapper: follow its callers instead.
         out.push(...resolve(innerParams, analysis, depth + 1, seen, innerPayload));
-      } else out.push({ node: at, wrapper: name, correlation: state, values, ...(emptyBody ? { emptyBody } : {}) });
+      } else {
+        const entityIds = state === 'absent' ? entityIdKeysIn(indexes.map((i) => args[i])) : [];
+        out.push({ node: at, wrapper: name, correlation: state, values, ...(emptyBody ? { emptyBody } : {}), ...(entityIds.length ? { entityIds } : {}) });
+      }
     }
   }
   return out;

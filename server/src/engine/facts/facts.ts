@@ -98,6 +98,8 @@ export interface Fact {
   correlation?: CorrelationState;
   /** publish/http: the expressions that supply the correlation id. */
   correlationValues?: Node[];
+  /** publish without a correlation id: the entity ids its message carries (`orderId`), which tie it to its flow. */
+  entityIds?: string[];
   /**
    * publish: parameters of the enclosing function the message body comes from (a publish
    * wrapper). Where the wrapper has call sites, they decide what the message carries.

@@ -26,7 +26,7 @@ export const missingCorrelationId = createRule({
   description: 'Messages and cross-service calls must carry a correlation id, and handlers must propagate the incoming one.',
   defaultSeverity: 'warning',
   fixes: ['Add correlation and causation ids', 'Propagate the incoming correlation id'],
-  defaultOptions: { requireBusinessCorrelationId: false },
+  defaultOptions: { requireBusinessCorrelationId: false, allowEntityIds: false },
   messages: {
     missing: {
       message: '{{what}} carries no correlation or causation id{{tracing}}, so this hop cannot be tied to the business flow that caused it when tracing a failure or a duplicate.{{inferred}}',
@@ -39,6 +39,10 @@ export const missingCorrelationId = createRule({
   },
   check({ model, report, options }) {
     const requireBusinessId = options.requireBusinessCorrelationId === true;
+    // An entity id (`{ orderId }`) names what the flow acts on, not the flow: two flows on one order share it. Teams that
+    // trace by entity ids turn on `allowEntityIds`; otherwise the message says which ids it does carry.
+    const allowEntityIds = options.allowEntityIds === true;
+    const tiedByEntity = (ids: string[] | undefined) => allowEntityIds && !!ids?.length;
     const hops = hopIndex(model);
     const handlers = handlerNames(model);
     const librariesOf = transportLibraries(model);
@@ -96,10 +100,10 @@ export const missingCorrelationId = createRule({
       // So does a helper that passes its callers' data through as the whole body when two or more of them
       // send a message without an id (`handleEvents(topic, data) { return this.client.send(topic, data) }`):
       // the helper is the one place to add it for all. A single such caller is reported where it builds its body.
-      const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !telemetryNamedAt(fact, site.node, model.analysis)).length : 0;
+      const passedThroughBy = fact.bodyPassedThrough ? sites.filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !tiedByEntity(site.entityIds) && !telemetryNamedAt(fact, site.node, model.analysis)).length : 0;
       if (sites.length && (fact.ownEnvelope || passedThroughBy >= 2) && !sites.some((site) => site.correlation === 'present')) {
         const lacking = sites
-          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !copiesIncomingId(callOf(site.node), handlers, model.analysis) && !telemetryNamedAt(fact, site.node, model.analysis))
+          .filter((site) => site.correlation === 'absent' && !emptyEvent(fact, site) && !tiedByEntity(site.entityIds) && !copiesIncomingId(callOf(site.node), handlers, model.analysis) && !telemetryNamedAt(fact, site.node, model.analysis))
           .map((site) => ({ site, at: fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination }))
           .filter(({ at }) => at?.kind !== 'self' && !guessedCloudHop(fact, at));
         if (!lacking.length || silencedByTracing) continue;
@@ -110,7 +114,7 @@ export const missingCorrelationId = createRule({
         const groupWhat = named.length === 1 ? `The message sent by \`${named[0]}\`` : what;
         report({
           messageId: 'missing',
-          data: { what: groupWhat, tracing: trace.note, source: '', inferred: groupInferred ?? '' },
+          data: { what: groupWhat, tracing: trace.note + (lacking.every(({ site }) => site.entityIds?.length) ? entityNote(lacking.flatMap(({ site }) => site.entityIds ?? [])) : ''), source: '', inferred: groupInferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
           related: lacking.slice(0, 5).map(({ site }) => ({ ...model.locationOf(site.node), message: `called from here with a message that carries no id (\`${site.wrapper}()\`${toChannel(fact, site.node)})` })),
@@ -122,14 +126,14 @@ export const missingCorrelationId = createRule({
         for (const site of sites) {
           if (site.correlation !== 'absent' || seen.has(site.node)) continue;
           seen.add(site.node);
-          if (silencedByTracing || emptyEvent(fact, site) || copiesIncomingId(callOf(site.node), handlers, model.analysis) || telemetryNamedAt(fact, site.node, model.analysis)) continue;
+          if (silencedByTracing || emptyEvent(fact, site) || tiedByEntity(site.entityIds) || copiesIncomingId(callOf(site.node), handlers, model.analysis) || telemetryNamedAt(fact, site.node, model.analysis)) continue;
           // A wrapper whose caller names the channel (`publishEvent(channel, message)`): where this call sends it.
           const at = fact.channelFrom ? destinationOf(fact, service, hops, site.node) : destination;
           if (at?.kind === 'self' || guessedCloudHop(fact, at)) continue;
           const siteInferred = at === destination ? inferred : inferredNote(model, fact, at);
           report({
             messageId: 'missing',
-            data: { what: `The message sent through \`${site.wrapper}()\` (\`${detailAt(fact, site.node, model.analysis)}\`)`, tracing: trace.note, source: '', inferred: siteInferred ?? '' },
+            data: { what: `The message sent through \`${site.wrapper}()\` (\`${detailAt(fact, site.node, model.analysis)}\`)`, tracing: trace.note + entityNote(site.entityIds), source: '', inferred: siteInferred ?? '' },
             location: model.locationOf(site.node),
             snippet: `${site.wrapper}|${fact.detail}`,
             inferred: !!siteInferred,
@@ -137,13 +141,13 @@ export const missingCorrelationId = createRule({
           });
         }
       } else if (fact.correlation === 'absent') {
-        if (silencedByTracing || emptyEvent(fact) || copiesIncomingId(callOf(fact.node), handlers, model.analysis)) continue;
+        if (silencedByTracing || emptyEvent(fact) || tiedByEntity(fact.entityIds) || copiesIncomingId(callOf(fact.node), handlers, model.analysis)) continue;
         // The message being handled, sent again (to a retry or dead-letter destination) with no id of its own: it carries
         // what the incoming message carried. Not when it goes to a channel another service consumes: that is a new hop.
         if (destination?.kind !== 'other' && isRequeue(fact, handlers, model.analysis)) continue;
         report({
           messageId: 'missing',
-          data: { what, tracing: trace.note, source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },
+          data: { what, tracing: trace.note + entityNote(fact.entityIds), source: inHandler.has(fact) ? ', copied from the incoming message' : '', inferred: inferred ?? '' },
           location: model.locationOf(fact.node),
           snippet: fact.detail,
           related: [
@@ -179,6 +183,12 @@ function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<type
   }
   if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };
   return { note: '' };
+}
+
+/** Under `allowEntityIds: false`: the entity ids the message does carry, which name what the flow acts on but not the flow. */
+function entityNote(ids: string[] | undefined): string {
+  const shown = [...new Set(ids ?? [])].slice(0, 3);
+  return shown.length ? ` (only ${shown.map((k) => `\`${k}\``).join(', ')}, which ${shown.length > 1 ? 'name the entities' : 'names the entity'} it acts on, not the flow)` : '';
 }
 
 /** What the finding rests on that the code does not show, said in its message; undefined when the evidence is direct. */

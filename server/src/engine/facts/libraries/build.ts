@@ -13,6 +13,7 @@ import { isQueryEndpoint, targetText, urlOrigin } from '../urlOrigin';
 import { urlEnvVars } from '../../workspace/serviceUrls';
 import { calleeName, declarationOf, envVarsIn, objectLiteral, parameterNames, parameterOf, prop, receiver, stringValue, urlsIn } from '../syntax';
 import { inspectCarrier } from './carrierInspection';
+import { entityIdKeysIn } from './entityIds';
 import { channelEnd } from '../channelIdentity';
 import { isEmptyBody, literalString } from './staticValues';
 
@@ -106,7 +107,15 @@ export function publishFact(library: string, call: Node, detail: string, channel
     ...(state !== 'present' && params.length && passedThrough && !envelopeFromCaller ? { bodyPassedThrough: true } : {}),
     ...(state === 'absent' && opts.payload && isEmptyBody(opts.payload.node) ? { emptyBody: true } : {}),
     ...(payloadParams.length ? { payloadParams } : {}),
+    ...entityIdsOf(state, carriers),
   };
+}
+
+/** The entity ids (`orderId`) a message without a correlation id carries: it can be tied to its flow by them. */
+function entityIdsOf(state: CorrelationState, carriers: (Node | undefined)[]): Pick<Fact, 'entityIds'> {
+  if (state !== 'absent') return {};
+  const entityIds = entityIdKeysIn(carriers);
+  return entityIds.length ? { entityIds } : {};
 }
 
 /** Facts of the SQL a call runs; `text` when the library builds it from more than a string (pg-promise's helpers). */
