@@ -256,6 +256,9 @@ export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: s
     .filter((e): e is Node => !!e);
 }
 
+/** The page's own origin, read in a browser. */
+const BROWSER_ORIGIN = /\b(window|document|globalThis)\.location\b/;
+
 /**
  * An outgoing HTTP call. `opts.base` is a base URL configured elsewhere (an
  * axios instance's `baseURL`); `opts.opaque` says headers are added where the
@@ -265,7 +268,10 @@ export function nestModuleOptions(call: Node, analysis: Analysis, classMethod: s
 export function httpFact(library: string, call: Node, method: string, urlNode: Node | undefined,
   headerCarriers: (Node | undefined)[], analysis: Analysis, opts: { base?: Node; opaque?: boolean; host?: string } = {}): Fact {
   const urlText = targetText(urlNode, opts.base);
-  const named = analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
+  // A URL built on the page's own origin (`window.location.origin`, perhaps beside a server-side fallback: `typeof
+  // window !== 'undefined' ? window.location.origin : process.env.BACKEND_URL`) is a browser's request to the site it
+  // was served from: the edge of a flow, not a hop between services.
+  const named = BROWSER_ORIGIN.test(urlText) ? undefined : analysis.hooks.serviceForUrl(urlText, call.getSourceFile().getFilePath());
   const urlEnvs = urlEnvVars(urlText);
   const own = urlOrigin(urlNode);
   const origin = opts.host ? { kind: 'literal' as const, origin: opts.host } : own.kind === 'relative' && opts.base ? urlOrigin(opts.base) : own;
