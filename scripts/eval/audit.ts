@@ -106,17 +106,30 @@ export function carryVerdicts(entries: AuditEntry[], earlier: { file: string; au
     const matches = newestFirst.flatMap(({ file, audit }) => audit.entries
       .filter((o) => o.verdict && o.repo === e.repo && o.commit === e.commit && o.rule === e.rule && o.file === e.file && o.line === e.line)
       .map((old) => ({ file, old })));
-    const found = matches.find(({ old }) => old.message === e.message) ?? matches[0];
+    const found = matches.find(({ old }) => sameClaim(old.message, e.message)) ?? matches[0];
     if (!found) continue;
     const { file, old } = found;
-    e.verdict = old.message === e.message ? old.verdict : null;
+    const same = sameClaim(old.message, e.message);
+    e.verdict = same ? old.verdict : null;
     const first = firstReading(old.reason);
     const origin = first.file && first.file !== path.basename(file) ? ` (first read in ${first.file})` : '';
-    e.reason = `${old.message === e.message ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}${origin}: ${first.reason}`;
+    e.reason = `${same ? '' : 'message changed since; earlier '}verdict ${old.verdict} in ${path.basename(file)}${origin}: ${first.reason}`;
     carried++;
   }
   return carried;
 }
+
+/**
+ * Two messages that make the same claim: equal, or equal but for wording that only names what the code
+ * shows and changes no claim (missing-correlation-id's note on the entity ids a message carries, added in
+ * session 42: `(only \`orderId\`, which names the entity it acts on, not the flow)`).
+ */
+export function sameClaim(a: string, b: string): boolean {
+  return a === b || withoutNotes(a) === withoutNotes(b);
+}
+
+const ENTITY_NOTE = / \(only [^()]*?, which names? the entit(?:y|ies) it acts on, not the flow\)/g;
+const withoutNotes = (message: string) => message.replace(ENTITY_NOTE, '');
 
 /** One carried prefix (`verdict false in a.json: `, `verdict true in b.json (first read in a.json): `, with its variants). */
 const CARRIED = /^(?:re-checked, kept: )?(?:message changed since; earlier )?verdict \w+ in (\S+?\.json)(?: \(first read in (\S+?\.json)\))?: /;

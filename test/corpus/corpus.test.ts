@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assignSplits, casesOf, isNonProductionPath, loadCorpus, validateRepo, type CorpusRepo } from '../../scripts/eval/corpus';
-import { carryVerdicts, compareWithAudits, drawSample, loadAudits, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
+import { carryVerdicts, compareWithAudits, drawSample, loadAudits, sameClaim, scoreAudits, type AuditEntry } from '../../scripts/eval/audit';
 import { elsewhere, type RepoRun } from '../../scripts/eval/runner';
 import { noise, score } from '../../scripts/eval/score';
 
@@ -140,6 +140,14 @@ describe('eval audits', () => {
     const third = drawSample(runs, repos, 33, 1).filter((e) => e.rule === 'dual-write' && e.file === 'src/f1.ts');
     assert.equal(carryVerdicts(third, [carried]), 1);
     assert.equal(third[0].reason, 'verdict false in newest.json (first read in old.json): exclusive branches');
+  });
+  it('a message that only adds the note on the entity ids it carries makes the same claim', () => {
+    const base = 'The message sent by `producer.send to "orders"` carries no correlation or causation id, so this hop cannot be tied to the business flow.';
+    const noted = base.replace('causation id,', 'causation id (only `orderId`, `customerId`, which name the entities it acts on, not the flow),');
+    assert.ok(sameClaim(base, noted));
+    assert.ok(sameClaim(base, base.replace('causation id,', 'causation id (only `uuid`, which names the entity it acts on, not the flow),')));
+    assert.ok(!sameClaim(base, base.replace('"orders"', '"payments"')));
+    assert.ok(!sameClaim(base, `${base} Inferred: no consumer was found.`));
   });
 });
 
