@@ -2,7 +2,8 @@
  * Outside side effects reached through wrappers: SMS through SNS
  * (`PhoneNumber`, written inline or in a const input, not a message to a service), Twilio, SendGrid behind a Nest
  * service, push notifications (Firebase Cloud Messaging, Expo), and
- * `@nestjs/bull` `@Process` handlers that send them.
+ * `@nestjs/bull` `@Process` handlers that send them; e-mail APIs (Resend, Postmark, Mailgun) and chat
+ * messages (Slack, Telegram, Discord webhooks) sent from job handlers.
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -134,6 +135,52 @@ const EXPO_WORKER = lines(
   '});',
 );
 
+/** A BullMQ worker posting a daily digest to Slack through a client its factory returns, typed by the factory. */
+const SLACK_DIGEST = lines(
+  "import { Worker } from 'bullmq';",
+  "import type { WebClient } from '@slack/web-api';",
+  '',
+  'export function digestWorker(getClient: (team: string) => Promise<WebClient | null>) {',
+  "  return new Worker('digest-notify', async (job) => {",
+  '    const client = await getClient(job.data.teamId);',
+  '    if (!client) return;',
+  "    await client.chat.postMessage({ channel: job.data.channel, text: 'Your digest' });",
+  '  });',
+  '}',
+);
+
+/** Job handlers sending through e-mail APIs and chat bots. */
+const MAIL_AND_CHAT_WORKERS = lines(
+  "import { Worker } from 'bullmq';",
+  "import { Resend } from 'resend';",
+  "import * as postmark from 'postmark';",
+  "import Mailgun from 'mailgun.js';",
+  "import TelegramBot from 'node-telegram-bot-api';",
+  "import { WebhookClient } from 'discord.js';",
+  '',
+  'const resend = new Resend(process.env.RESEND_KEY);',
+  'const pm = new postmark.ServerClient(process.env.POSTMARK_TOKEN!);',
+  "const mg = new Mailgun(FormData).client({ username: 'api', key: process.env.MAILGUN_KEY! });",
+  'const bot = new TelegramBot(process.env.BOT_TOKEN!);',
+  'const discord = new WebhookClient({ url: process.env.DISCORD_WEBHOOK! });',
+  '',
+  "new Worker('welcome', async (job) => {",
+  "  await resend.emails.send({ from: 'a@b.c', to: job.data.email, subject: 'Welcome', html: '' });",
+  '});',
+  "new Worker('receipt', async (job) => {",
+  "  await pm.sendEmail({ From: 'a@b.c', To: job.data.email, Subject: 'Receipt' });",
+  '});',
+  "new Worker('invite', async (job) => {",
+  "  await mg.messages.create('example.com', { to: job.data.email, subject: 'Invite' });",
+  '});',
+  "new Worker('alert', async (job) => {",
+  '  await bot.sendMessage(job.data.chatId, job.data.text);',
+  '});',
+  "new Worker('release', async (job) => {",
+  '  await discord.send({ content: job.data.text });',
+  '});',
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'SNS PublishCommand with PhoneNumber sends an SMS, not a message to a service', files: { 'services/auth/src/sms.ts': SNS_SMS } },
@@ -170,6 +217,22 @@ runRuleTests('non-idempotent-consumer', {
         'services/notification/src/push.service.ts': FCM_PUSH_SERVICE,
       },
       errors: [{ messageId: 'unguarded', file: 'services/notification/src/notification.consumer.ts', ...at(FCM_CONSUMER, "EventPattern('orders"), messageIncludes: 'sends a push notification (FCM)' }],
+    },
+    {
+      name: 'a BullMQ worker posting to Slack through a client typed by the factory that returns it',
+      files: { 'services/notifier/src/digest.ts': SLACK_DIGEST },
+      errors: [{ messageId: 'unguarded', ...at(SLACK_DIGEST, "Worker('digest"), messageIncludes: 'posts a Slack message' }],
+    },
+    {
+      name: 'BullMQ workers sending e-mail through Resend, Postmark and Mailgun, and chat messages through Telegram and Discord',
+      files: { 'services/notifier/src/workers.ts': MAIL_AND_CHAT_WORKERS },
+      errors: [
+        { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('welcome"), messageIncludes: 'sends an e-mail' },
+        { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('receipt"), messageIncludes: 'sends an e-mail' },
+        { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('invite"), messageIncludes: 'sends an e-mail' },
+        { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('alert"), messageIncludes: 'sends a Telegram message' },
+        { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('release"), messageIncludes: 'posts a Discord message' },
+      ],
     },
     {
       name: 'BullMQ workers sending Expo and FCM (modular API) pushes',

@@ -145,7 +145,7 @@ function declaredInWorkspaceBase(cls: Node, name: string): boolean {
 
 export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth: number): string | undefined {
   const fn = types.analysis.resolveCallee(call);
-  if (!fn) return undefined;
+  if (!fn) return declaredFunctionReturn(types, call, depth);
   if (Node.isArrowFunction(fn)) {
     const body = fn.getBody();
     if (!Node.isBlock(body)) return types.typeOf(body, depth);
@@ -169,6 +169,21 @@ export function returnTypeOfWorkspaceCall(types: TypeFollower, call: Node, depth
     if (t) return t;
   }
   return undefined;
+}
+
+/**
+ * A call of a function handed in with a declared type (`getClient: (team: string) => Promise<WebClient | null>`, a
+ * parameter, a field or a member of a dependencies type): the library type its declared return names.
+ */
+function declaredFunctionReturn(types: TypeFollower, call: Node, depth: number): string | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = call.getExpression();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : Node.isIdentifier(callee) ? callee : undefined;
+  const decl = name ? declarationOf(name) : undefined;
+  if (!decl || !(Node.isParameterDeclaration(decl) || Node.isPropertySignature(decl) || Node.isPropertyDeclaration(decl) || Node.isVariableDeclaration(decl))) return undefined;
+  const typeNode = decl.getTypeNode();
+  const returned = typeNode && Node.isFunctionTypeNode(typeNode) ? typeNode.getReturnTypeNode() : undefined;
+  return returned ? types.typeFromTypeNode(returned, depth) : undefined;
 }
 
 const MAX_CALL_STEPS = 6;

@@ -1,7 +1,8 @@
 /**
- * Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES), SMS
- * (Twilio), push notifications (Firebase Cloud Messaging through firebase-admin, Expo) and
- * payments (Stripe).
+ * Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES, Resend,
+ * Postmark, Mailgun), SMS (Twilio), push notifications (Firebase Cloud Messaging through
+ * firebase-admin, Expo), chat messages (Slack Web API and incoming webhooks, Telegram bots,
+ * Discord webhooks) and payments (Stripe).
  */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
@@ -12,6 +13,9 @@ const email = (library: string): OperationAnalyzer => (call) =>
 
 const push = (library: string, service: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail: `sends a push notification (${service})`, nonIdempotent: true });
+
+const chat = (library: string, detail: string): OperationAnalyzer => (call) =>
+  ({ kind: 'sideEffect', node: calleeName(call), library, detail, nonIdempotent: true });
 
 const SES_SEND_COMMANDS = /^(SendEmail|SendRawEmail|SendTemplatedEmail|SendBulkTemplatedEmail|SendBulkEmail)Command$/;
 
@@ -74,6 +78,38 @@ export const sideEffects: LibraryTable = {
     'expo-server-sdk#Expo|new': 'expo.Client',
     'expo-server-sdk#Expo|instance': 'expo.Client',
     'expo-server-sdk#default|new': 'expo.Client',
+    // E-mail APIs: `new Resend(key).emails.send()`, `new postmark.ServerClient(token).sendEmail()`,
+    // `new Mailgun(FormData).client({ key }).messages.create()`, `mailgun({ apiKey, domain }).messages().send()`.
+    'resend#Resend|new': 'resend.Client',
+    'resend#Resend|instance': 'resend.Client',
+    'resend.Client|.emails': 'resend.Emails',
+    'resend.Client|.batch': 'resend.Emails',
+    'postmark#ServerClient|new': 'postmark.Client',
+    'postmark#ServerClient|instance': 'postmark.Client',
+    'postmark#Client|new': 'postmark.Client',
+    'mailgun.js#default|new': 'mailgun.Factory',
+    'mailgun.js#default|instance': 'mailgun.Factory',
+    'mailgun.Factory|client()': 'mailgun.Client',
+    'mailgun.Client|.messages': 'mailgun.Messages',
+    'mailgun-js#default|()': 'mailgunjs.Client',
+    'mailgunjs.Client|messages()': 'mailgunjs.Messages',
+    // Chat: Slack's Web API (`new WebClient(token).chat.postMessage()`, a Bolt app's `app.client`) and incoming
+    // webhooks, Telegram bots (node-telegram-bot-api, Telegraf's `bot.telegram`), Discord webhooks.
+    '@slack/web-api#WebClient|new': 'slack.Client',
+    '@slack/web-api#WebClient|instance': 'slack.Client',
+    '@slack/bolt#App|new': 'slack.App',
+    '@slack/bolt#App|instance': 'slack.App',
+    'slack.App|.client': 'slack.Client',
+    'slack.Client|.chat': 'slack.Chat',
+    '@slack/webhook#IncomingWebhook|new': 'slack.Webhook',
+    '@slack/webhook#IncomingWebhook|instance': 'slack.Webhook',
+    'node-telegram-bot-api#default|new': 'telegram.Bot',
+    'node-telegram-bot-api#default|instance': 'telegram.Bot',
+    'telegraf#Telegraf|new': 'telegraf.Bot',
+    'telegraf#Telegraf|instance': 'telegraf.Bot',
+    'telegraf.Bot|.telegram': 'telegram.Bot',
+    'discord.js#WebhookClient|new': 'discord.Webhook',
+    'discord.js#WebhookClient|instance': 'discord.Webhook',
   },
   operations: {
     'nodemailer.Transport|sendMail': email('nodemailer'),
@@ -99,5 +135,19 @@ export const sideEffects: LibraryTable = {
     'firebase.Messaging|sendToTopic': push('firebase-admin', 'FCM'),
     'firebase.Messaging|sendToCondition': push('firebase-admin', 'FCM'),
     'expo.Client|sendPushNotificationsAsync': push('expo-server-sdk', 'Expo'),
+    'resend.Emails|send': email('resend'),
+    'postmark.Client|sendEmail': email('postmark'),
+    'postmark.Client|sendEmailWithTemplate': email('postmark'),
+    'postmark.Client|sendEmailBatch': email('postmark'),
+    'postmark.Client|sendEmailBatchWithTemplates': email('postmark'),
+    'mailgun.Messages|create': email('mailgun.js'),
+    'mailgunjs.Messages|send': email('mailgun-js'),
+    'slack.Chat|postMessage': chat('@slack/web-api', 'posts a Slack message'),
+    'slack.Chat|scheduleMessage': chat('@slack/web-api', 'posts a Slack message'),
+    'slack.Webhook|send': chat('@slack/webhook', 'posts a Slack message'),
+    'telegram.Bot|sendMessage': chat('telegram', 'sends a Telegram message'),
+    'telegram.Bot|sendPhoto': chat('telegram', 'sends a Telegram message'),
+    'telegram.Bot|sendDocument': chat('telegram', 'sends a Telegram message'),
+    'discord.Webhook|send': chat('discord.js', 'posts a Discord message'),
   },
 };
