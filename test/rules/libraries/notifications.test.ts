@@ -3,7 +3,8 @@
  * (`PhoneNumber`, written inline or in a const input, not a message to a service), Twilio, SendGrid behind a Nest
  * service, push notifications (Firebase Cloud Messaging, Expo), and
  * `@nestjs/bull` `@Process` handlers that send them; e-mail APIs (Resend, Postmark, Mailgun) and chat
- * messages (Slack, Telegram, Discord webhooks) sent from job handlers.
+ * messages (Slack, Telegram, Discord webhooks) sent from job handlers, and Novu triggers (deduplicated by
+ * their `transactionId`).
  */
 import { runRuleTests } from '../../support/ruleTester';
 import { at, lines } from './helpers';
@@ -181,6 +182,29 @@ const MAIL_AND_CHAT_WORKERS = lines(
   '});',
 );
 
+/** A Kafka @EventPattern handler triggering Novu notifications through a static client: once without, once with a transaction id. */
+const NOVU_CONSUMER = lines(
+  "import { Controller } from '@nestjs/common';",
+  "import { EventPattern, Payload } from '@nestjs/microservices';",
+  "import { Novu } from '@novu/node';",
+  '',
+  'class Notifier {',
+  '  static novu = new Novu(process.env.NOVU_API_KEY as string);',
+  '}',
+  '',
+  '@Controller()',
+  'export class BuildController {',
+  "  @EventPattern('build.completed')",
+  '  async completed(@Payload() m: { userId: string }) {',
+  "    await Notifier.novu.trigger('build-completed', { to: { subscriberId: m.userId }, payload: {} });",
+  '  }',
+  "  @EventPattern('build.failed')",
+  '  async failed(@Payload() m: { userId: string; buildId: string }) {',
+  "    await Notifier.novu.trigger('build-failed', { to: { subscriberId: m.userId }, payload: {}, transactionId: m.buildId });",
+  '  }',
+  '}',
+);
+
 runRuleTests('missing-correlation-id', {
   valid: [
     { name: 'SNS PublishCommand with PhoneNumber sends an SMS, not a message to a service', files: { 'services/auth/src/sms.ts': SNS_SMS } },
@@ -233,6 +257,14 @@ runRuleTests('non-idempotent-consumer', {
         { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('alert"), messageIncludes: 'sends a Telegram message' },
         { messageId: 'unguarded', ...at(MAIL_AND_CHAT_WORKERS, "Worker('release"), messageIncludes: 'posts a Discord message' },
       ],
+    },
+    {
+      name: 'Novu: a trigger without a transaction id is repeated by a redelivery; one with it is deduplicated by Novu',
+      files: {
+        'services/notification/src/main.ts': FCM_MAIN,
+        'services/notification/src/build.controller.ts': NOVU_CONSUMER,
+      },
+      errors: [{ messageId: 'unguarded', file: 'services/notification/src/build.controller.ts', ...at(NOVU_CONSUMER, "EventPattern('build.completed"), messageIncludes: 'triggers a Novu notification' }],
     },
     {
       name: 'BullMQ workers sending Expo and FCM (modular API) pushes',

@@ -2,7 +2,7 @@
  * Irreversible outside effects: e-mail (nodemailer, SendGrid, Nest mailer, Amazon SES, Resend,
  * Postmark, Mailgun), SMS (Twilio), push notifications (Firebase Cloud Messaging through
  * firebase-admin, Expo), chat messages (Slack Web API and incoming webhooks, Telegram bots,
- * Discord webhooks) and payments (Stripe).
+ * Discord webhooks), notification platforms (Novu) and payments (Stripe).
  */
 import { Node } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
@@ -16,6 +16,13 @@ const push = (library: string, service: string): OperationAnalyzer => (call) =>
 
 const chat = (library: string, detail: string): OperationAnalyzer => (call) =>
   ({ kind: 'sideEffect', node: calleeName(call), library, detail, nonIdempotent: true });
+
+/** Novu `trigger(event, { to, payload, transactionId })`: a trigger with a transaction id is deduplicated by Novu. */
+const novuTrigger: OperationAnalyzer = (call) => {
+  const args = (call as unknown as { getArguments(): Node[] }).getArguments();
+  const keyed = args.some((a) => /\btransactionId\b/.test(a.getText()));
+  return { kind: 'sideEffect', node: calleeName(call), library: 'novu', detail: 'triggers a Novu notification', nonIdempotent: !keyed };
+};
 
 const SES_SEND_COMMANDS = /^(SendEmail|SendRawEmail|SendTemplatedEmail|SendBulkTemplatedEmail|SendBulkEmail)Command$/;
 
@@ -110,6 +117,10 @@ export const sideEffects: LibraryTable = {
     'telegraf.Bot|.telegram': 'telegram.Bot',
     'discord.js#WebhookClient|new': 'discord.Webhook',
     'discord.js#WebhookClient|instance': 'discord.Webhook',
+    '@novu/node#Novu|new': 'novu.Client',
+    '@novu/node#Novu|instance': 'novu.Client',
+    '@novu/api#Novu|new': 'novu.Client',
+    '@novu/api#Novu|instance': 'novu.Client',
   },
   operations: {
     'nodemailer.Transport|sendMail': email('nodemailer'),
@@ -149,5 +160,8 @@ export const sideEffects: LibraryTable = {
     'telegram.Bot|sendPhoto': chat('telegram', 'sends a Telegram message'),
     'telegram.Bot|sendDocument': chat('telegram', 'sends a Telegram message'),
     'discord.Webhook|send': chat('discord.js', 'posts a Discord message'),
+    'novu.Client|trigger': novuTrigger,
+    'novu.Client|bulkTrigger': novuTrigger,
+    'novu.Client|broadcast': novuTrigger,
   },
 };
