@@ -45,8 +45,8 @@ export interface SystemModel {
    * modules away an importer may be (3 unless given).
    */
   importersInServices(file: SourceFile, options?: { accept?: (decl: ImportDeclaration | ExportDeclaration) => boolean; depth?: number }): { service: ServiceInfo; node: Node; via: string }[];
-  /** True when OpenTelemetry instrumentation is registered in the node's service. */
-  hasTracing(node: Node): boolean;
+  /** The tracer whose instrumentation is registered in the node's service (`OpenTelemetry`, `Sentry`, `dd-trace`), if any. */
+  tracerIn(node: Node): string | undefined;
   /**
    * The OpenTelemetry instrumentation that carries the trace context in what `library` (a fact's
    * library) sends from the node's service, with where it is registered and how it is loaded.

@@ -122,7 +122,7 @@ export class AnalysisSession extends SessionInputs {
       serviceOf: serviceOfNode,
       justification: (pattern, node) => justified(pattern, relOf(node)),
       // Shared code (no service of its own) is traced where every service that imports it is.
-      hasTracing: (node) => tracing.traced(serviceOfNode(node)?.name ?? usersOf(node)),
+      tracerIn: (node) => tracing.tracer(serviceOfNode(node)?.name ?? usersOf(node)),
       tracingOf: (node, library) => tracing.coverage(serviceOfNode(node)?.name ?? usersOf(node), library),
       importersInServices: (file, options) => this.importersInServices(state, file, relOf, layout, options?.accept, options?.depth),
       insertKey: (fact) => {

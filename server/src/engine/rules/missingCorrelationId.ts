@@ -181,7 +181,8 @@ function tracingFor(model: SystemModel, fact: Fact, librariesOf: ReturnType<type
       note: ` (${tracerName(evidence.module)} instrumentation of ${libraries.join(', ')}${via}, registered at ${evidence.file}:${evidence.line}${started}, propagates the trace context, but not a business correlation id)`,
     };
   }
-  if (model.hasTracing(fact.node)) return { note: ` (OpenTelemetry is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };
+  const tracer = model.tracerIn(fact.node);
+  if (tracer) return { note: ` (${tracer} is set up in this service, but none of its instrumentations covers ${fact.library === '@nestjs/microservices' ? 'this NestJS transport' : fact.library})` };
   return { note: '' };
 }
 

@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 import type { Node, SourceFile } from 'ts-morph';
 import { ts } from 'ts-morph';
-import { instrumentedBy, isRegisteringModule, nativeTracingOption } from '../facts/libraries/instrumentation';
+import { instrumentedBy, isRegisteringModule, nativeTracingOption, tracerName } from '../facts/libraries/instrumentation';
 import type { ServiceInfo, WorkspaceLayout } from './services';
 import { readOptional } from './files';
 import { moduleClass, moduleFunction, startingCalls } from './tracingCalls';
@@ -280,12 +280,20 @@ export class TracingIndex {
     return { ...pick, how: `in every service that uses this module (${names}): ${pick.how}` };
   }
 
-  /** True when the service registers any instrumentation (for shared code: every service that imports it does). */
-  traced(service: string | string[] | undefined): boolean {
-    const one = (s: string) => (this.byService.get(s)?.size ?? 0) > 0;
+  /**
+   * The tracer the service registers instrumentation of, named as messages name it (`OpenTelemetry`, `Sentry`); for
+   * shared code, when every service that imports it registers one. Undefined when there is none.
+   */
+  tracer(service: string | string[] | undefined): string | undefined {
+    const one = (s: string) => {
+      const modules = [...new Set([...(this.byService.get(s)?.values() ?? [])].map((e) => tracerName(e.module)))].sort();
+      return modules.length ? modules.join(' and ') : undefined;
+    };
     if (this.whole) return one(WHOLE_WORKSPACE);
-    if (service === undefined) return false;
-    return typeof service === 'string' ? one(service) : service.length > 0 && service.every(one);
+    if (service === undefined) return undefined;
+    if (typeof service === 'string') return one(service);
+    const names = service.map(one);
+    return names.length > 0 && names.every((n) => n) ? [...new Set(names)].join(' and ') : undefined;
   }
 
   private add(service: string, libraries: readonly string[], evidence: TracingEvidence): void {
