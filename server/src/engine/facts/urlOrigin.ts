@@ -9,7 +9,8 @@
  * `new URL(path, base)` and `url.href` / `url.toString()` are followed.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import { envVarsIn, initializerOf } from './syntax';
+import { initializerOf } from './syntax';
+import { envVarsIn } from './envReads';
 import { nodesOfKinds } from './walk';
 
 export type UrlOrigin =

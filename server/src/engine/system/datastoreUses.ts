@@ -9,7 +9,7 @@
 import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { wrapperFor } from '../facts/walk';
 import { isFunctionLike } from '../facts/analysis';
-import { envVarsIn, urlsIn } from '../facts/syntax';
+import { envVarsIn, urlsIn } from '../facts/envReads';
 import type { SystemModel } from '../model';
 import type { Fact } from '../facts/facts';
 import type { DatastoreIdentity } from '../workspace/datastores';

@@ -9,7 +9,8 @@
  * them, the code's literal default (`process.env.DB_SCHEMA || 'orders'`) is the value.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import { envRead, initializerOf, prop } from '../facts/syntax';
+import { initializerOf, prop } from '../facts/syntax';
+import { envRead } from '../facts/envReads';
 
 /**
  * An env var's value in one deployable: undefined when nothing sets it (the code's default applies),
