@@ -29,10 +29,24 @@ export function guardedByExistenceCheck(handler: Node, effect: Reached, written:
   if (effect.fact.kind === 'guard' || effect.fact.kind === 'read') return false;
   // The effect, and the call in the handler and in each function on the way that leads to it.
   return pointsOnTheWay(effect).some((point) => {
-    const fn = point.getFirstAncestor(isFunctionBoundary) ?? handler;
+    const fn = flowFunctionOf(point) ?? handler;
     const stores = new Set([...written, ...(effect.fact.kind === 'write' ? storeNames(point, effect) : [])]);
     return stores.size > 0 && checkedBefore(point, fn, stores, resolve);
   });
+}
+
+/**
+ * The function whose statements run before the point: its nearest function, past callbacks written inline as a
+ * call's argument (`await retryOnFkError(async () => { await saveD365(d) })` after `if (existing) return`).
+ */
+function flowFunctionOf(point: Node): Node | undefined {
+  let fn = point.getFirstAncestor(isFunctionBoundary);
+  while (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) && Node.isCallExpression(fn.getParent())) {
+    const outer = fn.getParent()!.getFirstAncestor(isFunctionBoundary);
+    if (!outer) break;
+    fn = outer;
+  }
+  return fn;
 }
 
 /** The stores the writes of a flow name (receivers' last names and tables). */
@@ -84,7 +98,7 @@ function checkedBefore(point: Node, fn: Node, stores: Set<string>, resolve?: Res
   for (let child: Node = point, n = point.getParent(); n && n !== fn; child = n, n = n.getParent()) {
     // The write in the branch of an `if` taken when nothing was found.
     if (Node.isIfStatement(n) && child !== n.getExpression()) {
-      const found = lookupPolarity(n.getExpression(), fn, stores);
+      const found = lookupPolarity(n.getExpression(), fn, stores, resolve);
       if (found !== undefined && (child === n.getThenStatement()) !== found) return true;
     }
     // An earlier `if (found) return|throw|continue;` in a statement list holding the write.
@@ -93,7 +107,7 @@ function checkedBefore(point: Node, fn: Node, stores: Set<string>, resolve?: Res
         if (stmt === child) break;
         if (resolve && validatorCalled(stmt, stores, resolve)) return true;
         if (!Node.isIfStatement(stmt) || stmt.getElseStatement() || !exitJumps(stmt.getThenStatement().compilerNode)) continue;
-        if (lookupPolarity(stmt.getExpression(), fn, stores) === true) return true;
+        if (lookupPolarity(stmt.getExpression(), fn, stores, resolve) === true) return true;
       }
     }
   }
@@ -135,28 +149,28 @@ function validatorCalled(stmt: Node, stores: Set<string>, resolve: Resolve): boo
  * `isDefined(found)`), false when it holds if none was (`!found`, `found === null`, `isNil(found)`),
  * undefined when it is not such a condition.
  */
-function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | undefined {
-  if (Node.isParenthesizedExpression(cond) || Node.isAwaitExpression(cond)) return lookupPolarity(cond.getExpression(), fn, stores);
+function lookupPolarity(cond: Node, fn: Node, stores: Set<string>, resolve?: Resolve): boolean | undefined {
+  if (Node.isParenthesizedExpression(cond) || Node.isAwaitExpression(cond)) return lookupPolarity(cond.getExpression(), fn, stores, resolve);
   if (Node.isPrefixUnaryExpression(cond) && cond.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    const inner = lookupPolarity(cond.getOperand(), fn, stores);
+    const inner = lookupPolarity(cond.getOperand(), fn, stores, resolve);
     return inner === undefined ? undefined : !inner;
   }
   // `rows && rows[0]`: every part asks the same (whether the lookup found a row).
   if (Node.isBinaryExpression(cond) && cond.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) {
-    const left = lookupPolarity(cond.getLeft(), fn, stores);
-    return left !== undefined && lookupPolarity(cond.getRight(), fn, stores) === left ? left : undefined;
+    const left = lookupPolarity(cond.getLeft(), fn, stores, resolve);
+    return left !== undefined && lookupPolarity(cond.getRight(), fn, stores, resolve) === left ? left : undefined;
   }
   // `rows[0]`, `rows.length`: the first row of a lookup of many, or how many it found.
   if ((Node.isElementAccessExpression(cond) && cond.getArgumentExpression()?.getText() === '0')
     || (Node.isPropertyAccessExpression(cond) && cond.getName() === 'length')) {
-    return lookupPolarity(cond.getExpression(), fn, stores);
+    return lookupPolarity(cond.getExpression(), fn, stores, resolve);
   }
   if (Node.isBinaryExpression(cond)) {
     const op = cond.getOperatorToken().getKind();
     const right = cond.getRight().getText();
     const nothing = /^(null|undefined|0)$/.test(right);
     if (!nothing) return undefined;
-    const inner = lookupPolarity(cond.getLeft(), fn, stores);
+    const inner = lookupPolarity(cond.getLeft(), fn, stores, resolve);
     if (inner === undefined) return undefined;
     if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) return !inner;
     if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken || op === SyntaxKind.GreaterThanToken) return inner;
@@ -166,17 +180,24 @@ function lookupPolarity(cond: Node, fn: Node, stores: Set<string>): boolean | un
     // `isNil(found)` (lodash, @nestjs/common's shared utils), `isDefined(found)`: a nullish test of the lookup's result.
     const test = nullishTest(cond);
     if (test) {
-      const inner = lookupPolarity(cond.getArguments()[0], fn, stores);
+      const inner = lookupPolarity(cond.getArguments()[0], fn, stores, resolve);
       return inner === undefined ? undefined : test === 'nothing' ? !inner : inner;
     }
-    return isLookupOf(cond, stores) ? true : undefined;
+    return isLookupOf(cond, stores, resolve) ? true : undefined;
   }
   if (!Node.isIdentifier(cond)) return undefined;
   const decl = cond.getSymbol()?.getDeclarations()[0];
   if (!decl || !Node.isVariableDeclaration(decl) || !fn.containsRange(decl.getPos(), decl.getEnd())) return undefined;
   let init = decl.getInitializer();
   while (init && (Node.isAwaitExpression(init) || Node.isParenthesizedExpression(init) || Node.isAsExpression(init) || Node.isNonNullExpression(init))) init = init.getExpression();
-  return init && Node.isCallExpression(init) && isLookupOf(init, stores) ? true : undefined;
+  return init && Node.isCallExpression(init) && isLookupOf(init, stores, resolve) ? true : undefined;
+}
+
+/** A lookup helper's body calls a lookup of one of the stores (directly, not through further helpers). */
+function helperLooksUp(call: CallExpression, stores: Set<string>, resolve: Resolve): boolean {
+  const fn = resolve(call);
+  const body = fn && (fn as { getBody?(): Node | undefined }).getBody?.();
+  return !!body && body.getDescendantsOfKind(SyntaxKind.CallExpression).some((inner) => Node.isPropertyAccessExpression(inner.getExpression()) && isLookupOf(inner, stores));
 }
 
 /** Helpers that test one value for null or undefined (`isNil(x)`, `_.isNil(x)`) or for being there (`isDefined(x)`). */
@@ -190,11 +211,16 @@ function nullishTest(call: CallExpression): 'nothing' | 'something' | undefined 
   return NOTHING_TEST.test(name) ? 'nothing' : SOMETHING_TEST.test(name) ? 'something' : undefined;
 }
 
-/** `this.customers.findOne({...})`, `prisma.customer.findUnique({...})`, `Model.findOne({...}).exec()`. */
-function isLookupOf(call: CallExpression, stores: Set<string>): boolean {
+/**
+ * `this.customers.findOne({...})`, `prisma.customer.findUnique({...})`, `Model.findOne({...}).exec()`, or a workspace
+ * helper named as a lookup whose body looks one of the stores up (`getDelinkedByCalculationId(id)` returning what
+ * `db.delinkedCalculation.count({ where: { calculationId } })` found).
+ */
+function isLookupOf(call: CallExpression, stores: Set<string>, resolve?: Resolve): boolean {
   let c: Node = call;
   while (Node.isCallExpression(c)) {
     const callee = c.getExpression();
+    if (Node.isIdentifier(callee)) return !!resolve && LOOKUP.test(callee.getText()) && c.getArguments().length > 0 && helperLooksUp(c, stores, resolve);
     if (!Node.isPropertyAccessExpression(callee)) return false;
     if (QUERY_TAIL.test(callee.getName()) && Node.isCallExpression(callee.getExpression())) {
       c = callee.getExpression();

@@ -4,7 +4,7 @@
  * `save/increment`, sequelize-typescript's `$create/$add/$set/$remove`) or `sequelize.define(...)`;
  * `Model.scope(...)` and a static helper's `this: ModelStatic<M>` are the model. `create` with an explicit id,
  * `upsert`, `findOrCreate` and `bulkCreate({ ignoreDuplicates })` are
- * idempotent; `increment`/`decrement` are not.
+ * idempotent; `increment`/`decrement` are not. DEFRA's ffc-database wrapper hands out the same models.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { LibraryTable, OperationAnalyzer } from './table';
@@ -92,8 +92,16 @@ for (const m of MODULES) {
   operations[`${model}|decrement`] = write('decrement', true);
   operations[`${model}|destroy`] = write('destroy', false);
   operations[`${model}|restore`] = write('restore', false);
-  for (const verb of ['findAll', 'findOne', 'findByPk']) operations[`${model}|${verb}`] = (call) => readFact('sequelize', call, `${modelName(call) ?? 'Model'}.${verb}()`, modelName(call));
+  for (const verb of ['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll']) operations[`${model}|${verb}`] = (call) => readFact('sequelize', call, `${modelName(call) ?? 'Model'}.${verb}()`, modelName(call));
 }
+// DEFRA's ffc-database: `new Database({ ...dbConfig, modelPath }).connect()` loads the model files and returns them by name,
+// beside the `sequelize` instance (`db.d365.update(...)`, `db.sequelize.transaction()`).
+transitions['ffc-database#Database|new'] = 'ffc-database.Database';
+transitions['ffc-database#Database|instance'] = 'ffc-database.Database';
+transitions['ffc-database.Database|connect()'] = 'ffc-database.Models';
+transitions['ffc-database.Models|.sequelize'] = 'sequelize.Sequelize';
+transitions['ffc-database.Models|.*'] = 'sequelize#Model';
+operations['ffc-database#Database|new'] = client;
 transitions['sequelize.Sequelize|define()'] = 'sequelize#Model';
 // Sequelize 5's `sequelize.import(path)` loads a model-definition module: a model.
 transitions['sequelize.Sequelize|import()'] = 'sequelize#Model';
