@@ -358,7 +358,10 @@ export class TypeFollower {
     return base ? this.typeOf(base, depth) : undefined;
   }
 
-  /** `prisma.$transaction(async (tx) => ...)`: the parameter's type comes from the call it is passed to. */
+  /**
+   * `prisma.$transaction(async (tx) => ...)`: the parameter's type comes from the call it is passed to; a `.then`
+   * callback's first parameter is what the promise it is chained on gives.
+   */
   private callbackParameterType(param: Node, depth: number): string | undefined {
     if (!Node.isParameterDeclaration(param)) return undefined;
     const fn = param.getParent();
@@ -370,6 +373,8 @@ export class TypeFollower {
     if (!base) return undefined;
     const index = (fn as unknown as { getParameters(): Node[] }).getParameters().indexOf(param);
     const argIndex = call.getArguments().indexOf(fn);
+    // `amqp.connect(url).then((connection) => ...)`: a promise's value is the client its call gives (awaiting is transparent here).
+    if (callee.getName() === 'then' && index === 0 && argIndex === 0) return base;
     return this.transitions.get(`${base}|${callee.getName()}():param${index}`) ??
       (argIndex > 0 ? this.transitions.get(`${base}|${callee.getName()}():param${index + argIndex}`) : undefined);
   }
