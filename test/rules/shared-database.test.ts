@@ -54,6 +54,27 @@ const ARCHITECTURE = lines(
   '      env: BILLING_DATABASE_URL',
 );
 
+const POOL_FACTORY = {
+  'package.json': ROOT_PACKAGE,
+  'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
+  'libs/db/src/index.ts': "export * from './pool';\nexport * from './repositories';\nexport * from './constants';\n",
+  'libs/db/src/pool.ts': lines(
+    "import { Pool } from 'pg';",
+    'export function createPool(): Pool {',
+    '  return new Pool({ host: process.env.DATABASE_HOST, database: process.env.DATABASE_NAME });',
+    '}',
+  ),
+  'libs/db/src/repositories.ts': lines(
+    "import { createPool } from './pool';",
+    'let pool: ReturnType<typeof createPool> | undefined;',
+    'function getPool() {',
+    '  return (pool ??= createPool());',
+    '}',
+    "export const findOrder = (id: string) => getPool().query('SELECT * FROM orders WHERE id = $1', [id]);",
+  ),
+  'libs/db/src/constants.ts': "export const ORDERS_QUEUE = 'orders';\n",
+};
+
 runRuleTests('shared-database', {
   valid: [
     {
@@ -275,6 +296,14 @@ runRuleTests('shared-database', {
       },
     },
     {
+      name: 'a pool a shared function builds: a second service importing the package for a constant never calls it',
+      files: {
+        ...POOL_FACTORY,
+        'services/orders/src/main.ts': "import { findOrder } from '@acme/db';\n\nexport const show = (id: string) => findOrder(id);\n",
+        'services/billing/src/main.ts': "import { ORDERS_QUEUE } from '@acme/db';\n\nexport const queue = ORDERS_QUEUE;\n",
+      },
+    },
+    {
       name: 'a one-off script outside any service shares nothing with a service',
       files: {
         'services/orders/src/db.ts': pgPool('DATABASE_URL'),
@@ -401,6 +430,26 @@ runRuleTests('shared-database', {
       errors: [
         { messageId: 'shared', file: 'services/billing/src/db.ts', line: 3, column: 21 },
         { messageId: 'shared', file: 'services/orders/src/db.ts', line: 3, column: 21 },
+      ],
+    },
+    {
+      name: 'a pool a shared function builds, reached by two services through the functions that call it',
+      files: {
+        ...POOL_FACTORY,
+        'services/orders/src/main.ts': lines(
+          "import { findOrder } from '@acme/db';", //                                          1
+          '',
+          'export const show = (id: string) => findOrder(id);', //                              3
+        ),
+        'services/billing/src/main.ts': lines(
+          "import { ORDERS_QUEUE, findOrder } from '@acme/db';", //                              1
+          '',
+          'export const check = (id: string) => findOrder(id).then(() => ORDERS_QUEUE);', //    3
+        ),
+      },
+      errors: [
+        { messageId: 'shared', file: 'services/billing/src/main.ts', line: 3, column: 38 },
+        { messageId: 'shared', file: 'services/orders/src/main.ts', line: 3, column: 37 },
       ],
     },
     {

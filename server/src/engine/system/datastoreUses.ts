@@ -16,6 +16,7 @@ import type { DatastoreIdentity } from '../workspace/datastores';
 import type { ServiceInfo } from '../workspace/services';
 import { bringsIn } from './imports';
 import { looseRootScript } from './looseScripts';
+import { servicesCallingClient } from './clientRunners';
 import { configuredSchema, configuredString, createdSchema, schemaTables, UNKNOWN, type EnvLookup } from './pgSchemas';
 
 export interface DatastoreUsage {
@@ -53,8 +54,12 @@ export function datastoreUsages(model: SystemModel): DatastoreUsage[] {
     // one's own deployment environment says where it connects. When nothing in that deployment sets the
     // client's connection, the one shared client module is what the services have in common.
     const file = fact.node.getSourceFile();
-    let owners = importers.get(file);
-    if (!owners) importers.set(file, owners = model.importersInServices(file, { accept: bringsIn(file), depth: 5 }));
+    // Built inside a function: the services that call it run it (clientRunners.ts); importing the module runs nothing.
+    let owners: { service: ServiceInfo; node: Node; via: string }[] | undefined = servicesCallingClient(model, fact.node);
+    if (!owners) {
+      owners = importers.get(file);
+      if (!owners) importers.set(file, owners = model.importersInServices(file, { accept: bringsIn(file), depth: 5 }));
+    }
     for (const owner of owners) {
       const ids = resolved(model.datastores.identities(owner.service, envVars, urls, hintsFor(owner.service)));
       if (!ids.length && !envVars.some((name) => model.datastores.isBound(owner.service, name))) ids.push(sharedModuleIdentity(model.relOf(file), fact.store, envVars));
