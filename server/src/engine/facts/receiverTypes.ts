@@ -225,6 +225,12 @@ function typeAtCall(types: TypeFollower, expr: Node, fn: Node, call: Node, depth
 export function memberOfWorkspaceCall(types: TypeFollower, init: Node, prop: string, depth: number): string | undefined {
   let call = init;
   while (Node.isAwaitExpression(call) || Node.isParenthesizedExpression(call)) call = call.getExpression();
+  // `const connection = await this.connect(); const { channel } = connection`: the call the variable holds.
+  if (Node.isIdentifier(call)) {
+    const decl = declarationOf(call);
+    const value = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+    return value && !Node.isIdentifier(value) ? memberOfWorkspaceCall(types, value, prop, depth) : undefined;
+  }
   if (!Node.isCallExpression(call)) return undefined;
   const fn = types.analysis.resolveCallee(call);
   if (!fn) return undefined;

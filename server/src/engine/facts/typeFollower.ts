@@ -196,7 +196,7 @@ export class TypeFollower {
       if (global) return this.typeOfGlobal(global, node, depth);
       // `kafkaClient.kafkaProducer` where `global.kafkaClient = require('./kafka')()`: the member of the value assigned.
       if (Node.isIdentifier(target) && !target.getSymbol()) return this.typeOfGlobalMember(target.getText(), node.getName(), node, depth);
-      return this.typeOfSymbol(node.getNameNode().getSymbol(), depth);
+      return this.typeOfSymbol(node.getNameNode().getSymbol(), depth) ?? memberOfWorkspaceCall(this, target, node.getName(), depth);
     }
     if (Node.isElementAccessExpression(node)) {
       const key = node.getArgumentExpression();
