@@ -21,7 +21,8 @@ export function requireType(call: Node): string | undefined {
 /**
  * `import { PrismaClient } from '../db'` where `db.ts` re-exports a library (`export * from
  * '@prisma/client'`) and declares no such name itself: the library's export, when exactly one
- * library is re-exported that way (without node_modules the re-export does not resolve).
+ * library is re-exported that way (without node_modules the re-export does not resolve); or names it
+ * in a re-export of that library (`export { PrismaClient } from './generated/prisma/client.js'`).
  */
 export function reexportedLibraryType(spec: Node): string | undefined {
   if (!Node.isImportSpecifier(spec)) return undefined;
@@ -29,6 +30,14 @@ export function reexportedLibraryType(spec: Node): string | undefined {
   try {
     const target = spec.getImportDeclaration().getModuleSpecifierSourceFile();
     if (!target || target.isDeclarationFile()) return undefined;
+    // `export { PrismaClient } from './generated/prisma/client.js'`: a named re-export of the library (or of its
+    // generated client, not committed).
+    for (const e of target.getExportDeclarations()) {
+      const named = e.getNamedExports().find((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name);
+      const m = named ? e.getModuleSpecifierValue() : undefined;
+      const lib = m ? libraryOf(m) ?? (e.getModuleSpecifierSourceFile() ? undefined : generatedLibraryOf(m)) : undefined;
+      if (lib) return `${lib}#${named!.getName()}`;
+    }
     if (target.getExportSymbols().some((s) => s.getName() === name)) return undefined;
     const libs = target.getExportDeclarations()
       .filter((e) => !e.hasNamedExports() && !e.getNamespaceExport())

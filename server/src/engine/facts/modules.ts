@@ -18,7 +18,8 @@ const SUBPATH_ALIASES: Record<string, string> = {
  * a relative import of it that does not resolve is the library itself.
  */
 const GENERATED_CLIENTS: [RegExp, string][] = [
-  [/(^|\/)(\.prisma\/client|generated[-_]?prisma[-_]?client|prisma[-_]?client|generated\/prisma(\/client)?|generated\/client)(\/index(\.js)?)?$/i, '@prisma/client'],
+  // Also the entry file of Prisma 6's `prisma-client` generator, imported with its extension (`./generated/prisma/client.js`).
+  [/(^|\/)(\.prisma\/client|generated[-_]?prisma[-_]?client|prisma[-_]?client|generated\/prisma(\/client)?|generated\/client)(\/index)?(\.[cm]?[jt]s)?$/i, '@prisma/client'],
 ];
 
 /** The library a relative specifier stands for when it names generated client code, else undefined. */
