@@ -94,12 +94,35 @@ runRuleTests('non-idempotent-consumer', {
   }],
 });
 
+/** A repository whose Knex client is a constructor parameter property, called through a getter (`this.connection(TABLE)`). */
+const REPOSITORY = lines(
+  "import type { Knex } from 'knex';",
+  "import { Kafka } from 'kafkajs';",
+  '',
+  "const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();",
+  '',
+  'export class RequestRepository {',
+  '  constructor(private readonly connection: Knex) {}',
+  '  get table() {',
+  "    return this.connection('request');",
+  '  }',
+  '  async create(cid: string) {',
+  "    await this.table.insert({ cid }).onConflict('cid').ignore();",
+  "    await producer.send({ topic: 'requests', messages: [{ value: cid }] });",
+  '  }',
+  '}',
+);
+
 runRuleTests('dual-write', {
   valid: [{ name: 'write and outbox row in one transaction, relay reading the outbox', files: { 'services/orders/src/orders.ts': OUTBOX } }],
   invalid: [{
     name: 'insert then producer.send, no outbox',
     files: { 'services/orders/src/orders.ts': DUAL_WRITE },
     errors: [{ messageId: 'dualWrite', ...at(DUAL_WRITE, 'send(') }],
+  }, {
+    name: 'a Knex client held in a field and called through a getter (`this.connection(table)`), then a send',
+    files: { 'services/anchor/src/request-repository.ts': REPOSITORY },
+    errors: [{ messageId: 'dualWrite', ...at(REPOSITORY, 'send(') }],
   }],
 });
 

@@ -158,6 +158,11 @@ export class TypeFollower {
       if (Node.isPropertyAccessExpression(callee)) {
         const base = this.typeOf(callee.getExpression(), depth);
         if (base) return this.step(base, `${callee.getName()}()`);
+        // `this.connection(TABLE)`: a member that is itself a callable client (a Knex instance held in a field).
+        if (Node.isThisExpression(callee.getExpression())) {
+          const member = this.typeOf(callee, depth);
+          if (member) return this.step(member, '()');
+        }
         const value = typeOfMapGet(this, node, depth) ?? typeOfArrayPick(this, node, depth);
         if (value) return value;
       } else if (Node.isElementAccessExpression(callee)) {
