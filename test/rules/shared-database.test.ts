@@ -54,6 +54,7 @@ const ARCHITECTURE = lines(
   '      env: BILLING_DATABASE_URL',
 );
 
+/** `@acme/db`: a pool a function builds from env vars, the functions that call it, and a constant beside them. */
 const POOL_FACTORY = {
   'package.json': ROOT_PACKAGE,
   'libs/db/package.json': JSON.stringify({ name: '@acme/db', version: '1.0.0', main: 'src/index.ts' }),
