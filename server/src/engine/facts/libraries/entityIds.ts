@@ -1,9 +1,9 @@
 /**
  * Entity ids a message carries: `{ orderId }`, `{ uuid, ...dto }`, a DTO type with a `projectId`
- * field, or a payload that is an id itself (`send('get_user', userId)`). A message that names the
- * entity its flow acts on can be tied to that flow by the id (the order's logs, the order's retries),
- * so missing-correlation-id does not report it unless the team requires a correlation id as well
- * (its `allowEntityIds` option, docs/rules/missing-correlation-id.md).
+ * field, or a payload that is an id itself (`send('get_user', userId)`). An entity id names what the
+ * flow acts on, not the flow, so missing-correlation-id still reports such a message and names the ids
+ * in its message; teams that trace by entity ids take them as correlation with the rule's
+ * `allowEntityIds` option (docs/rules/missing-correlation-id.md).
  */
 import { Node } from 'ts-morph';
 import { inspectCarrier } from './carrierInspection';
