@@ -71,6 +71,22 @@ export async function apply(id: string, at: number) {
 runRuleTests('dual-write', {
   valid: [
     {
+      name: 'outbox rows marked beside the business rows on the transaction the caller passes in (`{ transaction }`): the caller commits both',
+      files: {
+        'services/payments/src/outbound.ts': `import { Sequelize, DataTypes, type Transaction } from 'sequelize';
+
+const sequelize = new Sequelize(process.env.DATABASE_URL!);
+const Completed = sequelize.define('completed', { submitted: DataTypes.DATE });
+const Outbox = sequelize.define('outbox', { submitted: DataTypes.DATE });
+
+export async function markSubmitted(ids: number[], submitted: Date, transaction: Transaction) {
+  await Completed.update({ submitted }, { where: { id: ids }, transaction });
+  await Outbox.update({ submitted }, { where: { completedId: ids }, transaction });
+}
+`,
+      },
+    },
+    {
       name: 'the same two calls down: the callee calls a publish helper and then always throws',
       files: rejectStale("    throw new Error('stale');", true),
     },

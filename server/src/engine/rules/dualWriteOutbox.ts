@@ -55,7 +55,9 @@ export function brokenOutbox(model: SystemModel, fn: Node, all: Reached[], outbo
       sameTx: inside.detail,
     };
   }
-  // No transaction in sight: both must be made here, on clients that are not a handle the caller passes in.
+  // No transaction in sight: both must be made here, on clients that are not a handle the caller passes in, and
+  // not given the caller's transaction as an option (`update(values, { where, transaction })`: the caller commits).
+  if (givesCallersTransaction(outbox, fn) || givesCallersTransaction(write, fn)) return undefined;
   const co = writeClientOf(outbox, fn);
   const cw = writeClientOf(write, fn);
   if (!co || !cw || co.parameter || cw.parameter) return undefined;
@@ -76,4 +78,21 @@ export function isOutboxCode(fn: Node): boolean {
   const cls = fn.getFirstAncestor((a) => Node.isClassDeclaration(a));
   if (cls) names.push(named(cls));
   return names.some((n) => /outbox/i.test(n));
+}
+
+/** Option names that hand a write a transaction or session (Sequelize, TypeORM, Knex, Mongoose, MikroORM). */
+const TX_OPTION = /^(transaction|session|trx|tx|transactionalEntityManager)$/;
+
+/** The write's call in `fn` passes one of fn's parameters as its transaction option (`{ transaction }`, `{ session: s }`). */
+function givesCallersTransaction(r: Reached, fn: Node): boolean {
+  const call = r.via.getFirstAncestor((a) => Node.isCallExpression(a)) ?? r.via;
+  if (!Node.isCallExpression(call)) return false;
+  const params = new Set((fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? []);
+  return call.getArguments().some((arg) => Node.isObjectLiteralExpression(arg) && arg.getProperties().some((p) => {
+    if (!(Node.isShorthandPropertyAssignment(p) || Node.isPropertyAssignment(p)) || !TX_OPTION.test(p.getName())) return false;
+    const value = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+    const symbol = Node.isShorthandPropertyAssignment(p) ? p.getValueSymbol() : value && Node.isIdentifier(value) ? value.getSymbol() : undefined;
+    const decl = symbol?.getDeclarations()[0];
+    return !!decl && params.has(decl);
+  }));
 }
