@@ -87,6 +87,21 @@ async function sendAudit(id: string) {
       files: swallowedIn('sendSessionAbortedEmail'),
     },
     {
+      name: 'a method of a class named for notices (`NotificationService.trigger`) that catches its own failure: a notice, whatever the method is called',
+      files: sessions('await notifications.trigger(id);', `
+class NotificationService {
+  async trigger(id: string) {
+    try {
+      await ${SEND};
+    } catch (error) {
+      console.error('Failed to send', error);
+    }
+  }
+}
+const notifications = new NotificationService();
+`),
+    },
+    {
       name: 'the flow catches the failure of a notification call around that call alone, logging an error',
       files: sessions(`try {
     await notifyOwner(id);

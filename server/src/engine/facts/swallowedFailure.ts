@@ -43,7 +43,7 @@ const NOTICE = /notif|e-?mail|mail(?!box)|\bsms|Sms|reminder|alert/i;
 
 /**
  * A notice to a person, sent through a call or a helper named for it (`sendPasswordChangedNotification`,
- * `enqueueEmail`), whose failure is caught and not passed on where that call is made, in the flow
+ * `enqueueEmail`, a method of `NotificationService`), whose failure is caught and not passed on where that call is made, in the flow
  * (a `try` around the call but not around the write) or in the helper itself, whatever the handler
  * logs: its author chose not to fail the work for an e-mail, so losing it is accepted by design.
  * Events that other services keep state from are not notices, and still need the comment above.
@@ -54,9 +54,15 @@ function noticeCaught(at: Reached, fn: Node, other?: Reached): boolean {
   return points.some((point, i) => {
     const owner = owners[i];
     if (!owner) return false;
-    const named = NOTICE.test(calleeText(point)) || (i > 0 && NOTICE.test(functionName(owner) ?? ''));
+    const named = NOTICE.test(calleeText(point)) || (i > 0 && (NOTICE.test(functionName(owner) ?? '') || NOTICE.test(className(owner))));
     return named && swallowedIn(point, owner, 'caught', i === 0 ? other?.via : undefined);
   });
+}
+
+/** The class a method belongs to (`trigger` of `NotificationService`): a helper named for a notice by its class. */
+function className(fn: Node): string {
+  const cls = fn.getFirstAncestor((a) => Node.isClassDeclaration(a));
+  return cls && Node.isClassDeclaration(cls) ? cls.getName() ?? '' : '';
 }
 
 /** The name a call is made by (`sendWelcomeEmail` in `await this.mailer.sendWelcomeEmail(user)`). */
