@@ -77,3 +77,20 @@ export function writeClientOf(write: Reached, fn: Node): { root: string; paramet
   const params = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
   return { root: name, parameter: params.some((p) => p.getText().split(/[:=]/)[0].trim() === name) };
 }
+
+/** Option names that hand a write a transaction or session (Sequelize, TypeORM, Knex, Mongoose, MikroORM). */
+const TX_OPTION = /^(transaction|session|trx|tx|transactionalEntityManager)$/;
+
+/** The write's call in `fn` passes one of fn's parameters as its transaction option (`{ transaction }`, `{ session: s }`). */
+export function givesCallersTransaction(r: Reached, fn: Node): boolean {
+  const call = r.via.getFirstAncestor((a) => Node.isCallExpression(a)) ?? r.via;
+  if (!Node.isCallExpression(call)) return false;
+  const params = new Set((fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? []);
+  return call.getArguments().some((arg) => Node.isObjectLiteralExpression(arg) && arg.getProperties().some((p) => {
+    if (!(Node.isShorthandPropertyAssignment(p) || Node.isPropertyAssignment(p)) || !TX_OPTION.test(p.getName())) return false;
+    const value = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+    const symbol = Node.isShorthandPropertyAssignment(p) ? p.getValueSymbol() : value && Node.isIdentifier(value) ? value.getSymbol() : undefined;
+    const decl = symbol?.getDeclarations()[0];
+    return !!decl && params.has(decl);
+  }));
+}

@@ -5,7 +5,7 @@
  */
 import { Node } from 'ts-morph';
 import type { Reached } from '../facts/effects';
-import { txScopeOf, writeClientOf } from '../facts/transactions';
+import { givesCallersTransaction, txScopeOf, writeClientOf } from '../facts/transactions';
 import type { SystemModel } from '../model';
 
 /** The transaction that holds both the write and the publish, by how it is opened, when one visibly does. */
@@ -80,19 +80,3 @@ export function isOutboxCode(fn: Node): boolean {
   return names.some((n) => /outbox/i.test(n));
 }
 
-/** Option names that hand a write a transaction or session (Sequelize, TypeORM, Knex, Mongoose, MikroORM). */
-const TX_OPTION = /^(transaction|session|trx|tx|transactionalEntityManager)$/;
-
-/** The write's call in `fn` passes one of fn's parameters as its transaction option (`{ transaction }`, `{ session: s }`). */
-function givesCallersTransaction(r: Reached, fn: Node): boolean {
-  const call = r.via.getFirstAncestor((a) => Node.isCallExpression(a)) ?? r.via;
-  if (!Node.isCallExpression(call)) return false;
-  const params = new Set((fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? []);
-  return call.getArguments().some((arg) => Node.isObjectLiteralExpression(arg) && arg.getProperties().some((p) => {
-    if (!(Node.isShorthandPropertyAssignment(p) || Node.isPropertyAssignment(p)) || !TX_OPTION.test(p.getName())) return false;
-    const value = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
-    const symbol = Node.isShorthandPropertyAssignment(p) ? p.getValueSymbol() : value && Node.isIdentifier(value) ? value.getSymbol() : undefined;
-    const decl = symbol?.getDeclarations()[0];
-    return !!decl && params.has(decl);
-  }));
-}
